@@ -1,0 +1,277 @@
+// Package report computes the district's figures over a date range — the
+// numbers a 城市管理局 reports each year ("审核行政处罚案件1906起，公示行政处罚
+// 信息179条，集体讨论重大处罚决定4起"): cases recorded and filed, reviewed
+// and returned, legal reviews and collective discussions, decisions by
+// outcome and by no-penalty ground (轻微不罚 / 首违不罚 / 无错不罚 / 超过时效),
+// disclosures, documents issued, by violation and by month, the average
+// time from 立案 to decision, and the cases past the Art. 60 deadline.
+//
+// It reads only what the store keeps for it — one row of counters per day
+// and the index of undecided cases — never the cases or their logs, so a
+// year's report costs the same on a store of a hundred cases or a million.
+package report
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"fieldcase/cases"
+	"fieldcase/cases/agency"
+	"fieldcase/cases/store"
+	"fieldcase/rules"
+)
+
+// Count is one labelled figure.
+type Count struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+	Count int64  `json:"count"`
+}
+
+// Violation is the figures of one catalog item.
+type Violation struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Recorded int64  `json:"recorded"`
+	Decided  int64  `json:"decided"`
+}
+
+// Month is the figures of one calendar month.
+type Month struct {
+	Month        string `json:"month"` // YYYY-MM
+	Recorded     int64  `json:"recorded"`
+	Decided      int64  `json:"decided"`
+	NotPenalized int64  `json:"not_penalized"`
+}
+
+// Day is one day's count of recorded cases, for the sparkline.
+type Day struct {
+	Date     string `json:"date"`
+	Recorded int64  `json:"recorded"`
+	Decided  int64  `json:"decided"`
+}
+
+// Overdue is a case past the decision deadline (Art. 60).
+type Overdue struct {
+	CaseID   string `json:"case_id"`
+	Filed    string `json:"filed"` // 立案 date
+	DaysOver int    `json:"days_over"`
+}
+
+// Figures are the report.
+type Figures struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	AsOf string `json:"as_of"`
+
+	Recorded     int64  `json:"recorded"`      // 记录案件
+	Filed        int64  `json:"filed"`         // 立案（首次提交）
+	Reviewed     int64  `json:"reviewed"`      // 审核
+	Returned     int64  `json:"returned"`      // 退回补正
+	LegalSent    int64  `json:"legal_sent"`    // 送法制审核
+	LegalReviews int64  `json:"legal_reviews"` // 法制审核意见
+	Collective   int64  `json:"collective"`    // 集体讨论
+	Decided      int64  `json:"decided"`       // 作出决定
+	Penalized    int64  `json:"penalized"`     // 给予行政处罚
+	Warnings     int64  `json:"warnings"`      // 其中警告
+	Fined        int64  `json:"fined"`         // 其中罚款
+	FinesYuan    string `json:"fines_yuan"`    // 罚款金额合计
+	NotPenalized int64  `json:"not_penalized"` // 不予行政处罚
+	Simple       int64  `json:"simple"`        // 简易程序
+	Ordinary     int64  `json:"ordinary"`      // 普通程序
+	Disclosed    int64  `json:"disclosed"`     // 公示
+	Withheld     int64  `json:"withheld"`      // 不予公开
+
+	ByGround        []Count     `json:"not_penalized_by_ground"`
+	Documents       []Count     `json:"documents"`
+	ByViolation     []Violation `json:"by_violation"`
+	ByMonth         []Month     `json:"by_month"`
+	Daily           []Day       `json:"daily"`
+	AvgHandlingDays float64     `json:"avg_handling_days"` // 立案 to decision
+	HandlingCases   int64       `json:"handling_cases"`
+
+	Pending      int       `json:"pending_filed"`          // 已立案未决
+	DeadlineDays int       `json:"decision_deadline_days"` // Art. 60
+	Overdue      []Overdue `json:"overdue"`
+}
+
+// Compute reads the figures for the days from through to (inclusive). The
+// overdue cases are those undecided today (asOf) more than the rule set's
+// decision deadline after 立案 (行政处罚法 Art. 60: ninety days), counted
+// for the ordinary procedure, where the deadline applies.
+func Compute(st *store.Store, from, to store.Day, asOf time.Time, rs *rules.RuleSet) (Figures, error) {
+	if to < from {
+		return Figures{}, fmt.Errorf("结束日期 %s 早于开始日期 %s", to, from)
+	}
+	if rs == nil {
+		rs = rules.Default()
+	}
+	days, err := st.DailyCounts(from, to)
+	if err != nil {
+		return Figures{}, err
+	}
+	f := Figures{From: from.String(), To: to.String(), AsOf: store.DayOf(asOf).String()}
+	total := map[string]int64{}
+	months := map[string]*Month{}
+	for _, d := range days {
+		m := d.Day.String()[:7]
+		if months[m] == nil {
+			months[m] = &Month{Month: m}
+		}
+		for k, v := range d.Counts {
+			total[k] += v
+		}
+		np := int64(0)
+		for k, v := range d.Counts {
+			if len(k) > len(store.MetricNoPenalty) && k[:len(store.MetricNoPenalty)] == store.MetricNoPenalty {
+				np += v
+			}
+		}
+		months[m].Recorded += d.Counts[store.MetricRecorded]
+		months[m].Decided += d.Counts[store.MetricDecided]
+		months[m].NotPenalized += np
+		f.Daily = append(f.Daily, Day{Date: d.Day.String(), Recorded: d.Counts[store.MetricRecorded], Decided: d.Counts[store.MetricDecided]})
+	}
+	f.Daily = fillDays(from, to, f.Daily)
+	f.ByMonth = fillMonths(from, to, months)
+
+	f.Recorded = total[store.MetricRecorded]
+	f.Filed = total[store.MetricSubmitted]
+	f.Reviewed = total[store.MetricReviewed]
+	f.Returned = total[store.MetricReturned]
+	f.LegalSent = total[store.MetricLegalSent]
+	f.LegalReviews = total[store.MetricLegalReview]
+	f.Collective = total[store.MetricCollective]
+	f.Decided = total[store.MetricDecided]
+	f.Penalized = total[store.MetricPenalty]
+	f.Warnings = total[store.MetricWarning]
+	f.Fined = total[store.MetricFined]
+	f.FinesYuan = rules.Money(total[store.MetricFinesFen]).String()
+	f.Simple = total[store.MetricProcedure+string(rules.ProcedureSimple)]
+	f.Ordinary = total[store.MetricProcedure+string(rules.ProcedureOrdinary)]
+	f.Disclosed = total[store.MetricDisclosed]
+	f.Withheld = total[store.MetricWithheld]
+	f.HandlingCases = total[store.MetricHandlingCases]
+	if f.HandlingCases > 0 {
+		f.AvgHandlingDays = float64(total[store.MetricHandlingSeconds]) / float64(f.HandlingCases) / 86400
+	}
+
+	grounds := append([]rules.Ground{}, cases.Grounds...)
+	grounds = append(grounds, store.GroundOther)
+	for _, g := range grounds {
+		n := total[store.MetricNoPenalty+string(g)]
+		f.NotPenalized += n
+		label := cases.GroundLabel(g)
+		if g == store.GroundOther {
+			label = cases.GroundLabel("")
+		}
+		f.ByGround = append(f.ByGround, Count{Code: string(g), Label: label, Count: n})
+	}
+	for _, k := range agency.Kinds {
+		f.Documents = append(f.Documents, Count{Code: k, Label: agency.KindTitle(k), Count: total[store.MetricIssued+k]})
+	}
+	byCode := map[string]*Violation{}
+	for k, v := range total {
+		var code string
+		var rec bool
+		switch {
+		case len(k) > len(store.MetricRecordedBy) && k[:len(store.MetricRecordedBy)] == store.MetricRecordedBy:
+			code, rec = k[len(store.MetricRecordedBy):], true
+		case len(k) > len(store.MetricDecidedBy) && k[:len(store.MetricDecidedBy)] == store.MetricDecidedBy:
+			code = k[len(store.MetricDecidedBy):]
+		default:
+			continue
+		}
+		if byCode[code] == nil {
+			name := code
+			if it, ok := rs.Item(code); ok {
+				name = it.Name
+			}
+			byCode[code] = &Violation{Code: code, Name: name}
+		}
+		if rec {
+			byCode[code].Recorded += v
+		} else {
+			byCode[code].Decided += v
+		}
+	}
+	for _, v := range byCode {
+		if v.Recorded != 0 || v.Decided != 0 {
+			f.ByViolation = append(f.ByViolation, *v)
+		}
+	}
+	sort.Slice(f.ByViolation, func(i, j int) bool {
+		a, b := f.ByViolation[i], f.ByViolation[j]
+		if a.Recorded != b.Recorded {
+			return a.Recorded > b.Recorded
+		}
+		return a.Code < b.Code
+	})
+
+	f.DeadlineDays = rs.Params.DecisionDeadlineDays.Value
+	today := store.DayOf(asOf)
+	counts, err := st.Counts()
+	if err != nil {
+		return Figures{}, err
+	}
+	for _, s := range cases.Statuses {
+		if s != cases.StatusDraft && !cases.Decided(s) {
+			f.Pending += counts[s] // every status past 立案 and short of a decision
+		}
+	}
+	late, err := st.Pending(today.AddDays(-f.DeadlineDays))
+	if err != nil {
+		return Figures{}, err
+	}
+	for _, p := range late {
+		if p.Procedure != rules.ProcedureOrdinary {
+			continue
+		}
+		due := p.Filed.AddDays(f.DeadlineDays)
+		f.Overdue = append(f.Overdue, Overdue{CaseID: p.CaseID, Filed: p.Filed.String(), DaysOver: daysBetween(due, today)})
+	}
+	return f, nil
+}
+
+func daysBetween(a, b store.Day) int {
+	return int(b.Time().Sub(a.Time()).Hours()/24 + 0.5)
+}
+
+// fillDays gives every day of a range of at most 92 days its entry, so a
+// sparkline has no gaps; longer ranges keep the days that have figures.
+func fillDays(from, to store.Day, have []Day) []Day {
+	if daysBetween(from, to) > 92 {
+		return have
+	}
+	idx := map[string]Day{}
+	for _, d := range have {
+		idx[d.Date] = d
+	}
+	var out []Day
+	for d := from; d <= to; d = d.AddDays(1) {
+		e, ok := idx[d.String()]
+		if !ok {
+			e = Day{Date: d.String()}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// fillMonths lists every month of the range in order, empty ones included.
+func fillMonths(from, to store.Day, have map[string]*Month) []Month {
+	var out []Month
+	t := time.Date(int(from/10000), time.Month(from/100%100), 1, 0, 0, 0, 0, cases.ChinaTime())
+	end := to.Time()
+	for !t.After(end) {
+		m := t.Format("2006-01")
+		if e := have[m]; e != nil {
+			out = append(out, *e)
+		} else {
+			out = append(out, Month{Month: m})
+		}
+		t = t.AddDate(0, 1, 0)
+	}
+	return out
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"fieldcase/cases"
+	"fieldcase/cases/store"
+)
+
+// defaultDataDir is $XDG_DATA_HOME/fieldcase on Linux and the usual per-user
+// application data folder elsewhere.
+func defaultDataDir(getenv func(string) string) string {
+	switch runtime.GOOS {
+	case "windows":
+		if d := getenv("LocalAppData"); d != "" {
+			return filepath.Join(d, "fieldcase")
+		}
+	case "darwin":
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, "Library", "Application Support", "fieldcase")
+		}
+	default:
+		if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+			return filepath.Join(d, "fieldcase")
+		}
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, ".local", "share", "fieldcase")
+		}
+	}
+	return "fieldcase-data"
+}
+
+// dataDir picks --data, then FIELDCASE_DATA, then the default.
+func dataDir(e *env, flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if d := e.getenv("FIELDCASE_DATA"); d != "" {
+		return d
+	}
+	return defaultDataDir(e.getenv)
+}
+
+// common holds the flags every store command takes.
+type common struct {
+	data string
+	as   string
+}
+
+func (c *common) register(fs *flagSet) {
+	fs.StringVar(&c.data, "data", "", "数据目录（默认取 FIELDCASE_DATA 或系统用户数据目录）")
+	fs.StringVar(&c.as, "as", "", "以哪位执法人员的身份操作（本设备有多名用户时必填）")
+}
+
+// openStore opens the store and sets up the log file beside it. On failure
+// it prints why and returns the exit status to use.
+func openStore(e *env, c *common) (*store.Store, func(), int) {
+	dir := dataDir(e, c.data)
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			fmt.Fprintf(e.stderr, "%v\n数据目录：%s\n", err, dir)
+		} else {
+			fmt.Fprintf(e.stderr, "无法打开数据目录：%v\n", err)
+		}
+		return nil, nil, exitFailure
+	}
+	closeLog := setupLog(dir)
+	return st, func() { st.Close(); closeLog() }, exitOK
+}
+
+// setupLog sends diagnostics to fieldcase.log in the data dir, never to the terminal.
+func setupLog(dir string) func() {
+	f, err := os.OpenFile(filepath.Join(dir, "fieldcase.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		slog.SetDefault(slog.New(slog.DiscardHandler))
+		return func() {}
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	return func() { f.Close() }
+}
+
+// actingUser is the user a command acts as: --as, or the device's only user.
+func actingUser(e *env, st *store.Store, as string) (cases.User, int) {
+	if as != "" {
+		u, err := st.User(as)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "本设备没有执法人员 %s。用 fieldcase init 登记，或用 fieldcase users 查看已登记的人员。\n", as)
+			return u, exitInvalid
+		}
+		return u, exitOK
+	}
+	users, err := st.Users()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "读取用户失败：%v\n", err)
+		return cases.User{}, exitFailure
+	}
+	switch len(users) {
+	case 0:
+		fmt.Fprintln(e.stderr, "本设备还没有登记执法人员。请先运行：fieldcase init --officer-id 编号 --name 姓名 --cert 执法证号 --role officer")
+		return cases.User{}, exitInvalid
+	case 1:
+		return users[0], exitOK
+	}
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID + "（" + u.Name + "，" + u.Role.Label() + "）"
+	}
+	fmt.Fprintf(e.stderr, "本设备有多名执法人员，请用 --as 指定：%s\n", strings.Join(ids, "、"))
+	return cases.User{}, exitInvalid
+}

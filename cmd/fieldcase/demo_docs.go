@@ -1,0 +1,130 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"fieldcase/cases"
+	"fieldcase/cases/agency"
+	"fieldcase/cases/docs"
+	"fieldcase/cases/store"
+	"fieldcase/rules"
+)
+
+// The demo's papers: the number blocks a device gets from HQ, the fines
+// officers propose, and the documents an office issues along the way — the
+// inspection record and the prior notice of an ordinary-procedure case
+// when it is filed, its decision once approved — so that every kind of
+// document can be printed, and a disclosure exported, from the demo data.
+
+// demoBlocks reserves a block of numbers for every kind of document.
+func demoBlocks(st *store.Store) error {
+	blocks, err := st.NumberBlocks()
+	if err != nil {
+		return err
+	}
+	for _, k := range agency.Kinds {
+		if len(blocks[k]) > 0 {
+			continue
+		}
+		if _, err := st.ReserveNumbers(k, 1, 500); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoProposeFine proposes, as an officer would, a fine a quarter of the
+// way into the provision's range, in whole tens of yuan.
+func demoProposeFine(c *cases.Content, book *rules.Book) {
+	rs := book.InForce(c.OccurredAt)
+	if rs == nil {
+		return
+	}
+	it, ok := rs.Item(c.Violation)
+	if !ok {
+		return
+	}
+	t := it.DefaultTier()
+	if t == nil {
+		return
+	}
+	spec := t.For(rules.PartyKind(c.Party.Kind))
+	if spec == nil || spec.Kind != rules.FineRangeKind || spec.Max <= spec.Min {
+		return
+	}
+	yuan := int64(spec.Min+(spec.Max-spec.Min)/4) / int64(rules.Yuan)
+	v := float64(yuan - yuan%10)
+	c.Circumstances.ProposedFine = &v
+}
+
+// demoHome is a person's address, made from what the demo already drew.
+func demoHome(district string, n int) string {
+	return fmt.Sprintf("重庆市%s%s%d号%d单元", district, demoPlaces[n%len(demoPlaces)], 1+n*7%300, 1+n%6)
+}
+
+// issue issues a document for the case as the demo officer, if it fits.
+func demoIssue(st *store.Store, c cases.Case, kind string, book *rules.Book) (cases.Case, error) {
+	if _, ok := c.Document(kind); ok {
+		return c, nil
+	}
+	events, err := st.Events(c.ID)
+	if err != nil {
+		return c, err
+	}
+	ag := agency.Default()
+	rs := book.InForce(c.Content.OccurredAt)
+	got, _, _, err := st.IssueDocument(demoOfficer, c.ID, kind, func(cur cases.Case, seq uint64, at time.Time) (cases.IssuedDocument, error) {
+		return docs.Prepare(kind, docs.Input{Case: cur, Events: events, Rules: rs, Agency: ag, Now: at}, seq, at)
+	})
+	var unfit *docs.UnfitError
+	if errors.As(err, &unfit) {
+		return c, nil
+	}
+	if err != nil {
+		return c, err
+	}
+	return got, nil
+}
+
+// earlyPapers: the inspection record and, in the ordinary procedure, the
+// prior notice, issued when the case is filed.
+func (d *demoCase) earlyPapers() error {
+	disp := d.c.Disposition(d.book.InForce(d.c.Content.OccurredAt))
+	if !disp.Penalty || disp.Procedure != rules.ProcedureOrdinary || !disp.Fixed() {
+		return nil
+	}
+	for _, k := range []string{agency.KindInspection, agency.KindNotice} {
+		c, err := demoIssue(d.st, d.c, k, d.book)
+		if err != nil {
+			return err
+		}
+		d.c = c
+	}
+	return nil
+}
+
+// decisionPaper issues the decision of an ordinary-procedure case once it
+// is decided: a 行政处罚决定书 or a 不予行政处罚决定书.
+func (d *demoCase) decisionPaper() error {
+	c := d.c
+	if !cases.Decided(c.Status) {
+		return nil
+	}
+	disp := c.Disposition(d.book.InForce(c.Content.OccurredAt))
+	kind := agency.KindDecision
+	switch {
+	case disp.Referral:
+		return nil
+	case !disp.Penalty:
+		kind = agency.KindNoPenalty
+	case disp.Procedure != rules.ProcedureOrdinary:
+		return nil
+	}
+	got, err := demoIssue(d.st, c, kind, d.book)
+	if err == nil {
+		d.c = got
+	}
+	return err
+}

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fieldcase/cases"
+)
+
+// runCLI runs the command line in-process and returns its exit status and output.
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(k string) string {
+		if k == "FIELDCASE_DATA" {
+			return ""
+		}
+		return os.Getenv(k)
+	}}
+	code := run(e, args)
+	return code, out.String(), errOut.String()
+}
+
+const exampleCase = `{"violation":"CG01","party":{"kind":"person","name":"张三","id_number":"11010519491231002X"},
+ "place":"南岸区南坪正街12号","occurred_at":"2026-11-20T10:30:00+08:00","facts":"在人行道摆摊销售水果",
+ "officers":[{"name":"王五","cert":"50010001"},{"name":"赵六","cert":"50010002"}],
+ "minor":true,"corrected":true,"harm":"none"}`
+
+func initDevice(t *testing.T) string {
+	dir := t.TempDir()
+	if code, _, errOut := runCLI(t, "", "init", "--data", dir, "--officer-id", "wangwu", "--name", "王五", "--cert", "50010001", "--role", "officer"); code != 0 {
+		t.Fatalf("init: %d %s", code, errOut)
+	}
+	return dir
+}
+
+func listCases(t *testing.T, dir string, extra ...string) []cases.Case {
+	code, out, errOut := runCLI(t, "", append([]string{"case", "list", "--json", "--data", dir}, extra...)...)
+	if code != 0 {
+		t.Fatalf("case list: %d %s", code, errOut)
+	}
+	var cs []cases.Case
+	if err := json.Unmarshal([]byte(out), &cs); err != nil {
+		t.Fatalf("case list --json: %v\n%s", err, out)
+	}
+	return cs
+}
+
+func TestCaseAddExample(t *testing.T) {
+	dir := initDevice(t)
+	code, out, errOut := runCLI(t, exampleCase, "case", "add", "--json", "-", "--data", dir)
+	if code != 0 {
+		t.Fatalf("case add: %d %s", code, errOut)
+	}
+	id := strings.TrimSpace(out)
+	code, out, _ = runCLI(t, "", "case", "show", id, "--json", "--data", dir)
+	if code != 0 {
+		t.Fatal("case show failed")
+	}
+	var c cases.Case
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != cases.StatusSubmitted || c.Suggestion == nil || c.Suggestion.Decision.Outcome != "not_punishable" || c.CreatedBy.ID != "wangwu" {
+		t.Fatalf("stored case: status %s suggestion %+v by %+v", c.Status, c.Suggestion, c.CreatedBy)
+	}
+	if code, out, _ := runCLI(t, "", "case", "verify", "--data", dir); code != 0 || !strings.Contains(out, "未发现改动") {
+		t.Fatalf("verify: %d %s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "case", "log", id, "--data", dir); code != 0 || !strings.Contains(out, "提交审核") {
+		t.Fatalf("log: %d %s", code, out)
+	}
+}
+
+func TestCaseAddRejectsEachBadInput(t *testing.T) {
+	dir := initDevice(t)
+	bad := map[string]struct{ json, field string }{
+		"unknown code":      {strings.Replace(exampleCase, "CG01", "CG77", 1), "violation"},
+		"bad id":            {strings.Replace(exampleCase, "11010519491231002X", "110105194912310028", 1), "party.id_number"},
+		"one officer":       {strings.Replace(exampleCase, `,{"name":"赵六","cert":"50010002"}`, "", 1), "officers"},
+		"broken json":       {exampleCase[:40], "JSON"},
+		"unknown field":     {strings.Replace(exampleCase, `"minor"`, `"minr"`, 1), "minr"},
+		"wrong type":        {strings.Replace(exampleCase, `"minor":true`, `"minor":"true"`, 1), "minor"},
+		"bad date":          {strings.Replace(exampleCase, "2026-11-20T10:30:00+08:00", "yesterday", 1), "occurred_at"},
+		"org bad uscc":      {strings.Replace(exampleCase, `{"kind":"person","name":"张三","id_number":"11010519491231002X"}`, `{"kind":"org","name":"某公司","uscc":"91350100M0001TGQXM"}`, 1), "party.uscc"},
+		"departure no why":  {strings.Replace(exampleCase, `"harm":"none"`, `"harm":"none","choice":{"follow":false,"outcome":"fine","fine":100}`, 1), "choice.reason"},
+		"batch, one is bad": {"[" + exampleCase + "," + strings.Replace(exampleCase, "CG01", "CG77", 1) + "]", "第2项 violation"},
+	}
+	for name, tt := range bad {
+		t.Run(name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tt.json, "case", "add", "--json", "-", "--data", dir)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2; stderr %s", code, errOut)
+			}
+			if out != "" {
+				t.Fatalf("printed %q on stdout", out)
+			}
+			if !strings.Contains(errOut, tt.field) {
+				t.Fatalf("stderr %q does not name %s", errOut, tt.field)
+			}
+			if cs := listCases(t, dir); len(cs) != 0 {
+				t.Fatalf("a refused input stored %d cases", len(cs))
+			}
+		})
+	}
+}
+
+func TestCaseAddBatchAndDraftSubmit(t *testing.T) {
+	dir := initDevice(t)
+	file := filepath.Join(t.TempDir(), "cases.json")
+	os.WriteFile(file, []byte("["+exampleCase+","+strings.Replace(exampleCase, "张三", "李四", 1)+"]"), 0o600)
+	code, out, errOut := runCLI(t, "", "case", "add", "--json", file, "--data", dir)
+	if code != 0 || len(strings.Fields(out)) != 2 {
+		t.Fatalf("batch: %d %q %s", code, out, errOut)
+	}
+	incomplete := `{"violation":"CG08","party":{"kind":"person","name":"李四"},"place":"南坪","occurred_at":"2026-11-21"}`
+	code, out, errOut = runCLI(t, incomplete, "case", "add", "--draft", "--json", "-", "--data", dir)
+	if code != 0 {
+		t.Fatalf("an incomplete draft is refused: %s", errOut)
+	}
+	id := strings.TrimSpace(out)
+	if cs := listCases(t, dir, "--status", "draft"); len(cs) != 1 || cs[0].ID != id {
+		t.Fatalf("drafts = %v", cs)
+	}
+	code, _, errOut = runCLI(t, "", "case", "submit", id, "--data", dir)
+	if code != 2 || !strings.Contains(errOut, "officers") || !strings.Contains(errOut, "facts") {
+		t.Fatalf("submitting an incomplete draft: %d %s", code, errOut)
+	}
+	if cs := listCases(t, dir, "--status", "submitted"); len(cs) != 2 {
+		t.Fatalf("submitted = %d, want 2", len(cs))
+	}
+}
+
+func TestActingUser(t *testing.T) {
+	dir := initDevice(t)
+	runCLI(t, "", "init", "--data", dir, "--officer-id", "zhaoliu", "--name", "赵六", "--cert", "50010002")
+	code, _, errOut := runCLI(t, exampleCase, "case", "add", "--json", "-", "--data", dir)
+	if code != 2 || !strings.Contains(errOut, "--as") {
+		t.Fatalf("two users, no --as: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, exampleCase, "case", "add", "--json", "-", "--data", dir, "--as", "zhaoliu"); code != 0 {
+		t.Fatalf("--as zhaoliu: %s", errOut)
+	}
+	if cs := listCases(t, dir); len(cs) != 1 || cs[0].CreatedBy.ID != "zhaoliu" {
+		t.Fatalf("acting officer not recorded: %+v", cs)
+	}
+	if code, _, _ := runCLI(t, "", "init", "--data", dir, "--officer-id", "zhaoliu", "--name", "赵六", "--cert", "1"); code != 2 {
+		t.Fatalf("duplicate user id accepted")
+	}
+	if code, _, _ := runCLI(t, "", "init", "--data", dir, "--officer-id", "x", "--name", "x", "--cert", "1", "--role", "boss"); code != 2 {
+		t.Fatalf("bad role accepted")
+	}
+}
+
+func TestSecondProcessIsToldTheStoreIsBusy(t *testing.T) {
+	dir := initDevice(t)
+	code, _, errOut := runCLI(t, "", "case", "list", "--data", dir)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	// Hold the store open as another process would.
+	st, done, _ := openStore(&env{stderr: &bytes.Buffer{}, getenv: os.Getenv}, &common{data: dir})
+	defer done()
+	_ = st
+	code, _, errOut = runCLI(t, "", "case", "list", "--data", dir)
+	if code != 1 || !strings.Contains(errOut, "正被另一个 fieldcase 使用") {
+		t.Fatalf("busy store: %d %s", code, errOut)
+	}
+}
+
+func TestDemoFillsOnlyAnEmptyStore(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, "", "demo", "--data", dir)
+	if code != 0 || !strings.Contains(out, "已批准") {
+		t.Fatalf("demo: %d %s %s", code, out, errOut)
+	}
+	cs := listCases(t, dir, "--limit", "1000")
+	statuses := map[cases.Status]int{}
+	for _, c := range cs {
+		statuses[c.Status]++
+	}
+	if len(cs) < 50 || len(statuses) < 4 {
+		t.Fatalf("demo made %d cases in %d statuses", len(cs), len(statuses))
+	}
+	if code, out, _ := runCLI(t, "", "case", "verify", "--data", dir); code != 0 {
+		t.Fatalf("demo store does not verify: %s", out)
+	}
+	if code, _, _ := runCLI(t, "", "demo", "--data", dir); code != 2 {
+		t.Fatal("demo wrote into a store that has cases")
+	}
+}
+
+func TestVersionAndUnknownCommand(t *testing.T) {
+	if code, out, _ := runCLI(t, "", "--version"); code != 0 || !strings.HasPrefix(out, "fieldcase ") {
+		t.Fatalf("--version: %d %q", code, out)
+	}
+	if code, _, errOut := runCLI(t, "", "frobnicate"); code != 2 || !strings.Contains(errOut, "未知命令") {
+		t.Fatalf("unknown command: %d %q", code, errOut)
+	}
+}

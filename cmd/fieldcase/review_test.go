@@ -1,0 +1,263 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"fieldcase/cases"
+)
+
+// reviewDevice is a laptop with the whole chain registered.
+func reviewDevice(t *testing.T) string {
+	t.Helper()
+	dir := initDevice(t) // wangwu, officer
+	for _, u := range [][]string{
+		{"lihua", "李华", "50010011", "supervisor"},
+		{"chenjing", "陈静", "50010021", "legal"},
+		{"zhoumin", "周敏", "50010031", "head"},
+		{"zhaoliu", "赵六", "50010002", "supervisor"}, // the example case's second officer, now a supervisor
+	} {
+		if code, _, errOut := runCLI(t, "", "init", "--data", dir, "--officer-id", u[0], "--name", u[1], "--cert", u[2], "--role", u[3]); code != 0 {
+			t.Fatalf("init %s: %s", u[0], errOut)
+		}
+	}
+	return dir
+}
+
+func addCase(t *testing.T, dir, js string) string {
+	t.Helper()
+	code, out, errOut := runCLI(t, js, "case", "add", "--json", "-", "--data", dir, "--as", "wangwu")
+	if code != 0 {
+		t.Fatalf("case add: %s", errOut)
+	}
+	return strings.TrimSpace(out)
+}
+
+func caseEvents(t *testing.T, dir, id string) int {
+	t.Helper()
+	code, out, errOut := runCLI(t, "", "case", "log", id, "--json", "--data", dir)
+	if code != 0 {
+		t.Fatalf("case log: %s", errOut)
+	}
+	var evs []cases.Event
+	if err := json.Unmarshal([]byte(out), &evs); err != nil {
+		t.Fatal(err)
+	}
+	return len(evs)
+}
+
+func showCase(t *testing.T, dir, id string) cases.Case {
+	t.Helper()
+	code, out, _ := runCLI(t, "", "case", "show", id, "--json", "--data", dir)
+	if code != 0 {
+		t.Fatal("case show failed")
+	}
+	var c cases.Case
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// refused runs a command that must be refused: exit 2, the reason on
+// stderr, and nothing added to the case's log.
+func refused(t *testing.T, dir, id, says string, args ...string) {
+	t.Helper()
+	before := caseEvents(t, dir, id)
+	code, out, errOut := runCLI(t, "", append(args, "--data", dir)...)
+	if code != exitInvalid {
+		t.Fatalf("%v: exit %d, want 2; stdout %q stderr %q", args, code, out, errOut)
+	}
+	if !strings.Contains(errOut, says) {
+		t.Fatalf("%v: stderr %q does not say %q", args, errOut, says)
+	}
+	if after := caseEvents(t, dir, id); after != before {
+		t.Fatalf("%v: a refused act recorded %d events", args, after-before)
+	}
+}
+
+func ok(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	code, out, errOut := runCLI(t, "", append(args, "--data", dir)...)
+	if code != 0 {
+		t.Fatalf("%v: exit %d: %s", args, code, errOut)
+	}
+	return out
+}
+
+func TestReviewReturnResubmitApprove(t *testing.T) {
+	dir := reviewDevice(t)
+	id := addCase(t, dir, exampleCase)
+
+	var q []queueRow
+	if err := json.Unmarshal([]byte(ok(t, dir, "review", "list", "--json", "--as", "lihua")), &q); err != nil {
+		t.Fatal(err)
+	}
+	if len(q) != 1 || q[0].CaseID != id || q[0].StatusLabel != "待审核" || strings.Join(actNames(q[0].Acts), ",") != "approve,return,send_legal" {
+		t.Fatalf("supervisor's queue: %+v", q)
+	}
+	refused(t, dir, id, "只有审核人", "review", "approve", id, "--comment", "自己批", "--as", "wangwu")
+	refused(t, dir, id, "回避", "review", "approve", id, "--as", "zhaoliu")
+	refused(t, dir, id, "只有审核人", "review", "return", id, "--comment", "x", "--as", "zhoumin")
+	refused(t, dir, id, "退回意见", "review", "return", id, "--as", "lihua")
+	refused(t, dir, id, "不能法制审核通过", "review", "legal", id, "--pass", "--as", "lihua")
+
+	out := ok(t, dir, "review", "return", id, "--comment", "请补充当事人陈述", "--as", "lihua")
+	if !strings.Contains(out, "退回补正") {
+		t.Fatalf("return: %q", out)
+	}
+	if out := ok(t, dir, "review", "list", "--as", "wangwu"); !strings.Contains(out, id) {
+		t.Fatalf("the officer's queue lacks the returned case: %s", out)
+	}
+	ok(t, dir, "case", "submit", id, "--as", "wangwu")
+	log := ok(t, dir, "case", "log", id)
+	for _, want := range []string{"退回意见：请补充当事人陈述", "第2次提交", "自退回以来未作修改"} {
+		if !strings.Contains(log, want) {
+			t.Fatalf("log lacks %q:\n%s", want, log)
+		}
+	}
+	if out := ok(t, dir, "review", "approve", id, "--comment", "同意", "--as", "lihua"); !strings.Contains(out, "待审批") {
+		t.Fatalf("three levels: the supervisor's approval should go to the head: %q", out)
+	}
+	refused(t, dir, id, "只有负责人", "review", "approve", id, "--as", "lihua")
+	if out := ok(t, dir, "review", "approve", id, "--comment", "同意承办意见", "--as", "zhoumin"); !strings.Contains(out, "已批准") {
+		t.Fatalf("head's approval: %q", out)
+	}
+	refused(t, dir, id, "已批准", "review", "return", id, "--comment", "再看看", "--as", "zhoumin")
+	log = ok(t, dir, "case", "log", id)
+	for _, want := range []string{"李华（审核人", "审核同意", "周敏（负责人", "批准"} {
+		if !strings.Contains(log, want) {
+			t.Fatalf("log lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+func actNames(acts []cases.Act) []string {
+	out := make([]string, len(acts))
+	for i, a := range acts {
+		out[i] = string(a)
+	}
+	return out
+}
+
+const majorCase = `{"violation":"CG23","party":{"kind":"person","name":"刘德明","id_number":"11010519491231002X"},
+ "place":"南岸区江南大道8号","occurred_at":"2026-11-20T10:30:00+08:00","facts":"渣土运输车未密闭运输，沿途散落约200米",
+ "officers":[{"name":"王五","cert":"50010001"},{"name":"赵六","cert":"50010002"}],
+ "harm":"serious","proposed_fine":6000}`
+
+func TestReviewLegalDiscussDecide(t *testing.T) {
+	dir := reviewDevice(t)
+	id := addCase(t, dir, majorCase)
+	refused(t, dir, id, "第五十八条", "review", "approve", id, "--as", "lihua")
+	ok(t, dir, "review", "send-legal", id, "--comment", "罚款6000元，请审核", "--as", "lihua")
+
+	refused(t, dir, id, "--pass 或 --fail", "review", "legal", id, "--as", "chenjing")
+	refused(t, dir, id, "理由", "review", "legal", id, "--fail", "--as", "chenjing")
+	refused(t, dir, id, "未知的审核要点", "review", "legal", id, "--fail", "--failed", "mood", "--comment", "x", "--as", "chenjing")
+	refused(t, dir, id, "不能审核通过", "review", "legal", id, "--pass", "--failed", "documents", "--as", "chenjing")
+	ok(t, dir, "review", "legal", id, "--pass", "--comment", "事实清楚，程序合法", "--as", "chenjing")
+
+	refused(t, dir, id, "集体讨论", "review", "approve", id, "--as", "zhoumin")
+	refused(t, dir, id, "第五十七条", "review", "decide", id, "--ruling", "penalty", "--fine", "5000", "--comment", "x", "--as", "zhoumin")
+	today := time.Now().In(cases.ChinaTime()).Format("2006-01-02")
+	refused(t, dir, id, "只有负责人", "review", "discuss", id, "--date", today, "--participants", "周敏,吴九", "--conclusion", "同意", "--as", "lihua")
+	refused(t, dir, id, "至少", "review", "discuss", id, "--date", today, "--participants", "周敏", "--conclusion", "同意", "--as", "zhoumin")
+	ok(t, dir, "review", "discuss", id, "--date", today, "--participants", "周敏、吴九、郑十", "--conclusion", "同意罚款5000元", "--as", "zhoumin")
+	refused(t, dir, id, "法定上限", "review", "decide", id, "--ruling", "penalty", "--fine", "50000", "--comment", "x", "--as", "zhoumin")
+	out := ok(t, dir, "review", "decide", id, "--ruling", "penalty", "--fine", "5000", "--comment", "经集体讨论，从轻罚款", "--as", "zhoumin")
+	if !strings.Contains(out, "已批准") {
+		t.Fatalf("decide: %q", out)
+	}
+	c := showCase(t, dir, id)
+	if c.Review.Decision == nil || *c.Review.Decision.Fine != 5000 || c.Review.Discussion == nil || len(c.Review.Discussion.Participants) != 3 {
+		t.Fatalf("decided case: %+v", c.Review)
+	}
+	log := ok(t, dir, "case", "log", id)
+	for _, want := range []string{"送法制审核", "法制审核通过", "审核意见：事实清楚，程序合法", "参加人员：周敏、吴九、郑十", "决定：给予行政处罚，罚款 5000 元"} {
+		if !strings.Contains(log, want) {
+			t.Fatalf("log lacks %q:\n%s", want, log)
+		}
+	}
+	if code, out, _ := runCLI(t, "", "case", "verify", "--data", dir); code != 0 {
+		t.Fatalf("verify: %s", out)
+	}
+}
+
+func TestReviewLegalFailureReturns(t *testing.T) {
+	dir := reviewDevice(t)
+	id := addCase(t, dir, majorCase)
+	ok(t, dir, "review", "send-legal", id, "--as", "lihua")
+	out := ok(t, dir, "review", "legal", id, "--fail", "--failed", "facts,procedure", "--comment", "散落距离无测量记录", "--as", "chenjing")
+	if !strings.Contains(out, "退回补正") {
+		t.Fatalf("legal failure: %q", out)
+	}
+	show := ok(t, dir, "review", "show", id, "--as", "wangwu")
+	for _, want := range []string{"不通过", "事实清楚、证据合法充分", "散落距离无测量记录"} {
+		if !strings.Contains(show, want) {
+			t.Fatalf("review show lacks %q:\n%s", want, show)
+		}
+	}
+}
+
+func TestReviewNoticeAndSettings(t *testing.T) {
+	dir := reviewDevice(t)
+	id := addCase(t, dir, majorCase)
+	served := time.Now().In(cases.ChinaTime()).Add(-time.Hour).Format("2006-01-02 15:04")
+	refused(t, dir, id, "只有本案承办人", "review", "notice", id, "--kind", "prior_notice", "--served", served, "--as", "lihua")
+	refused(t, dir, id, "改正期限", "review", "notice", id, "--kind", "correction_order", "--served", served, "--as", "wangwu")
+	ok(t, dir, "review", "notice", id, "--kind", "prior_notice", "--served", served, "--note", "当场送达", "--as", "wangwu")
+	var q []queueRow
+	json.Unmarshal([]byte(ok(t, dir, "review", "list", "--json", "--as", "lihua")), &q)
+	var hearing bool
+	for _, d := range q[0].Deadlines {
+		hearing = hearing || d.Code == cases.DeadlineHearing && d.Left >= 5
+	}
+	if !hearing {
+		t.Fatalf("no hearing countdown: %+v", q[0].Deadlines)
+	}
+
+	refused(t, dir, id, "只有负责人", "review", "settings", "--chain", "two", "--as", "lihua")
+	if code, _, errOut := runCLI(t, "", "review", "settings", "--chain", "four", "--as", "zhoumin", "--data", dir); code != 2 || !strings.Contains(errOut, "two") {
+		t.Fatalf("bad chain: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "review", "settings", "--legal-triggers", "mood", "--as", "zhoumin", "--data", dir); code != 2 || !strings.Contains(errOut, "未知的触发条件") {
+		t.Fatalf("bad trigger: %d %s", code, errOut)
+	}
+	ok(t, dir, "review", "settings", "--chain", "two", "--legal-triggers", "departure,uscc_override", "--stale-days", "14", "--as", "zhoumin")
+	var p cases.ReviewPolicy
+	if err := json.Unmarshal([]byte(ok(t, dir, "review", "settings", "--json")), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Chain != cases.ChainTwoLevel || len(p.LegalTriggers) != 2 || p.StaleIndexDays != 14 {
+		t.Fatalf("settings: %+v", p)
+	}
+	// Two levels: the supervisor's approval decides an ordinary case.
+	small := addCase(t, dir, strings.Replace(exampleCase, "张三", "李四", 1))
+	if out := ok(t, dir, "review", "approve", small, "--as", "lihua"); !strings.Contains(out, "已批准") {
+		t.Fatalf("two levels: %q", out)
+	}
+}
+
+func TestReviewUsageErrors(t *testing.T) {
+	dir := reviewDevice(t)
+	for _, args := range [][]string{
+		{"review"},
+		{"review", "frobnicate"},
+		{"review", "approve", "--as", "lihua"},
+		{"review", "approve", "not-a-case", "--as", "lihua"},
+		{"review", "approve", "0190d5d6-0000-7000-8000-000000000000", "--as", "lihua"},
+		{"review", "approve", "0190d5d6-0000-7000-8000-000000000000", "--as", "nobody"},
+		{"review", "decide", "0190d5d6-0000-7000-8000-000000000000", "--fine", "many", "--as", "zhoumin"},
+		{"review", "list", "--limit", "0", "--as", "lihua"},
+	} {
+		code, _, errOut := runCLI(t, "", append(args, "--data", dir)...)
+		if code != exitInvalid || errOut == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+	if code, out, _ := runCLI(t, "", "review", "list", "--as", "chenjing", "--data", dir); code != 0 || !strings.Contains(out, "没有等待法制审核员处理的案件") {
+		t.Errorf("empty legal queue: %d %q", code, out)
+	}
+}

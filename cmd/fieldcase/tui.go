@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/term"
+
+	"fieldcase/tui"
+)
+
+// runTUI starts the terminal interface: bare `fieldcase`, optionally with
+// --data, --as and --demo. Nothing is printed to stdout while it runs;
+// diagnostics go to fieldcase.log in the data directory.
+func runTUI(e *env, args []string) int {
+	var c common
+	var demo bool
+	fs := newFlagSet("fieldcase", "fieldcase [--data 目录] [--as 执法人员编号] [--demo]", e.stderr)
+	c.register(fs)
+	fs.BoolVar(&demo, "demo", false, "数据目录中还没有案件时，先生成演示数据")
+	rest, err := fs.parse(args, e.stderr)
+	if err != nil {
+		return exitForParse(err)
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(e.stderr, "未知命令 %q。运行 fieldcase help 查看全部命令。\n", rest[0])
+		return exitInvalid
+	}
+	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
+		fmt.Fprintln(e.stderr, "终端界面需要在终端中运行。脚本中请使用子命令，如 fieldcase case list --json。")
+		return exitInvalid
+	}
+	// Before anything measures text: ambiguous-width characters are one
+	// cell, so text fields and the renderer agree in a zh_CN locale.
+	tui.ForceNarrowAmbiguous()
+
+	st, done, code := openStore(e, &c)
+	if code != exitOK {
+		return code
+	}
+	defer done()
+	if demo {
+		n, err := caseCount(st)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "读取失败：%v\n", err)
+			return exitFailure
+		}
+		if n == 0 {
+			if err := demoFill(st, time.Now()); err != nil {
+				fmt.Fprintf(e.stderr, "生成演示数据失败：%v\n", err)
+				return exitFailure
+			}
+			slog.Info("demo data written", "dir", st.Dir())
+		}
+	}
+	if c.as != "" {
+		if _, err := st.User(c.as); err != nil {
+			fmt.Fprintf(e.stderr, "本设备没有执法人员 %s；将在界面中选择身份。\n", c.as)
+			c.as = ""
+		}
+	}
+
+	m := tui.New(tui.Options{Store: st, As: c.as, NoColor: e.getenv("NO_COLOR") != ""})
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion())
+	slog.Info("tui started", "dir", st.Dir(), "as", c.as)
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		slog.Error("tui stopped", "err", err)
+		fmt.Fprintf(e.stderr, "终端界面异常退出：%v\n", err)
+		return exitFailure
+	}
+	slog.Info("tui stopped")
+	return exitOK
+}

@@ -1,0 +1,363 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fieldcase/cases"
+	"fieldcase/rules"
+	"fieldcase/tui/styles"
+	"fieldcase/tui/widgets"
+)
+
+// How the screens say things: dates, money, outcomes and parties in the
+// words an officer uses. Everything shown from the store or a file passes
+// through clean first.
+
+// clean makes one line of outside text safe to draw (no escape sequences,
+// no bidi controls, no line breaks).
+func clean(s string) string { return cases.CleanLine(s) }
+
+// cleanText keeps line breaks but drops everything unsafe.
+func cleanText(s string) string { return cases.CleanText(s) }
+
+const (
+	layoutMinute = "2006-01-02 15:04"
+	layoutShort  = "01-02 15:04"
+)
+
+// fmtTime shows a time in China time, or "未填写" when it is zero.
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "未填写"
+	}
+	return t.In(local).Format(layoutMinute)
+}
+
+// fmtShort shows a time as month-day hour:minute (list columns).
+func fmtShort(t time.Time) string {
+	if t.IsZero() {
+		return "--"
+	}
+	return t.In(local).Format(layoutShort)
+}
+
+// fmtSince says how long ago t was, roughly, for "上次同步".
+func fmtSince(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "刚刚"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + " 分钟前"
+	case d < 24*time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + " 小时前"
+	}
+	return strconv.Itoa(int(d/(24*time.Hour))) + " 天前"
+}
+
+// parseWhen reads a time typed by an officer: "2026-11-20 10:30", with a
+// few forgiving variants (a slash or a full-width colon from an IME).
+func parseWhen(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	s = strings.NewReplacer("/", "-", "：", ":", "　", " ").Replace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := cases.ParseTime(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("时间格式应为 2026-11-20 10:30")
+	}
+	return t, nil
+}
+
+// fmtMoney shows yuan without trailing zeros.
+func fmtMoney(m rules.Money) string { return m.String() + "元" }
+
+// fmtYuan shows a float amount of yuan (the case's own numbers).
+func fmtYuan(v float64) string {
+	return strconv.FormatFloat(v, 'f', -1, 64) + "元"
+}
+
+// fineSpecText says a provision's fine in words.
+func fineSpecText(s *rules.FineSpec) string {
+	if s == nil {
+		return "不罚款"
+	}
+	switch s.Kind {
+	case rules.FineFixed:
+		return fmtMoney(s.Min)
+	case rules.FineDaily:
+		return "每日" + fmtMoney(s.Min)
+	case rules.FineMultiple:
+		return s.Basis + s.FactorMin.String() + "至" + s.FactorMax.String()
+	case rules.FineUnset:
+		return "罚款（数额依地方规定）"
+	}
+	if s.Min == 0 {
+		return fmtMoney(s.Max) + "以下"
+	}
+	return s.Min.String() + "-" + fmtMoney(s.Max)
+}
+
+// itemFines is the ordinary fine of a catalog item for each kind of party.
+func itemFines(it rules.Item) string {
+	t := it.DefaultTier()
+	if t == nil {
+		return ""
+	}
+	p, o := t.For(rules.Person), t.For(rules.Org)
+	switch {
+	case p == nil && o == nil:
+		if t.Warning {
+			return "警告"
+		}
+		if len(it.Orders) > 0 {
+			return "不罚款；" + strings.Join(it.Orders, "、")
+		}
+		return "不罚款"
+	case o == nil:
+		return "罚款 " + fineSpecText(p)
+	case p == nil:
+		return "单位罚款 " + fineSpecText(o)
+	case fineSpecText(p) == fineSpecText(o):
+		return "罚款 " + fineSpecText(p)
+	}
+	return "个人 " + fineSpecText(p) + "，单位 " + fineSpecText(o)
+}
+
+// fineRangeText says a suggested range.
+func fineRangeText(r *rules.FineRange) string {
+	if r == nil {
+		return ""
+	}
+	if r.Min == r.Max {
+		return fmtMoney(r.Min)
+	}
+	return r.Min.String() + "-" + fmtMoney(r.Max)
+}
+
+// outcomeWords is what the suggestion says, in large words and one line
+// under them, and the tone to draw it in.
+func outcomeWords(d rules.Decision) (headline, sub string, tone styles.Tone) {
+	switch d.Outcome {
+	case rules.NotPunishable:
+		headline = "不予处罚"
+		switch d.Ground {
+		case rules.GroundMinorNoHarm:
+			headline = "不予处罚（轻微不罚）"
+		case rules.GroundNoFault:
+			headline = "不予处罚（无错不罚）"
+		case rules.GroundTimeLimit:
+			headline = "不予处罚（超过追责时效）"
+		case rules.GroundAge:
+			headline = "不予处罚（未满十四周岁）"
+		case rules.GroundCapacity:
+			headline = "不予处罚（不能辨认或控制行为）"
+		case rules.GroundRepealed:
+			headline = "不予处罚（已不属违法）"
+		}
+		sub = "应当不予行政处罚"
+		if d.EducationRequired {
+			sub += "，并对当事人进行教育"
+		}
+		return headline, sub, styles.ToneOK
+	case rules.Exemptible:
+		headline = "可以不予处罚（首违不罚）"
+		if d.Suggestion == rules.SuggestSupervisor || d.Exemption == nil || !d.Exemption.Listed {
+			return headline, "不在免罚清单：报审核人决定", styles.ToneWarn
+		}
+		return headline, "列入免罚清单：建议不予处罚并教育", styles.ToneWarn
+	case rules.Mitigated:
+		headline = "从轻处罚"
+		if d.Mitigation == "mandatory" {
+			headline = "应当从轻或者减轻处罚"
+		}
+		sub = fineSub(d)
+		return headline, sub, styles.ToneInfo
+	}
+	return "应予处罚", fineSub(d), styles.ToneDanger
+}
+
+func fineSub(d rules.Decision) string {
+	if d.Fine != nil {
+		s := "建议罚款 " + fineRangeText(d.Fine)
+		if d.FineUnit == "per_day" {
+			s = "建议罚款 每日" + fineRangeText(d.Fine)
+		}
+		if d.WarningAvailable {
+			s += "，或者警告"
+		}
+		return s
+	}
+	if d.FineFormula != "" {
+		return "罚款：" + d.FineFormula
+	}
+	if d.WarningAvailable {
+		return "警告"
+	}
+	return "在法定幅度内处罚"
+}
+
+// outcomeShort is the outcome in a few characters, for lists and logs.
+func outcomeShort(o rules.Outcome) string {
+	switch o {
+	case rules.NotPunishable:
+		return "不予处罚"
+	case rules.Exemptible:
+		return "可不罚（首违）"
+	case rules.Mitigated:
+		return "从轻处罚"
+	case rules.Punishable:
+		return "应予处罚"
+	}
+	return string(o)
+}
+
+// procedureText names the procedural track.
+func procedureText(p rules.Procedure) string {
+	switch p {
+	case rules.ProcedureSimple:
+		return "简易程序（当场作出处罚决定）"
+	case rules.ProcedureOrdinary:
+		return "普通程序"
+	}
+	return "待定"
+}
+
+// choiceOutcomes are what an officer may decide instead of the suggestion.
+var choiceOutcomes = []struct{ Value, Label string }{
+	{"not_punished", "不予处罚"},
+	{"warning", "警告"},
+	{"fine", "罚款"},
+}
+
+func choiceOutcomeLabel(v string) string {
+	for _, o := range choiceOutcomes {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
+}
+
+// choiceText says what the officer decided.
+func choiceText(ch *cases.Choice) string {
+	if ch == nil {
+		return "尚未确认"
+	}
+	if ch.Follow {
+		return "采纳系统建议"
+	}
+	s := "不采纳建议，改为" + choiceOutcomeLabel(ch.Outcome)
+	if ch.Outcome == "fine" && ch.Fine != nil {
+		s += " " + fmtYuan(*ch.Fine)
+	}
+	return s
+}
+
+// violationLabel is "CG01 占道经营", or the code alone when the catalog
+// does not know it.
+func violationLabel(rs *rules.RuleSet, code string) string {
+	code = clean(code)
+	if code == "" {
+		return "未选择"
+	}
+	if it, ok := rs.Item(code); ok {
+		return it.Code + " " + it.Name
+	}
+	return code
+}
+
+// partyLabel is the party's name with a short identification.
+func partyLabel(p cases.Party) string {
+	name := clean(p.Name)
+	if name == "" {
+		return "未填写"
+	}
+	switch p.Kind {
+	case cases.PartyOrg:
+		if p.USCC != "" {
+			return name + "（" + clean(p.USCC) + "）"
+		}
+	case cases.PartyPerson:
+		if p.IDNumber != "" {
+			return name + "（" + maskID(clean(p.IDNumber)) + "）"
+		}
+	}
+	return name
+}
+
+// maskID hides the middle of an identity number on screens an onlooker
+// may see: 500101********1234.
+func maskID(s string) string {
+	rs := []rune(s)
+	if len(rs) < 10 {
+		return s
+	}
+	return string(rs[:6]) + strings.Repeat("*", len(rs)-10) + string(rs[len(rs)-4:])
+}
+
+// partyKindLabel is 公民 or 单位.
+func partyKindLabel(k cases.PartyKind) string {
+	if k == cases.PartyOrg {
+		return "单位"
+	}
+	return "公民"
+}
+
+// harmLabel says a harm level.
+func harmLabel(h string) string {
+	switch h {
+	case cases.HarmNone:
+		return "没有"
+	case cases.HarmMinor:
+		return "轻微"
+	case cases.HarmSerious:
+		return "较重"
+	}
+	return "未填写"
+}
+
+// yesNo says a boolean.
+func yesNo(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
+}
+
+// mitigatingOptions are the grounds of Art. 32 as the officer reads them.
+var mitigatingOptions = []struct{ Value, Label string }{
+	{"eliminated_harm", "主动消除或者减轻违法行为危害后果"},
+	{"coerced", "受他人胁迫或者诱骗实施违法行为"},
+	{"confessed", "主动供述行政机关尚未掌握的违法行为"},
+	{"meritorious", "配合查处违法行为有立功表现"},
+	{"other_statutory", "法律、法规、规章规定的其他情形"},
+}
+
+func mitigatingLabel(v string) string {
+	for _, o := range mitigatingOptions {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
+}
+
+// shortID is the random tail of a case id (UUIDv7 ids begin with the
+// time, so their heads are alike), enough to tell cases apart on screen.
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[len(id)-8:]
+	}
+	return id
+}
+
+// formState is a form's raw values, for the draft position.
+func formState(f widgets.Form) map[string]string { return f.Values() }
+
+// restoreForm puts saved raw values back.
+func restoreForm(f *widgets.Form, m map[string]string) { f.SetValues(m) }

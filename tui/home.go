@@ -1,0 +1,306 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"fieldcase/cases"
+	"fieldcase/tui/keys"
+	"fieldcase/tui/widgets"
+)
+
+// home is the start screen: today's figures, what waits for sync, the
+// actions, and the officer's own drafts and returned cases to resume.
+type home struct {
+	sh     *shared
+	keys   keys.Home
+	width  int
+	height int
+
+	job    int
+	loaded bool
+	err    error
+	data   homeData
+
+	onList bool // focus is on the resume list (else on the buttons)
+	button int
+	cursor int
+	offset int
+
+	req nav
+}
+
+var homeButtons = []struct {
+	label string
+	kind  navKind
+}{
+	{"新建案件 F2", navNewCase},
+	{"案件列表 F3", navList},
+	{"切换人员 ctrl+o", navSignOut},
+}
+
+func newHome(sh *shared) home {
+	h := home{sh: sh, keys: keys.NewHome()}
+	h.keys.Enter.SetHelp("Enter", "确定")
+	h.syncKeys()
+	return h
+}
+
+// Load asks for fresh figures; older answers are dropped.
+func (h *home) Load() tea.Cmd {
+	h.job++
+	return loadHome(h.sh.store, h.sh.user.ID, h.sh.now, h.job)
+}
+
+// SetSize lays the screen out.
+func (h *home) SetSize(w, hh int) {
+	h.width, h.height = w, hh
+	h.scroll()
+}
+
+func (h *home) syncKeys() {
+	has := len(h.data.resume) > 0
+	h.keys.Resume.SetEnabled(has && h.onList)
+	h.keys.Move.SetEnabled(has)
+	h.keys.Focus.SetEnabled(has)
+	h.keys.Enter.SetEnabled(!h.onList)
+}
+
+// listTop is the body line of the first resume row.
+const listTop = 8
+
+func (h home) rows() int { return max(1, h.height-listTop) }
+
+func (h *home) scroll() {
+	n := len(h.data.resume)
+	h.cursor = max(0, min(h.cursor, n-1))
+	h.offset = widgets.Window(h.offset, h.cursor, h.rows(), n)
+}
+
+// Update handles keys, clicks and loaded figures.
+func (h home) Update(msg tea.Msg) (home, tea.Cmd) {
+	switch msg := msg.(type) {
+	case homeMsg:
+		if msg.job != h.job {
+			return h, nil
+		}
+		h.loaded, h.err = true, msg.err
+		if msg.err == nil {
+			h.data = msg.data
+		}
+		if len(h.data.resume) == 0 {
+			h.onList = false
+		}
+		h.scroll()
+		h.syncKeys()
+		return h, nil
+	case tea.MouseMsg:
+		return h.mouse(msg)
+	case tea.KeyMsg:
+		return h.key(msg)
+	}
+	return h, nil
+}
+
+func (h home) key(msg tea.KeyMsg) (home, tea.Cmd) {
+	n := len(h.data.resume)
+	switch {
+	case key.Matches(msg, h.keys.NewCase):
+		h.req = nav{kind: navNewCase}
+	case key.Matches(msg, h.keys.CaseList):
+		h.req = nav{kind: navList}
+	case key.Matches(msg, h.keys.SignOut):
+		h.req = nav{kind: navSignOut}
+	case key.Matches(msg, h.keys.Refresh):
+		return h, h.Load()
+	case key.Matches(msg, h.keys.Focus):
+		h.onList = !h.onList && n > 0
+	case !h.onList && msg.Type == tea.KeyLeft:
+		h.button = max(0, h.button-1)
+	case !h.onList && msg.Type == tea.KeyRight:
+		h.button = min(len(homeButtons)-1, h.button+1)
+	case !h.onList && key.Matches(msg, h.keys.Down):
+		h.onList = n > 0
+	case h.onList && key.Matches(msg, h.keys.Up):
+		if h.cursor == 0 {
+			h.onList = false
+		} else {
+			h.cursor--
+		}
+	case h.onList && key.Matches(msg, h.keys.Down):
+		h.cursor++
+	case h.onList && key.Matches(msg, h.keys.PageUp):
+		h.cursor -= h.rows()
+	case h.onList && key.Matches(msg, h.keys.PageDown):
+		h.cursor += h.rows()
+	case h.onList && key.Matches(msg, h.keys.Top):
+		h.cursor = 0
+	case h.onList && key.Matches(msg, h.keys.Bottom):
+		h.cursor = n - 1
+	case key.Matches(msg, h.keys.Resume, h.keys.Enter):
+		if h.onList {
+			if h.cursor < n {
+				h.req = nav{kind: navEditCase, caseID: h.data.resume[h.cursor].ID}
+			}
+		} else {
+			h.req = nav{kind: homeButtons[h.button].kind}
+		}
+	}
+	h.scroll()
+	h.syncKeys()
+	return h, nil
+}
+
+func (h home) mouse(msg tea.MouseMsg) (home, tea.Cmd) {
+	n := len(h.data.resume)
+	switch {
+	case msg.Button == tea.MouseButtonWheelUp && n > 0:
+		h.onList, h.cursor = true, h.cursor-1
+	case msg.Button == tea.MouseButtonWheelDown && n > 0:
+		h.onList, h.cursor = true, h.cursor+1
+	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
+		if msg.Y == buttonsLine {
+			x := 1
+			for i, b := range homeButtons {
+				w := ansi.StringWidth(b.label) + 4
+				if msg.X >= x && msg.X < x+w {
+					h.onList, h.button = false, i
+					h.req = nav{kind: b.kind}
+				}
+				x += w + 2
+			}
+		}
+		if i := msg.Y - listTop + h.offset; msg.Y >= listTop && i < n {
+			if h.onList && i == h.cursor {
+				h.req = nav{kind: navEditCase, caseID: h.data.resume[i].ID}
+			}
+			h.onList, h.cursor = true, i
+		}
+	}
+	h.scroll()
+	h.syncKeys()
+	return h, nil
+}
+
+const buttonsLine = 4
+
+// View draws the figures, the buttons and the resume list.
+func (h home) View() string {
+	st := h.sh.st
+	lines := []string{""}
+	if !h.loaded {
+		lines = append(lines, st.Muted.Render(" 正在读取..."))
+		return strings.Join(lines, "\n")
+	}
+	if h.err != nil {
+		lines = append(lines, st.Error.Render(widgets.Truncate(" ! 读取失败："+h.err.Error()+"（F5 重试）", h.width)))
+	}
+	d := h.data
+	count := func(label string, n int, style func(...string) string) string {
+		return st.Label.Render(label+" ") + style(strconv.Itoa(n))
+	}
+	today := count("今日案件", d.today, st.Count.Render)
+	figures := []string{
+		today,
+		count("草稿", d.counts[cases.StatusDraft], st.Count.Render),
+		count("退回补正", d.counts[cases.StatusReturned], st.StatusStyle(string(cases.StatusReturned)).Render),
+		count("待审核", d.counts[cases.StatusSubmitted], st.Count.Render),
+		count("法制审核中", d.counts[cases.StatusLegalReview], st.Count.Render),
+		count("待审批", d.counts[cases.StatusPendingApproval], st.Count.Render),
+	}
+	lines = append(lines, fitJoin(figures, "    ", h.width-1))
+	sync := st.Label.Render("待同步 ") + st.Count.Render(strconv.Itoa(d.pending)) + st.Label.Render(" 条记录    上次同步：")
+	if d.lastSync == nil {
+		sync += st.Warn.Render("从未同步（初次违法无法确认，将提示审核人）")
+	} else {
+		sync += st.Value.Render(fmtTime(*d.lastSync) + "（" + fmtSince(*d.lastSync, h.sh.now) + "）")
+	}
+	lines = append(lines, widgets.Truncate(" "+sync, h.width), "")
+	var bs []string
+	for i, b := range homeButtons {
+		style := st.Form.Button
+		label := "[ " + b.label + " ]"
+		if !h.onList && i == h.button {
+			style = st.Form.ButtonFocus
+			label = ">[ " + b.label + " ]"
+		} else {
+			label = " " + label
+		}
+		bs = append(bs, style.Render(label))
+	}
+	lines = append(lines, widgets.Truncate(strings.Join(bs, " "), h.width), "")
+	title := " 继续办理：您的草稿和退回补正的案件"
+	if d.draft != nil && d.draft.CaseID != "" {
+		if s, ok := stepByName(d.draft.Step); ok {
+			title += "（上次停在第 " + strconv.Itoa(int(s)+1) + " 步：" + stepTitles[s] + "，标 * 者）"
+		}
+	}
+	lines = append(lines, st.Section.Render(widgets.Truncate(title, h.width)))
+	if len(d.resume) == 0 {
+		lines = append(lines, st.List.Header.Render(""), st.List.Empty.Render("   没有待继续的案件。按 F2 新建案件。"))
+		return strings.Join(lines, "\n")
+	}
+	cw := h.columns()
+	lines = append(lines, st.List.Header.Render("   "+widgets.Pad("状态", cw[0])+" "+widgets.Pad("发生时间", cw[1])+" "+widgets.Pad("违法事项", cw[2])+" "+"当事人"))
+	rs := h.sh.rules()
+	for i := h.offset; i < len(d.resume) && i < h.offset+h.rows(); i++ {
+		c := d.resume[i]
+		mark := " "
+		if d.draft != nil && d.draft.CaseID == c.ID {
+			mark = "*"
+		}
+		status := st.StatusStyle(string(c.Status)).Render(widgets.Pad(c.Status.Label(), cw[0]))
+		row := widgets.Pad(fmtShort(c.Content.OccurredAt), cw[1]) + " " + widgets.Pad(violationLabel(rs, c.Content.Violation), cw[2]) + " " + widgets.Truncate(partyLabel(c.Content.Party), cw[3])
+		if h.onList && i == h.cursor {
+			lines = append(lines, st.List.Selected.Render(">"+mark+" "+widgets.Pad(c.Status.Label(), cw[0])+" "+widgets.Pad(row, h.width-cw[0]-5)))
+		} else {
+			lines = append(lines, " "+mark+" "+status+" "+st.List.Row.Render(row))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// columns are the widths of status, time, violation and party.
+func (h home) columns() [4]int {
+	w := h.width - 3 - 3
+	c := [4]int{8, 11, 20, 0}
+	if w < 60 {
+		c[2] = 14
+	}
+	c[3] = max(6, w-c[0]-c[1]-c[2])
+	return c
+}
+
+// fitJoin joins parts with sep, dropping trailing parts that do not fit.
+func fitJoin(parts []string, sep string, w int) string {
+	out := " "
+	for i, p := range parts {
+		next := out
+		if i > 0 {
+			next += sep
+		}
+		next += p
+		if ansi.StringWidth(next) > w {
+			break
+		}
+		out = next
+	}
+	return out
+}
+
+// ShortHelp lists the live keys.
+func (h home) ShortHelp() []key.Binding {
+	return []key.Binding{h.keys.NewCase, h.keys.CaseList, h.keys.Enter, h.keys.Resume, h.keys.Move, h.keys.Refresh}
+}
+
+// FullHelp lists every key of the screen.
+func (h home) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{h.keys.NewCase, h.keys.CaseList, h.keys.Refresh, h.keys.SignOut},
+		{h.keys.Focus, h.keys.Up, h.keys.Down, h.keys.Resume, h.keys.Enter},
+	}
+}

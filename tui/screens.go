@@ -1,0 +1,11 @@
+package tui
+
+// The compiler checks that every screen keeps the component contract.
+var (
+	_ component[signIn]     = (*signIn)(nil)
+	_ component[home]       = (*home)(nil)
+	_ component[wizard]     = (*wizard)(nil)
+	_ component[caseList]   = (*caseList)(nil)
+	_ component[caseDetail] = (*caseDetail)(nil)
+	_ component[reader]     = (*reader)(nil)
+)

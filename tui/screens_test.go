@@ -1,0 +1,247 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fieldcase/cases/store"
+)
+
+// scenario brings the TUI to one screen: seed the store, sign in, press keys.
+type scenario struct {
+	name  string
+	as    string
+	empty bool // no users, no cases: first run
+	drive func(d *driver)
+}
+
+// Paths through the wizard, shared by the scenarios.
+
+func toViolation(d *driver) {
+	d.press("f2")
+	d.typeText("zdjy")
+}
+
+func toParty(d *driver) {
+	toViolation(d)
+	d.press("enter")
+}
+
+func newPerson(d *driver, name, id string) {
+	d.press("f3")
+	d.typeText(name)
+	d.press("tab", "tab")
+	d.typeText(id)
+}
+
+func toPlace(d *driver) {
+	toParty(d)
+	newPerson(d, "陈小红", residentID(d.t, "50010819950607002"))
+	d.press("f8")
+}
+
+func toFacts(d *driver) {
+	toPlace(d)
+	d.typeText("南岸区南坪正街 100 号门前")
+	d.press("f8")
+}
+
+func toCirc(d *driver) {
+	toFacts(d)
+	d.typeText("当事人在人行道上摆摊销售蔬菜，占用人行道约2平方米，经劝导当场收摊。")
+	d.press("f8")
+}
+
+// answer fills the circumstances: corrected, harm (0 none, 1 minor, 2
+// serious) and minor.
+func answer(d *driver, corrected bool, harm int, minor bool) {
+	if corrected {
+		d.press("right")
+	}
+	d.press("down")
+	for i := 0; i <= harm; i++ {
+		d.press("right")
+	}
+	d.press("down")
+	if minor {
+		d.press("right")
+	}
+}
+
+func toSuggestion(d *driver, corrected bool, harm int, minor bool) {
+	toCirc(d)
+	answer(d, corrected, harm, minor)
+	d.press("f8")
+}
+
+func toDecision(d *driver) {
+	toSuggestion(d, true, 0, true)
+	d.press("enter")
+}
+
+func toOfficers(d *driver) {
+	toDecision(d)
+	d.press("f8")
+}
+
+func toReview(d *driver) {
+	toOfficers(d)
+	d.press("f8")
+}
+
+func openList(d *driver) { d.press("f3") }
+
+// listStatus opens the list filtered to the nth status tab.
+func listStatus(n int) func(d *driver) {
+	return func(d *driver) {
+		openList(d)
+		for i := 0; i < n; i++ {
+			d.press("tab")
+		}
+	}
+}
+
+const returnedTab = 5 // 全部 草稿 待审核 法制审核中 待审批 [退回补正]
+
+func openReturned(d *driver) {
+	listStatus(returnedTab)(d)
+	d.press("enter")
+}
+
+var scenarios = []scenario{
+	{name: "signin_first_run", empty: true},
+	{name: "signin_first_run_errors", empty: true, drive: func(d *driver) {
+		d.typeText("A 10")
+		d.press("ctrl+s")
+	}},
+	{name: "signin_pick", drive: func(d *driver) {}, as: "zhaoliu"},
+	{name: "home", as: "wangwu", drive: func(d *driver) { d.press("enter") }},
+	{name: "home_help", as: "wangwu", drive: func(d *driver) { d.press("enter", "f1") }},
+	{name: "wizard_violation", as: "wangwu", drive: func(d *driver) { d.press("enter"); toViolation(d) }},
+	{name: "wizard_party_search", as: "wangwu", drive: func(d *driver) {
+		d.press("enter")
+		toParty(d)
+		d.typeText("zjg")
+	}},
+	{name: "wizard_party_bad_id", as: "wangwu", drive: func(d *driver) {
+		d.press("enter")
+		toParty(d)
+		newPerson(d, "陈小红", "500108199506070021")
+		d.press("f8")
+	}},
+	{name: "wizard_party_uscc_warning", as: "wangwu", drive: func(d *driver) {
+		d.press("enter")
+		toParty(d)
+		d.press("f4")
+		d.typeText("重庆渝南建筑工程有限公司")
+		d.press("tab")
+		d.typeText("91350100M0001TGQXM")
+		d.press("f8")
+	}},
+	{name: "wizard_place_bad_time", as: "wangwu", drive: func(d *driver) {
+		d.press("enter")
+		toPlace(d)
+		d.typeText("南岸区南坪正街 100 号门前")
+		d.press("tab", "ctrl+u")
+		d.typeText("11月20日上午")
+		d.press("f8")
+	}},
+	{name: "wizard_circumstances", as: "wangwu", drive: func(d *driver) { d.press("enter"); toCirc(d) }},
+	{name: "wizard_suggestion_minor", as: "wangwu", drive: func(d *driver) { d.press("enter"); toSuggestion(d, true, 0, true) }},
+	{name: "wizard_suggestion_first", as: "wangwu", drive: func(d *driver) { d.press("enter"); toSuggestion(d, true, 1, false) }},
+	{name: "wizard_suggestion_punish", as: "wangwu", drive: func(d *driver) { d.press("enter"); toSuggestion(d, false, 2, false) }},
+	{name: "wizard_decision_depart", as: "wangwu", drive: func(d *driver) {
+		d.press("enter")
+		toDecision(d)
+		d.press("right", "down", "right", "right")
+		d.press("f8")
+	}},
+	{name: "wizard_officers", as: "wangwu", drive: func(d *driver) { d.press("enter"); toOfficers(d) }},
+	{name: "wizard_review", as: "wangwu", drive: func(d *driver) { d.press("enter"); toReview(d) }},
+	{name: "wizard_submit_refused", as: "wangwu", drive: func(d *driver) {
+		d.press("enter")
+		toReview(d)
+		// Another process (the command line) empties the place meanwhile:
+		// the store refuses the submission and says which field.
+		st := d.m.sh.store
+		c, err := st.Get(d.m.wiz.caseID)
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		c.Content.Place.Text = ""
+		if _, err := st.SaveContent(officerWang.Actor(), c.ID, c.Content); err != nil {
+			d.t.Fatal(err)
+		}
+		d.press("f9")
+	}},
+	{name: "wizard_returned", as: "wangwu", drive: func(d *driver) { d.press("enter"); openReturned(d); d.press("f4") }},
+	{name: "list", as: "wangwu", drive: func(d *driver) { d.press("enter"); openList(d) }},
+	{name: "list_search", as: "wangwu", drive: func(d *driver) {
+		d.press("enter")
+		openList(d)
+		d.typeText("/")
+		d.typeText("南坪")
+	}},
+	{name: "list_returned", as: "wangwu", drive: func(d *driver) { d.press("enter"); listStatus(returnedTab)(d) }},
+	{name: "list_violation_picker", as: "wangwu", drive: func(d *driver) {
+		d.press("enter")
+		openList(d)
+		d.press("f7")
+		d.typeText("lzt")
+	}},
+	{name: "detail", as: "wangwu", drive: func(d *driver) { d.press("enter"); openReturned(d) }},
+	{name: "detail_decision", as: "wangwu", drive: func(d *driver) { d.press("enter"); openReturned(d); d.press("tab") }},
+	{name: "detail_log", as: "wangwu", drive: func(d *driver) { d.press("enter"); openReturned(d); d.press("tab", "tab") }},
+	{name: "reader", as: "wangwu", drive: func(d *driver) {
+		d.press("enter")
+		toSuggestion(d, true, 0, true)
+		d.press("right", "right", "f6")
+	}},
+}
+
+func runScenario(t *testing.T, sc scenario, seed func(t testing.TB, st *store.Store)) *driver {
+	t.Helper()
+	dir := t.TempDir()
+	st := openTestStore(t, dir)
+	if !sc.empty {
+		seed(t, st)
+	}
+	d := newDriver(t, st, sc.as)
+	if sc.drive != nil {
+		sc.drive(d)
+	}
+	return d
+}
+
+// TestScreens renders every screen at 80×24 and compares it with its golden.
+func TestScreens(t *testing.T) {
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			d := runScenario(t, sc, func(t testing.TB, st *store.Store) { seedStandard(t, st) })
+			d.golden()
+		})
+	}
+}
+
+// TestEvidenceScreen attaches a file and shows it hashed.
+func TestEvidenceScreen(t *testing.T) {
+	dir := t.TempDir()
+	ev := filepath.Join(dir, "现场照片-001.jpg")
+	if err := os.WriteFile(ev, []byte("fieldcase test evidence"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st := openTestStore(t, filepath.Join(dir, "data"))
+	seedStandard(t, st)
+	d := newDriver(t, st, "wangwu")
+	d.press("enter")
+	toFacts(d)
+	d.typeText("当事人在人行道上摆摊销售蔬菜。")
+	d.press("tab", "tab")
+	d.typeText(filepath.Join(dir, "现场"))
+	d.press("tab") // completes the only match
+	d.contains("现场照片-001.jpg")
+	d.press("enter")
+	d.contains("1. 视听资料  现场照片-001.jpg")
+	d.golden(dir)
+}
