@@ -18,9 +18,6 @@ const (
 // Statuses lists every status in lifecycle order.
 var Statuses = []Status{StatusDraft, StatusSubmitted, StatusLegalReview, StatusPendingApproval, StatusReturned, StatusApproved, StatusClosed}
 
-// ReviewStatuses are the statuses in which a case waits for a reviewer.
-var ReviewStatuses = []Status{StatusSubmitted, StatusLegalReview, StatusPendingApproval}
-
 // Label is the status in Chinese, as officers say it.
 func (s Status) Label() string {
 	switch s {
@@ -40,11 +37,6 @@ func (s Status) Label() string {
 		return "已结案"
 	}
 	return string(s)
-}
-
-// InReview reports whether the case waits for a reviewer.
-func (s Status) InReview() bool {
-	return s == StatusSubmitted || s == StatusLegalReview || s == StatusPendingApproval
 }
 
 // ParseStatus accepts the English code or the Chinese label.

@@ -858,7 +858,7 @@ func (c Case) Deadlines(now time.Time) []Deadline {
 	add := func(code, label, basis string, due time.Time) {
 		out = append(out, Deadline{Code: code, Label: label, Due: due, Left: daysBetween(now, due), Basis: basis})
 	}
-	if c.Suggestion == nil || c.Suggestion.Decision.Procedure != "simple" {
+	if c.Suggestion == nil || c.Suggestion.Decision.Procedure != rules.ProcedureSimple {
 		days, _ := c.stepDays("case_filing", 90, false)
 		add(DeadlineDecision, "作出决定", fmt.Sprintf("自立案（%s首次提交）之日起%d日内作出决定（行政处罚法第六十条）", day(*c.SubmittedAt).Format("2006-01-02"), days),
 			day(*c.SubmittedAt).AddDate(0, 0, days))

@@ -56,8 +56,10 @@ const (
 	viewList
 	viewDetail
 	viewReader
-	viewQueue  // the reviewer's queue (queue.go)
-	viewReview // one case under review (review.go)
+	viewQueue     // the reviewer's queue (queue.go)
+	viewReview    // one case under review (review.go)
+	viewPapers    // a case's documents (papers.go)
+	viewDashboard // the district's figures (dashboard.go)
 )
 
 // navKind is a screen's request to the root to change what is shown.
@@ -75,8 +77,10 @@ const (
 	navBack // close the reader
 	navSignOut
 	navQuit
-	navQueue  // the reviewer's queue
-	navReview // review the case caseID
+	navQueue     // the reviewer's queue
+	navReview    // review the case caseID
+	navPapers    // the documents of the case caseID
+	navDashboard // the figures
 )
 
 // nav is the request a screen leaves for the root after an Update, read
@@ -112,6 +116,8 @@ type Model struct {
 	reader reader
 	queue  reviewQueue
 	review reviewScreen
+	papers papers    // papers_root.go
+	dash   dashboard // papers_root.go
 
 	flash     string
 	flashTone styles.Tone
@@ -150,6 +156,8 @@ func New(o Options) Model {
 		detail: newCaseDetail(sh),
 		reader: newReader(sh),
 		queue:  newReviewQueue(sh),
+		papers: newPapers(sh),
+		dash:   newDashboard(sh),
 		review: newReviewScreen(sh),
 	}
 	m.setSize(m.width, m.height)
@@ -180,6 +188,7 @@ func (m *Model) setSize(w, h int) {
 	m.detail.SetSize(w, bh)
 	m.reader.SetSize(w, bh)
 	m.reviewSetSize(w, bh) // review_root.go
+	m.papersSetSize(w, bh) // papers_root.go
 }
 
 // typing reports whether the active screen has a text field focused.
@@ -271,13 +280,16 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if mm, cmd, ok := m.reviewKey(msg, typing); ok {
 		return mm.follow(cmd)
 	}
+	if mm, cmd, ok := m.papersKey(msg, typing); ok {
+		return mm.follow(cmd)
+	}
 	return m.toScreen(msg)
 }
 
 // canQuitWithQ: the bare q quits from the screens that hold nothing unsaved.
 func (m Model) canQuitWithQ() bool {
 	switch m.view {
-	case viewHome, viewList, viewDetail, viewQueue:
+	case viewHome, viewList, viewDetail, viewQueue, viewPapers, viewDashboard:
 		return true
 	case viewSignIn:
 		return !m.signin.setup
@@ -301,6 +313,8 @@ func (m Model) toScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.detail, cmd = m.detail.Update(msg)
 	case viewReader:
 		m.reader, cmd = m.reader.Update(msg)
+	case viewPapers, viewDashboard:
+		m, cmd, _ = m.papersToScreen(msg)
 	default:
 		m, cmd, _ = m.reviewToScreen(msg)
 	}
@@ -322,6 +336,8 @@ func (m Model) toOwner(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.list, cmd = m.list.Update(msg)
 	case detailMsg:
 		m.detail, cmd = m.detail.Update(msg)
+	case papersMsg, paperIssuedMsg, figuresMsg:
+		m, cmd, _ = m.papersToOwner(msg)
 	default:
 		var ok bool
 		if m, cmd, ok = m.reviewToOwner(msg); !ok {
@@ -334,7 +350,7 @@ func (m Model) toOwner(msg tea.Msg) (tea.Model, tea.Cmd) {
 // follow reads the navigation requests the screens left and acts on them.
 func (m Model) follow(cmd tea.Cmd) (tea.Model, tea.Cmd) {
 	cmds := []tea.Cmd{cmd}
-	for _, req := range append([]*nav{&m.signin.req, &m.home.req, &m.wiz.req, &m.list.req, &m.detail.req, &m.reader.req}, m.reviewRequests()...) {
+	for _, req := range append(append([]*nav{&m.signin.req, &m.home.req, &m.wiz.req, &m.list.req, &m.detail.req, &m.reader.req}, m.reviewRequests()...), m.papersRequests()...) {
 		r := *req
 		*req = nav{}
 		if r.kind == navNone && r.notice == "" {
@@ -388,6 +404,9 @@ func (m Model) navigate(r nav) (Model, tea.Cmd) {
 		return m, tea.Batch(loadUsers(m.sh.store), m.signin.Focus())
 	case navQuit:
 		return m, tea.Quit
+	}
+	if mm, cmd, ok := m.papersNavigate(r); ok {
+		return mm, cmd
 	}
 	m, cmd, _ := m.reviewNavigate(r)
 	return m, cmd
@@ -450,6 +469,8 @@ func (m Model) View() string {
 			body = m.detail.View()
 		case viewReader:
 			body = m.reader.View()
+		case viewPapers, viewDashboard:
+			body, _ = m.papersBody()
 		default:
 			body, _ = m.reviewBody()
 		}
@@ -485,6 +506,9 @@ func (m Model) crumb() string {
 		return "案件详情"
 	case viewReader:
 		return "条文全文"
+	}
+	if c, ok := m.papersCrumb(); ok {
+		return c
 	}
 	c, _ := m.reviewCrumb()
 	return c
@@ -545,6 +569,9 @@ func (m Model) screenNotice() (string, styles.Tone) {
 	case viewList:
 		return m.list.Status()
 	}
+	if n, t, ok := m.papersNotice(); ok {
+		return n, t
+	}
 	n, t, _ := m.reviewNotice()
 	return n, t
 }
@@ -567,6 +594,8 @@ func (m Model) shortHelp() []key.Binding {
 		bs = m.detail.ShortHelp()
 	case viewReader:
 		bs = m.reader.ShortHelp()
+	case viewPapers, viewDashboard:
+		bs, _ = m.papersShortHelp()
 	}
 	return append(bs, m.keys.Help, m.keys.Exit)
 }
@@ -586,6 +615,11 @@ func (m Model) fullHelpGroups() [][]key.Binding {
 		g = m.detail.FullHelp()
 	case viewReader:
 		g = m.reader.FullHelp()
+	case viewPapers, viewDashboard:
+		g, _ = m.papersFullHelp()
+	}
+	if e := m.papersEntries(); len(e) > 0 {
+		g = append(g, e)
 	}
 	global := []key.Binding{m.keys.Help, m.keys.Exit}
 	if m.canQuitWithQ() {

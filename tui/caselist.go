@@ -473,14 +473,14 @@ func (l caseList) View() string {
 	return strings.Join(lines, "\n")
 }
 
+// columns are the widths of status, time, violation, party and place;
+// the last three share what the terminal's width leaves.
 func (l caseList) columns() [5]int {
-	w := l.width - 2 - 4
-	c := [5]int{10, 11, 20, 14, 0}
-	c[4] = w - c[0] - c[1] - c[2] - c[3]
-	if c[4] < 8 {
-		c[2], c[3] = 14, 12
-		c[4] = max(0, w-c[0]-c[1]-c[2]-c[3])
-	}
+	c := [5]int{10, 11, 0, 0, 0}
+	free := l.width - 2 - 4 - c[0] - c[1]
+	c[2] = min(30, max(20, free*36/100))
+	c[3] = min(24, max(14, free*26/100))
+	c[4] = max(0, free-c[2]-c[3])
 	return c
 }
 

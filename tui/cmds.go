@@ -3,6 +3,7 @@ package tui
 import (
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -21,6 +22,15 @@ import (
 // is safe for concurrent use; none captures a model. Results that can go
 // stale carry the job id of the request, and screens drop results whose id
 // is not the one they wait for.
+
+// logged records a failure in the log file (the data directory's
+// fieldcase.log: the TUI never prints while it runs) and passes it on.
+func logged(what string, err error) error {
+	if err != nil {
+		slog.Error("tui: "+what, "err", err)
+	}
+	return err
+}
 
 // clockMsg is the time, read in a command and delivered every half minute.
 type clockMsg time.Time
@@ -76,7 +86,7 @@ type bookMsg struct {
 func loadBook(st *store.Store) tea.Cmd {
 	return func() tea.Msg {
 		b, err := st.Rules()
-		return bookMsg{book: b, err: err}
+		return bookMsg{book: b, err: logged("load rules", err)}
 	}
 }
 
@@ -149,24 +159,24 @@ func loadHome(st *store.Store, userID string, now time.Time, job int) tea.Cmd {
 		var d homeData
 		var err error
 		if d.counts, err = st.Counts(); err != nil {
-			return homeMsg{job: job, err: err}
+			return homeMsg{job: job, err: logged("home figures", err)}
 		}
 		y, m, day := now.In(local).Date()
 		from := time.Date(y, m, day, 0, 0, 0, 0, local)
 		if d.today, err = st.CountOccurred(from, from.AddDate(0, 0, 1)); err != nil {
-			return homeMsg{job: job, err: err}
+			return homeMsg{job: job, err: logged("home figures", err)}
 		}
 		if d.pending, err = st.PendingSync(); err != nil {
-			return homeMsg{job: job, err: err}
+			return homeMsg{job: job, err: logged("home figures", err)}
 		}
 		if d.lastSync, err = st.LastSync(); err != nil {
-			return homeMsg{job: job, err: err}
+			return homeMsg{job: job, err: logged("home figures", err)}
 		}
 		mine := func(c cases.Case) bool { return c.CreatedBy.ID == userID }
 		for _, s := range []cases.Status{cases.StatusReturned, cases.StatusDraft} {
 			p, err := st.ListScanWhere(store.Filter{Status: s, Limit: resumeLimit - len(d.resume)}, resumeScan, mine)
 			if err != nil {
-				return homeMsg{job: job, err: err}
+				return homeMsg{job: job, err: logged("home figures", err)}
 			}
 			d.resume = append(d.resume, p.Cases...)
 			if len(d.resume) >= resumeLimit {
@@ -174,7 +184,7 @@ func loadHome(st *store.Store, userID string, now time.Time, job int) tea.Cmd {
 			}
 		}
 		if d.draft, err = st.Draft(userID); err != nil {
-			return homeMsg{job: job, err: err}
+			return homeMsg{job: job, err: logged("home figures", err)}
 		}
 		return homeMsg{job: job, data: d}
 	}
@@ -250,7 +260,7 @@ func saveWizard(st *store.Store, r saveReq) tea.Cmd {
 				got, err = st.SaveContent(r.actor, r.caseID, *r.content)
 			}
 			if err != nil {
-				return savedMsg{req: r, err: err}
+				return savedMsg{req: r, err: logged("save content", err)}
 			}
 			c = &got
 			r.caseID = got.ID
@@ -261,7 +271,7 @@ func saveWizard(st *store.Store, r saveReq) tea.Cmd {
 		} else {
 			err = st.SaveDraft(r.userID, store.Draft{CaseID: r.caseID, Step: r.step, State: r.state})
 		}
-		return savedMsg{req: r, c: c, err: err}
+		return savedMsg{req: r, c: c, err: logged("save draft position", err)}
 	}
 }
 
@@ -274,7 +284,7 @@ type suggestionMsg struct {
 func suggest(st *store.Store, book *rules.Book, caseID string, c cases.Content, job int) tea.Cmd {
 	return func() tea.Msg {
 		s, err := st.Suggest(book, caseID, c)
-		return suggestionMsg{job: job, sug: s, err: err}
+		return suggestionMsg{job: job, sug: s, err: logged("suggest", err)}
 	}
 }
 
@@ -288,7 +298,7 @@ type decidedMsg struct {
 func decide(st *store.Store, actor cases.Actor, id string, sug cases.Suggestion, ch cases.Choice, job int, then afterSave) tea.Cmd {
 	return func() tea.Msg {
 		c, err := st.Decide(actor, id, sug, ch)
-		return decidedMsg{job: job, c: c, then: then, err: err}
+		return decidedMsg{job: job, c: c, then: then, err: logged("decide", err)}
 	}
 }
 
@@ -304,7 +314,7 @@ func submit(st *store.Store, actor cases.Actor, userID, id string, book *rules.B
 		if err == nil {
 			err = st.ClearDraft(userID)
 		}
-		return submittedMsg{job: job, c: c, err: err}
+		return submittedMsg{job: job, c: c, err: logged("submit", err)}
 	}
 }
 
@@ -494,7 +504,7 @@ func loadPage(st *store.Store, f store.Filter, job int) tea.Cmd {
 	return func() tea.Msg {
 		f.Limit = listPageSize
 		p, err := st.ListScan(f, listBudget)
-		return pageMsg{job: job, after: f.After, cases: p.Cases, next: p.Next, err: err}
+		return pageMsg{job: job, after: f.After, cases: p.Cases, next: p.Next, err: logged("list cases", err)}
 	}
 }
 
@@ -512,7 +522,7 @@ func loadDetail(st *store.Store, id string, job int) tea.Cmd {
 			return detailMsg{job: job, err: err}
 		}
 		evs, err := st.Events(id)
-		return detailMsg{job: job, c: c, events: evs, err: err}
+		return detailMsg{job: job, c: c, events: evs, err: logged("read case log", err)}
 	}
 }
 

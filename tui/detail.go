@@ -13,7 +13,6 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/tui/keys"
-	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
 
@@ -527,5 +526,3 @@ func (d caseDetail) FullHelp() [][]key.Binding {
 		{d.keys.Edit, d.keys.Citation, d.keys.Article, d.keys.Back},
 	}
 }
-
-var _ = styles.ToneOK

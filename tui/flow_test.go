@@ -429,3 +429,82 @@ func fillCases(t testing.TB, st *store.Store, n, parties int) {
 		}
 	}
 }
+
+// A large file reports its progress while it is hashed, then its hash.
+func TestHashingReportsProgress(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "video.mp4")
+	if err := os.WriteFile(path, make([]byte, 8<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	msg := hashEvidence(path, "audiovisual", 7)()
+	progress := 0
+	for {
+		switch m := msg.(type) {
+		case hashProgressMsg:
+			if m.job != 7 || m.total != 8<<20 || m.done <= 0 {
+				t.Fatalf("progress %+v", m)
+			}
+			progress++
+			msg = waitHash(m.ch, m.job)()
+			continue
+		case hashDoneMsg:
+			if m.err != nil || m.job != 7 || m.ev.Size != 8<<20 || len(m.ev.SHA256) != 64 || m.ev.Path != path {
+				t.Fatalf("done %+v", m)
+			}
+		default:
+			t.Fatalf("unexpected %T", msg)
+		}
+		break
+	}
+	if progress == 0 {
+		t.Fatal("no progress was reported for an 8 MB file")
+	}
+}
+
+func TestSignOutReturnsToThePicker(t *testing.T) {
+	st := openTestStore(t, t.TempDir())
+	addUsers(t, st, officerWang, officerZhao)
+	d := newDriver(t, st, "wangwu")
+	d.press("enter")
+	d.contains("王五（执法队员）")
+	d.press("ctrl+o")
+	d.contains("请选择您的身份")
+	d.press("down", "enter")
+	d.contains("赵六（执法队员）")
+}
+
+// Departing from the suggestion needs a written reason and is flagged
+// for the supervisor.
+func TestDepartureIsRecordedAndFlagged(t *testing.T) {
+	st := openTestStore(t, t.TempDir())
+	addUsers(t, st, officerWang, officerZhao)
+	d := newDriver(t, st, "wangwu")
+	d.press("enter")
+	toDecision(d)
+	d.press("right", "down", "right", "right") // depart; outcome: fine
+	d.press("down")
+	d.typeText("300")
+	d.press("f8")
+	d.contains("不采纳系统建议时必须写明理由")
+	d.press("down")
+	d.typeText("当事人多次在同一地点摆摊，经教育仍不改正。")
+	d.press("f8")
+	d.contains("第 8 步 执法人员")
+	d.press("f8", "enter")
+	d.contains("已提交审核")
+	cs, _ := st.List(store.Filter{Status: cases.StatusSubmitted})
+	if len(cs) != 1 {
+		t.Fatalf("%d submitted", len(cs))
+	}
+	c := cs[0]
+	if c.Choice == nil || c.Choice.Follow || c.Choice.Outcome != "fine" || c.Choice.Fine == nil || *c.Choice.Fine != 300 {
+		t.Fatalf("choice %+v", c.Choice)
+	}
+	flagged := false
+	for _, f := range c.Flags() {
+		flagged = flagged || f.Code == cases.FlagDeparture
+	}
+	if !flagged {
+		t.Fatalf("departure not flagged: %+v", c.Flags())
+	}
+}

@@ -70,10 +70,10 @@ func (h *home) syncKeys() {
 	h.keys.Enter.SetEnabled(!h.onList)
 }
 
-// listTop is the body line of the first resume row.
-const listTop = 8
+// homeListTop is the body line of the first resume row.
+const homeListTop = 8
 
-func (h home) rows() int { return max(1, h.height-listTop) }
+func (h home) rows() int { return max(1, h.height-homeListTop) }
 
 func (h *home) scroll() {
 	n := len(h.data.resume)
@@ -163,7 +163,7 @@ func (h home) mouse(msg tea.MouseMsg) (home, tea.Cmd) {
 	case msg.Button == tea.MouseButtonWheelDown && n > 0:
 		h.onList, h.cursor = true, h.cursor+1
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
-		if msg.Y == buttonsLine {
+		if msg.Y == homeButtonsLine {
 			x := 1
 			for i, b := range homeButtons {
 				w := ansi.StringWidth(b.label) + 4
@@ -174,7 +174,7 @@ func (h home) mouse(msg tea.MouseMsg) (home, tea.Cmd) {
 				x += w + 2
 			}
 		}
-		if i := msg.Y - listTop + h.offset; msg.Y >= listTop && i < n {
+		if i := msg.Y - homeListTop + h.offset; msg.Y >= homeListTop && i < n {
 			if h.onList && i == h.cursor {
 				h.req = nav{kind: navEditCase, caseID: h.data.resume[i].ID}
 			}
@@ -186,7 +186,7 @@ func (h home) mouse(msg tea.MouseMsg) (home, tea.Cmd) {
 	return h, nil
 }
 
-const buttonsLine = 4
+const homeButtonsLine = 4
 
 // View draws the figures, the buttons and the resume list.
 func (h home) View() string {
@@ -266,12 +266,10 @@ func (h home) View() string {
 
 // columns are the widths of status, time, violation and party.
 func (h home) columns() [4]int {
-	w := h.width - 3 - 3
-	c := [4]int{8, 11, 20, 0}
-	if w < 60 {
-		c[2] = 14
-	}
-	c[3] = max(6, w-c[0]-c[1]-c[2])
+	c := [4]int{8, 11, 0, 0}
+	free := h.width - 6 - c[0] - c[1]
+	c[2] = min(28, max(20, free*36/100))
+	c[3] = max(6, free-c[2])
 	return c
 }
 
@@ -294,13 +292,13 @@ func fitJoin(parts []string, sep string, w int) string {
 
 // ShortHelp lists the live keys.
 func (h home) ShortHelp() []key.Binding {
-	return []key.Binding{h.keys.NewCase, h.keys.CaseList, h.keys.Enter, h.keys.Resume, h.keys.Move, h.keys.Refresh}
+	return []key.Binding{h.keys.NewCase, h.keys.CaseList, h.keys.Enter, h.keys.Resume, h.keys.Refresh}
 }
 
 // FullHelp lists every key of the screen.
 func (h home) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{h.keys.NewCase, h.keys.CaseList, h.keys.Refresh, h.keys.SignOut},
-		{h.keys.Focus, h.keys.Up, h.keys.Down, h.keys.Resume, h.keys.Enter},
+		{h.keys.Focus, h.keys.Move, h.keys.Up, h.keys.Down, h.keys.Resume, h.keys.Enter},
 	}
 }

@@ -27,7 +27,11 @@ import (
 func TestMain(m *testing.M) {
 	ForceNarrowAmbiguous()
 	lipgloss.SetColorProfile(termenv.Ascii)
-	os.Exit(m.Run())
+	code := m.Run()
+	for _, d := range seededDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
 }
 
 // testNow is the fixed clock of every test: 2026-11-20 10:30 in Chongqing.

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"fieldcase/cases"
 	"fieldcase/cases/store"
@@ -218,13 +220,23 @@ func checkWidth(t *testing.T, d *driver) {
 	}
 }
 
-// TestReviewScreensFitNarrowTerminals draws every scenario at other sizes.
-func TestReviewScreensFitNarrowTerminals(t *testing.T) {
-	for _, size := range [][2]int{{60, 20}, {100, 30}} {
+// TestReviewScreensFitAndAreInert draws every scenario at other sizes and
+// in colour: no line overflows, nothing but styling reaches the terminal,
+// and no key of the help bar means two things.
+func TestReviewScreensFitAndAreInert(t *testing.T) {
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	// The goldens hold 80×24 under ASCII; here: colour, narrower and wider.
+	for _, run := range []struct {
+		profile termenv.Profile
+		w, h    int
+	}{{termenv.ANSI256, 80, 24}, {termenv.ANSI256, 60, 20}, {termenv.Ascii, 100, 30}} {
+		lipgloss.SetColorProfile(run.profile)
 		for _, sc := range reviewScenarios {
 			d, _ := runReview(t, sc.as, sc.drive)
-			d.resize(size[0], size[1])
+			d.resize(run.w, run.h)
 			checkWidth(t, d)
+			checkInert(t, d.view())
+			checkHelpKeysUnique(t, d)
 		}
 	}
 }

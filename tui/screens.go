@@ -8,4 +8,6 @@ var (
 	_ component[caseList]   = (*caseList)(nil)
 	_ component[caseDetail] = (*caseDetail)(nil)
 	_ component[reader]     = (*reader)(nil)
+	_ component[papers]     = (*papers)(nil)
+	_ component[dashboard]  = (*dashboard)(nil)
 )

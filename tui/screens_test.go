@@ -3,6 +3,7 @@ package tui
 import (
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"fieldcase/cases/store"
@@ -200,13 +201,49 @@ var scenarios = []scenario{
 	}},
 }
 
-func runScenario(t *testing.T, sc scenario, seed func(t testing.TB, st *store.Store)) *driver {
+// seeded stores are built once per test run and copied for each scenario:
+// recording through the workflow costs a disk sync per transaction.
+var (
+	seededMu   sync.Mutex
+	seededDirs = map[string]string{}
+)
+
+func seededCopy(t *testing.T, name string, seed func(t testing.TB, st *store.Store)) string {
+	t.Helper()
+	seededMu.Lock()
+	defer seededMu.Unlock()
+	tmpl, ok := seededDirs[name]
+	if !ok {
+		var err error
+		if tmpl, err = os.MkdirTemp("", "fieldcase-tui-seed-"); err != nil {
+			t.Fatal(err)
+		}
+		st, err := store.Open(tmpl, store.Options{Now: testClock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seed(t, st)
+		st.Close()
+		seededDirs[name] = tmpl
+	}
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(tmpl, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, store.FileName), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func runScenario(t *testing.T, sc scenario, seedName string, seed func(t testing.TB, st *store.Store)) *driver {
 	t.Helper()
 	dir := t.TempDir()
-	st := openTestStore(t, dir)
 	if !sc.empty {
-		seed(t, st)
+		dir = seededCopy(t, seedName, seed)
 	}
+	st := openTestStore(t, dir)
 	d := newDriver(t, st, sc.as)
 	if sc.drive != nil {
 		sc.drive(d)
@@ -218,7 +255,7 @@ func runScenario(t *testing.T, sc scenario, seed func(t testing.TB, st *store.St
 func TestScreens(t *testing.T) {
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
-			d := runScenario(t, sc, func(t testing.TB, st *store.Store) { seedStandard(t, st) })
+			d := runScenario(t, sc, "standard", func(t testing.TB, st *store.Store) { seedStandard(t, st) })
 			d.golden()
 		})
 	}

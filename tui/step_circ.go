@@ -25,7 +25,7 @@ type circStep struct {
 
 	kind      cases.PartyKind
 	party     cases.Party
-	occurred  cases.Content
+	content   cases.Content
 	priorsJob int
 }
 
@@ -71,7 +71,7 @@ func (c *circStep) load(content cases.Content, caseID string) tea.Cmd {
 	f := &c.form
 	f.ClearMessages()
 	ci := content.Circumstances
-	c.kind, c.party, c.occurred = content.Party.Kind, content.Party, content
+	c.kind, c.party, c.content = content.Party.Kind, content.Party, content
 	f.SetValue("minor", strconv.FormatBool(ci.Minor))
 	f.SetValue("corrected", strconv.FormatBool(ci.Corrected))
 	f.SetValue("harm", ci.Harm)
@@ -117,9 +117,9 @@ func (c *circStep) sync() {
 	f.SetHidden("capacity", !person)
 	if fl := f.Field("age"); fl != nil {
 		fl.Hint = ""
-		if person && (c.party.IDType == "" || c.party.IDType == cases.IDResident) && !c.occurred.OccurredAt.IsZero() {
-			if id, err := cases.ValidateResidentIDAt(c.party.IDNumber, c.occurred.OccurredAt); err == nil {
-				fl.Hint = "按身份证推算：行为时 " + strconv.Itoa(id.AgeAt(c.occurred.OccurredAt)) + " 周岁（不填即按此）"
+		if person && (c.party.IDType == "" || c.party.IDType == cases.IDResident) && !c.content.OccurredAt.IsZero() {
+			if id, err := cases.ValidateResidentIDAt(c.party.IDNumber, c.content.OccurredAt); err == nil {
+				fl.Hint = "按身份证推算：行为时 " + strconv.Itoa(id.AgeAt(c.content.OccurredAt)) + " 周岁（不填即按此）"
 			}
 		}
 		if fl.Hint == "" && person {

@@ -68,7 +68,7 @@ func TestEveryScreenFitsAndIsInert(t *testing.T) {
 			for _, sc := range scenarios {
 				name := sc.name + "/" + profileName(profile) + "/" + sizeName(size)
 				t.Run(name, func(t *testing.T) {
-					d := runScenario(t, sc, seed)
+					d := runScenario(t, sc, "hostile", seed)
 					d.resize(size[0], size[1])
 					v := d.view()
 					checkFits(t, v, size[0], size[1])

@@ -144,7 +144,8 @@ type wizard struct {
 	submitting bool
 	openJob    int
 	opening    bool
-	gen        int // edits since the last save, for autosave
+	gen        int  // edits since the last save, for autosave
+	quitAfter  bool // quit once the step change in flight has landed
 
 	notice string
 	tone   styles.Tone
@@ -654,6 +655,9 @@ func (w wizard) saved(msg savedMsg) (wizard, tea.Cmd) {
 	}
 	if msg.err != nil {
 		w.moving = false
+		if w.quitAfter {
+			w.req = nav{kind: navQuit}
+		}
 		var fe cases.FieldErrors
 		if errors.As(msg.err, &fe) {
 			w.showErrors(fe)
@@ -677,6 +681,9 @@ func (w wizard) saved(msg savedMsg) (wizard, tea.Cmd) {
 		w.moving = false
 		cmds = append(cmds, w.enter(stepID(then.goTo)))
 	}
+	if w.quitAfter && !w.moving {
+		w.req = nav{kind: navQuit}
+	}
 	if then.notice != "" && !then.leave {
 		w.say(then.notice, styles.ToneOK)
 	}
@@ -688,7 +695,11 @@ func (w wizard) saveAndQuit() (wizard, tea.Cmd) {
 	if w.opening || w.submitting {
 		return w, tea.Quit
 	}
-	w.moving = false
+	if w.moving {
+		// The step change being saved carries the position; end after it.
+		w.quitAfter = true
+		return w, nil
+	}
 	return w.leave(afterSave{goTo: -1, quit: true})
 }
 
@@ -828,6 +839,9 @@ func (w wizard) decidedResult(msg decidedMsg) (wizard, tea.Cmd) {
 	}
 	w.moving = false
 	if msg.err != nil {
+		if w.quitAfter {
+			w.req = nav{kind: navQuit}
+		}
 		var fe cases.FieldErrors
 		if errors.As(msg.err, &fe) {
 			w.showErrors(fe)

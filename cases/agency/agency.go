@@ -71,15 +71,14 @@ func ValidKind(kind string) bool {
 	return false
 }
 
-// Body is the enforcing body (执法主体).
+// Body is the enforcing body (执法主体). A 街道办事处 or 镇人民政府 that has
+// received the power (行政处罚法 Art. 24) decides in its own name, so its
+// own full name goes here.
 type Body struct {
-	Name string `json:"name"` // full official name, printed on every document
-	// DelegatedBy names the body whose power a 街道/镇 exercises (Art. 24);
-	// empty for a body acting in its own right.
-	DelegatedBy string `json:"delegated_by,omitempty"`
-	Address     string `json:"address,omitempty"`
-	Phone       string `json:"phone,omitempty"`
-	Contact     string `json:"contact,omitempty"` // 联系人 for 陈述申辩 and 听证
+	Name    string `json:"name"` // full official name, printed on every document
+	Address string `json:"address,omitempty"`
+	Phone   string `json:"phone,omitempty"`
+	Contact string `json:"contact,omitempty"` // 联系人 for 陈述申辩 and 听证
 }
 
 // Series is how one kind of document is numbered. Format holds {year} and
@@ -213,9 +212,11 @@ func Load(dir string) (Settings, error) {
 	return Parse(data)
 }
 
-// Parse decodes and validates settings. Fields left out keep their defaults.
+// Parse decodes and validates settings. Fields left out keep their
+// defaults, except the body: a file names its own enforcing body in full.
 func Parse(data []byte) (Settings, error) {
 	s := Default()
+	s.Body = Body{}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
@@ -265,7 +266,6 @@ func (s Settings) Validate() error {
 		}
 	}
 	text("body.name（执法主体名称）", s.Body.Name, true, 60)
-	text("body.delegated_by（委托或赋权机关）", s.Body.DelegatedBy, false, 60)
 	text("body.address", s.Body.Address, false, 100)
 	text("body.phone", s.Body.Phone, false, 40)
 	text("body.contact", s.Body.Contact, false, 40)

@@ -172,13 +172,19 @@ func record(c cases.Case, decided time.Time, ag agency.Settings, rs *rules.RuleS
 	if it, ok := rs.Item(ct.Violation); ok {
 		r.Violation = it.Name
 		var labels []string
+		prev := ""
 		for _, pr := range append(append([]rules.Provision{}, it.Prohibition...), it.Penalty...) {
-			l := rs.Cite(pr).Label
+			c := rs.Cite(pr)
+			l := c.Label
+			if c.Law == prev {
+				l = strings.TrimPrefix(l, "《"+c.Law+"》")
+			}
 			if !contains(labels, l) {
 				labels = append(labels, l)
 			}
+			prev = c.Law
 		}
-		r.Basis = strings.Join(labels, "；")
+		r.Basis = strings.Join(labels, "、")
 	} else {
 		r.Violation = ct.Violation
 	}

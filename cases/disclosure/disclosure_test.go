@@ -64,11 +64,11 @@ func TestSelectFollowsThePolicy(t *testing.T) {
 	undecided.Status = cases.StatusPendingApproval
 	all := []cases.Case{
 		decided(t, content("CG23", adult, heavy, "驾驶渣土车未密闭运输，联系电话13812345678"), agency.KindDecision), // published
-		decided(t, content("CG23", firm, heavy, "未密闭运输"), agency.KindDecision),                          // published
-		decided(t, content("CG23", minor, heavy, "未密闭运输"), agency.KindDecision),                         // minor
-		decided(t, content("CG01", adult, onSpot, "占道经营"), agency.KindOnsite),                             // simple procedure
-		decided(t, content("CG09", adult, slight, "乱丢烟头"), agency.KindNoPenalty),                          // no penalty
-		decided(t, content("CG23", firm, heavy, "未密闭运输"), ""),                                           // no document
+		decided(t, content("CG23", firm, heavy, "未密闭运输"), agency.KindDecision),                       // published
+		decided(t, content("CG23", minor, heavy, "未密闭运输"), agency.KindDecision),                      // minor
+		decided(t, content("CG01", adult, onSpot, "占道经营"), agency.KindOnsite),                        // simple procedure
+		decided(t, content("CG09", adult, slight, "乱丢烟头"), agency.KindNoPenalty),                     // no penalty
+		decided(t, content("CG23", firm, heavy, "未密闭运输"), ""),                                        // no document
 		withheld, undecided,
 	}
 	var ds []Decided

@@ -365,3 +365,34 @@ func TestCapitalYuan(t *testing.T) {
 		}
 	}
 }
+
+// TestWarningAndHeadRulings: a warning has no payment terms; the head's
+// finding that the facts are not established is its own ground.
+func TestWarningAndHeadRulings(t *testing.T) {
+	f := newFixture(t)
+	c := f.get(t, "person-simple")
+	c.Choice = &cases.Choice{Outcome: "warning", Reason: "当事人系残疾人，生活困难，给予警告"}
+	d, err := Build(agency.KindOnsite, Input{Case: c, Agency: agency.Default(), Now: f.clk.now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(Text(d, 48)), "")
+	if !strings.Contains(flat, "决定给予当事人警告的行政处罚") || strings.Contains(flat, "缴纳罚款") {
+		t.Errorf("warning:\n%s", Text(d, 48))
+	}
+	c = f.get(t, "person-ordinary")
+	c.Status = cases.StatusApproved
+	c.Review.Decision = &cases.HeadDecision{Ruling: "not_established", Comment: "证据不足"}
+	d, err = Build(agency.KindNoPenalty, Input{Case: c, Agency: agency.Default(), Now: f.clk.now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat = strings.Join(strings.Fields(Text(d, 48)), "")
+	if !strings.Contains(flat, "违法事实不能成立") || !strings.Contains(flat, "第五十七条第一款第（三）项") || strings.Contains(flat, "教育") {
+		t.Errorf("not established:\n%s", Text(d, 48))
+	}
+	c.Review.Decision = &cases.HeadDecision{Ruling: "referral", Comment: "涉嫌犯罪"}
+	if err := Check(agency.KindDecision, Input{Case: c, Agency: agency.Default()}); err == nil || !strings.Contains(err.Error(), "移送司法机关") {
+		t.Errorf("referral: %v", err)
+	}
+}

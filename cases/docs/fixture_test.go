@@ -28,7 +28,7 @@ var (
 // clock is the fixture's time: it moves forward only when told.
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time           { return c.t }
+func (c *clock) now() time.Time          { return c.t }
 func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 type fixture struct {

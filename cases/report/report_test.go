@@ -161,7 +161,7 @@ func generate(t testing.TB) *generated {
 		LegalSent: 2, LegalReviews: 2, Collective: 2,
 		Decided:   26, // 19 no-penalty + 5 simple + 2 ordinary
 		Penalized: 7, Fined: 7, FinesYuan: "12500",
-		NotPenalized: 19, Simple: 5, Ordinary: 21,
+		NotPenalized: 19, Simple: 5, Ordinary: 2,
 		Pending: 2, // the undecided ordinary case and the returned one
 	}
 	return g

@@ -28,7 +28,7 @@ func WriteText(w io.Writer, f Figures) error {
 	row("作出决定", f.Decided)
 	row("  给予行政处罚", fmt.Sprintf("%d（警告 %d，罚款 %d 起，合计 %s 元）", f.Penalized, f.Warnings, f.Fined, f.FinesYuan))
 	row("  不予行政处罚", f.NotPenalized)
-	row("  简易程序 / 普通程序", fmt.Sprintf("%d / %d", f.Simple, f.Ordinary))
+	row("    简易 / 普通程序", fmt.Sprintf("%d / %d", f.Simple, f.Ordinary))
 	if f.HandlingCases > 0 {
 		row("平均办理时间", fmt.Sprintf("%.1f 天（立案至决定，%d 件）", f.AvgHandlingDays, f.HandlingCases))
 	} else {

@@ -45,7 +45,7 @@ const (
 	MetricFined           = "fined"            // of which fines of a known amount
 	MetricFinesFen        = "fines_fen"        // their sum, in fen
 	MetricNoPenalty       = "no_penalty/"      // + rules.Ground, or GroundOther
-	MetricProcedure       = "procedure/"       // + rules.Procedure
+	MetricProcedure       = "procedure/"       // + rules.Procedure, of the penalties
 	MetricHandlingSeconds = "handling_seconds" // 立案 to decision, summed
 	MetricHandlingCases   = "handling_cases"   // decisions in that sum
 	MetricIssued          = "issued/"          // + document kind
@@ -181,12 +181,12 @@ func tallyDecision(tx *bolt.Tx, ck []byte, c cases.Case, at time.Time) error {
 	day := DayOf(at)
 	d := c.Disposition(nil)
 	add := map[string]int64{
-		MetricDecided:                            1,
-		MetricDecidedBy + c.Content.Violation:    1,
-		MetricProcedure + string(procedureOf(d)): 1,
+		MetricDecided:                         1,
+		MetricDecidedBy + c.Content.Violation: 1,
 	}
 	if d.Penalty {
 		add[MetricPenalty] = 1
+		add[MetricProcedure+string(procedureOf(d))] = 1
 		if d.Warning {
 			add[MetricWarning] = 1
 		}

@@ -389,7 +389,7 @@ func reviewLegal(e *env, args []string) int {
 	c.register(fs)
 	fs.BoolVar(&pass, "pass", false, "审核通过")
 	fs.BoolVar(&fail, "fail", false, "审核不通过（案件退回承办人）")
-	fs.StringVar(&text, "comment", "", "审核意见；不通过时写明理由（必填）")
+	fs.StringVar(&text, "comment", "", "审核意见（不通过时必填，写明理由）")
 	var codes []string
 	for _, ch := range cases.LegalChecks {
 		codes = append(codes, ch.Code+" "+ch.Label)

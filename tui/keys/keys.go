@@ -184,13 +184,13 @@ type CaseList struct {
 // NewCaseList returns the case-list bindings.
 func NewCaseList() CaseList {
 	n := NewNav()
-	n.Back = b([]string{"esc"}, "Esc", "返回首页")
+	n.Back = b([]string{"esc"}, "Esc", "返回")
 	return CaseList{
 		Nav:       n,
 		Open:      b([]string{"enter"}, "Enter", "查看"),
-		Status:    b([]string{"tab", "shift+tab"}, "Tab", "按状态"),
-		Date:      b([]string{"f6", "ctrl+t"}, "F6", "按日期"),
-		Violation: b([]string{"f7", "ctrl+x"}, "F7", "按事项"),
+		Status:    b([]string{"tab", "shift+tab"}, "Tab", "状态"),
+		Date:      b([]string{"f6", "ctrl+t"}, "F6", "日期"),
+		Violation: b([]string{"f7", "ctrl+x"}, "F7", "事项"),
 		Search:    b([]string{"/", "ctrl+f"}, "/", "搜索"),
 		EndSearch: b([]string{"esc", "enter"}, "Esc", "结束搜索"),
 		More:      b([]string{"f8"}, "F8", "加载更多"),

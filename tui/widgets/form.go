@@ -137,7 +137,9 @@ func (f *Form) AddStatic(k, label, value string) {
 
 func (f *Form) add(fl Field) {
 	f.fields = append(f.fields, fl)
-	f.SetSize(f.width, f.height)
+	if f.width > 0 {
+		f.layout()
+	}
 }
 
 func (f *Form) index(k string) int {
@@ -258,17 +260,17 @@ func (f *Form) SetOptions(k string, opts []Option) {
 
 // SetLabel changes a field's label.
 func (f *Form) SetLabel(k, label string) {
-	if i := f.index(k); i >= 0 {
+	if i := f.index(k); i >= 0 && f.fields[i].Label != label {
 		f.fields[i].Label = label
-		f.SetSize(f.width, f.height)
+		f.layout()
 	}
 }
 
 // SetPlaceholder changes a text field's placeholder.
 func (f *Form) SetPlaceholder(k, p string) {
-	if i := f.index(k); i >= 0 && f.fields[i].Kind == KindText {
+	if i := f.index(k); i >= 0 && f.fields[i].Kind == KindText && f.fields[i].placeholder != p {
 		f.fields[i].placeholder = p
-		f.SetSize(f.width, f.height)
+		f.layout()
 	}
 }
 
@@ -289,7 +291,7 @@ func (f *Form) SetHidden(k string, hidden bool) {
 	if hidden && i == f.focus {
 		f.move(1)
 	}
-	f.SetSize(f.width, f.height)
+	f.layout()
 }
 
 // ClearMessages removes every error, warning and check result (hints stay).
@@ -505,6 +507,13 @@ func (f Form) Update(msg tea.Msg) (Form, tea.Cmd) {
 // SetSize lays the form out in w×h cells.
 func (f *Form) SetSize(w, h int) {
 	f.width, f.height = w, h
+	f.layout()
+	f.scrollToFocus()
+}
+
+// layout gives the text fields the width left after the labels.
+func (f *Form) layout() {
+	w := f.width
 	iw := f.inputWidth()
 	for i := range f.fields {
 		fl := &f.fields[i]
@@ -513,10 +522,11 @@ func (f *Form) SetSize(w, h int) {
 			fl.input.Width = max(1, iw-1)
 			fl.input.Placeholder = Truncate(fl.placeholder, max(1, iw-2))
 		case KindArea:
-			fl.area.SetWidth(max(4, w-4))
+			if fl.area.Width() != max(4, w-4) {
+				fl.area.SetWidth(max(4, w-4))
+			}
 		}
 	}
-	f.scrollToFocus()
 }
 
 const marker = 2 // "> " before the focused field's label
@@ -679,12 +689,12 @@ func (f *Form) scrollToFocus() {
 // View renders the visible part of the form, exactly f.height lines when a
 // height is set.
 func (f Form) View() string {
-	lines, _ := f.render()
+	lines, spans := f.render()
 	if f.height <= 0 {
 		return strings.Join(lines, "\n")
 	}
 	win := f.window(len(lines))
-	off := max(0, min(f.offset, len(lines)-win))
+	off := f.visibleOffset(len(lines), win, spans)
 	out := make([]string, 0, f.height)
 	out = append(out, lines[off:min(len(lines), off+win)]...)
 	if win < len(lines) {
@@ -706,13 +716,29 @@ func (f Form) View() string {
 	return strings.Join(out, "\n")
 }
 
+// visibleOffset is the first line shown: the stored offset, moved just
+// enough to show the focused field (fields shown or hidden since the last
+// scroll may have moved it).
+func (f Form) visibleOffset(total, win int, spans [][2]int) int {
+	off := f.offset
+	if f.focus >= 0 && f.focus < len(spans) {
+		s := spans[f.focus]
+		if s[0] < off {
+			off = s[0]
+		} else if end := s[0] + s[1]; end > off+win {
+			off = min(s[0], end-win)
+		}
+	}
+	return max(0, min(off, total-win))
+}
+
 // Click focuses the field drawn at line y of the form's view; it reports
 // whether a field was hit.
 func (f *Form) Click(y int) bool {
 	lines, spans := f.render()
 	off := 0
 	if f.height > 0 {
-		off = max(0, min(f.offset, len(lines)-f.window(len(lines))))
+		off = f.visibleOffset(len(lines), f.window(len(lines)), spans)
 	}
 	y += off
 	for i, s := range spans {

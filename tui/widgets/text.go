@@ -135,10 +135,14 @@ func wrapLine(s string, w int) []string {
 			emit()
 			continue
 		}
+		// 禁则: closing punctuation may not start the line; take the
+		// characters before it along (past any closing marks among them).
 		var carry []string
-		if strings.Contains(noLineStart, u) && len(cur) > 1 {
-			carry = cur[len(cur)-1:]
-			cur = cur[:len(cur)-1]
+		if strings.Contains(noLineStart, u) {
+			for len(cur) > 1 && len(carry) < 4 && (len(carry) == 0 || strings.Contains(noLineStart, carry[0])) {
+				carry = append([]string{cur[len(cur)-1]}, carry...)
+				cur = cur[:len(cur)-1]
+			}
 		}
 		emit()
 		for _, c := range carry {

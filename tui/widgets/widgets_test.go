@@ -86,6 +86,11 @@ func TestWrapChinese(t *testing.T) {
 	if strings.Join(lines, "") != "当事人在人行道上摆摊销售水果，占用人行道约3平方米。" {
 		t.Errorf("text lost in wrapping: %q", lines)
 	}
+	for _, l := range Wrap("须由法制科对照现行文本确认），须经法制机构核实。", 13) {
+		if strings.HasPrefix(l, "）") || strings.HasPrefix(l, "，") {
+			t.Errorf("line %q starts with closing punctuation", l)
+		}
+	}
 	got := Wrap("the quick brown fox", 9)
 	if strings.Join(got, "|") != "the quick|brown fox" {
 		t.Errorf("latin wrap: %q", got)
