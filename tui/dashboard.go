@@ -184,7 +184,7 @@ func (d *dashboard) fill(top bool) {
 	// Trend: daily for short periods, monthly otherwise.
 	var series []int64
 	unit := "每日"
-	if len(f.Daily) > 0 && len(f.Daily) <= 92 {
+	if n := spanDays(f.From, f.To); n > 0 && n <= 92 && len(f.Daily) == n {
 		for _, x := range f.Daily {
 			series = append(series, x.Recorded)
 		}
@@ -199,6 +199,16 @@ func (d *dashboard) fill(top bool) {
 		peak = max(peak, v)
 	}
 	sw := min(60, max(10, w-30))
+	if k := min(4, 2*sw/max(1, len(series))); k > 1 {
+		// few points (months): widen each so the line reads
+		wide := make([]int64, 0, len(series)*k)
+		for _, v := range series {
+			for range k {
+				wide = append(wide, v)
+			}
+		}
+		series = wide
+	}
 	add(" "+st.Section.Render("记录案件（"+unit+"）")+"  "+st.Info.Render(sparkline(series, sw))+st.Muted.Render("  峰值 "+itoa64(peak)), "")
 
 	// No-penalty grounds and violations, side by side when there is room.
@@ -291,6 +301,16 @@ func (d *dashboard) fill(top bool) {
 	if top {
 		d.vp.GotoTop()
 	}
+}
+
+// spanDays is how many days from through to cover, 0 if unreadable.
+func spanDays(from, to string) int {
+	a, err1 := time.ParseInLocation("2006-01-02", from, local)
+	b, err2 := time.ParseInLocation("2006-01-02", to, local)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return int(b.Sub(a).Hours()/24+0.5) + 1
 }
 
 func mainGround(code string) bool {

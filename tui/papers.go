@@ -185,15 +185,16 @@ func (p *papers) SetSize(w, h int) {
 	p.rebuild(false)
 }
 
+// paper is the printer width in cells: the agency's paper, or 58 mm.
 func (p *papers) paper() int {
 	w := p.ag.TextWidth
-	if p.narrow || w == 0 {
+	switch {
+	case p.narrow:
 		w = docs.MinTextWidth
-		if !p.narrow {
-			w = 48
-		}
+	case w == 0:
+		w = agency.Default().TextWidth
 	}
-	return min(w, max(docs.MinTextWidth, p.width-4))
+	return min(w, max(docs.MinTextWidth, p.width-6))
 }
 
 func (p *papers) input() docs.Input {

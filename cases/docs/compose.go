@@ -162,7 +162,8 @@ func (b *builder) warnProvisional() {
 
 // --- sections ----------------------------------------------------------------
 
-func (b *builder) header() {
+// previewNote tells the officer a preview carries no number yet.
+func (b *builder) previewNote() {
 	if b.doc.Number == "" {
 		b.warn("预览：文号在正式出具时从本设备号段分配")
 	}
@@ -450,7 +451,7 @@ func (b *builder) decisionTime() time.Time {
 
 func (b *builder) inspection() {
 	ct := b.c.Content
-	b.header()
+	b.previewNote()
 	start := ct.DiscoveredAt
 	if start.IsZero() {
 		start = ct.OccurredAt
@@ -506,7 +507,7 @@ func (b *builder) correctionDeadline() *time.Time {
 }
 
 func (b *builder) correction() {
-	b.header()
+	b.previewNote()
 	p := b.c.Content.Party
 	b.para(p.Name + "：")
 	b.para("经查，" + b.factsOf(b.you()))
@@ -528,7 +529,7 @@ func (b *builder) correction() {
 }
 
 func (b *builder) onsite() {
-	b.header()
+	b.previewNote()
 	b.party()
 	b.heading("违法事实")
 	b.para(b.factsText())
@@ -549,7 +550,7 @@ func (b *builder) onsite() {
 }
 
 func (b *builder) notice() {
-	b.header()
+	b.previewNote()
 	p := b.c.Content.Party
 	you := b.you()
 	b.para(p.Name + "：")
@@ -575,7 +576,7 @@ func (b *builder) notice() {
 }
 
 func (b *builder) decision() {
-	b.header()
+	b.previewNote()
 	at := b.decisionTime()
 	b.party()
 	b.heading("违法事实和证据")
@@ -650,7 +651,7 @@ func (b *builder) groundText() string {
 }
 
 func (b *builder) noPenalty() {
-	b.header()
+	b.previewNote()
 	at := b.decisionTime()
 	b.party()
 	b.heading("违法事实和证据")

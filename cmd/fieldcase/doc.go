@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"fieldcase/cases"
 	"fieldcase/cases/agency"
 	"fieldcase/cases/docs"
@@ -18,10 +20,9 @@ import (
 
 func init() {
 	register("doc", "文书：出具现场检查笔录、责令改正通知书、当场处罚决定书、事先告知书、处罚决定书、不予处罚决定书；numbers 管理文书号段", cmdDoc)
-	register("config", "执法主体设置：show 查看、init 生成设置文件、check 校验", cmdConfig)
 }
 
-const docUsage = "fieldcase doc 案件编号 --kind onsite|notice|decision|nopenalty|correction|inspection [--format text|html] [--out 文件] [--width 格数] [--deadline 日期] [--preview] [--as 编号] [--data 目录]"
+const docUsage = "fieldcase doc 案件编号 --kind onsite|notice|decision|nopenalty|correction|inspection [--format text|html] [--out 文件] [--width 格数] [--encoding utf-8|gb18030] [--deadline 日期] [--preview] [--as 编号] [--data 目录]"
 
 func cmdDoc(e *env, args []string) int {
 	if len(args) > 0 && args[0] == "numbers" {
@@ -36,6 +37,7 @@ func cmdDoc(e *env, args []string) int {
 	width := fs.Int("width", 0, "纯文本宽度（打印格数，汉字占两格；默认取设置 text_width，80毫米纸为48，58毫米纸为32）")
 	deadline := fs.String("deadline", "", "责令改正通知书的改正期限（YYYY-MM-DD；默认取已送达通知的期限或设置 correction_days）")
 	preview := fs.Bool("preview", false, "预览：不分配文号、不记录")
+	encoding := fs.String("encoding", "utf-8", "纯文本的编码：utf-8，或 gb18030（便携打印机常用）")
 	ids, err := fs.parse(args, e.stderr)
 	if err != nil {
 		return exitForParse(err)
@@ -50,6 +52,17 @@ func cmdDoc(e *env, args []string) int {
 	}
 	if *format != "text" && *format != "html" {
 		fmt.Fprintln(e.stderr, "--format 应为 text 或 html")
+		return exitInvalid
+	}
+	switch strings.ToLower(*encoding) {
+	case "utf-8", "utf8":
+	case "gb18030":
+		if *format != "text" {
+			fmt.Fprintln(e.stderr, "--encoding gb18030 只用于纯文本（--format text）；HTML 总是 UTF-8")
+			return exitInvalid
+		}
+	default:
+		fmt.Fprintln(e.stderr, "--encoding 应为 utf-8 或 gb18030")
 		return exitInvalid
 	}
 	var due *time.Time
@@ -71,6 +84,10 @@ func cmdDoc(e *env, args []string) int {
 		return code
 	}
 	defer done()
+	if due != nil && store.DayOf(*due) < store.DayOf(st.Stamp()) {
+		fmt.Fprintln(e.stderr, "--deadline：改正期限不能早于今天")
+		return exitInvalid
+	}
 	ag, err := agency.Load(st.Dir())
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
@@ -165,6 +182,14 @@ func cmdDoc(e *env, args []string) int {
 		}
 	} else {
 		body = []byte(docs.Text(d, *width))
+		if strings.EqualFold(*encoding, "gb18030") {
+			// Thermal printers print GB18030; the layout already counts a
+			// Chinese character as two cells, as they print it.
+			if body, err = simplifiedchinese.GB18030.NewEncoder().Bytes(body); err != nil {
+				fmt.Fprintf(e.stderr, "无法转为 GB18030：%v\n", err)
+				return exitFailure
+			}
+		}
 	}
 	return writeOut(e, *out, body)
 }
@@ -293,59 +318,4 @@ func kindOrder(k string) int {
 		}
 	}
 	return len(agency.Kinds)
-}
-
-const configUsage = "fieldcase config [show|init|check] [--data 目录]"
-
-// cmdConfig shows, creates or checks agency.json, the settings of the
-// enforcing body that documents and disclosure print.
-func cmdConfig(e *env, args []string) int {
-	sub := "show"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		sub, args = args[0], args[1:]
-	}
-	var c common
-	fs := newFlagSet("config "+sub, configUsage, e.stderr)
-	c.register(fs)
-	if _, err := fs.parse(args, e.stderr); err != nil {
-		return exitForParse(err)
-	}
-	dir := dataDir(e, c.data)
-	path := filepath.Join(dir, agency.FileName)
-	switch sub {
-	case "show":
-		s, err := agency.Load(dir)
-		if err != nil {
-			fmt.Fprintln(e.stderr, err)
-			return exitInvalid
-		}
-		if _, err := os.Stat(path); err != nil {
-			fmt.Fprintf(e.stderr, "未找到 %s，以下为默认设置（演示用：重庆市南岸区城市管理局）。用 fieldcase config init 生成文件后修改。\n", path)
-		}
-		return writeJSON(e, s)
-	case "init":
-		if _, err := os.Stat(path); err == nil {
-			fmt.Fprintf(e.stderr, "%s 已存在，未覆盖。\n", path)
-			return exitInvalid
-		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			fmt.Fprintln(e.stderr, err)
-			return exitFailure
-		}
-		if err := agency.Save(dir, agency.Default()); err != nil {
-			fmt.Fprintln(e.stderr, err)
-			return exitFailure
-		}
-		fmt.Fprintf(e.stdout, "已生成 %s。请按本机关实际修改执法主体名称、复议机关、人民法院、文书编号格式和缴款方式，然后运行 fieldcase config check。\n", path)
-		return exitOK
-	case "check":
-		if _, err := agency.Load(dir); err != nil {
-			fmt.Fprintln(e.stderr, err)
-			return exitInvalid
-		}
-		fmt.Fprintf(e.stdout, "%s 校验通过。\n", path)
-		return exitOK
-	}
-	fmt.Fprintf(e.stderr, "未知子命令 %q。用法：%s\n", sub, configUsage)
-	return exitInvalid
 }

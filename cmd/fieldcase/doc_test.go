@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"fieldcase/cases"
 	"fieldcase/cases/agency"
 	"fieldcase/cases/report"
@@ -48,6 +50,14 @@ func TestDocumentsFromDemo(t *testing.T) {
 	code, out, errOut := runCLI(t, "", "doc", simple.ID, "--kind", "onsite", "--format", "text", "--data", dir, "--as", "wangwu")
 	if code != 0 || !strings.Contains(out, "当场行政处罚决定书") || !strings.Contains(out, "南城管当罚字〔") || !strings.Contains(errOut, "已出具") {
 		t.Fatalf("onsite: %d\n%s\n%s", code, out, errOut)
+	}
+	// For a thermal printer: GB18030, the same document.
+	code, gb, errOut := runCLI(t, "", "doc", simple.ID, "--kind", "onsite", "--encoding", "gb18030", "--data", dir)
+	if code != 0 {
+		t.Fatalf("gb18030: %d %s", code, errOut)
+	}
+	if back, err := simplifiedchinese.GB18030.NewDecoder().String(gb); err != nil || back != out {
+		t.Errorf("the GB18030 text does not decode to the UTF-8 one: %v", err)
 	}
 	// A re-print needs no user, and keeps the number.
 	code, again, errOut := runCLI(t, "", "doc", simple.ID, "--kind", "onsite", "--data", dir)

@@ -39,9 +39,9 @@ type Field struct {
 	Kind   Kind
 	Hidden bool
 
-	input       textinput.Model
-	placeholder string // as given; the input's copy is cut to fit
-	area        textarea.Model
+	input       *textinput.Model // only for KindText
+	placeholder string           // as given; the input's copy is cut to fit
+	area        *textarea.Model  // only for KindArea: the model is large, and fields are copied
 	opts        []Option
 	sel         int
 	on          bool
@@ -105,14 +105,15 @@ func NewForm(st *styles.Styles) Form {
 
 // AddText adds a one-line text field.
 func (f *Form) AddText(k, label, placeholder string, limit int) {
-	f.add(Field{Key: k, Label: label, Kind: KindText, input: NewInput(f.st, placeholder, limit), placeholder: placeholder})
+	in := NewInput(f.st, placeholder, limit)
+	f.add(Field{Key: k, Label: label, Kind: KindText, input: &in, placeholder: placeholder})
 }
 
 // AddArea adds a multi-line text field.
 func (f *Form) AddArea(k, label, placeholder string, limit, height int) {
 	a := NewArea(f.st, placeholder, limit)
 	a.SetHeight(height)
-	f.add(Field{Key: k, Label: label, Kind: KindArea, area: a})
+	f.add(Field{Key: k, Label: label, Kind: KindArea, area: &a})
 }
 
 // AddChoice adds a field with a fixed set of options; the first is chosen.
@@ -353,8 +354,12 @@ func (f *Form) FocusFirst() tea.Cmd {
 // Blur removes focus from every field.
 func (f *Form) Blur() {
 	for i := range f.fields {
-		f.fields[i].input.Blur()
-		f.fields[i].area.Blur()
+		if f.fields[i].input != nil {
+			f.fields[i].input.Blur()
+		}
+		if f.fields[i].area != nil {
+			f.fields[i].area.Blur()
+		}
 	}
 	f.focus = -1
 }
@@ -388,8 +393,12 @@ func (f Form) focusable(i int) bool {
 
 func (f *Form) focusIndex(i int) tea.Cmd {
 	for j := range f.fields {
-		f.fields[j].input.Blur()
-		f.fields[j].area.Blur()
+		if f.fields[j].input != nil {
+			f.fields[j].input.Blur()
+		}
+		if f.fields[j].area != nil {
+			f.fields[j].area.Blur()
+		}
 	}
 	f.focus = i
 	f.scrollToFocus()
@@ -436,9 +445,9 @@ func (f Form) Update(msg tea.Msg) (Form, tea.Cmd) {
 		var cmd tea.Cmd
 		switch fl.Kind {
 		case KindText:
-			fl.input, cmd = fl.input.Update(msg)
+			*fl.input, cmd = fl.input.Update(msg)
 		case KindArea:
-			fl.area, cmd = fl.area.Update(msg)
+			*fl.area, cmd = fl.area.Update(msg)
 		}
 		return f, cmd
 	}
@@ -491,13 +500,13 @@ func (f Form) Update(msg tea.Msg) (Form, tea.Cmd) {
 	case KindText:
 		before := fl.input.Value()
 		var cmd tea.Cmd
-		fl.input, cmd = fl.input.Update(km)
+		*fl.input, cmd = fl.input.Update(km)
 		f.Changed = fl.input.Value() != before
 		return f, cmd
 	case KindArea:
 		before := fl.area.Value()
 		var cmd tea.Cmd
-		fl.area, cmd = fl.area.Update(km)
+		*fl.area, cmd = fl.area.Update(km)
 		f.Changed = fl.area.Value() != before
 		return f, cmd
 	}
