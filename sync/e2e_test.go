@@ -1,0 +1,463 @@
+package sync_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fieldcase/cases"
+	"fieldcase/cases/store"
+	"fieldcase/sync"
+	"fieldcase/sync/storetest"
+)
+
+var (
+	wang = storetest.Wang
+	zhao = storetest.Zhao
+	li   = storetest.Li
+	chen = storetest.Chen
+)
+
+func hasNotice(ns []store.Notice, kind string) bool {
+	for _, n := range ns {
+		if n.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// TestEndToEnd: two officers and two supervisors sync through a real HQ on
+// loopback, on each store: a case with evidence goes up, is returned,
+// corrected, resubmitted and approved; two supervisors decide one case at
+// once; two officers record the same party; an earlier case synced late
+// puts a first-violation judgement up for review; a rule set is published.
+func TestEndToEnd(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend, st sync.Store) {
+		ctx := context.Background()
+		hq := serveHQ(t, st, fastServer)
+		if err := hq.hq.SetPolicy(ctx, twoLevel); err != nil {
+			t.Fatal(err)
+		}
+		opt := sync.ClientOptions{RequestTimeout: 10 * time.Second}
+		o1 := enrol(t, hq.hq, hq.url, "南岸一中队-01", wang, opt)
+		o2 := enrol(t, hq.hq, hq.url, "南岸一中队-02", zhao, opt)
+		s1 := enrol(t, hq.hq, hq.url, "审核-李四", li, opt)
+		s2 := enrol(t, hq.hq, hq.url, "审核-陈七", chen, opt)
+		for _, d := range []*device{o1, o2, s1, s2} {
+			r := d.mustRound()
+			if !r.Policy {
+				t.Fatalf("%s did not receive the review settings", d.name)
+			}
+		}
+		// A case with a photo goes up; the photo first.
+		photo := bytes.Repeat([]byte{0xff, 0xd8, 0xff}, 300000)
+		a := o1.record(content(wang, "张三", "11010519491231002X", 30), photo)
+		r := o1.mustRound()
+		if r.Pushed != 3 || r.Blobs != 1 || r.BlobBytes != int64(len(photo)) || r.Pending != 0 {
+			t.Fatalf("officer round: %+v", r)
+		}
+		// The supervisor pulls it and returns it.
+		if r := s1.mustRound(); r.Pulled != 3 {
+			t.Fatalf("supervisor pulled %d events", r.Pulled)
+		}
+		if _, err := s1.st.Return(li.Actor(), a.ID, "请补充当事人陈述"); err != nil {
+			t.Fatal(err)
+		}
+		s1.mustRound()
+		// The officer gets the return with its comment, corrects and resubmits.
+		o1.mustRound()
+		got, _ := o1.st.Get(a.ID)
+		if got.Status != cases.StatusReturned || got.ReviewComment != "请补充当事人陈述" {
+			t.Fatalf("officer's copy after the return: %s %q", got.Status, got.ReviewComment)
+		}
+		fixed := got.Content
+		fixed.Facts += "；当事人承认在此摆摊"
+		if _, err := o1.st.SaveContent(wang.Actor(), a.ID, fixed); err != nil {
+			t.Fatal(err)
+		}
+		book, _ := o1.st.Rules()
+		if _, err := o1.st.Submit(wang.Actor(), a.ID, book); err != nil {
+			t.Fatal(err)
+		}
+		o1.mustRound()
+		// Both supervisors pull the resubmission; both decide it offline.
+		s1.mustRound()
+		s2.mustRound()
+		if _, err := s1.st.Approve(li.Actor(), a.ID, "同意"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s2.st.Return(chen.Actor(), a.ID, "再核实一次"); err != nil {
+			t.Fatal(err)
+		}
+		s1.mustRound()
+		r = s2.mustRound()
+		if r.Conflicts != 1 || r.Rebuilt != 1 || !hasNotice(r.Notices, sync.NoticeConflict) {
+			t.Fatalf("the second supervisor's round: %+v", r)
+		}
+		if c, _ := s2.st.Get(a.ID); c.Status != cases.StatusApproved {
+			t.Fatalf("second supervisor's copy is %s, want HQ's approved", c.Status)
+		}
+		if n, _ := s2.st.SupersededCount(); n != 1 {
+			t.Fatalf("the refused return must stay on record on the device: %d", n)
+		}
+		o1.mustRound()
+		if c, _ := o1.st.Get(a.ID); c.Status != cases.StatusApproved {
+			t.Fatalf("officer's copy is %s", c.Status)
+		}
+		// The same party on another laptop, under another name, and earlier:
+		// linked (not merged), and the first-violation judgement of the
+		// later case goes up for review; both officers are told.
+		early := o2.record(content(zhao, "张叁", "11010519491231002X", 200), nil)
+		r = o2.mustRound()
+		if !hasNotice(r.Notices, sync.NoticePartyLink) || !hasNotice(r.Notices, sync.NoticeJudgement) {
+			t.Fatalf("second officer's notices: %+v", r.Notices)
+		}
+		r = o1.mustRound()
+		if !hasNotice(r.Notices, sync.NoticePartyLink) || !hasNotice(r.Notices, sync.NoticeJudgement) {
+			t.Fatalf("first officer's notices: %+v", r.Notices)
+		}
+		priors, _ := o1.st.PriorCases("P:resident:11010519491231002X", "")
+		var fromHQ bool
+		for _, p := range priors {
+			fromHQ = fromHQ || p.CaseID == early.ID && p.Source == "hq"
+		}
+		if !fromHQ {
+			t.Fatalf("the party index did not bring the other officer's case: %+v", priors)
+		}
+		// A rule set published at HQ reaches every device, validated.
+		if _, err := hq.hq.PublishRules(ctx, storetest.RuleSet("cq-2026.1", "2026-01-01")); err != nil {
+			t.Fatal(err)
+		}
+		settle(t, o1, o2, s1, s2)
+		for _, d := range []*device{o1, o2, s1, s2} {
+			bk, _ := d.st.Rules()
+			if len(bk.Sets()) != 2 {
+				t.Fatalf("%s has %d rule sets", d.name, len(bk.Sets()))
+			}
+		}
+		checkConverged(t, st, o1, o2, s1, s2)
+		summaries, err := hq.hq.Cases(ctx)
+		if err != nil || len(summaries) != 2 {
+			t.Fatalf("hq cases: %d %v", len(summaries), err)
+		}
+	})
+}
+
+// TestRevokedDeviceIsRefused: a revoked device's round fails with a clear
+// message and HQ applies nothing of it.
+func TestRevokedDeviceIsRefused(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend, st sync.Store) {
+		hq := serveHQ(t, st, fastServer)
+		o := enrol(t, hq.hq, hq.url, "丢失的笔记本", wang, sync.ClientOptions{})
+		o.mustRound()
+		if _, err := hq.hq.Revoke(context.Background(), "丢失的笔记本"); err != nil {
+			t.Fatal(err)
+		}
+		o.record(content(wang, "张三", "11010519491231002X", 3), nil)
+		_, err := o.round()
+		var he *sync.HTTPError
+		if !errors.As(err, &he) || he.Code != sync.CodeRevoked || !strings.Contains(err.Error(), "吊销") {
+			t.Fatalf("revoked round: %v", err)
+		}
+		if cs, _ := hq.hq.Cases(context.Background()); len(cs) != 0 {
+			t.Fatal("HQ applied a revoked device's case")
+		}
+		if st := o.c.Status(); st.LastError == "" || st.Running {
+			t.Fatalf("status %+v", st)
+		}
+	})
+}
+
+// TestEpochChangeRepushes is scenario 7: HQ is restored from a backup taken
+// before the device's last pushes; the device sees the new epoch, pushes
+// again what HQ lacks, and pulls from zero.
+func TestEpochChangeRepushes(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st := backends[0].open(t, dir)
+	hq := serveHQ(t, st, fastServer)
+	addr := strings.TrimPrefix(hq.url, "http://")
+	o := enrol(t, hq.hq, hq.url, "一中队-01", wang, sync.ClientOptions{})
+	o.record(content(wang, "张三", "11010519491231002X", 5), nil)
+	o.mustRound()
+	restart := func() {
+		hq.srv.Close()
+		st.Close()
+	}
+	// The backup, taken with HQ stopped.
+	restart()
+	backup := filepath.Join(t.TempDir(), "hq.db")
+	copyFile(t, filepath.Join(dir, "hq.db"), backup)
+	st = backends[0].open(t, dir)
+	hq = serveHQAt(t, st, addr)
+	o.record(content(wang, "李雷", "500108199211200041", 4), nil)
+	o.mustRound()
+	// Disaster: HQ goes back to the backup, and the admin rotates the epoch.
+	restart()
+	copyFile(t, backup, filepath.Join(dir, "hq.db"))
+	st = backends[0].open(t, dir)
+	t.Cleanup(func() { st.Close() })
+	hq = serveHQAt(t, st, addr)
+	if _, err := hq.hq.RotateEpoch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := o.mustRound()
+	if !r.EpochChanged || r.Pushed != 3 || r.Pending != 0 {
+		t.Fatalf("round after the restore: %+v", r)
+	}
+	checkConverged(t, st, o)
+	if cs, _ := hq.hq.Cases(ctx); len(cs) != 2 {
+		t.Fatalf("HQ has %d cases after the re-push", len(cs))
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMalformedRequests: garbage, oversized bodies, wrong versions and
+// unknown paths are 4xx with a JSON error, and HQ goes on serving.
+func TestMalformedRequests(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend, st sync.Store) {
+		hq := serveHQ(t, st, fastServer)
+		o := enrol(t, hq.hq, hq.url, "一中队-01", wang, sync.ClientOptions{})
+		enr, _ := o.st.Enrolment()
+		auth := "Bearer " + o.st.DeviceID() + ":" + enr.Token
+		big := bytes.Repeat([]byte("x"), sync.MaxPushBytes+10)
+		cases := []struct {
+			method, path, auth string
+			body               []byte
+			want               int
+		}{
+			{"POST", sync.PathPush, auth, []byte("{not json"), 400},
+			{"POST", sync.PathPush, auth, []byte(`{"v":99,"ops":[{"seq":1,"event":{}}]}`), 400},
+			{"POST", sync.PathPush, auth, []byte(`{"v":1,"ops":[]}`), 400},
+			{"POST", sync.PathPush, auth, []byte(`{"v":1,"ops":[{"seq":1,"event":{"id":"x"}}]}`), 422},
+			{"POST", sync.PathPush, auth, big, 413},
+			{"POST", sync.PathPush, "Bearer nobody:nothing", []byte(`{}`), 401},
+			{"POST", sync.PathPush, "", []byte(`{}`), 401},
+			{"GET", sync.PathPull + "?cursor=-1", auth, nil, 400},
+			{"GET", sync.PathCases + "not-a-uuid", auth, nil, 400},
+			{"PATCH", sync.PathBlobs + strings.Repeat("a", 64), auth, []byte("x"), 400},
+			{"POST", sync.PathEnroll, "", []byte(`{"v":1,"code":"short"}`), 400},
+			{"POST", sync.PathEnroll, "", []byte(`{"v":1,"code":"ABCDEFGHJKLMNPQR","device":"0190a0b0-0000-7000-8000-000000000009","token":"` + strings.Repeat("z", 43) + `"}`), 403},
+			{"GET", "/v2/anything", auth, nil, 404},
+			{"DELETE", sync.PathPush, auth, nil, 404},
+		}
+		for _, c := range cases {
+			req, _ := http.NewRequest(c.method, hq.url+c.path, bytes.NewReader(c.body))
+			if c.auth != "" {
+				req.Header.Set("Authorization", c.auth)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatalf("%s %s: %v", c.method, c.path, err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != c.want {
+				t.Fatalf("%s %s: %d %s, want %d", c.method, c.path, resp.StatusCode, body, c.want)
+			}
+			var e sync.ErrorResponse
+			if json.Unmarshal(body, &e) != nil || e.Error == "" {
+				t.Fatalf("%s %s: body %q is not a JSON error", c.method, c.path, body)
+			}
+		}
+		o.record(content(wang, "张三", "11010519491231002X", 3), nil)
+		if r := o.mustRound(); r.Pushed != 3 {
+			t.Fatalf("HQ stopped serving after bad requests: %+v", r)
+		}
+	})
+}
+
+// TestRateLimit: a device over its rate gets 429 with Retry-After; the
+// client waits as told and the round completes.
+func TestRateLimit(t *testing.T) {
+	st := backends[0].open(t, backends[0].target(t))
+	t.Cleanup(func() { st.Close() })
+	hq := serveHQ(t, st, sync.ServerOptions{Rate: 2, Burst: 2, EnrollRate: 100})
+	o := enrol(t, hq.hq, hq.url, "一中队-01", wang, sync.ClientOptions{MaxWait: 5 * time.Second})
+	enr, _ := o.st.Enrolment()
+	auth := "Bearer " + o.st.DeviceID() + ":" + enr.Token
+	var limited bool
+	for range 6 {
+		req, _ := http.NewRequest("GET", hq.url+sync.PathState, nil)
+		req.Header.Set("Authorization", auth)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusTooManyRequests {
+			limited = true
+			if resp.Header.Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+		}
+	}
+	if !limited {
+		t.Fatal("no request was limited")
+	}
+	o.record(content(wang, "张三", "11010519491231002X", 3), nil)
+	if r := o.mustRound(); r.Pushed != 3 {
+		t.Fatalf("round under the limit: %+v", r)
+	}
+}
+
+// TestTLSPinnedAtEnrolment: HQ serves TLS with its own CA; the code carries
+// the CA's pin; the device pins it and syncs. A code pinned to another CA
+// is refused before anything is sent.
+func TestTLSPinnedAtEnrolment(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	certFile, keyFile, _ := makeCA(t, dir, "hq")
+	st := backends[0].open(t, backends[0].target(t))
+	t.Cleanup(func() { st.Close() })
+	h := sync.NewHQ(st, nil, nil)
+	ready := make(chan string, 1)
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- sync.Serve(sctx, h, sync.ServeConfig{Addr: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile, Options: fastServer,
+			Ready: func(u string) { ready <- u }})
+	}()
+	var url string
+	select {
+	case url = <-ready:
+	case err := <-done:
+		t.Fatal(err)
+	}
+	defer func() { cancel(); <-done }()
+	if !strings.HasPrefix(url, "https://") {
+		t.Fatalf("url %s", url)
+	}
+	code, err := h.IssueCode(ctx, "一中队-01", time.Hour)
+	if err != nil || !code.Pinned || len(sync.NormalizeCode(code.Code)) != 32 {
+		t.Fatalf("code %+v %v", code, err)
+	}
+	dev, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dev.Close()
+	dev.AddUser(wang)
+	// A code whose pin names another CA: refused at the handshake.
+	secret, _, _ := sync.SplitCode(code.Code)
+	_, _, otherDER := makeCA(t, t.TempDir(), "other")
+	if _, err := sync.Enroll(ctx, dev, url, secret+sync.PinOf(otherDER), sync.EnrollOptions{}); err == nil || !strings.Contains(err.Error(), "指纹") {
+		t.Fatalf("a wrong pin: %v", err)
+	}
+	if _, err := sync.Enroll(ctx, dev, url, code.Code, sync.EnrollOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	d := &device{t: t, name: "tls", st: dev, c: sync.NewClient(dev, sync.ClientOptions{}), user: wang, dir: t.TempDir()}
+	d.record(content(wang, "张三", "11010519491231002X", 3), nil)
+	if r := d.mustRound(); r.Pushed != 3 {
+		t.Fatalf("round over TLS: %+v", r)
+	}
+	// Plain HTTP beyond loopback is refused, by the device and by HQ.
+	if _, err := sync.Enroll(ctx, dev, "http://192.0.2.1:8740", code.Code, sync.EnrollOptions{}); err == nil || !strings.Contains(err.Error(), "https") {
+		t.Fatalf("plain http to another host: %v", err)
+	}
+	if err := sync.Serve(ctx, h, sync.ServeConfig{Addr: "0.0.0.0:0"}); err == nil || !strings.Contains(err.Error(), "TLS") {
+		t.Fatalf("plain http on all interfaces: %v", err)
+	}
+}
+
+// makeCA writes a self-signed CA that is also the server certificate for
+// 127.0.0.1, and returns the file names and its DER.
+func makeCA(t *testing.T, dir, name string) (string, string, []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "fieldcase HQ " + name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, _ := x509.MarshalECPrivateKey(key)
+	certFile, keyFile := filepath.Join(dir, name+".crt"), filepath.Join(dir, name+".key")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+	return certFile, keyFile, der
+}
+
+// TestAdminWhileServing: with the bbolt store locked by a running HQ, the
+// admin API it opens on loopback does the admin commands' work.
+func TestAdminWhileServing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st := backends[0].open(t, dir)
+	t.Cleanup(func() { st.Close() })
+	h := sync.NewHQ(st, nil, nil)
+	sctx, cancel := context.WithCancel(ctx)
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- sync.Serve(sctx, h, sync.ServeConfig{Addr: "127.0.0.1:0", AdminDir: dir, Options: fastServer, Ready: func(u string) { ready <- u }})
+	}()
+	<-ready
+	admin, err := sync.DialAdmin(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := admin.IssueCode(ctx, "一中队-01", time.Hour)
+	if err != nil || code.Code == "" {
+		t.Fatalf("enrol over the admin API: %+v %v", code, err)
+	}
+	devs, err := admin.Devices(ctx)
+	if err != nil || len(devs) != 1 || devs[0].Status != sync.DevicePending {
+		t.Fatalf("devices %+v %v", devs, err)
+	}
+	if _, err := admin.Revoke(ctx, "一中队-01"); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.SetPolicy(ctx, twoLevel); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := admin.Policy(ctx); err != nil || p.Chain != cases.ChainTwoLevel {
+		t.Fatalf("policy %+v %v", p, err)
+	}
+	bad := &sync.RemoteAdmin{URL: admin.URL, Token: "wrong", HTTP: http.DefaultClient}
+	if _, err := bad.Devices(ctx); err == nil {
+		t.Fatal("a wrong admin token was accepted")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, sync.AdminFileName)); !os.IsNotExist(err) {
+		t.Fatal("the admin file outlived the server")
+	}
+}

@@ -1,0 +1,217 @@
+// Package storetest is the one conformance suite that every HQ store
+// (sync/hqbolt, sync/hqpg) must pass: enrolment, exactly-once push, the
+// pull that never skips, evidence uploads, and the conflict rules of
+// sync.md §8.5, each driven through sync.HQ against the store under test.
+// Sim is a scripted device that makes events by hand, so the suite can
+// build the forks, replays and tampering that a real device never would.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"fieldcase/cases"
+	"fieldcase/rules"
+	"fieldcase/sync"
+)
+
+// Sim is a scripted device: its own sequence and chain, and its own view of
+// each case's log.
+type Sim struct {
+	ID    string
+	Name  string
+	Token string
+	Users []cases.User
+	Seq   uint64
+	Head  string
+	Logs  map[string][]cases.Event // the device's copy of each case's log
+	Now   time.Time
+}
+
+// Officer, supervisor and head users the suite uses.
+var (
+	Wang  = cases.User{ID: "wang5", Name: "王五", Cert: "50010001", Role: cases.RoleOfficer}
+	Zhao  = cases.User{ID: "zhao6", Name: "赵六", Cert: "50010002", Role: cases.RoleOfficer}
+	Li    = cases.User{ID: "li4", Name: "李四", Cert: "50020001", Role: cases.RoleSupervisor}
+	Chen  = cases.User{ID: "chen7", Name: "陈七", Cert: "50020002", Role: cases.RoleSupervisor}
+	Sun   = cases.User{ID: "sun8", Name: "孙八", Cert: "50030001", Role: cases.RoleOfficer}
+	Zhou  = cases.User{ID: "zhou9", Name: "周九", Cert: "50030002", Role: cases.RoleOfficer}
+	Start = time.Date(2026, 11, 20, 9, 0, 0, 0, cases.ChinaTime())
+)
+
+// NewSim enrols a scripted device with HQ.
+func NewSim(t testing.TB, h *sync.HQ, name string, users ...cases.User) *Sim {
+	t.Helper()
+	ctx := context.Background()
+	code, err := h.IssueCode(ctx, name, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok [32]byte
+	rand.Read(tok[:])
+	s := &Sim{ID: uuid.NewString(), Name: name, Token: base64.RawURLEncoding.EncodeToString(tok[:]), Users: users, Logs: map[string][]cases.Event{}, Now: Start}
+	secret, _, err := sync.SplitCode(code.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Enroll(ctx, sync.EnrollRequest{V: sync.ProtocolVersion, Code: secret, Device: s.ID, Token: s.Token, Users: users}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Content is a sample case for party name and ID number, occurring at at:
+// a slight harm, corrected, so "first violation" decides the outcome.
+func Content(name, idNumber string, at time.Time, officers ...cases.User) cases.Content {
+	c := cases.Content{
+		Violation:     "CG01",
+		Party:         cases.Party{Kind: cases.PartyPerson, Name: name, IDNumber: idNumber},
+		Place:         cases.Place{Text: "南岸区南坪正街12号"},
+		OccurredAt:    at,
+		DiscoveredAt:  at,
+		Facts:         "在人行道摆摊销售水果",
+		Circumstances: cases.Circumstances{Minor: true, Corrected: true, Harm: cases.HarmMinor},
+	}
+	for _, o := range officers {
+		c.Officers = append(c.Officers, cases.Officer{ID: o.ID, Name: o.Name, Cert: o.Cert})
+	}
+	return c
+}
+
+// Decision is the rules' suggestion on c given the priors the device knows.
+func Decision(t testing.TB, c cases.Content, priors []cases.PriorCase, now time.Time) cases.DecisionPayload {
+	t.Helper()
+	sug, err := cases.Suggest(rules.DefaultBook(), c, priors, nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cases.DecisionPayload{Suggestion: sug, Choice: cases.Choice{Follow: true}}
+}
+
+// Make records an event on the device's copy of a case (a new case when
+// caseID is ""), numbering it in the device's sequence and chain.
+func (s *Sim) Make(t testing.TB, caseID string, actor cases.User, kind cases.EventKind, payload any) (cases.Event, sync.Op) {
+	t.Helper()
+	if caseID == "" {
+		caseID = uuid.Must(uuid.NewV7()).String()
+	}
+	log := s.Logs[caseID]
+	prev, index := "", uint64(len(log)+1)
+	if len(log) > 0 {
+		prev = log[len(log)-1].Hash
+	}
+	return s.MakeAt(t, caseID, index, prev, actor, kind, payload)
+}
+
+// MakeAt records an event at an explicit place in the case's log (for forks).
+func (s *Sim) MakeAt(t testing.TB, caseID string, index uint64, prev string, actor cases.User, kind cases.EventKind, payload any) (cases.Event, sync.Op) {
+	t.Helper()
+	data, err := json.Marshal(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Now = s.Now.Add(time.Minute)
+	s.Seq++
+	e := cases.Event{ID: uuid.Must(uuid.NewV7()).String(), CaseID: caseID, Index: index, Device: s.ID, Seq: s.Seq,
+		Actor: actor.Actor(), At: s.Now, Kind: kind, Payload: data, Prev: prev}
+	e.Hash = e.ComputeHash()
+	raw, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := sync.Op{Seq: e.Seq, PrevOp: s.Head, Event: raw}
+	s.Head = e.Hash
+	log := s.Logs[caseID]
+	if uint64(len(log)) >= index {
+		log = log[:index-1]
+	}
+	s.Logs[caseID] = append(log, e)
+	return e, op
+}
+
+// Push sends ops as one push.
+func (s *Sim) Push(h *sync.HQ, ops ...sync.Op) (sync.PushResponse, error) {
+	return h.Push(context.Background(), s.ID, sync.PushRequest{V: sync.ProtocolVersion, Users: s.Users, Ops: ops})
+}
+
+// MustPush pushes and fails the test on error.
+func (s *Sim) MustPush(t testing.TB, h *sync.HQ, ops ...sync.Op) []sync.Result {
+	t.Helper()
+	resp, err := s.Push(h, ops...)
+	if err != nil {
+		t.Fatalf("%s push: %v", s.Name, err)
+	}
+	if len(resp.Results) != len(ops) {
+		t.Fatalf("%s push: %d results for %d events (missing blobs %v)", s.Name, len(resp.Results), len(ops), resp.MissingBlobs)
+	}
+	return resp.Results
+}
+
+// Adopt replaces the device's copy of a case with HQ's log.
+func (s *Sim) Adopt(t testing.TB, h *sync.HQ, caseID string) {
+	t.Helper()
+	resp, err := h.CaseLog(context.Background(), s.Device(t, h), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log []cases.Event
+	for _, raw := range resp.Events {
+		e, err := sync.DecodeEvent(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		log = append(log, e)
+	}
+	s.Logs[caseID] = log
+}
+
+// Device is HQ's record of the device.
+func (s *Sim) Device(t testing.TB, h *sync.HQ) sync.Device {
+	t.Helper()
+	d, err := h.Authenticate(context.Background(), s.ID, s.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// Pull returns every change in the device's scope after cursor.
+func (s *Sim) Pull(t testing.TB, h *sync.HQ, cursor uint64) ([]sync.Entry, uint64) {
+	t.Helper()
+	d := s.Device(t, h)
+	var out []sync.Entry
+	for {
+		resp, err := h.Pull(context.Background(), d, cursor, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, resp.Entries...)
+		cursor = resp.Next
+		if !resp.More {
+			return out, cursor
+		}
+	}
+}
+
+// Must fails the test on err.
+func Must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func describe(rs []sync.Result) string {
+	out := ""
+	for _, r := range rs {
+		out += fmt.Sprintf("[%d %s %s rebased=%v %s] ", r.Seq, r.Status, r.Reason, r.Rebased, r.Message)
+	}
+	return out
+}
