@@ -87,6 +87,9 @@ func ParseInputs(r io.Reader) ([]Input, bool, error) {
 	if len(trimmed) == 0 {
 		return nil, false, errors.New("输入为空：需要一个案件 JSON 对象或数组")
 	}
+	if trimmed[0] != '[' && trimmed[0] != '{' {
+		return nil, false, errors.New("输入应为一个案件 JSON 对象 {…} 或由案件对象组成的数组 […]")
+	}
 	if trimmed[0] == '[' {
 		var raw []json.RawMessage
 		if err := json.Unmarshal(trimmed, &raw); err != nil {
@@ -97,6 +100,9 @@ func ParseInputs(r io.Reader) ([]Input, bool, error) {
 		}
 		ins := make([]Input, len(raw))
 		for i, r := range raw {
+			if r = bytes.TrimSpace(r); len(r) == 0 || r[0] != '{' {
+				return nil, true, fmt.Errorf("第%d项 应为案件 JSON 对象 {…}", i+1)
+			}
 			if err := decodeStrict(r, &ins[i]); err != nil {
 				return nil, true, fmt.Errorf("第%d项 %w", i+1, jsonError(r, err))
 			}
@@ -111,6 +117,9 @@ func ParseInputs(r io.Reader) ([]Input, bool, error) {
 }
 
 func decodeStrict(data []byte, v any) error {
+	if key := duplicateKey(data); key != "" {
+		return inputError(fmt.Sprintf("字段 %s 重复出现（只能写一次）", key))
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -122,11 +131,68 @@ func decodeStrict(data []byte, v any) error {
 	return nil
 }
 
+// inputError is a message of ours about the input, shown as it is.
+type inputError string
+
+func (e inputError) Error() string { return string(e) }
+
+// duplicateKey names the first key that appears twice in one object, at any
+// depth ("party.name"); encoding/json would silently keep the last one.
+// Malformed JSON yields "" and is reported by the decoder.
+func duplicateKey(data []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var walk func(path string) (string, bool)
+	walk = func(path string) (string, bool) {
+		t, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		switch t {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return "", false
+				}
+				k, _ := kt.(string)
+				name := k
+				if path != "" {
+					name = path + "." + k
+				}
+				if seen[k] {
+					return name, true
+				}
+				seen[k] = true
+				if dup, ok := walk(name); !ok || dup != "" {
+					return dup, ok
+				}
+			}
+			_, err = dec.Token()
+			return "", err == nil
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if dup, ok := walk(fmt.Sprintf("%s[%d]", path, i)); !ok || dup != "" {
+					return dup, ok
+				}
+			}
+			_, err = dec.Token()
+			return "", err == nil
+		}
+		return "", true
+	}
+	dup, _ := walk("")
+	return dup
+}
+
 // jsonError turns encoding/json's errors into messages an officer can act on.
 func jsonError(data []byte, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var own inputError
 	switch {
+	case errors.As(err, &own):
+		return own
 	case errors.As(err, &syn):
 		line, col := position(data, syn.Offset)
 		return fmt.Errorf("JSON 格式错误（第%d行第%d列）：%v", line, col, syn)

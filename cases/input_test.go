@@ -110,6 +110,12 @@ func TestParseInputsRefusesBrokenJSON(t *testing.T) {
 		"trailing":      `{"violation":"CG01"} {}`,
 		"empty array":   `[]`,
 		"truncated":     `{"violation":"CG0`,
+		"null":          `null`,
+		"string":        `"CG01"`,
+		"number":        `42`,
+		"null in array": `[null]`,
+		"duplicate key": `{"violation":"CG01","violation":"CG02"}`,
+		"nested dup":    `{"party":{"kind":"person","name":"张三","name":"李四"}}`,
 	} {
 		if _, _, err := ParseInputs(strings.NewReader(js)); err == nil || HasUnsafeRunes(err.Error()) {
 			t.Errorf("%s: err = %v", name, err)
@@ -122,6 +128,31 @@ func TestParseInputsRefusesBrokenJSON(t *testing.T) {
 	ins, arr, err := ParseInputs(strings.NewReader("\ufeff[" + exampleJSON + "," + exampleJSON + "]"))
 	if err != nil || !arr || len(ins) != 2 {
 		t.Fatalf("array with BOM: %v %v %d", err, arr, len(ins))
+	}
+}
+
+// Messages for input that is not a case object name what is wrong.
+func TestParseInputsNamesTheProblem(t *testing.T) {
+	for js, want := range map[string]string{
+		`null`:                    "JSON 对象",
+		`"x"`:                     "JSON 对象",
+		`[` + exampleJSON + `,7]`: "第2项 应为案件 JSON 对象",
+		`{"violation":"CG01","violation":"CG02"}`: "字段 violation 重复",
+		`[{"party":{"name":"甲","name":"乙"}}]`:     "第1项 字段 party.name 重复",
+		`{"evidence":[{"path":"a","path":"b"}]}`:  "evidence[0].path 重复",
+	} {
+		_, _, err := ParseInputs(strings.NewReader(js))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want one saying %q", js, err, want)
+		}
+	}
+}
+
+func TestEvidenceCapturedInTheFutureIsRefused(t *testing.T) {
+	ev := `,"evidence":[{"path":"/tmp/a.jpg","kind":"audiovisual","sha256":"` + strings.Repeat("a", 64) + `","captured_at":"2027-01-01"}]}`
+	_, es := parseOne(t, strings.TrimSuffix(exampleJSON, "}")+ev)
+	if len(es) != 1 || es[0].Field != "evidence[0].captured_at" {
+		t.Fatalf("errors = %v, want one for evidence[0].captured_at", es)
 	}
 }
 
@@ -157,4 +188,30 @@ func FuzzParseInputs(f *testing.F) {
 			CheckContent(c, rules.Default(), testNow, Complete)
 		}
 	})
+}
+
+// 轻微不罚 and the other mandatory grounds say 不予: an officer cannot choose
+// to punish instead, only correct the facts.
+func TestNoDepartureToPunishWhereTheLawSaysNo(t *testing.T) {
+	fine := 100.0
+	c, _ := parseOne(t, exampleJSON)
+	d, err := rules.DefaultBook().Evaluate(c.RuleFacts(nil), testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Outcome != rules.NotPunishable {
+		t.Fatalf("example should be 轻微不罚, got %s", d.Outcome)
+	}
+	for _, ch := range []Choice{
+		{Outcome: "fine", Fine: &fine, Reason: "当事人态度恶劣"},
+		{Outcome: "warning", Reason: "当事人态度恶劣"},
+	} {
+		es := CheckChoiceAgainst(ch, d)
+		if len(es) != 1 || es[0].Field != "choice.outcome" || !strings.Contains(es[0].Msg, "轻微不罚") {
+			t.Errorf("departure %s: %v", ch.Outcome, es)
+		}
+	}
+	if es := CheckChoiceAgainst(Choice{Outcome: "not_punished", Reason: "同意"}, d); len(es) != 0 {
+		t.Errorf("choosing no penalty refused: %v", es)
+	}
 }

@@ -377,7 +377,7 @@ func (d HeadDecision) Text() string {
 }
 
 // CheckHeadDecision validates a decision: a known ruling, a fine only with
-// a penalty and never above the provision's maximum, and its reasons.
+// a penalty and inside the provision's range (FineRangeError), and its reasons.
 func CheckHeadDecision(d HeadDecision, c Case) FieldErrors {
 	var es FieldErrors
 	known := false
@@ -394,9 +394,8 @@ func CheckHeadDecision(d HeadDecision, c Case) FieldErrors {
 		case *d.Fine <= 0:
 			es.add("fine", "罚款数额应为正数")
 		case c.Suggestion != nil:
-			sd := c.Suggestion.Decision
-			if sf := sd.StatutoryFine; sf != nil && sd.FineUnit != "per_day" && sf.Max > 0 && *d.Fine*float64(rules.Yuan) > float64(sf.Max) {
-				es.add("fine", "罚款 %g 元超过法定上限 %s 元", *d.Fine, sf.Max)
+			if msg := FineRangeError(*d.Fine, c.Suggestion.Decision); msg != "" {
+				es.add("fine", "%s", msg)
 			}
 		}
 	}

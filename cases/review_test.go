@@ -473,3 +473,48 @@ func TestQueueItemSaysWhyBlocked(t *testing.T) {
 		t.Fatalf("flags %v lack legal review", codes)
 	}
 }
+
+// TestFineKeepsToTheStatutoryRange is R21 (行政处罚法第五条、第三十二条) for the
+// fines people decide: the head's decision and the officer's departure.
+func TestFineKeepsToTheStatutoryRange(t *testing.T) {
+	rng := &rules.FineRange{Min: rules.YuanAmount(2000), Max: rules.YuanAmount(20000)}
+	plain := rules.Decision{Outcome: rules.Punishable, StatutoryFine: rng}
+	mitigated := rules.Decision{Outcome: rules.Mitigated, StatutoryFine: rng, ReductionAllowed: true}
+	inferred := rules.Decision{Outcome: rules.Punishable, StatutoryFine: rng, SupervisorFlags: []rules.Flag{{Code: "tier_inferred"}}}
+	daily := rules.Decision{Outcome: rules.Punishable, StatutoryFine: &rules.FineRange{Min: rules.YuanAmount(50), Max: rules.YuanAmount(50)}, FineUnit: "per_day"}
+	tests := []struct {
+		name string
+		fine float64
+		d    rules.Decision
+		want string // "" = accepted
+	}{
+		{"Art5 最低额", 2000, plain, ""},
+		{"Art5 最高额", 20000, plain, ""},
+		{"Art5 超过最高额", 20000.01, plain, "法定上限"},
+		{"Art5 无减轻情形不得低于最低额", 1000, plain, "低于法定最低额"},
+		{"Art5 差一分也低于最低额", 1999.99, plain, "低于法定最低额"},
+		{"Art32 有减轻情形可以低于最低额", 1000, mitigated, ""},
+		{"Art32 减轻也不得超过最高额", 30000, mitigated, "法定上限"},
+		{"档次系推定时最低额由决定人判断", 1000, inferred, ""},
+		{"按日计罚不按幅度核对", 500, daily, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := reviewCase(StatusPendingApproval, func(c *Case) { c.Suggestion.Decision = tt.d })
+			fine := tt.fine
+			head := CheckHeadDecision(HeadDecision{Ruling: "penalty", Fine: &fine, Comment: "经集体讨论决定"}, c)
+			officer := CheckChoiceAgainst(Choice{Outcome: "fine", Fine: &fine, Reason: "x"}, tt.d)
+			for who, es := range map[string]FieldErrors{"head decision": head, "officer's choice": officer} {
+				switch {
+				case tt.want == "" && len(es) > 0:
+					t.Errorf("%s: fine %g refused: %v", who, fine, es)
+				case tt.want != "" && !strings.Contains(es.Error(), tt.want):
+					t.Errorf("%s: fine %g: errors %v, want one saying %q", who, fine, es, tt.want)
+				}
+			}
+		})
+	}
+	if es := CheckChoiceAgainst(Choice{Follow: true}, plain); len(es) > 0 {
+		t.Errorf("following the suggestion: %v", es)
+	}
+}

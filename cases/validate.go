@@ -104,7 +104,11 @@ func CheckContent(c Content, rs *rules.RuleSet, now time.Time, complete bool) Fi
 	checkCircumstances(&es, c.Circumstances, complete)
 	checkOfficers(&es, c.Officers, complete)
 	for i, ev := range c.Evidence {
-		checkEvidence(&es, fmt.Sprintf("evidence[%d]", i), ev)
+		f := fmt.Sprintf("evidence[%d]", i)
+		checkEvidence(&es, f, ev)
+		if ev.CapturedAt.After(now.Add(clockSkew)) {
+			es.add(f+".captured_at", "采集时间 %s 晚于当前时间", ev.CapturedAt.In(beijingTime).Format("2006-01-02 15:04"))
+		}
 	}
 	return es
 }
@@ -294,6 +298,59 @@ func CheckChoice(ch Choice) FieldErrors {
 		es.add("choice.reason", "理由过长")
 	}
 	return es
+}
+
+// FineRangeError says why a fine that a person decides breaks the statutory
+// range of the suggestion (R21; 行政处罚法第五条、第三十二条), or "" when it
+// does not: never above the maximum; below the minimum only as a 减轻 on the
+// grounds of Arts. 30–32. Where the tier (情节档次) was inferred, the minimum
+// of another tier may apply, so the person deciding judges it.
+func FineRangeError(fine float64, d rules.Decision) string {
+	sf := d.StatutoryFine
+	if sf == nil || d.FineUnit == "per_day" {
+		return ""
+	}
+	amount := rules.Money(math.Round(fine * float64(rules.Yuan)))
+	if sf.Max > 0 && amount > sf.Max {
+		return fmt.Sprintf("罚款 %g 元超过法定上限 %s 元", fine, sf.Max)
+	}
+	inferred := false
+	for _, f := range d.SupervisorFlags {
+		inferred = inferred || f.Code == "tier_inferred"
+	}
+	if amount < sf.Min && !d.ReductionAllowed && !inferred {
+		return fmt.Sprintf("罚款 %g 元低于法定最低额 %s 元；本案没有第三十条、第三十一条、第三十二条规定的从轻或者减轻情形，不得减轻处罚（行政处罚法第五条）", fine, sf.Min)
+	}
+	return ""
+}
+
+// CheckChoiceAgainst checks the officer's departure against the suggestion
+// it departs from: a fine must keep to the statutory range (FineRangeError).
+func CheckChoiceAgainst(ch Choice, d rules.Decision) FieldErrors {
+	var es FieldErrors
+	if ch.Follow {
+		return nil
+	}
+	// Where the law says 不予（不再）行政处罚, no officer may choose to punish:
+	// the way to disagree is to correct the facts the engine was given.
+	if d.Outcome == rules.NotPunishable && (ch.Outcome == "fine" || ch.Outcome == "warning") {
+		es.add("choice.outcome", "依法应当不予行政处罚（%s），不能改为%s；如认为情节认定有误，请修改案情后重新评估", GroundLabel(d.Ground), choiceOutcomeLabel(ch.Outcome))
+		return es
+	}
+	if ch.Outcome != "fine" || ch.Fine == nil || *ch.Fine <= 0 {
+		return nil
+	}
+	if msg := FineRangeError(*ch.Fine, d); msg != "" {
+		es.add("choice.fine", "%s", msg)
+	}
+	return es
+}
+
+func choiceOutcomeLabel(o string) string {
+	if o == "warning" {
+		return "警告"
+	}
+	return "罚款"
 }
 
 // ErrNotFound is returned when a case, user or party does not exist.

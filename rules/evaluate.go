@@ -870,6 +870,7 @@ func (e *evaluation) procedure() {
 	}
 	d.SimpleAvailable = e.penalised() && (e.tier.Warning || s != nil && s.amount() && !daily && d.Fine != nil && d.Fine.Min <= ceil)
 	simple := false
+	reviewedReduction := d.ProposedFineStatus == ProposedReduced && p.hasTrigger(TriggerReduction)
 	switch d.Outcome {
 	case NotPunishable:
 		d.Procedure, d.ProcedureBasis = p.NoPenaltyProcedure.Value, "no_penalty"
@@ -883,6 +884,12 @@ func (e *evaluation) procedure() {
 		// the officer states the total, since it grows each day.
 		warningOnly := e.amountOK && e.amount == 0 && e.tier.Warning
 		simple = e.amountOK && (warningOnly || e.amount > 0 && e.amount <= ceil) && !(daily && d.ProcedureBasis != "proposed_fine")
+		// A 减轻 the rule set sends to legal review cannot be decided on the
+		// spot: Art. 58 review comes before the head's decision, which the
+		// simple procedure does not have.
+		if simple && reviewedReduction {
+			simple = false
+		}
 		d.Procedure = ProcedureOrdinary
 		if simple {
 			d.Procedure = ProcedureSimple
@@ -953,6 +960,10 @@ func (e *evaluation) procedure() {
 		}
 		switch {
 		case d.Outcome == Exemptible:
+		case reviewedReduction:
+			e.reason("拟减轻处罚（罚款" + d.ProposedFine.String() + "元，低于法定最低额）须先经法制审核，不能当场作出行政处罚决定，适用普通程序（第五十一条、第五十八条）。")
+		case d.ProcedureBasis == "suggested_range" && d.SimpleAvailable && d.ProposedFine != nil:
+			e.reason("拟罚款额不能采用，按建议幅度上限" + e.amount.String() + "元判断适用普通程序；如拟罚款不超过" + ceil.String() + "元（或者给予警告），可以适用简易程序。")
 		case d.ProcedureBasis == "suggested_range" && d.SimpleAvailable:
 			e.reason("未填写拟罚款额，按建议幅度上限" + e.amount.String() + "元判断适用普通程序；如拟罚款不超过" + ceil.String() + "元（或者给予警告），可以适用简易程序。")
 		case d.ProcedureBasis == "unknown_amount":

@@ -480,7 +480,10 @@ func TestDepartureIsRecordedAndFlagged(t *testing.T) {
 	addUsers(t, st, officerWang, officerZhao)
 	d := newDriver(t, st, "wangwu")
 	d.press("enter")
-	toDecision(d)
+	// Not corrected, slight harm: a penalty is due, so the officer may depart
+	// (from 轻微不罚, which the law makes mandatory, no departure to punish is allowed).
+	toSuggestion(d, false, 1, false)
+	d.press("enter")
 	d.press("right", "down", "right", "right") // depart; outcome: fine
 	d.press("down")
 	d.typeText("300")

@@ -302,7 +302,9 @@ func TestQueueOrderAndFlags(t *testing.T) {
 	b := submitCase(t, st, majorContent(start))
 	ck.add(time.Hour)
 	dep := cases.Choice{Follow: false, Outcome: "warning", Reason: "当事人系残疾人，生活困难"}
-	cc, err := st.AddCases(officer, book, []NewCase{{Content: sampleContent("王芳", "11010519491231002X", start), Choice: &dep}}, false)
+	punishable := sampleContent("王芳", "11010519491231002X", start)
+	punishable.Circumstances = cases.Circumstances{Harm: cases.HarmMinor} // not 轻微不罚: a departure is open
+	cc, err := st.AddCases(officer, book, []NewCase{{Content: punishable, Choice: &dep}}, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -274,3 +274,29 @@ func TestOpenCreatesDataDir(t *testing.T) {
 }
 
 func contentPayload(c cases.Content) cases.ContentPayload { return cases.ContentPayload{Content: c} }
+
+// An officer's departure to a fine outside the provision's range is refused
+// with the field named, and nothing is stored (R21; 行政处罚法第五条).
+func TestAddCasesRefusesAFineOutsideTheRange(t *testing.T) {
+	st := openTest(t, t.TempDir())
+	book, err := st.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sampleContent("张三", "11010519491231002X", time.Now().Add(-time.Hour))
+	c.Circumstances = cases.Circumstances{Harm: cases.HarmMinor}
+	for _, fine := range []float64{100000, 10} { // CG01, person: 50–500 yuan
+		ch := cases.Choice{Outcome: "fine", Fine: &fine, Reason: "情节恶劣"}
+		_, err := st.AddCases(officer, book, []NewCase{{Content: c, Choice: &ch}}, false)
+		if err == nil || !strings.Contains(err.Error(), "choice.fine") {
+			t.Errorf("fine %g: err = %v, want a refusal naming choice.fine", fine, err)
+		}
+	}
+	if list, _ := st.List(Filter{}); len(list) != 0 {
+		t.Fatalf("refused cases stored: %d", len(list))
+	}
+	ok := 300.0
+	if _, err := st.AddCases(officer, book, []NewCase{{Content: c, Choice: &cases.Choice{Outcome: "fine", Fine: &ok, Reason: "多次劝阻不听"}}}, false); err != nil {
+		t.Fatalf("fine within the range refused: %v", err)
+	}
+}

@@ -78,7 +78,8 @@ func (s *Store) Verify() ([]Problem, int, error) {
 func verifyCase(events *bolt.Bucket, ck []byte, id string, stored cases.Case) []Problem {
 	var problems []Problem
 	bad := func(index uint64, eventID, format string, args ...any) {
-		problems = append(problems, Problem{CaseID: id, Index: index, EventID: eventID, Detail: fmt.Sprintf(format, args...)})
+		// The event id comes from the (maybe tampered) file: clean it before it reaches a terminal.
+		problems = append(problems, Problem{CaseID: id, Index: index, EventID: cases.CleanLine(eventID), Detail: fmt.Sprintf(format, args...)})
 	}
 	var replay cases.Case
 	var prev string

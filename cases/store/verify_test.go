@@ -94,6 +94,12 @@ func TestVerifyDetectsTampering(t *testing.T) {
 		{"projection edited", func(t *testing.T, _, casesB *bolt.Bucket, ck []byte) {
 			casesB.Put(ck, bytes.Replace(casesB.Get(ck), []byte(`"status":"submitted"`), []byte(`"status":"approved"`), 1))
 		}, 0, "案件"},
+		{"event id replaced by an escape sequence", func(t *testing.T, events, _ *bolt.Bucket, ck []byte) {
+			k := eventKey(ck, 2)
+			v := events.Get(k)
+			i := bytes.Index(v, []byte(`"id":"`)) + len(`"id":"`)
+			events.Put(k, append(append(bytes.Clone(v[:i]), `\u001b]52;c;eA==\u0007`...), v[i+36:]...))
+		}, 2, "被改动"},
 		{"case record deleted", func(t *testing.T, _, casesB *bolt.Bucket, ck []byte) {
 			casesB.Delete(ck)
 		}, 0, "案件记录已被删除"},
@@ -111,6 +117,9 @@ func TestVerifyDetectsTampering(t *testing.T) {
 				t.Fatalf("problems = %v, want exactly one (for the tampered case)", problems)
 			}
 			p := problems[0]
+			if cases.HasUnsafeRunes(p.String()) {
+				t.Fatalf("problem %q carries control characters from the tampered file to the terminal", p)
+			}
 			if p.CaseID != c.ID || p.Index != tt.wantIndex || !strings.Contains(p.String(), tt.wantText) {
 				t.Fatalf("problem = %q (index %d), want case %s index %d mentioning %q", p, p.Index, c.ID, tt.wantIndex, tt.wantText)
 			}

@@ -91,6 +91,9 @@ func (s *Store) Decide(actor cases.Actor, id string, sug cases.Suggestion, ch ca
 	if es := cases.CheckChoice(ch); len(es) > 0 {
 		return cases.Case{}, es
 	}
+	if es := cases.CheckChoiceAgainst(ch, sug.Decision); len(es) > 0 {
+		return cases.Case{}, es
+	}
 	return s.Record(actor, id, Change{cases.EventDecisionMade, cases.DecisionPayload{Suggestion: sug, Choice: ch}})
 }
 
@@ -153,6 +156,10 @@ func (s *Store) AddCases(actor cases.Actor, book *rules.Book, ncs []NewCase, dra
 			sug, err := s.Suggest(book, "", nc.Content)
 			if err != nil {
 				bad = append(bad, &cases.ItemError{Item: i + 1, Errors: cases.FieldErrors{{Field: "violation", Msg: err.Error()}}})
+				continue
+			}
+			if es := cases.CheckChoiceAgainst(ch, sug.Decision); len(es) > 0 {
+				bad = append(bad, &cases.ItemError{Item: i + 1, Errors: es})
 				continue
 			}
 			changes = append(changes, Change{cases.EventDecisionMade, cases.DecisionPayload{Suggestion: sug, Choice: ch}})

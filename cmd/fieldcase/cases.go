@@ -90,7 +90,7 @@ func caseAdd(e *env, args []string) int {
 	for i, in := range inputs {
 		content, es := in.Content(now)
 		es = append(es, hashEvidence(base, in.Evidence, content.Evidence)...)
-		es = es.Merge(cases.CheckContent(content, book.InForce(now), now, !draft))
+		es = es.Merge(withoutHashOfUnreadFiles(es, cases.CheckContent(content, book.InForce(now), now, !draft)))
 		if in.Choice != nil {
 			es = es.Merge(cases.CheckChoice(*in.Choice))
 		}
@@ -135,6 +135,10 @@ func hashEvidence(base string, in []cases.EvidenceInput, out []cases.Evidence) c
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(base, path)
 		}
+		// Stored absolute: reviewers re-hash the file from wherever they run.
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
 		f := fmt.Sprintf("evidence[%d]", i)
 		sum, size, err := cases.HashFile(path, nil)
 		if err != nil {
@@ -155,6 +159,24 @@ func hashEvidence(base string, in []cases.EvidenceInput, out []cases.Evidence) c
 		}
 	}
 	return es
+}
+
+// withoutHashOfUnreadFiles drops the "hash missing" error of evidence whose
+// file could not be read: the path error already says what to fix.
+func withoutHashOfUnreadFiles(have, more cases.FieldErrors) cases.FieldErrors {
+	unread := map[string]bool{}
+	for _, e := range have {
+		if p, ok := strings.CutSuffix(e.Field, ".path"); ok {
+			unread[p+".sha256"] = true
+		}
+	}
+	out := more[:0:0]
+	for _, e := range more {
+		if !unread[e.Field] {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func caseSubmit(e *env, args []string) int {

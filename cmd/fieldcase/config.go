@@ -61,6 +61,10 @@ func cmdConfig(e *env, args []string) int {
 			fmt.Fprintln(e.stderr, err)
 			return exitInvalid
 		}
+		if _, err := os.Stat(path); err != nil {
+			fmt.Fprintf(e.stdout, "未找到 %s：使用演示默认设置（重庆市南岸区城市管理局），不能用于正式文书。用 fieldcase config init 生成文件后修改。\n", path)
+			return exitOK
+		}
 		fmt.Fprintf(e.stdout, "%s 校验通过。\n", path)
 		return exitOK
 	}

@@ -227,6 +227,10 @@ func TestConfigCLI(t *testing.T) {
 	if code, out, _ := runCLI(t, "", "config", "show", "--data", dir); code != 0 || !strings.Contains(out, "重庆市南岸区城市管理局") {
 		t.Fatalf("show: %d %s", code, out)
 	}
+	// Without the file, check must not claim a file passed.
+	if code, out, _ := runCLI(t, "", "config", "check", "--data", dir); code != 0 || strings.Contains(out, "校验通过") || !strings.Contains(out, "未找到") {
+		t.Fatalf("check without agency.json: %d %q", code, out)
+	}
 	if code, _, _ := runCLI(t, "", "config", "init", "--data", dir); code != 0 {
 		t.Fatal("init")
 	}

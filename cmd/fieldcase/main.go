@@ -79,7 +79,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "fieldcase —— 城市管理执法现场办案工具")
 	fmt.Fprintln(w, "")
 	fmt.Fprintln(w, "用法：")
-	fmt.Fprintln(w, "  fieldcase [--data 目录] [--as 执法人员编号]   启动终端界面")
+	fmt.Fprintln(w, "  fieldcase [--data 目录] [--as 执法人员编号] [--demo]   启动终端界面（--demo：空数据目录先生成演示数据）")
 	fmt.Fprintln(w, "  fieldcase 命令 [参数]")
 	fmt.Fprintln(w, "")
 	fmt.Fprintln(w, "命令：")

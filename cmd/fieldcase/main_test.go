@@ -109,6 +109,46 @@ func TestCaseAddRejectsEachBadInput(t *testing.T) {
 	}
 }
 
+// Evidence named by path: a relative path is read beside the JSON file and
+// stored absolute (reviewers re-hash it from elsewhere); a file that cannot
+// be read gets one message, on its path, not a second one about the hash.
+func TestCaseAddEvidenceByPath(t *testing.T) {
+	dir := initDevice(t)
+	work := t.TempDir()
+	if err := os.WriteFile(filepath.Join(work, "现场.jpg"), []byte("photo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir(filepath.Join(work, "folder"), 0o755)
+	withEvidence := func(path string) string {
+		return strings.TrimSuffix(exampleCase, "}") + `,"evidence":[{"path":"` + path + `","kind":"audiovisual"}]}`
+	}
+	for _, tt := range []struct{ name, path, want string }{
+		{"missing file", "没有.jpg", "evidence[0].path"},
+		{"directory", "folder", "evidence[0].path"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			file := filepath.Join(work, tt.name+".json")
+			os.WriteFile(file, []byte(withEvidence(tt.path)), 0o644)
+			code, _, errOut := runCLI(t, "", "case", "add", "--json", file, "--data", dir)
+			if code != 2 || !strings.Contains(errOut, tt.want) || strings.Contains(errOut, "evidence[0].sha256") {
+				t.Fatalf("exit %d, stderr %q: want 2 naming %s only", code, errOut, tt.want)
+			}
+		})
+	}
+	t.Chdir(work)
+	code, out, errOut := runCLI(t, withEvidence("现场.jpg"), "case", "add", "--json", "-", "--data", dir)
+	if code != 0 {
+		t.Fatalf("case add: %d %s", code, errOut)
+	}
+	cs := listCases(t, dir)
+	if len(cs) != 1 || len(cs[0].Content.Evidence) != 1 {
+		t.Fatalf("stored %v for %s", cs, out)
+	}
+	if ev := cs[0].Content.Evidence[0]; ev.Path != filepath.Join(work, "现场.jpg") || ev.Size != 5 {
+		t.Fatalf("evidence stored as %+v, want the absolute path of the file and its size", ev)
+	}
+}
+
 func TestCaseAddBatchAndDraftSubmit(t *testing.T) {
 	dir := initDevice(t)
 	file := filepath.Join(t.TempDir(), "cases.json")
