@@ -240,6 +240,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case resumeMsg:
 		return m.resume(msg)
+	case SyncStatus:
+		return m.syncChanged(msg)
 	case tea.KeyMsg:
 		return m.key(msg)
 	case tea.MouseMsg:
@@ -475,17 +477,23 @@ func (m Model) View() string {
 			body, _ = m.reviewBody()
 		}
 	}
+	notice := m.notice()
+	// A long notice (a refusal with its reason) takes a second line from
+	// the bottom of the body rather than being cut.
+	shown := min(bh-1, strings.Count(notice, "\n"))
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.header())
 	bl := strings.Split(body, "\n")
-	for i := 0; i < bh; i++ {
+	for i := 0; i < bh-max(0, shown); i++ {
 		l := ""
 		if i < len(bl) {
 			l = bl[i]
 		}
 		lines = append(lines, widgets.Truncate(l, w))
 	}
-	lines = append(lines, m.notice(), m.helpBar())
+	nl := strings.Split(notice, "\n")
+	lines = append(lines, nl[:max(0, shown)+1]...)
+	lines = append(lines, m.helpBar())
 	return strings.Join(lines, "\n")
 }
 
@@ -526,6 +534,11 @@ func (m Model) header() string {
 	}
 	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 1 {
+		// The screen's name matters more than the program's.
+		left = strings.Replace(left, " fieldcase 城管执法办案 > ", " ", 1)
+		gap = m.width - ansi.StringWidth(left) - ansi.StringWidth(right)
+	}
+	if gap < 1 {
 		left = widgets.Truncate(left, max(0, m.width-ansi.StringWidth(right)-1))
 		gap = m.width - ansi.StringWidth(left) - ansi.StringWidth(right)
 	}
@@ -558,7 +571,14 @@ func (m Model) notice() string {
 	case styles.ToneInfo:
 		style = st.Footer.Busy
 	}
-	return style.Render(widgets.Truncate(" "+text, m.width))
+	wrapped := widgets.Wrap(text, max(1, m.width-1))
+	if len(wrapped) > 2 {
+		wrapped = []string{wrapped[0], widgets.Truncate(strings.Join(wrapped[1:], ""), m.width-1)}
+	}
+	for i, l := range wrapped {
+		wrapped[i] = style.Render(widgets.Truncate(" "+l, m.width))
+	}
+	return strings.Join(wrapped, "\n")
 }
 
 // screenNotice is the active screen's standing status (saving, loading).
@@ -596,6 +616,17 @@ func (m Model) shortHelp() []key.Binding {
 		bs = m.reader.ShortHelp()
 	case viewPapers, viewDashboard:
 		bs, _ = m.papersShortHelp()
+	}
+	if !m.showHelp {
+		if m.view == viewHome {
+			// The screens it opens first; Enter next, refresh the first to go.
+			dash := m.dash.keys.Entry
+			dash.SetHelp("F8", "统计") // short, so Enter still fits at 80 columns
+			bs = []key.Binding{m.home.keys.NewCase, m.home.keys.CaseList, m.queue.keys.Entry, dash,
+				m.home.keys.Enter, m.home.keys.Resume, m.home.keys.Refresh}
+		} else {
+			bs = append(bs, m.papersEntries()...) // F7 文书 on a case
+		}
 	}
 	return append(bs, m.keys.Help, m.keys.Exit)
 }
@@ -637,13 +668,52 @@ func (m Model) helpBar() string {
 	}
 	global := m.help.ShortHelpView(bs[len(bs)-2:])
 	gw := ansi.StringWidth(global)
-	local := m.help.ShortHelpView(bs[:len(bs)-2])
 	room := m.width - gw - 2
+	local := m.help.ShortHelpView(fitHelp(bs[:len(bs)-2], room, func(bs []key.Binding) int {
+		return ansi.StringWidth(m.help.ShortHelpView(bs))
+	}))
 	if room < 10 {
 		return widgets.Truncate(local+"  "+global, m.width)
 	}
-	local = widgets.Truncate(local, room)
 	return local + strings.Repeat(" ", max(2, m.width-ansi.StringWidth(local)-gw)) + global
+}
+
+// fitHelp drops whole bindings until the rest fit in room cells, so the
+// bar never shows a key cut in half: first the movement keys everybody
+// knows (up/down, paging, Tab between fields), then left/right, then from
+// the end. F1 still lists every key.
+func fitHelp(bs []key.Binding, room int, width func([]key.Binding) int) []key.Binding {
+	var live []key.Binding
+	for _, b := range bs {
+		if b.Enabled() {
+			live = append(live, b)
+		}
+	}
+	tier := func(b key.Binding) int {
+		k := b.Help().Key
+		switch {
+		case strings.HasPrefix(k, "上"), strings.HasPrefix(k, "下"), k == "PgUp", k == "PgDn", k == "Home", k == "End":
+			return 0
+		case k == "Tab" && (b.Help().Desc == "下一栏" || b.Help().Desc == "下一项"), k == "Shift+Tab":
+			return 1
+		case strings.HasPrefix(k, "左右"):
+			return 2
+		}
+		return 3
+	}
+	for t := 0; t <= 2 && width(live) > room; t++ {
+		for i := 0; i < len(live) && width(live) > room; {
+			if tier(live[i]) == t {
+				live = append(live[:i:i], live[i+1:]...)
+				continue
+			}
+			i++
+		}
+	}
+	for len(live) > 1 && width(live) > room {
+		live = live[:len(live)-1]
+	}
+	return live
 }
 
 func (m Model) fullHelp(h int) string {

@@ -140,6 +140,8 @@ func (l *caseList) syncKeys() {
 	l.keys.Open.SetEnabled(len(l.shown) > 0 && !l.picking)
 	l.keys.More.SetEnabled(l.next != "" && !l.picking)
 	l.keys.EndSearch.SetEnabled(l.searching)
+	l.keys.KeepFound.SetEnabled(l.searching)
+	l.keys.SearchNav.SetEnabled(l.searching)
 	l.keys.Search.SetEnabled(!l.searching && !l.picking)
 	l.keys.Back.SetEnabled(!l.searching && !l.picking)
 	l.keys.Status.SetEnabled(!l.picking)
@@ -435,7 +437,7 @@ func (l caseList) View() string {
 	if l.searching || l.search.Value() != "" {
 		filters += l.search.View()
 	} else {
-		filters += st.Faint.Render("按 / 搜索")
+		filters += st.Faint.Render("按 ctrl+f 搜索")
 	}
 	lines = append(lines, widgets.Truncate(filters, l.width), "")
 	if l.picking {
@@ -563,7 +565,7 @@ func (l caseList) ShortHelp() []key.Binding {
 		return []key.Binding{l.pkeys.Up, l.pkeys.Down, l.pkeys.Choose, l.pkeys.Clear, l.pkeys.Cancel}
 	}
 	if l.searching {
-		return []key.Binding{l.keys.Move, l.keys.EndSearch}
+		return []key.Binding{l.keys.SearchNav, l.keys.KeepFound, l.keys.EndSearch}
 	}
 	return []key.Binding{l.keys.Open, l.keys.Status, l.keys.Date, l.keys.Violation, l.keys.Search, l.keys.More, l.keys.Back}
 }
@@ -572,6 +574,6 @@ func (l caseList) ShortHelp() []key.Binding {
 func (l caseList) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{l.keys.Up, l.keys.Down, l.keys.PageUp, l.keys.PageDown, l.keys.Top, l.keys.Bottom, l.keys.Open},
-		{l.keys.Status, l.keys.Date, l.keys.Violation, l.keys.Search, l.keys.EndSearch, l.keys.More, l.keys.Refresh, l.keys.Back},
+		{l.keys.Status, l.keys.Date, l.keys.Violation, l.keys.Search, l.keys.KeepFound, l.keys.EndSearch, l.keys.More, l.keys.Refresh, l.keys.Back},
 	}
 }

@@ -25,8 +25,9 @@ type shared struct {
 	user  cases.User   // the acting officer on every event
 	users []cases.User // the device's users (second officer choices)
 	book  *rules.Book
-	now   time.Time // from the last clockMsg
-	jobs  int       // last async job number handed out
+	now   time.Time  // from the last clockMsg
+	jobs  int        // last async job number handed out
+	sync  SyncStatus // background sync, as last reported (syncstatus.go)
 }
 
 // rules returns the rule set in force now, or the embedded default before

@@ -352,7 +352,7 @@ func (d dashboard) View() string {
 	var tabs []string
 	for i, p := range periods {
 		if i == d.period {
-			tabs = append(tabs, st.Tabs.Active.Render(" "+p.label+" "))
+			tabs = append(tabs, st.Tabs.Active.Render("["+p.label+"]")) // brackets: readable without colour
 		} else {
 			tabs = append(tabs, st.Tabs.Inactive.Render(" "+p.label+" "))
 		}

@@ -178,7 +178,7 @@ func TestEndToEndInTmux(t *testing.T) {
 	tm := startTmux(t, socket, run)
 	checkScreen(t, tm.waitFor("请选择您的身份", "王五"))
 	tm.keys("Enter")
-	checkScreen(t, tm.waitFor("首页", "今日案件"))
+	checkScreen(t, tm.waitFor("首页", "今日发生"))
 	tm.keys("F2")
 	tm.waitFor("第 1 步 违法事项")
 	tm.text("zdjy")

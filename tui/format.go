@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -58,6 +59,9 @@ func fmtSince(t, now time.Time) string {
 	return strconv.Itoa(int(d/(24*time.Hour))) + " 天前"
 }
 
+// whenShape is a typed time of the right shape, whatever its values.
+var whenShape = regexp.MustCompile(`^\d{4}-\d{1,2}-\d{1,2}( \d{1,2}:\d{1,2})?$`)
+
 // parseWhen reads a time typed by an officer: "2026-11-20 10:30", with a
 // few forgiving variants (a slash or a full-width colon from an IME).
 func parseWhen(s string) (time.Time, error) {
@@ -68,6 +72,10 @@ func parseWhen(s string) (time.Time, error) {
 	}
 	t, err := cases.ParseTime(s)
 	if err != nil {
+		if whenShape.MatchString(s) {
+			// Right shape, impossible value (25:30, 2 月 30 日): say so.
+			return time.Time{}, fmt.Errorf("没有这个日期或时间，请核对月、日、时、分")
+		}
 		return time.Time{}, fmt.Errorf("时间格式应为 2026-11-20 10:30")
 	}
 	return t, nil

@@ -203,7 +203,7 @@ func (h home) View() string {
 	count := func(label string, n int, style func(...string) string) string {
 		return st.Label.Render(label+" ") + style(strconv.Itoa(n))
 	}
-	today := count("今日案件", d.today, st.Count.Render)
+	today := count("今日发生", d.today, st.Count.Render)
 	figures := []string{
 		today,
 		count("草稿", d.counts[cases.StatusDraft], st.Count.Render),
@@ -219,7 +219,13 @@ func (h home) View() string {
 	} else {
 		sync += st.Value.Render(fmtTime(*d.lastSync) + "（" + fmtSince(*d.lastSync, h.sh.now) + "）")
 	}
-	lines = append(lines, widgets.Truncate(" "+sync, h.width), "")
+	// The line under it stays blank unless a background sync has news, so
+	// the layout (and the mouse rows below) never moves.
+	status := ""
+	if text, tone := h.sh.sync.line(); text != "" {
+		status = widgets.Truncate(" "+st.Tone(tone).Render(text), h.width)
+	}
+	lines = append(lines, widgets.Truncate(" "+sync, h.width), status)
 	var bs []string
 	for i, b := range homeButtons {
 		style := st.Form.Button
@@ -292,7 +298,7 @@ func fitJoin(parts []string, sep string, w int) string {
 
 // ShortHelp lists the live keys.
 func (h home) ShortHelp() []key.Binding {
-	return []key.Binding{h.keys.NewCase, h.keys.CaseList, h.keys.Enter, h.keys.Resume, h.keys.Refresh}
+	return []key.Binding{h.keys.NewCase, h.keys.CaseList, h.keys.Enter, h.keys.Resume}
 }
 
 // FullHelp lists every key of the screen.

@@ -398,7 +398,7 @@ func (p papers) View() string {
 		}
 		switch {
 		case i == p.kind:
-			tabs = append(tabs, st.Tabs.Active.Render(" "+label+" "))
+			tabs = append(tabs, st.Tabs.Active.Render("["+label+"]")) // brackets: readable without colour
 		case p.fits != nil && !p.fits[i]:
 			tabs = append(tabs, st.Faint.Render(" "+label+" "))
 		default:

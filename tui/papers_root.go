@@ -135,8 +135,7 @@ func (m Model) papersFullHelp() ([][]key.Binding, bool) {
 }
 
 // papersEntries are the keys that open the two screens from where the user
-// stands, for the full help (the help bars of home and the case detail are
-// full already).
+// stands, for the help bar and the full help.
 func (m Model) papersEntries() []key.Binding {
 	switch m.view {
 	case viewHome:

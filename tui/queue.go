@@ -168,6 +168,8 @@ func (q *reviewQueue) syncKeys() {
 	q.keys.Move.SetEnabled(len(q.shown) > 1)
 	q.keys.Search.SetEnabled(!q.searching)
 	q.keys.EndSearch.SetEnabled(q.searching)
+	q.keys.KeepFound.SetEnabled(q.searching)
+	q.keys.SearchNav.SetEnabled(q.searching)
 	q.keys.Back.SetEnabled(!q.searching)
 	q.keys.Scope.SetEnabled(!q.searching)
 	q.keys.Sort.SetEnabled(!q.searching)
@@ -406,7 +408,7 @@ func (q reviewQueue) View() string {
 	if q.searching || q.search.Value() != "" {
 		bar += q.search.View()
 	} else {
-		bar += st.Faint.Render("按 / 搜索")
+		bar += st.Faint.Render("按 ctrl+f 搜索")
 	}
 	lines = append(lines, widgets.Truncate(bar, q.width))
 	cw := q.columns()
@@ -598,7 +600,7 @@ func pad(lines []string, n int) []string {
 // ShortHelp lists the live keys.
 func (q reviewQueue) ShortHelp() []key.Binding {
 	if q.searching {
-		return []key.Binding{q.keys.Move, q.keys.EndSearch}
+		return []key.Binding{q.keys.SearchNav, q.keys.KeepFound, q.keys.EndSearch}
 	}
 	return []key.Binding{q.keys.Open, q.keys.Scope, q.keys.Sort, q.keys.Filter, q.keys.Search, q.keys.Back}
 }
@@ -607,6 +609,6 @@ func (q reviewQueue) ShortHelp() []key.Binding {
 func (q reviewQueue) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{q.keys.Up, q.keys.Down, q.keys.PageUp, q.keys.PageDown, q.keys.Top, q.keys.Bottom, q.keys.Open},
-		{q.keys.Scope, q.keys.Sort, q.keys.Filter, q.keys.Search, q.keys.EndSearch, q.keys.Refresh, q.keys.Back},
+		{q.keys.Scope, q.keys.Sort, q.keys.Filter, q.keys.Search, q.keys.KeepFound, q.keys.EndSearch, q.keys.Refresh, q.keys.Back},
 	}
 }

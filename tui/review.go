@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -49,6 +50,7 @@ type reviewScreen struct {
 	form    *actForm
 	actJob  int
 	working bool
+	refusal string // why the act key just pressed was refused
 
 	req nav
 }
@@ -164,7 +166,7 @@ func recordAct(st *store.Store, a cases.Actor, id string, r actRequest, kind cas
 // Open loads a case for review.
 func (r *reviewScreen) Open(id string) tea.Cmd {
 	r.id, r.loaded, r.err, r.tab, r.cite, r.form, r.working = id, false, nil, 0, 0, nil, false
-	r.hashes = nil
+	r.hashes, r.refusal = nil, ""
 	r.job++
 	return loadReview(r.sh.store, id, r.job)
 }
@@ -188,8 +190,18 @@ func (r reviewScreen) Status() (string, styles.Tone) {
 		return "正在记录...", styles.ToneInfo
 	case !r.loaded:
 		return "正在读取案件...", styles.ToneInfo
+	case r.refusal != "" && r.form == nil:
+		return r.refusal, styles.ToneDanger
 	}
 	return "", styles.ToneNeutral
+}
+
+// refusalText says why an act may not be taken now.
+func refusalText(err error, label string) string {
+	if err == nil {
+		return "现在不能" + label
+	}
+	return err.Error()
 }
 
 // allowed lists the acts the signed-in user may take on the case now.
@@ -293,9 +305,17 @@ func (r reviewScreen) key(msg tea.KeyMsg) (reviewScreen, tea.Cmd) {
 		{r.keys.Approve, cases.ActApprove}, {r.keys.Return, cases.ActReturn}, {r.keys.SendLegal, cases.ActSendLegal},
 		{r.keys.Legal, cases.ActLegal}, {r.keys.Discuss, cases.ActDiscuss}, {r.keys.Decide, cases.ActDecide},
 	}
+	r.refusal = ""
 	for _, a := range acts {
 		if a.b.Enabled() && key.Matches(msg, a.b) {
 			return r.openForm(a.act)
+		}
+	}
+	for _, a := range acts {
+		if !a.b.Enabled() && r.loaded && r.err == nil && !r.working && slices.Contains(a.b.Keys(), msg.String()) {
+			// A pressed act the user may not take: say why, as the CLI does.
+			r.refusal = refusalText(cases.Authorize(r.policy, r.sh.actor(), r.c, r.policy.Kind(a.act, r.c)), r.policy.Label(a.act, r.c))
+			return r, nil
 		}
 	}
 	switch {
@@ -384,6 +404,9 @@ func (r reviewScreen) openForm(act cases.Act) (reviewScreen, tea.Cmd) {
 		fm.SetValue("date", r.sh.now.In(local).Format("2006-01-02"))
 		fm.AddText("participants", "参加人员", "姓名，用顿号或逗号分隔", 200)
 		fm.SetValue("participants", clean(r.sh.user.Name))
+		if fl := fm.Field("participants"); fl != nil {
+			fl.Hint = "至少两人，用顿号或逗号分隔" // the placeholder is hidden by the prefilled name
+		}
 		fm.AddArea("conclusion", "讨论结论", "", cases.MaxNoteLen, 3)
 	case cases.ActDecide:
 		f.note = "负责人决定（行政处罚法第五十七条第一款）。"

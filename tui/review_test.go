@@ -137,6 +137,8 @@ var reviewScenarios = []struct {
 	{"review_return_needs_comment", "lihua", func(d *driver, s reviewSeed) { openInQueue(d, s.minor); d.press("f3", "ctrl+s") }},
 	{"review_legal_form", "chenjing", func(d *driver, s reviewSeed) { openInQueue(d, s.inLegal); d.press("f7") }},
 	{"review_head_blocked", "zhoumin", func(d *driver, s reviewSeed) { openInQueue(d, s.toDecide) }},
+	// F9 before the collective discussion: refused with the reason, nothing recorded.
+	{"review_head_decide_refused", "zhoumin", func(d *driver, s reviewSeed) { openInQueue(d, s.toDecide); d.press("f9") }},
 	{"review_discussion_form", "zhoumin", func(d *driver, s reviewSeed) { openInQueue(d, s.toDecide); d.press("f8") }},
 	{"review_decide_form", "zhoumin", func(d *driver, s reviewSeed) {
 		openInQueue(d, s.toDecide)

@@ -158,6 +158,16 @@ var scenarios = []scenario{
 		d.press("right", "down", "right", "right")
 		d.press("f8")
 	}},
+	// A departure to a fine above the provision's maximum is refused on the spot.
+	{name: "wizard_decision_fine_above_max", as: "wangwu", drive: func(d *driver) {
+		d.press("enter")
+		toDecision(d)
+		d.press("right", "down", "right", "right", "down")
+		d.typeText("60000")
+		d.press("down")
+		d.typeText("当事人拒不改正。")
+		d.press("f8")
+	}},
 	{name: "wizard_officers", as: "wangwu", drive: func(d *driver) { d.press("enter"); toOfficers(d) }},
 	{name: "wizard_review", as: "wangwu", drive: func(d *driver) { d.press("enter"); toReview(d) }},
 	{name: "wizard_submit_refused", as: "wangwu", drive: func(d *driver) {

@@ -331,8 +331,11 @@ func (f factsStep) View() string {
 // ShortHelp lists the step's keys.
 func (f factsStep) ShortHelp() []key.Binding {
 	switch focus := f.form.Focused(); {
+	case focus == "evidence.path" && strings.TrimSpace(f.form.Value("evidence.path")) != "":
+		// Tab completes a typed path; it only moves on from an empty one.
+		return []key.Binding{f.keys.Complete, f.keys.Attach}
 	case focus == "evidence.path":
-		return []key.Binding{f.keys.Complete, f.keys.Attach, f.keys.Field}
+		return []key.Binding{f.keys.Field}
 	case strings.HasPrefix(focus, "evidence["):
 		return []key.Binding{f.keys.Remove, f.keys.Field}
 	case focus == "evidence.kind":

@@ -77,6 +77,7 @@ func TestEveryScreenFitsAndIsInert(t *testing.T) {
 						t.Fatal("an escape sequence under the ASCII profile")
 					}
 					checkHelpKeysUnique(t, d)
+					checkHelpBarWhole(t, v)
 				})
 			}
 		}
@@ -108,5 +109,23 @@ func checkHelpKeysUnique(t testing.TB, d *driver) {
 			}
 			seen[k] = b.Help().Desc
 		}
+	}
+}
+
+// checkHelpBarWhole fails when the help bar (the last line) cuts a key or
+// its description: bindings that do not fit are left out whole, and F1
+// and F10 always show.
+func checkHelpBarWhole(t testing.TB, view string) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	bar := ansi.Strip(lines[len(lines)-1])
+	if strings.Contains(bar, "..") {
+		t.Errorf("help bar cuts a key: %q", bar)
+	}
+	if strings.TrimSpace(bar) == "Esc 关闭帮助" {
+		return // the full help is open
+	}
+	if !strings.Contains(bar, "F1 帮助") || !strings.Contains(bar, "F10 退出") {
+		t.Errorf("help bar lost F1 or F10: %q", bar)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/cases/store"
+	"fieldcase/rules"
 	"fieldcase/tui/keys"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
@@ -807,7 +808,12 @@ func (w wizard) recordDecision() (wizard, tea.Cmd) {
 	}
 	ch := w.decide.choice()
 	w.decide.form.ClearMessages()
-	if es := cases.CheckChoice(ch); len(es) > 0 {
+	w.decide.sync() // keep the departure warning and the range hint
+	es := cases.CheckChoice(ch)
+	if msg := fineAboveMaximum(ch, *sug); msg != "" {
+		es = append(es, cases.FieldError{Field: "choice.fine", Msg: msg})
+	}
+	if len(es) > 0 {
 		w.showErrors(es)
 		w.say("请先改正标出的项目", styles.ToneDanger)
 		return w, nil
@@ -819,6 +825,21 @@ func (w wizard) recordDecision() (wizard, tea.Cmd) {
 	w.moving = true
 	w.decideJob = w.sh.nextJob()
 	return w, decide(w.sh.store, w.sh.actor(), w.caseID, *sug, ch, w.decideJob, then)
+}
+
+// fineAboveMaximum refuses a departure to a fine above the provision's
+// maximum (行政处罚法第四条: no penalty beyond what the law sets); the head's
+// decision is held to the same limit by the domain.
+func fineAboveMaximum(ch cases.Choice, sug cases.Suggestion) string {
+	d := sug.Decision
+	sf := d.StatutoryFine
+	if ch.Follow || ch.Outcome != "fine" || ch.Fine == nil || sf == nil || d.FineUnit == "per_day" || sf.Max <= 0 {
+		return ""
+	}
+	if *ch.Fine*float64(rules.Yuan) > float64(sf.Max) {
+		return "罚款 " + strconv.FormatFloat(*ch.Fine, 'f', -1, 64) + " 元超过法定上限 " + fmtMoney(sf.Max)
+	}
+	return ""
 }
 
 func sameDecision(a, b cases.Suggestion) bool {

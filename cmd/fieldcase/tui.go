@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,8 +11,13 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
 
+	fcsync "fieldcase/sync"
 	"fieldcase/tui"
 )
+
+// syncEvery is how often the TUI syncs in the background while HQ is
+// reachable; after failures the client waits longer (up to ten times).
+const syncEvery = 2 * time.Minute
 
 // runTUI starts the terminal interface: bare `fieldcase`, optionally with
 // --data, --as and --demo. Nothing is printed to stdout while it runs;
@@ -66,6 +72,17 @@ func runTUI(e *env, args []string) int {
 
 	m := tui.New(tui.Options{Store: st, As: c.as, NoColor: e.getenv("NO_COLOR") != ""})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if en, err := st.Enrolment(); err == nil && en != nil {
+		// Background sync: the client runs on its own goroutine and only
+		// reports its state to the program, so the officer never waits on it.
+		client := fcsync.NewClient(st, fcsync.ClientOptions{
+			Log:      slog.Default(),
+			OnStatus: func(s fcsync.Status) { p.Send(tuiSyncStatus(s)) },
+		})
+		go client.Run(ctx, syncEvery)
+	}
 	slog.Info("tui started", "dir", st.Dir(), "as", c.as)
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		slog.Error("tui stopped", "err", err)
@@ -74,4 +91,13 @@ func runTUI(e *env, args []string) int {
 	}
 	slog.Info("tui stopped")
 	return exitOK
+}
+
+// tuiSyncStatus passes the sync client's state to the TUI.
+func tuiSyncStatus(s fcsync.Status) tui.SyncStatus {
+	out := tui.SyncStatus{Enrolled: s.Enrolled, Running: s.Running, Phase: s.Phase, Done: s.Done, Total: s.Total, LastError: s.LastError}
+	if s.Last != nil {
+		out.Finished = s.Last.Finished
+	}
+	return out
 }

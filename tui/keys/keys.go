@@ -176,7 +176,9 @@ type CaseList struct {
 	Date      key.Binding
 	Violation key.Binding
 	Search    key.Binding
-	EndSearch key.Binding
+	EndSearch key.Binding // Esc: clear the search
+	KeepFound key.Binding // Enter: stop typing, keep what was found
+	SearchNav key.Binding // help only: arrows move while the search is typed
 	More      key.Binding
 	Refresh   key.Binding
 }
@@ -191,8 +193,10 @@ func NewCaseList() CaseList {
 		Status:    b([]string{"tab", "shift+tab"}, "Tab", "状态"),
 		Date:      b([]string{"f6", "ctrl+t"}, "F6", "日期"),
 		Violation: b([]string{"f7", "ctrl+x"}, "F7", "事项"),
-		Search:    b([]string{"/", "ctrl+f"}, "/", "搜索"),
-		EndSearch: b([]string{"esc", "enter"}, "Esc", "结束搜索"),
+		Search:    b([]string{"ctrl+f", "/"}, "ctrl+f", "搜索"),
+		EndSearch: b([]string{"esc"}, "Esc", "清除搜索"),
+		KeepFound: b([]string{"enter"}, "Enter", "完成搜索"),
+		SearchNav: b([]string{"up", "down"}, "上下键", "移动"),
 		More:      b([]string{"f8"}, "F8", "加载更多"),
 		Refresh:   b([]string{"f5", "ctrl+r"}, "F5", "刷新"),
 	}

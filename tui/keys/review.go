@@ -12,7 +12,9 @@ type Queue struct {
 	Sort      key.Binding
 	Filter    key.Binding
 	Search    key.Binding
-	EndSearch key.Binding
+	EndSearch key.Binding // Esc: clear the search
+	KeepFound key.Binding // Enter: stop typing, keep what was found
+	SearchNav key.Binding // help only: arrows move while the search is typed
 	Refresh   key.Binding
 }
 
@@ -27,8 +29,10 @@ func NewQueue() Queue {
 		Scope:     b([]string{"tab", "shift+tab"}, "Tab", "范围"),
 		Sort:      b([]string{"f6", "ctrl+t"}, "F6", "排序"),
 		Filter:    b([]string{"f7", "ctrl+x"}, "F7", "筛选"),
-		Search:    b([]string{"/", "ctrl+f"}, "/", "搜索"),
-		EndSearch: b([]string{"esc", "enter"}, "Esc", "结束搜索"),
+		Search:    b([]string{"ctrl+f", "/"}, "ctrl+f", "搜索"),
+		EndSearch: b([]string{"esc"}, "Esc", "清除搜索"),
+		KeepFound: b([]string{"enter"}, "Enter", "完成搜索"),
+		SearchNav: b([]string{"up", "down"}, "上下键", "移动"),
 		Refresh:   b([]string{"f5", "ctrl+r"}, "F5", "刷新"),
 	}
 }

@@ -1,0 +1,39 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// The home screen shows a running background sync and its failure, without
+// moving the rest of the layout, and reads its figures again after a round.
+func TestHomeShowsBackgroundSync(t *testing.T) {
+	st := openTestStore(t, t.TempDir())
+	addUsers(t, st, officerWang)
+	d := newDriver(t, st, "")
+	d.press("enter") // sign in
+	d.contains("上次同步")
+	before := strings.Count(d.view(), "\n")
+
+	d.send(SyncStatus{Enrolled: true, Running: true, Phase: "推送", Done: 3, Total: 10})
+	d.contains("正在同步：推送 3/10")
+	if got := strings.Count(d.view(), "\n"); got != before {
+		t.Fatalf("sync status moved the layout: %d lines, was %d", got, before)
+	}
+
+	d.send(SyncStatus{Enrolled: true, LastError: "无法连接 HQ"})
+	d.contains("同步未完成，将自动重试：无法连接 HQ")
+
+	d.send(SyncStatus{Enrolled: true, Running: true, Phase: "拉取"})
+	d.send(SyncStatus{Enrolled: true, Finished: time.Now()})
+	if strings.Contains(d.view(), "正在同步") || strings.Contains(d.view(), "同步未完成") {
+		t.Fatalf("finished round still shown:\n%s", d.view())
+	}
+
+	// A device without HQ shows nothing extra.
+	d.send(SyncStatus{})
+	if strings.Contains(d.view(), "同步未完成") {
+		t.Fatal("unenrolled device shows a sync error")
+	}
+}
