@@ -294,7 +294,8 @@ func (m Model) canQuitWithQ() bool {
 	case viewHome, viewList, viewDetail, viewQueue, viewPapers, viewDashboard:
 		return true
 	case viewSignIn:
-		return !m.signin.setup
+		// The picker's filter takes every letter (F10 exits there).
+		return !m.signin.setup && !m.signin.Typing()
 	}
 	return false
 }

@@ -511,3 +511,137 @@ func TestDepartureIsRecordedAndFlagged(t *testing.T) {
 		t.Fatalf("departure not flagged: %+v", c.Flags())
 	}
 }
+
+// The sign-in picker filters as the officer types (issue 4): by id, by
+// name, by pinyin or its initials, typed key by key or committed by an IME
+// in one message; Backspace edits, Esc clears, arrows and Enter still work.
+func TestSignInFilter(t *testing.T) {
+	st := openTestStore(t, t.TempDir())
+	addUsers(t, st, officerWang, officerZhao, reviewerLi)
+	signIn := func(t *testing.T, typed []string, keys []string, want string) {
+		t.Helper()
+		d := newDriver(t, st, "")
+		for _, s := range typed {
+			d.typeText(s)
+		}
+		d.press(keys...)
+		d.press("enter")
+		if d.quit {
+			t.Fatal("typing into the filter quit the program")
+		}
+		if got := d.m.sh.user.ID; got != want {
+			t.Fatalf("typed %q then %v: signed in as %q, want %q\n%s", typed, keys, got, want, d.view())
+		}
+	}
+	t.Run("id", func(t *testing.T) { signIn(t, []string{"wangwu"}, nil, "wangwu") })
+	t.Run("name", func(t *testing.T) { signIn(t, []string{"王五"}, nil, "wangwu") })
+	t.Run("initials key by key", func(t *testing.T) { signIn(t, []string{"z", "l"}, nil, "zhaoliu") })
+	t.Run("full pinyin", func(t *testing.T) { signIn(t, []string{"LiHua"}, nil, "lihua") })
+	t.Run("backspace", func(t *testing.T) { signIn(t, []string{"wwx"}, []string{"backspace"}, "wangwu") })
+	// "l" is in lihua and zhaoliu: the first is highlighted, Down moves.
+	t.Run("arrows in the matches", func(t *testing.T) { signIn(t, []string{"l"}, []string{"down"}, "zhaoliu") })
+	t.Run("esc clears", func(t *testing.T) { signIn(t, []string{"zl"}, []string{"esc", "home"}, "lihua") })
+
+	d := newDriver(t, st, "")
+	d.typeText("钱七")
+	d.contains("没有与“钱七”相符的人员")
+	d.press("enter")
+	if d.m.view != viewSignIn {
+		t.Fatal("Enter with no match left the picker")
+	}
+	d.press("esc")
+	d.contains("wangwu")
+	if d.m.signin.filter.Value() != "" {
+		t.Fatalf("Esc left %q in the filter", d.m.signin.filter.Value())
+	}
+}
+
+// Letters typed into the picker's filter are text: q does not quit, ? does
+// not open the help, j/k/G do not move.
+func TestQInSignInFilterIsText(t *testing.T) {
+	st := openTestStore(t, t.TempDir())
+	addUsers(t, st, officerWang, officerZhao, reviewerLi)
+	d := newDriver(t, st, "zhaoliu")
+	for _, r := range "q?jkG" {
+		d.typeText(string(r))
+	}
+	if d.quit || d.m.showHelp {
+		t.Fatalf("a letter acted as a key: quit %v, help %v", d.quit, d.m.showHelp)
+	}
+	if got := d.m.signin.filter.Value(); got != "q?jkG" {
+		t.Fatalf("filter holds %q", got)
+	}
+	for _, b := range d.m.fullHelpGroups() {
+		for _, k := range b {
+			if k.Help().Key == "q" && k.Enabled() {
+				t.Fatal("the help offers q to quit while the filter takes letters")
+			}
+		}
+	}
+	d.press("f10")
+	if !d.quit {
+		t.Fatal("F10 did not quit from the picker")
+	}
+}
+
+// On a returned case, F9 on a step opened from the review saves the step
+// and goes straight back to 核对提交; F9 there submits.
+func TestReturnedCaseF9BackToReview(t *testing.T) {
+	st := openTestStore(t, t.TempDir())
+	seedStandard(t, st)
+	d := newDriver(t, st, "wangwu")
+	d.press("enter")
+	openReturned(d)
+	d.press("f4")
+	d.contains("第 9 步 核对提交")
+	d.press("down", "down", "down", "enter") // 修改此项: 4 事实与证据
+	d.contains("第 4 步 事实与证据")
+	d.contains("F9 到核对提交")
+	d.typeText("占道面积约4平方米。")
+	d.press("f9")
+	d.contains("第 9 步 核对提交")
+	c, err := st.Get(d.m.wiz.caseID)
+	if err != nil || !strings.Contains(c.Content.Facts, "占道面积约4平方米。") {
+		t.Fatalf("facts not saved on F9: %q %v", c.Content.Facts, err)
+	}
+	d.press("f9")
+	d.contains("已提交审核")
+	if c, _ := st.Get(c.ID); c.Status != cases.StatusSubmitted {
+		t.Fatalf("status %s", c.Status)
+	}
+}
+
+// F9 before the last step: on the decision step it records the choice
+// first and refuses what does not validate; on an incomplete new case it
+// is not offered.
+func TestF9ToReviewFromTheDecision(t *testing.T) {
+	st := openTestStore(t, t.TempDir())
+	addUsers(t, st, officerWang, officerZhao)
+	d := newDriver(t, st, "wangwu")
+	d.press("enter")
+	toPlace(d)
+	if strings.Contains(d.view(), "到核对提交") {
+		t.Fatal("F9 offered on an incomplete new case")
+	}
+	d.press("f9")
+	d.contains("第 3 步 时间地点")
+
+	st2 := openTestStore(t, t.TempDir())
+	addUsers(t, st2, officerWang, officerZhao)
+	d = newDriver(t, st2, "wangwu")
+	d.press("enter")
+	toReview(d)
+	d.press("up", "up", "enter") // from the submit button to 7 处理决定
+	d.contains("第 7 步 处理决定")
+	d.contains("F9 到核对提交")
+	d.press("f9")
+	d.contains("第 9 步 核对提交")
+	d.contains("各项已填写完整")
+
+	d.press("up", "up", "enter")
+	d.contains("第 7 步 处理决定")
+	d.press("right", "down", "right", "right") // depart, with no reason written
+	d.press("f9")
+	d.contains("第 7 步 处理决定")
+	d.contains("请先改正标出的项目")
+}

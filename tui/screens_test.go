@@ -117,6 +117,8 @@ var scenarios = []scenario{
 		d.press("ctrl+s")
 	}},
 	{name: "signin_pick", drive: func(d *driver) {}, as: "zhaoliu"},
+	{name: "signin_filter", as: "zhaoliu", drive: func(d *driver) { d.typeText("ww") }},
+	{name: "signin_filter_none", as: "zhaoliu", drive: func(d *driver) { d.typeText("钱七") }},
 	{name: "home", as: "wangwu", drive: func(d *driver) { d.press("enter") }},
 	{name: "home_help", as: "wangwu", drive: func(d *driver) { d.press("enter", "f1") }},
 	{name: "wizard_violation", as: "wangwu", drive: func(d *driver) { d.press("enter"); toViolation(d) }},
@@ -187,6 +189,12 @@ var scenarios = []scenario{
 		d.press("f9")
 	}},
 	{name: "wizard_returned", as: "wangwu", drive: func(d *driver) { d.press("enter"); openReturned(d); d.press("f4") }},
+	// One item of a returned case opened from the review: F9 goes back to it.
+	{name: "wizard_returned_edit_facts", as: "wangwu", drive: func(d *driver) {
+		d.press("enter")
+		openReturned(d)
+		d.press("f4", "down", "down", "down", "enter")
+	}},
 	{name: "list", as: "wangwu", drive: func(d *driver) { d.press("enter"); openList(d) }},
 	{name: "list_search", as: "wangwu", drive: func(d *driver) {
 		d.press("enter")

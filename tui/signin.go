@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"fieldcase/cases"
@@ -19,6 +20,10 @@ import (
 // signIn picks who is working on this device, or registers the first
 // officer on a new device. There is no passphrase yet: choosing a user is
 // signing in (see Model.signIn for where a passphrase check will go).
+//
+// The picker has a filter that always has focus (issue 4, "pick or type the
+// user"): typing narrows the list by id, name or pinyin, so letters never
+// act as keys here — not even q or ?.
 type signIn struct {
 	sh     *shared
 	keys   keys.SignIn
@@ -26,7 +31,10 @@ type signIn struct {
 	height int
 
 	users  []cases.User
-	cursor int
+	found  []userKeys // what the filter matches, one per user
+	filter textinput.Model
+	shown  []int // indexes into users that match the filter
+	cursor int   // index into shown
 	offset int
 
 	setup bool // the registration form is shown
@@ -44,7 +52,60 @@ var officerIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 func newSignIn(sh *shared) signIn {
 	s := signIn{sh: sh, keys: keys.NewSignIn()}
 	s.form = s.newForm()
+	s.filter = widgets.NewInput(sh.st, "编号、姓名或拼音，如 ww", 32)
 	return s
+}
+
+// userKeys are what the picker's filter matches for one user: the id and
+// the name folded, and the name's pinyin in full and as initials, so 王五
+// is found by 王五, wangwu or ww.
+type userKeys struct {
+	id, name string
+	pinyin   []string
+}
+
+func keysOfUser(u cases.User) userKeys {
+	name := cases.NormalizeSearch(u.Name)
+	full, inits := cases.PinyinReadings(name)
+	return userKeys{id: cases.NormalizeSearch(u.ID), name: name, pinyin: append(full, inits...)}
+}
+
+// match: the id or name contains q, or a pinyin reading starts with it.
+func (k userKeys) match(q string) bool {
+	if q == "" || strings.Contains(k.id, q) || strings.Contains(k.name, q) {
+		return true
+	}
+	for _, p := range k.pinyin {
+		if strings.HasPrefix(p, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// refilter shows the users the filter matches: the first match is
+// highlighted; with the filter empty the highlighted user stays.
+func (s *signIn) refilter() {
+	prev := -1
+	if s.cursor >= 0 && s.cursor < len(s.shown) {
+		prev = s.shown[s.cursor]
+	}
+	q := cases.NormalizeSearch(s.filter.Value())
+	shown := make([]int, 0, len(s.users))
+	for i, k := range s.found {
+		if k.match(q) {
+			shown = append(shown, i)
+		}
+	}
+	s.shown, s.cursor, s.offset = shown, 0, 0
+	if q == "" {
+		for j, i := range shown {
+			if i == prev {
+				s.cursor = j
+			}
+		}
+	}
+	s.scroll()
 }
 
 func (s signIn) newForm() widgets.Form {
@@ -65,11 +126,16 @@ func (s signIn) newForm() widgets.Form {
 // start shows the picker, or the registration form when there is no user.
 func (s *signIn) start(users []cases.User, preselect string) {
 	s.users, s.cursor, s.offset, s.err, s.busy = users, 0, 0, "", false
+	s.found = make([]userKeys, len(users))
+	s.shown = make([]int, len(users))
 	for i, u := range users {
+		s.found[i] = keysOfUser(u)
+		s.shown[i] = i
 		if u.ID == preselect {
 			s.cursor = i
 		}
 	}
+	s.filter.SetValue("")
 	s.first = len(users) == 0
 	s.setup = s.first
 	s.scroll()
@@ -77,30 +143,35 @@ func (s *signIn) start(users []cases.User, preselect string) {
 	s.syncKeys()
 }
 
-// Focus gives the first field focus when the form is shown.
+// Focus gives the first field focus when the form is shown, the picker's
+// filter otherwise.
 func (s *signIn) Focus() tea.Cmd {
 	if s.setup {
 		return s.form.FocusFirst()
 	}
-	return nil
+	return s.filter.Focus()
 }
 
 func (s *signIn) syncKeys() {
-	s.keys.Choose.SetEnabled(!s.setup && len(s.users) > 0)
-	s.keys.Move.SetEnabled(!s.setup && len(s.users) > 1)
+	s.keys.Choose.SetEnabled(!s.setup && len(s.shown) > 0)
+	s.keys.Move.SetEnabled(!s.setup && len(s.shown) > 1)
+	s.keys.Clear.SetEnabled(!s.setup && s.filter.Value() != "")
 	s.keys.AddUser.SetEnabled(!s.setup)
 	s.keys.Save.SetEnabled(s.setup)
 	s.keys.Cancel.SetEnabled(s.setup && !s.first)
 	s.keys.Next.SetEnabled(s.setup)
 }
 
-// Typing reports whether a text field has focus.
-func (s signIn) Typing() bool { return s.setup && s.form.Typing() }
+// Typing reports whether a text field has focus: on the picker the filter
+// always has it.
+func (s signIn) Typing() bool { return !s.setup || s.form.Typing() }
 
 // SetSize lays the screen out.
 func (s *signIn) SetSize(w, h int) {
 	s.width, s.height = w, h
 	s.form.SetSize(w-2, max(1, h-5))
+	s.filter.Width = max(10, min(30, w-10))
+	s.scroll()
 }
 
 // Update handles keys, clicks and the result of registering a user.
@@ -146,25 +217,40 @@ func (s signIn) updatePicker(msg tea.KeyMsg) (signIn, tea.Cmd) {
 	case key.Matches(msg, s.keys.Up):
 		s.cursor = max(0, s.cursor-1)
 	case key.Matches(msg, s.keys.Down):
-		s.cursor = min(len(s.users)-1, s.cursor+1)
+		s.cursor = min(len(s.shown)-1, s.cursor+1)
 	case key.Matches(msg, s.keys.Top):
 		s.cursor = 0
 	case key.Matches(msg, s.keys.Bottom):
-		s.cursor = len(s.users) - 1
+		s.cursor = len(s.shown) - 1
 	case key.Matches(msg, s.keys.Choose):
-		if s.cursor >= 0 && s.cursor < len(s.users) {
-			s.req = nav{kind: navSignedIn, user: s.users[s.cursor]}
+		if s.cursor >= 0 && s.cursor < len(s.shown) {
+			s.req = nav{kind: navSignedIn, user: s.users[s.shown[s.cursor]]}
 		}
+	case key.Matches(msg, s.keys.Clear):
+		s.filter.SetValue("")
+		s.refilter()
+	default:
+		// Everything else edits the filter: letters (one rune or a whole
+		// IME commit), Backspace, the cursor keys of the field.
+		before := s.filter.Value()
+		var cmd tea.Cmd
+		s.filter, cmd = s.filter.Update(msg)
+		if s.filter.Value() != before {
+			s.refilter()
+		}
+		s.syncKeys()
+		return s, cmd
 	}
 	s.scroll()
+	s.syncKeys()
 	return s, nil
 }
 
 func (s *signIn) rows() int { return max(1, s.height-pickerTop-1) }
 
 func (s *signIn) scroll() {
-	s.cursor = max(0, min(s.cursor, len(s.users)-1))
-	s.offset = widgets.Window(s.offset, s.cursor, s.rows(), len(s.users))
+	s.cursor = max(0, min(s.cursor, len(s.shown)-1))
+	s.offset = widgets.Window(s.offset, s.cursor, s.rows(), len(s.shown))
 }
 
 func (s signIn) updateForm(msg tea.KeyMsg) (signIn, tea.Cmd) {
@@ -175,7 +261,7 @@ func (s signIn) updateForm(msg tea.KeyMsg) (signIn, tea.Cmd) {
 	case key.Matches(msg, s.keys.Cancel) && !s.first:
 		s.setup = false
 		s.syncKeys()
-		return s, nil
+		return s, s.filter.Focus()
 	case key.Matches(msg, s.keys.Save):
 		return s.save()
 	}
@@ -231,12 +317,12 @@ func (s signIn) mouse(msg tea.MouseMsg) (signIn, tea.Cmd) {
 	case msg.Button == tea.MouseButtonWheelUp:
 		s.cursor = max(0, s.cursor-1)
 	case msg.Button == tea.MouseButtonWheelDown:
-		s.cursor = min(len(s.users)-1, s.cursor+1)
+		s.cursor = min(len(s.shown)-1, s.cursor+1)
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
 		i := msg.Y - pickerTop + s.offset
-		if i >= 0 && i < len(s.users) {
+		if msg.Y >= pickerTop && i < len(s.shown) {
 			if i == s.cursor {
-				s.req = nav{kind: navSignedIn, user: s.users[i]}
+				s.req = nav{kind: navSignedIn, user: s.users[s.shown[i]]}
 			}
 			s.cursor = i
 		}
@@ -245,7 +331,7 @@ func (s signIn) mouse(msg tea.MouseMsg) (signIn, tea.Cmd) {
 	return s, nil
 }
 
-const pickerTop = 3 // lines above the first user row
+const pickerTop = 4 // lines above the first user row
 
 // View draws the picker or the registration form.
 func (s signIn) View() string {
@@ -272,13 +358,14 @@ func (s signIn) View() string {
 	}
 	lines := []string{
 		st.Title.Render(" 请选择您的身份"),
-		st.Muted.Render(" 本机登记的执法人员（Enter 登录；F2 登记新人员）"),
+		st.Muted.Render(widgets.Truncate(" 本机登记的执法人员（输入编号、姓名或拼音筛选；Enter 登录；F2 登记新人员）", s.width)),
+		" " + st.Label.Render("查找 ") + s.filter.View(),
 		"",
 	}
 	rows := s.rows()
-	off := widgets.Window(s.offset, s.cursor, rows, len(s.users))
-	for i := off; i < len(s.users) && i < off+rows; i++ {
-		u := s.users[i]
+	off := widgets.Window(s.offset, s.cursor, rows, len(s.shown))
+	for i := off; i < len(s.shown) && i < off+rows; i++ {
+		u := s.users[s.shown[i]]
 		row := widgets.Pad(u.ID, 12) + " " + widgets.Pad(u.Name, 16) + " " + widgets.Pad(u.Role.Label(), 10) + " 执法证号 " + u.Cert
 		row = widgets.Truncate(row, s.width-4)
 		if i == s.cursor {
@@ -286,6 +373,10 @@ func (s signIn) View() string {
 		} else {
 			lines = append(lines, " "+st.List.Row.Render("  "+row))
 		}
+	}
+	if len(s.shown) == 0 && len(s.users) > 0 {
+		q := cases.CleanLine(s.filter.Value())
+		lines = append(lines, st.List.Empty.Render(widgets.Truncate("   没有与“"+q+"”相符的人员。按 Esc 清除筛选，或按 F2 登记新人员。", s.width)))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -295,7 +386,7 @@ func (s signIn) ShortHelp() []key.Binding {
 	if s.setup {
 		return []key.Binding{s.keys.Next, s.keys.Save, s.keys.Cancel}
 	}
-	return []key.Binding{s.keys.Move, s.keys.Choose, s.keys.AddUser}
+	return []key.Binding{s.keys.Move, s.keys.Choose, s.keys.Clear, s.keys.AddUser}
 }
 
 // FullHelp lists every key of the screen.
@@ -303,5 +394,5 @@ func (s signIn) FullHelp() [][]key.Binding {
 	if s.setup {
 		return [][]key.Binding{{s.keys.Next, s.keys.Prev, s.keys.Save, s.keys.Cancel}}
 	}
-	return [][]key.Binding{{s.keys.Up, s.keys.Down, s.keys.Choose, s.keys.AddUser}}
+	return [][]key.Binding{{s.keys.Up, s.keys.Down, s.keys.Top, s.keys.Bottom, s.keys.Choose, s.keys.Clear, s.keys.AddUser}}
 }

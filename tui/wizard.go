@@ -390,6 +390,14 @@ func (w *wizard) syncKeys() {
 	w.keys.PrevStep.SetEnabled(w.step > stepViolation)
 	w.keys.NextStep.SetEnabled(w.step < stepReview)
 	w.keys.Submit.SetEnabled(w.step == stepReview)
+	w.keys.ToReview.SetEnabled(w.canJumpToReview())
+}
+
+// canJumpToReview: F9 before the last step saves the step and goes straight
+// to 核对提交 once the case is complete up to there (a returned case, or an
+// item changed from the review), instead of F8 through every later step.
+func (w wizard) canJumpToReview() bool {
+	return w.step < stepReview && w.firstIncomplete() == stepReview
 }
 
 func (w *wizard) say(s string, t styles.Tone) { w.notice, w.tone = s, t }
@@ -455,6 +463,8 @@ func (w wizard) key(msg tea.KeyMsg) (wizard, tea.Cmd) {
 		return w, nil
 	case key.Matches(msg, w.keys.Save):
 		return w.leave(afterSave{goTo: -1, notice: "已保存"})
+	case key.Matches(msg, w.keys.ToReview) && w.canJumpToReview():
+		return w.toReview()
 	case key.Matches(msg, w.keys.Submit) && w.step == stepReview:
 		return w.trySubmit()
 	case key.Matches(msg, w.keys.Article) && w.step == stepSuggest && w.suggest.sug != nil:
@@ -565,9 +575,19 @@ func (w wizard) forward() (wizard, tea.Cmd) {
 			return w, nil
 		}
 	case stepDecide:
-		return w.recordDecision()
+		return w.recordDecision(afterSave{goTo: int(stepOfficers)})
 	}
 	return w.leave(afterSave{goTo: int(w.step + 1)})
+}
+
+// toReview saves the step, checked as going forward, and shows 核对提交;
+// on the decision step the choice is recorded first, as F8 would.
+func (w wizard) toReview() (wizard, tea.Cmd) {
+	then := afterSave{goTo: int(stepReview)}
+	if w.step == stepDecide {
+		return w.recordDecision(then)
+	}
+	return w.leave(then)
 }
 
 // leave reads the current step into the content and saves it with the
@@ -799,8 +819,9 @@ func setFormError(f interface{ SetError(k, msg string) bool }, field, msg string
 }
 
 // recordDecision checks the officer's choice and records it with the
-// suggestion (store.Decide) unless the same decision is already on file.
-func (w wizard) recordDecision() (wizard, tea.Cmd) {
+// suggestion (store.Decide) unless the same decision is already on file,
+// then goes where then says.
+func (w wizard) recordDecision(then afterSave) (wizard, tea.Cmd) {
 	sug := w.suggest.sug
 	if sug == nil {
 		w.say("还没有处理建议：请先回到上一步", styles.ToneDanger)
@@ -818,7 +839,6 @@ func (w wizard) recordDecision() (wizard, tea.Cmd) {
 		w.say("请先改正标出的项目", styles.ToneDanger)
 		return w, nil
 	}
-	then := afterSave{goTo: int(stepOfficers)}
 	if w.decided != nil && !w.stale && sameDecision(w.decided.sug, *sug) && sameChoice(w.decided.choice, ch) {
 		return w.leave(then)
 	}
@@ -1138,7 +1158,7 @@ func (w wizard) ShortHelp() []key.Binding {
 	if w.step == stepReview && w.review.form.Focused() == "submit" {
 		submit.SetEnabled(false) // Enter says it already
 	}
-	return append(bs, w.keys.NextStep, submit, w.keys.Leave, w.keys.PrevStep)
+	return append(bs, w.keys.NextStep, w.keys.ToReview, submit, w.keys.Leave, w.keys.PrevStep)
 }
 
 // formOf is the current step's form, for the generic help.
@@ -1160,7 +1180,7 @@ func (w wizard) formOf() formInfo {
 func (w wizard) FullHelp() [][]key.Binding {
 	k := w.keys
 	step := w.ShortHelp()
-	step = step[:len(step)-4] // the wizard's keys follow in their own group
+	step = step[:len(step)-5] // the wizard's keys follow in their own group
 	switch w.step {
 	case stepParty:
 		step = append(step, k.Search, k.NewPerson, k.NewOrg)
@@ -1169,7 +1189,7 @@ func (w wizard) FullHelp() [][]key.Binding {
 	case stepSuggest:
 		step = append(step, k.PageDown)
 	}
-	return [][]key.Binding{step, {k.NextStep, k.PrevStep, k.Save, k.Submit, k.Leave}}
+	return [][]key.Binding{step, {k.NextStep, k.PrevStep, k.Save, k.ToReview, k.Submit, k.Leave}}
 }
 
 func firstLine(s string) string {

@@ -81,17 +81,20 @@ type SignIn struct {
 	AddUser key.Binding
 	Save    key.Binding
 	Cancel  key.Binding
+	Clear   key.Binding // Esc: empty the picker's filter
 }
 
-// NewSignIn returns the sign-in bindings.
+// NewSignIn returns the sign-in bindings. The picker's filter takes every
+// letter, so the list moves with arrows only (no j/k, g/G).
 func NewSignIn() SignIn {
-	n := NewNav()
+	n := ArrowNav()
 	return SignIn{
 		Nav:     n,
 		Choose:  b([]string{"enter"}, "Enter", "以此身份登录"),
 		AddUser: b([]string{"f2", "ctrl+n"}, "F2", "登记新人员"),
 		Save:    b([]string{"ctrl+s", "f9"}, "ctrl+s", "保存登记"),
 		Cancel:  b([]string{"esc"}, "Esc", "取消"),
+		Clear:   b([]string{"esc"}, "Esc", "清除筛选"),
 	}
 }
 
@@ -137,6 +140,7 @@ type Wizard struct {
 	Citation  key.Binding // ←/→ between citations
 	Scroll    key.Binding
 	Submit    key.Binding
+	ToReview  key.Binding // F9 before the last step: save and go to 核对提交
 	Search    key.Binding // party: search known parties
 	NewPerson key.Binding
 	NewOrg    key.Binding
@@ -162,6 +166,7 @@ func NewWizard() Wizard {
 		Citation:  b([]string{"left", "right"}, "左右键", "选择条文"),
 		Scroll:    b([]string{"up", "down", "pgup", "pgdown"}, "上下键", "滚动"),
 		Submit:    b([]string{"f9", "ctrl+g"}, "F9", "提交审核"),
+		ToReview:  b([]string{"f9", "ctrl+g"}, "F9", "到核对提交"),
 		Search:    b([]string{"f2"}, "F2", "查找当事人"),
 		NewPerson: b([]string{"f3"}, "F3", "新登记公民"),
 		NewOrg:    b([]string{"f4"}, "F4", "新登记单位"),
