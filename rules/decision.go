@@ -30,6 +30,9 @@ func (o Outcome) Leniency() int {
 	return 0
 }
 
+// Label is the outcome in Chinese, as the officer reads it to the party.
+func (o Outcome) Label() string { return o.chinese() }
+
 func (o Outcome) chinese() string {
 	switch o {
 	case NotPunishable:
@@ -66,6 +69,17 @@ const (
 	ProcedureSimple   Procedure = "simple"   // 简易程序 (当场处罚, Art. 51)
 	ProcedureOrdinary Procedure = "ordinary" // 普通程序
 )
+
+// Label is the procedure in Chinese.
+func (p Procedure) Label() string {
+	switch p {
+	case ProcedureSimple:
+		return "简易程序（可以当场作出行政处罚决定）"
+	case ProcedureOrdinary:
+		return "普通程序"
+	}
+	return "待定"
+}
 
 // Suggestion is what the engine suggests the officer do.
 type Suggestion string

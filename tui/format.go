@@ -224,17 +224,6 @@ func outcomeShort(o rules.Outcome) string {
 	return string(o)
 }
 
-// procedureText names the procedural track.
-func procedureText(p rules.Procedure) string {
-	switch p {
-	case rules.ProcedureSimple:
-		return "简易程序（当场作出处罚决定）"
-	case rules.ProcedureOrdinary:
-		return "普通程序"
-	}
-	return "待定"
-}
-
 // choiceOutcomes are what an officer may decide instead of the suggestion.
 var choiceOutcomes = []struct{ Value, Label string }{
 	{"not_punished", "不予处罚"},

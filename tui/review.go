@@ -1012,7 +1012,7 @@ func (r reviewScreen) decisionLines() ([]string, int) {
 	if sub != "" {
 		left = append(left, sub)
 	}
-	left = append(left, procedureText(d.Procedure))
+	left = append(left, d.Procedure.Label())
 	var needs []string
 	if d.HearingRight {
 		needs = append(needs, "听证")

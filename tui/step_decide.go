@@ -131,7 +131,7 @@ func (d decisionStep) View() string {
 	if d.sug != nil {
 		head, sub, tone := outcomeWords(d.sug.Decision)
 		lines = append(lines, st.Label.Render(" 系统建议：")+st.BannerText[tone].Render(widgets.Truncate(head, d.width-12)))
-		lines = append(lines, widgets.Truncate("   "+st.Tone(tone).Render(sub)+st.Muted.Render("；"+procedureText(d.sug.Decision.Procedure)), d.width))
+		lines = append(lines, widgets.Truncate("   "+st.Tone(tone).Render(sub)+st.Muted.Render("；"+d.sug.Decision.Procedure.Label()), d.width))
 		if d.sug.Decision.Outcome == rules.Exemptible && d.sug.Decision.Suggestion == rules.SuggestSupervisor {
 			lines = append(lines, st.Warn.Render(widgets.Truncate("   采纳即提请审核人决定是否不予处罚", d.width)))
 		} else {

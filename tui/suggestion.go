@@ -92,7 +92,7 @@ func (v suggestionView) body() (lines []string, citeLine int) {
 	if d.ProposedFine != nil {
 		kv("拟罚款", fmtMoney(*d.ProposedFine)+proposedStatus(d.ProposedFineStatus), st.Value.Render)
 	}
-	kv("程序", procedureText(d.Procedure), st.Strong.Render)
+	kv("程序", d.Procedure.Label(), st.Strong.Render)
 	if d.Provisional {
 		kv("注意", "该事项的罚款数额为暂定（未经法制科核实），请核对现行文本", st.Warn.Render)
 	}

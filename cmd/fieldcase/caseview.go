@@ -92,11 +92,11 @@ func printCase(w io.Writer, k cases.Case, rs *rules.RuleSet) {
 	if s := k.Suggestion; s != nil {
 		d := s.Decision
 		fmt.Fprintln(w)
-		line("系统建议", outcomeLabel(d.Outcome))
+		line("系统建议", d.Outcome.Label())
 		if d.Outcome == rules.Punishable || d.Outcome == rules.Mitigated || d.Outcome == rules.Exemptible {
 			line("罚款幅度", fineText(d))
 		}
-		line("程序", procedureLabel(d.Procedure))
+		line("程序", d.Procedure.Label())
 		for _, r := range d.Reasons {
 			line("理由", r)
 		}
@@ -161,20 +161,6 @@ func circumstancesText(c cases.Circumstances) string {
 	return strings.Join(parts, "，")
 }
 
-func outcomeLabel(o rules.Outcome) string {
-	switch o {
-	case "not_punishable":
-		return "不予行政处罚"
-	case "exemptible":
-		return "可以不予行政处罚（首违不罚）"
-	case "mitigated":
-		return "从轻或者减轻处罚"
-	case "punishable":
-		return "依法给予行政处罚"
-	}
-	return string(o)
-}
-
 func choiceLabel(o string) string {
 	switch o {
 	case "not_punished":
@@ -185,16 +171,6 @@ func choiceLabel(o string) string {
 		return "罚款"
 	}
 	return o
-}
-
-func procedureLabel(p rules.Procedure) string {
-	switch p {
-	case "simple":
-		return "简易程序（可当场作出决定）"
-	case "ordinary":
-		return "普通程序"
-	}
-	return string(p)
 }
 
 // fineText says the suggested fine for the party as an officer would read it.
@@ -282,7 +258,7 @@ func eventDetails(ev cases.Event, prev *cases.Content) []string {
 	case cases.EventDecisionMade:
 		var p cases.DecisionPayload
 		if json.Unmarshal(ev.Payload, &p) == nil {
-			out := []string{"系统建议：" + outcomeLabel(p.Suggestion.Decision.Outcome) + "（规则版本 " + p.Suggestion.Decision.RulesVersion + "）"}
+			out := []string{"系统建议：" + p.Suggestion.Decision.Outcome.Label() + "（规则版本 " + p.Suggestion.Decision.RulesVersion + "）"}
 			if p.Choice.Follow {
 				out = append(out, "承办决定：采纳")
 			} else {
