@@ -208,7 +208,7 @@ func digitRuns(s string) []string {
 		case r >= '0' && r <= '9', (r == 'X' || r == 'x') && cur.Len() > 0:
 			cur.WriteRune(r)
 			continue
-		case cur.Len() > 0 && r != '\n' && !unicode.IsLetter(r) && !unicode.IsDigit(r) && i+1 < len(rs) && (unicode.IsDigit(rs[i+1])):
+		case cur.Len() > 0 && groupMark(r) && i+1 < len(rs) && (unicode.IsDigit(rs[i+1])):
 			continue // one mark between groups: 138-1234-5678
 		}
 		if cur.Len() > 0 {
@@ -220,6 +220,17 @@ func digitRuns(s string) []string {
 		out = append(out, cur.String())
 	}
 	return out
+}
+
+// groupMark is a mark people type between digit groups of one number.
+// CSV and JSON punctuation (, " :) is not one: it separates fields, and
+// joining across it would read a date and the next field as one number.
+func groupMark(r rune) bool {
+	switch r {
+	case ' ', '\u3000', '-', '－', '.', '．', '·', '/', '_':
+		return true
+	}
+	return false
 }
 
 // leaks reports an ID or mobile number found in a field.
