@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"testing"
 )
@@ -124,5 +125,35 @@ func TestEventHashCoversEveryField(t *testing.T) {
 	b.ID, b.CaseID = "a", "bc"
 	if a.ComputeHash() == b.ComputeHash() {
 		t.Error("field boundaries are not part of the hash")
+	}
+}
+
+func TestEventSignature(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := Event{ID: "e1", CaseID: "c1", Index: 1, Device: "d1", Seq: 1, Kind: EventCreated, Payload: []byte(`{}`)}
+	e.Hash = e.ComputeHash()
+	if err := e.VerifySig(pub); !errors.Is(err, ErrUnsigned) {
+		t.Fatalf("unsigned event: %v", err)
+	}
+	e.Sign(priv)
+	if err := e.VerifySig(pub); err != nil {
+		t.Fatalf("good signature refused: %v", err)
+	}
+	other, _, _ := ed25519.GenerateKey(nil)
+	if err := e.VerifySig(other); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("another device's key accepted: %v", err)
+	}
+	forged := e
+	forged.Hash = (&Event{ID: "e2"}).ComputeHash()
+	if err := forged.VerifySig(pub); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("signature moved to another hash accepted: %v", err)
+	}
+	bad := e
+	bad.Sig = "not base64!"
+	if err := bad.VerifySig(pub); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("garbage signature accepted: %v", err)
 	}
 }

@@ -1,0 +1,3 @@
+package store
+
+import _ "golang.org/x/crypto/argon2"
