@@ -3,6 +3,7 @@ package docs
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"os"
 	"testing"
 	"time"
 
@@ -10,6 +11,13 @@ import (
 	"fieldcase/cases/agency"
 	"fieldcase/cases/store"
 )
+
+// TestMain makes argon2id cheap: the fixture signs users in for every test,
+// and the key-derivation cost is no part of what these tests check.
+func TestMain(m *testing.M) {
+	store.DefaultKDF = store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+	os.Exit(m.Run())
+}
 
 // The fixture: a store with one case for each situation the documents
 // meet, recorded and reviewed through the store's own workflow on a fixed
@@ -60,8 +68,10 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	// The first user creates the store's keys and signs in; the others are
+	// added by them.
 	for _, u := range []cases.User{officerA, officerB, reviewer, lawyer, head} {
-		if err := st.AddUser(u); err != nil {
+		if err := st.AddUser(u, "fixture-passphrase"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,12 @@ var (
 	head       = cases.User{ID: "zhoumin", Name: "周敏", Cert: "50010031", Role: cases.RoleHead}
 	pair       = []cases.Officer{{ID: "wangwu", Name: "王五", Cert: "50010001"}, {Name: "赵六", Cert: "50010002"}}
 )
+
+// TestMain makes argon2id cheap: signing in is no part of what these tests check.
+func TestMain(m *testing.M) {
+	store.DefaultKDF = store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+	os.Exit(m.Run())
+}
 
 type clock struct{ t time.Time }
 
@@ -64,8 +71,10 @@ func generate(t testing.TB) *generated {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	// The first user creates the store's keys and signs in; the others are
+	// added by them.
 	for _, u := range []cases.User{officer, supervisor, lawyer, head} {
-		if err := st.AddUser(u); err != nil {
+		if err := st.AddUser(u, "report-passphrase"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -286,6 +295,9 @@ func bigStore(b *testing.B, n int) *store.Store {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
+	if err := st.AddUser(officer, "report-passphrase"); err != nil {
+		b.Fatal(err)
+	}
 	p := cases.DefaultReviewPolicy()
 	p.Chain = cases.ChainTwoLevel
 	if err := st.SetReviewPolicy(p); err != nil {

@@ -49,7 +49,7 @@ type numberSeries struct {
 
 func loadSeries(tx *bolt.Tx, series string) (numberSeries, error) {
 	var ns numberSeries
-	_, err := getJSON(bucket(tx, bDocNumbers), []byte(series), &ns)
+	_, err := getClearJSON(bucket(tx, bDocNumbers), []byte(series), &ns)
 	return ns, err
 }
 
@@ -63,7 +63,7 @@ func (s *Store) ReserveNumbers(series string, from, to uint64) (NumberBlock, err
 		return NumberBlock{}, fmt.Errorf("号段过大（一次最多 %d 个号）", MaxBlock)
 	}
 	b := NumberBlock{From: from, To: to, Next: from, ReservedAt: s.now()}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		ns, err := loadSeries(tx, series)
 		if err != nil {
 			return err
@@ -75,7 +75,7 @@ func (s *Store) ReserveNumbers(series string, from, to uint64) (NumberBlock, err
 		}
 		ns.Blocks = append(ns.Blocks, b)
 		sort.Slice(ns.Blocks, func(i, j int) bool { return ns.Blocks[i].From < ns.Blocks[j].From })
-		return putJSON(bucket(tx, bDocNumbers), []byte(series), ns)
+		return putClearJSON(bucket(tx, bDocNumbers), []byte(series), ns)
 	})
 	return b, err
 }
@@ -83,7 +83,7 @@ func (s *Store) ReserveNumbers(series string, from, to uint64) (NumberBlock, err
 // NumberBlocks lists the blocks reserved on this device, by series.
 func (s *Store) NumberBlocks() (map[string][]NumberBlock, error) {
 	out := map[string][]NumberBlock{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return bucket(tx, bDocNumbers).ForEach(func(k, v []byte) error {
 			var ns numberSeries
 			if err := json.Unmarshal(v, &ns); err != nil {
@@ -110,8 +110,8 @@ func (s *Store) IssueDocument(actor cases.Actor, caseID, kind string, issue Issu
 	if err != nil {
 		return c, doc, false, err
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		found, err := getJSON(bucket(tx, bCases), ck, &c)
+	err = s.update(func(tx *bolt.Tx) error {
+		found, err := s.getJSON(tx, bCases, ck, &c)
 		if err != nil {
 			return err
 		}
@@ -140,7 +140,7 @@ func (s *Store) IssueDocument(actor cases.Actor, caseID, kind string, issue Issu
 		}
 		doc.Kind, doc.Seq = kind, seq
 		ns.Blocks[i].Next++
-		if err := putJSON(bucket(tx, bDocNumbers), []byte(kind), ns); err != nil {
+		if err := putClearJSON(bucket(tx, bDocNumbers), []byte(kind), ns); err != nil {
 			return err
 		}
 		c, err = s.apply(tx, actor, Batch{CaseID: caseID, Changes: []Change{{cases.EventDocumentIssued, cases.DocumentPayload{Document: doc}}}}, now)

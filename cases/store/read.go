@@ -20,8 +20,8 @@ func (s *Store) Get(id string) (cases.Case, error) {
 	if err != nil {
 		return c, err
 	}
-	err = s.db.View(func(tx *bolt.Tx) error {
-		found, err := getJSON(bucket(tx, bCases), ck, &c)
+	err = s.view(func(tx *bolt.Tx) error {
+		found, err := s.getJSON(tx, bCases, ck, &c)
 		if err == nil && !found {
 			err = fmt.Errorf("案件 %s %w", id, cases.ErrNotFound)
 		}
@@ -37,14 +37,21 @@ func (s *Store) Events(id string) ([]cases.Event, error) {
 		return nil, err
 	}
 	var out []cases.Event
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
 		if bucket(tx, bCases).Get(ck) == nil {
 			return fmt.Errorf("案件 %s %w", id, cases.ErrNotFound)
 		}
 		c := bucket(tx, bEvents).Cursor()
 		for k, v := c.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, v = c.Next() {
+			data, err := s.openValue(bEvents, k, v)
+			if err != nil {
+				return err
+			}
 			var e cases.Event
-			if err := json.Unmarshal(v, &e); err != nil {
+			if err := json.Unmarshal(data, &e); err != nil {
 				return fmt.Errorf("案件 %s 的事件 %d 已损坏：%w", id, binary.BigEndian.Uint64(k[16:]), err)
 			}
 			out = append(out, e)
@@ -79,11 +86,18 @@ func (s *Store) List(f Filter) ([]cases.Case, error) {
 		after = k
 	}
 	var out []cases.Case
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
 		casesB := bucket(tx, bCases)
+		partyPrefix, err := s.partyPrefix(f.Party)
+		if err != nil {
+			return err
+		}
 		take := func(ck []byte) (bool, error) {
 			var c cases.Case
-			if _, err := getJSON(casesB, ck, &c); err != nil {
+			if _, err := s.getJSON(tx, bCases, ck, &c); err != nil {
 				return false, err
 			}
 			if f.Violation != "" && c.Content.Violation != f.Violation {
@@ -103,7 +117,7 @@ func (s *Store) List(f Filter) ([]cases.Case, error) {
 		}
 		switch {
 		case f.Party != "":
-			return scanPrefixDesc(bucket(tx, bIdxParty), joinKey(f.Party, nil), after, take)
+			return scanPrefixDesc(bucket(tx, bIdxParty), partyPrefix, after, take)
 		case f.Status != "":
 			return scanPrefixDesc(bucket(tx, bIdxStatus), joinKey(string(f.Status), nil), after, take)
 		case !f.From.IsZero() || !f.To.IsZero():
@@ -126,6 +140,18 @@ func (s *Store) List(f Filter) ([]cases.Case, error) {
 		}
 	})
 	return out, err
+}
+
+// partyPrefix is the idx_party prefix of a party key, nil for "".
+func (s *Store) partyPrefix(key string) ([]byte, error) {
+	if key == "" {
+		return nil, nil
+	}
+	pk, err := s.partyKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return joinKey(string(pk), nil), nil
 }
 
 // scanPrefixDesc walks index keys prefix ‖ case id from the newest case id
@@ -187,7 +213,7 @@ func scanDates(b *bolt.Bucket, from, to time.Time, after []byte, take func([]byt
 // beside the index (no scan).
 func (s *Store) Counts() (map[cases.Status]int, error) {
 	out := map[cases.Status]int{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		m := meta(tx)
 		for _, st := range cases.Statuses {
 			if v := m.Get(countKey(st)); len(v) == 8 {
@@ -207,10 +233,13 @@ func (s *Store) PriorCases(partyKey, exceptCase string) ([]cases.PriorCase, erro
 		return nil, nil
 	}
 	var out []cases.PriorCase
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		seen := map[string]bool{exceptCase: true}
-		casesB := bucket(tx, bCases)
-		prefix := joinKey(partyKey, nil)
+		pk, err := s.partyKey(partyKey)
+		if err != nil {
+			return err
+		}
+		prefix := joinKey(string(pk), nil)
 		c := bucket(tx, bIdxParty).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			id := caseIDFromKey(k[len(prefix):])
@@ -218,7 +247,7 @@ func (s *Store) PriorCases(partyKey, exceptCase string) ([]cases.PriorCase, erro
 				continue
 			}
 			var pc cases.Case
-			if _, err := getJSON(casesB, k[len(prefix):], &pc); err != nil {
+			if _, err := s.getJSON(tx, bCases, k[len(prefix):], &pc); err != nil {
 				return err
 			}
 			seen[id] = true
@@ -228,7 +257,7 @@ func (s *Store) PriorCases(partyKey, exceptCase string) ([]cases.PriorCase, erro
 			out = append(out, cases.PriorCase{CaseID: id, Violation: pc.Content.Violation, OccurredAt: pc.Content.OccurredAt, Source: "local"})
 		}
 		var synced []cases.PriorCase
-		if _, err := getJSON(bucket(tx, bPartyIndex), []byte(partyKey), &synced); err != nil {
+		if _, err := s.getJSON(tx, bPartyIndex, pk, &synced); err != nil {
 			return err
 		}
 		for _, p := range synced {
@@ -248,10 +277,13 @@ func (s *Store) PriorCases(partyKey, exceptCase string) ([]cases.PriorCase, erro
 // SetPartyIndex stores HQ's list of prior cases for parties (sync pulls it)
 // and records when the index was last brought up to date.
 func (s *Store) SetPartyIndex(entries map[string][]cases.PriorCase, asOf time.Time) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		b := bucket(tx, bPartyIndex)
+	return s.update(func(tx *bolt.Tx) error {
 		for key, priors := range entries {
-			if err := putJSON(b, []byte(key), priors); err != nil {
+			pk, err := s.partyKey(key)
+			if err != nil {
+				return err
+			}
+			if err := s.putJSON(tx, bPartyIndex, pk, priors); err != nil {
 				return err
 			}
 		}
@@ -262,7 +294,7 @@ func (s *Store) SetPartyIndex(entries map[string][]cases.PriorCase, asOf time.Ti
 // LastSync is when the device last completed a sync with HQ; nil if never.
 func (s *Store) LastSync() (*time.Time, error) {
 	var out *time.Time
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := meta(tx).Get(kLastSync)
 		if v == nil {
 			return nil
@@ -280,7 +312,7 @@ func (s *Store) LastSync() (*time.Time, error) {
 // PendingSync counts the log entries HQ has not acknowledged yet.
 func (s *Store) PendingSync() (int, error) {
 	var n int
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		m := meta(tx)
 		next := binary.BigEndian.Uint64(m.Get(kNextSeq))
 		var acked uint64

@@ -3,8 +3,8 @@ package store
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -39,7 +39,7 @@ func (s *Store) Record(actor cases.Actor, caseID string, changes ...Change) (cas
 // RecordAll applies several batches in one transaction: all or nothing.
 func (s *Store) RecordAll(actor cases.Actor, batches []Batch) ([]cases.Case, error) {
 	out := make([]cases.Case, 0, len(batches))
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		now := s.now()
 		for i, b := range batches {
 			c, err := s.apply(tx, actor, b, now)
@@ -74,13 +74,22 @@ func (s *Store) apply(tx *bolt.Tx, actor cases.Actor, b Batch, now time.Time) (c
 		if ck, err = caseKey(b.CaseID); err != nil {
 			return c, err
 		}
-		found, err := getJSON(bucket(tx, bCases), ck, &c)
+		found, err := s.getJSON(tx, bCases, ck, &c)
 		if err != nil {
 			return c, err
 		}
 		if !found {
 			return c, fmt.Errorf("案件 %s %w", b.CaseID, cases.ErrNotFound)
 		}
+	}
+	ring, err := s.ring()
+	if err != nil {
+		return c, err
+	}
+	// ring is nil only in the tests' plaintext (schema-4) mode, which
+	// stands for the build before events were signed.
+	if ring != nil && ring.sign == nil {
+		return c, errors.New("本设备的签名密钥未载入，请重新登录")
 	}
 	before := c
 	policy, err := loadPolicy(tx) // review.go
@@ -89,7 +98,7 @@ func (s *Store) apply(tx *bolt.Tx, actor cases.Actor, b Batch, now time.Time) (c
 	}
 	m := meta(tx)
 	seq := binary.BigEndian.Uint64(m.Get(kNextSeq))
-	events, outbox := bucket(tx, bEvents), bucket(tx, bOutbox)
+	outbox := bucket(tx, bOutbox)
 	for _, ch := range b.Changes {
 		payload, err := json.Marshal(ch.Payload)
 		if err != nil {
@@ -104,6 +113,9 @@ func (s *Store) apply(tx *bolt.Tx, actor cases.Actor, b Batch, now time.Time) (c
 			Actor: actor, At: now, Kind: ch.Kind, Payload: payload, Prev: c.Head,
 		}
 		ev.Hash = ev.ComputeHash()
+		if ring != nil {
+			ev.Sign(ring.sign) // the device vouches for what it recorded (verify.go, HQ)
+		}
 		prev := c
 		if err := cases.Authorize(policy, actor, c, ch.Kind); err != nil { // who may do what: review.go
 			return c, err
@@ -115,7 +127,7 @@ func (s *Store) apply(tx *bolt.Tx, actor cases.Actor, b Batch, now time.Time) (c
 			return c, err
 		}
 		ek := eventKey(ck, ev.Index)
-		if err := putJSON(events, ek, ev); err != nil {
+		if err := s.putJSON(tx, bEvents, ek, ev); err != nil {
 			return c, err
 		}
 		if err := outbox.Put(u64(seq), ek); err != nil {
@@ -126,7 +138,7 @@ func (s *Store) apply(tx *bolt.Tx, actor cases.Actor, b Batch, now time.Time) (c
 	if err := m.Put(kNextSeq, u64(seq)); err != nil {
 		return c, err
 	}
-	if err := putJSON(bucket(tx, bCases), ck, c); err != nil {
+	if err := s.putJSON(tx, bCases, ck, c); err != nil {
 		return c, err
 	}
 	return c, s.reindex(tx, ck, before, c)
@@ -156,12 +168,20 @@ func (s *Store) reindex(tx *bolt.Tx, ck []byte, before, after cases.Case) error 
 	if oldKey != newKey {
 		idx := bucket(tx, bIdxParty)
 		if oldKey != "" {
-			if err := idx.Delete(joinKey(oldKey, ck)); err != nil {
+			pk, err := s.partyKey(oldKey)
+			if err != nil {
+				return err
+			}
+			if err := idx.Delete(joinKey(string(pk), ck)); err != nil {
 				return err
 			}
 		}
 		if newKey != "" {
-			if err := idx.Put(joinKey(newKey, ck), nil); err != nil {
+			pk, err := s.partyKey(newKey)
+			if err != nil {
+				return err
+			}
+			if err := idx.Put(joinKey(string(pk), ck), nil); err != nil {
 				return err
 			}
 		}
@@ -200,73 +220,30 @@ func addCount(tx *bolt.Tx, st cases.Status, d int64) error {
 	return m.Put(countKey(st), u64(uint64(n)))
 }
 
-// putParty records the party as last seen and refreshes its search terms.
+// putParty records the party as last seen; the in-memory search index
+// learns of it once the transaction has committed.
 func (s *Store) putParty(tx *bolt.Tx, p cases.Party) error {
-	key := p.Key()
-	parties := bucket(tx, bParties)
-	search := bucket(tx, bIdxPartySearch)
-	var old cases.Party
-	if found, err := getJSON(parties, []byte(key), &old); err != nil {
-		return err
-	} else if found {
-		for _, t := range cases.SearchTerms(old) {
-			if err := search.Delete(joinKey(t, []byte(key))); err != nil {
-				return err
-			}
-		}
-	}
-	if err := putJSON(parties, []byte(key), p); err != nil {
+	pk, err := s.partyKey(p.Key())
+	if err != nil {
 		return err
 	}
-	for _, t := range cases.SearchTerms(p) {
-		if err := search.Put(joinKey(t, []byte(key)), nil); err != nil {
-			return err
-		}
+	if err := s.putJSON(tx, bParties, pk, p); err != nil {
+		return err
 	}
+	id := tx.ID()
+	tx.OnCommit(func() { s.search.note(p, id) })
 	return nil
-}
-
-// SearchParties finds known parties whose name, pinyin, pinyin initials,
-// ID number or credit code starts with q, or whose name contains q. It reads
-// only index keys under q's prefix, never the whole party table.
-func (s *Store) SearchParties(q string, limit int) ([]cases.Party, error) {
-	q = cases.NormalizeSearch(q)
-	if q == "" || limit <= 0 {
-		return nil, nil
-	}
-	var out []cases.Party
-	err := s.db.View(func(tx *bolt.Tx) error {
-		seen := map[string]bool{}
-		parties := bucket(tx, bParties)
-		c := bucket(tx, bIdxPartySearch).Cursor()
-		prefix := []byte(q)
-		for k, _ := c.Seek(prefix); k != nil && len(out) < limit && strings.HasPrefix(string(k), q); k, _ = c.Next() {
-			i := strings.IndexByte(string(k), 0)
-			if i < 0 {
-				continue
-			}
-			key := string(k[i+1:])
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			var p cases.Party
-			if found, err := getJSON(parties, []byte(key), &p); err != nil {
-				return err
-			} else if found {
-				out = append(out, p)
-			}
-		}
-		return nil
-	})
-	return out, err
 }
 
 // Party returns a known party by key.
 func (s *Store) Party(key string) (cases.Party, error) {
 	var p cases.Party
-	err := s.db.View(func(tx *bolt.Tx) error {
-		found, err := getJSON(bucket(tx, bParties), []byte(key), &p)
+	err := s.view(func(tx *bolt.Tx) error {
+		pk, err := s.partyKey(key)
+		if err != nil {
+			return err
+		}
+		found, err := s.getJSON(tx, bParties, pk, &p)
 		if err == nil && !found {
 			err = fmt.Errorf("当事人 %w", cases.ErrNotFound)
 		}

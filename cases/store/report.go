@@ -262,7 +262,7 @@ type DayCounts struct {
 // in date order.
 func (s *Store) DailyCounts(from, to Day) ([]DayCounts, error) {
 	var out []DayCounts
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := bucket(tx, bStats).Cursor()
 		for k, v := c.Seek(from.key()); k != nil; k, v = c.Next() {
 			if len(k) < dayKeyLen || len(v) != statLen {
@@ -294,7 +294,7 @@ type PendingCase struct {
 // Only the index is read.
 func (s *Store) Pending(before Day) ([]PendingCase, error) {
 	var out []PendingCase
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := bucket(tx, bIdxPending).Cursor()
 		end := before.key()
 		for k, v := c.First(); k != nil && bytes.Compare(k[:dayKeyLen], end) < 0; k, v = c.Next() {
@@ -322,8 +322,10 @@ type DecidedCase struct {
 // through the decided-date index.
 func (s *Store) DecidedBetween(from, to Day) ([]DecidedCase, error) {
 	var out []DecidedCase
-	err := s.db.View(func(tx *bolt.Tx) error {
-		casesB := bucket(tx, bCases)
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
 		c := bucket(tx, bIdxDecided).Cursor()
 		for k, _ := c.Seek(from.key()); k != nil; k, _ = c.Next() {
 			if len(k) != dayCaseKeyLen {
@@ -334,7 +336,7 @@ func (s *Store) DecidedBetween(from, to Day) ([]DecidedCase, error) {
 				break
 			}
 			var kc cases.Case
-			found, err := getJSON(casesB, k[dayKeyLen:], &kc)
+			found, err := s.getJSON(tx, bCases, k[dayKeyLen:], &kc)
 			if err != nil {
 				return err
 			}

@@ -16,11 +16,7 @@ var reviewer = cases.Actor{ID: "lihua", Name: "李华", Cert: "50010011", Role: 
 // TestTallyFollowsTheLog: the counters and indexes move with the events.
 func TestTallyFollowsTheLog(t *testing.T) {
 	clk := time.Date(2026, 11, 20, 10, 0, 0, 0, cases.ChinaTime())
-	st, err := Open(t.TempDir(), Options{Now: func() time.Time { return clk }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestOpt(t, t.TempDir(), Options{Now: func() time.Time { return clk }})
 	if err := st.SetReviewPolicy(cases.ReviewPolicy{Chain: cases.ChainTwoLevel, StaleIndexDays: 7}); err != nil {
 		t.Fatal(err)
 	}
@@ -70,10 +66,7 @@ func TestTallyFollowsTheLog(t *testing.T) {
 func TestMigrationBuildsFiguresOfOlderStore(t *testing.T) {
 	dir := t.TempDir()
 	clk := time.Date(2026, 11, 20, 10, 0, 0, 0, cases.ChinaTime())
-	st, err := Open(dir, Options{Now: func() time.Time { return clk }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openLegacy(t, dir, Options{Now: func() time.Time { return clk }})
 	if err := st.SetReviewPolicy(cases.ReviewPolicy{Chain: cases.ChainTwoLevel, StaleIndexDays: 7}); err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +101,7 @@ func TestMigrationBuildsFiguresOfOlderStore(t *testing.T) {
 	}
 	c1, p1, d1 := snapshot(st)
 	// Take the store back to schema 1: drop what migration 2 made.
-	err = st.db.Update(func(tx *bolt.Tx) error {
+	err := st.db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bDocNumbers, bStats, bIdxDecided, bIdxPending} {
 			if err := root(tx).DeleteBucket(b); err != nil {
 				return err
@@ -120,7 +113,7 @@ func TestMigrationBuildsFiguresOfOlderStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
-	st2 := openTest(t, dir)
+	st2 := reopenAndEncrypt(t, dir, Options{Now: func() time.Time { return clk }})
 	c2, p2, d2 := snapshot(st2)
 	if !reflect.DeepEqual(c1, c2) {
 		t.Errorf("counters differ after migration:\nlive %+v\nmigrated %+v", c1, c2)

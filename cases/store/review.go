@@ -36,7 +36,7 @@ func loadPolicy(tx *bolt.Tx) (cases.ReviewPolicy, error) {
 // ReviewPolicy returns the device's review settings (the defaults until set).
 func (s *Store) ReviewPolicy() (cases.ReviewPolicy, error) {
 	var p cases.ReviewPolicy
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		p, err = loadPolicy(tx)
 		return err
@@ -50,7 +50,7 @@ func (s *Store) SetReviewPolicy(p cases.ReviewPolicy) error {
 	if es := cases.CheckPolicy(p); len(es) > 0 {
 		return es
 	}
-	return s.db.Update(func(tx *bolt.Tx) error { return putJSON(meta(tx), kReviewPolicy, p) })
+	return s.update(func(tx *bolt.Tx) error { return putClearJSON(meta(tx), kReviewPolicy, p) })
 }
 
 // QueueFilter selects a queue.
@@ -83,18 +83,20 @@ func (s *Store) Queue(a cases.Actor, f QueueFilter) ([]cases.QueueItem, error) {
 	}
 	now := s.now()
 	var out []cases.QueueItem
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
 		p, err := loadPolicy(tx)
 		if err != nil {
 			return err
 		}
-		casesB := bucket(tx, bCases)
 		for _, st := range statuses {
 			prefix := joinKey(string(st), nil)
 			cur := bucket(tx, bIdxStatus).Cursor()
 			for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(out) < f.Limit; k, _ = cur.Next() {
 				var c cases.Case
-				if _, err := getJSON(casesB, k[len(prefix):], &c); err != nil {
+				if _, err := s.getJSON(tx, bCases, k[len(prefix):], &c); err != nil {
 					return err
 				}
 				if !f.All {
@@ -130,9 +132,9 @@ func (s *Store) reviewAct(a cases.Actor, id string, build func(p cases.ReviewPol
 		return cases.Case{}, err
 	}
 	var out cases.Case
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		var c cases.Case
-		found, err := getJSON(bucket(tx, bCases), ck, &c)
+		found, err := s.getJSON(tx, bCases, ck, &c)
 		if err != nil {
 			return err
 		}
@@ -270,7 +272,7 @@ func migrateReview(tx *bolt.Tx) error {
 		return err
 	}
 	for _, f := range fixes {
-		if err := putJSON(casesB, f.ck, f.after); err != nil {
+		if err := putClearJSON(casesB, f.ck, f.after); err != nil {
 			return err
 		}
 		if f.before.Status == f.after.Status {

@@ -32,12 +32,7 @@ func (c *clock) add(d time.Duration) { c.t = c.t.Add(d) }
 func openAt(t *testing.T, start time.Time) (*Store, *clock) {
 	t.Helper()
 	ck := &clock{t: start}
-	st, err := Open(t.TempDir(), Options{Now: ck.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st, ck
+	return openTestOpt(t, t.TempDir(), Options{Now: ck.now}), ck
 }
 
 // submitCase records and submits a complete case as the officer.
@@ -374,14 +369,11 @@ func TestQueueOrderAndFlags(t *testing.T) {
 // existed (schema 2) is re-projected on open, backed up first, and verifies.
 func TestMigrationReprojectsReview(t *testing.T) {
 	dir := t.TempDir()
-	st, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openLegacy(t, dir, Options{})
 	at := time.Now().Add(-time.Hour)
 	c := create(t, st, sampleContent("张三", "11010519491231002X", at), Change{cases.EventSubmitted, cases.CommentPayload{}})
 	// Make it look like schema 2: the projection without its review record.
-	err = st.db.Update(func(tx *bolt.Tx) error {
+	err := st.db.Update(func(tx *bolt.Tx) error {
 		ck, _ := caseKey(c.ID)
 		var raw map[string]json.RawMessage
 		if err := json.Unmarshal(bucket(tx, bCases).Get(ck), &raw); err != nil {
@@ -401,7 +393,7 @@ func TestMigrationReprojectsReview(t *testing.T) {
 		t.Fatal("the stripped projection should not verify before the migration")
 	}
 	st.Close()
-	st = openTest(t, dir)
+	st = reopenAndEncrypt(t, dir, Options{})
 	got, err := st.Get(c.ID)
 	if err != nil || got.Review.Round != 1 {
 		t.Fatalf("migrated case: %+v %v", got.Review, err)

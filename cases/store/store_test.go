@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -16,14 +17,94 @@ import (
 
 var officer = cases.Actor{ID: "wang5", Name: "王五", Cert: "50010001", Role: cases.RoleOfficer}
 
+// cheapKDF keeps argon2id from dominating the test run; the parameters are
+// stored with each wrap, so nothing else changes.
+var cheapKDF = KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+
+// testPass is every test user's passphrase.
+const testPass = "测试口令-correct horse"
+
+var officerUser = cases.User{ID: officer.ID, Name: officer.Name, Cert: officer.Cert, Role: officer.Role}
+
+// signIn makes the officer the first user of a new store, or unlocks an
+// existing one as them.
+func signIn(st *Store) error {
+	if st.Encrypted() {
+		_, err := st.Unlock(officer.ID, testPass)
+		return err
+	}
+	return st.AddUser(officerUser, testPass)
+}
+
 func openTest(t testing.TB, dir string) *Store {
 	t.Helper()
-	st, err := Open(dir, Options{})
+	return openTestOpt(t, dir, Options{})
+}
+
+func openTestOpt(t testing.TB, dir string, opt Options) *Store {
+	t.Helper()
+	st, err := Open(dir, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	if err := signIn(st); err != nil {
+		t.Fatal(err)
+	}
 	return st
+}
+
+// openLegacy opens a store that writes the schema-4 format: plaintext
+// values, party keys in the clear, no signatures, users without
+// passphrases. It is how the migration tests get a store to migrate.
+func openLegacy(t testing.TB, dir string, opt Options) *Store {
+	t.Helper()
+	st, err := Open(dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if st.Encrypted() {
+		t.Fatal("openLegacy on an encrypted store")
+	}
+	st.plain = true
+	if err := st.AddUser(officerUser, ""); err != nil && !errors.Is(err, ErrUserExists) {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// backToSchema4 makes a store written by openLegacy look as the schema-4
+// build left it: no device_keys bucket, the clear party search index back.
+func backToSchema4(t testing.TB, st *Store) {
+	t.Helper()
+	err := st.db.Update(func(tx *bolt.Tx) error {
+		if err := root(tx).DeleteBucket(bDeviceKeys); err != nil {
+			return err
+		}
+		search, err := root(tx).CreateBucket(bIdxPartySearch)
+		if err != nil {
+			return err
+		}
+		if err := bucket(tx, bParties).ForEach(func(k, v []byte) error {
+			var p cases.Party
+			if err := json.Unmarshal(v, &p); err != nil {
+				return err
+			}
+			for _, term := range cases.SearchTerms(p) {
+				if err := search.Put(joinKey(term, k), nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		return meta(tx).Put(kSchema, u64(4))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func sampleContent(name, id string, occurred time.Time) cases.Content {
@@ -224,8 +305,8 @@ func TestPriorCases(t *testing.T) {
 func TestMigrationCreatesDocumentedBuckets(t *testing.T) {
 	dir := t.TempDir()
 	st := openTest(t, dir)
-	want := []string{"meta", "users", "cases", "events", "outbox", "parties", "party_index", "rulesets", "drafts", "idx_status", "idx_party", "idx_date", "idx_party_search",
-		"doc_numbers", "stats", "idx_decided", "idx_pending", "sync_notices", "superseded", "stale_cases"}
+	want := []string{"meta", "users", "cases", "events", "outbox", "parties", "party_index", "rulesets", "drafts", "idx_status", "idx_party", "idx_date",
+		"doc_numbers", "stats", "idx_decided", "idx_pending", "sync_notices", "superseded", "stale_cases", "device_keys"}
 	err := st.db.View(func(tx *bolt.Tx) error {
 		var top []string
 		tx.ForEach(func(name []byte, _ *bolt.Bucket) error { top = append(top, string(name)); return nil })

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -68,9 +69,9 @@ type Enrolment struct {
 func (s *Store) Enrolment() (*Enrolment, error) {
 	var e Enrolment
 	var found bool
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		found, err = getJSON(meta(tx), kEnrolment, &e)
+		found, err = s.getJSON(tx, bMeta, kEnrolment, &e)
 		return err
 	})
 	if err != nil || !found {
@@ -82,10 +83,10 @@ func (s *Store) Enrolment() (*Enrolment, error) {
 // SetEnrolment records the registration. Enrolling with another HQ starts
 // the pull over, since its change log is another one.
 func (s *Store) SetEnrolment(e Enrolment) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		m := meta(tx)
 		var old Enrolment
-		found, err := getJSON(m, kEnrolment, &old)
+		found, err := s.getJSON(tx, bMeta, kEnrolment, &old)
 		if err != nil {
 			return err
 		}
@@ -97,7 +98,7 @@ func (s *Store) SetEnrolment(e Enrolment) error {
 				return err
 			}
 		}
-		return putJSON(m, kEnrolment, e)
+		return s.putJSON(tx, bMeta, kEnrolment, e)
 	})
 }
 
@@ -125,16 +126,23 @@ func getU64(b *bolt.Bucket, k []byte) uint64 {
 // SyncState reads the sync counters.
 func (s *Store) SyncState() (SyncState, error) {
 	var st SyncState
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err // the unread count is in the sealed notices
+		}
 		m := meta(tx)
 		st.Epoch = string(m.Get(kHQEpoch))
 		st.Cursor = getU64(m, kPullCursor)
 		st.AckedThrough = getU64(m, kAckedThrough)
 		st.LastSeq = getU64(m, kNextSeq) - 1
 		st.Stale = bucket(tx, bStale).Stats().KeyN
-		return bucket(tx, bNotices).ForEach(func(_, v []byte) error {
+		return bucket(tx, bNotices).ForEach(func(k, v []byte) error {
+			data, err := s.openValue(bNotices, k, v)
+			if err != nil {
+				return err
+			}
 			var n Notice
-			if json.Unmarshal(v, &n) == nil && !n.Read {
+			if json.Unmarshal(data, &n) == nil && !n.Read {
 				st.Notices++
 			}
 			return nil
@@ -161,13 +169,18 @@ var ErrOutboxGap = errors.New("本设备的待同步记录缺失，无法继续�
 // its case log was rebuilt since, else where the outbox points.
 func (s *Store) outboxEvent(tx *bolt.Tx, seq uint64) (json.RawMessage, cases.Event, error) {
 	var e cases.Event
-	raw := bucket(tx, bSuperseded).Get(u64(seq))
+	raw, err := s.getRaw(tx, bSuperseded, u64(seq))
+	if err != nil {
+		return nil, e, err
+	}
 	if raw == nil {
 		ptr := bucket(tx, bOutbox).Get(u64(seq))
 		if ptr == nil {
 			return nil, e, fmt.Errorf("第 %d 条：%w", seq, ErrOutboxGap)
 		}
-		raw = bucket(tx, bEvents).Get(ptr)
+		if raw, err = s.getRaw(tx, bEvents, ptr); err != nil {
+			return nil, e, err
+		}
 	}
 	if raw == nil || json.Unmarshal(raw, &e) != nil || e.Seq != seq || e.Device != s.device {
 		return nil, e, fmt.Errorf("第 %d 条：%w", seq, ErrOutboxGap)
@@ -178,7 +191,10 @@ func (s *Store) outboxEvent(tx *bolt.Tx, seq uint64) (json.RawMessage, cases.Eve
 // Outbox returns up to limit of the device's events after seq after, in order.
 func (s *Store) Outbox(after uint64, limit int) ([]OutboxEntry, error) {
 	var out []OutboxEntry
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
 		last := getU64(meta(tx), kNextSeq) - 1
 		prev := ""
 		if after > 0 {
@@ -213,7 +229,7 @@ type Notice struct {
 	Read    bool      `json:"read,omitempty"`
 }
 
-func addNotices(tx *bolt.Tx, ns []Notice) error {
+func (s *Store) addNotices(tx *bolt.Tx, ns []Notice) error {
 	b := bucket(tx, bNotices)
 	for _, n := range ns {
 		seq, err := b.NextSequence()
@@ -221,7 +237,7 @@ func addNotices(tx *bolt.Tx, ns []Notice) error {
 			return err
 		}
 		n.Message = cases.CleanText(n.Message)
-		if err := putJSON(b, u64(seq), n); err != nil {
+		if err := s.putJSON(tx, bNotices, u64(seq), n); err != nil {
 			return err
 		}
 	}
@@ -231,11 +247,18 @@ func addNotices(tx *bolt.Tx, ns []Notice) error {
 // Notices returns the newest notices first, at most limit.
 func (s *Store) Notices(limit int) ([]Notice, error) {
 	var out []Notice
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
 		c := bucket(tx, bNotices).Cursor()
 		for k, v := c.Last(); k != nil && len(out) < limit; k, v = c.Prev() {
+			data, err := s.openValue(bNotices, k, v)
+			if err != nil {
+				return err
+			}
 			var n Notice
-			if err := json.Unmarshal(v, &n); err != nil {
+			if err := json.Unmarshal(data, &n); err != nil {
 				return fmt.Errorf("同步通知已损坏：%w", err)
 			}
 			out = append(out, n)
@@ -247,12 +270,16 @@ func (s *Store) Notices(limit int) ([]Notice, error) {
 
 // MarkNoticesRead marks every notice read.
 func (s *Store) MarkNoticesRead() error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		b := bucket(tx, bNotices)
 		var keys, vals [][]byte
 		err := b.ForEach(func(k, v []byte) error {
+			plain, err := s.openValue(bNotices, k, v)
+			if err != nil {
+				return err
+			}
 			var n Notice
-			if json.Unmarshal(v, &n) != nil || n.Read {
+			if json.Unmarshal(plain, &n) != nil || n.Read {
 				return nil
 			}
 			n.Read = true
@@ -267,7 +294,7 @@ func (s *Store) MarkNoticesRead() error {
 			return err
 		}
 		for i := range keys {
-			if err := b.Put(keys[i], vals[i]); err != nil {
+			if err := s.putRaw(tx, bNotices, keys[i], vals[i]); err != nil {
 				return err
 			}
 		}
@@ -285,7 +312,7 @@ type Ack struct {
 
 // Acknowledge records a push's results in one transaction.
 func (s *Store) Acknowledge(a Ack) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		m := meta(tx)
 		if a.Through > getU64(m, kAckedThrough) {
 			if err := m.Put(kAckedThrough, u64(a.Through)); err != nil {
@@ -300,7 +327,7 @@ func (s *Store) Acknowledge(a Ack) error {
 		if err := markStale(tx, a.Stale); err != nil {
 			return err
 		}
-		return addNotices(tx, a.Notices)
+		return s.addNotices(tx, a.Notices)
 	})
 }
 
@@ -321,7 +348,7 @@ func markStale(tx *bolt.Tx, ids []string) error {
 // from a backup, or an answer was lost before HQ's transaction committed),
 // so the events after it are pushed again.
 func (s *Store) ResetAcked(to uint64) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		if getU64(meta(tx), kAckedThrough) > to {
 			return meta(tx).Put(kAckedThrough, u64(to))
 		}
@@ -333,7 +360,7 @@ func (s *Store) ResetAcked(to uint64) error {
 // log starts over, so the pull cursor goes back to zero, and every case the
 // device holds is checked against HQ's copy again.
 func (s *Store) NewEpoch(epoch string, notice Notice) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		m := meta(tx)
 		if err := m.Put(kHQEpoch, []byte(epoch)); err != nil {
 			return err
@@ -341,7 +368,7 @@ func (s *Store) NewEpoch(epoch string, notice Notice) error {
 		if err := m.Put(kPullCursor, u64(0)); err != nil {
 			return err
 		}
-		return addNotices(tx, []Notice{notice})
+		return s.addNotices(tx, []Notice{notice})
 	})
 }
 
@@ -362,6 +389,9 @@ type Pull struct {
 	RuleSets [][]byte
 	Policies []cases.ReviewPolicy
 	Notices  []Notice
+	// DeviceKeys are the signing keys of the devices whose events are in
+	// this page (device id → ed25519 public key), kept for Verify.
+	DeviceKeys map[string]ed25519.PublicKey
 }
 
 // PullResult says what a page changed on the device.
@@ -379,7 +409,7 @@ type PullResult struct {
 // ApplyPull applies one page and moves the cursor, in one transaction.
 func (s *Store) ApplyPull(p Pull) (PullResult, error) {
 	var r PullResult
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		r = PullResult{}
 		m := meta(tx)
 		if cur := getU64(m, kPullCursor); p.Next < cur {
@@ -401,13 +431,19 @@ func (s *Store) ApplyPull(p Pull) (PullResult, error) {
 				r.Known++
 			}
 		}
+		if err := s.putDeviceKeys(tx, p.DeviceKeys); err != nil {
+			return err
+		}
 		pi := bucket(tx, bPartyIndex)
 		for _, pe := range p.Parties {
-			var err error
+			pk, err := s.partyKey(pe.Key)
+			if err != nil {
+				return err
+			}
 			if len(pe.Priors) == 0 {
-				err = pi.Delete([]byte(pe.Key))
+				err = pi.Delete(pk)
 			} else {
-				err = putJSON(pi, []byte(pe.Key), pe.Priors)
+				err = s.putJSON(tx, bPartyIndex, pk, pe.Priors)
 			}
 			if err != nil {
 				return err
@@ -439,14 +475,14 @@ func (s *Store) ApplyPull(p Pull) (PullResult, error) {
 				notices = append(notices, Notice{Kind: "policy", Message: "HQ 下发的审核设置无效，未启用：" + es.Error(), At: p.At})
 				continue
 			}
-			if err := putJSON(m, kReviewPolicy, pol); err != nil {
+			if err := putClearJSON(m, kReviewPolicy, pol); err != nil {
 				return err
 			}
 			r.Policy = true
 		}
 		notices = append(notices, p.Notices...)
 		r.Notices = len(notices)
-		if err := addNotices(tx, notices); err != nil {
+		if err := s.addNotices(tx, notices); err != nil {
 			return err
 		}
 		if err := markStale(tx, r.Stale); err != nil {
@@ -502,14 +538,13 @@ func (s *Store) applyRemote(tx *bolt.Tx, e cases.Event) (applied, stale bool, er
 		return false, false, err
 	}
 	var c cases.Case
-	found, err := getJSON(bucket(tx, bCases), ck, &c)
+	found, err := s.getJSON(tx, bCases, ck, &c)
 	if err != nil {
 		return false, false, err
 	}
-	events := bucket(tx, bEvents)
 	if found && e.Index <= c.Events {
 		var have cases.Event
-		if ok, err := getJSON(events, eventKey(ck, e.Index), &have); err != nil {
+		if ok, err := s.getJSON(tx, bEvents, eventKey(ck, e.Index), &have); err != nil {
 			return false, false, err
 		} else if ok && have.Hash == e.Hash {
 			return false, false, nil
@@ -526,10 +561,10 @@ func (s *Store) applyRemote(tx *bolt.Tx, e cases.Event) (applied, stale bool, er
 	if err := tally(tx, ck, before, c, e); err != nil {
 		return false, false, err
 	}
-	if err := putJSON(events, eventKey(ck, e.Index), e); err != nil {
+	if err := s.putJSON(tx, bEvents, eventKey(ck, e.Index), e); err != nil {
 		return false, false, err
 	}
-	if err := putJSON(bucket(tx, bCases), ck, c); err != nil {
+	if err := s.putJSON(tx, bCases, ck, c); err != nil {
 		return false, false, err
 	}
 	return true, false, s.reindex(tx, ck, before, c)
@@ -538,7 +573,7 @@ func (s *Store) applyRemote(tx *bolt.Tx, e cases.Event) (applied, stale bool, er
 // StaleCases lists the cases waiting to be rebuilt from HQ's log.
 func (s *Store) StaleCases() ([]string, error) {
 	var out []string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return bucket(tx, bStale).ForEach(func(k, _ []byte) error {
 			out = append(out, caseIDFromKey(k))
 			return nil
@@ -553,7 +588,7 @@ func (s *Store) ForgetStale(id string) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bolt.Tx) error { return bucket(tx, bStale).Delete(ck) })
+	return s.update(func(tx *bolt.Tx) error { return bucket(tx, bStale).Delete(ck) })
 }
 
 // ErrPendingOnCase means the case still has events HQ has not settled; it
@@ -592,7 +627,7 @@ func (s *Store) RebuildCase(id string, log []cases.Event) error {
 	if len(log) == 0 {
 		return fmt.Errorf("HQ 返回的案件 %s 没有记录", id)
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		m := meta(tx)
 		acked := getU64(m, kAckedThrough)
 		outbox := bucket(tx, bOutbox)
@@ -605,25 +640,40 @@ func (s *Store) RebuildCase(id string, log []cases.Event) error {
 			}
 		}
 		var old cases.Case
-		found, err := getJSON(bucket(tx, bCases), ck, &old)
+		found, err := s.getJSON(tx, bCases, ck, &old)
 		if err != nil {
 			return err
 		}
 		events, superseded := bucket(tx, bEvents), bucket(tx, bSuperseded)
-		have := map[string]bool{}
-		var keys [][]byte
+		have := map[string]string{} // event id → hash as the device had it
+		sigs := map[string]string{} // the device's own signatures, by hash
+		var keys, raws [][]byte
+		var seqs []uint64
 		ec := events.Cursor()
 		for k, v := ec.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, v = ec.Next() {
+			data, err := s.openValue(bEvents, k, v)
+			if err != nil {
+				return err
+			}
 			var e cases.Event
-			if err := json.Unmarshal(v, &e); err != nil {
+			if err := json.Unmarshal(data, &e); err != nil {
 				return fmt.Errorf("案件 %s 的本地记录已损坏：%w", id, err)
 			}
-			have[e.ID] = true
+			have[e.ID] = e.Hash
 			keys = append(keys, append([]byte(nil), k...))
-			if e.Device == s.device && superseded.Get(u64(e.Seq)) == nil {
-				if err := superseded.Put(u64(e.Seq), append([]byte(nil), v...)); err != nil {
-					return err
+			if e.Device == s.device {
+				if e.Sig != "" {
+					sigs[e.Hash] = e.Sig
 				}
+				if superseded.Get(u64(e.Seq)) == nil {
+					raws, seqs = append(raws, append([]byte(nil), data...)), append(seqs, e.Seq)
+				}
+			}
+		}
+		// Written after the walk: bbolt cursors must not see their bucket change.
+		for i, seq := range seqs {
+			if err := s.putRaw(tx, bSuperseded, u64(seq), raws[i]); err != nil {
+				return err
 			}
 		}
 		for _, k := range keys {
@@ -632,10 +682,16 @@ func (s *Store) RebuildCase(id string, log []cases.Event) error {
 			}
 		}
 		for i, e := range log {
-			if err := putJSON(events, eventKey(ck, e.Index), e); err != nil {
+			// HQ may hold the device's own event as pushed before the device
+			// had a key; the signature it made since is put back, for the
+			// same hash only, so HQ cannot have the device sign anything.
+			if e.Device == s.device && e.Sig == "" && sigs[e.Hash] != "" {
+				e.Sig = sigs[e.Hash]
+			}
+			if err := s.putJSON(tx, bEvents, eventKey(ck, e.Index), e); err != nil {
 				return err
 			}
-			if !have[e.ID] {
+			if _, ok := have[e.ID]; !ok {
 				if err := tally(tx, ck, states[i], states[i+1], e); err != nil {
 					return err
 				}
@@ -656,7 +712,7 @@ func (s *Store) RebuildCase(id string, log []cases.Event) error {
 				return err
 			}
 		}
-		if err := putJSON(bucket(tx, bCases), ck, replay); err != nil {
+		if err := s.putJSON(tx, bCases, ck, replay); err != nil {
 			return err
 		}
 		if !found {
@@ -673,7 +729,7 @@ func (s *Store) RebuildCase(id string, log []cases.Event) error {
 // case logs (placed differently at HQ, or kept there as conflicts).
 func (s *Store) SupersededCount() (int, error) {
 	var n int
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		n = bucket(tx, bSuperseded).Stats().KeyN
 		return nil
 	})
@@ -684,7 +740,10 @@ func (s *Store) SupersededCount() (int, error) {
 // checks that compare them with HQ's.
 func (s *Store) DeviceEvents() ([]cases.Event, error) {
 	var out []cases.Event
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
 		last := getU64(meta(tx), kNextSeq) - 1
 		for seq := uint64(1); seq <= last; seq++ {
 			_, e, err := s.outboxEvent(tx, seq)
@@ -697,4 +756,22 @@ func (s *Store) DeviceEvents() ([]cases.Event, error) {
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
 	return out, err
+}
+
+// putDeviceKeys keeps other devices' public keys as HQ sent them. A key
+// never replaces the device's own, whatever HQ says.
+func (s *Store) putDeviceKeys(tx *bolt.Tx, keys map[string]ed25519.PublicKey) error {
+	b := bucket(tx, bDeviceKeys)
+	for dev, pub := range keys {
+		if dev == s.device {
+			continue
+		}
+		if len(pub) != ed25519.PublicKeySize || dev == "" {
+			return fmt.Errorf("HQ 发来的设备 %q 的签名公钥无效", cases.CleanLine(dev))
+		}
+		if err := b.Put([]byte(dev), pub); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"path/filepath"
@@ -15,8 +17,21 @@ import (
 	"fieldcase/rules"
 )
 
-// otherDevice stands for a supervisor's laptop whose events arrive by pull.
-var otherDevice = uuid.NewString()
+// otherDevice stands for a supervisor's laptop whose events arrive by pull,
+// signed with its key.
+var (
+	otherDevice         = uuid.NewString()
+	otherPub, otherPriv = mustKey()
+	otherKeys           = map[string]ed25519.PublicKey{otherDevice: otherPub}
+)
+
+func mustKey() (ed25519.PublicKey, ed25519.PrivateKey) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	return pub, priv
+}
 
 // remoteEvent is an event another device recorded on the case as c stands.
 func remoteEvent(t *testing.T, c cases.Case, seq uint64, a cases.Actor, kind cases.EventKind, payload any) cases.Event {
@@ -28,6 +43,7 @@ func remoteEvent(t *testing.T, c cases.Case, seq uint64, a cases.Actor, kind cas
 	e := cases.Event{ID: uuid.NewString(), CaseID: c.ID, Index: c.Events + 1, Device: otherDevice, Seq: seq,
 		Actor: a, At: time.Now(), Kind: kind, Payload: data, Prev: c.Head}
 	e.Hash = e.ComputeHash()
+	e.Sign(otherPriv)
 	return e
 }
 
@@ -89,7 +105,7 @@ func TestApplyPullAddsOtherDevicesEvents(t *testing.T) {
 		Parties:  []PartyIndexEntry{{Key: "P:resident:110105194912310021", Priors: []cases.PriorCase{{CaseID: "hq-1", Violation: "CG01", OccurredAt: time.Now().Add(-48 * time.Hour)}}}},
 		RuleSets: [][]byte{bad},
 		Policies: []cases.ReviewPolicy{{Chain: cases.ChainTwoLevel, StaleIndexDays: 3}},
-		Notices:  []Notice{{Kind: "judgement", Message: "需复核"}}})
+		Notices:  []Notice{{Kind: "judgement", Message: "需复核"}}, DeviceKeys: otherKeys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +142,7 @@ func TestApplyPullAddsOtherDevicesEvents(t *testing.T) {
 // events, and the device's own event stays pushable from superseded.
 func TestRebuildKeepsOwnEvents(t *testing.T) {
 	st := openTest(t, t.TempDir())
-	if err := st.AddUser(cases.User{ID: supervisor.ID, Name: supervisor.Name, Cert: supervisor.Cert, Role: supervisor.Role}); err != nil {
+	if err := st.AddUser(cases.User{ID: supervisor.ID, Name: supervisor.Name, Cert: supervisor.Cert, Role: supervisor.Role}, testPass); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.SetReviewPolicy(cases.ReviewPolicy{Chain: cases.ChainTwoLevel, StaleIndexDays: 7}); err != nil {
@@ -140,7 +156,7 @@ func TestRebuildKeepsOwnEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := st.ApplyPull(Pull{Next: 1, Events: hqLog[2:]})
+	res, err := st.ApplyPull(Pull{Next: 1, Events: hqLog[2:], DeviceKeys: otherKeys})
 	if err != nil || len(res.Stale) != 1 {
 		t.Fatalf("fork not detected: %+v %v", res, err)
 	}
@@ -219,12 +235,9 @@ func TestEnrolmentAndEpoch(t *testing.T) {
 // backed up first, and keeps its cases.
 func TestMigrationAddsSyncBuckets(t *testing.T) {
 	dir := t.TempDir()
-	st, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openLegacy(t, dir, Options{})
 	c := submitted(t, st)
-	err = st.db.Update(func(tx *bolt.Tx) error {
+	err := st.db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bNotices, bSuperseded, bStale} {
 			if err := root(tx).DeleteBucket(b); err != nil {
 				return err
@@ -236,7 +249,7 @@ func TestMigrationAddsSyncBuckets(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
-	st = openTest(t, dir)
+	st = reopenAndEncrypt(t, dir, Options{})
 	if _, err := st.Get(c.ID); err != nil {
 		t.Fatal(err)
 	}

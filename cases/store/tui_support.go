@@ -49,8 +49,15 @@ func (s *Store) ListScanWhere(f Filter, budget int, keep func(cases.Case) bool) 
 		after = k
 	}
 	var p Page
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
 		casesB := bucket(tx, bCases)
+		partyPrefix, err := s.partyPrefix(f.Party)
+		if err != nil {
+			return err
+		}
 		read := 0
 		var last []byte
 		exhausted := true
@@ -62,7 +69,7 @@ func (s *Store) ListScanWhere(f Filter, budget int, keep func(cases.Case) bool) 
 			read++
 			last = append(last[:0], ck...)
 			var c cases.Case
-			if _, err := getJSON(casesB, ck, &c); err != nil {
+			if _, err := s.getJSON(tx, bCases, ck, &c); err != nil {
 				return false, err
 			}
 			if !matches(c, f) || keep != nil && !keep(c) {
@@ -77,10 +84,9 @@ func (s *Store) ListScanWhere(f Filter, budget int, keep func(cases.Case) bool) 
 		}
 		dated := !f.From.IsZero() || !f.To.IsZero()
 		shortRange := !f.From.IsZero() && !f.To.IsZero() && f.To.Sub(f.From) <= 31*24*time.Hour
-		var err error
 		switch {
 		case f.Party != "":
-			err = scanPrefixDesc(bucket(tx, bIdxParty), joinKey(f.Party, nil), after, take)
+			err = scanPrefixDesc(bucket(tx, bIdxParty), partyPrefix, after, take)
 		case dated && (shortRange || f.Status == ""):
 			err = scanDates(bucket(tx, bIdxDate), f.From, f.To, after, take)
 		case f.Status != "":
@@ -116,7 +122,7 @@ func (s *Store) ListScanWhere(f Filter, budget int, keep func(cases.Case) bool) 
 // index's keys alone, without reading a case.
 func (s *Store) CountOccurred(from, to time.Time) (int, error) {
 	n := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := bucket(tx, bIdxDate).Cursor()
 		lo := u64(uint64(from.Unix()) ^ (1 << 63))
 		hi := u64(uint64(to.Unix()) ^ (1 << 63))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -13,30 +14,44 @@ import (
 // ErrUserExists is returned when a user id is taken on this device.
 var ErrUserExists = fmt.Errorf("该执法人员编号已在本设备登记")
 
-// AddUser registers a user on the device.
-func (s *Store) AddUser(u cases.User) error {
-	if u.CreatedAt.IsZero() {
-		u.CreatedAt = s.now()
-	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		b := bucket(tx, bUsers)
-		if b.Get([]byte(u.ID)) != nil {
-			return fmt.Errorf("%s：%w", u.ID, ErrUserExists)
-		}
-		return putJSON(b, []byte(u.ID), u)
-	})
+// userRecord is a user as the users bucket keeps it: the user and, once a
+// passphrase is set, what opens the data key with it.
+type userRecord struct {
+	cases.User
+	Auth *authRecord `json:"auth,omitempty"`
 }
 
-// Users lists the device's users by id.
+// authRecord is one user's wrap of the data key. The failure count sits in
+// the clear beside it: it limits guessing through the program; someone
+// with the file itself faces argon2id's cost per guess instead.
+type authRecord struct {
+	Salt        []byte     `json:"salt"`
+	KDF         KDFParams  `json:"kdf"`
+	Wrap        []byte     `json:"wrap"`
+	Failures    int        `json:"failures,omitempty"`
+	LockedUntil *time.Time `json:"locked_until,omitempty"`
+}
+
+func readUser(tx *bolt.Tx, id string) (userRecord, bool, error) {
+	var r userRecord
+	found, err := getClearJSON(bucket(tx, bUsers), []byte(id), &r)
+	if err != nil {
+		err = fmt.Errorf("用户 %s 的记录已损坏：%w", id, err)
+	}
+	return r, found, err
+}
+
+// Users lists the device's users by id. It needs no sign-in: the sign-in
+// screen lists them.
 func (s *Store) Users() ([]cases.User, error) {
 	var out []cases.User
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return bucket(tx, bUsers).ForEach(func(k, v []byte) error {
-			var u cases.User
+			var u userRecord
 			if err := json.Unmarshal(v, &u); err != nil {
 				return fmt.Errorf("用户 %s 的记录已损坏：%w", k, err)
 			}
-			out = append(out, u)
+			out = append(out, u.User)
 			return nil
 		})
 	})
@@ -46,15 +61,17 @@ func (s *Store) Users() ([]cases.User, error) {
 
 // User returns one user.
 func (s *Store) User(id string) (cases.User, error) {
-	var u cases.User
-	err := s.db.View(func(tx *bolt.Tx) error {
-		found, err := getJSON(bucket(tx, bUsers), []byte(id), &u)
+	var r userRecord
+	err := s.view(func(tx *bolt.Tx) error {
+		var found bool
+		var err error
+		r, found, err = readUser(tx, id)
 		if err == nil && !found {
 			err = fmt.Errorf("执法人员 %s %w", id, cases.ErrNotFound)
 		}
 		return err
 	})
-	return u, err
+	return r.User, err
 }
 
 // Draft is where an officer's unfinished case stands in the TUI wizard.
@@ -66,16 +83,16 @@ type Draft struct {
 
 // SaveDraft remembers the user's position in the wizard.
 func (s *Store) SaveDraft(userID string, d Draft) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return putJSON(bucket(tx, bDrafts), []byte(userID), d) })
+	return s.update(func(tx *bolt.Tx) error { return s.putJSON(tx, bDrafts, []byte(userID), d) })
 }
 
 // Draft returns the user's saved wizard position, if any.
 func (s *Store) Draft(userID string) (*Draft, error) {
 	var d Draft
 	var found bool
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		found, err = getJSON(bucket(tx, bDrafts), []byte(userID), &d)
+		found, err = s.getJSON(tx, bDrafts, []byte(userID), &d)
 		return err
 	})
 	if err != nil || !found {
@@ -86,5 +103,5 @@ func (s *Store) Draft(userID string) (*Draft, error) {
 
 // ClearDraft forgets the user's wizard position (after submit or discard).
 func (s *Store) ClearDraft(userID string) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return bucket(tx, bDrafts).Delete([]byte(userID)) })
+	return s.update(func(tx *bolt.Tx) error { return bucket(tx, bDrafts).Delete([]byte(userID)) })
 }

@@ -2,8 +2,10 @@ package store
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -11,15 +13,36 @@ import (
 	"fieldcase/cases"
 )
 
+// HQKeyID is the name HQ's own signing key goes by among the device keys
+// a pull brings (sync.HQKeyID is the same string).
+const HQKeyID = "hq"
+
 // Problem is one break found in a case's log.
 type Problem struct {
 	CaseID  string `json:"case_id"`
 	Index   uint64 `json:"index,omitempty"` // the event's position in the log, 0 for the case itself
 	EventID string `json:"event_id,omitempty"`
 	Detail  string `json:"detail"`
+	// Warning marks what could not be checked rather than what failed: an
+	// event of a device whose key HQ has not sent yet.
+	Warning bool `json:"warning,omitempty"`
+}
+
+// Failures keeps the problems that are not warnings.
+func Failures(ps []Problem) []Problem {
+	var out []Problem
+	for _, p := range ps {
+		if !p.Warning {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func (p Problem) String() string {
+	if p.Warning {
+		return "提醒：" + Problem{CaseID: p.CaseID, Index: p.Index, EventID: p.EventID, Detail: p.Detail}.String()
+	}
 	if p.Index == 0 {
 		return fmt.Sprintf("案件 %s：%s", p.CaseID, p.Detail)
 	}
@@ -30,23 +53,39 @@ func (p Problem) String() string {
 }
 
 // Verify checks every case's log: each event's hash matches its content,
-// each links to the one before it, the positions run 1, 2, 3… without a gap,
+// each links to the one before it, each carries a good signature of the
+// device that recorded it, the positions run 1, 2, 3… without a gap,
 // replaying the log gives the stored case, and no event is left without its
-// case. It returns every problem found; an empty list means the store is intact.
+// case. It returns every problem found; an empty list means the store is
+// intact. Events of a device whose public key is not known yet (HQ sends
+// keys with the events it pulls) are reported once per case and device as
+// a Warning: not checked, rather than failed.
 func (s *Store) Verify() ([]Problem, int, error) {
 	var problems []Problem
 	checked := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
+	keys, err := s.DeviceKeys()
+	if err != nil {
+		return nil, 0, err
+	}
+	err = s.view(func(tx *bolt.Tx) error {
+		if _, err := s.ring(); err != nil {
+			return err
+		}
 		events := bucket(tx, bEvents)
 		return bucket(tx, bCases).ForEach(func(ck, v []byte) error {
 			checked++
 			id := caseIDFromKey(ck)
+			data, err := s.openValue(bCases, ck, v)
+			if err != nil {
+				problems = append(problems, Problem{CaseID: id, Detail: "案件记录无法解密：内容被改动或损坏"})
+				return nil
+			}
 			var stored cases.Case
-			if err := json.Unmarshal(v, &stored); err != nil {
+			if err := json.Unmarshal(data, &stored); err != nil {
 				problems = append(problems, Problem{CaseID: id, Detail: "案件记录无法解析：" + err.Error()})
 				return nil
 			}
-			problems = append(problems, verifyCase(events, ck, id, stored)...)
+			problems = append(problems, s.verifyCase(events, ck, id, stored, keys)...)
 			return nil
 		})
 	})
@@ -54,7 +93,7 @@ func (s *Store) Verify() ([]Problem, int, error) {
 		return nil, checked, err
 	}
 	// Events whose case record is gone.
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		casesB := bucket(tx, bCases)
 		var last []byte
 		return bucket(tx, bEvents).ForEach(func(k, _ []byte) error {
@@ -75,7 +114,7 @@ func (s *Store) Verify() ([]Problem, int, error) {
 	return problems, checked, err
 }
 
-func verifyCase(events *bolt.Bucket, ck []byte, id string, stored cases.Case) []Problem {
+func (s *Store) verifyCase(events *bolt.Bucket, ck []byte, id string, stored cases.Case, keys map[string]ed25519.PublicKey) []Problem {
 	var problems []Problem
 	bad := func(index uint64, eventID, format string, args ...any) {
 		// The event id comes from the (maybe tampered) file: clean it before it reaches a terminal.
@@ -84,11 +123,17 @@ func verifyCase(events *bolt.Bucket, ck []byte, id string, stored cases.Case) []
 	var replay cases.Case
 	var prev string
 	var want uint64 = 1
+	unknown := map[string]bool{} // devices without a known key, warned about once
 	c := events.Cursor()
 	for k, v := c.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, v = c.Next() {
 		pos := binary.BigEndian.Uint64(k[16:])
+		data, err := s.openValue(bEvents, k, v)
+		if err != nil {
+			bad(pos, "", "事件无法解密：内容被改动或损坏")
+			return problems
+		}
 		var e cases.Event
-		if err := json.Unmarshal(v, &e); err != nil {
+		if err := json.Unmarshal(data, &e); err != nil {
 			bad(pos, "", "事件无法解析（内容被改动）：%v", err)
 			return problems
 		}
@@ -105,6 +150,33 @@ func verifyCase(events *bolt.Bucket, ck []byte, id string, stored cases.Case) []
 		case e.Prev != prev:
 			bad(pos, e.ID, "事件未链接到前一条事件：顺序被调换或前一条被替换")
 			return problems
+		}
+		// The signature vouches for the hash, and the hash (checked above)
+		// for the fields. A bad signature does not stop the walk: the chain
+		// and the replay can still be checked past it.
+		// HQ re-signs an event it rebased (its copy has a new place in the
+		// case log, so the recording device's signature cannot fit); HQ's
+		// key arrives with the device keys under HQKeyID. Only a bad
+		// signature falls back to it: an unsigned event stays a failure.
+		hq, hqKnown := keys[HQKeyID]
+		byHQ := func() bool { return hqKnown && e.VerifySig(hq) == nil }
+		if pub, ok := keys[e.Device]; ok {
+			err := e.VerifySig(pub)
+			if errors.Is(err, cases.ErrBadSignature) && byHQ() {
+				err = nil
+			}
+			switch {
+			case errors.Is(err, cases.ErrUnsigned):
+				bad(pos, e.ID, "事件没有设备签名：签名被删除，或事件不是本设备或已知设备记录的")
+			case err != nil:
+				bad(pos, e.ID, "设备签名不符：事件被改动或伪造")
+			}
+		} else if byHQ() {
+			// placed by HQ: vouched for without the device's key
+		} else if !unknown[e.Device] {
+			unknown[e.Device] = true
+			problems = append(problems, Problem{CaseID: id, Index: pos, EventID: cases.CleanLine(e.ID), Warning: true,
+				Detail: fmt.Sprintf("设备 %s 的签名公钥尚未从 HQ 取得，该设备的事件未核验签名", cases.CleanLine(e.Device))})
 		}
 		if err := cases.Apply(&replay, e); err != nil {
 			bad(pos, e.ID, "按日志重放失败：%v", err)

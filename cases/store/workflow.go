@@ -18,7 +18,7 @@ import (
 // plus every rule set installed from HQ.
 func (s *Store) Rules() (*rules.Book, error) {
 	book := rules.DefaultBook()
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return bucket(tx, bRulesets).ForEach(func(k, v []byte) error {
 			if _, err := book.Install(v); err != nil {
 				return fmt.Errorf("已安装的规则版本 %s 无法载入：%w", k, err)
@@ -40,7 +40,7 @@ func (s *Store) InstallRules(data []byte) (*rules.RuleSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		return bucket(tx, bRulesets).Put([]byte(rs.Version), data)
 	})
 	return rs, err

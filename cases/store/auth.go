@@ -1,0 +1,387 @@
+package store
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"fieldcase/cases"
+)
+
+// Sign-in: a user's passphrase unwraps the data key; the store is then
+// unlocked as that user until Lock (idle lock, lock key, sign-out, Close).
+
+var (
+	kEncrypted = []byte("encrypted") // present once a data key exists
+	kSignPub   = []byte("sign_pub")
+	kSignKey   = []byte("sign_key")
+
+	bDeviceKeys = []byte("device_keys")
+)
+
+// lockoutFor is how long the user waits after the n-th failure in a row:
+// nothing for the first few, then a minute doubling per further failure,
+// at most an hour (slow enough against guessing, short enough for an
+// officer who mistyped in the rain).
+func lockoutFor(failures int) time.Duration {
+	if failures < maxFailures {
+		return 0
+	}
+	d := time.Minute
+	for i := maxFailures; i < failures && d < time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, time.Hour)
+}
+
+// Encrypted says whether a data key exists.
+func (s *Store) Encrypted() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.encrypted
+}
+
+// Unlocked says whether the keys are in memory.
+func (s *Store) Unlocked() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.keys != nil
+}
+
+// UnlockedAs is the user id of the unlocked session, "" when locked.
+func (s *Store) UnlockedAs() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.user
+}
+
+// HasPassphrase says whether the user has set a passphrase yet.
+func (s *Store) HasPassphrase(userID string) (bool, error) {
+	var r userRecord
+	err := s.view(func(tx *bolt.Tx) error {
+		var found bool
+		var err error
+		r, found, err = readUser(tx, userID)
+		if err == nil && !found {
+			err = fmt.Errorf("执法人员 %s %w", userID, cases.ErrNotFound)
+		}
+		return err
+	})
+	return r.Auth != nil, err
+}
+
+// checkPass checks a passphrase under the rate limit and returns the data
+// key it unwraps. Failures and the lockout are written to the user record,
+// so closing the program does not reset them.
+func (s *Store) checkPass(userID, passphrase string) (cases.User, []byte, error) {
+	var r userRecord
+	err := s.view(func(tx *bolt.Tx) error {
+		var found bool
+		var err error
+		r, found, err = readUser(tx, userID)
+		if err == nil && !found {
+			err = fmt.Errorf("执法人员 %s %w", userID, cases.ErrNotFound)
+		}
+		return err
+	})
+	if err != nil {
+		return cases.User{}, nil, err
+	}
+	if !s.Encrypted() {
+		return r.User, nil, ErrNotEncrypted
+	}
+	if r.Auth == nil {
+		return r.User, nil, ErrNoPassphrase
+	}
+	now := s.now()
+	if r.Auth.LockedUntil != nil && now.Before(*r.Auth.LockedUntil) {
+		return r.User, nil, &LockedOutError{Until: *r.Auth.LockedUntil}
+	}
+	// argon2id runs outside any transaction: it takes a while and must not
+	// hold up the background sync.
+	kek := passKey(passphrase, r.Auth.Salt, r.Auth.KDF)
+	dk, openErr := unwrapDK(kek, r.Auth.Wrap, userID)
+	wipe(kek)
+	var result error
+	err = s.update(func(tx *bolt.Tx) error {
+		cur, found, err := readUser(tx, userID)
+		if err != nil || !found || cur.Auth == nil {
+			return err
+		}
+		if openErr == nil {
+			if cur.Auth.Failures == 0 && cur.Auth.LockedUntil == nil {
+				return nil
+			}
+			cur.Auth.Failures, cur.Auth.LockedUntil = 0, nil
+			return putClearJSON(bucket(tx, bUsers), []byte(userID), cur)
+		}
+		cur.Auth.Failures++
+		if d := lockoutFor(cur.Auth.Failures); d > 0 {
+			until := now.Add(d)
+			cur.Auth.LockedUntil = &until
+			result = &LockedOutError{Until: until}
+		} else {
+			result = &WrongPassphraseError{Left: maxFailures - cur.Auth.Failures}
+		}
+		return putClearJSON(bucket(tx, bUsers), []byte(userID), cur)
+	})
+	if err == nil {
+		err = result
+	}
+	if err != nil {
+		wipe(dk)
+		return r.User, nil, err
+	}
+	return r.User, dk, nil
+}
+
+// Unlock signs the user in: the passphrase unwraps the data key and the
+// store is unlocked as them. Rate-limited: after 5 wrong passphrases in a
+// row the user is locked out for a minute, doubling per further failure up
+// to an hour; a right one resets the count.
+func (s *Store) Unlock(userID, passphrase string) (cases.User, error) {
+	u, dk, err := s.checkPass(userID, passphrase)
+	if err != nil {
+		return u, err
+	}
+	ring, err := newKeyring(dk)
+	wipe(dk)
+	if err != nil {
+		return u, err
+	}
+	s.mu.Lock()
+	if err := s.db.View(func(tx *bolt.Tx) error { return loadSignKey(tx, ring) }); err != nil {
+		s.mu.Unlock()
+		ring.wipe()
+		return u, err
+	}
+	if s.keys != nil {
+		s.keys.wipe()
+	}
+	s.keys, s.user = ring, userID
+	s.mu.Unlock()
+	go s.warmPartySearch()
+	return u, nil
+}
+
+func loadSignKey(tx *bolt.Tx, ring *keyring) error {
+	sealed := meta(tx).Get(kSignKey)
+	if sealed == nil {
+		return errors.New("本设备的签名密钥缺失，数据文件可能被改动")
+	}
+	priv, err := ring.open(bMeta, kSignKey, sealed)
+	if err != nil || len(priv) != ed25519.PrivateKeySize {
+		return errors.New("本设备的签名密钥无法解密，数据文件可能被改动")
+	}
+	ring.sign = ed25519.PrivateKey(priv)
+	return nil
+}
+
+// CheckUserPassphrase checks a passphrase (the lock screen) under the same
+// rate limit, without changing who is signed in.
+func (s *Store) CheckUserPassphrase(userID, passphrase string) error {
+	_, dk, err := s.checkPass(userID, passphrase)
+	wipe(dk)
+	return err
+}
+
+// Lock forgets the keys and the decrypted party index; personal data is
+// unreadable until the next Unlock. Evidence readers opened before notice.
+func (s *Store) Lock() {
+	s.mu.Lock()
+	if s.keys != nil {
+		s.keys.wipe()
+	}
+	s.keys, s.user = nil, ""
+	s.gen++
+	s.mu.Unlock()
+	s.search.reset()
+}
+
+// newAuth wraps the data key for a user under a new passphrase.
+func newAuth(userID, passphrase string, dk []byte) (*authRecord, error) {
+	a := &authRecord{Salt: randomBytes(16), KDF: DefaultKDF}
+	kek := passKey(passphrase, a.Salt, a.KDF)
+	defer wipe(kek)
+	var err error
+	a.Wrap, err = wrapDK(kek, dk, userID)
+	return a, err
+}
+
+// AddUser registers a user on the device with a passphrase. The first user
+// of an empty store creates the data key and the device's signing key and
+// leaves the store unlocked as them. Any later user is added by a signed-in
+// user (the store must be unlocked); passphrase "" leaves the new user
+// without one until SetPassphrase. A store still holding plaintext data
+// from before encryption gives ErrNotEncrypted: SetUpEncryption first.
+func (s *Store) AddUser(u cases.User, passphrase string) error {
+	if u.CreatedAt.IsZero() {
+		u.CreatedAt = s.now()
+	}
+	if passphrase != "" {
+		if err := CheckPassphrase(passphrase); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	put := func(tx *bolt.Tx, r userRecord) error {
+		b := bucket(tx, bUsers)
+		if b.Get([]byte(u.ID)) != nil {
+			return fmt.Errorf("%s：%w", u.ID, ErrUserExists)
+		}
+		return putClearJSON(b, []byte(u.ID), r)
+	}
+	switch {
+	case s.plain: // tests: the schema-4 format, users without passphrases
+		return s.db.Update(func(tx *bolt.Tx) error { return put(tx, userRecord{User: u}) })
+	case !s.encrypted && s.legacy:
+		return ErrNotEncrypted
+	case !s.encrypted:
+		if passphrase == "" {
+			return errors.New("第一位用户必须设置口令（数据将用它加密）")
+		}
+		dk := randomBytes(32)
+		defer wipe(dk)
+		ring, err := newKeyring(dk)
+		if err != nil {
+			return err
+		}
+		auth, err := newAuth(u.ID, passphrase, dk)
+		if err != nil {
+			return err
+		}
+		pub, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return err
+		}
+		ring.sign = priv
+		err = s.db.Update(func(tx *bolt.Tx) error {
+			if err := put(tx, userRecord{User: u, Auth: auth}); err != nil {
+				return err
+			}
+			return putKeys(tx, ring, pub)
+		})
+		if err != nil {
+			ring.wipe()
+			return err
+		}
+		s.encrypted, s.signPub = true, pub
+		s.keys, s.user = ring, u.ID
+		return nil
+	case s.keys == nil:
+		return ErrStoreLocked
+	default:
+		r := userRecord{User: u}
+		if passphrase != "" {
+			auth, err := newAuth(u.ID, passphrase, s.keys.dk)
+			if err != nil {
+				return err
+			}
+			r.Auth = auth
+		}
+		return s.db.Update(func(tx *bolt.Tx) error { return put(tx, r) })
+	}
+}
+
+// putKeys records that the store is encrypted and keeps the signing key.
+func putKeys(tx *bolt.Tx, ring *keyring, pub ed25519.PublicKey) error {
+	m := meta(tx)
+	if err := m.Put(kEncrypted, []byte{sealVersion}); err != nil {
+		return err
+	}
+	if err := m.Put(kSignPub, pub); err != nil {
+		return err
+	}
+	return m.Put(kSignKey, ring.seal(bMeta, kSignKey, ring.sign))
+}
+
+// SetPassphrase sets or changes a user's passphrase. The store must be
+// unlocked; a user may change their own, and any signed-in user may set one
+// for a user who has none yet (added before encryption, or without one).
+func (s *Store) SetPassphrase(userID, passphrase string) error {
+	if err := CheckPassphrase(passphrase); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	var dk []byte
+	me := s.user
+	if s.keys != nil {
+		dk = append([]byte(nil), s.keys.dk...)
+	}
+	encrypted, legacy := s.encrypted, s.legacy
+	s.mu.RUnlock()
+	defer wipe(dk)
+	switch {
+	case !encrypted && legacy:
+		return ErrNotEncrypted
+	case dk == nil:
+		return ErrStoreLocked
+	}
+	var r userRecord
+	err := s.view(func(tx *bolt.Tx) error {
+		var found bool
+		var err error
+		r, found, err = readUser(tx, userID)
+		if err == nil && !found {
+			err = fmt.Errorf("执法人员 %s %w", userID, cases.ErrNotFound)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if userID != me && r.Auth != nil {
+		return errors.New("只能修改自己的口令（该用户已设置口令）")
+	}
+	auth, err := newAuth(userID, passphrase, dk)
+	if err != nil {
+		return err
+	}
+	return s.update(func(tx *bolt.Tx) error {
+		cur, found, err := readUser(tx, userID)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("执法人员 %s %w", userID, cases.ErrNotFound)
+		}
+		if userID != me && cur.Auth != nil {
+			return errors.New("只能修改自己的口令（该用户已设置口令）")
+		}
+		cur.Auth = auth
+		return putClearJSON(bucket(tx, bUsers), []byte(userID), cur)
+	})
+}
+
+// SigningPublicKey is the device's ed25519 public key, nil before encryption.
+func (s *Store) SigningPublicKey() ed25519.PublicKey {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.signPub == nil {
+		return nil
+	}
+	return append(ed25519.PublicKey(nil), s.signPub...)
+}
+
+// DeviceKeys returns the public keys this device knows: its own and those
+// HQ sent for other devices. They are public: no sign-in is needed.
+func (s *Store) DeviceKeys() (map[string]ed25519.PublicKey, error) {
+	out := map[string]ed25519.PublicKey{}
+	err := s.view(func(tx *bolt.Tx) error {
+		return bucket(tx, bDeviceKeys).ForEach(func(k, v []byte) error {
+			if len(v) == ed25519.PublicKeySize {
+				out[string(k)] = append(ed25519.PublicKey(nil), v...)
+			}
+			return nil
+		})
+	})
+	if pub := s.SigningPublicKey(); pub != nil {
+		out[s.device] = pub
+	}
+	return out, err
+}

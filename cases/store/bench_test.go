@@ -1,0 +1,192 @@
+package store
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"fieldcase/cases"
+)
+
+var (
+	surnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
+	given    = []rune("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂建国华")
+)
+
+// benchParty is the i-th of many distinct parties, people and firms.
+func benchParty(i int) cases.Party {
+	name := string(surnames[i%len(surnames)]) + string(given[(i/len(surnames))%len(given)]) + string(given[(i/7)%len(given)])
+	if i%10 == 9 {
+		return cases.Party{Kind: cases.PartyOrg, Name: fmt.Sprintf("重庆市%s商贸有限公司%d", name, i), USCC: fmt.Sprintf("91500%013d", i), Phone: fmt.Sprintf("023%08d", i)}
+	}
+	return cases.Party{Kind: cases.PartyPerson, Name: name, IDNumber: fmt.Sprintf("500108%012d", i), Phone: fmt.Sprintf("139%08d", i), Address: "重庆市南岸区南坪正街"}
+}
+
+// addParties writes n parties directly, 5,000 a transaction.
+func addParties(tb testing.TB, st *Store, from, n int) {
+	tb.Helper()
+	for start := from; start < from+n; start += 5000 {
+		err := st.update(func(tx *bolt.Tx) error {
+			for i := start; i < min(from+n, start+5000); i++ {
+				if err := st.putParty(tx, benchParty(i)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPartySearchBuild50k: the first search after sign-in decrypts
+// 50,000 parties and builds the index.
+func BenchmarkPartySearchBuild50k(b *testing.B) {
+	st := openTest(b, b.TempDir())
+	addParties(b, st, 0, 50_000)
+	for b.Loop() {
+		st.search.reset()
+		if got, err := st.SearchParties("王", 10); err != nil || len(got) != 10 {
+			b.Fatal(got, err)
+		}
+	}
+}
+
+// BenchmarkPartySearchQuery50k: one keystroke's query once the index is built.
+func BenchmarkPartySearchQuery50k(b *testing.B) {
+	st := openTest(b, b.TempDir())
+	addParties(b, st, 0, 50_000)
+	qs := []string{"王", "王伟", "wang", "wj", "5001080000", "139000", "商贸", "建国"}
+	if _, err := st.SearchParties("王", 10); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		if _, err := st.SearchParties(qs[i%len(qs)], 20); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkUnlock: signing in with the real argon2id cost (DefaultKDF as
+// shipped), which dominates it.
+func BenchmarkUnlock(b *testing.B) {
+	saved := DefaultKDF
+	DefaultKDF = KDFParams{Time: 3, MemoryKiB: 64 << 10, Threads: 2}
+	defer func() { DefaultKDF = saved }()
+	st := openTest(b, b.TempDir())
+	for b.Loop() {
+		if _, err := st.Unlock(officer.ID, testPass); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRecord compares recording a case (create + submit: two events,
+// projection, indexes) sealed and signed against the schema-4 plaintext
+// format, for the overhead of encryption and signatures.
+func BenchmarkRecord(b *testing.B) {
+	for _, mode := range []string{"sealed", "plaintext"} {
+		b.Run(mode, func(b *testing.B) {
+			var st *Store
+			if mode == "sealed" {
+				st = openTest(b, b.TempDir())
+			} else {
+				st = openLegacy(b, b.TempDir(), Options{})
+			}
+			i := 0
+			for b.Loop() {
+				p := benchParty(i)
+				c := sampleContent(p.Name, "", time.Now().Add(-time.Hour))
+				c.Party = p
+				if _, err := st.Record(officer, "", Change{cases.EventCreated, contentPayload(c)}, Change{cases.EventSubmitted, cases.CommentPayload{}}); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// TestPartySearchFollowsConcurrentWrites: the in-memory index stays right
+// while writers record parties, readers search and the store locks and
+// unlocks (run with -race).
+func TestPartySearchFollowsConcurrentWrites(t *testing.T) {
+	st := openTest(t, t.TempDir())
+	addParties(t, st, 0, 3000)
+	if got, _ := st.SearchParties(benchParty(5).IDNumber, 5); len(got) != 1 {
+		t.Fatalf("before: %v", got)
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			addParties(t, st, 10_000+w*1000, 1000)
+		}(w)
+	}
+	stop := make(chan struct{})
+	var rg sync.WaitGroup
+	rg.Add(1)
+	go func() {
+		defer rg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := st.SearchParties("王", 10); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	close(stop)
+	rg.Wait()
+	for _, i := range []int{10_000, 11_500, 13_999, 2999} {
+		p := benchParty(i)
+		q := p.IDNumber + p.USCC
+		if got, err := st.SearchParties(q, 5); err != nil || len(got) != 1 || got[0] != p {
+			t.Fatalf("party %d (%s) after concurrent writes: %v %v", i, q, got, err)
+		}
+	}
+	// A changed party is found by its new name only.
+	p := benchParty(12_000)
+	p.Name = "欧阳修远"
+	addPartyValue(t, st, p)
+	if got, _ := st.SearchParties("欧阳修远", 5); len(got) != 1 || got[0].IDNumber != p.IDNumber {
+		t.Fatalf("renamed party: %v", got)
+	}
+	if got, _ := st.SearchParties(p.IDNumber, 5); len(got) != 1 || got[0].Name != "欧阳修远" {
+		t.Fatalf("renamed party by id: %v", got)
+	}
+	// Enough changes to merge the overlay keep every party findable once.
+	addParties(t, st, 20_000, 3*mergeAt)
+	if got, _ := st.SearchParties(benchParty(20_000+mergeAt).IDNumber, 5); len(got) != 1 {
+		t.Fatalf("after merges: %v", got)
+	}
+	st.Lock()
+	if _, err := st.SearchParties("王", 5); err == nil {
+		t.Fatal("search while locked")
+	}
+	if _, err := st.Unlock(officer.ID, testPass); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.SearchParties("欧阳修远", 5); len(got) != 1 {
+		t.Fatalf("after unlocking again: %v", got)
+	}
+}
+
+func addPartyValue(t *testing.T, st *Store, p cases.Party) {
+	t.Helper()
+	if err := st.update(func(tx *bolt.Tx) error { return st.putParty(tx, p) }); err != nil {
+		t.Fatal(err)
+	}
+}

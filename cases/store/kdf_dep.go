@@ -1,3 +1,0 @@
-package store
-
-import _ "golang.org/x/crypto/argon2"
