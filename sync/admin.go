@@ -21,6 +21,8 @@ import (
 type Admin interface {
 	IssueCode(ctx context.Context, device string, ttl time.Duration) (Code, error)
 	Revoke(ctx context.Context, device string) (Device, error)
+	// Release lifts a device's quarantine.
+	Release(ctx context.Context, device string) (Device, error)
 	Devices(ctx context.Context) ([]Device, error)
 	Cases(ctx context.Context) ([]CaseSummary, error)
 	PublishRules(ctx context.Context, data []byte) (string, error)
@@ -112,13 +114,42 @@ func (a *RemoteAdmin) call(ctx context.Context, method, path string, body []byte
 		return err
 	}
 	if resp.StatusCode != http.StatusOK {
-		var e ErrorResponse
-		if json.Unmarshal(data, &e) == nil && e.Error != "" {
+		if e, ok := DecodeErrorResponse(data); ok {
 			return &APIError{Status: resp.StatusCode, Code: e.Code, Msg: e.Error}
 		}
 		return fmt.Errorf("HQ 管理接口返回 %s", resp.Status)
 	}
+	if ds, ok := out.(*[]Device); ok {
+		var err error
+		*ds, err = DecodeDevices(data)
+		return err
+	}
 	return json.Unmarshal(data, out)
+}
+
+// DecodeDevices reads the admin API's device list and cleans every text
+// `fieldcase hq devices` prints: names, hosts and reports partly come from
+// the devices themselves.
+func DecodeDevices(data []byte) ([]Device, error) {
+	var ds []Device
+	if err := decodeBytes(data, &ds); err != nil {
+		return nil, err
+	}
+	for i := range ds {
+		d := &ds[i]
+		d.Name, d.Host, d.Alert = cases.CleanLine(d.Name), cases.CleanLine(d.Host), cases.CleanLine(d.Alert)
+		for j := range d.Users {
+			d.Users[j] = cases.CleanLine(d.Users[j])
+		}
+		if d.Quarantine != nil {
+			q := cleanQuarantine(*d.Quarantine)
+			d.Quarantine = &q
+		}
+		for j := range d.Released {
+			d.Released[j] = cleanQuarantine(d.Released[j])
+		}
+	}
+	return ds, nil
 }
 
 func mustJSON(v any) []byte {
@@ -137,6 +168,13 @@ func (a *RemoteAdmin) IssueCode(ctx context.Context, device string, ttl time.Dur
 func (a *RemoteAdmin) Revoke(ctx context.Context, device string) (Device, error) {
 	var out Device
 	err := a.call(ctx, http.MethodPost, PathAdminRevoke, mustJSON(AdminRevokeRequest{Device: device}), &out)
+	return out, err
+}
+
+// Release implements Admin.
+func (a *RemoteAdmin) Release(ctx context.Context, device string) (Device, error) {
+	var out Device
+	err := a.call(ctx, http.MethodPost, PathAdminRelease, mustJSON(AdminRevokeRequest{Device: device}), &out)
 	return out, err
 }
 

@@ -113,7 +113,27 @@ type Status struct {
 	Total       int       `json:"total"`
 	LastAttempt time.Time `json:"last_attempt"`
 	LastError   string    `json:"last_error,omitempty"`
-	Last        *Report   `json:"last,omitempty"` // the last round that finished without error
+	// Quarantined: HQ has stopped accepting this device (LastError says
+	// which case and event, in HQ's words). Background rounds pause until
+	// a round started by hand finds the quarantine lifted.
+	Quarantined bool    `json:"quarantined,omitempty"`
+	Last        *Report `json:"last,omitempty"` // the last round that finished without error
+}
+
+// IsQuarantined reports whether err is HQ refusing the device because it
+// is in quarantine, or the refusal of the push that put it there.
+func IsQuarantined(err error) bool {
+	var he *HTTPError
+	if !errors.As(err, &he) {
+		return false
+	}
+	switch he.Code {
+	case CodeQuarantined:
+		return true
+	case CodeChain, CodeSignature, CodeReplay:
+		return he.Status == http.StatusUnprocessableEntity
+	}
+	return false
 }
 
 // Client syncs one device store with its HQ. It is safe for concurrent
@@ -125,6 +145,8 @@ type Client struct {
 	round  gosync.Mutex
 	mu     gosync.Mutex
 	status Status
+	// wake tells a paused Run that a round ended without a quarantine.
+	wake chan struct{}
 }
 
 // ErrBusy means a round is already running.
@@ -136,7 +158,7 @@ var ErrNotEnrolled = errors.New("本设备尚未在 HQ 注册。请向 HQ 管理
 // NewClient returns a client for st.
 func NewClient(st *store.Store, opt ClientOptions) *Client {
 	opt.defaults()
-	c := &Client{st: st, opt: opt}
+	c := &Client{st: st, opt: opt, wake: make(chan struct{}, 1)}
 	if e, err := st.Enrolment(); err == nil && e != nil && e.Name != "" {
 		c.status.Enrolled = true
 	}
@@ -189,6 +211,16 @@ func (c *Client) Run(ctx context.Context, every time.Duration) {
 			failures = min(failures+1, 10)
 		}
 		wait = every * time.Duration(1+failures)
+		// A quarantined device does not knock again and again: HQ's answer
+		// will not change until an administrator acts. A round started by
+		// hand (the officer's sync key, `fieldcase sync`) looks again.
+		for c.Status().Quarantined {
+			select {
+			case <-ctx.Done():
+				return
+			case <-c.wake:
+			}
+		}
 	}
 }
 
@@ -205,11 +237,31 @@ func (c *Client) Round(ctx context.Context) (Report, error) {
 	c.update(func(s *Status) { s.Running, s.LastAttempt, s.Phase, s.Done, s.Total = true, start, "连接 HQ", 0, 0 })
 	r, err := c.runRound(ctx)
 	r.Started, r.Finished = start, c.opt.Now()
+	var refused *HTTPError
+	if IsQuarantined(err) && errors.As(err, &refused) && refused.Status == http.StatusUnprocessableEntity {
+		// The push that put the device in quarantine: recorded once, as a
+		// notice (later refusals are 403s and add nothing).
+		n := store.Notice{ID: fmt.Sprintf("quarantine/%d", start.UnixNano()), Kind: NoticeQuarantined, At: start,
+			Message: "HQ 已隔离本设备，同步已停止：" + refused.Msg}
+		if nerr := c.st.Acknowledge(store.Ack{Notices: []store.Notice{n}}); nerr != nil {
+			c.opt.Log.Error("recording the quarantine notice", "err", nerr)
+		}
+		r.Notices = append(r.Notices, n)
+	}
 	if st, serr := c.st.SyncState(); serr == nil {
 		r.Pending = st.Pending()
 	}
+	var he *HTTPError
 	c.update(func(s *Status) {
 		s.Running, s.Phase, s.Done, s.Total = false, "", 0, 0
+		switch {
+		case IsQuarantined(err):
+			s.Quarantined = true
+		case err == nil || errors.As(err, &he):
+			// HQ answered, and not with a quarantine: it has been lifted.
+			// (A network failure says nothing either way.)
+			s.Quarantined = false
+		}
 		if err != nil {
 			s.LastError = err.Error()
 			return
@@ -218,6 +270,12 @@ func (c *Client) Round(ctx context.Context) (Report, error) {
 		rr := r
 		s.Last = &rr
 	})
+	if !c.Status().Quarantined {
+		select {
+		case c.wake <- struct{}{}:
+		default:
+		}
+	}
 	return r, err
 }
 
@@ -395,9 +453,10 @@ func (k *conn) once(ctx context.Context, method, path string, body []byte, hdr h
 	limit := int64(MaxPushBytes + MaxPullLimit*MaxEventBytes/4)
 	if resp.StatusCode >= 300 {
 		he := &HTTPError{Status: resp.StatusCode}
-		var e ErrorResponse
-		if data, _ := io.ReadAll(io.LimitReader(resp.Body, maxSmallBody)); json.Unmarshal(data, &e) == nil {
-			he.Code, he.Msg, he.Expected = cases.CleanLine(e.Code), cases.CleanText(e.Error), e.Expected
+		if data, _ := io.ReadAll(io.LimitReader(resp.Body, maxSmallBody)); len(data) > 0 {
+			if e, ok := DecodeErrorResponse(data); ok {
+				he.Code, he.Msg, he.Expected = e.Code, e.Error, e.Expected
+			}
 		}
 		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
 			he.RetryAfter = time.Duration(s) * time.Second
@@ -546,7 +605,7 @@ func (c *Client) push(ctx context.Context, k *conn, state StateResponse, r *Repo
 				break
 			}
 		}
-		req := PushRequest{V: ProtocolVersion, Epoch: state.Epoch}
+		req := PushRequest{V: ProtocolVersion, Epoch: state.Epoch, SignKey: EncodeSignKey(c.st.SigningPublicKey())}
 		if !sentUsers {
 			req.Users = users
 		}
@@ -649,6 +708,44 @@ func (k *conn) pushOnce(ctx context.Context, body []byte, ops []Op, resp *PushRe
 	return err
 }
 
+// evidenceSource is an evidence file to upload: the device's encrypted
+// vault (store.EvidenceFile decrypts as it reads) or, for evidence recorded
+// before the vault existed, the file at its recorded path.
+type evidenceSource interface {
+	io.ReaderAt
+	Size() int64
+	Close() error
+}
+
+type plainFile struct {
+	*os.File
+	size int64
+}
+
+func (f plainFile) Size() int64 { return f.size }
+
+// openEvidence opens the file the event names: from the vault when the
+// store has it there, else from its recorded path.
+func (c *Client) openEvidence(sha string, ev cases.Evidence) (evidenceSource, error) {
+	vf, err := c.st.OpenEvidence(sha)
+	if err == nil {
+		return vf, nil
+	}
+	if !errors.Is(err, cases.ErrNotFound) {
+		return nil, fmt.Errorf("证据文件 %s（%s）无法从本机证据库读取，无法上传，其后的记录暂不能同步：%w", ev.Path, sha[:12], err)
+	}
+	f, err := os.Open(ev.Path)
+	if err != nil {
+		return nil, fmt.Errorf("证据文件 %s 不在本机证据库中，原路径也无法打开，无法上传，其后的记录暂不能同步：%v", ev.Path, err)
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return plainFile{File: f, size: info.Size()}, nil
+}
+
 // upload sends an evidence file to HQ, resuming where HQ stands.
 func (c *Client) upload(ctx context.Context, k *conn, sha string, ev cases.Evidence, r *Report) error {
 	h, err := k.callH(ctx, http.MethodHead, PathBlobs+sha, nil, nil, nil)
@@ -664,16 +761,12 @@ func (c *Client) upload(ctx context.Context, k *conn, sha string, ev cases.Evide
 		}
 		offset, _ = strconv.ParseInt(h.Get(HeaderUploadOffset), 10, 64)
 	}
-	f, err := os.Open(ev.Path)
-	if err != nil {
-		return fmt.Errorf("证据文件 %s 无法打开，无法上传，其后的记录暂不能同步：%v", ev.Path, err)
-	}
-	defer f.Close()
-	info, err := f.Stat()
+	f, err := c.openEvidence(sha, ev)
 	if err != nil {
 		return err
 	}
-	if info.Size() != ev.Size {
+	defer f.Close()
+	if f.Size() != ev.Size {
 		return fmt.Errorf("证据文件 %s 的大小与记录时不同（文件可能被改动），无法上传，其后的记录暂不能同步", ev.Path)
 	}
 	buf := make([]byte, 1<<20)
@@ -731,7 +824,11 @@ func (c *Client) pull(ctx context.Context, k *conn, epoch string, r *Report) err
 		if resp.Epoch != epoch {
 			return errors.New("HQ 的数据在同步过程中已更换，请再同步一次")
 		}
-		page := store.Pull{Epoch: resp.Epoch, Next: resp.Next, Complete: !resp.More, At: c.opt.Now()}
+		keys, err := DecodeDeviceKeys(resp.DeviceKeys, len(resp.Entries))
+		if err != nil {
+			return fmt.Errorf("HQ 下发的设备公钥未通过校验（%v），同步中止", err)
+		}
+		page := store.Pull{Epoch: resp.Epoch, Next: resp.Next, Complete: !resp.More, At: c.opt.Now(), DeviceKeys: keys}
 		for _, en := range resp.Entries {
 			switch en.Kind {
 			case EntryEvent:
@@ -865,7 +962,8 @@ func Enroll(ctx context.Context, st *store.Store, rawURL, code string, opt Enrol
 		return nil, err
 	}
 	host, _ := os.Hostname()
-	body, _ := json.Marshal(EnrollRequest{V: ProtocolVersion, Code: secret, Device: st.DeviceID(), Token: enr.Token, Host: host, Users: users})
+	body, _ := json.Marshal(EnrollRequest{V: ProtocolVersion, Code: secret, Device: st.DeviceID(), Token: enr.Token, Host: host, Users: users,
+		SignKey: EncodeSignKey(st.SigningPublicKey())})
 	tr := opt.Transport
 	if tr == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
@@ -884,10 +982,9 @@ func Enroll(ctx context.Context, st *store.Store, rawURL, code string, opt Enrol
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		var e ErrorResponse
 		data, _ := io.ReadAll(io.LimitReader(resp.Body, maxSmallBody))
-		if json.Unmarshal(data, &e) == nil && e.Error != "" {
-			return nil, &HTTPError{Status: resp.StatusCode, Code: cases.CleanLine(e.Code), Msg: cases.CleanText(e.Error)}
+		if e, ok := DecodeErrorResponse(data); ok {
+			return nil, &HTTPError{Status: resp.StatusCode, Code: e.Code, Msg: e.Error}
 		}
 		return nil, fmt.Errorf("HQ 返回 %s：这个地址可能不是 fieldcase HQ", resp.Status)
 	}

@@ -1,6 +1,7 @@
 package sync_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ecdsa"
@@ -15,6 +16,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -239,58 +241,203 @@ func copyFile(t *testing.T, from, to string) {
 	}
 }
 
-// TestMalformedRequests: garbage, oversized bodies, wrong versions and
-// unknown paths are 4xx with a JSON error, and HQ goes on serving.
-func TestMalformedRequests(t *testing.T) {
+// hostile is one request a hostile or broken client sends HQ.
+type hostile struct {
+	method, path, auth string
+	body               []byte
+	hdr                map[string]string
+	want               int // 0: any 4xx
+}
+
+// send fires a request and checks that the answer is the 4xx wanted with a
+// JSON error body (HEAD has no body).
+func (c hostile) send(t *testing.T, base string) {
+	t.Helper()
+	req, err := http.NewRequest(c.method, base+c.path, bytes.NewReader(c.body))
+	if err != nil {
+		t.Fatalf("%s %q: %v", c.method, c.path, err)
+	}
+	if c.auth != "" {
+		req.Header.Set("Authorization", c.auth)
+	}
+	for k, v := range c.hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %q: %v", c.method, c.path, err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode < 400 || resp.StatusCode >= 500 || (c.want != 0 && resp.StatusCode != c.want) {
+		t.Fatalf("%s %q: %d %s, want %d (a 4xx)", c.method, c.path, resp.StatusCode, body, c.want)
+	}
+	if c.method == http.MethodHead {
+		return
+	}
+	var e sync.ErrorResponse
+	if json.Unmarshal(body, &e) != nil || e.Error == "" || e.Code == "" {
+		t.Fatalf("%s %q: body %q is not a JSON error", c.method, c.path, body)
+	}
+}
+
+// rawRequest writes a request by hand (a body cut short, a lying
+// Content-Length), half-closes, and returns the status HQ answers.
+func rawRequest(t *testing.T, base, head string, body []byte) int {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := conn.Write(append([]byte(head), body...)); err != nil {
+		t.Fatal(err)
+	}
+	conn.(*net.TCPConn).CloseWrite()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to %q: %v", head, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestHostileRequests: malformed JSON, oversized bodies, wrong methods,
+// bad, absent and garbage credentials, bad paths, truncated uploads, a
+// device in quarantine and a hostile admin client each get a 4xx with a
+// JSON error — never a 5xx, never a panic — and afterwards a good device
+// still syncs, with evidence.
+func TestHostileRequests(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend, st sync.Store) {
 		hq := serveHQ(t, st, fastServer)
 		o := enrol(t, hq.hq, hq.url, "一中队-01", wang, sync.ClientOptions{})
+		bad := enrol(t, hq.hq, hq.url, "一中队-02", zhao, sync.ClientOptions{})
 		enr, _ := o.st.Enrolment()
 		auth := "Bearer " + o.st.DeviceID() + ":" + enr.Token
+		benr, _ := bad.st.Enrolment()
+		badAuth := "Bearer " + bad.st.DeviceID() + ":" + benr.Token
+		sha := strings.Repeat("a", 64)
 		big := bytes.Repeat([]byte("x"), sync.MaxPushBytes+10)
-		cases := []struct {
-			method, path, auth string
-			body               []byte
-			want               int
-		}{
-			{"POST", sync.PathPush, auth, []byte("{not json"), 400},
-			{"POST", sync.PathPush, auth, []byte(`{"v":99,"ops":[{"seq":1,"event":{}}]}`), 400},
-			{"POST", sync.PathPush, auth, []byte(`{"v":1,"ops":[]}`), 400},
-			{"POST", sync.PathPush, auth, []byte(`{"v":1,"ops":[{"seq":1,"event":{"id":"x"}}]}`), 422},
-			{"POST", sync.PathPush, auth, big, 413},
-			{"POST", sync.PathPush, "Bearer nobody:nothing", []byte(`{}`), 401},
-			{"POST", sync.PathPush, "", []byte(`{}`), 401},
-			{"GET", sync.PathPull + "?cursor=-1", auth, nil, 400},
-			{"GET", sync.PathCases + "not-a-uuid", auth, nil, 400},
-			{"PATCH", sync.PathBlobs + strings.Repeat("a", 64), auth, []byte("x"), 400},
-			{"POST", sync.PathEnroll, "", []byte(`{"v":1,"code":"short"}`), 400},
-			{"POST", sync.PathEnroll, "", []byte(`{"v":1,"code":"ABCDEFGHJKLMNPQR","device":"0190a0b0-0000-7000-8000-000000000009","token":"` + strings.Repeat("z", 43) + `"}`), 403},
-			{"GET", "/v2/anything", auth, nil, 404},
-			{"DELETE", sync.PathPush, auth, nil, 404},
+		event := `{"id":"0190a0b0-0000-7000-8000-000000000001"}`
+		var reqs []hostile
+		// Malformed JSON and protocol violations.
+		for _, body := range []string{"{not json", "[]", "null", `"text"`, `{"v":1,"ops":[{"seq":1,"event":{}}]}{}`,
+			`{"v":99,"ops":[{"seq":1,"event":{}}]}`, `{"v":1,"ops":[]}`, `{"v":1,"ops":[{"seq":0,"event":{}}]}`,
+			`{"v":1,"ops":[{"seq":1,"event":{}},{"seq":3,"event":{}}]}`, `{"v":1,"ops":[{"seq":18446744073709551615,"event":{}}]}`,
+			`{"v":1,"sign_key":"not a key","ops":[{"seq":1,"event":{}}]}`, `{"v":1,"ops":[{"seq":1,"prev_op":"zz","event":{}}]}`,
+			`{"v":1,"users":[{"id":"x y","name":"a","role":"officer"}],"ops":[{"seq":1,"event":{}}]}`, "\xff\xfe"} {
+			reqs = append(reqs, hostile{method: "POST", path: sync.PathPush, auth: auth, body: []byte(body), want: 400})
 		}
-		for _, c := range cases {
-			req, _ := http.NewRequest(c.method, hq.url+c.path, bytes.NewReader(c.body))
-			if c.auth != "" {
-				req.Header.Set("Authorization", c.auth)
-			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatalf("%s %s: %v", c.method, c.path, err)
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != c.want {
-				t.Fatalf("%s %s: %d %s, want %d", c.method, c.path, resp.StatusCode, body, c.want)
-			}
-			var e sync.ErrorResponse
-			if json.Unmarshal(body, &e) != nil || e.Error == "" {
-				t.Fatalf("%s %s: body %q is not a JSON error", c.method, c.path, body)
+		// Oversized bodies.
+		reqs = append(reqs,
+			hostile{method: "POST", path: sync.PathPush, auth: auth, body: big, want: 413},
+			hostile{method: "POST", path: sync.PathEnroll, body: bytes.Repeat([]byte(" "), 70<<10), want: 413},
+			hostile{method: "PATCH", path: sync.PathBlobs + sha, auth: auth, body: bytes.Repeat([]byte("x"), sync.MaxChunkBytes+1),
+				hdr: map[string]string{sync.HeaderUploadOffset: "0", sync.HeaderUploadLength: "8000000"}, want: 413},
+			hostile{method: "PATCH", path: sync.PathBlobs + sha, auth: auth, body: []byte("x"),
+				hdr: map[string]string{sync.HeaderUploadOffset: "0", sync.HeaderUploadLength: "9223372036854775807"}, want: 413},
+		)
+		// Wrong methods and bad paths.
+		for _, mp := range [][2]string{{"GET", sync.PathPush}, {"DELETE", sync.PathPush}, {"PUT", sync.PathPull}, {"POST", sync.PathState},
+			{"GET", sync.PathEnroll}, {"POST", sync.PathBlobs + sha}, {"GET", "/v2/anything"}, {"GET", "/"},
+			{"GET", sync.PathCases}, {"GET", sync.PathCases + "not-a-uuid"}, {"GET", sync.PathCases + "0190a0b0-0000-7000-8000-000000000001"},
+			{"GET", sync.PathBlobs + "NOT-A-HASH"}, {"GET", sync.PathBlobs + sha}, {"GET", "/v1/admin/devices"}} {
+			reqs = append(reqs, hostile{method: mp[0], path: mp[1], auth: auth})
+		}
+		reqs = append(reqs,
+			hostile{method: "HEAD", path: sync.PathBlobs + "zz", auth: auth, want: 400},
+			hostile{method: "GET", path: sync.PathPull + "?cursor=-1", auth: auth, want: 400},
+			hostile{method: "GET", path: sync.PathPull + "?cursor=18446744073709551615", auth: auth, want: 400},
+			hostile{method: "GET", path: sync.PathPull + "?limit=abc", auth: auth, want: 400},
+			hostile{method: "GET", path: sync.PathPull + "?limit=-5", auth: auth, want: 400},
+		)
+		// Bad, absent and garbage credentials, on every endpoint.
+		for _, a := range []string{"", "Bearer", "Bearer ", "Basic d2FuZzU6cHc=", "Bearer nobody:nothing", "Bearer :::",
+			"Bearer " + o.st.DeviceID() + ":" + strings.Repeat("A", 43), "Bearer " + o.st.DeviceID(), "Bearer \u202e:\u202e",
+			"Bearer " + strings.Repeat("z", 8000) + ":" + strings.Repeat("z", 8000)} {
+			for _, mp := range [][2]string{{"GET", sync.PathState}, {"POST", sync.PathPush}, {"GET", sync.PathPull},
+				{"GET", sync.PathCases + "0190a0b0-0000-7000-8000-000000000001"}, {"PATCH", sync.PathBlobs + sha}, {"GET", sync.PathBlobs + sha}} {
+				reqs = append(reqs, hostile{method: mp[0], path: mp[1], auth: a, body: []byte(`{"v":1}`), want: 401})
 			}
 		}
-		o.record(content(wang, "张三", "11010519491231002X", 3), nil)
-		if r := o.mustRound(); r.Pushed != 3 {
+		// Enrolment garbage.
+		for _, body := range []string{`{"v":1,"code":"short"}`, `{}`, `{"v":1,"code":"ABCDEFGHJKLMNPQR","device":"x","token":"y"}`,
+			`{"v":1,"code":"ABCDEFGHJKLMNPQR","device":"0190a0b0-0000-7000-8000-000000000009","token":"` + strings.Repeat("z", 43) + `","sign_key":"!!"}`} {
+			reqs = append(reqs, hostile{method: "POST", path: sync.PathEnroll, body: []byte(body), want: 400})
+		}
+		reqs = append(reqs, hostile{method: "POST", path: sync.PathEnroll, want: 403,
+			body: []byte(`{"v":1,"code":"ABCDEFGHJKLMNPQR","device":"0190a0b0-0000-7000-8000-000000000009","token":"` + strings.Repeat("z", 43) + `"}`)})
+		// Uploads with bad headers, at the wrong offset, or whose content
+		// does not match its hash.
+		reqs = append(reqs,
+			hostile{method: "PATCH", path: sync.PathBlobs + sha, auth: auth, body: []byte("x"), want: 400},
+			hostile{method: "PATCH", path: sync.PathBlobs + sha, auth: auth, body: []byte("x"), hdr: map[string]string{sync.HeaderUploadOffset: "-1", sync.HeaderUploadLength: "1"}, want: 400},
+			hostile{method: "PATCH", path: sync.PathBlobs + sha, auth: auth, body: []byte("x"), hdr: map[string]string{sync.HeaderUploadOffset: "5", sync.HeaderUploadLength: "1"}},
+			hostile{method: "PATCH", path: sync.PathBlobs + "XYZ", auth: auth, body: []byte("x"), hdr: map[string]string{sync.HeaderUploadOffset: "0", sync.HeaderUploadLength: "1"}, want: 400},
+			hostile{method: "PATCH", path: sync.PathBlobs + sha, auth: auth, body: []byte("ab"), hdr: map[string]string{sync.HeaderUploadOffset: "0", sync.HeaderUploadLength: "2"}, want: 422},
+			hostile{method: "PATCH", path: sync.PathBlobs + sha, auth: auth, body: []byte("abc"), hdr: map[string]string{sync.HeaderUploadOffset: "0", sync.HeaderUploadLength: "2"}, want: 409},
+		)
+		for _, c := range reqs {
+			c.send(t, hq.url)
+		}
+		// Bodies cut short: Content-Length promises more than arrives.
+		for _, r := range []struct{ head, body string }{
+			{"POST " + sync.PathPush + " HTTP/1.1\r\nHost: hq\r\nAuthorization: " + auth + "\r\nContent-Length: 5000\r\n\r\n", `{"v":1,"ops":[{"seq":1,`},
+			{"PATCH " + sync.PathBlobs + sha + " HTTP/1.1\r\nHost: hq\r\nAuthorization: " + auth + "\r\nUpload-Offset: 0\r\nUpload-Length: 100\r\nContent-Length: 100\r\n\r\n", "only part"},
+			{"POST " + sync.PathEnroll + " HTTP/1.1\r\nHost: hq\r\nContent-Length: 900\r\n\r\n", `{"v":1,"code":`},
+			{"POST " + sync.PathPush + " HTTP/1.1\r\nHost: hq\r\nAuthorization: " + auth + "\r\nTransfer-Encoding: chunked\r\n\r\n", "5\r\n{\"v\":\r\n"},
+		} {
+			if code := rawRequest(t, hq.url, r.head, []byte(r.body)); code < 400 || code >= 500 {
+				t.Fatalf("truncated %q: %d", r.head[:20], code)
+			}
+		}
+		// A device whose pushed event is not intact is quarantined: that
+		// push is a 422, everything it sends afterwards a 403.
+		hostile{method: "POST", path: sync.PathPush, auth: badAuth, body: []byte(`{"v":1,"ops":[{"seq":1,"event":` + event + `}]}`), want: 422}.send(t, hq.url)
+		for _, mp := range [][2]string{{"GET", sync.PathState}, {"POST", sync.PathPush}, {"GET", sync.PathPull}, {"HEAD", sync.PathBlobs + sha},
+			{"PATCH", sync.PathBlobs + sha}, {"GET", sync.PathBlobs + sha}, {"GET", sync.PathCases + "0190a0b0-0000-7000-8000-000000000001"}} {
+			hostile{method: mp[0], path: mp[1], auth: badAuth, body: []byte(`{"v":1,"ops":[{"seq":1,"event":{}}]}`), want: 403,
+				hdr: map[string]string{sync.HeaderUploadOffset: "0", sync.HeaderUploadLength: "1"}}.send(t, hq.url)
+		}
+		if _, err := bad.round(); !sync.IsQuarantined(err) {
+			t.Fatalf("the quarantined device's round: %v", err)
+		}
+		// The admin API, to a client without the token or with garbage.
+		admin := httptest.NewServer(sync.NewServer(hq.hq, fastServer).AdminHandler("admin-token"))
+		defer admin.Close()
+		ok := "Bearer admin-token"
+		for _, c := range []hostile{
+			{method: "GET", path: sync.PathAdminDevices, want: 401},
+			{method: "GET", path: sync.PathAdminDevices, auth: "Bearer admin-token2", want: 401},
+			{method: "POST", path: sync.PathAdminRelease, auth: "Bearer ", body: []byte(`{"device":"一中队-02"}`), want: 401},
+			{method: "POST", path: sync.PathAdminRelease, auth: ok, body: []byte(`{"device":`), want: 400},
+			{method: "POST", path: sync.PathAdminRelease, auth: ok, body: []byte(`{"device":""}`), want: 400},
+			{method: "POST", path: sync.PathAdminRelease, auth: ok, body: []byte(`{"device":"没有这台"}`), want: 404},
+			{method: "POST", path: sync.PathAdminRelease, auth: ok, body: []byte(`{"device":"一中队-01"}`), want: 409},
+			{method: "POST", path: sync.PathAdminRevoke, auth: ok, body: []byte(`[1,2]`), want: 400},
+			{method: "POST", path: sync.PathAdminEnroll, auth: ok, body: []byte(`{"device":"x","ttl":-5}`), want: 400},
+			{method: "POST", path: sync.PathAdminEnroll, auth: ok, body: []byte(`{"device":"","ttl":0}`), want: 400},
+			{method: "POST", path: sync.PathAdminPolicy, auth: ok, body: []byte(`{"chain":"nine"}`), want: 400},
+			{method: "POST", path: sync.PathAdminRules, auth: ok, body: []byte(`{"version":`), want: 400},
+			{method: "GET", path: "/v1/admin/nothing", auth: ok, want: 404},
+			{method: "DELETE", path: sync.PathAdminDevices, auth: ok},
+		} {
+			c.send(t, admin.URL)
+		}
+		// HQ kept serving: the good device syncs a case with evidence, and
+		// the released device goes on.
+		o.record(content(wang, "张三", "11010519491231002X", 3), []byte("现场照片"))
+		if r := o.mustRound(); r.Pushed != 3 || r.Blobs != 1 {
 			t.Fatalf("HQ stopped serving after bad requests: %+v", r)
 		}
+		ra := &sync.RemoteAdmin{URL: admin.URL, Token: "admin-token", HTTP: admin.Client()}
+		if _, err := ra.Release(context.Background(), "一中队-02"); err != nil {
+			t.Fatal(err)
+		}
+		bad.record(content(zhao, "王二", "440524198001010013", 2), nil)
+		settle(t, o, bad)
+		checkConverged(t, st, o, bad)
 	})
 }
 
@@ -359,12 +506,8 @@ func TestTLSPinnedAtEnrolment(t *testing.T) {
 	if err != nil || !code.Pinned || len(sync.NormalizeCode(code.Code)) != 32 {
 		t.Fatalf("code %+v %v", code, err)
 	}
-	dev, err := store.Open(t.TempDir(), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dev := newDeviceStore(t, t.TempDir(), wang)
 	defer dev.Close()
-	dev.AddUser(wang)
 	// A code whose pin names another CA: refused at the handshake.
 	secret, _, _ := sync.SplitCode(code.Code)
 	_, _, otherDER := makeCA(t, t.TempDir(), "other")

@@ -77,6 +77,9 @@ func TestSoakThroughFaults(t *testing.T) {
 			if err != nil {
 				failed++
 			}
+			if sync.IsQuarantined(err) {
+				t.Fatalf("step %d: faults on the way quarantined %s: %v", step, d.name, err)
+			}
 			duplicates += r.Duplicates
 		}
 		stats := proxy.Stats()
@@ -87,6 +90,17 @@ func TestSoakThroughFaults(t *testing.T) {
 		proxy.SetFaults(faultnet.Faults{})
 		settle(t, devs...)
 		checkConverged(t, st, devs...)
+		// Cut, repeated and delayed requests are the network's doing, never
+		// tampering: no device was ever quarantined.
+		ds, err := hq.hq.Devices(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			if d.Quarantine != nil || len(d.Released) > 0 || d.Alert != "" {
+				t.Fatalf("device %s was quarantined by network faults: %+v %+v", d.Name, d.Quarantine, d.Released)
+			}
+		}
 	})
 }
 

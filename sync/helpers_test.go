@@ -2,12 +2,14 @@ package sync_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,7 +21,13 @@ import (
 	"fieldcase/sync/internal/pgtest"
 )
 
+// testPass is every test user's passphrase.
+const testPass = "同步测试口令-2026"
+
 func TestMain(m *testing.M) {
+	// Argon2id at its real cost would make every device store take a
+	// second to open; the tests check sync, not the KDF.
+	store.DefaultKDF = store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
 	switch os.Getenv(childEnv) {
 	case "hq":
 		hqChild()
@@ -68,9 +76,10 @@ func eachBackend(t *testing.T, fn func(t *testing.T, b backend, st sync.Store)) 
 
 // hqServer is HQ serving on a loopback port in this process.
 type hqServer struct {
-	hq  *sync.HQ
-	url string
-	srv *http.Server
+	hq       *sync.HQ
+	url      string
+	srv      *http.Server
+	requests *atomic.Int64 // requests received
 }
 
 func serveHQ(t testing.TB, st sync.Store, opt sync.ServerOptions) *hqServer {
@@ -98,10 +107,15 @@ func serveOn(t testing.TB, st sync.Store, addr string, opt sync.ServerOptions) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: sync.NewServer(h, opt).Handler(), ReadHeaderTimeout: 10 * time.Second}
+	var n atomic.Int64
+	api := sync.NewServer(h, opt).Handler()
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		api.ServeHTTP(w, r)
+	}), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return &hqServer{hq: h, url: "http://" + ln.Addr().String(), srv: srv}
+	return &hqServer{hq: h, url: "http://" + ln.Addr().String(), srv: srv, requests: &n}
 }
 
 var fastServer = sync.ServerOptions{Rate: 10000, Burst: 10000, EnrollRate: 1000}
@@ -120,14 +134,8 @@ type device struct {
 func enrol(t testing.TB, h *sync.HQ, url, name string, u cases.User, opt sync.ClientOptions) *device {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := store.Open(dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := newDeviceStore(t, dir, u)
 	t.Cleanup(func() { st.Close() })
-	if err := st.AddUser(u); err != nil {
-		t.Fatal(err)
-	}
 	code, err := h.IssueCode(context.Background(), name, time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -136,6 +144,38 @@ func enrol(t testing.TB, h *sync.HQ, url, name string, u cases.User, opt sync.Cl
 		t.Fatalf("enrol %s: %v", name, err)
 	}
 	return &device{t: t, name: name, dir: dir, st: st, c: sync.NewClient(st, opt), user: u}
+}
+
+// newDeviceStore makes a device store in dir whose first user is u: the
+// store makes its data key and signing key and stays unlocked as u.
+func newDeviceStore(t testing.TB, dir string, u cases.User) *store.Store {
+	t.Helper()
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddUser(u, testPass); err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	if len(st.SigningPublicKey()) == 0 {
+		st.Close()
+		t.Fatal("the new device store has no signing key")
+	}
+	return st
+}
+
+// openDeviceStore reopens a device store and signs u in.
+func openDeviceStore(dir string, u cases.User, opt store.Options) (*store.Store, error) {
+	st, err := store.Open(dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Unlock(u.ID, testPass); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 func (d *device) round() (sync.Report, error) {
@@ -173,13 +213,35 @@ func content(u cases.User, party, idNumber string, hoursAgo int) cases.Content {
 // evidence is not empty.
 func (d *device) record(c cases.Content, evidence []byte) cases.Case {
 	d.t.Helper()
-	if len(evidence) > 0 {
-		path := filepath.Join(d.dir, fmt.Sprintf("photo-%d.jpg", time.Now().UnixNano()))
+	return d.recordFrom(c, evidence, true)
+}
+
+// recordFrom is record with the evidence in the vault (the original file
+// removed) or, as before the vault existed, only at its path.
+func (d *device) recordFrom(c cases.Content, evidence []byte, vault bool) cases.Case {
+	d.t.Helper()
+	if len(evidence) > 0 && !vault {
+		path := filepath.Join(d.dir, fmt.Sprintf("legacy-%d.jpg", time.Now().UnixNano()))
 		if err := os.WriteFile(path, evidence, 0o600); err != nil {
 			d.t.Fatal(err)
 		}
 		sum, size, err := cases.HashFile(path, nil)
 		if err != nil {
+			d.t.Fatal(err)
+		}
+		c.Evidence = []cases.Evidence{{Path: path, Kind: "audiovisual", SHA256: sum, Size: size, CapturedAt: c.OccurredAt}}
+	} else if len(evidence) > 0 {
+		path := filepath.Join(d.dir, fmt.Sprintf("photo-%d.jpg", time.Now().UnixNano()))
+		if err := os.WriteFile(path, evidence, 0o600); err != nil {
+			d.t.Fatal(err)
+		}
+		// Into the encrypted vault, and the original gone: the upload must
+		// come from the vault.
+		sum, size, err := d.st.ImportEvidence(path, nil)
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		if err := os.Remove(path); err != nil {
 			d.t.Fatal(err)
 		}
 		c.Evidence = []cases.Evidence{{Path: path, Kind: "audiovisual", SHA256: sum, Size: size, CapturedAt: c.OccurredAt}}
@@ -222,8 +284,10 @@ func hqLog(t testing.TB, st sync.Store, id string) []cases.Event {
 // checkConverged is the invariant checker run after every scenario:
 //   - HQ settled every event of every device exactly once: one op record
 //     per (device, seq), 1..last, with the hash the device recorded;
-//   - every HQ case log verifies (positions, links, hashes, replay) and no
-//     event appears in it twice;
+//   - every HQ case log verifies (positions, links, hashes, replay, and
+//     each event's signature by its device, or by HQ for a rebased copy)
+//     and no event appears in it twice;
+//   - no device is in quarantine;
 //   - an event HQ applied is in a case log exactly once; one HQ kept as a
 //     conflict is in its conflict record and in no log;
 //   - every device holds exactly the cases in its scope, each with HQ's
@@ -239,6 +303,7 @@ func checkConverged(t *testing.T, st sync.Store, devs ...*device) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	keys, hqPub := hqKeys(t, st)
 	canonical := map[string]int{} // event id → occurrences in HQ logs
 	logs := map[string][]cases.Event{}
 	for _, rec := range all {
@@ -248,6 +313,9 @@ func checkConverged(t *testing.T, st sync.Store, devs ...*device) {
 		for i, e := range log {
 			if e.Index != uint64(i+1) || e.Prev != prev {
 				t.Fatalf("HQ case %s event %d is not linked", rec.Case.ID, i+1)
+			}
+			if err := e.VerifySig(keys[e.Device]); err != nil && e.VerifySig(hqPub) != nil {
+				t.Fatalf("HQ case %s event %d: %v", rec.Case.ID, i+1, err)
 			}
 			if err := cases.Apply(&c, e); err != nil {
 				t.Fatalf("HQ case %s does not replay: %v", rec.Case.ID, err)
@@ -310,6 +378,9 @@ func checkConverged(t *testing.T, st sync.Store, devs ...*device) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if hqDev.Quarantine != nil {
+			t.Fatalf("%s is in quarantine: %+v", d.name, *hqDev.Quarantine)
+		}
 		if hqDev.LastSeq != ss.LastSeq || ss.AckedThrough != ss.LastSeq || uint64(len(evs)) != ss.LastSeq {
 			t.Fatalf("%s: HQ last %d, device last %d acked %d, %d events", d.name, hqDev.LastSeq, ss.LastSeq, ss.AckedThrough, len(evs))
 		}
@@ -349,6 +420,40 @@ func checkConverged(t *testing.T, st sync.Store, devs ...*device) {
 			}
 		}
 	}
+}
+
+// hqKeys are the devices' public keys as HQ holds them, and HQ's own.
+func hqKeys(t *testing.T, st sync.Store) (map[string]ed25519.PublicKey, ed25519.PublicKey) {
+	t.Helper()
+	keys := map[string]ed25519.PublicKey{}
+	var hqPub ed25519.PublicKey
+	err := st.View(context.Background(), func(tx sync.Tx) error {
+		ds, err := tx.Devices()
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			if d.SignKey != "" {
+				if keys[d.ID], err = sync.DecodeSignKey(d.SignKey); err != nil {
+					return err
+				}
+			}
+		}
+		v, _, err := tx.Meta(sync.MetaHQSignKey)
+		if err != nil {
+			return err
+		}
+		priv, err := sync.ParseHQSignKey(v)
+		if err != nil {
+			return err
+		}
+		hqPub = priv.Public().(ed25519.PublicKey)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys, hqPub
 }
 
 func containsRaw(raws []json.RawMessage, hash string) bool {

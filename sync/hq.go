@@ -3,6 +3,7 @@ package sync
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -147,7 +148,14 @@ func (h *HQ) Enroll(ctx context.Context, req EnrollRequest) (EnrollResponse, err
 		case DeviceActive:
 			if d.ID == req.Device && subtle.ConstantTimeCompare([]byte(d.TokenHash), []byte(token)) == 1 {
 				resp.Name = d.Name
-				return nil
+				if req.SignKey == "" || req.SignKey == d.SignKey {
+					return nil
+				}
+				if d.SignKey != "" {
+					return apiErr(http.StatusForbidden, CodeSignKey, "本设备在 HQ 登记的签名公钥与这次注册带来的不同，HQ 不接受。请联系 HQ 管理员")
+				}
+				d.SignKey = req.SignKey
+				return tx.PutDevice(d)
 			}
 			return apiErr(http.StatusForbidden, CodeCode, "注册码已被使用。请向 HQ 管理员索取新的注册码")
 		case DeviceRevoked:
@@ -163,6 +171,7 @@ func (h *HQ) Enroll(ctx context.Context, req EnrollRequest) (EnrollResponse, err
 		}
 		at := now
 		d.ID, d.TokenHash, d.Status, d.EnrolledAt, d.Host = req.Device, token, DeviceActive, &at, req.Host
+		d.SignKey = req.SignKey
 		resp.Name = d.Name
 		resp.UserErrors = registerUsers(tx, &d, req.Users, now)
 		return tx.PutDevice(d)
@@ -194,7 +203,15 @@ func (h *HQ) Authenticate(ctx context.Context, id, token string) (Device, error)
 	if d.Status != DeviceActive {
 		return d, apiErr(http.StatusUnauthorized, CodeUnauthorized, "本设备尚未完成注册")
 	}
+	if d.Quarantine != nil {
+		return d, quarantined(*d.Quarantine)
+	}
 	return d, nil
+}
+
+// quarantined is the answer to every request of a device in quarantine.
+func quarantined(q Quarantine) *APIError {
+	return apiErr(http.StatusForbidden, CodeQuarantined, "本设备已被 HQ 隔离，同步已停止：%s。请勿继续在本设备上办案，并联系 HQ 管理员核查（管理员核查后用 fieldcase hq release 解除）", q.Message())
 }
 
 // registerUsers records the device's users at HQ. A user id is one person
@@ -258,21 +275,25 @@ func (h *HQ) State(ctx context.Context, d Device) (StateResponse, error) {
 }
 
 // Push settles a batch of one device's events in one transaction: each
-// event already settled gets its stored result back; the next one in the
-// device's sequence is checked and applied; a gap, a broken device chain or
-// a replay with different content refuses the batch and changes nothing.
-// An event that names evidence HQ does not have ends the batch before it,
-// unsettled, with the missing files listed.
+// event already settled gets its stored result back (compared by hash, so
+// a signature added since does not matter); the next one in the device's
+// sequence is checked and applied; a gap refuses the batch and changes
+// nothing. An event that fails its integrity checks — hash, device chain,
+// the device's signature, or a replay whose hash differs from what HQ
+// settled — refuses the batch (422, nothing applied) and puts the device
+// in quarantine: HQ answers all its later requests with 403 until an
+// administrator releases it. An event that names evidence HQ does not have
+// ends the batch before it, unsettled, with the missing files listed.
 func (h *HQ) Push(ctx context.Context, deviceID string, req PushRequest) (PushResponse, error) {
 	epoch, err := h.store.Epoch(ctx)
 	if err != nil {
 		return PushResponse{}, err
 	}
 	var resp PushResponse
-	var alert string
+	var q *Quarantine
 	err = h.store.Update(ctx, func(stx Tx) error {
 		resp = PushResponse{V: ProtocolVersion, Epoch: epoch}
-		alert = ""
+		q = nil
 		tx := &caseCache{Tx: stx, cases: map[string]CaseRecord{}}
 		d, found, err := tx.DeviceByID(deviceID)
 		if err != nil {
@@ -280,6 +301,23 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req PushRequest) (PushRe
 		}
 		if !found || d.Status != DeviceActive {
 			return apiErr(http.StatusForbidden, CodeRevoked, "本设备已被 HQ 吊销，不能再同步")
+		}
+		if d.Quarantine != nil {
+			return quarantined(*d.Quarantine)
+		}
+		if req.SignKey != "" && req.SignKey != d.SignKey {
+			if d.SignKey != "" {
+				return apiErr(http.StatusForbidden, CodeSignKey, "这次推送带来的签名公钥与本设备在 HQ 登记的不同，HQ 未作任何更改。请联系 HQ 管理员")
+			}
+			// Trust on first use: the device was enrolled before it had a
+			// key, and its bearer token vouches for the one it sends now.
+			d.SignKey = req.SignKey
+		}
+		var pub ed25519.PublicKey
+		if d.SignKey != "" {
+			if pub, err = DecodeSignKey(d.SignKey); err != nil {
+				return fmt.Errorf("HQ 保存的设备 %s 签名公钥已损坏：%w", d.ID, err)
+			}
 		}
 		now := h.now()
 		resp.UserErrors = registerUsers(tx, &d, req.Users, now)
@@ -294,7 +332,12 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req PushRequest) (PushRe
 					return fmt.Errorf("HQ 缺少设备 %s 第 %d 条事件的处理记录", d.ID, op.Seq)
 				}
 				if sentHash(op.Event) != rec.Hash {
-					return apiErr(http.StatusUnprocessableEntity, CodeReplay, "第 %d 条事件与 HQ 已收到的同序号事件内容不同（本地记录可能被改动），HQ 未作任何更改", op.Seq)
+					q = &Quarantine{CaseID: rec.Result.CaseID, Seq: op.Seq, Reason: "与 HQ 已收到的同序号记录内容不同（本地记录可能被改动）"}
+					if e, perr := ParseEvent(op.Event); perr == nil {
+						q.CaseID, q.EventID = e.CaseID, e.ID
+					}
+					*q = cleanQuarantine(*q)
+					return quarantineErr(CodeReplay, *q)
 				}
 				r := rec.Result
 				r.Duplicate = true
@@ -307,16 +350,25 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req PushRequest) (PushRe
 					Msg: fmt.Sprintf("事件序号不连续：HQ 期待第 %d 条，收到第 %d 条", d.LastSeq+1, op.Seq)}
 			}
 			e, perr := ParseEvent(op.Event)
+			code, why := CodeChain, ""
 			switch {
 			case perr != nil:
-				alert = fmt.Sprintf("第 %d 条事件不完整或被改动：%v", op.Seq, perr)
+				why = fmt.Sprintf("不完整或被改动：%v", perr)
 			case e.Seq != op.Seq || e.Device != d.ID:
-				alert = fmt.Sprintf("第 %d 条事件的设备或序号与推送不符", op.Seq)
+				why = "记录的设备或序号与推送不符（不是本设备的记录）"
 			case op.PrevOp != d.ChainHead:
-				alert = fmt.Sprintf("第 %d 条事件未接在本设备上一条事件之后（设备链断开）", op.Seq)
+				why = "未接在本设备上一条记录之后（设备链断开）"
+			case pub == nil:
+				return apiErr(http.StatusForbidden, CodeSignKey, "HQ 没有本设备的签名公钥，无法核验记录。请将 fieldcase 升级到最新版本、设置登录口令后再同步")
+			default:
+				if serr := e.VerifySig(pub); serr != nil {
+					code, why = CodeSignature, serr.Error()
+				}
 			}
-			if alert != "" {
-				return apiErr(http.StatusUnprocessableEntity, CodeChain, "%s。HQ 未接受该事件，本设备的同步已暂停，请联系 HQ 管理员", alert)
+			if why != "" {
+				q = &Quarantine{CaseID: e.CaseID, EventID: e.ID, Seq: op.Seq, Reason: why}
+				*q = cleanQuarantine(*q)
+				return quarantineErr(code, *q)
 			}
 			var r Result
 			if cerr := CheckEvent(e); cerr != nil {
@@ -348,20 +400,121 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req PushRequest) (PushRe
 		}
 		return tx.PutDevice(d)
 	})
-	if alert != "" {
-		h.log.Warn("device chain check failed", "device", deviceID, "alert", alert)
-		if uerr := h.store.Update(ctx, func(tx Tx) error {
-			d, found, err := tx.DeviceByID(deviceID)
-			if err != nil || !found {
-				return err
-			}
-			d.Alert = alert
-			return tx.PutDevice(d)
-		}); uerr != nil {
-			h.log.Error("recording device alert", "device", deviceID, "err", uerr)
-		}
+	if q != nil {
+		h.quarantine(ctx, deviceID, *q)
 	}
 	return resp, err
+}
+
+// cleanQuarantine keeps only what is safe to show from a report built out
+// of a hostile event: ids that are ids, text without control characters.
+func cleanQuarantine(q Quarantine) Quarantine {
+	if !uuidRe.MatchString(q.CaseID) {
+		q.CaseID = ""
+	}
+	if !uuidRe.MatchString(q.EventID) {
+		q.EventID = ""
+	}
+	q.Reason = cases.CleanLine(q.Reason)
+	if r := []rune(q.Reason); len(r) > 300 {
+		q.Reason = string(r[:300]) + "…"
+	}
+	q.DeviceName = cases.CleanLine(q.DeviceName)
+	return q
+}
+
+// quarantineErr is the 422 that refuses the push which put the device in
+// quarantine.
+func quarantineErr(code string, q Quarantine) *APIError {
+	where := fmt.Sprintf("本设备第 %d 条记录", q.Seq)
+	if q.CaseID != "" {
+		where = fmt.Sprintf("案件 %s 的事件 %s（本设备第 %d 条记录）", q.CaseID, orDash(q.EventID), q.Seq)
+	}
+	return apiErr(http.StatusUnprocessableEntity, code, "%s%s。HQ 未接受本次推送，本设备已被隔离、同步已停止，请联系 HQ 管理员", where, q.Reason)
+}
+
+// quarantine records the report on the device, in its own transaction
+// since the push's was rolled back. A device already in quarantine keeps
+// its first report (the cause, not the echoes).
+func (h *HQ) quarantine(ctx context.Context, deviceID string, q Quarantine) {
+	q.At = h.now()
+	q = cleanQuarantine(q)
+	// A client that hangs up on the 422 must not get away unrecorded.
+	err := h.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
+		d, found, err := tx.DeviceByID(deviceID)
+		if err != nil || !found || d.Quarantine != nil {
+			return err
+		}
+		q.Device, q.DeviceName = d.ID, d.Name
+		d.Quarantine, d.Alert = &q, q.Reason
+		return tx.PutDevice(d)
+	})
+	if err != nil {
+		h.log.Error("recording device quarantine", "device", deviceID, "err", err)
+		return
+	}
+	h.log.Warn("device quarantined", "device", deviceID, "case", q.CaseID, "event", q.EventID, "seq", q.Seq, "reason", q.Reason)
+}
+
+// Release lifts a device's quarantine (by name or id) after an
+// administrator has looked into it; the report moves to the device's
+// history. The device's events are checked as before: a device that sends
+// the same bad event again is quarantined again.
+func (h *HQ) Release(ctx context.Context, who string) (Device, error) {
+	var out Device
+	now := h.now()
+	err := h.store.Update(ctx, func(tx Tx) error {
+		d, found, err := deviceByNameOrID(tx, who)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return apiErr(http.StatusNotFound, CodeNotFound, "HQ 没有名为或编号为「%s」的设备", who)
+		}
+		if d.Quarantine == nil {
+			return apiErr(http.StatusConflict, CodeBadRequest, "设备「%s」没有被隔离", d.Name)
+		}
+		q := *d.Quarantine
+		at := now
+		q.ReleasedAt = &at
+		d.Released = append(d.Released, q)
+		if n := len(d.Released); n > MaxQuarantineHistory {
+			d.Released = d.Released[n-MaxQuarantineHistory:]
+		}
+		d.Quarantine, d.Alert = nil, ""
+		out = d
+		return tx.PutDevice(d)
+	})
+	if err == nil {
+		h.log.Info("device released from quarantine", "device", out.ID, "name", out.Name)
+	}
+	return redact(out), err
+}
+
+func deviceByNameOrID(tx Tx, who string) (Device, bool, error) {
+	d, found, err := tx.Device(who)
+	if err != nil || found {
+		return d, found, err
+	}
+	return tx.DeviceByID(who)
+}
+
+// hqKey is HQ's signing key, made by the store's migration (or here, for
+// a store that lacks it).
+func hqKey(tx Tx) (ed25519.PrivateKey, error) {
+	v, found, err := tx.Meta(MetaHQSignKey)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		if v, err = NewHQSignKey(); err != nil {
+			return nil, err
+		}
+		if err := tx.PutMeta(MetaHQSignKey, v); err != nil {
+			return nil, err
+		}
+	}
+	return ParseHQSignKey(v)
 }
 
 // caseCache keeps the case records one push touches, so that a batch of
@@ -613,6 +766,13 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 			return Result{}, err
 		}
 	}
+	// The device's signature covers the old hash; HQ vouches for its copy
+	// with its own key (devices learn it as device_keys["hq"]).
+	key, err := hqKey(tx)
+	if err != nil {
+		return Result{}, err
+	}
+	moved.Sign(key)
 	movedRaw, err := marshalEvent(moved)
 	if err != nil {
 		return Result{}, err
@@ -1066,7 +1226,57 @@ func (h *HQ) Pull(ctx context.Context, d Device, cursor uint64, limit int) (Pull
 		}
 		resp.Entries = append(resp.Entries, en)
 	}
+	keys, err := h.deviceKeys(ctx, resp.Entries)
+	if err != nil {
+		return resp, err
+	}
+	resp.DeviceKeys = keys
 	return resp, nil
+}
+
+// deviceKeys are the public keys of the devices whose events are in a pull
+// page, and HQ's own (it signs rebased copies). A device HQ holds no key
+// for (its events are older than keys) is left out: the device reports
+// those events as unverifiable rather than failing them.
+func (h *HQ) deviceKeys(ctx context.Context, entries []Entry) (map[string]string, error) {
+	var ids []string
+	for _, en := range entries {
+		if en.Kind != EntryEvent {
+			continue
+		}
+		var e struct {
+			Device string `json:"device"`
+		}
+		if json.Unmarshal(en.Event, &e) == nil && e.Device != "" && !contains(ids, e.Device) {
+			ids = append(ids, e.Device)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]string, len(ids)+1)
+	err := h.store.View(ctx, func(tx Tx) error {
+		for _, id := range ids {
+			d, found, err := tx.DeviceByID(id)
+			if err != nil {
+				return err
+			}
+			if found && d.SignKey != "" {
+				out[id] = d.SignKey
+			}
+		}
+		v, found, err := tx.Meta(MetaHQSignKey)
+		if err != nil || !found {
+			return err
+		}
+		key, err := ParseHQSignKey(v)
+		if err != nil {
+			return err
+		}
+		out[HQKeyID] = EncodeSignKey(key.Public().(ed25519.PublicKey))
+		return nil
+	})
+	return out, err
 }
 
 // CaseLog returns HQ's log of a case in the device's scope.

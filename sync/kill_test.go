@@ -58,7 +58,7 @@ func hqChild() {
 }
 
 func deviceChild() {
-	st, err := store.Open(os.Getenv(childData), store.Options{Timeout: 10 * time.Second})
+	st, err := openDeviceStore(os.Getenv(childData), wang, store.Options{Timeout: 10 * time.Second})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
@@ -147,12 +147,8 @@ func TestHQKilledMidSync(t *testing.T) {
 			}
 			st.Close()
 			hq = startHQChild(t, b, target, addr)
-			dev, err := store.Open(t.TempDir(), store.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			dev := newDeviceStore(t, t.TempDir(), wang)
 			defer dev.Close()
-			dev.AddUser(wang)
 			if _, err := sync.Enroll(context.Background(), dev, "http://"+addr, code.Code, sync.EnrollOptions{}); err != nil {
 				t.Fatal(err)
 			}
@@ -190,11 +186,7 @@ func TestDeviceKilledMidSync(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend, st sync.Store) {
 		hq := serveHQ(t, st, fastServer)
 		dir := t.TempDir()
-		dev, err := store.Open(dir, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		dev.AddUser(wang)
+		dev := newDeviceStore(t, dir, wang)
 		code, _ := hq.hq.IssueCode(context.Background(), "一中队-01", time.Hour)
 		if _, err := sync.Enroll(context.Background(), dev, hq.url, code.Code, sync.EnrollOptions{}); err != nil {
 			t.Fatal(err)
@@ -216,7 +208,7 @@ func TestDeviceKilledMidSync(t *testing.T) {
 			}
 			time.Sleep(time.Duration(rng.IntN(30)) * time.Millisecond)
 			c.kill()
-			dev, err := store.Open(dir, store.Options{})
+			dev, err := openDeviceStore(dir, wang, store.Options{})
 			if err != nil {
 				t.Fatalf("round %d: the store does not open after the kill: %v", round, err)
 			}
@@ -225,7 +217,7 @@ func TestDeviceKilledMidSync(t *testing.T) {
 			}
 			dev.Close()
 		}
-		dev, err = store.Open(dir, store.Options{})
+		dev, err := openDeviceStore(dir, wang, store.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

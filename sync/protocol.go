@@ -2,16 +2,21 @@ package sync
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"fieldcase/cases"
+	"fieldcase/cases/store"
 )
 
 // ProtocolVersion is the version of the JSON bodies below. Every request and
@@ -61,6 +66,10 @@ type EnrollRequest struct {
 	Token  string       `json:"token"`  // the device's new secret, 43 base64url characters
 	Host   string       `json:"host,omitempty"`
 	Users  []cases.User `json:"users,omitempty"` // the users registered on the device so far
+	// SignKey is the device's ed25519 public key (standard base64), with
+	// which HQ checks the signature of every event the device pushes. A
+	// device enrolled before it had a key sends it with its first push.
+	SignKey string `json:"sign_key,omitempty"`
 }
 
 // EnrollResponse confirms the enrolment.
@@ -102,7 +111,11 @@ type PushRequest struct {
 	V     int          `json:"v"`
 	Epoch string       `json:"epoch"`
 	Users []cases.User `json:"users,omitempty"`
-	Ops   []Op         `json:"ops"`
+	// SignKey is the device's public key, sent with every push: HQ takes it
+	// on trust only when it has none for the device (enrolled before keys
+	// existed) and refuses a push that brings another one.
+	SignKey string `json:"sign_key,omitempty"`
+	Ops     []Op   `json:"ops"`
 }
 
 // ResultStatus is how HQ settled one event. Every status but a transient error
@@ -200,6 +213,10 @@ const (
 	NoticePartyLink  = "party_link"  // two records of one party linked, not merged
 	NoticeJudgement  = "judgement"   // a first-violation judgement must be reviewed
 	NoticeUserRefuse = "user_refuse" // a user registration was refused
+	// NoticeQuarantined is written on the device itself when HQ refuses a
+	// push and quarantines the device, so the officer finds it in the
+	// device's notices and sync status long after the round.
+	NoticeQuarantined = "quarantined"
 )
 
 // Notice is a message for the people on a device (or every reviewer).
@@ -221,7 +238,17 @@ type PullResponse struct {
 	Entries []Entry `json:"entries"`
 	Next    uint64  `json:"next"`
 	More    bool    `json:"more"`
+	// DeviceKeys are the public keys (standard base64) of the devices whose
+	// events are in the page, and HQ's own under HQKeyID, so that the device
+	// can check every event's signature offline, now and later.
+	DeviceKeys map[string]string `json:"device_keys,omitempty"`
 }
+
+// HQKeyID is the id under which DeviceKeys carries HQ's own public key. HQ
+// signs the copies it makes of rebased events (a rebase changes the hash,
+// so the device's signature no longer fits); the device's original stays
+// at HQ with its own signature.
+const HQKeyID = store.HQKeyID
 
 // CaseResponse is one case's canonical log at HQ, for a device to rebuild
 // its copy when its own copy has forked from HQ's.
@@ -256,7 +283,30 @@ const (
 	CodeBlobHash     = "blob_hash"
 	CodeInternal     = "internal"
 	CodeCode         = "enroll_code"
+	// CodeQuarantined: HQ found an event of the device that failed its
+	// signature, hash or chain check and stopped accepting anything from it
+	// until an administrator releases it (fieldcase hq release).
+	CodeQuarantined = "quarantined"
+	CodeSignature   = "bad_signature" // the push that put the device in quarantine
+	CodeSignKey     = "sign_key"      // no usable device key, or another key than the one HQ holds
 )
+
+// DecodeErrorResponse reads HQ's error body (what the device and the admin
+// commands show people): code and message cleaned of control characters
+// and bounded. ok is false when the body is not an error response.
+func DecodeErrorResponse(data []byte) (e ErrorResponse, ok bool) {
+	if len(data) > maxSmallBody || json.Unmarshal(data, &e) != nil || e.Error == "" {
+		return ErrorResponse{}, false
+	}
+	if !codeRe.MatchString(e.Code) {
+		e.Code = ""
+	}
+	e.Error = cases.CleanText(e.Error)
+	if r := []rune(e.Error); len(r) > 2000 {
+		e.Error = string(r[:2000]) + "…"
+	}
+	return e, true
+}
 
 // DecodeError is a request or response body that is not what the protocol says.
 type DecodeError struct{ Msg string }
@@ -271,12 +321,23 @@ func decodeErr(format string, args ...any) error {
 func decodeJSON(r io.Reader, limit int64, v any) error {
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
-		return fmt.Errorf("读取失败：%w", err)
+		return readError(err)
 	}
 	if int64(len(data)) > limit {
 		return decodeErr("内容超过 %d 字节的上限", limit)
 	}
 	return decodeBytes(data, v)
+}
+
+// readError classifies a failed read of a body: over the server's size
+// limit (http.MaxBytesError, a 413) or cut short, which is the sender's
+// fault (a 400), never HQ's.
+func readError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return fmt.Errorf("读取失败：%w", err)
+	}
+	return &DecodeError{Msg: fmt.Sprintf("内容不完整或读取中断：%v", err)}
 }
 
 func decodeBytes(data []byte, v any) error {
@@ -301,6 +362,7 @@ var (
 	hexHash   = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	userIDRe  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 	tokenRe   = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+	codeRe    = regexp.MustCompile(`^[a-z_]{1,32}$`)
 	uuidRe    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 	codeChars = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 )
@@ -334,7 +396,50 @@ func DecodeEnroll(r io.Reader) (EnrollRequest, error) {
 	if err := checkUsers(req.Users); err != nil {
 		return req, err
 	}
+	if req.SignKey != "" {
+		if _, err := DecodeSignKey(req.SignKey); err != nil {
+			return req, err
+		}
+	}
 	return req, nil
+}
+
+// DecodeSignKey reads a device's public key as the protocol carries it.
+func DecodeSignKey(s string) (ed25519.PublicKey, error) {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(b) != ed25519.PublicKeySize {
+		return nil, decodeErr("设备签名公钥格式不对（应为 %d 字节的 ed25519 公钥，base64 编码）", ed25519.PublicKeySize)
+	}
+	return ed25519.PublicKey(b), nil
+}
+
+// EncodeSignKey writes a public key as the protocol carries it.
+func EncodeSignKey(k ed25519.PublicKey) string {
+	if len(k) == 0 {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString(k)
+}
+
+// DecodeDeviceKeys reads the device_keys of a pull page: each id is a
+// device id or HQKeyID, each key a valid public key; a page never names
+// more devices than it has entries (plus HQ).
+func DecodeDeviceKeys(m map[string]string, entries int) (map[string]ed25519.PublicKey, error) {
+	if len(m) > entries+1 {
+		return nil, decodeErr("HQ 返回的设备公钥多于变更")
+	}
+	out := make(map[string]ed25519.PublicKey, len(m))
+	for id, s := range m {
+		if id != HQKeyID && !uuidRe.MatchString(id) {
+			return nil, decodeErr("HQ 返回的设备编号格式不对")
+		}
+		k, err := DecodeSignKey(s)
+		if err != nil {
+			return nil, decodeErr("HQ 返回的设备 %s 的签名公钥格式不对", id)
+		}
+		out[id] = k
+	}
+	return out, nil
 }
 
 func checkUsers(us []cases.User) error {
@@ -389,9 +494,14 @@ func DecodePush(r io.Reader) (PushRequest, error) {
 	if err := checkUsers(req.Users); err != nil {
 		return req, err
 	}
+	if req.SignKey != "" {
+		if _, err := DecodeSignKey(req.SignKey); err != nil {
+			return req, err
+		}
+	}
 	for i, op := range req.Ops {
-		if op.Seq == 0 {
-			return req, decodeErr("第%d条事件缺少序号", i+1)
+		if op.Seq == 0 || op.Seq > math.MaxInt64 {
+			return req, decodeErr("第%d条事件缺少序号或序号过大", i+1)
 		}
 		if i > 0 && op.Seq != req.Ops[i-1].Seq+1 {
 			return req, decodeErr("事件序号不连续（%d 之后是 %d）", req.Ops[i-1].Seq, op.Seq)
@@ -433,6 +543,8 @@ func ParseEvent(raw []byte) (cases.Event, error) {
 		return e, decodeErr("设备编号格式不对")
 	case e.Index == 0 || e.Seq == 0:
 		return e, decodeErr("事件序号缺失")
+	case e.Index > math.MaxInt64 || e.Seq > math.MaxInt64:
+		return e, decodeErr("事件序号过大")
 	case e.Prev != "" && !IsSHA256(e.Prev), !IsSHA256(e.Hash):
 		return e, decodeErr("事件哈希格式不对")
 	}
@@ -553,6 +665,9 @@ func DecodePullResponse(r io.Reader, limit int64) (PullResponse, error) {
 	}
 	if !uuidRe.MatchString(resp.Epoch) {
 		return resp, decodeErr("HQ 返回的 epoch 格式不对")
+	}
+	if _, err := DecodeDeviceKeys(resp.DeviceKeys, len(resp.Entries)); err != nil {
+		return resp, err
 	}
 	last := uint64(0)
 	for i := range resp.Entries {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	gosync "sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/time/rate"
 
@@ -239,7 +240,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, d Device) {
 	if q.Get("cursor") == "" {
 		cursor, err = 0, nil
 	}
-	if err != nil {
+	if err != nil || cursor > math.MaxInt64 {
 		s.fail(w, r, apiErr(http.StatusBadRequest, CodeBadRequest, "游标 cursor 应为非负整数"))
 		return
 	}
@@ -305,13 +306,17 @@ func (s *Server) blobPatch(w http.ResponseWriter, r *http.Request, _ Device) {
 		s.fail(w, r, apiErr(http.StatusBadRequest, CodeBadRequest, "上传需要 %s 与 %s 请求头", HeaderUploadOffset, HeaderUploadLength))
 		return
 	}
+	if size > MaxBlobBytes || offset > size {
+		s.fail(w, r, apiErr(http.StatusRequestEntityTooLarge, CodeTooLarge, "证据文件超过 %d 字节的上限，或上传位置超出文件大小", int64(MaxBlobBytes)))
+		return
+	}
 	if !IsSHA256(sha) {
 		s.fail(w, r, apiErr(http.StatusBadRequest, CodeBadRequest, "证据哈希格式不对"))
 		return
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxChunkBytes))
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, readError(err))
 		return
 	}
 	b, err := s.hq.AppendBlob(r.Context(), sha, size, offset, data)
@@ -362,6 +367,7 @@ const (
 	PathAdminRules   = "/v1/admin/rules"
 	PathAdminEpoch   = "/v1/admin/epoch"
 	PathAdminPolicy  = "/v1/admin/policy"
+	PathAdminRelease = "/v1/admin/release"
 )
 
 // AdminEnrollRequest asks for a one-time code.
@@ -370,17 +376,51 @@ type AdminEnrollRequest struct {
 	TTL    time.Duration `json:"ttl"`
 }
 
-// AdminRevokeRequest names a device to revoke.
+// AdminRevokeRequest names a device to revoke, or (at PathAdminRelease)
+// one to release from quarantine.
 type AdminRevokeRequest struct {
 	Device string `json:"device"`
+}
+
+// DecodeAdminEnroll reads an admin request for an enrolment code. The admin
+// API is loopback and token-guarded, but its bodies are still outside data.
+func DecodeAdminEnroll(r io.Reader) (AdminEnrollRequest, error) {
+	var req AdminEnrollRequest
+	if err := decodeJSON(r, maxSmallBody, &req); err != nil {
+		return req, err
+	}
+	if req.TTL < 0 || req.TTL > 366*24*time.Hour {
+		return req, decodeErr("注册码有效期应在一年以内")
+	}
+	return req, nil
+}
+
+// DecodeAdminDevice reads an admin request naming one device.
+func DecodeAdminDevice(r io.Reader) (AdminRevokeRequest, error) {
+	var req AdminRevokeRequest
+	if err := decodeJSON(r, maxSmallBody, &req); err != nil {
+		return req, err
+	}
+	req.Device = cases.CleanLine(req.Device)
+	if req.Device == "" || utf8.RuneCountInString(req.Device) > 64 {
+		return req, decodeErr("请给出设备名称或编号（不超过 64 个字）")
+	}
+	return req, nil
+}
+
+// DecodeAdminPolicy reads the district's review settings as the admin sends them.
+func DecodeAdminPolicy(r io.Reader) (cases.ReviewPolicy, error) {
+	var p cases.ReviewPolicy
+	err := decodeJSON(r, maxSmallBody, &p)
+	return p, err
 }
 
 // AdminHandler serves the admin API to holders of token.
 func (s *Server) AdminHandler(token string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+PathAdminEnroll, func(w http.ResponseWriter, r *http.Request) {
-		var req AdminEnrollRequest
-		if err := decodeJSON(r.Body, maxSmallBody, &req); err != nil {
+		req, err := DecodeAdminEnroll(r.Body)
+		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -388,12 +428,21 @@ func (s *Server) AdminHandler(token string) http.Handler {
 		s.reply(w, r, out, err)
 	})
 	mux.HandleFunc("POST "+PathAdminRevoke, func(w http.ResponseWriter, r *http.Request) {
-		var req AdminRevokeRequest
-		if err := decodeJSON(r.Body, maxSmallBody, &req); err != nil {
+		req, err := DecodeAdminDevice(r.Body)
+		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		out, err := s.hq.Revoke(r.Context(), req.Device)
+		s.reply(w, r, out, err)
+	})
+	mux.HandleFunc("POST "+PathAdminRelease, func(w http.ResponseWriter, r *http.Request) {
+		req, err := DecodeAdminDevice(r.Body)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		out, err := s.hq.Release(r.Context(), req.Device)
 		s.reply(w, r, out, err)
 	})
 	mux.HandleFunc("GET "+PathAdminDevices, func(w http.ResponseWriter, r *http.Request) {
@@ -407,7 +456,7 @@ func (s *Server) AdminHandler(token string) http.Handler {
 	mux.HandleFunc("POST "+PathAdminRules, func(w http.ResponseWriter, r *http.Request) {
 		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<20))
 		if err != nil {
-			s.fail(w, r, err)
+			s.fail(w, r, readError(err))
 			return
 		}
 		v, err := s.hq.PublishRules(r.Context(), data)
@@ -422,13 +471,16 @@ func (s *Server) AdminHandler(token string) http.Handler {
 		s.reply(w, r, out, err)
 	})
 	mux.HandleFunc("POST "+PathAdminPolicy, func(w http.ResponseWriter, r *http.Request) {
-		var p cases.ReviewPolicy
-		if err := decodeJSON(r.Body, maxSmallBody, &p); err != nil {
+		p, err := DecodeAdminPolicy(r.Body)
+		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		err := s.hq.SetPolicy(r.Context(), p)
+		err = s.hq.SetPolicy(r.Context(), p)
 		s.reply(w, r, p, err)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, apiErr(http.StatusNotFound, CodeNotFound, "没有这个管理接口：%s %s", r.Method, r.URL.Path))
 	})
 	return s.recoverer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")

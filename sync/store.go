@@ -2,8 +2,12 @@ package sync
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"fieldcase/cases"
@@ -181,6 +185,49 @@ type Device struct {
 	Users       []string     `json:"users,omitempty"`
 	Reviewer    bool         `json:"reviewer"`
 	Alert       string       `json:"alert,omitempty"` // why HQ stopped accepting the device's pushes
+	// SignKey is the device's ed25519 public key (standard base64). Once
+	// set it never changes: both stores refuse a PutDevice that would
+	// replace or drop it (ErrSignKeyFixed).
+	SignKey string `json:"sign_key,omitempty"`
+	// Quarantine, when set, is why HQ answers every request of the device
+	// with 403 quarantined until an administrator releases it.
+	Quarantine *Quarantine `json:"quarantine,omitempty"`
+	// Released are the device's past quarantines, newest last, kept for the
+	// record (at most MaxQuarantineHistory).
+	Released []Quarantine `json:"released,omitempty"`
+}
+
+// Quarantine is HQ's report on an event of a device that failed its
+// signature, hash or chain check: the device, the case and event, the
+// event's place in the device's sequence, why, and when.
+type Quarantine struct {
+	Device     string     `json:"device"`
+	DeviceName string     `json:"device_name"`
+	CaseID     string     `json:"case_id,omitempty"`
+	EventID    string     `json:"event_id,omitempty"`
+	Seq        uint64     `json:"seq"`
+	Reason     string     `json:"reason"`
+	At         time.Time  `json:"at"`
+	ReleasedAt *time.Time `json:"released_at,omitempty"`
+}
+
+// MaxQuarantineHistory bounds Device.Released.
+const MaxQuarantineHistory = 20
+
+// Message is the report in Chinese, as the device and the admin see it.
+func (q Quarantine) Message() string {
+	where := fmt.Sprintf("第 %d 条记录", q.Seq)
+	if q.CaseID != "" {
+		where = fmt.Sprintf("案件 %s 的事件 %s（本设备第 %d 条记录）", q.CaseID, orDash(q.EventID), q.Seq)
+	}
+	return fmt.Sprintf("%s未通过 HQ 校验：%s（%s）", where, q.Reason, q.At.In(cases.ChinaTime()).Format("2006-01-02 15:04:05"))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }
 
 // Scope is what the device may pull.
@@ -294,4 +341,39 @@ var (
 	ErrOffset   = errors.New("上传位置与 HQ 已收到的数据不符")
 	ErrBlobHash = errors.New("证据文件内容与其 SHA-256 不符，已丢弃，请重新上传")
 	ErrBlobSize = errors.New("证据文件大小与登记的不符")
+	// ErrSignKeyFixed: a device's signing key, once HQ has it, is never
+	// replaced or dropped.
+	ErrSignKeyFixed = errors.New("设备的签名公钥已登记，不能更换")
 )
+
+// CheckSignKeyFixed is the rule both stores apply in PutDevice: a device
+// record that had a key keeps exactly that key.
+func CheckSignKeyFixed(old, next Device) error {
+	if old.SignKey != "" && next.SignKey != old.SignKey {
+		return ErrSignKeyFixed
+	}
+	return nil
+}
+
+// MetaHQSignKey keeps HQ's own ed25519 private key (the 32-byte seed,
+// standard base64), made once by each store's migration. HQ signs with it
+// the copies it makes of rebased events.
+const MetaHQSignKey = "hq_sign_key"
+
+// NewHQSignKey makes a value for MetaHQSignKey.
+func NewHQSignKey() (string, error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(priv.Seed()), nil
+}
+
+// ParseHQSignKey reads a MetaHQSignKey value.
+func ParseHQSignKey(v string) (ed25519.PrivateKey, error) {
+	seed, err := base64.StdEncoding.DecodeString(v)
+	if err != nil || len(seed) != ed25519.SeedSize {
+		return nil, errors.New("HQ 的签名密钥已损坏")
+	}
+	return ed25519.NewKeyFromSeed(seed), nil
+}

@@ -19,16 +19,16 @@ import (
 )
 
 func init() {
-	register("hq", "区局 HQ：serve 启动服务、enroll 生成设备注册码、revoke 吊销设备、devices 设备、cases 案件、rules 发布规则、policy 审核设置、epoch 备份恢复后换代", cmdHQ)
+	register("hq", "区局 HQ：serve 启动服务、enroll 生成设备注册码、revoke 吊销设备、devices 设备（含隔离报告）、release 解除隔离、cases 案件、rules 发布规则、policy 审核设置、epoch 备份恢复后换代", cmdHQ)
 }
 
 func cmdHQ(e *env, args []string) int {
 	sub := map[string]func(*env, []string) int{
-		"serve": hqServe, "enroll": hqEnroll, "revoke": hqRevoke, "devices": hqDevices, "cases": hqCases,
+		"serve": hqServe, "enroll": hqEnroll, "revoke": hqRevoke, "devices": hqDevices, "release": hqRelease, "cases": hqCases,
 		"rules": hqRules, "policy": hqPolicy, "epoch": hqEpoch,
 	}
 	if len(args) == 0 || sub[args[0]] == nil {
-		fmt.Fprintln(e.stderr, "用法：fieldcase hq serve|enroll|revoke|devices|cases|rules|policy|epoch …（加 -h 查看各子命令的参数）")
+		fmt.Fprintln(e.stderr, "用法：fieldcase hq serve|enroll|revoke|devices|release|cases|rules|policy|epoch …（加 -h 查看各子命令的参数）")
 		if len(args) > 0 {
 			fmt.Fprintf(e.stderr, "未知子命令 %q\n", args[0])
 		}
@@ -239,7 +239,8 @@ func hqDevices(e *env, args []string) int {
 		fmt.Fprintln(e.stdout, "HQ 还没有设备。用 fieldcase hq enroll --device 名称 生成注册码。")
 		return exitOK
 	}
-	t := newTable("设备", "状态", "人员", "已同步记录", "最近同步", "警示")
+	t := newTable("设备", "状态", "人员", "已同步记录", "最近同步", "签名公钥", "警示")
+	var held []sync.Device
 	for _, d := range ds {
 		seen := "—"
 		if d.LastSeen != nil {
@@ -249,9 +250,59 @@ func hqDevices(e *env, args []string) int {
 		if users == "" {
 			users = "—"
 		}
-		t.row(d.Name, d.Status.Label(), clip(users, 30), fmt.Sprint(d.LastSeq), seen, clip(d.Alert, 40))
+		status, key := d.Status.Label(), "未登记"
+		if d.SignKey != "" {
+			key = "已登记"
+		}
+		if d.Quarantine != nil {
+			status = "已隔离"
+			held = append(held, d)
+		}
+		t.row(d.Name, status, clip(users, 30), fmt.Sprint(d.LastSeq), seen, key, clip(d.Alert, 40))
 	}
 	t.write(e.stdout)
+	// The reports in full: an administrator decides on them.
+	for _, d := range held {
+		q := d.Quarantine
+		fmt.Fprintf(e.stdout, "\n设备「%s」（%s）已被隔离，HQ 拒绝其一切同步请求：\n", d.Name, d.ID)
+		fmt.Fprintf(e.stdout, "  案件：%s\n  事件：%s（该设备第 %d 条记录）\n  原因：%s\n  时间：%s\n",
+			orDash(q.CaseID), orDash(q.EventID), q.Seq, q.Reason, q.At.In(cases.ChinaTime()).Format("2006-01-02 15:04:05"))
+		fmt.Fprintf(e.stdout, "  核查后解除：fieldcase hq release %s\n", d.Name)
+	}
+	return exitOK
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// hqRelease lifts a device's quarantine once the administrator has looked
+// into the report (the device's laptop, its records, who used it).
+func hqRelease(e *env, args []string) int {
+	var f hqFlags
+	fs := newFlagSet("hq release", "fieldcase hq release 设备名称或编号 [--data 目录 | --postgres 连接串]", e.stderr)
+	f.register(fs)
+	rest, err := fs.parse(args, e.stderr)
+	if err != nil {
+		return exitForParse(err)
+	}
+	if len(rest) != 1 {
+		fmt.Fprintln(e.stderr, "请给出一个设备名称或编号（fieldcase hq devices 列出被隔离的设备）")
+		return exitInvalid
+	}
+	admin, done, code := openAdmin(e, &f)
+	if code != exitOK {
+		return code
+	}
+	defer done()
+	d, err := admin.Release(context.Background(), rest[0])
+	if err != nil {
+		return adminFailed(e, "解除隔离失败", err)
+	}
+	fmt.Fprintf(e.stdout, "已解除设备「%s」（%s）的隔离。该设备可以再次同步；若再次推送未通过校验的记录，将被重新隔离。\n", d.Name, d.ID)
 	return exitOK
 }
 

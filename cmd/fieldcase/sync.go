@@ -123,6 +123,12 @@ func syncRound(e *env, args []string) int {
 		if errors.Is(err, sync.ErrNotEnrolled) {
 			return exitInvalid
 		}
+		if sync.IsQuarantined(err) {
+			// Retrying cannot help: HQ refuses the device until an
+			// administrator has looked into it.
+			fmt.Fprintln(e.stderr, "本设备已被 HQ 隔离，HQ 管理员核查并解除隔离之前无法同步。请停止在本设备上办案，并联系 HQ 管理员。")
+			return exitFailure
+		}
 		fmt.Fprintln(e.stderr, "已完成的部分已保存，下次同步从中断处继续。")
 		return exitFailure
 	}
@@ -209,6 +215,8 @@ func noticeLabel(kind string) string {
 		return "当事人关联"
 	case sync.NoticeJudgement:
 		return "初次违法复核"
+	case sync.NoticeQuarantined:
+		return "设备被隔离"
 	case "epoch":
 		return "HQ 换代"
 	case "ruleset":

@@ -3,10 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
+
+	"fieldcase/cases"
 	"fieldcase/sync"
 	"fieldcase/sync/hqbolt"
 )
@@ -23,8 +28,9 @@ func TestHQAndSyncCommands(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
+	h := sync.NewHQ(st, nil, nil)
 	go func() {
-		done <- sync.Serve(ctx, sync.NewHQ(st, nil, nil), sync.ServeConfig{Addr: "127.0.0.1:0", AdminDir: hqDir, Ready: func(u string) { ready <- u }})
+		done <- sync.Serve(ctx, h, sync.ServeConfig{Addr: "127.0.0.1:0", AdminDir: hqDir, Ready: func(u string) { ready <- u }})
 	}()
 	url := <-ready
 	stopped := false
@@ -74,6 +80,27 @@ func TestHQAndSyncCommands(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", "hq", "enroll", "--device", "南岸一中队-01", "--data", hqDir); code != exitInvalid || !strings.Contains(errOut, "已被使用") {
 		t.Fatalf("a second code for a used name: %d %s", code, errOut)
 	}
+	// An unsigned event arrives from the device (its signing was
+	// bypassed): HQ quarantines it; `sync` says so, naming the case and
+	// event, and fails; `hq devices` shows the report; `hq release` lifts it.
+	caseID, eventID := quarantineDevice(t, h, "南岸一中队-01")
+	code, _, errOut = runCLI(t, "", "sync", "--data", dev)
+	if code != exitFailure || !strings.Contains(errOut, "隔离") || !strings.Contains(errOut, caseID) || !strings.Contains(errOut, eventID) || strings.Contains(errOut, "下次同步从中断处继续") {
+		t.Fatalf("sync while quarantined: %d %s", code, errOut)
+	}
+	code, out, _ = runCLI(t, "", "hq", "devices", "--data", hqDir)
+	if code != 0 || !strings.Contains(out, "已隔离") || !strings.Contains(out, caseID) || !strings.Contains(out, eventID) || !strings.Contains(out, "fieldcase hq release 南岸一中队-01") {
+		t.Fatalf("hq devices with a quarantined device: %d %s", code, out)
+	}
+	if code, out, errOut := runCLI(t, "", "hq", "release", "南岸一中队-01", "--data", hqDir); code != 0 || !strings.Contains(out, "已解除") {
+		t.Fatalf("hq release: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "hq", "release", "南岸一中队-01", "--data", hqDir); code != exitInvalid || !strings.Contains(errOut, "没有被隔离") {
+		t.Fatalf("hq release twice: %d %s", code, errOut)
+	}
+	if code, out, errOut := runCLI(t, "", "sync", "--data", dev); code != 0 {
+		t.Fatalf("sync after release: %d %s %s", code, out, errOut)
+	}
 	if code, _, _ := runCLI(t, "", "hq", "revoke", "南岸一中队-01", "--data", hqDir); code != 0 {
 		t.Fatal("hq revoke failed")
 	}
@@ -88,6 +115,34 @@ func TestHQAndSyncCommands(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", "hq", "epoch", "--data", hqDir); code != exitInvalid || !strings.Contains(errOut, "--rotate") {
 		t.Fatalf("epoch without --rotate: %d %s", code, errOut)
 	}
+}
+
+// quarantineDevice pushes, as the named device, an unsigned event that
+// continues its chain: HQ refuses it and quarantines the device. It
+// returns the case and event the report names.
+func quarantineDevice(t *testing.T, h *sync.HQ, name string) (caseID, eventID string) {
+	t.Helper()
+	ctx := context.Background()
+	ds, err := h.Devices(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d sync.Device
+	for _, x := range ds {
+		if x.Name == name {
+			d = x
+		}
+	}
+	e := cases.Event{ID: uuid.NewString(), CaseID: uuid.NewString(), Index: 1, Device: d.ID, Seq: d.LastSeq + 1,
+		Actor: cases.Actor{ID: "wang5", Name: "王五", Role: cases.RoleOfficer}, At: time.Now(), Kind: cases.EventCreated, Payload: json.RawMessage(`{}`)}
+	e.Hash = e.ComputeHash()
+	raw, _ := json.Marshal(e)
+	_, err = h.Push(ctx, d.ID, sync.PushRequest{V: sync.ProtocolVersion, Ops: []sync.Op{{Seq: e.Seq, PrevOp: d.ChainHead, Event: raw}}})
+	var ae *sync.APIError
+	if !errors.As(err, &ae) || ae.Code != sync.CodeSignature {
+		t.Fatalf("unsigned push: %v", err)
+	}
+	return e.CaseID, e.ID
 }
 
 func TestSyncBeforeEnrolment(t *testing.T) {

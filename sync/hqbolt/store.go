@@ -2,13 +2,13 @@
 // data directory, for a district served by one HQ process. It is the only
 // HQ package that imports bbolt.
 //
-// The bucket tree (schema version 1); numbers in keys are big-endian u64,
+// The bucket tree (schema version 2); numbers in keys are big-endian u64,
 // so ranges are cursor seeks:
 //
 //	hq.db
 //	└── hq1                        root bucket of this schema generation
-//	    ├── meta                   schema → u64; epoch → uuid; tls_pin, tls_ca → text
-//	    ├── devices                device name → sync.Device JSON
+//	    ├── meta                   schema → u64; epoch → uuid; x/tls_pin, x/tls_ca, x/hq_sign_key → text
+//	    ├── devices                device name → sync.Device JSON (with its signing key and quarantine)
 //	    ├── device_ids             device id → device name
 //	    ├── codes                  enrolment code hash → device name
 //	    ├── users                  user id → sync.User JSON
@@ -55,7 +55,14 @@ import (
 const FileName = "hq.db"
 
 // SchemaVersion is the schema this build writes.
-const SchemaVersion = 1
+//
+//  1. the initial buckets
+//  2. devices carry a signing key and a quarantine report, and HQ has its
+//     own signing key (meta x/hq_sign_key). The buckets are unchanged, but
+//     an older build would drop the new device fields when it rewrites a
+//     device record — releasing a quarantined device, forgetting its key —
+//     so the version goes up and older builds refuse the file.
+const SchemaVersion = 2
 
 // ErrLocked means another process (a running HQ) holds the store open.
 var ErrLocked = errors.New("HQ 数据文件正被另一个进程使用")
@@ -122,10 +129,21 @@ func (s *Store) migrate() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		r := tx.Bucket(bRoot)
 		if r != nil {
-			if v := r.Bucket(bMeta).Get(kSchema); len(v) == 8 && binary.BigEndian.Uint64(v) > SchemaVersion {
-				return fmt.Errorf("HQ 数据文件的结构版本 %d 比本程序（%d）新，请升级 fieldcase", binary.BigEndian.Uint64(v), SchemaVersion)
+			m := r.Bucket(bMeta)
+			v := m.Get(kSchema)
+			if len(v) != 8 {
+				return errors.New("HQ 数据文件缺少结构版本，可能已损坏")
 			}
-			return nil
+			current := binary.BigEndian.Uint64(v)
+			if current > SchemaVersion {
+				return fmt.Errorf("HQ 数据文件的结构版本 %d 比本程序（%d）新，请升级 fieldcase", current, SchemaVersion)
+			}
+			if current < 2 {
+				if err := ensureHQKey(m); err != nil {
+					return err
+				}
+			}
+			return m.Put(kSchema, u64(SchemaVersion))
 		}
 		r, err := tx.CreateBucket(bRoot)
 		if err != nil {
@@ -140,8 +158,24 @@ func (s *Store) migrate() error {
 		if err := m.Put(kSchema, u64(SchemaVersion)); err != nil {
 			return err
 		}
+		if err := ensureHQKey(m); err != nil {
+			return err
+		}
 		return m.Put(kEpoch, []byte(uuid.NewString()))
 	})
+}
+
+// ensureHQKey makes HQ's signing key unless the file has one.
+func ensureHQKey(m *bolt.Bucket) error {
+	k := []byte("x/" + sync.MetaHQSignKey)
+	if m.Get(k) != nil {
+		return nil
+	}
+	v, err := sync.NewHQSignKey()
+	if err != nil {
+		return err
+	}
+	return m.Put(k, []byte(v))
 }
 
 // Dir is the data directory.
@@ -360,6 +394,9 @@ func (t *btx) DeviceByCode(codeHash string) (sync.Device, bool, error) {
 func (t *btx) PutDevice(d sync.Device) error {
 	var old sync.Device
 	if _, err := getJSON(t.b(bDevices), []byte(d.Name), &old); err != nil {
+		return err
+	}
+	if err := sync.CheckSignKeyFixed(old, d); err != nil {
 		return err
 	}
 	if old.CodeHash != "" && old.CodeHash != d.CodeHash {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"fieldcase/sync"
 )
 
 // migration brings the schema from version-1 to version, in one transaction.
@@ -19,6 +21,7 @@ type migration struct {
 // migrations run in order; the applied ones are listed in hq_schema.
 var migrations = []migration{
 	{1, "创建初始结构", migrateCreate},
+	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -100,5 +103,29 @@ func migrateCreate(ctx context.Context, tx pgx.Tx) error {
 		}
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO hq_meta (key, value) VALUES ('epoch', $1)`, newUUID())
+	return err
+}
+
+// migrateSignKeys gives devices a sign_key column beside their JSON, so
+// that PutDevice can refuse, in the statement that writes the row, to
+// replace or drop a key once set (a device's key is fixed after first use);
+// it takes any key already in the JSON, and makes HQ's own signing key.
+// The quarantine report lives in the device JSON: it is read with the
+// device on every request, never looked up by itself.
+func migrateSignKeys(ctx context.Context, tx pgx.Tx) error {
+	stmts := []string{
+		`ALTER TABLE devices ADD COLUMN sign_key text`,
+		`UPDATE devices SET sign_key = nullif(convert_from(data, 'UTF8')::jsonb->>'sign_key', '')`,
+	}
+	for _, q := range stmts {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	key, err := sync.NewHQSignKey()
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO hq_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, "x/"+sync.MetaHQSignKey, key)
 	return err
 }

@@ -403,9 +403,19 @@ func (t *ptx) PutDevice(d sync.Device) error {
 	if err != nil {
 		return err
 	}
-	return t.exec(`INSERT INTO devices (name, id, code_hash, data) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (name) DO UPDATE SET id = excluded.id, code_hash = excluded.code_hash, data = excluded.data`,
-		d.Name, nullable(d.ID), nullable(d.CodeHash), data)
+	// The WHERE keeps a key once set: an update that would replace or drop
+	// it changes no row.
+	tag, err := t.tx.Exec(t.ctx, `INSERT INTO devices (name, id, code_hash, sign_key, data) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (name) DO UPDATE SET id = excluded.id, code_hash = excluded.code_hash, sign_key = excluded.sign_key, data = excluded.data
+		WHERE devices.sign_key IS NULL OR devices.sign_key = excluded.sign_key`,
+		d.Name, nullable(d.ID), nullable(d.CodeHash), nullable(d.SignKey), data)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return sync.ErrSignKeyFixed
+	}
+	return nil
 }
 
 func (t *ptx) Devices() ([]sync.Device, error) {

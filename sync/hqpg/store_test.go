@@ -2,9 +2,13 @@ package hqpg
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"os"
 	gosync "sync"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"fieldcase/sync"
 	"fieldcase/sync/internal/pgtest"
@@ -76,5 +80,89 @@ func TestMigration1CreatesTables(t *testing.T) {
 		if err := s.pool.QueryRow(context.Background(), `SELECT to_regclass($1) IS NOT NULL`, table).Scan(&ok); err != nil || !ok {
 			t.Errorf("table %s missing (%v)", table, err)
 		}
+	}
+}
+
+// TestMigration2SignKeys: a database at schema 1 with an enrolled device
+// gains the sign_key column and HQ's signing key; the device stays as it
+// was, takes a key once, and keeps it.
+func TestMigration2SignKeys(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	dev := sync.Device{Name: "旧设备", ID: "0190a0b0-0000-7000-8000-000000000001", Status: sync.DeviceActive, LastSeq: 7}
+	data, _ := json.Marshal(dev)
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`CREATE TABLE hq_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+		`INSERT INTO hq_schema (version, name) VALUES (1, 'initial')`} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := migrations[0].run(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO devices (name, id, data) VALUES ($1, $2, $3)`, dev.Name, dev.ID, data); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var version int
+	if err := pool.QueryRow(ctx, `SELECT max(version) FROM hq_schema`).Scan(&version); err != nil || version != 2 {
+		t.Fatalf("schema %d (%v)", version, err)
+	}
+	var key string
+	var got sync.Device
+	if err := s.View(ctx, func(tx sync.Tx) error {
+		var err error
+		if key, _, err = tx.Meta(sync.MetaHQSignKey); err != nil {
+			return err
+		}
+		got, _, err = tx.DeviceByID(dev.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sync.ParseHQSignKey(key); err != nil {
+		t.Fatalf("HQ key after migration: %v", err)
+	}
+	if got.Name != dev.Name || got.LastSeq != 7 || got.SignKey != "" {
+		t.Fatalf("device after migration: %+v", got)
+	}
+	put := func(k string) error {
+		return s.Update(ctx, func(tx sync.Tx) error {
+			d, _, err := tx.DeviceByID(dev.ID)
+			if err != nil {
+				return err
+			}
+			d.SignKey = k
+			return tx.PutDevice(d)
+		})
+	}
+	if err := put("a2V5LW9uZQ=="); err != nil {
+		t.Fatalf("first key: %v", err)
+	}
+	var col string
+	if err := pool.QueryRow(ctx, `SELECT sign_key FROM devices WHERE id = $1`, dev.ID).Scan(&col); err != nil || col != "a2V5LW9uZQ==" {
+		t.Fatalf("sign_key column %q (%v)", col, err)
+	}
+	if err := put("a2V5LXR3bw=="); !errors.Is(err, sync.ErrSignKeyFixed) {
+		t.Fatalf("second key: %v", err)
+	}
+	if err := put(""); !errors.Is(err, sync.ErrSignKeyFixed) {
+		t.Fatalf("dropping the key: %v", err)
 	}
 }

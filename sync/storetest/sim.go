@@ -8,6 +8,7 @@ package storetest
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -33,7 +34,14 @@ type Sim struct {
 	Head  string
 	Logs  map[string][]cases.Event // the device's copy of each case's log
 	Now   time.Time
+	// Key signs every event the device makes; SendKey puts its public key
+	// on every push, as the real client does.
+	Key     ed25519.PrivateKey
+	SendKey bool
 }
+
+// PublicKey is the device's key as the protocol carries it.
+func (s *Sim) PublicKey() string { return sync.EncodeSignKey(s.Key.Public().(ed25519.PublicKey)) }
 
 // Officer, supervisor and head users the suite uses.
 var (
@@ -46,8 +54,20 @@ var (
 	Start = time.Date(2026, 11, 20, 9, 0, 0, 0, cases.ChinaTime())
 )
 
-// NewSim enrols a scripted device with HQ.
+// NewSim enrols a scripted device with HQ, its signing key with it.
 func NewSim(t testing.TB, h *sync.HQ, name string, users ...cases.User) *Sim {
+	t.Helper()
+	return newSim(t, h, name, true, users)
+}
+
+// NewLegacySim enrols a scripted device the way a device enrolled before
+// signing keys existed: without a key (it sends one with its pushes).
+func NewLegacySim(t testing.TB, h *sync.HQ, name string, users ...cases.User) *Sim {
+	t.Helper()
+	return newSim(t, h, name, false, users)
+}
+
+func newSim(t testing.TB, h *sync.HQ, name string, withKey bool, users []cases.User) *Sim {
 	t.Helper()
 	ctx := context.Background()
 	code, err := h.IssueCode(ctx, name, time.Hour)
@@ -56,12 +76,21 @@ func NewSim(t testing.TB, h *sync.HQ, name string, users ...cases.User) *Sim {
 	}
 	var tok [32]byte
 	rand.Read(tok[:])
-	s := &Sim{ID: uuid.NewString(), Name: name, Token: base64.RawURLEncoding.EncodeToString(tok[:]), Users: users, Logs: map[string][]cases.Event{}, Now: Start}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Sim{ID: uuid.NewString(), Name: name, Token: base64.RawURLEncoding.EncodeToString(tok[:]), Users: users, Logs: map[string][]cases.Event{}, Now: Start,
+		Key: key, SendKey: true}
 	secret, _, err := sync.SplitCode(code.Code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.Enroll(ctx, sync.EnrollRequest{V: sync.ProtocolVersion, Code: secret, Device: s.ID, Token: s.Token, Users: users}); err != nil {
+	req := sync.EnrollRequest{V: sync.ProtocolVersion, Code: secret, Device: s.ID, Token: s.Token, Users: users}
+	if withKey {
+		req.SignKey = s.PublicKey()
+	}
+	if _, err := h.Enroll(ctx, req); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -122,6 +151,7 @@ func (s *Sim) MakeAt(t testing.TB, caseID string, index uint64, prev string, act
 	e := cases.Event{ID: uuid.Must(uuid.NewV7()).String(), CaseID: caseID, Index: index, Device: s.ID, Seq: s.Seq,
 		Actor: actor.Actor(), At: s.Now, Kind: kind, Payload: data, Prev: prev}
 	e.Hash = e.ComputeHash()
+	e.Sign(s.Key)
 	raw, err := json.Marshal(e)
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +168,11 @@ func (s *Sim) MakeAt(t testing.TB, caseID string, index uint64, prev string, act
 
 // Push sends ops as one push.
 func (s *Sim) Push(h *sync.HQ, ops ...sync.Op) (sync.PushResponse, error) {
-	return h.Push(context.Background(), s.ID, sync.PushRequest{V: sync.ProtocolVersion, Users: s.Users, Ops: ops})
+	req := sync.PushRequest{V: sync.ProtocolVersion, Users: s.Users, Ops: ops}
+	if s.SendKey {
+		req.SignKey = s.PublicKey()
+	}
+	return h.Push(context.Background(), s.ID, req)
 }
 
 // MustPush pushes and fails the test on error.

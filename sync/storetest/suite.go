@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -47,6 +48,8 @@ func Run(t *testing.T, open Open) {
 		{"Enrolment", testEnrolment},
 		{"PushExactlyOnce", testPushExactlyOnce},
 		{"TamperAndReplay", testTamperAndReplay},
+		{"SigningKeys", testSigningKeys},
+		{"SignatureQuarantine", testSignatureQuarantine},
 		{"ConcurrentDuplicatePush", testConcurrentDuplicatePush},
 		{"PullNeverSkips", testPullNeverSkips},
 		{"Scope", testScope},
@@ -107,6 +110,7 @@ func verifyLog(t *testing.T, h *sync.HQ, id string) []cases.Event {
 		raws, err = tx.Events(id)
 		return err
 	}))
+	keys, hqPub := signKeys(t, h)
 	var c cases.Case
 	var out []cases.Event
 	prev := ""
@@ -114,6 +118,13 @@ func verifyLog(t *testing.T, h *sync.HQ, id string) []cases.Event {
 		e, err := sync.DecodeEvent(raw)
 		if err != nil {
 			t.Fatalf("case %s event %d: %v", id, i+1, err)
+		}
+		// Every event in HQ's log is signed by the device that recorded it,
+		// or, for a rebased copy, by HQ.
+		if err := e.VerifySig(keys[e.Device]); err != nil {
+			if herr := e.VerifySig(hqPub); herr != nil {
+				t.Fatalf("case %s event %d: device signature %v; HQ signature %v", id, i+1, err, herr)
+			}
 		}
 		if e.Index != uint64(i+1) || e.Prev != prev {
 			t.Fatalf("case %s event %d: index %d prev %.8s, want prev %.8s", id, i+1, e.Index, e.Prev, prev)
@@ -128,6 +139,34 @@ func verifyLog(t *testing.T, h *sync.HQ, id string) []cases.Event {
 		t.Fatalf("case %s projection %s/%d differs from replay %s/%d", id, rec.Case.Status, rec.Case.Events, c.Status, c.Events)
 	}
 	return out
+}
+
+// signKeys are the devices' public keys as HQ holds them, and HQ's own.
+func signKeys(t testing.TB, h *sync.HQ) (map[string]ed25519.PublicKey, ed25519.PublicKey) {
+	t.Helper()
+	keys := map[string]ed25519.PublicKey{}
+	var hqPub ed25519.PublicKey
+	Must(t, h.Store().View(context.Background(), func(tx sync.Tx) error {
+		ds, err := tx.Devices()
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			if d.SignKey != "" {
+				if keys[d.ID], err = sync.DecodeSignKey(d.SignKey); err != nil {
+					return err
+				}
+			}
+		}
+		v, found, err := tx.Meta(sync.MetaHQSignKey)
+		if err != nil || !found {
+			return fmt.Errorf("HQ has no signing key (%v)", err)
+		}
+		priv, err := sync.ParseHQSignKey(v)
+		hqPub = priv.Public().(ed25519.PublicKey)
+		return err
+	}))
+	return keys, hqPub
 }
 
 func conflicts(t *testing.T, h *sync.HQ, caseID string) []sync.ConflictRecord {
@@ -270,40 +309,253 @@ func testPushExactlyOnce(t *testing.T, open Open) {
 	verifyLog(t, h, id)
 }
 
+// wantQuarantine checks that err refused a push with code and that HQ
+// now holds the device in quarantine with a report naming the case, the
+// event and its seq, and answers it 403 quarantined with them in the message.
+func wantQuarantine(t *testing.T, h *sync.HQ, s *Sim, err error, code, caseID, eventID string, seq uint64) {
+	t.Helper()
+	var ae *sync.APIError
+	if !errors.As(err, &ae) || ae.Status != 422 || ae.Code != code {
+		t.Fatalf("push: %v; want 422 %s", err, code)
+	}
+	if !strings.Contains(ae.Msg, caseID) || (eventID != "" && !strings.Contains(ae.Msg, eventID)) {
+		t.Fatalf("the refusal does not name case %s and event %s: %s", caseID, eventID, ae.Msg)
+	}
+	q := hqDevice(t, h, s.ID).Quarantine
+	if q == nil || q.Device != s.ID || q.DeviceName != s.Name || q.CaseID != caseID || q.EventID != eventID || q.Seq != seq || q.Reason == "" || q.At.IsZero() {
+		t.Fatalf("quarantine report %+v; want case %s event %s seq %d", q, caseID, eventID, seq)
+	}
+	_, aerr := h.Authenticate(context.Background(), s.ID, s.Token)
+	if !errors.As(aerr, &ae) || ae.Status != 403 || ae.Code != sync.CodeQuarantined || !strings.Contains(ae.Msg, caseID) || (eventID != "" && !strings.Contains(ae.Msg, eventID)) {
+		t.Fatalf("a quarantined device authenticated: %v", aerr)
+	}
+	if _, perr := s.Push(h, sync.Op{Seq: 1, Event: []byte(`{}`)}); !errors.As(perr, &ae) || ae.Code != sync.CodeQuarantined {
+		t.Fatalf("a quarantined device pushed: %v", perr)
+	}
+}
+
+// hqDevice is HQ's record of a device, read from the store (Sim.Device
+// authenticates, which a quarantined device cannot).
+func hqDevice(t *testing.T, h *sync.HQ, id string) sync.Device {
+	t.Helper()
+	var d sync.Device
+	Must(t, h.Store().View(context.Background(), func(tx sync.Tx) error {
+		var err error
+		var found bool
+		if d, found, err = tx.DeviceByID(id); err == nil && !found {
+			err = fmt.Errorf("HQ does not know device %s", id)
+		}
+		return err
+	}))
+	return d
+}
+
+func release(t *testing.T, h *sync.HQ, s *Sim) {
+	t.Helper()
+	d, err := h.Release(context.Background(), s.Name)
+	Must(t, err)
+	if d.Quarantine != nil || len(d.Released) == 0 || d.Released[len(d.Released)-1].ReleasedAt == nil {
+		t.Fatalf("after release: %+v", d)
+	}
+	if _, err := h.Authenticate(context.Background(), s.ID, s.Token); err != nil {
+		t.Fatalf("a released device is refused: %v", err)
+	}
+}
+
 func testTamperAndReplay(t *testing.T, open Open) {
 	h := NewHQ(t, open)
 	o := NewSim(t, h, "officer", Wang)
-	_, ops := submitCase(t, o, Wang, Content("张三", "11010519491231002X", Start, Wang), nil)
+	id, ops := submitCase(t, o, Wang, Content("张三", "11010519491231002X", Start, Wang), nil)
 	o.MustPush(t, h, ops[:2]...)
-	var ae *sync.APIError
-	// Replay of a settled seq with other content: 422, nothing changes.
+	// Replay of a settled seq with other content: 422, nothing changes,
+	// and the device is quarantined (its record of a settled event changed).
 	fake := *o
 	fake.Seq, fake.Head = 1, ""
 	fake.Logs = map[string][]cases.Event{}
-	_, other := fake.Make(t, "", Wang, cases.EventCreated, cases.ContentPayload{Content: Content("李四", "", Start, Wang)})
-	if _, err := o.Push(h, other); !errors.As(err, &ae) || ae.Code != sync.CodeReplay {
-		t.Fatalf("replay with other content: %v", err)
+	forged, other := fake.Make(t, "", Wang, cases.EventCreated, cases.ContentPayload{Content: Content("李四", "", Start, Wang)})
+	_, err := o.Push(h, other)
+	wantQuarantine(t, h, o, err, sync.CodeReplay, forged.CaseID, forged.ID, forged.Seq)
+	if _, err := h.Release(context.Background(), "没有这台设备"); err == nil {
+		t.Fatal("released an unknown device")
+	}
+	release(t, h, o)
+	if _, err := h.Release(context.Background(), o.ID); err == nil {
+		t.Fatal("released a device that is not in quarantine")
+	}
+	// The same event again with its signature stripped (as before the
+	// device had a key): compared by hash, it is a plain duplicate.
+	unsigned := o.Logs[id][0]
+	unsigned.Sig = ""
+	raw, _ := json.Marshal(unsigned)
+	rs := o.MustPush(t, h, sync.Op{Seq: 1, Event: raw})
+	if !rs[0].Duplicate {
+		t.Fatalf("a settled event without its signature: %s", describe(rs))
 	}
 	// Bytes altered in transit: the hash no longer matches.
+	third := o.Logs[id][2]
 	altered := ops[2]
 	altered.Event = bytes.Replace(altered.Event, []byte(`"submitted"`), []byte(`"approved"`), 1)
-	if _, err := o.Push(h, altered); !errors.As(err, &ae) || ae.Code != sync.CodeChain {
-		t.Fatalf("altered event: %v", err)
-	}
-	if d := o.Device(t, h); d.Alert == "" || d.LastSeq != 2 {
+	_, err = o.Push(h, altered)
+	wantQuarantine(t, h, o, err, sync.CodeChain, id, third.ID, 3)
+	if d := hqDevice(t, h, o.ID); d.Alert == "" || d.LastSeq != 2 {
 		t.Fatalf("tampering must be recorded and not consume the seq: %+v", d)
 	}
+	release(t, h, o)
 	// A broken device chain.
 	broken := ops[2]
 	broken.PrevOp = strings.Repeat("0", 64)
-	if _, err := o.Push(h, broken); !errors.As(err, &ae) || ae.Code != sync.CodeChain {
-		t.Fatalf("broken chain: %v", err)
-	}
-	rs := o.MustPush(t, h, ops[2])
+	_, err = o.Push(h, broken)
+	wantQuarantine(t, h, o, err, sync.CodeChain, id, third.ID, 3)
+	release(t, h, o)
+	rs = o.MustPush(t, h, ops[2])
 	wantStatus(t, rs, sync.Applied)
-	if d := o.Device(t, h); d.Alert != "" || d.LastSeq != 3 {
+	if d := o.Device(t, h); d.Alert != "" || d.LastSeq != 3 || len(d.Released) != 3 {
 		t.Fatalf("device after the good push: %+v", d)
 	}
+}
+
+// testSigningKeys: the key comes with the enrolment, or on the first push
+// of a device enrolled before keys existed; once HQ has it, it is fixed;
+// pulls carry the keys of the devices whose events they bring, and HQ's.
+func testSigningKeys(t *testing.T, open Open) {
+	ctx := context.Background()
+	h := NewHQ(t, open)
+	o := NewSim(t, h, "officer", Wang)
+	if d := o.Device(t, h); d.SignKey != o.PublicKey() {
+		t.Fatalf("HQ holds key %q, the device enrolled with %q", d.SignKey, o.PublicKey())
+	}
+	_, other, _ := ed25519.GenerateKey(nil)
+	otherKey := sync.EncodeSignKey(other.Public().(ed25519.PublicKey))
+	// The store itself refuses to replace or drop the key.
+	for _, k := range []string{otherKey, ""} {
+		err := h.Store().Update(ctx, func(tx sync.Tx) error {
+			d, _, err := tx.DeviceByID(o.ID)
+			if err != nil {
+				return err
+			}
+			d.SignKey = k
+			return tx.PutDevice(d)
+		})
+		if !errors.Is(err, sync.ErrSignKeyFixed) {
+			t.Fatalf("PutDevice with key %q: %v", k, err)
+		}
+	}
+	Must(t, h.Store().Update(ctx, func(tx sync.Tx) error {
+		d, _, err := tx.DeviceByID(o.ID)
+		if err != nil {
+			return err
+		}
+		d.Host = "同一把钥匙"
+		return tx.PutDevice(d)
+	}))
+	var ae *sync.APIError
+	// A push that brings another key is refused and changes nothing.
+	id, ops := submitCase(t, o, Wang, Content("张三", "11010519491231002X", Start, Wang), nil)
+	thief := *o
+	thief.Key = other
+	if _, err := thief.Push(h, ops...); !errors.As(err, &ae) || ae.Code != sync.CodeSignKey || ae.Status != 403 {
+		t.Fatalf("push with another key: %v", err)
+	}
+	if d := o.Device(t, h); d.LastSeq != 0 || d.SignKey != o.PublicKey() || d.Quarantine != nil {
+		t.Fatalf("after a push with another key: %+v", d)
+	}
+	o.MustPush(t, h, ops...)
+	// A device enrolled without a key: no key, nothing can be verified.
+	l := NewLegacySim(t, h, "legacy", Zhao)
+	if d := l.Device(t, h); d.SignKey != "" {
+		t.Fatalf("legacy device has key %q", d.SignKey)
+	}
+	lid, lops := submitCase(t, l, Zhao, Content("韩梅梅", "", Start, Zhao), nil)
+	l.SendKey = false
+	if _, err := l.Push(h, lops...); !errors.As(err, &ae) || ae.Code != sync.CodeSignKey {
+		t.Fatalf("push without any key: %v", err)
+	}
+	if d := l.Device(t, h); d.LastSeq != 0 || d.Quarantine != nil {
+		t.Fatalf("a push without a key changed the device: %+v", d)
+	}
+	// Its first push with a key registers it (trust on first use).
+	l.SendKey = true
+	wantStatus(t, l.MustPush(t, h, lops...), sync.Applied, sync.Applied, sync.Applied)
+	if d := l.Device(t, h); d.SignKey != l.PublicKey() {
+		t.Fatalf("legacy device key after first push: %q", d.SignKey)
+	}
+	// …after which it is fixed.
+	lt := *l
+	lt.Key = other
+	if _, err := lt.Push(h, lops...); !errors.As(err, &ae) || ae.Code != sync.CodeSignKey {
+		t.Fatalf("legacy device pushed another key: %v", err)
+	}
+	// A repeated enrolment may not bring another key either.
+	code, err := h.IssueCode(ctx, "重复注册", time.Hour)
+	Must(t, err)
+	secret, _, _ := sync.SplitCode(code.Code)
+	_, priv2, _ := ed25519.GenerateKey(nil)
+	req := sync.EnrollRequest{V: 1, Code: secret, Device: "0190a0b0-0000-7000-8000-0000000000aa", Token: strings.Repeat("k", 43), SignKey: otherKey}
+	_, err = h.Enroll(ctx, req)
+	Must(t, err)
+	req.SignKey = sync.EncodeSignKey(priv2.Public().(ed25519.PublicKey))
+	if _, err := h.Enroll(ctx, req); !errors.As(err, &ae) || ae.Code != sync.CodeSignKey {
+		t.Fatalf("re-enrolment with another key: %v", err)
+	}
+	// A reviewer's pull carries both devices' keys and HQ's.
+	s := NewSim(t, h, "supervisor", Li)
+	resp, err := h.Pull(ctx, s.Device(t, h), 0, sync.MaxPullLimit)
+	Must(t, err)
+	keys, err := sync.DecodeDeviceKeys(resp.DeviceKeys, len(resp.Entries))
+	Must(t, err)
+	_, hqPub := signKeys(t, h)
+	if keys[o.ID] == nil || sync.EncodeSignKey(keys[o.ID]) != o.PublicKey() || sync.EncodeSignKey(keys[l.ID]) != l.PublicKey() || !keys[sync.HQKeyID].Equal(hqPub) || len(keys) != 3 {
+		t.Fatalf("device_keys %v", resp.DeviceKeys)
+	}
+	// An officer's pull names only the devices whose events it brings.
+	resp, err = h.Pull(ctx, l.Device(t, h), 0, sync.MaxPullLimit)
+	Must(t, err)
+	if _, ok := resp.DeviceKeys[o.ID]; ok || resp.DeviceKeys[l.ID] != l.PublicKey() {
+		t.Fatalf("officer's device_keys %v", resp.DeviceKeys)
+	}
+	verifyLog(t, h, id)
+	verifyLog(t, h, lid)
+}
+
+// testSignatureQuarantine: an event whose payload was edited with its hash
+// recomputed (the signature no longer fits), one with its signature
+// stripped, and one signed by another key are each refused with 422, put
+// the device in quarantine with a report naming the case and the event,
+// and every later request is 403 until the device is released.
+func testSignatureQuarantine(t *testing.T, open Open) {
+	h := NewHQ(t, open)
+	o := NewSim(t, h, "officer", Wang)
+	id, ops := submitCase(t, o, Wang, Content("张三", "11010519491231002X", Start, Wang), nil)
+	o.MustPush(t, h, ops[:2]...)
+	third := o.Logs[id][2]
+	_, other, _ := ed25519.GenerateKey(nil)
+	tamper := map[string]func(e *cases.Event){
+		"payload edited, hash recomputed": func(e *cases.Event) {
+			e.Payload = json.RawMessage(`{"comment":"已批准"}`)
+			e.Hash = e.ComputeHash()
+		},
+		"signature stripped":    func(e *cases.Event) { e.Sig = "" },
+		"signed by another key": func(e *cases.Event) { e.Sign(other) },
+		"signature not base64":  func(e *cases.Event) { e.Sig = "不是签名" },
+	}
+	for _, name := range []string{"payload edited, hash recomputed", "signature stripped", "signed by another key", "signature not base64"} {
+		e := third
+		tamper[name](&e)
+		raw, err := json.Marshal(e)
+		Must(t, err)
+		_, err = o.Push(h, sync.Op{Seq: 3, PrevOp: ops[2].PrevOp, Event: raw})
+		wantQuarantine(t, h, o, err, sync.CodeSignature, id, third.ID, 3)
+		if d := hqDevice(t, h, o.ID); d.LastSeq != 2 || len(verifyLog(t, h, id)) != 2 {
+			t.Fatalf("%s: the refused push changed HQ (last seq %d)", name, d.LastSeq)
+		}
+		release(t, h, o)
+	}
+	// Released, the device goes on with its real event.
+	wantStatus(t, o.MustPush(t, h, ops[2]), sync.Applied)
+	if d := o.Device(t, h); len(d.Released) != len(tamper) || d.Alert != "" {
+		t.Fatalf("history %+v alert %q", d.Released, d.Alert)
+	}
+	verifyLog(t, h, id)
 }
 
 func testConcurrentDuplicatePush(t *testing.T, open Open) {
