@@ -43,6 +43,16 @@ type Options struct {
 	// Tick schedules a timed message (the header clock, autosave); nil
 	// means tea.Tick. Tests that drive Update directly turn timers off.
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+	// IdleLock locks the screen after this long without a key or a click
+	// (read on the clock's half-minute ticks); 0 turns it off. Ctrl+L
+	// locks at once either way.
+	IdleLock time.Duration
+	// DemoPassphrase is shown on the sign-in screen; set only for a demo
+	// store.
+	DemoPassphrase string
+	// OnSignIn is called (in a command) after each successful sign-in;
+	// the program starts background sync from it.
+	OnSignIn func()
 }
 
 // view is which screen has the body of the terminal.
@@ -122,6 +132,14 @@ type Model struct {
 	flash     string
 	flashTone styles.Tone
 	fatal     error
+
+	// The lock screen (lock.go) covers everything while locked.
+	lock       lockScreen
+	locked     bool
+	idleLock   time.Duration
+	active     bool      // a key or click since the last clock reading
+	lastActive time.Time // the clock reading after the last input
+	onSignIn   func()
 }
 
 // New returns the root model.
@@ -136,6 +154,11 @@ func New(o Options) Model {
 	if o.Tick == nil {
 		o.Tick = tea.Tick
 	}
+	if o.Store != nil {
+		// Whoever was signed in before (a command, the demo), the TUI
+		// starts at its sign-in screen with the keys forgotten.
+		o.Store.Lock()
+	}
 	sh := &shared{st: st, store: o.Store, clock: o.Clock, tick: o.Tick, now: o.Clock()}
 	h := help.New()
 	h.Styles = st.Help
@@ -143,22 +166,25 @@ func New(o Options) Model {
 	h.FullSeparator = "    "
 	h.Ellipsis = styles.Ellipsis
 	m := Model{
-		sh:     sh,
-		keys:   keys.NewGlobal(),
-		help:   h,
-		width:  80,
-		height: 24,
-		as:     o.As,
-		signin: newSignIn(sh),
-		home:   newHome(sh),
-		wiz:    newWizard(sh),
-		list:   newCaseList(sh),
-		detail: newCaseDetail(sh),
-		reader: newReader(sh),
-		queue:  newReviewQueue(sh),
-		papers: newPapers(sh),
-		dash:   newDashboard(sh),
-		review: newReviewScreen(sh),
+		sh:       sh,
+		keys:     keys.NewGlobal(),
+		help:     h,
+		width:    80,
+		height:   24,
+		as:       o.As,
+		signin:   newSignIn(sh, o.DemoPassphrase),
+		lock:     newLockScreen(sh),
+		idleLock: o.IdleLock,
+		onSignIn: o.OnSignIn,
+		home:     newHome(sh),
+		wiz:      newWizard(sh),
+		list:     newCaseList(sh),
+		detail:   newCaseDetail(sh),
+		reader:   newReader(sh),
+		queue:    newReviewQueue(sh),
+		papers:   newPapers(sh),
+		dash:     newDashboard(sh),
+		review:   newReviewScreen(sh),
 	}
 	m.setSize(m.width, m.height)
 	return m
@@ -182,6 +208,7 @@ func (m *Model) setSize(w, h int) {
 	m.help.Width = w
 	bh := max(1, h-headerLines-footerLines)
 	m.signin.SetSize(w, bh)
+	m.lock.SetSize(w, bh)
 	m.home.SetSize(w, bh)
 	m.wiz.SetSize(w, bh)
 	m.list.SetSize(w, bh)
@@ -213,6 +240,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case clockMsg:
 		m.sh.now = time.Time(msg)
+		var lockCmd tea.Cmd
+		m, lockCmd = m.idleCheck(m.sh.now)
+		if lockCmd != nil {
+			return m, tea.Batch(lockCmd, tickClock(m.sh, clockEvery))
+		}
 		return m, tickClock(m.sh, clockEvery)
 	case errMsg:
 		m.flash, m.flashTone = "出错了："+msg.err.Error(), styles.ToneDanger
@@ -232,6 +264,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.sh.users = msg.users
+		m.signin.setAuth(msg.encrypted, msg.hasPass)
 		if m.view == viewLoading {
 			m.view = viewSignIn
 			m.signin.start(msg.users, m.as)
@@ -242,11 +275,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.resume(msg)
 	case SyncStatus:
 		return m.syncChanged(msg)
+	case unlockedScreenMsg:
+		return m.lockUpdate(msg)
 	case tea.KeyMsg:
+		m.active = true
 		return m.key(msg)
 	case tea.MouseMsg:
+		m.active = true
 		msg.Y -= headerLines
-		if m.showHelp || msg.Y < 0 {
+		if m.showHelp || m.locked || msg.Y < 0 {
 			return m, nil
 		}
 		return m.toScreen(msg)
@@ -263,6 +300,12 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 		return m, tea.Quit
+	}
+	if m.locked {
+		return m.lockUpdate(msg)
+	}
+	if key.Matches(msg, m.keys.Lock) && m.canLock() {
+		return m.lockScreen(false)
 	}
 	typing := m.typing()
 	letter := msg.Type == tea.KeyRunes
@@ -328,7 +371,7 @@ func (m Model) toScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) toOwner(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg.(type) {
-	case userAddedMsg:
+	case signedInMsg:
 		m.signin, cmd = m.signin.Update(msg)
 	case homeMsg:
 		m.home, cmd = m.home.Update(msg)
@@ -403,8 +446,10 @@ func (m Model) navigate(r nav) (Model, tea.Cmd) {
 	case navSignOut:
 		m.sh.user = cases.User{}
 		m.view = viewSignIn
+		m.locked, m.showHelp = false, false
 		m.signin.start(m.sh.users, "")
-		return m, tea.Batch(loadUsers(m.sh.store), m.signin.Focus())
+		// The keys are forgotten, then the users read again.
+		return m, tea.Batch(signOut(m.sh.store), m.signin.Focus())
 	case navQuit:
 		return m, tea.Quit
 	}
@@ -415,12 +460,17 @@ func (m Model) navigate(r nav) (Model, tea.Cmd) {
 	return m, cmd
 }
 
-// signIn makes u the acting officer. Passphrases (a later issue) belong
-// here: this is the one door every sign-in passes through.
+// signIn makes u the acting officer, once the store is unlocked with
+// their passphrase (signin.go): the one door every sign-in passes through.
 func (m Model) signIn(u cases.User) (Model, tea.Cmd) {
 	m.sh.user = u
 	m.view = viewLoading
-	return m, tea.Batch(loadResume(m.sh.store, u.ID), loadUsers(m.sh.store))
+	m.locked, m.active = false, true
+	cmds := []tea.Cmd{loadResume(m.sh.store, u.ID), loadUsers(m.sh.store)}
+	if f := m.onSignIn; f != nil {
+		cmds = append(cmds, func() tea.Msg { f(); return nil })
+	}
+	return m, tea.Batch(cmds...)
 }
 
 // resume reopens the wizard where the officer left it, or shows home.
@@ -454,6 +504,8 @@ func (m Model) View() string {
 	switch {
 	case m.fatal != nil:
 		body = m.sh.st.Error.Render(widgets.FitLines(strings.Join(widgets.Wrap("无法读取本机数据："+m.fatal.Error()+"\n请按 F10 退出后检查数据目录。", w-2), "\n"), w))
+	case m.locked:
+		body = m.lock.View()
 	case m.showHelp:
 		body = m.fullHelp(bh)
 	default:
@@ -479,6 +531,9 @@ func (m Model) View() string {
 		}
 	}
 	notice := m.notice()
+	if m.locked {
+		notice = "" // a notice may name a party
+	}
 	// A long notice (a refusal with its reason) takes a second line from
 	// the bottom of the body rather than being cut.
 	shown := min(bh-1, strings.Count(notice, "\n"))
@@ -499,10 +554,18 @@ func (m Model) View() string {
 }
 
 func (m Model) crumb() string {
+	if m.locked {
+		return "已锁定"
+	}
 	switch m.view {
 	case viewSignIn:
-		if m.signin.setup {
+		switch {
+		case m.signin.setup:
 			return "登记执法人员"
+		case m.signin.newPass:
+			return "设置口令"
+		case m.signin.chosen != nil:
+			return "登录"
 		}
 		return "选择身份"
 	case viewHome:
@@ -602,6 +665,11 @@ func (m Model) shortHelp() []key.Binding {
 	if m.showHelp {
 		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("Esc", "关闭帮助"))}
 	}
+	lock := m.keys.Lock
+	lock.SetEnabled(m.canLock() && !m.locked)
+	if m.locked {
+		return append(m.lock.ShortHelp(), lock, m.keys.Help, m.keys.Exit)
+	}
 	switch m.view {
 	case viewSignIn:
 		bs = m.signin.ShortHelp()
@@ -629,7 +697,7 @@ func (m Model) shortHelp() []key.Binding {
 			bs = append(bs, m.papersEntries()...) // F7 文书 on a case
 		}
 	}
-	return append(bs, m.keys.Help, m.keys.Exit)
+	return append(bs, lock, m.keys.Help, m.keys.Exit)
 }
 
 func (m Model) fullHelpGroups() [][]key.Binding {
@@ -654,23 +722,26 @@ func (m Model) fullHelpGroups() [][]key.Binding {
 		g = append(g, e)
 	}
 	global := []key.Binding{m.keys.Help, m.keys.Exit}
+	if m.canLock() {
+		global = append(global, m.keys.Lock)
+	}
 	if m.canQuitWithQ() {
 		global = append(global, m.keys.Quit)
 	}
 	return append(g, global)
 }
 
-// helpBar lists the live keys; the help and exit keys always show, at
-// the right end, however many keys the screen has.
+// helpBar lists the live keys; the lock (once signed in), help and exit
+// keys always show, at the right end, however many keys the screen has.
 func (m Model) helpBar() string {
 	bs := m.shortHelp()
-	if m.showHelp || len(bs) < 2 {
+	if m.showHelp || len(bs) < 3 {
 		return widgets.Truncate(m.help.ShortHelpView(bs), m.width)
 	}
-	global := m.help.ShortHelpView(bs[len(bs)-2:])
+	global := m.help.ShortHelpView(bs[len(bs)-3:])
 	gw := ansi.StringWidth(global)
 	room := m.width - gw - 2
-	local := m.help.ShortHelpView(fitHelp(bs[:len(bs)-2], room, func(bs []key.Binding) int {
+	local := m.help.ShortHelpView(fitHelp(bs[:len(bs)-3], room, func(bs []key.Binding) int {
 		return ansi.StringWidth(m.help.ShortHelpView(bs))
 	}))
 	if room < 10 {

@@ -47,17 +47,23 @@ func tickClock(sh *shared, d time.Duration) tea.Cmd {
 type errMsg struct{ err error }
 
 type usersMsg struct {
-	users []cases.User
-	err   error
+	users     []cases.User
+	encrypted bool            // the store has a data key (else: new, or from before encryption)
+	hasPass   map[string]bool // user id → has a passphrase
+	err       error
 }
 
 func loadUsers(st *store.Store) tea.Cmd {
 	return func() tea.Msg {
 		us, err := st.Users()
+		out := usersMsg{users: us, err: err, encrypted: st.Encrypted(), hasPass: map[string]bool{}}
 		for i := range us {
+			if out.err == nil {
+				out.hasPass[us[i].ID], out.err = st.HasPassphrase(us[i].ID)
+			}
 			us[i] = cleanUser(us[i])
 		}
-		return usersMsg{users: us, err: err}
+		return out
 	}
 }
 
@@ -66,15 +72,98 @@ func cleanUser(u cases.User) cases.User {
 	return u
 }
 
-type userAddedMsg struct {
-	user cases.User
+// Signing in. Each command derives a key from a passphrase (argon2id,
+// about a second on a field laptop), so all of them run off the UI thread.
+
+// signedInMsg reports a sign-in attempt, a registration or a passphrase
+// being set. field names the form field an error belongs to.
+type signedInMsg struct {
+	user   cases.User
+	notice string // said after signing in (a legacy store's backup)
+	field  string
+	err    error
+}
+
+// unlockAs signs u in with pass.
+func unlockAs(st *store.Store, u cases.User, pass string) tea.Cmd {
+	return func() tea.Msg {
+		_, err := st.Unlock(u.ID, pass)
+		return signedInMsg{user: u, field: "pass", err: err}
+	}
+}
+
+// sponsored runs do with the store unlocked by a colleague (sponsor, who
+// has a passphrase), then signs u in with their own passphrase: a new user
+// is registered, or a user without a passphrase gets one, only by someone
+// already trusted on this device.
+func sponsored(st *store.Store, sponsor string, spass string, u cases.User, pass string, do func() error) tea.Msg {
+	st.Lock()
+	if _, err := st.Unlock(sponsor, spass); err != nil {
+		return signedInMsg{user: u, field: "sponsor_pass", err: err}
+	}
+	if err := do(); err != nil {
+		st.Lock()
+		field := "pass"
+		if errors.Is(err, store.ErrUserExists) {
+			field = "id"
+		}
+		return signedInMsg{user: u, field: field, err: err}
+	}
+	st.Lock()
+	_, err := st.Unlock(u.ID, pass)
+	return signedInMsg{user: u, field: "pass", err: err}
+}
+
+// addUser registers u with passphrase pass: the first user of the device
+// directly, later ones with a colleague's passphrase (sponsor).
+func addUser(st *store.Store, u cases.User, pass, sponsor, spass string) tea.Cmd {
+	return func() tea.Msg {
+		if sponsor == "" {
+			err := st.AddUser(u, pass)
+			field := "pass"
+			if errors.Is(err, store.ErrUserExists) {
+				field = "id"
+			}
+			return signedInMsg{user: u, field: field, err: err}
+		}
+		return sponsored(st, sponsor, spass, u, pass, func() error { return st.AddUser(u, pass) })
+	}
+}
+
+// setPassphrase gives u, who has none, a passphrase: on a store from
+// before encryption this encrypts it (after a backup), otherwise a
+// colleague's passphrase unlocks the store first.
+func setPassphrase(st *store.Store, u cases.User, pass, sponsor, spass string) tea.Cmd {
+	return func() tea.Msg {
+		if sponsor == "" {
+			backup, err := st.SetUpEncryption(u.ID, pass)
+			if err != nil {
+				return signedInMsg{user: u, field: "pass", err: err}
+			}
+			return signedInMsg{user: u, notice: "本机数据已加密。加密前的明文备份在 " + backup + "，含当事人信息：请移出本机妥善保管或删除"}
+		}
+		return sponsored(st, sponsor, spass, u, pass, func() error { return st.SetPassphrase(u.ID, pass) })
+	}
+}
+
+// signOut forgets the keys, then reads the users again for the picker.
+func signOut(st *store.Store) tea.Cmd {
+	load := loadUsers(st)
+	return func() tea.Msg {
+		st.Lock()
+		return load()
+	}
+}
+
+// unlockedScreenMsg reports the passphrase typed on the lock screen.
+type unlockedScreenMsg struct {
+	user string
 	err  error
 }
 
-func addUser(st *store.Store, u cases.User) tea.Cmd {
+func checkPassphrase(st *store.Store, userID, pass string) tea.Cmd {
 	return func() tea.Msg {
-		err := st.AddUser(u)
-		return userAddedMsg{user: u, err: err}
+		return unlockedScreenMsg{user: userID, err: st.CheckUserPassphrase(userID, pass)}
 	}
 }
 
@@ -353,7 +442,8 @@ func loadPriors(st *store.Store, partyKey, caseID string, job int) tea.Cmd {
 	}
 }
 
-// Evidence hashing streams progress through a channel that one command
+// Evidence is copied into the store's encrypted vault, which hashes it on
+// the way; the copy streams progress through a channel that one command
 // reads at a time (glow's re-armed command), so a large video shows its
 // progress and the interface never waits.
 
@@ -375,7 +465,7 @@ type hashDoneMsg struct {
 	err error
 }
 
-func hashEvidence(path, kind string, job int) tea.Cmd {
+func importEvidence(st *store.Store, path, kind string, job int) tea.Cmd {
 	return func() tea.Msg {
 		ch := make(chan hashEvent, 1)
 		go func() {
@@ -386,7 +476,11 @@ func hashEvidence(path, kind string, job int) tea.Cmd {
 				return
 			}
 			lastPct := int64(-1)
-			sum, size, err := cases.HashFile(path, func(done, total int64) {
+			if info.IsDir() {
+				ch <- hashEvent{err: errors.New(filepath.Base(path) + " 是文件夹，不是文件")}
+				return
+			}
+			sum, size, err := st.ImportEvidence(path, func(done, total int64) {
 				if total <= 0 {
 					return
 				}
@@ -415,7 +509,7 @@ func waitHash(ch <-chan hashEvent, job int) tea.Cmd {
 		e, ok := <-ch
 		switch {
 		case !ok:
-			return hashDoneMsg{job: job, err: errors.New("计算校验值时中断")}
+			return hashDoneMsg{job: job, err: errors.New("存入证据时中断")}
 		case e.err != nil:
 			return hashDoneMsg{job: job, err: e.err}
 		case e.ev != nil:

@@ -145,9 +145,14 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
+// e2ePass is the users' passphrase in the end-to-end test.
+const e2ePass = "e2e-口令-2026"
+
 func cli(t *testing.T, bin string, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(bin, args...).Output()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "FIELDCASE_PASSPHRASE="+e2ePass, "FIELDCASE_NEW_PASSPHRASE="+e2ePass)
+	out, err := cmd.Output()
 	if err != nil {
 		var stderr string
 		if ee, ok := err.(*exec.ExitError); ok {
@@ -178,6 +183,15 @@ func TestEndToEndInTmux(t *testing.T) {
 	tm := startTmux(t, socket, run)
 	checkScreen(t, tm.waitFor("请选择您的身份", "王五"))
 	tm.keys("Enter")
+	tm.waitFor("请输入口令", "王五（wangwu，执法队员）")
+	tm.text("wrong-passphrase")
+	tm.keys("Enter")
+	checkScreen(t, tm.waitFor("口令不正确（还可尝试 4 次）"))
+	tm.text(e2ePass)
+	if s := tm.waitFor(strings.Repeat("*", len([]rune(e2ePass)))); strings.Contains(s, e2ePass) {
+		t.Fatalf("the passphrase is shown:\n%s", s)
+	}
+	tm.keys("Enter")
 	checkScreen(t, tm.waitFor("首页", "今日发生"))
 	tm.keys("F2")
 	tm.waitFor("第 1 步 违法事项")
@@ -204,6 +218,9 @@ func TestEndToEndInTmux(t *testing.T) {
 	tm = startTmux(t, socket, run)
 	tm.waitFor("请选择您的身份")
 	tm.keys("Enter")
+	tm.waitFor("请输入口令")
+	tm.text(e2ePass)
+	tm.keys("Enter")
 	checkScreen(t, tm.waitFor("已恢复上次未完成的案件", "第 3 步 时间地点"))
 	tm.keys("C-u")
 	tm.text("南岸区南坪西路 3 号门前")
@@ -222,6 +239,18 @@ func TestEndToEndInTmux(t *testing.T) {
 	tm.waitFor("[没有]")
 	tm.keys("F8")
 	checkScreen(t, tm.waitFor("不 予 处 罚（轻微不罚）", "应当不予行政处罚"))
+	// Ctrl+L locks: nothing of the case shows; the passphrase returns here.
+	tm.keys("C-l")
+	locked := tm.waitFor("屏幕已锁定", "当前登录：王五")
+	checkScreen(t, locked)
+	for _, hidden := range []string{"欧阳秋菊", "不 予 处 罚", "南坪西路", "CG01"} {
+		if strings.Contains(locked, hidden) {
+			t.Fatalf("the lock screen shows %q:\n%s", hidden, locked)
+		}
+	}
+	tm.text(e2ePass)
+	tm.keys("Enter")
+	checkScreen(t, tm.waitFor("不 予 处 罚（轻微不罚）", "应当不予行政处罚"))
 	tm.keys("Enter")
 	tm.waitFor("第 7 步 处理决定")
 	tm.keys("Enter")
@@ -234,14 +263,14 @@ func TestEndToEndInTmux(t *testing.T) {
 	tm.waitGone()
 
 	var list []cases.Case
-	if err := json.Unmarshal([]byte(cli(t, bin, "case", "list", "--json", "--data", data)), &list); err != nil {
+	if err := json.Unmarshal([]byte(cli(t, bin, "case", "list", "--json", "--data", data, "--as", "wangwu")), &list); err != nil {
 		t.Fatal(err)
 	}
 	if len(list) != 1 {
 		t.Fatalf("%d cases stored, want 1 (the kill must not have made a second)", len(list))
 	}
 	var c cases.Case
-	if err := json.Unmarshal([]byte(cli(t, bin, "case", "show", list[0].ID, "--json", "--data", data)), &c); err != nil {
+	if err := json.Unmarshal([]byte(cli(t, bin, "case", "show", list[0].ID, "--json", "--data", data, "--as", "wangwu")), &c); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string][2]string{

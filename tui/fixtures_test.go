@@ -19,11 +19,14 @@ var (
 	reviewerLi  = cases.User{ID: "lihua", Name: "李华", Cert: "渝城执50010011", Role: cases.RoleSupervisor}
 )
 
+// testPass is every fixture user's passphrase.
+const testPass = "correct-horse-9"
+
 func addUsers(t testing.TB, st *store.Store, us ...cases.User) {
 	t.Helper()
 	for _, u := range us {
 		u.CreatedAt = testNow
-		if err := st.AddUser(u); err != nil {
+		if err := st.AddUser(u, testPass); err != nil {
 			t.Fatal(err)
 		}
 	}

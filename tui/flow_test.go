@@ -20,7 +20,7 @@ func TestWizardRecordsAndSubmitsACase(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	addUsers(t, st, officerWang, officerZhao)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter") // sign in
+	d.signIn() // sign in
 	d.contains("首页")
 	d.press("f2")
 	d.typeText("zdjy")
@@ -93,7 +93,7 @@ func TestQuitAndRestartReopensTheStep(t *testing.T) {
 	st := openTestStore(t, dir)
 	addUsers(t, st, officerWang, officerZhao)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	toPlace(d)
 	d.typeText("南岸区铜元局轻轨站 B 出口")
 	d.press("f10")
@@ -102,7 +102,7 @@ func TestQuitAndRestartReopensTheStep(t *testing.T) {
 	}
 
 	d2 := newDriver(t, st, "wangwu")
-	d2.press("enter")
+	d2.signIn()
 	d2.contains("第 3 步 时间地点")
 	d2.contains("南岸区铜元局轻轨站 B 出口")
 	d2.contains("已恢复上次未完成的案件")
@@ -114,13 +114,13 @@ func TestKilledWizardReopensWhereItWas(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	addUsers(t, st, officerWang, officerZhao)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	toFacts(d)
 	d.typeText("这一句尚未保存")
 	// No key more: the process dies here.
 
 	d2 := newDriver(t, st, "wangwu")
-	d2.press("enter")
+	d2.signIn()
 	d2.contains("第 4 步 事实与证据")
 	c, err := st.Get(d2.m.wiz.caseID)
 	if err != nil || c.Content.Place.Text != "南岸区南坪正街 100 号门前" {
@@ -133,14 +133,14 @@ func TestAutosaveKeepsTyping(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	addUsers(t, st, officerWang, officerZhao)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	toFacts(d)
 	d.typeText("自动保存的违法事实")
 	// The timer fired: deliver its message as the runtime would.
 	d.send(autosaveMsg{wizard: d.m.wiz.id, gen: d.m.wiz.gen})
 
 	d2 := newDriver(t, st, "wangwu")
-	d2.press("enter")
+	d2.signIn()
 	d2.contains("自动保存的违法事实")
 }
 
@@ -162,7 +162,7 @@ func TestQTypedIntoAFieldDoesNotQuit(t *testing.T) {
 	st2 := openTestStore(t, t.TempDir())
 	addUsers(t, st2, officerWang)
 	d2 := newDriver(t, st2, "wangwu")
-	d2.press("enter")
+	d2.signIn()
 	d2.typeText("q")
 	if !d2.quit {
 		t.Fatal("q on the home screen did not quit")
@@ -173,7 +173,8 @@ func TestQInWizardSearchIsText(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	addUsers(t, st, officerWang)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter", "f2")
+	d.signIn()
+	d.press("f2")
 	d.typeText("q")
 	if d.quit {
 		t.Fatal("q in the violation search quit")
@@ -187,7 +188,7 @@ func TestChangedFactsNeedANewDecision(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	addUsers(t, st, officerWang, officerZhao)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	toReview(d)
 	// Back to the circumstances through the review's step list.
 	for i := 0; i < 4; i++ {
@@ -248,7 +249,7 @@ func TestReturnedCaseResubmits(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	seedStandard(t, st)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	openReturned(d)
 	d.contains("请补充现场照片")
 	d.press("f4")
@@ -266,7 +267,7 @@ func TestStalePartyResultsAreDropped(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	seedStandard(t, st)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	toParty(d)
 	d.typeText("张")
 	d.contains("张建国")
@@ -296,7 +297,7 @@ func TestEvidenceAttachRemoveAndDuplicate(t *testing.T) {
 	st := openTestStore(t, filepath.Join(dir, "data"))
 	addUsers(t, st, officerWang, officerZhao)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	toFacts(d)
 	d.press("tab", "tab")
 	d.typeText(file)
@@ -325,7 +326,7 @@ func TestPathCompletion(t *testing.T) {
 	st := openTestStore(t, filepath.Join(dir, "data"))
 	addUsers(t, st, officerWang)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	toFacts(d)
 	d.press("tab", "tab")
 	d.typeText(filepath.Join(dir, "照"))
@@ -348,7 +349,8 @@ func TestCaseListPages(t *testing.T) {
 	addUsers(t, st, officerWang, officerZhao)
 	fillCases(t, st, 230, 50)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter", "f3")
+	d.signIn()
+	d.press("f3")
 	d.contains("已加载 100 件")
 	d.contains("还有更早的案件")
 	d.press("end")
@@ -364,7 +366,8 @@ func TestCaseListMouse(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	seedStandard(t, st)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter", "f3")
+	d.signIn()
+	d.press("f3")
 	row := headerLines + caseListTop + 1 // the second row
 	click := tea.MouseMsg{X: 12, Y: row, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft}
 	d.send(click)
@@ -380,7 +383,7 @@ func TestResizeKeepsEveryLineInside(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	seedStandard(t, st)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	toSuggestion(d, true, 1, false)
 	for _, size := range [][2]int{{100, 30}, {80, 24}, {120, 40}, {80, 24}} {
 		d.resize(size[0], size[1])
@@ -430,13 +433,17 @@ func fillCases(t testing.TB, st *store.Store, n, parties int) {
 	}
 }
 
-// A large file reports its progress while it is hashed, then its hash.
+// A large file reports its progress while it is copied into the evidence
+// vault, then its hash; the vault holds it.
 func TestHashingReportsProgress(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "video.mp4")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "video.mp4")
 	if err := os.WriteFile(path, make([]byte, 8<<20), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	msg := hashEvidence(path, "audiovisual", 7)()
+	st := openTestStore(t, filepath.Join(dir, "data"))
+	addUsers(t, st, officerWang) // the first user leaves the store unlocked
+	msg := importEvidence(st, path, "audiovisual", 7)()
 	progress := 0
 	for {
 		switch m := msg.(type) {
@@ -456,6 +463,15 @@ func TestHashingReportsProgress(t *testing.T) {
 		}
 		break
 	}
+	done := msg.(hashDoneMsg)
+	f, err := st.OpenEvidence(done.ev.SHA256)
+	if err != nil {
+		t.Fatalf("not in the vault: %v", err)
+	}
+	if f.Size() != 8<<20 {
+		t.Fatalf("vault copy is %d bytes", f.Size())
+	}
+	f.Close()
 	if progress == 0 {
 		t.Fatal("no progress was reported for an 8 MB file")
 	}
@@ -465,12 +481,18 @@ func TestSignOutReturnsToThePicker(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	addUsers(t, st, officerWang, officerZhao)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	d.contains("王五（执法队员）")
 	d.press("ctrl+o")
 	d.contains("请选择您的身份")
 	d.press("down", "enter")
+	d.typeText(testPass)
+	d.press("enter")
 	d.contains("赵六（执法队员）")
+	// Signing out forgot the keys: only zhaoliu's passphrase opened them.
+	if got := st.UnlockedAs(); got != "zhaoliu" {
+		t.Fatalf("store unlocked as %q", got)
+	}
 }
 
 // Departing from the suggestion needs a written reason and is flagged
@@ -479,7 +501,7 @@ func TestDepartureIsRecordedAndFlagged(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	addUsers(t, st, officerWang, officerZhao)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	// Not corrected, slight harm: a penalty is due, so the officer may depart
 	// (from 轻微不罚, which the law makes mandatory, no departure to punish is allowed).
 	toSuggestion(d, false, 1, false)
@@ -525,6 +547,8 @@ func TestSignInFilter(t *testing.T) {
 			d.typeText(s)
 		}
 		d.press(keys...)
+		d.press("enter")
+		d.typeText(testPass)
 		d.press("enter")
 		if d.quit {
 			t.Fatal("typing into the filter quit the program")
@@ -590,7 +614,7 @@ func TestReturnedCaseF9BackToReview(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	seedStandard(t, st)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	openReturned(d)
 	d.press("f4")
 	d.contains("第 9 步 核对提交")
@@ -618,7 +642,7 @@ func TestF9ToReviewFromTheDecision(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	addUsers(t, st, officerWang, officerZhao)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	toPlace(d)
 	if strings.Contains(d.view(), "到核对提交") {
 		t.Fatal("F9 offered on an incomplete new case")
@@ -629,7 +653,7 @@ func TestF9ToReviewFromTheDecision(t *testing.T) {
 	st2 := openTestStore(t, t.TempDir())
 	addUsers(t, st2, officerWang, officerZhao)
 	d = newDriver(t, st2, "wangwu")
-	d.press("enter")
+	d.signIn()
 	toReview(d)
 	d.press("up", "up", "enter") // from the submit button to 7 处理决定
 	d.contains("第 7 步 处理决定")

@@ -25,6 +25,8 @@ import (
 // ASCII colour profile, so they hold text only.
 
 func TestMain(m *testing.M) {
+	// Argon2id at its real cost takes about a second per sign-in.
+	store.DefaultKDF = store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
 	ForceNarrowAmbiguous()
 	lipgloss.SetColorProfile(termenv.Ascii)
 	code := m.Run()
@@ -60,6 +62,8 @@ type driver struct {
 	quit bool
 	w, h int
 }
+
+func (d *driver) styles() *styles.Styles { return styles.New(false) }
 
 func newDriver(t testing.TB, st *store.Store, as string) *driver {
 	t.Helper()
@@ -102,7 +106,7 @@ var keyNames = map[string]tea.KeyType{
 	"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
 	"backspace": tea.KeyBackspace, "delete": tea.KeyDelete, "space": tea.KeySpace,
 	"ctrl+s": tea.KeyCtrlS, "ctrl+c": tea.KeyCtrlC, "ctrl+n": tea.KeyCtrlN, "ctrl+p": tea.KeyCtrlP,
-	"ctrl+o": tea.KeyCtrlO, "ctrl+u": tea.KeyCtrlU, "ctrl+x": tea.KeyCtrlX, "ctrl+t": tea.KeyCtrlT,
+	"ctrl+o": tea.KeyCtrlO, "ctrl+l": tea.KeyCtrlL, "ctrl+u": tea.KeyCtrlU, "ctrl+x": tea.KeyCtrlX, "ctrl+t": tea.KeyCtrlT,
 	"f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3, "f4": tea.KeyF4, "f5": tea.KeyF5, "f6": tea.KeyF6,
 	"f7": tea.KeyF7, "f8": tea.KeyF8, "f9": tea.KeyF9, "f10": tea.KeyF10,
 }
@@ -121,6 +125,15 @@ func (d *driver) press(names ...string) {
 		}
 		d.send(msg)
 	}
+}
+
+// signIn signs the preselected user in from the picker: Enter, the
+// passphrase, Enter.
+func (d *driver) signIn() {
+	d.t.Helper()
+	d.press("enter")
+	d.typeText(testPass)
+	d.press("enter")
 }
 
 // typeText sends text as one KeyRunes message, the way a terminal delivers

@@ -50,7 +50,7 @@ func openPapers(t *testing.T) (*driver, string, string) {
 	st := openTestStore(t, dir)
 	fine, _ := seedPapers(t, st)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter") // sign in
+	d.signIn()       // sign in
 	d.press("f3")    // the case list, newest first
 	d.press("enter") // the fine
 	if d.m.view != viewDetail || d.m.detail.c.ID != fine {
@@ -117,7 +117,7 @@ func TestDashboardScreen(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	seedPapers(t, st)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	d.press("f1") // the full help lists the key
 	d.contains("执法统计")
 	d.press("esc")

@@ -35,7 +35,7 @@ func TestReviewerWorksTheQueueInTheProgram(t *testing.T) {
 		}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 	}
 	wait("李华")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	programSignIn(t, tm)
 	wait("张建国") // the queue has loaded
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	wait("审批流程")

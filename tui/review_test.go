@@ -187,7 +187,7 @@ func runReview(t *testing.T, as string, drive func(*driver, reviewSeed)) (*drive
 	st := openTestStore(t, t.TempDir())
 	s := seedReview(t, st)
 	d := newDriver(t, st, as)
-	d.press("enter") // sign in: reviewers land on their queue
+	d.signIn() // sign in: reviewers land on their queue
 	if d.m.view != viewQueue {
 		t.Fatalf("signed in as %s, view %d:\n%s", as, d.m.view, d.view())
 	}
@@ -404,7 +404,7 @@ func TestReviewScreensCleanHostileText(t *testing.T) {
 	addUsers(t, st, officerWang, officerZhao, reviewerLi)
 	cs := seedHostile(t, st)
 	d := newDriver(t, st, "lihua")
-	d.press("enter")
+	d.signIn()
 	views := []string{d.view()}
 	d.press("tab")
 	views = append(views, d.view())

@@ -3,6 +3,7 @@ package tui
 // The compiler checks that every screen keeps the component contract.
 var (
 	_ component[signIn]     = (*signIn)(nil)
+	_ component[lockScreen] = (*lockScreen)(nil)
 	_ component[home]       = (*home)(nil)
 	_ component[wizard]     = (*wizard)(nil)
 	_ component[caseList]   = (*caseList)(nil)

@@ -119,22 +119,22 @@ var scenarios = []scenario{
 	{name: "signin_pick", drive: func(d *driver) {}, as: "zhaoliu"},
 	{name: "signin_filter", as: "zhaoliu", drive: func(d *driver) { d.typeText("ww") }},
 	{name: "signin_filter_none", as: "zhaoliu", drive: func(d *driver) { d.typeText("钱七") }},
-	{name: "home", as: "wangwu", drive: func(d *driver) { d.press("enter") }},
-	{name: "home_help", as: "wangwu", drive: func(d *driver) { d.press("enter", "f1") }},
-	{name: "wizard_violation", as: "wangwu", drive: func(d *driver) { d.press("enter"); toViolation(d) }},
+	{name: "home", as: "wangwu", drive: func(d *driver) { d.signIn() }},
+	{name: "home_help", as: "wangwu", drive: func(d *driver) { d.signIn(); d.press("f1") }},
+	{name: "wizard_violation", as: "wangwu", drive: func(d *driver) { d.signIn(); toViolation(d) }},
 	{name: "wizard_party_search", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
+		d.signIn()
 		toParty(d)
 		d.typeText("zjg")
 	}},
 	{name: "wizard_party_bad_id", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
+		d.signIn()
 		toParty(d)
 		newPerson(d, "陈小红", "500108199506070021")
 		d.press("f8")
 	}},
 	{name: "wizard_party_uscc_warning", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
+		d.signIn()
 		toParty(d)
 		d.press("f4")
 		d.typeText("重庆渝南建筑工程有限公司")
@@ -143,26 +143,26 @@ var scenarios = []scenario{
 		d.press("f8")
 	}},
 	{name: "wizard_place_bad_time", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
+		d.signIn()
 		toPlace(d)
 		d.typeText("南岸区南坪正街 100 号门前")
 		d.press("tab", "ctrl+u")
 		d.typeText("11月20日上午")
 		d.press("f8")
 	}},
-	{name: "wizard_circumstances", as: "wangwu", drive: func(d *driver) { d.press("enter"); toCirc(d) }},
-	{name: "wizard_suggestion_minor", as: "wangwu", drive: func(d *driver) { d.press("enter"); toSuggestion(d, true, 0, true) }},
-	{name: "wizard_suggestion_first", as: "wangwu", drive: func(d *driver) { d.press("enter"); toSuggestion(d, true, 1, false) }},
-	{name: "wizard_suggestion_punish", as: "wangwu", drive: func(d *driver) { d.press("enter"); toSuggestion(d, false, 2, false) }},
+	{name: "wizard_circumstances", as: "wangwu", drive: func(d *driver) { d.signIn(); toCirc(d) }},
+	{name: "wizard_suggestion_minor", as: "wangwu", drive: func(d *driver) { d.signIn(); toSuggestion(d, true, 0, true) }},
+	{name: "wizard_suggestion_first", as: "wangwu", drive: func(d *driver) { d.signIn(); toSuggestion(d, true, 1, false) }},
+	{name: "wizard_suggestion_punish", as: "wangwu", drive: func(d *driver) { d.signIn(); toSuggestion(d, false, 2, false) }},
 	{name: "wizard_decision_depart", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
+		d.signIn()
 		toDecision(d)
 		d.press("right", "down", "right", "right")
 		d.press("f8")
 	}},
 	// A departure to a fine above the provision's maximum is refused on the spot.
 	{name: "wizard_decision_fine_above_max", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
+		d.signIn()
 		toDecision(d)
 		d.press("right", "down", "right", "right", "down")
 		d.typeText("60000")
@@ -170,10 +170,10 @@ var scenarios = []scenario{
 		d.typeText("当事人拒不改正。")
 		d.press("f8")
 	}},
-	{name: "wizard_officers", as: "wangwu", drive: func(d *driver) { d.press("enter"); toOfficers(d) }},
-	{name: "wizard_review", as: "wangwu", drive: func(d *driver) { d.press("enter"); toReview(d) }},
+	{name: "wizard_officers", as: "wangwu", drive: func(d *driver) { d.signIn(); toOfficers(d) }},
+	{name: "wizard_review", as: "wangwu", drive: func(d *driver) { d.signIn(); toReview(d) }},
 	{name: "wizard_submit_refused", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
+		d.signIn()
 		toReview(d)
 		// Another process (the command line) empties the place meanwhile:
 		// the store refuses the submission and says which field.
@@ -188,32 +188,32 @@ var scenarios = []scenario{
 		}
 		d.press("f9")
 	}},
-	{name: "wizard_returned", as: "wangwu", drive: func(d *driver) { d.press("enter"); openReturned(d); d.press("f4") }},
+	{name: "wizard_returned", as: "wangwu", drive: func(d *driver) { d.signIn(); openReturned(d); d.press("f4") }},
 	// One item of a returned case opened from the review: F9 goes back to it.
 	{name: "wizard_returned_edit_facts", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
+		d.signIn()
 		openReturned(d)
 		d.press("f4", "down", "down", "down", "enter")
 	}},
-	{name: "list", as: "wangwu", drive: func(d *driver) { d.press("enter"); openList(d) }},
+	{name: "list", as: "wangwu", drive: func(d *driver) { d.signIn(); openList(d) }},
 	{name: "list_search", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
+		d.signIn()
 		openList(d)
 		d.typeText("/")
 		d.typeText("南坪")
 	}},
-	{name: "list_returned", as: "wangwu", drive: func(d *driver) { d.press("enter"); listStatus(returnedTab)(d) }},
+	{name: "list_returned", as: "wangwu", drive: func(d *driver) { d.signIn(); listStatus(returnedTab)(d) }},
 	{name: "list_violation_picker", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
+		d.signIn()
 		openList(d)
 		d.press("f7")
 		d.typeText("lzt")
 	}},
-	{name: "detail", as: "wangwu", drive: func(d *driver) { d.press("enter"); openReturned(d) }},
-	{name: "detail_decision", as: "wangwu", drive: func(d *driver) { d.press("enter"); openReturned(d); d.press("tab") }},
-	{name: "detail_log", as: "wangwu", drive: func(d *driver) { d.press("enter"); openReturned(d); d.press("tab", "tab") }},
+	{name: "detail", as: "wangwu", drive: func(d *driver) { d.signIn(); openReturned(d) }},
+	{name: "detail_decision", as: "wangwu", drive: func(d *driver) { d.signIn(); openReturned(d); d.press("tab") }},
+	{name: "detail_log", as: "wangwu", drive: func(d *driver) { d.signIn(); openReturned(d); d.press("tab", "tab") }},
 	{name: "reader", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
+		d.signIn()
 		toSuggestion(d, true, 0, true)
 		d.press("right", "right", "f6")
 	}},
@@ -289,7 +289,7 @@ func TestEvidenceScreen(t *testing.T) {
 	st := openTestStore(t, filepath.Join(dir, "data"))
 	seedStandard(t, st)
 	d := newDriver(t, st, "wangwu")
-	d.press("enter")
+	d.signIn()
 	toFacts(d)
 	d.typeText("当事人在人行道上摆摊销售蔬菜。")
 	d.press("tab", "tab")

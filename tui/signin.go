@@ -17,9 +17,13 @@ import (
 	"fieldcase/tui/widgets"
 )
 
-// signIn picks who is working on this device, or registers the first
-// officer on a new device. There is no passphrase yet: choosing a user is
-// signing in (see Model.signIn for where a passphrase check will go).
+// signIn picks who is working on this device and takes their passphrase,
+// or registers the first officer on a new device (who sets one). A user
+// without a passphrase — every user of a store from before encryption, or
+// one added then — is led to set one: on such a store the first one set
+// encrypts it (after a backup); later, a colleague who has a passphrase
+// vouches for the new one by typing theirs. Registering another user (F2)
+// takes the same colleague's passphrase.
 //
 // The picker has a filter that always has focus (issue 4, "pick or type the
 // user"): typing narrows the list by id, name or pinyin, so letters never
@@ -43,17 +47,64 @@ type signIn struct {
 	err   string
 	busy  bool
 
+	encrypted bool            // the store has a data key
+	hasPass   map[string]bool // user id → has a passphrase
+	demoPass  string          // shown on a demo store
+
+	// The passphrase step, once a user is chosen: pass takes it; or, for
+	// a user without one, newPass shows the form that sets it.
+	chosen  *cases.User
+	newPass bool
+	pass    textinput.Model
+	passErr string
+
 	req nav
 }
 
 // officerIDRe is the officer id the command line accepts too.
 var officerIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 
-func newSignIn(sh *shared) signIn {
-	s := signIn{sh: sh, keys: keys.NewSignIn()}
+func newSignIn(sh *shared, demoPass string) signIn {
+	s := signIn{sh: sh, keys: keys.NewSignIn(), demoPass: demoPass, hasPass: map[string]bool{}}
 	s.form = s.newForm()
 	s.filter = widgets.NewInput(sh.st, "编号、姓名或拼音，如 ww", 32)
+	s.pass = widgets.NewPassword(sh.st, "", passLimit)
 	return s
+}
+
+// passLimit bounds a typed passphrase.
+const passLimit = 128
+
+// setAuth records which users have a passphrase (from loadUsers).
+func (s *signIn) setAuth(encrypted bool, hasPass map[string]bool) {
+	s.encrypted, s.hasPass = encrypted, hasPass
+	if s.hasPass == nil {
+		s.hasPass = map[string]bool{}
+	}
+	s.syncKeys()
+}
+
+// sponsors are the users who can vouch for another: those with a passphrase.
+func (s signIn) sponsors(except string) []widgets.Option {
+	var opts []widgets.Option
+	for _, u := range s.users {
+		if u.ID != except && s.hasPass[u.ID] {
+			opts = append(opts, widgets.Option{Value: u.ID, Label: u.Name})
+		}
+	}
+	return opts
+}
+
+// addPassFields adds the new passphrase, typed twice, and — when the store
+// is already encrypted and this is not its first user — the colleague who
+// vouches and their passphrase.
+func (s signIn) addPassFields(f *widgets.Form, sponsor bool, except string) {
+	f.AddPassword("pass", "口令", "至少 8 个字符，或至少 6 位数字", passLimit)
+	f.AddPassword("pass2", "再次输入口令", "", passLimit)
+	if sponsor {
+		f.AddChoice("sponsor", "开通人", s.sponsors(except))
+		f.AddPassword("sponsor_pass", "开通人口令", "已登记同事的口令", passLimit)
+	}
 }
 
 // userKeys are what the picker's filter matches for one user: the id and
@@ -118,6 +169,7 @@ func (s signIn) newForm() widgets.Form {
 		opts[i] = widgets.Option{Value: string(r), Label: r.Label()}
 	}
 	f.AddChoice("role", "角色", opts)
+	s.addPassFields(&f, s.encrypted && len(s.users) > 0, "")
 	f.AddButton("save", "保存并开始使用")
 	f.SetSize(s.width-2, max(1, s.height-5))
 	return f
@@ -138,6 +190,8 @@ func (s *signIn) start(users []cases.User, preselect string) {
 	s.filter.SetValue("")
 	s.first = len(users) == 0
 	s.setup = s.first
+	s.chosen, s.newPass, s.passErr = nil, false, ""
+	s.pass.SetValue("")
 	s.scroll()
 	s.form = s.newForm()
 	s.syncKeys()
@@ -146,25 +200,39 @@ func (s *signIn) start(users []cases.User, preselect string) {
 // Focus gives the first field focus when the form is shown, the picker's
 // filter otherwise.
 func (s *signIn) Focus() tea.Cmd {
-	if s.setup {
+	switch {
+	case s.setup || s.newPass:
 		return s.form.FocusFirst()
+	case s.chosen != nil:
+		return s.pass.Focus()
 	}
 	return s.filter.Focus()
 }
 
+// picking: the user list is shown.
+func (s signIn) picking() bool { return !s.setup && s.chosen == nil }
+
+// formShown: the registration form, or the form that sets a passphrase.
+func (s signIn) formShown() bool { return s.setup || s.newPass }
+
 func (s *signIn) syncKeys() {
-	s.keys.Choose.SetEnabled(!s.setup && len(s.shown) > 0)
-	s.keys.Move.SetEnabled(!s.setup && len(s.shown) > 1)
-	s.keys.Clear.SetEnabled(!s.setup && s.filter.Value() != "")
-	s.keys.AddUser.SetEnabled(!s.setup)
-	s.keys.Save.SetEnabled(s.setup)
+	pick := s.picking()
+	s.keys.Choose.SetEnabled(pick && len(s.shown) > 0)
+	s.keys.Move.SetEnabled(pick && len(s.shown) > 1)
+	s.keys.Clear.SetEnabled(pick && s.filter.Value() != "")
+	// A store from before encryption takes no new user until someone has
+	// set a passphrase (which encrypts it).
+	s.keys.AddUser.SetEnabled(pick && (s.encrypted || len(s.users) == 0))
+	s.keys.Save.SetEnabled(s.formShown())
 	s.keys.Cancel.SetEnabled(s.setup && !s.first)
-	s.keys.Next.SetEnabled(s.setup)
+	s.keys.Next.SetEnabled(s.formShown())
+	s.keys.Unlock.SetEnabled(s.chosen != nil && !s.newPass)
+	s.keys.Back.SetEnabled(s.chosen != nil)
 }
 
 // Typing reports whether a text field has focus: on the picker the filter
-// always has it.
-func (s signIn) Typing() bool { return !s.setup || s.form.Typing() }
+// always has it, on the passphrase step the passphrase.
+func (s signIn) Typing() bool { return !s.formShown() || s.form.Typing() }
 
 // SetSize lays the screen out.
 func (s *signIn) SetSize(w, h int) {
@@ -177,28 +245,20 @@ func (s *signIn) SetSize(w, h int) {
 // Update handles keys, clicks and the result of registering a user.
 func (s signIn) Update(msg tea.Msg) (signIn, tea.Cmd) {
 	switch msg := msg.(type) {
-	case userAddedMsg:
-		s.busy = false
-		if msg.err != nil {
-			if errors.Is(msg.err, store.ErrUserExists) {
-				s.form.SetError("id", "该编号已在本机登记，请换一个编号，或按 Esc 返回选择")
-				s.form.Focus("id")
-			} else {
-				s.err = "登记失败：" + msg.err.Error()
-			}
-			return s, nil
-		}
-		s.req = nav{kind: navSignedIn, user: msg.user, notice: "已登记：" + msg.user.Name + "，欢迎使用", tone: styles.ToneOK}
-		return s, nil
+	case signedInMsg:
+		return s.signedIn(msg)
 	case tea.MouseMsg:
 		return s.mouse(msg)
 	case tea.KeyMsg:
-		if s.setup {
+		switch {
+		case s.formShown():
 			return s.updateForm(msg)
+		case s.chosen != nil:
+			return s.updatePass(msg)
 		}
 		return s.updatePicker(msg)
 	}
-	if s.setup {
+	if s.formShown() {
 		var cmd tea.Cmd
 		s.form, cmd = s.form.Update(msg)
 		return s, cmd
@@ -224,7 +284,7 @@ func (s signIn) updatePicker(msg tea.KeyMsg) (signIn, tea.Cmd) {
 		s.cursor = len(s.shown) - 1
 	case key.Matches(msg, s.keys.Choose):
 		if s.cursor >= 0 && s.cursor < len(s.shown) {
-			s.req = nav{kind: navSignedIn, user: s.users[s.shown[s.cursor]]}
+			return s.choose(s.users[s.shown[s.cursor]])
 		}
 	case key.Matches(msg, s.keys.Clear):
 		s.filter.SetValue("")
@@ -246,7 +306,12 @@ func (s signIn) updatePicker(msg tea.KeyMsg) (signIn, tea.Cmd) {
 	return s, nil
 }
 
-func (s *signIn) rows() int { return max(1, s.height-pickerTop-1) }
+func (s *signIn) rows() int {
+	if s.demoPass != "" {
+		return max(1, s.height-pickerTop-2) // the last line tells the demo passphrase
+	}
+	return max(1, s.height-pickerTop-1)
+}
 
 func (s *signIn) scroll() {
 	s.cursor = max(0, min(s.cursor, len(s.shown)-1))
@@ -258,6 +323,8 @@ func (s signIn) updateForm(msg tea.KeyMsg) (signIn, tea.Cmd) {
 		return s, nil
 	}
 	switch {
+	case key.Matches(msg, s.keys.Cancel) && s.newPass:
+		return s.back()
 	case key.Matches(msg, s.keys.Cancel) && !s.first:
 		s.setup = false
 		s.syncKeys()
@@ -279,6 +346,9 @@ func (s signIn) updateForm(msg tea.KeyMsg) (signIn, tea.Cmd) {
 
 // save checks the form the way `fieldcase init` does and registers the user.
 func (s signIn) save() (signIn, tea.Cmd) {
+	if s.newPass {
+		return s.savePass()
+	}
 	s.form.ClearMessages()
 	u := cases.User{
 		ID:   strings.TrimSpace(s.form.Value("id")),
@@ -298,19 +368,164 @@ func (s signIn) save() (signIn, tea.Cmd) {
 	if u.Cert == "" {
 		s.form.SetError("cert", "请填写执法证号")
 	}
+	pass, sponsor, spass := s.checkPassFields()
 	if s.form.HasErrors() {
 		s.form.FirstError()
 		return s, nil
 	}
 	s.busy = true
-	return s, addUser(s.sh.store, u)
+	return s, addUser(s.sh.store, u, pass, sponsor, spass)
+}
+
+// savePass sets the chosen user's first passphrase.
+func (s signIn) savePass() (signIn, tea.Cmd) {
+	s.form.ClearMessages()
+	pass, sponsor, spass := s.checkPassFields()
+	if s.form.HasErrors() {
+		s.form.FirstError()
+		return s, nil
+	}
+	s.busy = true
+	return s, setPassphrase(s.sh.store, *s.chosen, pass, sponsor, spass)
+}
+
+// checkPassFields checks the new passphrase (policy, typed twice the same)
+// and that a colleague's passphrase is given where one is asked for.
+func (s *signIn) checkPassFields() (pass, sponsor, spass string) {
+	pass = s.form.Value("pass")
+	if err := store.CheckPassphrase(pass); err != nil {
+		s.form.SetError("pass", err.Error())
+	} else if s.form.Value("pass2") != pass {
+		s.form.SetError("pass2", "两次输入的口令不一致")
+	}
+	if s.form.Has("sponsor") {
+		sponsor, spass = s.form.Value("sponsor"), s.form.Value("sponsor_pass")
+		switch {
+		case sponsor == "":
+			s.form.SetError("sponsor", "本机还没有设置了口令的人员，无法开通")
+		case spass == "":
+			s.form.SetError("sponsor_pass", "请开通人输入其口令")
+		}
+	}
+	return pass, sponsor, spass
+}
+
+// choose moves on from the picker: to the passphrase, or to setting one.
+func (s signIn) choose(u cases.User) (signIn, tea.Cmd) {
+	s.chosen = &u
+	s.passErr, s.err = "", ""
+	s.pass.SetValue("")
+	if !s.encrypted || !s.hasPass[u.ID] {
+		return s.startNewPass()
+	}
+	s.newPass = false
+	s.syncKeys()
+	return s, s.pass.Focus()
+}
+
+// startNewPass shows the form that sets the chosen user's first passphrase.
+func (s signIn) startNewPass() (signIn, tea.Cmd) {
+	s.newPass = true
+	f := widgets.NewForm(s.sh.st)
+	s.addPassFields(&f, s.encrypted, s.chosen.ID)
+	f.AddButton("save", "设置口令并登录")
+	f.SetSize(s.width-2, max(1, s.height-passFormTop-1))
+	s.form = f
+	s.syncKeys()
+	return s, s.form.FocusFirst()
+}
+
+const passFormTop = 5 // lines above the form that sets a passphrase
+
+// back returns from the passphrase step to the picker.
+func (s signIn) back() (signIn, tea.Cmd) {
+	s.chosen, s.newPass, s.passErr, s.err, s.busy = nil, false, "", "", false
+	s.pass.SetValue("")
+	s.pass.Blur()
+	s.syncKeys()
+	return s, s.filter.Focus()
+}
+
+func (s signIn) updatePass(msg tea.KeyMsg) (signIn, tea.Cmd) {
+	if s.busy {
+		return s, nil
+	}
+	switch {
+	case key.Matches(msg, s.keys.Back):
+		return s.back()
+	case key.Matches(msg, s.keys.Unlock):
+		if s.pass.Value() == "" {
+			s.passErr = "请输入口令"
+			return s, nil
+		}
+		s.busy, s.passErr = true, ""
+		pass := s.pass.Value()
+		s.pass.SetValue("")
+		return s, unlockAs(s.sh.store, *s.chosen, pass)
+	}
+	var cmd tea.Cmd
+	before := s.pass.Value()
+	s.pass, cmd = s.pass.Update(msg)
+	if s.pass.Value() != before {
+		s.passErr = ""
+	}
+	return s, cmd
+}
+
+// signedIn takes the result of a sign-in, registration or new passphrase.
+func (s signIn) signedIn(msg signedInMsg) (signIn, tea.Cmd) {
+	s.busy = false
+	if msg.err == nil {
+		notice, tone := msg.notice, styles.ToneWarn
+		if notice == "" && s.setup {
+			notice, tone = "已登记："+msg.user.Name+"，欢迎使用", styles.ToneOK
+		}
+		s.req = nav{kind: navSignedIn, user: msg.user, notice: notice, tone: tone}
+		s.pass.SetValue("")
+		return s, nil
+	}
+	if !s.setup && (s.chosen == nil || s.chosen.ID != msg.user.ID) {
+		return s, nil // the officer went back meanwhile
+	}
+	if !s.formShown() && (errors.Is(msg.err, store.ErrNoPassphrase) || errors.Is(msg.err, store.ErrNotEncrypted)) {
+		s.encrypted = !errors.Is(msg.err, store.ErrNotEncrypted)
+		s.hasPass[msg.user.ID] = false
+		return s.startNewPass()
+	}
+	text := passProblem(msg.err, s.sh.now)
+	if !s.formShown() {
+		s.passErr = text
+		return s, s.pass.Focus()
+	}
+	switch {
+	case errors.Is(msg.err, store.ErrUserExists):
+		text = "该编号已在本机登记，请换一个编号，或按 Esc 返回选择"
+	case msg.field == "sponsor_pass":
+		text = "开通人" + text
+	}
+	field := msg.field
+	if !s.form.Has(field) {
+		field = "pass"
+	}
+	s.form.SetError(field, text)
+	s.form.Focus(field)
+	return s, nil
 }
 
 func (s signIn) mouse(msg tea.MouseMsg) (signIn, tea.Cmd) {
+	if s.newPass {
+		if msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
+			s.form.Click(msg.Y - passFormTop)
+		}
+		return s, nil
+	}
 	if s.setup {
 		if msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
 			s.form.Click(msg.Y - 3)
 		}
+		return s, nil
+	}
+	if s.chosen != nil {
 		return s, nil
 	}
 	switch {
@@ -322,7 +537,7 @@ func (s signIn) mouse(msg tea.MouseMsg) (signIn, tea.Cmd) {
 		i := msg.Y - pickerTop + s.offset
 		if msg.Y >= pickerTop && i < len(s.shown) {
 			if i == s.cursor {
-				s.req = nav{kind: navSignedIn, user: s.users[s.shown[i]]}
+				return s.choose(s.users[s.shown[i]])
 			}
 			s.cursor = i
 		}
@@ -336,6 +551,9 @@ const pickerTop = 4 // lines above the first user row
 // View draws the picker or the registration form.
 func (s signIn) View() string {
 	st := s.sh.st
+	if s.chosen != nil && !s.setup {
+		return s.passView()
+	}
 	if s.setup {
 		var lines []string
 		if s.first {
@@ -343,7 +561,7 @@ func (s signIn) View() string {
 		} else {
 			lines = append(lines, st.Title.Render(" 登记新的执法人员"))
 		}
-		lines = append(lines, st.Muted.Render(" 登记后，您在本机记录的每一项操作都以您的名义留痕。"), "")
+		lines = append(lines, st.Muted.Render(widgets.Truncate(" 登记后，您在本机的每一项操作都以您的名义留痕；口令用于登录和加密本机数据。", s.width)), "")
 		form := strings.Split(s.form.View(), "\n")
 		for _, l := range form {
 			lines = append(lines, " "+l)
@@ -356,9 +574,13 @@ func (s signIn) View() string {
 		}
 		return strings.Join(lines, "\n")
 	}
+	hint := " 本机登记的执法人员（输入编号、姓名或拼音筛选；Enter 登录；F2 登记新人员）"
+	if !s.keys.AddUser.Enabled() {
+		hint = " 本机数据尚未加密：请选择您本人，设置口令后即加密保存"
+	}
 	lines := []string{
 		st.Title.Render(" 请选择您的身份"),
-		st.Muted.Render(widgets.Truncate(" 本机登记的执法人员（输入编号、姓名或拼音筛选；Enter 登录；F2 登记新人员）", s.width)),
+		st.Muted.Render(widgets.Truncate(hint, s.width)),
 		" " + st.Label.Render("查找 ") + s.filter.View(),
 		"",
 	}
@@ -378,21 +600,89 @@ func (s signIn) View() string {
 		q := cases.CleanLine(s.filter.Value())
 		lines = append(lines, st.List.Empty.Render(widgets.Truncate("   没有与“"+q+"”相符的人员。按 Esc 清除筛选，或按 F2 登记新人员。", s.width)))
 	}
+	if s.demoPass != "" {
+		for len(lines) < s.height-1 {
+			lines = append(lines, "")
+		}
+		lines = append(lines[:s.height-1], st.Info.Render(widgets.Truncate(" 演示数据：各演示人员的口令都是 "+s.demoPass, s.width)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// passView is the passphrase step: the chosen user, the masked field and
+// what the last attempt said (attempts left, or until when it is locked).
+func (s signIn) passView() string {
+	st := s.sh.st
+	u := *s.chosen
+	who := u.Name + "（" + u.ID + "，" + u.Role.Label() + "）"
+	var lines []string
+	if s.newPass {
+		title := " 设置口令"
+		intro := []string{who + " 还没有口令。请设置口令，以后凭口令登录。"}
+		if !s.encrypted {
+			intro = append(intro, "本机数据是加密功能上线前保存的：设置后即加密保存，原数据文件先备份一份。")
+		} else {
+			intro = append(intro, "请一位已设置口令的同事（开通人）在下方输入其口令，为您开通。")
+		}
+		lines = append(lines, st.Title.Render(title))
+		for _, l := range intro {
+			lines = append(lines, st.Muted.Render(widgets.Truncate(" "+l, s.width)))
+		}
+		for len(lines) < passFormTop-1 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, "")
+		for _, l := range strings.Split(s.form.View(), "\n") {
+			lines = append(lines, " "+l)
+		}
+		if s.busy {
+			lines = append(lines, st.Muted.Render(" 正在设置口令并加密，请稍候..."))
+		}
+		return strings.Join(lines, "\n")
+	}
+	lines = append(lines,
+		st.Title.Render(" 请输入口令"),
+		st.Muted.Render(widgets.Truncate(" 以"+who+"的身份登录。Esc 返回重新选择。", s.width)),
+		"",
+		" "+st.Label.Render("口令 ")+" "+s.pass.View(),
+		"",
+	)
+	switch {
+	case s.busy:
+		lines = append(lines, st.Muted.Render(" 正在核对口令..."))
+	case s.passErr != "":
+		for _, l := range widgets.Wrap(s.passErr, s.width-4) {
+			lines = append(lines, st.Error.Render(" ! "+l))
+		}
+	}
+	if s.demoPass != "" {
+		lines = append(lines, "", st.Info.Render(widgets.Truncate(" 演示数据：各演示人员的口令都是 "+s.demoPass, s.width)))
+	}
 	return strings.Join(lines, "\n")
 }
 
 // ShortHelp lists the live keys.
 func (s signIn) ShortHelp() []key.Binding {
-	if s.setup {
+	switch {
+	case s.newPass:
+		return []key.Binding{s.keys.Next, s.keys.Save, s.keys.Back}
+	case s.setup:
 		return []key.Binding{s.keys.Next, s.keys.Save, s.keys.Cancel}
+	case s.chosen != nil:
+		return []key.Binding{s.keys.Unlock, s.keys.Back}
 	}
 	return []key.Binding{s.keys.Move, s.keys.Choose, s.keys.Clear, s.keys.AddUser}
 }
 
 // FullHelp lists every key of the screen.
 func (s signIn) FullHelp() [][]key.Binding {
-	if s.setup {
+	switch {
+	case s.newPass:
+		return [][]key.Binding{{s.keys.Next, s.keys.Prev, s.keys.Save, s.keys.Back}}
+	case s.setup:
 		return [][]key.Binding{{s.keys.Next, s.keys.Prev, s.keys.Save, s.keys.Cancel}}
+	case s.chosen != nil:
+		return [][]key.Binding{{s.keys.Unlock, s.keys.Back}}
 	}
 	return [][]key.Binding{{s.keys.Up, s.keys.Down, s.keys.Top, s.keys.Bottom, s.keys.Choose, s.keys.Clear, s.keys.AddUser}}
 }

@@ -15,9 +15,10 @@ import (
 )
 
 // factsStep records the facts (free text) and attaches evidence files by
-// path, with Tab completion over the file system. Each file is hashed
-// (SHA-256) in a command, off the interface, with progress for large files;
-// a result that arrives for a removed file is dropped.
+// path, with Tab completion over the file system. Each file is copied into
+// the store's encrypted evidence vault (store.ImportEvidence, which hashes
+// it with SHA-256) in a command, off the interface, with progress for large
+// files; a result that arrives for a removed file is dropped.
 type factsStep struct {
 	sh     *shared
 	keys   keys.Wizard
@@ -230,7 +231,7 @@ func (f factsStep) key(msg tea.KeyMsg) (factsStep, tea.Cmd) {
 		f.form.Field("evidence.path").Err = ""
 		f.SetSize(f.width, f.height)
 		f.hints()
-		return f, hashEvidence(absPath(path), kind, job)
+		return f, importEvidence(f.sh.store, absPath(path), kind, job)
 	case strings.HasPrefix(focus, "evidence[") && key.Matches(msg, f.keys.Remove):
 		i, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(focus, "evidence["), "]"))
 		if err == nil && i < len(f.evidence) {
@@ -323,7 +324,7 @@ func (f factsStep) View() string {
 			frac = float64(h.done) / float64(h.total)
 		}
 		name := widgets.Truncate(filepath.Base(h.path), 20)
-		lines = append(lines, "  "+st.Info.Render("正在计算校验值 "+widgets.Pad(name, 20)+" ")+widgets.Bar(st, frac, max(10, min(30, f.width-45))))
+		lines = append(lines, "  "+st.Info.Render("正在存入证据 "+widgets.Pad(name, 20)+" ")+widgets.Bar(st, frac, max(10, min(30, f.width-45))))
 	}
 	return strings.Join(lines, "\n")
 }

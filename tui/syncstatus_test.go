@@ -12,7 +12,7 @@ func TestHomeShowsBackgroundSync(t *testing.T) {
 	st := openTestStore(t, t.TempDir())
 	addUsers(t, st, officerWang)
 	d := newDriver(t, st, "")
-	d.press("enter") // sign in
+	d.signIn() // sign in
 	d.contains("上次同步")
 	before := strings.Count(d.view(), "\n")
 

@@ -41,6 +41,17 @@ func typeRunes(tm *teatest.TestModel, s string) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)})
 }
 
+// programSignIn chooses the highlighted user and types the passphrase,
+// which shows as asterisks only.
+func programSignIn(t *testing.T, tm *teatest.TestModel) {
+	t.Helper()
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitOutput(t, tm, "请输入口令")
+	typeRunes(tm, testPass)
+	waitOutput(t, tm, strings.Repeat("*", len(testPass)))
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+}
+
 // q typed into a text field is text, not "quit": the program keeps running
 // and the field holds the q.
 func TestProgramQInTextFieldDoesNotQuit(t *testing.T) {
@@ -70,7 +81,7 @@ func TestProgramQInTextFieldDoesNotQuit(t *testing.T) {
 func TestProgramSignInToHome(t *testing.T) {
 	tm := newProgram(t, "wangwu", true)
 	waitOutput(t, tm, "请选择您的身份")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	programSignIn(t, tm)
 	waitOutput(t, tm, "继续办理")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}}) // no field focused: quits
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(teatestWait)).(Model)
@@ -85,7 +96,7 @@ func TestProgramSignInToHome(t *testing.T) {
 func TestProgramWizardFirstSteps(t *testing.T) {
 	tm := newProgram(t, "wangwu", true)
 	waitOutput(t, tm, "请选择您的身份")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	programSignIn(t, tm)
 	waitOutput(t, tm, "继续办理")
 	tm.Send(tea.KeyMsg{Type: tea.KeyF2})
 	waitOutput(t, tm, "第 1 步")

@@ -107,6 +107,9 @@ func caseAdd(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "未记录任何案件。")
 		return exitInvalid
 	}
+	if code := importEvidence(e, st, ncs); code != exitOK {
+		return code
+	}
 	recorded, err := st.AddCases(user.Actor(), book, ncs, draft)
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
@@ -159,6 +162,45 @@ func hashEvidence(base string, in []cases.EvidenceInput, out []cases.Evidence) c
 		}
 	}
 	return es
+}
+
+// importEvidence copies each evidence file that is at hand into the
+// store's encrypted evidence vault, once the input has been checked. The
+// vault's hash must be the one checked: a file changed in between is
+// refused.
+func importEvidence(e *env, st *store.Store, ncs []store.NewCase) int {
+	var bad cases.ItemErrors
+	for i := range ncs {
+		var es cases.FieldErrors
+		for j, ev := range ncs[i].Content.Evidence {
+			if ev.Path == "" {
+				continue
+			}
+			if info, err := os.Stat(ev.Path); err != nil || !info.Mode().IsRegular() {
+				continue // named by hash only: the file is elsewhere
+			}
+			sum, size, err := st.ImportEvidence(ev.Path, nil)
+			f := fmt.Sprintf("evidence[%d]", j)
+			switch {
+			case err != nil:
+				es = append(es, cases.FieldError{Field: f + ".path", Msg: "无法存入证据库：" + err.Error()})
+			case !strings.EqualFold(sum, ev.SHA256) || size != ev.Size:
+				es = append(es, cases.FieldError{Field: f + ".path", Msg: "文件在核对后被改动，请重新提交"})
+			}
+		}
+		if len(es) > 0 {
+			bad = append(bad, &cases.ItemError{Item: i + 1, Errors: es})
+		}
+	}
+	if len(bad) > 0 {
+		if len(ncs) == 1 {
+			bad[0].Item = 0
+		}
+		fmt.Fprintln(e.stderr, bad.Error())
+		fmt.Fprintln(e.stderr, "未记录任何案件。")
+		return exitInvalid
+	}
+	return exitOK
 }
 
 // withoutHashOfUnreadFiles drops the "hash missing" error of evidence whose
@@ -300,6 +342,6 @@ func caseList(e *env, args []string) int {
 	for _, k := range list {
 		t.row(k.ID, k.Status.Label(), k.Content.Violation, clip(k.Content.Party.Name, 16), k.Content.OccurredAt.In(cases.ChinaTime()).Format("2006-01-02 15:04"), clip(k.Content.Place.Text, 24))
 	}
-	t.write(e.stdout)
+	t.write(cases.TerminalWriter(e.stdout))
 	return exitOK
 }

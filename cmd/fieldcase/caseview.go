@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"fieldcase/cases"
+	"fieldcase/cases/store"
 	"fieldcase/rules"
 )
 
@@ -42,7 +43,7 @@ func caseShow(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "规则载入失败：%v\n", err)
 		return exitFailure
 	}
-	printCase(e.stdout, k, book.InForce(k.Content.OccurredAt))
+	printCase(cases.TerminalWriter(e.stdout), k, book.InForce(k.Content.OccurredAt))
 	return exitOK
 }
 
@@ -216,10 +217,11 @@ func caseLog(e *env, args []string) int {
 		return writeJSON(e, evs)
 	}
 	cn := cases.ChinaTime()
+	out := cases.TerminalWriter(e.stdout) // synced logs carry others' text
 	var prev cases.Content
 	var replay cases.Case // the case as each event left it, for the review notes
 	for _, ev := range evs {
-		fmt.Fprintf(e.stdout, "#%d  %s  %s（%s，执法证号 %s）  %s\n", ev.Index, ev.At.In(cn).Format("2006-01-02 15:04:05"), ev.Actor.Name, ev.Actor.Role.Label(), ev.Actor.Cert, ev.Kind.Label())
+		fmt.Fprintf(out, "#%d  %s  %s（%s，执法证号 %s）  %s\n", ev.Index, ev.At.In(cn).Format("2006-01-02 15:04:05"), ev.Actor.Name, ev.Actor.Role.Label(), ev.Actor.Cert, ev.Kind.Label())
 		details := eventDetails(ev, &prev)
 		if cases.Apply(&replay, ev) == nil {
 			if notes := cases.ReviewNotes(replay, ev); notes != nil {
@@ -227,9 +229,9 @@ func caseLog(e *env, args []string) int {
 			}
 		}
 		for _, d := range details {
-			fmt.Fprintf(e.stdout, "      %s\n", d)
+			fmt.Fprintf(out, "      %s\n", d)
 		}
-		fmt.Fprintf(e.stdout, "      设备 %s 序号 %d  哈希 %s\n", ev.Device, ev.Seq, ev.Hash[:16])
+		fmt.Fprintf(out, "      设备 %s 序号 %d  哈希 %s\n", ev.Device, ev.Seq, ev.Hash[:16])
 	}
 	return exitOK
 }
@@ -292,13 +294,21 @@ func caseVerify(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "校验无法完成：%v\n", err)
 		return exitFailure
 	}
-	if len(problems) == 0 {
-		fmt.Fprintf(e.stdout, "已校验 %d 件案件的全过程记录，未发现改动。\n", n)
-		return exitOK
+	out := cases.TerminalWriter(e.stdout)
+	failures := store.Failures(problems)
+	switch {
+	case len(problems) == 0:
+		fmt.Fprintf(out, "已校验 %d 件案件的全过程记录与设备签名，未发现改动。\n", n)
+	case len(failures) == 0:
+		fmt.Fprintf(out, "已校验 %d 件案件的全过程记录，未发现改动；%d 条提醒：\n", n, len(problems))
+	default:
+		fmt.Fprintf(out, "已校验 %d 件案件，发现 %d 处问题（另有 %d 条提醒）：\n", n, len(failures), len(problems)-len(failures))
 	}
-	fmt.Fprintf(e.stdout, "已校验 %d 件案件，发现 %d 处问题：\n", n, len(problems))
 	for _, p := range problems {
-		fmt.Fprintln(e.stdout, "  "+p.String())
+		fmt.Fprintln(out, "  "+p.String())
 	}
-	return exitFailure
+	if len(failures) > 0 {
+		return exitFailure
+	}
+	return exitOK
 }

@@ -58,9 +58,50 @@ func (c *common) register(fs *flagSet) {
 	fs.StringVar(&c.as, "as", "", "以哪位执法人员的身份操作（本设备有多名用户时必填）")
 }
 
-// openStore opens the store and sets up the log file beside it. On failure
-// it prints why and returns the exit status to use.
+// openStore opens the store and signs the acting user in (--as, or the
+// device's only user): every command that reads or changes case data goes
+// through here. On failure it prints why and returns the exit status to use.
 func openStore(e *env, c *common) (*store.Store, func(), int) {
+	st, done, code := openStoreLocked(e, c)
+	if code != exitOK {
+		return nil, nil, code
+	}
+	if code := signIn(e, st, c.as); code != exitOK {
+		done()
+		return nil, nil, code
+	}
+	return st, done, exitOK
+}
+
+// signIn unlocks the store as the acting user. A fresh store (no user yet)
+// needs no sign-in: there is nothing in it to protect.
+func signIn(e *env, st *store.Store, as string) int {
+	legacy, err := isLegacy(st)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "读取用户失败：%v\n", err)
+		return exitFailure
+	}
+	if legacy {
+		fmt.Fprintln(e.stderr, legacyAdvice())
+		return exitInvalid
+	}
+	if !st.Encrypted() {
+		if as != "" {
+			_, code := resolveUser(e, st, as)
+			return code
+		}
+		return exitOK
+	}
+	u, code := resolveUser(e, st, as)
+	if code != exitOK {
+		return code
+	}
+	return unlockAs(e, st, u)
+}
+
+// openStoreLocked opens the store without signing in (init, users, demo,
+// the TUI, which signs in on its own screen).
+func openStoreLocked(e *env, c *common) (*store.Store, func(), int) {
 	dir := dataDir(e, c.data)
 	st, err := store.Open(dir, store.Options{})
 	if err != nil {
@@ -86,8 +127,22 @@ func setupLog(dir string) func() {
 	return func() { f.Close() }
 }
 
-// actingUser is the user a command acts as: --as, or the device's only user.
+// actingUser is the user a command acts as: the one signed in by
+// openStore (--as, or the device's only user).
 func actingUser(e *env, st *store.Store, as string) (cases.User, int) {
+	if id := st.UnlockedAs(); id != "" {
+		u, err := st.User(id)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "读取用户失败：%v\n", err)
+			return u, exitFailure
+		}
+		return u, exitOK
+	}
+	return resolveUser(e, st, as)
+}
+
+// resolveUser picks the user named by --as, or the device's only user.
+func resolveUser(e *env, st *store.Store, as string) (cases.User, int) {
 	if as != "" {
 		u, err := st.User(as)
 		if err != nil {

@@ -22,11 +22,18 @@ func cmdDemo(e *env, args []string) int {
 	if _, err := fs.parse(args, e.stderr); err != nil {
 		return exitForParse(err)
 	}
-	st, done, code := openStore(e, &c)
+	st, done, code := openStoreLocked(e, &c)
 	if code != exitOK {
 		return code
 	}
 	defer done()
+	if users, err := st.Users(); err != nil {
+		fmt.Fprintf(e.stderr, "读取失败：%v\n", err)
+		return exitFailure
+	} else if len(users) > 0 {
+		fmt.Fprintf(e.stderr, "数据目录 %s 已登记 %d 名执法人员；演示数据只写入空的数据目录，以免与真实案件混在一起。\n请用 --data 指定一个新目录。\n", st.Dir(), len(users))
+		return exitInvalid
+	}
 	if n, err := caseCount(st); err != nil {
 		fmt.Fprintf(e.stderr, "读取失败：%v\n", err)
 		return exitFailure
@@ -46,6 +53,7 @@ func cmdDemo(e *env, args []string) int {
 		}
 	}
 	fmt.Fprintln(e.stdout, "\n登记的执法人员：fieldcase users --data", st.Dir())
+	fmt.Fprintf(e.stdout, "演示人员的口令都是 %s（仅用于演示数据，切勿用于真实案件）。\n", demoPassphrase)
 	return exitOK
 }
 
@@ -56,6 +64,30 @@ func caseCount(st *store.Store) (int, error) {
 		n += v
 	}
 	return n, err
+}
+
+// demoPassphrase is every demo user's passphrase. It is printed and shown
+// on the sign-in screen of a demo store, so it protects nothing: demo data
+// is made up.
+const demoPassphrase = "demo1234"
+
+// isDemoStore: the device's users are exactly the demo users, so the
+// sign-in screen may show the demo passphrase.
+func isDemoStore(users []cases.User) bool {
+	if len(users) != len(demoUsers) {
+		return false
+	}
+	want := map[string]cases.User{}
+	for _, u := range demoUsers {
+		want[u.ID] = u
+	}
+	for _, u := range users {
+		d, ok := want[u.ID]
+		if !ok || d.Name != u.Name || d.Cert != u.Cert || d.Role != u.Role {
+			return false
+		}
+	}
+	return true
 }
 
 // Demo users: two officers who work as a pair, and the review chain.
@@ -113,11 +145,14 @@ func demoFill(st *store.Store, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if len(existing) == 0 {
-		for _, u := range demoUsers {
-			if err := st.AddUser(u); err != nil {
-				return err
-			}
+	if len(existing) > 0 {
+		return fmt.Errorf("演示数据只写入没有登记人员的数据目录")
+	}
+	// The first user makes the data key and leaves the store unlocked
+	// for the rest.
+	for _, u := range demoUsers {
+		if err := st.AddUser(u, demoPassphrase); err != nil {
+			return err
 		}
 	}
 	book, err := st.Rules()

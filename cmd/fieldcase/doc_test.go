@@ -24,7 +24,7 @@ func demoDir(t *testing.T) (string, []cases.Case) {
 	if code, out, errOut := runCLI(t, "", "demo", "--data", dir); code != 0 {
 		t.Fatalf("demo: %d %s %s", code, out, errOut)
 	}
-	return dir, listCases(t, dir, "--limit", "1000")
+	return dir, listCases(t, dir, "--limit", "1000", "--as", "wangwu")
 }
 
 func find(cs []cases.Case, ok func(cases.Case) bool) (cases.Case, bool) {
@@ -52,7 +52,7 @@ func TestDocumentsFromDemo(t *testing.T) {
 		t.Fatalf("onsite: %d\n%s\n%s", code, out, errOut)
 	}
 	// For a thermal printer: GB18030, the same document.
-	code, gb, errOut := runCLI(t, "", "doc", simple.ID, "--kind", "onsite", "--encoding", "gb18030", "--data", dir)
+	code, gb, errOut := runCLI(t, "", "doc", simple.ID, "--kind", "onsite", "--encoding", "gb18030", "--data", dir, "--as", "wangwu")
 	if code != 0 {
 		t.Fatalf("gb18030: %d %s", code, errOut)
 	}
@@ -60,7 +60,7 @@ func TestDocumentsFromDemo(t *testing.T) {
 		t.Errorf("the GB18030 text does not decode to the UTF-8 one: %v", err)
 	}
 	// A re-print needs no user, and keeps the number.
-	code, again, errOut := runCLI(t, "", "doc", simple.ID, "--kind", "onsite", "--data", dir)
+	code, again, errOut := runCLI(t, "", "doc", simple.ID, "--kind", "onsite", "--data", dir, "--as", "wangwu")
 	if code != 0 || again != out || !strings.Contains(errOut, "重印") {
 		t.Fatalf("re-print: %d %s", code, errOut)
 	}
@@ -82,7 +82,7 @@ func TestDocumentsFromDemo(t *testing.T) {
 			t.Fatalf("the demo has no %s issued", k)
 		}
 		out := filepath.Join(t.TempDir(), k+".html")
-		if code, _, errOut := runCLI(t, "", "doc", target.ID, "--kind", k, "--format", "html", "--out", out, "--data", dir); code != 0 {
+		if code, _, errOut := runCLI(t, "", "doc", target.ID, "--kind", k, "--format", "html", "--out", out, "--data", dir, "--as", "wangwu"); code != 0 {
 			t.Fatalf("%s: %d %s", k, code, errOut)
 		}
 		if b, err := os.ReadFile(out); err != nil || !bytes.Contains(b, []byte(agency.KindTitle(k))) {
@@ -94,26 +94,26 @@ func TestDocumentsFromDemo(t *testing.T) {
 	if code != 2 || out != "" || !strings.Contains(errOut, "不能为本案出具当场行政处罚决定书") || !strings.Contains(errOut, "不予行政处罚") {
 		t.Fatalf("onsite for a no-penalty case: %d %q %s", code, out, errOut)
 	}
-	if code, _, errOut := runCLI(t, "", "doc", noPenalty.ID, "--kind", "receipt", "--data", dir); code != 2 || !strings.Contains(errOut, "onsite") {
+	if code, _, errOut := runCLI(t, "", "doc", noPenalty.ID, "--kind", "receipt", "--data", dir, "--as", "wangwu"); code != 2 || !strings.Contains(errOut, "onsite") {
 		t.Fatalf("unknown kind: %d %s", code, errOut)
 	}
 }
 
 func TestDocNumbersCLI(t *testing.T) {
 	dir := initDevice(t)
-	if code, out, _ := runCLI(t, "", "doc", "numbers", "--data", dir); code != 0 || !strings.Contains(out, "尚未登记") {
+	if code, out, _ := runCLI(t, "", "doc", "numbers", "--data", dir, "--as", "wangwu"); code != 0 || !strings.Contains(out, "尚未登记") {
 		t.Fatalf("empty: %d %s", code, out)
 	}
-	if code, _, errOut := runCLI(t, "", "doc", "numbers", "--reserve", "1001-1500", "--data", dir); code != 0 || !strings.Contains(errOut, "1001-1500") {
+	if code, _, errOut := runCLI(t, "", "doc", "numbers", "--reserve", "1001-1500", "--data", dir, "--as", "wangwu"); code != 0 || !strings.Contains(errOut, "1001-1500") {
 		t.Fatalf("reserve: %d %s", code, errOut)
 	}
-	if code, _, errOut := runCLI(t, "", "doc", "numbers", "--reserve", "1400-1600", "--data", dir); code != 2 || !strings.Contains(errOut, "重叠") {
+	if code, _, errOut := runCLI(t, "", "doc", "numbers", "--reserve", "1400-1600", "--data", dir, "--as", "wangwu"); code != 2 || !strings.Contains(errOut, "重叠") {
 		t.Fatalf("overlap: %d %s", code, errOut)
 	}
-	if code, _, _ := runCLI(t, "", "doc", "numbers", "--reserve", "12", "--data", dir); code != 2 {
+	if code, _, _ := runCLI(t, "", "doc", "numbers", "--reserve", "12", "--data", dir, "--as", "wangwu"); code != 2 {
 		t.Fatal("a malformed block was accepted")
 	}
-	code, out, _ := runCLI(t, "", "doc", "numbers", "--data", dir)
+	code, out, _ := runCLI(t, "", "doc", "numbers", "--data", dir, "--as", "wangwu")
 	if code != 0 || !strings.Contains(out, "当场行政处罚决定书") || !strings.Contains(out, "1001-1500") {
 		t.Fatalf("list: %s", out)
 	}
@@ -124,7 +124,7 @@ func TestDocNumbersCLI(t *testing.T) {
 	if code != 0 {
 		t.Fatal("case add")
 	}
-	if code, _, errOut := runCLI(t, "", "doc", strings.TrimSpace(id), "--kind", "correction", "--data", dir); code != 2 || !strings.Contains(errOut, "--reserve") {
+	if code, _, errOut := runCLI(t, "", "doc", strings.TrimSpace(id), "--kind", "correction", "--data", dir, "--as", "wangwu"); code != 2 || !strings.Contains(errOut, "--reserve") {
 		t.Fatalf("no numbers: %d %s", code, errOut)
 	}
 }
@@ -164,14 +164,14 @@ func TestDisclosureExportFromDemo(t *testing.T) {
 	if f.Disclosed != int64(len(rows)-1) {
 		t.Errorf("disclosed %d, exported %d", f.Disclosed, len(rows)-1)
 	}
-	if code, _, errOut := runCLI(t, "", "export", "disclosure", "--from", "2026-13-01", "--to", "2026-12-31", "--data", dir); code != 2 || !strings.Contains(errOut, "YYYY-MM-DD") {
+	if code, _, errOut := runCLI(t, "", "export", "disclosure", "--from", "2026-13-01", "--to", "2026-12-31", "--data", dir, "--as", "wangwu"); code != 2 || !strings.Contains(errOut, "YYYY-MM-DD") {
 		t.Fatalf("bad date: %d %s", code, errOut)
 	}
 }
 
 func reportJSON(t *testing.T, dir string) report.Figures {
 	t.Helper()
-	code, out, errOut := runCLI(t, "", "report", "--from", "2000-01-01", "--to", "2099-12-31", "--json", "--data", dir)
+	code, out, errOut := runCLI(t, "", "report", "--from", "2000-01-01", "--to", "2099-12-31", "--json", "--data", dir, "--as", "wangwu")
 	if code != 0 {
 		t.Fatalf("report: %d %s", code, errOut)
 	}
@@ -213,11 +213,11 @@ func TestReportMatchesTheStore(t *testing.T) {
 			t.Errorf("%s: report %d, store %d", v.Code, v.Recorded, byViolation[v.Code])
 		}
 	}
-	code, out, _ := runCLI(t, "", "report", "--data", dir)
+	code, out, _ := runCLI(t, "", "report", "--data", dir, "--as", "wangwu")
 	if code != 0 || !strings.Contains(out, "不予行政处罚的理由") || !strings.Contains(out, "首违不罚") {
 		t.Fatalf("text report: %s", out)
 	}
-	if code, _, _ := runCLI(t, "", "report", "--from", "2026-12-01", "--to", "2026-01-01", "--data", dir); code != 2 {
+	if code, _, _ := runCLI(t, "", "report", "--from", "2026-12-01", "--to", "2026-01-01", "--data", dir, "--as", "wangwu"); code != 2 {
 		t.Error("a reversed range was accepted")
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"fieldcase/cases"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -27,6 +29,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// askPass reads a passphrase without echo; nil asks on the terminal
+	// that is stdin (passphrase.go). Tests set it.
+	askPass func(prompt string) (string, error)
 }
 
 type command struct {
@@ -42,7 +47,10 @@ func register(name, summary string, run func(e *env, args []string) int) {
 }
 
 func main() {
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	// Error messages quote what was typed or read (a file, a synced record):
+	// they pass the terminal filter. stdout is filtered by the commands that
+	// print records as text; documents (GB 18030) and exports go out as made.
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: cases.TerminalWriter(os.Stderr), getenv: os.Getenv}
 	os.Exit(run(e, os.Args[1:]))
 }
 

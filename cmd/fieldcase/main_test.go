@@ -3,24 +3,71 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"fieldcase/cases"
+	"fieldcase/cases/store"
 )
+
+func TestMain(m *testing.M) {
+	// Argon2id at its real cost takes about a second per sign-in; the
+	// tests check the flows, not the cost.
+	store.DefaultKDF = store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+	os.Exit(m.Run())
+}
+
+// testPass is every test user's passphrase unless a test says otherwise
+// (the demo's, so demo stores open too): runCLI gives it as
+// FIELDCASE_PASSPHRASE and FIELDCASE_NEW_PASSPHRASE.
+const testPass = demoPassphrase
 
 // runCLI runs the command line in-process and returns its exit status and output.
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	return runCLIEnv(t, nil, stdin, args...)
+}
+
+// runCLIEnv is runCLI with environment variables set (a value of "" unsets
+// one). There is no terminal: a passphrase not in the environment cannot be
+// asked for, unless the test sets a terminal with withTerminal.
+func runCLIEnv(t *testing.T, vars map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	return runCLITerm(t, vars, nil, stdin, args...)
+}
+
+// runCLITerm also answers passphrase prompts from typed, in order, as a
+// terminal would; a prompt beyond them fails the test.
+func runCLITerm(t *testing.T, vars map[string]string, typed []string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(k string) string {
-		if k == "FIELDCASE_DATA" {
+		if v, ok := vars[k]; ok {
+			return v
+		}
+		switch k {
+		case "FIELDCASE_DATA":
 			return ""
+		case envPassphrase, envNewPassphrase:
+			return testPass
 		}
 		return os.Getenv(k)
 	}}
+	if typed != nil {
+		e.askPass = func(prompt string) (string, error) {
+			fmt.Fprint(&errOut, prompt)
+			if len(typed) == 0 {
+				t.Fatalf("unexpected prompt %q", prompt)
+			}
+			p := typed[0]
+			typed = typed[1:]
+			return p, nil
+		}
+	}
 	code := run(e, args)
 	return code, out.String(), errOut.String()
 }
@@ -144,8 +191,26 @@ func TestCaseAddEvidenceByPath(t *testing.T) {
 	if len(cs) != 1 || len(cs[0].Content.Evidence) != 1 {
 		t.Fatalf("stored %v for %s", cs, out)
 	}
-	if ev := cs[0].Content.Evidence[0]; ev.Path != filepath.Join(work, "现场.jpg") || ev.Size != 5 {
+	ev := cs[0].Content.Evidence[0]
+	if ev.Path != filepath.Join(work, "现场.jpg") || ev.Size != 5 {
 		t.Fatalf("evidence stored as %+v, want the absolute path of the file and its size", ev)
+	}
+	// The file was copied into the encrypted vault under its hash.
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Unlock("wangwu", testPass); err != nil {
+		t.Fatal(err)
+	}
+	f, err := st.OpenEvidence(ev.SHA256)
+	if err != nil {
+		t.Fatalf("evidence not in the vault: %v", err)
+	}
+	defer f.Close()
+	if b, err := io.ReadAll(f); err != nil || string(b) != "photo" {
+		t.Fatalf("vault copy reads %q, %v", b, err)
 	}
 }
 
@@ -185,7 +250,10 @@ func TestActingUser(t *testing.T) {
 	if code, _, errOut := runCLI(t, exampleCase, "case", "add", "--json", "-", "--data", dir, "--as", "zhaoliu"); code != 0 {
 		t.Fatalf("--as zhaoliu: %s", errOut)
 	}
-	if cs := listCases(t, dir); len(cs) != 1 || cs[0].CreatedBy.ID != "zhaoliu" {
+	if code, _, errOut := runCLI(t, "", "case", "list", "--data", dir); code != 2 || !strings.Contains(errOut, "--as") {
+		t.Fatalf("two users, no --as, reading: %d %s", code, errOut)
+	}
+	if cs := listCases(t, dir, "--as", "wangwu"); len(cs) != 1 || cs[0].CreatedBy.ID != "zhaoliu" {
 		t.Fatalf("acting officer not recorded: %+v", cs)
 	}
 	if code, _, _ := runCLI(t, "", "init", "--data", dir, "--officer-id", "zhaoliu", "--name", "赵六", "--cert", "1"); code != 2 {
@@ -203,7 +271,7 @@ func TestSecondProcessIsToldTheStoreIsBusy(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	// Hold the store open as another process would.
-	st, done, _ := openStore(&env{stderr: &bytes.Buffer{}, getenv: os.Getenv}, &common{data: dir})
+	st, done, _ := openStoreLocked(&env{stderr: &bytes.Buffer{}, getenv: os.Getenv}, &common{data: dir})
 	defer done()
 	_ = st
 	code, _, errOut = runCLI(t, "", "case", "list", "--data", dir)
@@ -218,7 +286,7 @@ func TestDemoFillsOnlyAnEmptyStore(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "已批准") {
 		t.Fatalf("demo: %d %s %s", code, out, errOut)
 	}
-	cs := listCases(t, dir, "--limit", "1000")
+	cs := listCases(t, dir, "--limit", "1000", "--as", "lihua")
 	statuses := map[cases.Status]int{}
 	for _, c := range cs {
 		statuses[c.Status]++
@@ -226,7 +294,7 @@ func TestDemoFillsOnlyAnEmptyStore(t *testing.T) {
 	if len(cs) < 50 || len(statuses) < 4 {
 		t.Fatalf("demo made %d cases in %d statuses", len(cs), len(statuses))
 	}
-	if code, out, _ := runCLI(t, "", "case", "verify", "--data", dir); code != 0 {
+	if code, out, _ := runCLI(t, "", "case", "verify", "--data", dir, "--as", "lihua"); code != 0 {
 		t.Fatalf("demo store does not verify: %s", out)
 	}
 	if code, _, _ := runCLI(t, "", "demo", "--data", dir); code != 2 {

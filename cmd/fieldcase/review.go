@@ -184,7 +184,7 @@ func reviewList(e *env, args []string) int {
 		}
 		t.row(r.CaseID, r.StatusLabel, filed, due, clip(item, 16), clip(r.Party, 12), strings.Join(tags, " "))
 	}
-	t.write(e.stdout)
+	t.write(cases.TerminalWriter(e.stdout))
 	fmt.Fprintf(e.stdout, "\n%s共 %d 件（%s）。查看详情：fieldcase review show 案件编号\n", scope, len(rows), policyLine(st))
 	return exitOK
 }
@@ -224,7 +224,7 @@ func reviewShow(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, err)
 		return exitFailure
 	}
-	printReview(e.stdout, p, user.Actor(), k, st.Stamp())
+	printReview(cases.TerminalWriter(e.stdout), p, user.Actor(), k, st.Stamp())
 	return exitOK
 }
 

@@ -19,7 +19,7 @@ func reviewDevice(t *testing.T) string {
 		{"zhoumin", "周敏", "50010031", "head"},
 		{"zhaoliu", "赵六", "50010002", "supervisor"}, // the example case's second officer, now a supervisor
 	} {
-		if code, _, errOut := runCLI(t, "", "init", "--data", dir, "--officer-id", u[0], "--name", u[1], "--cert", u[2], "--role", u[3]); code != 0 {
+		if code, _, errOut := runCLI(t, "", "init", "--data", dir, "--as", "wangwu", "--officer-id", u[0], "--name", u[1], "--cert", u[2], "--role", u[3]); code != 0 {
 			t.Fatalf("init %s: %s", u[0], errOut)
 		}
 	}
@@ -37,7 +37,7 @@ func addCase(t *testing.T, dir, js string) string {
 
 func caseEvents(t *testing.T, dir, id string) int {
 	t.Helper()
-	code, out, errOut := runCLI(t, "", "case", "log", id, "--json", "--data", dir)
+	code, out, errOut := runCLI(t, "", "case", "log", id, "--json", "--data", dir, "--as", "wangwu")
 	if code != 0 {
 		t.Fatalf("case log: %s", errOut)
 	}
@@ -50,7 +50,7 @@ func caseEvents(t *testing.T, dir, id string) int {
 
 func showCase(t *testing.T, dir, id string) cases.Case {
 	t.Helper()
-	code, out, _ := runCLI(t, "", "case", "show", id, "--json", "--data", dir)
+	code, out, _ := runCLI(t, "", "case", "show", id, "--json", "--data", dir, "--as", "wangwu")
 	if code != 0 {
 		t.Fatal("case show failed")
 	}
@@ -78,9 +78,20 @@ func refused(t *testing.T, dir, id, says string, args ...string) {
 	}
 }
 
+// withAs reads as the officer when the command names nobody: on a device
+// with several users, reading needs someone signed in too.
+func withAs(args []string) []string {
+	for _, a := range args {
+		if a == "--as" {
+			return args
+		}
+	}
+	return append(args, "--as", "wangwu")
+}
+
 func ok(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	code, out, errOut := runCLI(t, "", append(args, "--data", dir)...)
+	code, out, errOut := runCLI(t, "", withAs(append(args, "--data", dir))...)
 	if code != 0 {
 		t.Fatalf("%v: exit %d: %s", args, code, errOut)
 	}
@@ -180,7 +191,7 @@ func TestReviewLegalDiscussDecide(t *testing.T) {
 			t.Fatalf("log lacks %q:\n%s", want, log)
 		}
 	}
-	if code, out, _ := runCLI(t, "", "case", "verify", "--data", dir); code != 0 {
+	if code, out, _ := runCLI(t, "", "case", "verify", "--data", dir, "--as", "wangwu"); code != 0 {
 		t.Fatalf("verify: %s", out)
 	}
 }

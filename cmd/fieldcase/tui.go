@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	gosync "sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -25,9 +26,11 @@ const syncEvery = 2 * time.Minute
 func runTUI(e *env, args []string) int {
 	var c common
 	var demo bool
-	fs := newFlagSet("fieldcase", "fieldcase [--data 目录] [--as 执法人员编号] [--demo]", e.stderr)
+	var idle string
+	fs := newFlagSet("fieldcase", "fieldcase [--data 目录] [--as 执法人员编号] [--demo] [--idle-lock 时长]", e.stderr)
 	c.register(fs)
 	fs.BoolVar(&demo, "demo", false, "数据目录中还没有案件时，先生成演示数据")
+	fs.StringVar(&idle, "idle-lock", "", "无操作多久后锁屏，如 5m、10m；0 表示不自动锁屏（默认取 device.json 的 idle_lock，再默认 10m）")
 	rest, err := fs.parse(args, e.stderr)
 	if err != nil {
 		return exitForParse(err)
@@ -44,12 +47,28 @@ func runTUI(e *env, args []string) int {
 	// cell, so text fields and the renderer agree in a zh_CN locale.
 	tui.ForceNarrowAmbiguous()
 
-	st, done, code := openStore(e, &c)
+	dev, err := loadDevice(dataDir(e, c.data))
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return exitInvalid
+	}
+	if idle != "" {
+		if dev.IdleLock, err = parseIdleLock(idle); err != nil {
+			fmt.Fprintf(e.stderr, "--idle-lock：%v\n", err)
+			return exitInvalid
+		}
+	}
+	st, done, code := openStoreLocked(e, &c)
 	if code != exitOK {
 		return code
 	}
 	defer done()
-	if demo {
+	users, err := st.Users()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "读取失败：%v\n", err)
+		return exitFailure
+	}
+	if demo && len(users) == 0 {
 		n, err := caseCount(st)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "读取失败：%v\n", err)
@@ -61,7 +80,18 @@ func runTUI(e *env, args []string) int {
 				return exitFailure
 			}
 			slog.Info("demo data written", "dir", st.Dir())
+			if users, err = st.Users(); err != nil {
+				fmt.Fprintf(e.stderr, "读取失败：%v\n", err)
+				return exitFailure
+			}
 		}
+	}
+	// Whoever the demo or a command left signed in, the TUI starts locked:
+	// signing in is its first screen.
+	st.Lock()
+	var demoHint string
+	if demo && isDemoStore(users) {
+		demoHint = demoPassphrase
 	}
 	if c.as != "" {
 		if _, err := st.User(c.as); err != nil {
@@ -70,19 +100,28 @@ func runTUI(e *env, args []string) int {
 		}
 	}
 
-	m := tui.New(tui.Options{Store: st, As: c.as, NoColor: e.getenv("NO_COLOR") != ""})
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if en, err := st.Enrolment(); err == nil && en != nil {
-		// Background sync: the client runs on its own goroutine and only
-		// reports its state to the program, so the officer never waits on it.
-		client := fcsync.NewClient(st, fcsync.ClientOptions{
-			Log:      slog.Default(),
-			OnStatus: func(s fcsync.Status) { p.Send(tuiSyncStatus(s)) },
+	var p *tea.Program
+	var startSync gosync.Once
+	// Background sync starts at the first sign-in (the enrolment is sealed
+	// until then) and goes on while the screen is locked.
+	onSignIn := func() {
+		startSync.Do(func() {
+			if en, err := st.Enrolment(); err == nil && en != nil {
+				// The client runs on its own goroutine and only reports its
+				// state to the program, so the officer never waits on it.
+				client := fcsync.NewClient(st, fcsync.ClientOptions{
+					Log:      slog.Default(),
+					OnStatus: func(s fcsync.Status) { p.Send(tuiSyncStatus(s)) },
+				})
+				go client.Run(ctx, syncEvery)
+			}
 		})
-		go client.Run(ctx, syncEvery)
 	}
+	m := tui.New(tui.Options{Store: st, As: c.as, NoColor: e.getenv("NO_COLOR") != "",
+		IdleLock: dev.IdleLock, DemoPassphrase: demoHint, OnSignIn: onSignIn})
+	p = tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion())
 	slog.Info("tui started", "dir", st.Dir(), "as", c.as)
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		slog.Error("tui stopped", "err", err)

@@ -19,6 +19,7 @@ type Global struct {
 	Exit key.Binding // always: save and quit
 	Quit key.Binding // q, only when no text field has focus
 	Help key.Binding // F1 always, ? when no text field has focus
+	Lock key.Binding // Ctrl+L: lock the screen at once (signed in only)
 }
 
 // NewGlobal returns the global bindings.
@@ -27,6 +28,7 @@ func NewGlobal() Global {
 		Exit: b([]string{"f10", "ctrl+c"}, "F10", "退出"),
 		Quit: b([]string{"q"}, "q", "退出"),
 		Help: b([]string{"f1", "?"}, "F1", "帮助"),
+		Lock: b([]string{"ctrl+l"}, "ctrl+l", "锁屏"),
 	}
 }
 
@@ -82,6 +84,8 @@ type SignIn struct {
 	Save    key.Binding
 	Cancel  key.Binding
 	Clear   key.Binding // Esc: empty the picker's filter
+	Unlock  key.Binding // Enter on the passphrase
+	Back    key.Binding // Esc: from the passphrase back to the picker
 }
 
 // NewSignIn returns the sign-in bindings. The picker's filter takes every
@@ -95,6 +99,22 @@ func NewSignIn() SignIn {
 		Save:    b([]string{"ctrl+s", "f9"}, "ctrl+s", "保存登记"),
 		Cancel:  b([]string{"esc"}, "Esc", "取消"),
 		Clear:   b([]string{"esc"}, "Esc", "清除筛选"),
+		Unlock:  b([]string{"enter"}, "Enter", "登录"),
+		Back:    b([]string{"esc"}, "Esc", "返回选择"),
+	}
+}
+
+// Lock is the lock screen: its passphrase field has focus throughout.
+type Lock struct {
+	Unlock     key.Binding
+	SwitchUser key.Binding
+}
+
+// NewLock returns the lock screen's bindings.
+func NewLock() Lock {
+	return Lock{
+		Unlock:     b([]string{"enter"}, "Enter", "解锁"),
+		SwitchUser: b([]string{"f2", "ctrl+o"}, "F2", "切换用户"),
 	}
 }
 
@@ -114,7 +134,7 @@ func NewHome() Home {
 	return Home{
 		Nav:      NewNav(),
 		NewCase:  b([]string{"f2", "ctrl+n"}, "F2", "新建案件"),
-		CaseList: b([]string{"f3", "ctrl+l"}, "F3", "案件列表"),
+		CaseList: b([]string{"f3"}, "F3", "案件列表"),
 		Resume:   b([]string{"enter"}, "Enter", "继续办理"),
 		Refresh:  b([]string{"f5", "ctrl+r"}, "F5", "刷新"),
 		SignOut:  b([]string{"ctrl+o"}, "ctrl+o", "切换人员"),

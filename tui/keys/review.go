@@ -69,7 +69,7 @@ func NewReview() Review {
 		Tab:       b([]string{"tab", "shift+tab"}, "Tab", "切换页签"),
 		Approve:   b([]string{"f2", "ctrl+y"}, "F2", "同意"),
 		Return:    b([]string{"f3", "ctrl+w"}, "F3", "退回"),
-		SendLegal: b([]string{"f4", "ctrl+l"}, "F4", "送法制审核"),
+		SendLegal: b([]string{"f4"}, "F4", "送法制审核"),
 		Legal:     b([]string{"f7", "ctrl+g"}, "F7", "法制审核意见"),
 		Discuss:   b([]string{"f8", "ctrl+d"}, "F8", "集体讨论"),
 		Decide:    b([]string{"f9", "ctrl+e"}, "F9", "负责人决定"),

@@ -109,6 +109,12 @@ func (f *Form) AddText(k, label, placeholder string, limit int) {
 	f.add(Field{Key: k, Label: label, Kind: KindText, input: &in, placeholder: placeholder})
 }
 
+// AddPassword adds a one-line field whose text shows as asterisks.
+func (f *Form) AddPassword(k, label, placeholder string, limit int) {
+	in := NewPassword(f.st, placeholder, limit)
+	f.add(Field{Key: k, Label: label, Kind: KindText, input: &in, placeholder: placeholder})
+}
+
 // AddArea adds a multi-line text field.
 func (f *Form) AddArea(k, label, placeholder string, limit, height int) {
 	a := NewArea(f.st, placeholder, limit)

@@ -28,6 +28,15 @@ func NewInput(st *styles.Styles, placeholder string, limit int) textinput.Model 
 	return in
 }
 
+// NewPassword returns a text field that shows an asterisk for each
+// character typed (a passphrase).
+func NewPassword(st *styles.Styles, placeholder string, limit int) textinput.Model {
+	in := NewInput(st, placeholder, limit)
+	in.EchoMode = textinput.EchoPassword
+	in.EchoCharacter = '*'
+	return in
+}
+
 // NewArea returns a multi-line text field. Its prompt is a plain bar and it
 // has no line numbers, so nothing in it is ambiguous-width.
 func NewArea(st *styles.Styles, placeholder string, limit int) textarea.Model {

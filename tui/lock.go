@@ -1,0 +1,222 @@
+package tui
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"fieldcase/cases/store"
+	"fieldcase/tui/keys"
+	"fieldcase/tui/widgets"
+)
+
+// The lock screen covers everything while the officer is away: after
+// Options.IdleLock without a key or a click, or at once on Ctrl+L. It
+// names who is signed in and shows nothing of any case — the screen below
+// is not drawn at all, and the notice line is the lock's own. The same
+// user's passphrase (store.CheckUserPassphrase, rate-limited like a
+// sign-in) returns to exactly where they were: the screens keep their
+// state, and their async results keep arriving while locked. The keys stay
+// in memory, so background sync goes on. "切换用户" signs out instead.
+type lockScreen struct {
+	sh     *shared
+	keys   keys.Lock
+	width  int
+	height int
+
+	pass textinput.Model
+	err  string
+	busy bool
+	idle bool // locked by the idle timer (said on the screen)
+
+	unlocked  bool // set by Update: the passphrase was right
+	switching bool // set by Update: sign out
+}
+
+func newLockScreen(sh *shared) lockScreen {
+	return lockScreen{sh: sh, keys: keys.NewLock(), pass: widgets.NewPassword(sh.st, "", passLimit)}
+}
+
+// start shows the screen empty, the passphrase focused.
+func (l *lockScreen) start(idle bool) tea.Cmd {
+	l.pass.SetValue("")
+	l.err, l.busy, l.idle, l.unlocked, l.switching = "", false, idle, false, false
+	return l.pass.Focus()
+}
+
+// SetSize lays the screen out.
+func (l *lockScreen) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.pass.Width = max(10, min(30, w-16))
+}
+
+// Update takes keys and the result of checking the passphrase.
+func (l lockScreen) Update(msg tea.Msg) (lockScreen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case unlockedScreenMsg:
+		if msg.user != l.sh.user.ID {
+			return l, nil
+		}
+		l.busy = false
+		if msg.err == nil {
+			l.unlocked = true
+			return l, nil
+		}
+		l.err = passProblem(msg.err, l.sh.now)
+		return l, l.pass.Focus()
+	case tea.KeyMsg:
+		if l.busy {
+			return l, nil
+		}
+		switch {
+		case key.Matches(msg, l.keys.SwitchUser):
+			l.switching = true
+			return l, nil
+		case key.Matches(msg, l.keys.Unlock):
+			if l.pass.Value() == "" {
+				l.err = "请输入口令"
+				return l, nil
+			}
+			pass := l.pass.Value()
+			l.pass.SetValue("")
+			l.busy, l.err = true, ""
+			return l, checkPassphrase(l.sh.store, l.sh.user.ID, pass)
+		}
+		before := l.pass.Value()
+		var cmd tea.Cmd
+		l.pass, cmd = l.pass.Update(msg)
+		if l.pass.Value() != before {
+			l.err = ""
+		}
+		return l, cmd
+	}
+	return l, nil
+}
+
+// View draws the lock: who is signed in, the passphrase, nothing else.
+func (l lockScreen) View() string {
+	st := l.sh.st
+	u := l.sh.user
+	why := "屏幕已锁定"
+	if l.idle {
+		why = "较长时间无操作，屏幕已自动锁定"
+	}
+	lines := []string{
+		"",
+		st.Title.Render(widgets.Truncate("   "+why, l.width)),
+		"",
+		st.Value.Render(widgets.Truncate("   当前登录："+u.Name+"（"+u.ID+"，"+u.Role.Label()+"）", l.width)),
+		st.Muted.Render(widgets.Truncate("   案件内容已隐藏。输入口令解锁，回到刚才的位置。", l.width)),
+		"",
+		"   " + st.Label.Render("口令 ") + " " + l.pass.View(),
+		"",
+	}
+	switch {
+	case l.busy:
+		lines = append(lines, st.Muted.Render("   正在核对口令..."))
+	case l.err != "":
+		for _, s := range widgets.Wrap(l.err, max(10, l.width-6)) {
+			lines = append(lines, st.Error.Render("   ! "+s))
+		}
+	default:
+		lines = append(lines, "")
+	}
+	lines = append(lines, "", st.Muted.Render(widgets.Truncate("   不是本人？按 F2 切换用户：保存当前进度，退出登录，回到选择身份。", l.width)))
+	return strings.Join(lines, "\n")
+}
+
+// ShortHelp lists the live keys.
+func (l lockScreen) ShortHelp() []key.Binding {
+	return []key.Binding{l.keys.Unlock, l.keys.SwitchUser}
+}
+
+// FullHelp lists every key of the screen.
+func (l lockScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{l.keys.Unlock, l.keys.SwitchUser}}
+}
+
+// passProblem says in Chinese why a passphrase was refused: attempts left,
+// or until when the user is locked out (China time, the date when it is
+// not today).
+func passProblem(err error, now time.Time) string {
+	var wrong *store.WrongPassphraseError
+	var locked *store.LockedOutError
+	switch {
+	case errors.As(err, &locked):
+		until := locked.Until.In(local)
+		f := "15:04:05"
+		if store.DayOf(until) != store.DayOf(now) {
+			f = "01月02日 15:04:05"
+		}
+		return "口令错误次数过多，已暂时锁定，请于 " + until.Format(f) + " 后再试"
+	case errors.As(err, &wrong) && wrong.Left > 0:
+		return "口令不正确（还可尝试 " + strconv.Itoa(wrong.Left) + " 次）"
+	case errors.As(err, &wrong), errors.Is(err, store.ErrBadPassphrase):
+		return "口令不正确"
+	case errors.Is(err, store.ErrNoPassphrase):
+		return "该人员还没有设置口令"
+	}
+	return "无法核对口令：" + firstLine(err.Error())
+}
+
+// idleCheck is called on every clock reading: input since the last
+// reading restarts the count; idleFor without any locks the screen.
+func (m Model) idleCheck(now time.Time) (Model, tea.Cmd) {
+	if m.idleLock <= 0 || m.locked || m.sh.user.ID == "" || m.view == viewSignIn {
+		m.active, m.lastActive = false, now
+		return m, nil
+	}
+	if m.active || m.lastActive.IsZero() {
+		m.active, m.lastActive = false, now
+		return m, nil
+	}
+	if now.Sub(m.lastActive) >= m.idleLock {
+		return m.lockScreen(true)
+	}
+	return m, nil
+}
+
+// canLock: someone is signed in and past the sign-in screen.
+func (m Model) canLock() bool {
+	return m.sh.user.ID != "" && m.view != viewSignIn && m.view != viewLoading && m.fatal == nil
+}
+
+// lockScreen locks the screen. The wizard saves where it stands first, so
+// that signing out from the lock loses nothing.
+func (m Model) lockScreen(idle bool) (Model, tea.Cmd) {
+	m.locked, m.showHelp = true, false
+	m.flash = ""
+	cmds := []tea.Cmd{m.lock.start(idle)}
+	if m.view == viewWizard {
+		var cmd tea.Cmd
+		m.wiz, cmd = m.wiz.Update(autosaveMsg{wizard: m.wiz.id, gen: m.wiz.gen})
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// lockKey gives a key to the lock screen and acts on what it decided.
+func (m Model) lockUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.lock, cmd = m.lock.Update(msg)
+	switch {
+	case m.lock.unlocked:
+		m.lock.unlocked = false
+		m.locked = false
+		m.active = true
+		m.flash = ""
+		return m, cmd
+	case m.lock.switching:
+		m.lock.switching = false
+		m.locked = false
+		m.flash = ""
+		mm, c := m.navigate(nav{kind: navSignOut})
+		return mm, tea.Batch(cmd, c)
+	}
+	return m, cmd
+}
