@@ -20,6 +20,10 @@ type SyncStatus struct {
 	Total     int
 	LastError string
 	Finished  time.Time // end of the last round that succeeded
+	// Quarantined: HQ refuses this device until an administrator releases
+	// it (a record failed its signature or chain check). Background sync
+	// has stopped, so "将自动重试" would be untrue.
+	Quarantined bool
 }
 
 // line is the one-line summary shown on the home screen, or "" when the
@@ -32,6 +36,8 @@ func (s SyncStatus) line() (string, styles.Tone) {
 		return "正在同步：" + s.Phase + " " + strconv.Itoa(s.Done) + "/" + strconv.Itoa(s.Total), styles.ToneInfo
 	case s.Running:
 		return "正在同步：" + s.Phase, styles.ToneInfo
+	case s.Quarantined:
+		return "本设备已被市局暂停同步，请联系市局管理员核查：" + s.LastError, styles.ToneDanger
 	case s.LastError != "":
 		return "同步未完成，将自动重试：" + s.LastError, styles.ToneWarn
 	}

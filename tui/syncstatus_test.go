@@ -25,6 +25,13 @@ func TestHomeShowsBackgroundSync(t *testing.T) {
 	d.send(SyncStatus{Enrolled: true, LastError: "无法连接 HQ"})
 	d.contains("同步未完成，将自动重试：无法连接 HQ")
 
+	// A quarantined device is not retried: the line says who can help.
+	d.send(SyncStatus{Enrolled: true, Quarantined: true, LastError: "案件 c1 事件 e9 签名不符"})
+	d.contains("本设备已被市局暂停同步")
+	if strings.Contains(d.view(), "将自动重试") {
+		t.Fatalf("quarantine shown as a retry:\n%s", d.view())
+	}
+
 	d.send(SyncStatus{Enrolled: true, Running: true, Phase: "拉取"})
 	d.send(SyncStatus{Enrolled: true, Finished: time.Now()})
 	if strings.Contains(d.view(), "正在同步") || strings.Contains(d.view(), "同步未完成") {

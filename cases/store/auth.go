@@ -101,6 +101,9 @@ func (s *Store) checkPass(userID, passphrase string) (cases.User, []byte, error)
 	if r.Auth.LockedUntil != nil && now.Before(*r.Auth.LockedUntil) {
 		return r.User, nil, &LockedOutError{Until: *r.Auth.LockedUntil}
 	}
+	if err := r.Auth.KDF.check(len(r.Auth.Salt)); err != nil {
+		return r.User, nil, fmt.Errorf("用户 %s 的口令记录已损坏（%v），数据文件可能被改动", userID, err)
+	}
 	// argon2id runs outside any transaction: it takes a while and must not
 	// hold up the background sync.
 	kek := passKey(passphrase, r.Auth.Salt, r.Auth.KDF)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"fieldcase/cases"
 )
 
@@ -227,4 +229,39 @@ func writeFile(t testing.TB, dir, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// The users bucket is in the clear. A record edited to ask argon2id for
+// absurd costs (or none) is refused as damaged before any key derivation.
+func TestTamperedKDFParamsRefused(t *testing.T) {
+	dir := t.TempDir()
+	st, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.AddUser(officerUser, testPass); err != nil {
+		t.Fatal(err)
+	}
+	st.Lock()
+	for _, p := range []KDFParams{
+		{Time: 1, MemoryKiB: 1 << 31, Threads: 1},
+		{Time: 1, MemoryKiB: 64, Threads: 0},
+		{Time: 0, MemoryKiB: 64, Threads: 1},
+		{Time: 1 << 30, MemoryKiB: 64, Threads: 1},
+	} {
+		if err := st.db.Update(func(tx *bolt.Tx) error {
+			r, _, err := readUser(tx, officer.ID)
+			if err != nil {
+				return err
+			}
+			r.Auth.KDF = p
+			return putClearJSON(bucket(tx, bUsers), []byte(officer.ID), r)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Unlock(officer.ID, testPass); err == nil || !strings.Contains(err.Error(), "已损坏") {
+			t.Errorf("params %+v: Unlock = %v, want a damaged-record error", p, err)
+		}
+	}
 }

@@ -77,6 +77,25 @@ type KDFParams struct {
 // variable so tests can make it cheap.
 var DefaultKDF = KDFParams{Time: 3, MemoryKiB: 64 << 10, Threads: 2}
 
+// check bounds the costs read back from a user record before argon2id
+// runs on them: the record sits in the clear, and a file edited to ask for
+// terabytes of memory or no thread at all must give an error, not an
+// out-of-memory crash or a panic. The ceilings are far above any cost a
+// laptop would be given.
+func (p KDFParams) check(saltLen int) error {
+	switch {
+	case saltLen < 16:
+		return errors.New("盐值过短")
+	case p.Threads < 1 || p.Threads > 64:
+		return fmt.Errorf("并行度 %d 超出范围", p.Threads)
+	case p.Time < 1 || p.Time > 64:
+		return fmt.Errorf("迭代次数 %d 超出范围", p.Time)
+	case p.MemoryKiB < 8*uint32(p.Threads) || p.MemoryKiB > 4<<20:
+		return fmt.Errorf("内存参数 %d KiB 超出范围", p.MemoryKiB)
+	}
+	return nil
+}
+
 // CheckPassphrase is the passphrase policy: at least 8 characters, or a PIN
 // of at least 6 digits (officers in the field type on a keypad).
 func CheckPassphrase(p string) error {

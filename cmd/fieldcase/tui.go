@@ -134,7 +134,7 @@ func runTUI(e *env, args []string) int {
 
 // tuiSyncStatus passes the sync client's state to the TUI.
 func tuiSyncStatus(s fcsync.Status) tui.SyncStatus {
-	out := tui.SyncStatus{Enrolled: s.Enrolled, Running: s.Running, Phase: s.Phase, Done: s.Done, Total: s.Total, LastError: s.LastError}
+	out := tui.SyncStatus{Enrolled: s.Enrolled, Running: s.Running, Phase: s.Phase, Done: s.Done, Total: s.Total, LastError: s.LastError, Quarantined: s.Quarantined}
 	if s.Last != nil {
 		out.Finished = s.Last.Finished
 	}
