@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -217,6 +218,13 @@ func usersPasswd(e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "已为 %s（%s）设置口令，本机数据已加密保存。\n", u.Name, u.ID)
 		fmt.Fprintf(e.stdout, "加密前的数据已备份到：%s\n", backup)
 		fmt.Fprintln(e.stdout, "注意：该备份是未加密的明文，含当事人身份信息。请将其移出本机妥善保管，或确认无需后删除。")
+		// Schema upgrades left their own backups, made before encryption existed.
+		if old, _ := filepath.Glob(filepath.Join(st.Dir(), store.FileName+".v*.bak")); len(old) > 0 {
+			fmt.Fprintln(e.stdout, "以下为此前升级时留下的备份，同样是明文，请一并处理：")
+			for _, f := range old {
+				fmt.Fprintln(e.stdout, "  "+f)
+			}
+		}
 		fmt.Fprintln(e.stdout, "本机其他人员尚无口令：请由已设置口令的人员为其设置，如 fieldcase users passwd --as "+u.ID+" --user 其编号")
 		return exitOK
 	}
