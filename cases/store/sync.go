@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -435,15 +436,28 @@ func (s *Store) ApplyPull(p Pull) (PullResult, error) {
 			return err
 		}
 		pi := bucket(tx, bPartyIndex)
+		// Blind keys scatter the entries over the bucket; writing a page's
+		// entries in key order lets bbolt fill pages in sequence instead of
+		// splitting them at random.
+		type blindEntry struct {
+			pk     []byte
+			priors []cases.PriorCase
+		}
+		entries := make([]blindEntry, 0, len(p.Parties))
 		for _, pe := range p.Parties {
 			pk, err := s.partyKey(pe.Key)
 			if err != nil {
 				return err
 			}
-			if len(pe.Priors) == 0 {
-				err = pi.Delete(pk)
+			entries = append(entries, blindEntry{pk, pe.Priors})
+		}
+		slices.SortStableFunc(entries, func(a, b blindEntry) int { return bytes.Compare(a.pk, b.pk) })
+		for _, pe := range entries {
+			var err error
+			if len(pe.priors) == 0 {
+				err = pi.Delete(pe.pk)
 			} else {
-				err = s.putJSON(tx, bPartyIndex, pk, pe.Priors)
+				err = s.putJSON(tx, bPartyIndex, pe.pk, pe.priors)
 			}
 			if err != nil {
 				return err
