@@ -152,7 +152,23 @@ func idleLockText(d time.Duration) string {
 	if d == 0 {
 		return "不自动锁屏（Ctrl+L 仍可随时锁屏）"
 	}
-	return "无操作 " + d.String() + " 后锁屏"
+	return "无操作 " + durationCN(d) + "后锁屏"
+}
+
+// durationCN says a duration the way an officer would: 10 分钟, 1 小时 30 分钟.
+func durationCN(d time.Duration) string {
+	h, m, sec := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
+	var parts []string
+	if h > 0 {
+		parts = append(parts, fmt.Sprintf("%d 小时", h))
+	}
+	if m > 0 {
+		parts = append(parts, fmt.Sprintf("%d 分钟", m))
+	}
+	if sec > 0 {
+		parts = append(parts, fmt.Sprintf("%d 秒", sec))
+	}
+	return strings.Join(parts, " ")
 }
 
 // configDevice shows or changes device.json.
