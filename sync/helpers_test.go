@@ -2,7 +2,6 @@ package sync_test
 
 import (
 	"context"
-	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -19,6 +18,7 @@ import (
 	"fieldcase/sync/hqbolt"
 	"fieldcase/sync/hqpg"
 	"fieldcase/sync/internal/pgtest"
+	"fieldcase/sync/storetest"
 )
 
 // testPass is every test user's passphrase.
@@ -303,7 +303,7 @@ func checkConverged(t *testing.T, st sync.Store, devs ...*device) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	keys, hqPub := hqKeys(t, st)
+	keys, hqPub := storetest.SignKeys(t, st)
 	canonical := map[string]int{} // event id → occurrences in HQ logs
 	logs := map[string][]cases.Event{}
 	for _, rec := range all {
@@ -420,40 +420,6 @@ func checkConverged(t *testing.T, st sync.Store, devs ...*device) {
 			}
 		}
 	}
-}
-
-// hqKeys are the devices' public keys as HQ holds them, and HQ's own.
-func hqKeys(t *testing.T, st sync.Store) (map[string]ed25519.PublicKey, ed25519.PublicKey) {
-	t.Helper()
-	keys := map[string]ed25519.PublicKey{}
-	var hqPub ed25519.PublicKey
-	err := st.View(context.Background(), func(tx sync.Tx) error {
-		ds, err := tx.Devices()
-		if err != nil {
-			return err
-		}
-		for _, d := range ds {
-			if d.SignKey != "" {
-				if keys[d.ID], err = sync.DecodeSignKey(d.SignKey); err != nil {
-					return err
-				}
-			}
-		}
-		v, _, err := tx.Meta(sync.MetaHQSignKey)
-		if err != nil {
-			return err
-		}
-		priv, err := sync.ParseHQSignKey(v)
-		if err != nil {
-			return err
-		}
-		hqPub = priv.Public().(ed25519.PublicKey)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return keys, hqPub
 }
 
 func containsRaw(raws []json.RawMessage, hash string) bool {

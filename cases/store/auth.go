@@ -63,12 +63,8 @@ func (s *Store) UnlockedAs() string {
 func (s *Store) HasPassphrase(userID string) (bool, error) {
 	var r userRecord
 	err := s.view(func(tx *bolt.Tx) error {
-		var found bool
 		var err error
-		r, found, err = readUser(tx, userID)
-		if err == nil && !found {
-			err = fmt.Errorf("执法人员 %s %w", userID, cases.ErrNotFound)
-		}
+		r, err = knownUser(tx, userID)
 		return err
 	})
 	return r.Auth != nil, err
@@ -80,12 +76,8 @@ func (s *Store) HasPassphrase(userID string) (bool, error) {
 func (s *Store) checkPass(userID, passphrase string) (cases.User, []byte, error) {
 	var r userRecord
 	err := s.view(func(tx *bolt.Tx) error {
-		var found bool
 		var err error
-		r, found, err = readUser(tx, userID)
-		if err == nil && !found {
-			err = fmt.Errorf("执法人员 %s %w", userID, cases.ErrNotFound)
-		}
+		r, err = knownUser(tx, userID)
 		return err
 	})
 	if err != nil {
@@ -327,12 +319,8 @@ func (s *Store) SetPassphrase(userID, passphrase string) error {
 	}
 	var r userRecord
 	err := s.view(func(tx *bolt.Tx) error {
-		var found bool
 		var err error
-		r, found, err = readUser(tx, userID)
-		if err == nil && !found {
-			err = fmt.Errorf("执法人员 %s %w", userID, cases.ErrNotFound)
-		}
+		r, err = knownUser(tx, userID)
 		return err
 	})
 	if err != nil {

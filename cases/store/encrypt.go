@@ -87,12 +87,8 @@ func (s *Store) encryptStore(userID, passphrase string) (string, error) {
 	}
 	var u userRecord
 	err := s.db.View(func(tx *bolt.Tx) error {
-		var found bool
 		var err error
-		u, found, err = readUser(tx, userID)
-		if err == nil && !found {
-			err = fmt.Errorf("执法人员 %s %w", userID, cases.ErrNotFound)
-		}
+		u, err = knownUser(tx, userID)
 		return err
 	})
 	if err != nil {

@@ -32,6 +32,15 @@ type authRecord struct {
 	LockedUntil *time.Time `json:"locked_until,omitempty"`
 }
 
+// knownUser is readUser for a user who must exist.
+func knownUser(tx *bolt.Tx, id string) (userRecord, error) {
+	r, found, err := readUser(tx, id)
+	if err == nil && !found {
+		err = fmt.Errorf("执法人员 %s %w", id, cases.ErrNotFound)
+	}
+	return r, err
+}
+
 func readUser(tx *bolt.Tx, id string) (userRecord, bool, error) {
 	var r userRecord
 	found, err := getClearJSON(bucket(tx, bUsers), []byte(id), &r)
@@ -63,12 +72,8 @@ func (s *Store) Users() ([]cases.User, error) {
 func (s *Store) User(id string) (cases.User, error) {
 	var r userRecord
 	err := s.view(func(tx *bolt.Tx) error {
-		var found bool
 		var err error
-		r, found, err = readUser(tx, id)
-		if err == nil && !found {
-			err = fmt.Errorf("执法人员 %s %w", id, cases.ErrNotFound)
-		}
+		r, err = knownUser(tx, id)
 		return err
 	})
 	return r.User, err

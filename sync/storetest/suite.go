@@ -110,7 +110,7 @@ func verifyLog(t *testing.T, h *sync.HQ, id string) []cases.Event {
 		raws, err = tx.Events(id)
 		return err
 	}))
-	keys, hqPub := signKeys(t, h)
+	keys, hqPub := SignKeys(t, h.Store())
 	var c cases.Case
 	var out []cases.Event
 	prev := ""
@@ -141,12 +141,12 @@ func verifyLog(t *testing.T, h *sync.HQ, id string) []cases.Event {
 	return out
 }
 
-// signKeys are the devices' public keys as HQ holds them, and HQ's own.
-func signKeys(t testing.TB, h *sync.HQ) (map[string]ed25519.PublicKey, ed25519.PublicKey) {
+// SignKeys are the devices' public keys as HQ holds them, and HQ's own.
+func SignKeys(t testing.TB, st sync.Store) (map[string]ed25519.PublicKey, ed25519.PublicKey) {
 	t.Helper()
 	keys := map[string]ed25519.PublicKey{}
 	var hqPub ed25519.PublicKey
-	Must(t, h.Store().View(context.Background(), func(tx sync.Tx) error {
+	Must(t, st.View(context.Background(), func(tx sync.Tx) error {
 		ds, err := tx.Devices()
 		if err != nil {
 			return err
@@ -163,8 +163,11 @@ func signKeys(t testing.TB, h *sync.HQ) (map[string]ed25519.PublicKey, ed25519.P
 			return fmt.Errorf("HQ has no signing key (%v)", err)
 		}
 		priv, err := sync.ParseHQSignKey(v)
+		if err != nil {
+			return err
+		}
 		hqPub = priv.Public().(ed25519.PublicKey)
-		return err
+		return nil
 	}))
 	return keys, hqPub
 }
@@ -503,7 +506,7 @@ func testSigningKeys(t *testing.T, open Open) {
 	Must(t, err)
 	keys, err := sync.DecodeDeviceKeys(resp.DeviceKeys, len(resp.Entries))
 	Must(t, err)
-	_, hqPub := signKeys(t, h)
+	_, hqPub := SignKeys(t, h.Store())
 	if keys[o.ID] == nil || sync.EncodeSignKey(keys[o.ID]) != o.PublicKey() || sync.EncodeSignKey(keys[l.ID]) != l.PublicKey() || !keys[sync.HQKeyID].Equal(hqPub) || len(keys) != 3 {
 		t.Fatalf("device_keys %v", resp.DeviceKeys)
 	}
