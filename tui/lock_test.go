@@ -1,10 +1,6 @@
 package tui
 
 import (
-	"compress/gzip"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"fieldcase/cases/store"
+	"fieldcase/cases/store/storefix"
 )
 
 // signInScenarios are the passphrase step at 80×24.
@@ -207,23 +204,7 @@ func TestDemoPassphraseHint(t *testing.T) {
 // passphrase, which encrypts the store (after a plaintext backup, named on
 // the screen); a second user then needs a colleague to vouch.
 func TestLegacyStoreSetsAPassphrase(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "cmd", "fieldcase", "testdata", "legacy-store.db.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, store.FileName), data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir := storefix.LegacyDir(t)
 	st := openTestStore(t, dir)
 	d := newDriver(t, st, "wangwu")
 	d.contains("本机数据尚未加密")

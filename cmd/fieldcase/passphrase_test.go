@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +9,7 @@ import (
 	"testing"
 
 	"fieldcase/cases/store"
+	"fieldcase/cases/store/storefix"
 )
 
 // countCases counts the device's cases, signed in as wangwu with testPass.
@@ -165,35 +164,11 @@ func TestUsersPasswd(t *testing.T) {
 	}
 }
 
-// legacyStore is a data dir written by fieldcase before encryption: users
-// wangwu and zhaoliu and one case whose party is 张三, 11010519491231002X.
-func legacyStore(t *testing.T) string {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "legacy-store.db.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, store.FileName), data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 // On a store from before encryption every command says what to run;
 // users passwd sets the first passphrase, encrypts the store after a
 // backup, and says the backup is plaintext.
 func TestLegacyStorePasswdEncrypts(t *testing.T) {
-	dir := legacyStore(t)
+	dir := storefix.LegacyDir(t)
 	if code, _, errOut := runCLI(t, "", "case", "list", "--data", dir, "--as", "wangwu"); code != 2 || !strings.Contains(errOut, "fieldcase users passwd") {
 		t.Fatalf("a legacy store: %d %q", code, errOut)
 	}
