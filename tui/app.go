@@ -70,6 +70,7 @@ const (
 	viewReview    // one case under review (review.go)
 	viewPapers    // a case's documents (papers.go)
 	viewDashboard // the district's figures (dashboard.go)
+	viewNotices   // what sync told the device (notices.go)
 )
 
 // navKind is a screen's request to the root to change what is shown.
@@ -91,6 +92,7 @@ const (
 	navReview    // review the case caseID
 	navPapers    // the documents of the case caseID
 	navDashboard // the figures
+	navNotices   // the sync notices
 )
 
 // nav is the request a screen leaves for the root after an Update, read
@@ -103,6 +105,7 @@ type nav struct {
 	cite   int
 	notice string
 	tone   styles.Tone
+	back   navKind // navDetail: where Esc on the case goes (navNone: the list)
 }
 
 // Model is the root of the TUI and its only tea.Model.
@@ -128,6 +131,7 @@ type Model struct {
 	review reviewScreen
 	papers papers    // papers_root.go
 	dash   dashboard // papers_root.go
+	notes  notices
 
 	flash     string
 	flashTone styles.Tone
@@ -185,6 +189,7 @@ func New(o Options) Model {
 		papers:   newPapers(sh),
 		dash:     newDashboard(sh),
 		review:   newReviewScreen(sh),
+		notes:    newNotices(sh),
 	}
 	m.setSize(m.width, m.height)
 	return m
@@ -214,6 +219,7 @@ func (m *Model) setSize(w, h int) {
 	m.list.SetSize(w, bh)
 	m.detail.SetSize(w, bh)
 	m.reader.SetSize(w, bh)
+	m.notes.SetSize(w, bh)
 	m.reviewSetSize(w, bh) // review_root.go
 	m.papersSetSize(w, bh) // papers_root.go
 }
@@ -334,7 +340,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // canQuitWithQ: the bare q quits from the screens that hold nothing unsaved.
 func (m Model) canQuitWithQ() bool {
 	switch m.view {
-	case viewHome, viewList, viewDetail, viewQueue, viewPapers, viewDashboard:
+	case viewHome, viewList, viewDetail, viewQueue, viewPapers, viewDashboard, viewNotices:
 		return true
 	case viewSignIn:
 		// The picker's filter takes every letter (F10 exits there).
@@ -359,6 +365,8 @@ func (m Model) toScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.detail, cmd = m.detail.Update(msg)
 	case viewReader:
 		m.reader, cmd = m.reader.Update(msg)
+	case viewNotices:
+		m.notes, cmd = m.notes.Update(msg)
 	case viewPapers, viewDashboard:
 		m, cmd, _ = m.papersToScreen(msg)
 	default:
@@ -382,6 +390,8 @@ func (m Model) toOwner(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.list, cmd = m.list.Update(msg)
 	case detailMsg:
 		m.detail, cmd = m.detail.Update(msg)
+	case noticesMsg:
+		m.notes, cmd = m.notes.Update(msg)
 	case papersMsg, paperIssuedMsg, figuresMsg:
 		m, cmd, _ = m.papersToOwner(msg)
 	default:
@@ -396,7 +406,7 @@ func (m Model) toOwner(msg tea.Msg) (tea.Model, tea.Cmd) {
 // follow reads the navigation requests the screens left and acts on them.
 func (m Model) follow(cmd tea.Cmd) (tea.Model, tea.Cmd) {
 	cmds := []tea.Cmd{cmd}
-	for _, req := range append(append([]*nav{&m.signin.req, &m.home.req, &m.wiz.req, &m.list.req, &m.detail.req, &m.reader.req}, m.reviewRequests()...), m.papersRequests()...) {
+	for _, req := range append(append([]*nav{&m.signin.req, &m.home.req, &m.wiz.req, &m.list.req, &m.detail.req, &m.reader.req, &m.notes.req}, m.reviewRequests()...), m.papersRequests()...) {
 		r := *req
 		*req = nav{}
 		if r.kind == navNone && r.notice == "" {
@@ -433,8 +443,21 @@ func (m Model) navigate(r nav) (Model, tea.Cmd) {
 		m.view = viewList
 		return m, m.list.Load()
 	case navDetail:
+		if m.view != viewPapers {
+			// Back from the case's documents, Esc still goes where it went.
+			m.detail.back = r.back
+		}
 		m.view = viewDetail
 		return m, m.detail.Open(r.caseID)
+	case navNotices:
+		back := m.view == viewDetail && m.notes.loaded
+		m.view = viewNotices
+		if back {
+			// Back from a case opened here: the list as it was, 未读 marks
+			// and all (the notices are read already).
+			return m, nil
+		}
+		return m, m.notes.Load()
 	case navReader:
 		m.readFrom = m.view
 		m.view = viewReader
@@ -524,6 +547,8 @@ func (m Model) View() string {
 			body = m.detail.View()
 		case viewReader:
 			body = m.reader.View()
+		case viewNotices:
+			body = m.notes.View()
 		case viewPapers, viewDashboard:
 			body, _ = m.papersBody()
 		default:
@@ -578,6 +603,8 @@ func (m Model) crumb() string {
 		return "案件详情"
 	case viewReader:
 		return "条文全文"
+	case viewNotices:
+		return "同步通知"
 	}
 	if c, ok := m.papersCrumb(); ok {
 		return c
@@ -652,6 +679,8 @@ func (m Model) screenNotice() (string, styles.Tone) {
 		return m.wiz.Status()
 	case viewList:
 		return m.list.Status()
+	case viewNotices:
+		return m.notes.Status()
 	}
 	if n, t, ok := m.papersNotice(); ok {
 		return n, t
@@ -683,6 +712,8 @@ func (m Model) shortHelp() []key.Binding {
 		bs = m.detail.ShortHelp()
 	case viewReader:
 		bs = m.reader.ShortHelp()
+	case viewNotices:
+		bs = m.notes.ShortHelp()
 	case viewPapers, viewDashboard:
 		bs, _ = m.papersShortHelp()
 	}
@@ -691,8 +722,15 @@ func (m Model) shortHelp() []key.Binding {
 			// The screens it opens first; Enter next, refresh the first to go.
 			dash := m.dash.keys.Entry
 			dash.SetHelp("F8", "统计") // short, so Enter still fits at 80 columns
-			bs = []key.Binding{m.home.keys.NewCase, m.home.keys.CaseList, m.queue.keys.Entry, dash,
+			notes := m.home.keys.Notices
+			notes.SetHelp("F6", "通知")
+			bs = []key.Binding{m.home.keys.NewCase, m.home.keys.CaseList, m.queue.keys.Entry, dash, notes,
 				m.home.keys.Enter, m.home.keys.Resume, m.home.keys.Refresh}
+			if m.home.data.unread > 0 {
+				// Unread news first, before the queue and the figures.
+				bs = []key.Binding{m.home.keys.NewCase, m.home.keys.CaseList, notes, m.queue.keys.Entry, dash,
+					m.home.keys.Enter, m.home.keys.Resume, m.home.keys.Refresh}
+			}
 		} else {
 			bs = append(bs, m.papersEntries()...) // F7 文书 on a case
 		}
@@ -715,6 +753,8 @@ func (m Model) fullHelpGroups() [][]key.Binding {
 		g = m.detail.FullHelp()
 	case viewReader:
 		g = m.reader.FullHelp()
+	case viewNotices:
+		g = m.notes.FullHelp()
 	case viewPapers, viewDashboard:
 		g, _ = m.papersFullHelp()
 	}

@@ -32,6 +32,8 @@ type caseDetail struct {
 	c      cases.Case
 	events []cases.Event
 
+	back navKind // where Esc goes; navNone: the case list
+
 	tab  int
 	cite int
 	vp   viewport.Model
@@ -93,6 +95,9 @@ func (d caseDetail) Update(msg tea.Msg) (caseDetail, tea.Cmd) {
 		switch {
 		case key.Matches(msg, d.keys.Back):
 			d.req = nav{kind: navList}
+			if d.back != navNone {
+				d.req.kind = d.back
+			}
 		case key.Matches(msg, d.keys.Tab):
 			n := len(detailTabs)
 			if msg.Type == tea.KeyShiftTab {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -181,7 +182,76 @@ func seedHostile(t testing.TB, st *store.Store) []cases.Case {
 		}
 		out = append(out, recordRaw(t, st, f))
 	}
+	seedHostileNotices(t, st, out)
 	return out
+}
+
+// seedHostileNotices adds sync notices the way HQ could word them: hostile
+// text in the kind, the case ids and the message, and a message far longer
+// than the screen.
+func seedHostileNotices(t testing.TB, st *store.Store, cs []cases.Case) {
+	t.Helper()
+	var ns []store.Notice
+	for i, h := range hostile {
+		ns = append(ns, store.Notice{
+			ID: "hostile/" + strconv.Itoa(i), At: testNow.Add(-time.Duration(i+1) * time.Minute),
+			Kind: h, CaseID: cs[i].ID + h, Related: h,
+			Message: "通知：" + h + "\n第二行" + h + "\x1b[31m红字\x1b[0m\u202e反转",
+		})
+	}
+	ns = append(ns, store.Notice{
+		ID: "hostile/long", At: testNow, Kind: "conflict", CaseID: cs[0].ID, Related: cs[1].ID,
+		Message: strings.Repeat(hostile[5]+hostile[4], 6),
+	})
+	if err := st.Acknowledge(store.Ack{Notices: ns}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// noticeCases are the standard cases a notice names: the returned one and
+// the first one submitted.
+func noticeCases(t testing.TB, st *store.Store) (returned, first cases.Case) {
+	t.Helper()
+	p, err := st.ListScan(store.Filter{Limit: 100}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Cases {
+		switch {
+		case c.Content.Violation == "CG03" && c.Content.Party.Name == "重庆好味小面馆":
+			returned = c
+		case c.Content.Violation == "CG01" && c.Content.Party.Name == "张建国":
+			first = c
+		}
+	}
+	if returned.ID == "" || first.ID == "" {
+		t.Fatal("the standard cases are missing")
+	}
+	return returned, first
+}
+
+// seedNotices gives the device three sync notices, oldest first: a rule
+// set refused (already read), a conflict on the returned case that names
+// a related case, and the quarantine. The store must be unlocked.
+func seedNotices(t testing.TB, st *store.Store) (returned, first cases.Case) {
+	t.Helper()
+	returned, first = noticeCases(t, st)
+	add := func(n store.Notice) {
+		t.Helper()
+		if err := st.Acknowledge(store.Ack{Notices: []store.Notice{n}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(store.Notice{Kind: "ruleset", At: testNow.Add(-26 * time.Hour),
+		Message: "HQ 下发的规则集 2026-12 未启用：CG05 的罚款上限高于上位法规定的上限"})
+	if err := st.MarkNoticesRead(); err != nil {
+		t.Fatal(err)
+	}
+	add(store.Notice{ID: returned.ID + "/7", Kind: "conflict", At: testNow.Add(-2 * time.Hour), CaseID: returned.ID, Related: first.ID,
+		Message: "案件 " + shortID(returned.ID) + " 在本机离线修改期间已在 HQ 被退回补正，本机的修改已记为冲突记录；请核对 HQ 的退回意见后重新提交。当事人另有案件 " + shortID(first.ID) + "，请一并核对。"})
+	add(store.Notice{ID: "quarantine/1", Kind: "quarantined", At: testNow.Add(-30 * time.Minute),
+		Message: "HQ 已隔离本设备，同步已停止：案件 " + shortID(returned.ID) + " 的事件 #7 签名与本设备登记的密钥不符。请联系 HQ 管理员核查后解除隔离。"})
+	return returned, first
 }
 
 // recordRaw stores hostile content as sync would deliver it: straight

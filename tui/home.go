@@ -117,6 +117,8 @@ func (h home) key(msg tea.KeyMsg) (home, tea.Cmd) {
 		h.req = nav{kind: navSignOut}
 	case key.Matches(msg, h.keys.Refresh):
 		return h, h.Load()
+	case key.Matches(msg, h.keys.Notices):
+		h.req = nav{kind: navNotices}
 	case key.Matches(msg, h.keys.Focus):
 		h.onList = !h.onList && n > 0
 	case !h.onList && msg.Type == tea.KeyLeft:
@@ -213,19 +215,14 @@ func (h home) View() string {
 		count("待审批", d.counts[cases.StatusPendingApproval], st.Count.Render),
 	}
 	lines = append(lines, fitJoin(figures, "    ", h.width-1))
-	sync := st.Label.Render("待同步 ") + st.Count.Render(strconv.Itoa(d.pending)) + st.Label.Render(" 条记录    上次同步：")
-	if d.lastSync == nil {
-		sync += st.Warn.Render("从未同步（初次违法无法确认，将提示审核人）")
-	} else {
-		sync += st.Value.Render(fmtTime(*d.lastSync) + "（" + fmtSince(*d.lastSync, h.sh.now) + "）")
-	}
+	sync := h.syncLine()
 	// The line under it stays blank unless a background sync has news, so
 	// the layout (and the mouse rows below) never moves.
 	status := ""
 	if text, tone := h.sh.sync.line(); text != "" {
 		status = widgets.Truncate(" "+st.Tone(tone).Render(text), h.width)
 	}
-	lines = append(lines, widgets.Truncate(" "+sync, h.width), status)
+	lines = append(lines, widgets.Truncate(sync, h.width), status)
 	var bs []string
 	for i, b := range homeButtons {
 		style := st.Form.Button
@@ -270,6 +267,48 @@ func (h home) View() string {
 	return strings.Join(lines, "\n")
 }
 
+// syncLine is what waits for sync, when it last ran and, when there are
+// any, how many sync notices are unread. It is one line whatever the width:
+// when the notices do not fit beside the rest, the gaps narrow, then the
+// last sync loses its explanation, so the unread count always shows.
+func (h home) syncLine() string {
+	st := h.sh.st
+	d := h.data
+	pending := st.Label.Render("待同步 ") + st.Count.Render(strconv.Itoa(d.pending)) + st.Label.Render(" 条记录")
+	last := func(long bool) string {
+		out := st.Label.Render("上次同步：")
+		switch {
+		case d.lastSync == nil && long:
+			return out + st.Warn.Render("从未同步（初次违法无法确认，将提示审核人）")
+		case d.lastSync == nil:
+			return out + st.Warn.Render("从未同步")
+		case long:
+			return out + st.Value.Render(fmtTime(*d.lastSync)+"（"+fmtSince(*d.lastSync, h.sh.now)+"）")
+		}
+		return out + st.Value.Render(fmtTime(*d.lastSync))
+	}
+	var notes string
+	switch {
+	case d.unreadErr:
+		notes = st.Warn.Render("同步通知读取失败（F6）")
+	case d.unread > 0:
+		notes = st.Label.Render("未读通知 ") + st.Count.Render(strconv.Itoa(d.unread)) + st.Label.Render(" 条（F6）")
+	default:
+		return " " + pending + "    " + last(true)
+	}
+	var line string
+	for _, v := range []struct {
+		gap  string
+		long bool
+	}{{"    ", true}, {"  ", true}, {"  ", false}} {
+		line = " " + pending + v.gap + last(v.long) + v.gap + notes
+		if ansi.StringWidth(line) <= h.width {
+			break
+		}
+	}
+	return line
+}
+
 // columns are the widths of status, time, violation and party.
 func (h home) columns() [4]int {
 	c := [4]int{8, 11, 0, 0}
@@ -304,7 +343,7 @@ func (h home) ShortHelp() []key.Binding {
 // FullHelp lists every key of the screen.
 func (h home) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{h.keys.NewCase, h.keys.CaseList, h.keys.Refresh, h.keys.SignOut},
+		{h.keys.NewCase, h.keys.CaseList, h.keys.Notices, h.keys.Refresh, h.keys.SignOut},
 		{h.keys.Focus, h.keys.Move, h.keys.Up, h.keys.Down, h.keys.Resume, h.keys.Enter},
 	}
 }

@@ -11,4 +11,5 @@ var (
 	_ component[reader]     = (*reader)(nil)
 	_ component[papers]     = (*papers)(nil)
 	_ component[dashboard]  = (*dashboard)(nil)
+	_ component[notices]    = (*notices)(nil)
 )

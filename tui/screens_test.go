@@ -212,6 +212,22 @@ var scenarios = []scenario{
 	{name: "detail", as: "wangwu", drive: func(d *driver) { d.signIn(); openReturned(d) }},
 	{name: "detail_decision", as: "wangwu", drive: func(d *driver) { d.signIn(); openReturned(d); d.press("tab") }},
 	{name: "detail_log", as: "wangwu", drive: func(d *driver) { d.signIn(); openReturned(d); d.press("tab", "tab") }},
+	// The home screen counts the unread sync notices; F6 shows them.
+	{name: "home_notices", as: "wangwu", drive: func(d *driver) {
+		d.signIn()
+		seedNotices(d.t, d.m.sh.store)
+		d.press("f5")
+	}},
+	{name: "notices", as: "wangwu", drive: func(d *driver) {
+		d.signIn()
+		seedNotices(d.t, d.m.sh.store)
+		d.press("f5", "f6")
+	}},
+	{name: "notices_help", as: "wangwu", drive: func(d *driver) {
+		d.signIn()
+		seedNotices(d.t, d.m.sh.store)
+		d.press("f6", "f1")
+	}},
 	{name: "reader", as: "wangwu", drive: func(d *driver) {
 		d.signIn()
 		toSuggestion(d, true, 0, true)

@@ -37,17 +37,19 @@ func (s SyncStatus) line() (string, styles.Tone) {
 	case s.Running:
 		return "正在同步：" + s.Phase, styles.ToneInfo
 	case s.Quarantined:
-		return "本设备已被市局暂停同步，请联系市局管理员核查：" + s.LastError, styles.ToneDanger
+		// The reason (case and event) is long; it is in the sync notice.
+		return "本设备已被 HQ 隔离，同步已停止，请联系 HQ 管理员（原因见同步通知，按 F6 查看）", styles.ToneDanger
 	case s.LastError != "":
 		return "同步未完成，将自动重试：" + s.LastError, styles.ToneWarn
 	}
 	return "", styles.ToneNeutral
 }
 
-// syncChanged takes a new status; when a round has just finished, the
-// home screen is read again so the counts and the last-sync time are fresh.
+// syncChanged takes a new status; when a round has just ended, the home
+// screen is read again so the counts, the last-sync time and the unread
+// notices are fresh (a failed round may leave notices too: the quarantine).
 func (m Model) syncChanged(s SyncStatus) (Model, tea.Cmd) {
-	finished := m.sh.sync.Running && !s.Running && s.LastError == ""
+	finished := m.sh.sync.Running && !s.Running
 	m.sh.sync = s
 	if finished && m.view == viewHome {
 		return m, m.home.Load()

@@ -27,7 +27,8 @@ func TestHomeShowsBackgroundSync(t *testing.T) {
 
 	// A quarantined device is not retried: the line says who can help.
 	d.send(SyncStatus{Enrolled: true, Quarantined: true, LastError: "案件 c1 事件 e9 签名不符"})
-	d.contains("本设备已被市局暂停同步")
+	d.contains("本设备已被 HQ 隔离，同步已停止")
+	d.contains("（原因见同步通知，按 F6 查看）") // whole at 80 columns
 	if strings.Contains(d.view(), "将自动重试") {
 		t.Fatalf("quarantine shown as a retry:\n%s", d.view())
 	}

@@ -127,6 +127,7 @@ type Home struct {
 	Refresh  key.Binding
 	SignOut  key.Binding
 	Focus    key.Binding
+	Notices  key.Binding // the sync notices (notices.go)
 }
 
 // NewHome returns the home bindings.
@@ -139,6 +140,7 @@ func NewHome() Home {
 		Refresh:  b([]string{"f5", "ctrl+r"}, "F5", "刷新"),
 		SignOut:  b([]string{"ctrl+o"}, "ctrl+o", "切换人员"),
 		Focus:    b([]string{"tab", "shift+tab"}, "Tab", "切换区域"),
+		Notices:  b([]string{"f6", "ctrl+t"}, "F6", "同步通知"),
 	}
 }
 
