@@ -233,7 +233,7 @@ func (s *Store) AddUser(u cases.User, passphrase string) error {
 	}
 	switch {
 	case s.plain: // tests: the schema-4 format, users without passphrases
-		return s.db.Update(func(tx *bolt.Tx) error { return put(tx, userRecord{User: u}) })
+		return s.dbUpdate(func(tx *bolt.Tx) error { return put(tx, userRecord{User: u}) })
 	case !s.encrypted && s.legacy:
 		return ErrNotEncrypted
 	case !s.encrypted:
@@ -255,7 +255,7 @@ func (s *Store) AddUser(u cases.User, passphrase string) error {
 			return err
 		}
 		ring.sign = priv
-		err = s.db.Update(func(tx *bolt.Tx) error {
+		err = s.dbUpdate(func(tx *bolt.Tx) error {
 			if err := put(tx, userRecord{User: u, Auth: auth}); err != nil {
 				return err
 			}
@@ -279,7 +279,7 @@ func (s *Store) AddUser(u cases.User, passphrase string) error {
 			}
 			r.Auth = auth
 		}
-		return s.db.Update(func(tx *bolt.Tx) error { return put(tx, r) })
+		return s.dbUpdate(func(tx *bolt.Tx) error { return put(tx, r) })
 	}
 }
 

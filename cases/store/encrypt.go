@@ -114,7 +114,7 @@ func (s *Store) encryptStore(userID, passphrase string) (string, error) {
 		return backup, err
 	}
 	ring.sign = priv
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.dbUpdate(func(tx *bolt.Tx) error {
 		if err := s.sealAll(tx, ring); err != nil {
 			return err
 		}

@@ -108,6 +108,7 @@ func (s *Store) evidenceKeys() (*keyring, uint64, error) {
 // vault already holds changes nothing. The file is written to a temporary
 // name, synced and renamed, so the vault never holds half a file.
 func (s *Store) ImportEvidence(path string, progress func(done, total int64)) (sha256hex string, size int64, err error) {
+	defer func() { err = diskFull(err) }()
 	keys, _, err := s.evidenceKeys()
 	if err != nil {
 		return "", 0, err

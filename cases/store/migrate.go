@@ -62,7 +62,7 @@ func (s *Store) migrate() error {
 			return fmt.Errorf("迁移前备份失败：%w", err)
 		}
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.dbUpdate(func(tx *bolt.Tx) error {
 		for _, m := range migrations {
 			if m.version <= from {
 				continue

@@ -217,7 +217,7 @@ func (s *Store) view(fn func(*bolt.Tx) error) error {
 func (s *Store) update(fn func(*bolt.Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.db.Update(fn)
+	return diskFull(s.db.Update(fn))
 }
 
 // DeviceID identifies this device's store; it is made once, at creation.

@@ -182,6 +182,10 @@ func importEvidence(e *env, st *store.Store, ncs []store.NewCase) int {
 			sum, size, err := st.ImportEvidence(ev.Path, nil)
 			f := fmt.Sprintf("evidence[%d]", j)
 			switch {
+			case errors.Is(err, store.ErrDiskFull):
+				// Not the input's fault: exit 1 like any other disk failure.
+				fmt.Fprintf(e.stderr, "%s：%v\n未记录任何案件。\n", f, err)
+				return exitFailure
 			case err != nil:
 				es = append(es, cases.FieldError{Field: f + ".path", Msg: "无法存入证据库：" + err.Error()})
 			case !strings.EqualFold(sum, ev.SHA256) || size != ev.Size:
