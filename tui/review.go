@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -113,13 +116,21 @@ func loadReview(st *store.Store, id string, job int) tea.Cmd {
 	}
 }
 
-// checkEvidence hashes every evidence file that is on this machine.
-func checkEvidence(evs []cases.Evidence, job int) tea.Cmd {
+// checkEvidence checks every evidence file this machine holds: the copy in
+// the encrypted vault first (its content is hashed again as it is
+// decrypted), else the file at its recorded path (a case recorded before
+// the vault, or on a device that had the file elsewhere).
+func checkEvidence(st *store.Store, evs []cases.Evidence, job int) tea.Cmd {
 	return func() tea.Msg {
 		out := make([]evidenceCheck, len(evs))
 		for i, e := range evs {
-			sum, _, err := cases.HashFile(e.Path, nil)
+			sum, err := vaultSum(st, e.SHA256)
+			if errors.Is(err, cases.ErrNotFound) {
+				sum, _, err = cases.HashFile(e.Path, nil)
+			}
 			switch {
+			case errors.Is(err, store.ErrEvidenceCorrupt):
+				out[i] = evidenceChanged
 			case err != nil:
 				out[i] = evidenceMissing
 			case strings.EqualFold(sum, e.SHA256):
@@ -130,6 +141,20 @@ func checkEvidence(evs []cases.Evidence, job int) tea.Cmd {
 		}
 		return evidenceMsg{job: job, checks: out}
 	}
+}
+
+// vaultSum reads a vault file through and returns the SHA-256 of what it held.
+func vaultSum(st *store.Store, sha string) (string, error) {
+	f, err := st.OpenEvidence(sha)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // actRequest is one reviewer's act, as plain values for the command.
@@ -257,7 +282,7 @@ func (r reviewScreen) Update(msg tea.Msg) (reviewScreen, tea.Cmd) {
 			r.c, r.events, r.policy = msg.c, msg.events, msg.policy
 			r.hashes = make([]evidenceCheck, len(r.c.Content.Evidence))
 			if len(r.hashes) > 0 {
-				cmd = checkEvidence(append([]cases.Evidence(nil), r.c.Content.Evidence...), r.job)
+				cmd = checkEvidence(r.sh.store, append([]cases.Evidence(nil), r.c.Content.Evidence...), r.job)
 			}
 		}
 		r.refresh(true)
