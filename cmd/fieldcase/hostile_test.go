@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +48,55 @@ func TestTextOutputFiltersHostileRecords(t *testing.T) {
 		}
 		if !strings.Contains(out, "林某某") && args[1] != "list" {
 			t.Errorf("%v lost the visible text: %q", args, out)
+		}
+	}
+}
+
+// case evidence copies a case's files out of the vault, checked against
+// the recorded SHA-256, and refuses a damaged vault copy.
+func TestCaseEvidenceExport(t *testing.T) {
+	dir := initDevice(t)
+	work := t.TempDir()
+	photo := filepath.Join(work, "现场.jpg")
+	os.WriteFile(photo, []byte("photo bytes of the stall"), 0o600)
+	in := strings.TrimSuffix(exampleCase, "}") + `,"evidence":[{"path":"` + filepath.ToSlash(photo) + `","kind":"audiovisual"}]}`
+	code, out, errOut := runCLI(t, in, "case", "add", "--json", "-", "--data", dir)
+	if code != 0 {
+		t.Fatalf("case add: %d %s", code, errOut)
+	}
+	id := strings.TrimSpace(out)
+	os.Remove(photo) // only the vault has it now
+	dest := filepath.Join(t.TempDir(), "导出")
+	code, out, errOut = runCLI(t, "", "case", "evidence", id, "--out", dest, "--data", dir)
+	if code != 0 || !strings.Contains(out, "SHA-256 一致") || !strings.Contains(out, "没有加密") {
+		t.Fatalf("export: %d %q %q", code, out, errOut)
+	}
+	got, err := os.ReadFile(filepath.Join(dest, "01-现场.jpg"))
+	if err != nil || string(got) != "photo bytes of the stall" {
+		t.Fatalf("exported copy: %q %v", got, err)
+	}
+	// A second export does not overwrite.
+	if code, _, _ := runCLI(t, "", "case", "evidence", id, "--out", dest, "--data", dir); code != 1 {
+		t.Fatalf("export over an existing copy: exit %d", code)
+	}
+	vault, _ := filepath.Glob(filepath.Join(dir, store.EvidenceDir, "*"))
+	if len(vault) != 1 {
+		t.Fatalf("vault: %v", vault)
+	}
+	data, _ := os.ReadFile(vault[0])
+	data[len(data)-3] ^= 1
+	os.WriteFile(vault[0], data, 0o600)
+	other := filepath.Join(t.TempDir(), "x")
+	code, out, _ = runCLI(t, "", "case", "evidence", id, "--out", other, "--data", dir)
+	if code != 1 || !strings.Contains(out, "损坏") {
+		t.Fatalf("damaged vault copy: %d %q", code, out)
+	}
+	if left, _ := os.ReadDir(other); len(left) != 0 {
+		t.Fatalf("a damaged export left files: %v", left)
+	}
+	for _, tc := range [][2]string{{`C:\相机\IMG_0001.JPG`, "IMG_0001.JPG"}, {"/a/b/..", "证据"}, {"a/\x1b]0;x\x07名.jpg", "]0;x名.jpg"}, {"x/a:b?.jpg", "a_b_.jpg"}} {
+		if got := exportName(tc[0]); got != tc[1] {
+			t.Errorf("exportName(%q) = %q, want %q", tc[0], got, tc[1])
 		}
 	}
 }
