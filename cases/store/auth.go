@@ -70,6 +70,34 @@ func (s *Store) HasPassphrase(userID string) (bool, error) {
 	return r.Auth != nil, err
 }
 
+// PassphraseStatus is what sign-in knows of a user, for user lists: never
+// the passphrase or its wrap.
+type PassphraseStatus struct {
+	Set         bool       `json:"set"`
+	Failures    int        `json:"failures,omitempty"`     // wrong passphrases in a row
+	LockedUntil *time.Time `json:"locked_until,omitempty"` // set while locked out
+}
+
+// PassphraseStatus reports whether the user has a passphrase and whether
+// wrong ones have locked them out (readable while the store is locked).
+func (s *Store) PassphraseStatus(userID string) (PassphraseStatus, error) {
+	var r userRecord
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		r, err = knownUser(tx, userID)
+		return err
+	})
+	if err != nil || r.Auth == nil {
+		return PassphraseStatus{}, err
+	}
+	out := PassphraseStatus{Set: true, Failures: r.Auth.Failures}
+	if r.Auth.LockedUntil != nil && s.now().Before(*r.Auth.LockedUntil) {
+		t := *r.Auth.LockedUntil
+		out.LockedUntil = &t
+	}
+	return out, nil
+}
+
 // checkPass checks a passphrase under the rate limit and returns the data
 // key it unwraps. Failures and the lockout are written to the user record,
 // so closing the program does not reset them.

@@ -54,6 +54,10 @@ func TestLockoutAfterFiveFailures(t *testing.T) {
 		!regexp.MustCompile(`请于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} 后再试`).MatchString(errOut) {
 		t.Fatalf("locked out, right passphrase: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
+	// The user list shows the lockout (it needs no passphrase).
+	if code, out, _ := runCLIEnv(t, map[string]string{envPassphrase: ""}, "", "users", "--data", dir); code != 0 || !regexp.MustCompile(`已锁定至 \d{2}:\d{2}:\d{2}`).MatchString(out) {
+		t.Fatalf("users during a lockout: exit %d %q", code, out)
+	}
 }
 
 // With no terminal and no FIELDCASE_PASSPHRASE the command says how to

@@ -142,18 +142,37 @@ func cmdUsers(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "读取失败：%v\n", err)
 		return exitFailure
 	}
+	type listed struct {
+		cases.User
+		Passphrase store.PassphraseStatus `json:"passphrase"`
+	}
+	rows := make([]listed, len(users))
+	for i, u := range users {
+		rows[i].User = u
+		if rows[i].Passphrase, err = st.PassphraseStatus(u.ID); err != nil {
+			fmt.Fprintf(e.stderr, "读取失败：%v\n", err)
+			return exitFailure
+		}
+	}
 	if asJSON {
-		return writeJSON(e, users)
+		return writeJSON(e, rows)
 	}
 	if len(users) == 0 {
 		fmt.Fprintln(e.stdout, "本设备还没有登记执法人员。")
 		return exitOK
 	}
-	t := newTable("编号", "姓名", "执法证号", "角色")
-	for _, u := range users {
-		t.row(u.ID, u.Name, u.Cert, u.Role.Label())
+	t := newTable("编号", "姓名", "执法证号", "角色", "口令")
+	for _, r := range rows {
+		state := "未设置"
+		switch p := r.Passphrase; {
+		case p.LockedUntil != nil:
+			state = "已锁定至 " + p.LockedUntil.In(cases.ChinaTime()).Format("15:04:05")
+		case p.Set:
+			state = "已设置"
+		}
+		t.row(r.ID, r.Name, r.Cert, r.Role.Label(), state)
 	}
-	t.write(e.stdout)
+	t.write(cases.TerminalWriter(e.stdout))
 	return exitOK
 }
 
