@@ -666,6 +666,9 @@ func (c *Client) push(ctx context.Context, k *conn, state StateResponse, r *Repo
 			ack.Notices = append(ack.Notices, n)
 			r.Notices = append(r.Notices, n)
 		}
+		if rc := resp.Receipt; rc != nil {
+			ack.Receipt, ack.Notices = c.keepReceipt(*rc, ack.Notices)
+		}
 		if err := c.st.Acknowledge(ack); err != nil {
 			return err
 		}
@@ -1062,4 +1065,26 @@ func enrolTLS(host, pin string, caPEM []byte) (*tls.Config, func() []byte, error
 		defer mu.Unlock()
 		return pinned
 	}, nil
+}
+
+// keepReceipt checks HQ's receipt against HQ's key when the device knows it
+// (from an earlier pull) and returns it to keep. One that fails is not kept:
+// the officer is told, since a receipt only counts if it is HQ's.
+func (c *Client) keepReceipt(rc Receipt, notices []store.Notice) ([]byte, []store.Notice) {
+	if rc.Device != c.st.DeviceID() {
+		return nil, append(notices, store.Notice{ID: "receipt/" + rc.At.UTC().Format(time.RFC3339Nano), Kind: NoticeReceipt, At: c.opt.Now(),
+			Message: "HQ 的回执不是发给本设备的，未保存"})
+	}
+	keys, err := c.st.DeviceKeys()
+	if err == nil {
+		if hq, ok := keys[HQKeyID]; ok && rc.Verify(hq) != nil {
+			return nil, append(notices, store.Notice{ID: "receipt/" + rc.At.UTC().Format(time.RFC3339Nano), Kind: NoticeReceipt, At: c.opt.Now(),
+				Message: "HQ 回执的签名与本设备所知的 HQ 公钥不符，未保存。请联系 HQ 管理员核查"})
+		}
+	}
+	data, err := json.Marshal(rc)
+	if err != nil {
+		return nil, notices
+	}
+	return data, notices
 }

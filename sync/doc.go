@@ -12,7 +12,8 @@
 //
 //	POST  /v1/enroll            one-time code + the device's own id, new secret and signing key → name, epoch
 //	GET   /v1/sync/state        where the device stands at HQ: last seq settled, chain head, epoch
-//	POST  /v1/sync/push         ≤ 200 events in device-sequence order → one stored result each
+//	POST  /v1/sync/push         ≤ 200 events in device-sequence order → one stored result each,
+//	                            and HQ's signed receipt for what it holds of the device
 //	GET   /v1/sync/pull         ?cursor=N&limit=M → changes in the device's scope, next cursor,
 //	                            and the signing keys of the devices whose events the page holds
 //	GET   /v1/cases/{id}        HQ's log of one case (a device rebuilds a forked copy from it)

@@ -395,6 +395,15 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req PushRequest) (PushRe
 		seen := now
 		d.LastSeen = &seen
 		resp.ChainHead = d.ChainHead
+		if d.LastSeq > 0 {
+			key, err := hqKey(tx)
+			if err != nil {
+				return err
+			}
+			rc := Receipt{Device: d.ID, Through: d.LastSeq, ChainHead: d.ChainHead, Epoch: epoch, At: now}
+			rc.sign(key)
+			resp.Receipt = &rc
+		}
 		if err := tx.flush(); err != nil {
 			return err
 		}

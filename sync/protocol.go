@@ -172,6 +172,7 @@ type PushResponse struct {
 	Results      []Result    `json:"results"`
 	MissingBlobs []string    `json:"missing_blobs,omitempty"`
 	UserErrors   []UserError `json:"user_errors,omitempty"`
+	Receipt      *Receipt    `json:"receipt,omitempty"` // HQ's signed word of what it holds of the device
 }
 
 // EntryKind names what a pulled change is.
@@ -217,6 +218,8 @@ const (
 	// push and quarantines the device, so the officer finds it in the
 	// device's notices and sync status long after the round.
 	NoticeQuarantined = "quarantined"
+	// NoticeReceipt: HQ's receipt for a push did not check out and was not kept.
+	NoticeReceipt = "receipt"
 )
 
 // Notice is a message for the people on a device (or every reviewer).
@@ -759,6 +762,12 @@ func DecodePushResponse(r io.Reader, sent []Op) (PushResponse, error) {
 	for i := range resp.UserErrors {
 		resp.UserErrors[i].User = cases.CleanLine(resp.UserErrors[i].User)
 		resp.UserErrors[i].Message = cases.CleanText(resp.UserErrors[i].Message)
+	}
+	if rc := resp.Receipt; rc != nil {
+		// Checked against HQ's key by the client; here only its shape.
+		if !uuidRe.MatchString(rc.Device) || rc.Epoch != resp.Epoch || (rc.ChainHead != "" && !IsSHA256(rc.ChainHead)) || rc.Through < resp.AckedThrough {
+			return resp, decodeErr("HQ 回执与本次推送的回答不符")
+		}
 	}
 	return resp, nil
 }

@@ -73,26 +73,8 @@ func (n notices) rows() int { return max(1, n.height-noticesTop) }
 
 func (n notices) maxOffset() int { return max(0, len(n.lines)-n.rows()) }
 
-// noticeKindLabels name the notice kinds (sync/protocol.go, sync/client.go,
-// cases/store) in the officer's words; an unknown kind shows as it is.
-var noticeKindLabels = map[string]string{
-	"rebased":     "已接续",
-	"amendment":   "修改申请",
-	"conflict":    "冲突",
-	"rejected":    "未接受",
-	"party_link":  "当事人关联",
-	"judgement":   "初次违法复核",
-	"user_refuse": "人员登记未接受",
-	"quarantined": "设备被隔离",
-	"epoch":       "HQ 数据更换",
-	"ruleset":     "规则未启用",
-	"policy":      "审核设置未启用",
-	"encryption":  "数据加密",
-	"evidence":    "证据",
-}
-
 func noticeKind(kind string) string {
-	if l, ok := noticeKindLabels[kind]; ok {
+	if l := store.NoticeKindLabel(kind); l != "" {
 		return l
 	}
 	if k := clean(kind); k != "" {

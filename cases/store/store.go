@@ -16,7 +16,7 @@
 //	    │                           count/<status> → u64;
 //	    │                           review_policy → cases.ReviewPolicy JSON (review.go);
 //	    │                           hq → Enrolment JSON [sealed]; hq_epoch → uuid;
-//	    │                           pull_cursor → u64 (sync.go);
+//	    │                           pull_cursor → u64; hq_receipt → HQ's signed receipt JSON (sync.go);
 //	    │                           encrypted → version; sign_pub → ed25519 public key;
 //	    │                           sign_key → ed25519 private key [sealed] (auth.go)
 //	    ├── users                   user id → cases.User JSON with the DK wrap,

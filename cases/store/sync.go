@@ -309,6 +309,46 @@ type Ack struct {
 	Epoch   string   // the HQ incarnation that settled them
 	Notices []Notice // what the officer must be told (conflicts, rejections)
 	Stale   []string // cases whose local log no longer matches HQ's
+	// Receipt is HQ's signed receipt (sync.Receipt as JSON) for what it
+	// holds of this device; kept as sent, the newest replacing the last.
+	Receipt []byte
+}
+
+var kHQReceipt = []byte("hq_receipt")
+
+// noticeKindLabels name the notice kinds (sync's protocol and client, and
+// this package) in the officer's words, for every screen and command.
+var noticeKindLabels = map[string]string{
+	"rebased":     "已接续",
+	"amendment":   "修改申请",
+	"conflict":    "冲突",
+	"rejected":    "未接受",
+	"party_link":  "当事人关联",
+	"judgement":   "初次违法复核",
+	"user_refuse": "人员登记未接受",
+	"quarantined": "设备被隔离",
+	"receipt":     "HQ 回执",
+	"epoch":       "HQ 数据更换",
+	"ruleset":     "规则未启用",
+	"policy":      "审核设置未启用",
+	"encryption":  "数据加密",
+	"evidence":    "证据",
+}
+
+// NoticeKindLabel is a notice kind in Chinese, or "" for a kind this build
+// does not know (the caller shows the kind itself, cleaned).
+func NoticeKindLabel(kind string) string { return noticeKindLabels[kind] }
+
+// HQReceipt is the newest receipt HQ gave this device (nil before any).
+// It names the device, a count and a hash, nothing personal, so it is
+// kept in the clear and readable while the store is locked.
+func (s *Store) HQReceipt() ([]byte, error) {
+	var out []byte
+	err := s.view(func(tx *bolt.Tx) error {
+		out = bytes.Clone(meta(tx).Get(kHQReceipt))
+		return nil
+	})
+	return out, err
 }
 
 // Acknowledge records a push's results in one transaction.
@@ -327,6 +367,11 @@ func (s *Store) Acknowledge(a Ack) error {
 		}
 		if err := markStale(tx, a.Stale); err != nil {
 			return err
+		}
+		if len(a.Receipt) > 0 {
+			if err := m.Put(kHQReceipt, a.Receipt); err != nil {
+				return err
+			}
 		}
 		return s.addNotices(tx, a.Notices)
 	})

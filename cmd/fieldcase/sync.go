@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -202,31 +203,10 @@ func sizeText(n int64) string {
 }
 
 func noticeLabel(kind string) string {
-	switch kind {
-	case sync.NoticeRebased:
-		return "已接续"
-	case sync.NoticeAmendment:
-		return "修改申请"
-	case sync.NoticeConflict:
-		return "冲突"
-	case sync.NoticeRejected:
-		return "未接受"
-	case sync.NoticePartyLink:
-		return "当事人关联"
-	case sync.NoticeJudgement:
-		return "初次违法复核"
-	case sync.NoticeQuarantined:
-		return "设备被隔离"
-	case "epoch":
-		return "HQ 换代"
-	case "ruleset":
-		return "规则"
-	case "policy":
-		return "审核设置"
-	case "evidence":
-		return "证据"
+	if l := store.NoticeKindLabel(kind); l != "" {
+		return l
 	}
-	return kind
+	return cases.CleanLine(kind)
 }
 
 func syncStatus(e *env, args []string) int {
@@ -253,14 +233,17 @@ func syncStatus(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "读取失败：%v\n", err)
 		return exitFailure
 	}
+	receipt, check := receiptCheck(st)
 	if asJSON {
 		out := struct {
 			Enrolled bool   `json:"enrolled"`
 			HQ       string `json:"hq,omitempty"`
 			Name     string `json:"name,omitempty"`
 			store.SyncState
-			Pending uint64 `json:"pending"`
-		}{Enrolled: enr != nil && enr.Name != "", SyncState: ss, Pending: ss.Pending()}
+			Pending      uint64        `json:"pending"`
+			Receipt      *sync.Receipt `json:"hq_receipt,omitempty"`
+			ReceiptCheck string        `json:"hq_receipt_check,omitempty"`
+		}{Enrolled: enr != nil && enr.Name != "", SyncState: ss, Pending: ss.Pending(), Receipt: receipt, ReceiptCheck: check}
 		if enr != nil {
 			out.HQ, out.Name = enr.URL, enr.Name
 		}
@@ -281,7 +264,57 @@ func syncStatus(e *env, args []string) int {
 	if ss.Notices > 0 {
 		fmt.Fprintf(e.stdout, "未读通知：%d 条（fieldcase sync notices）\n", ss.Notices)
 	}
+	if receipt != nil {
+		fmt.Fprintf(e.stdout, "HQ 回执：%s HQ 确认收到本设备第 1–%d 条记录（最后一条哈希 %s…）；%s\n",
+			receipt.At.In(cases.ChinaTime()).Format("2006-01-02 15:04"), receipt.Through, shortHash(receipt.ChainHead), check)
+	}
 	return exitOK
+}
+
+// receiptCheck reads the newest HQ receipt and says whether it holds: HQ's
+// signature (with HQ's key from the pulls) and the hash it names against
+// this device's own record of that event.
+func receiptCheck(st *store.Store) (*sync.Receipt, string) {
+	data, err := st.HQReceipt()
+	if err != nil || len(data) == 0 {
+		return nil, ""
+	}
+	rc, err := sync.ParseReceipt(data)
+	if err != nil {
+		return nil, ""
+	}
+	var parts []string
+	keys, err := st.DeviceKeys()
+	switch hq, ok := keys[sync.HQKeyID]; {
+	case err != nil || !ok:
+		parts = append(parts, "HQ 签名待核对（尚未从 HQ 取得其公钥）")
+	case rc.Verify(hq) != nil:
+		parts = append(parts, "HQ 签名不符！")
+	default:
+		parts = append(parts, "HQ 签名有效")
+	}
+	if rc.Through > 0 {
+		out, err := st.Outbox(rc.Through-1, 1)
+		switch {
+		case err != nil || len(out) == 0 || out[0].Seq != rc.Through:
+			parts = append(parts, "本机已无该条记录可比对")
+		default:
+			var e cases.Event
+			if json.Unmarshal(out[0].Event, &e) == nil && e.Hash == rc.ChainHead {
+				parts = append(parts, "与本机记录一致")
+			} else {
+				parts = append(parts, "与本机记录不符！")
+			}
+		}
+	}
+	return &rc, strings.Join(parts, "，")
+}
+
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
 }
 
 func syncNotices(e *env, args []string) int {

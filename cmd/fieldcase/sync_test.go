@@ -63,7 +63,8 @@ func TestHQAndSyncCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "推送：3 条记录") || !strings.Contains(out, "待同步：0 条") {
 		t.Fatalf("sync: %d %s %s", code, out, errOut)
 	}
-	if code, out, _ := runCLI(t, "", "sync", "status", "--data", dev); code != 0 || !strings.Contains(out, "待同步：0 条记录") {
+	if code, out, _ := runCLI(t, "", "sync", "status", "--data", dev); code != 0 || !strings.Contains(out, "待同步：0 条记录") ||
+		!strings.Contains(out, "HQ 确认收到本设备第 1–3 条记录") || !strings.Contains(out, "HQ 签名有效，与本机记录一致") {
 		t.Fatalf("sync status: %d %s", code, out)
 	}
 	code, out, errOut = runCLI(t, "", "hq", "cases", "--json", "--data", hqDir)
