@@ -24,7 +24,7 @@ import (
 const (
 	benchCases   = 100_000
 	benchParties = 50_000
-	benchVersion = "v3" // change when the fixture changes (v3: encrypted, users with passphrases)
+	benchVersion = "v4" // change when the fixture changes (v3: encrypted, users with passphrases; v4: user records tagged)
 )
 
 var (

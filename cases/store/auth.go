@@ -2,6 +2,7 @@ package store
 
 import (
 	"crypto/ed25519"
+	"crypto/hmac"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -159,6 +160,14 @@ func (s *Store) checkPass(userID, passphrase string) (cases.User, []byte, error)
 		wipe(dk)
 		return r.User, nil, err
 	}
+	// The users bucket is in the clear, so its name, certificate and role
+	// could be edited in the file (an officer made 负责人 to approve their
+	// own case). The tag, keyed from the data key when the passphrase was
+	// set, binds them: an edited record does not sign in.
+	if !hmac.Equal(r.Auth.Tag, userTag(dk, r.User)) {
+		wipe(dk)
+		return r.User, nil, fmt.Errorf("执法人员 %s 的登记信息（姓名、执法证号或角色）与设置口令时不符，可能被改动，拒绝登录。请联系 HQ 管理员", userID)
+	}
 	return r.User, dk, nil
 }
 
@@ -226,12 +235,12 @@ func (s *Store) Lock() {
 }
 
 // newAuth wraps the data key for a user under a new passphrase.
-func newAuth(userID, passphrase string, dk []byte) (*authRecord, error) {
-	a := &authRecord{Salt: randomBytes(16), KDF: DefaultKDF}
+func newAuth(u cases.User, passphrase string, dk []byte) (*authRecord, error) {
+	a := &authRecord{Salt: randomBytes(16), KDF: DefaultKDF, Tag: userTag(dk, u)}
 	kek := passKey(passphrase, a.Salt, a.KDF)
 	defer wipe(kek)
 	var err error
-	a.Wrap, err = wrapDK(kek, dk, userID)
+	a.Wrap, err = wrapDK(kek, dk, u.ID)
 	return a, err
 }
 
@@ -274,7 +283,7 @@ func (s *Store) AddUser(u cases.User, passphrase string) error {
 		if err != nil {
 			return err
 		}
-		auth, err := newAuth(u.ID, passphrase, dk)
+		auth, err := newAuth(u, passphrase, dk)
 		if err != nil {
 			return err
 		}
@@ -301,7 +310,7 @@ func (s *Store) AddUser(u cases.User, passphrase string) error {
 	default:
 		r := userRecord{User: u}
 		if passphrase != "" {
-			auth, err := newAuth(u.ID, passphrase, s.keys.dk)
+			auth, err := newAuth(u, passphrase, s.keys.dk)
 			if err != nil {
 				return err
 			}
@@ -357,7 +366,7 @@ func (s *Store) SetPassphrase(userID, passphrase string) error {
 	if userID != me && r.Auth != nil {
 		return errors.New("只能修改自己的口令（该用户已设置口令）")
 	}
-	auth, err := newAuth(userID, passphrase, dk)
+	auth, err := newAuth(r.User, passphrase, dk)
 	if err != nil {
 		return err
 	}
@@ -371,6 +380,9 @@ func (s *Store) SetPassphrase(userID, passphrase string) error {
 		}
 		if userID != me && cur.Auth != nil {
 			return errors.New("只能修改自己的口令（该用户已设置口令）")
+		}
+		if cur.User != r.User {
+			return errors.New("该用户的登记信息刚被更改，请重试")
 		}
 		cur.Auth = auth
 		return putClearJSON(bucket(tx, bUsers), []byte(userID), cur)

@@ -265,3 +265,52 @@ func TestTamperedKDFParamsRefused(t *testing.T) {
 		}
 	}
 }
+
+// The users bucket is readable and writable without a passphrase. An
+// officer who edits their own record to 负责人 (to approve their own case)
+// no longer signs in; put back, the record works again.
+func TestEditedUserRecordDoesNotSignIn(t *testing.T) {
+	dir := t.TempDir()
+	st, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.AddUser(officerUser, testPass); err != nil {
+		t.Fatal(err)
+	}
+	st.Lock()
+	edit := func(f func(*userRecord)) {
+		t.Helper()
+		if err := st.db.Update(func(tx *bolt.Tx) error {
+			r, err := knownUser(tx, officer.ID)
+			if err != nil {
+				return err
+			}
+			f(&r)
+			return putClearJSON(bucket(tx, bUsers), []byte(officer.ID), r)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, f := range map[string]func(*userRecord){
+		"role": func(r *userRecord) { r.Role = cases.RoleHead },
+		"name": func(r *userRecord) { r.Name = "周敏" },
+		"cert": func(r *userRecord) { r.Cert = "50010031" },
+		"tag":  func(r *userRecord) { r.Auth.Tag = nil },
+	} {
+		var saved userRecord
+		edit(func(r *userRecord) { saved = *r; a := *r.Auth; saved.Auth = &a; f(r) })
+		if _, err := st.Unlock(officer.ID, testPass); err == nil || !strings.Contains(err.Error(), "可能被改动") {
+			t.Errorf("%s edited: Unlock = %v", name, err)
+		}
+		if st.Unlocked() {
+			t.Fatalf("%s edited: the store is unlocked", name)
+		}
+		edit(func(r *userRecord) { *r = saved })
+		if _, err := st.Unlock(officer.ID, testPass); err != nil {
+			t.Fatalf("%s put back: %v", name, err)
+		}
+		st.Lock()
+	}
+}

@@ -105,7 +105,7 @@ func (s *Store) encryptStore(userID, passphrase string) (string, error) {
 	if err != nil {
 		return backup, err
 	}
-	auth, err := newAuth(userID, passphrase, dk)
+	auth, err := newAuth(u.User, passphrase, dk)
 	if err != nil {
 		return backup, err
 	}

@@ -25,6 +25,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -33,6 +34,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"fieldcase/cases"
 )
 
 // Errors of sign-in and of encryption at rest; the messages are shown to officers.
@@ -236,6 +239,24 @@ func (k *keyring) open(bucket, key, sealed []byte) ([]byte, error) {
 		return nil, errors.New("不是本程序加密的数据")
 	}
 	return k.value.Open(nil, sealed[1:1+ns], sealed[1+ns:], aadFor(bucket, key))
+}
+
+// userTag is an HMAC, under a key derived from DK, of who a user is: id,
+// name, certificate number and role, length-prefixed.
+func userTag(dk []byte, u cases.User) []byte {
+	k, err := hkdf.Key(sha256.New, dk, nil, "fieldcase user tag v1", 32)
+	if err != nil {
+		panic(err) // 32 bytes HKDF always gives
+	}
+	defer wipe(k)
+	m := hmac.New(sha256.New, k)
+	for _, f := range []string{u.ID, u.Name, u.Cert, string(u.Role)} {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(f)))
+		m.Write(n[:])
+		m.Write([]byte(f))
+	}
+	return m.Sum(nil)
 }
 
 // passKey derives the key that wraps DK for one user.

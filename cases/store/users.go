@@ -30,6 +30,9 @@ type authRecord struct {
 	Wrap        []byte     `json:"wrap"`
 	Failures    int        `json:"failures,omitempty"`
 	LockedUntil *time.Time `json:"locked_until,omitempty"`
+	// Tag binds the user's id, name, certificate and role to the data key
+	// (userTag): the record sits in the clear, the tag makes edits show.
+	Tag []byte `json:"tag"`
 }
 
 // knownUser is readUser for a user who must exist.
