@@ -190,27 +190,34 @@ func hqEnroll(e *env, args []string) int {
 }
 
 func hqRevoke(e *env, args []string) int {
+	return hqDeviceAct(e, args, "hq revoke", "", "吊销失败", sync.Admin.Revoke,
+		"已吊销设备「%s」（%s）。该设备此后的同步请求都将被拒绝，已同步的数据保留。\n")
+}
+
+// hqDeviceAct runs an admin act on one device named on the command line
+// (revoke, release) and says what became of it.
+func hqDeviceAct(e *env, args []string, cmd, hint, failed string, act func(sync.Admin, context.Context, string) (sync.Device, error), done string) int {
 	var f hqFlags
-	fs := newFlagSet("hq revoke", "fieldcase hq revoke 设备名称或编号 [--data 目录 | --postgres 连接串]", e.stderr)
+	fs := newFlagSet(cmd, "fieldcase "+cmd+" 设备名称或编号 [--data 目录 | --postgres 连接串]", e.stderr)
 	f.register(fs)
 	rest, err := fs.parse(args, e.stderr)
 	if err != nil {
 		return exitForParse(err)
 	}
 	if len(rest) != 1 {
-		fmt.Fprintln(e.stderr, "请给出一个设备名称或编号")
+		fmt.Fprintln(e.stderr, "请给出一个设备名称或编号"+hint)
 		return exitInvalid
 	}
-	admin, done, code := openAdmin(e, &f)
+	admin, closeAdmin, code := openAdmin(e, &f)
 	if code != exitOK {
 		return code
 	}
-	defer done()
-	d, err := admin.Revoke(context.Background(), rest[0])
+	defer closeAdmin()
+	d, err := act(admin, context.Background(), rest[0])
 	if err != nil {
-		return adminFailed(e, "吊销失败", err)
+		return adminFailed(e, failed, err)
 	}
-	fmt.Fprintf(e.stdout, "已吊销设备「%s」（%s）。该设备此后的同步请求都将被拒绝，已同步的数据保留。\n", d.Name, d.ID)
+	fmt.Fprintf(e.stdout, done, d.Name, d.ID)
 	return exitOK
 }
 
@@ -282,28 +289,8 @@ func orDash(s string) string {
 // hqRelease lifts a device's quarantine once the administrator has looked
 // into the report (the device's laptop, its records, who used it).
 func hqRelease(e *env, args []string) int {
-	var f hqFlags
-	fs := newFlagSet("hq release", "fieldcase hq release 设备名称或编号 [--data 目录 | --postgres 连接串]", e.stderr)
-	f.register(fs)
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	if len(rest) != 1 {
-		fmt.Fprintln(e.stderr, "请给出一个设备名称或编号（fieldcase hq devices 列出被隔离的设备）")
-		return exitInvalid
-	}
-	admin, done, code := openAdmin(e, &f)
-	if code != exitOK {
-		return code
-	}
-	defer done()
-	d, err := admin.Release(context.Background(), rest[0])
-	if err != nil {
-		return adminFailed(e, "解除隔离失败", err)
-	}
-	fmt.Fprintf(e.stdout, "已解除设备「%s」（%s）的隔离。该设备可以再次同步；若再次推送未通过校验的记录，将被重新隔离。\n", d.Name, d.ID)
-	return exitOK
+	return hqDeviceAct(e, args, "hq release", "（fieldcase hq devices 列出被隔离的设备）", "解除隔离失败", sync.Admin.Release,
+		"已解除设备「%s」（%s）的隔离。该设备可以再次同步；若再次推送未通过校验的记录，将被重新隔离。\n")
 }
 
 func hqCases(e *env, args []string) int {
