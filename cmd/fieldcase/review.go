@@ -340,12 +340,20 @@ func commentAct(e *env, args []string, name, usage string, required bool, act fu
 	if !ok {
 		return exitInvalid
 	}
-	st, user, done, code := reviewSession(e, &c)
+	return recordReview(e, &c, id, func(st *store.Store, a cases.Actor) (cases.Case, error) {
+		return act(st, a, id, text)
+	})
+}
+
+// recordReview signs the reviewer in, records one act on case id and says
+// where the case now stands; a refused act changes nothing and exits 2.
+func recordReview(e *env, c *common, id string, act func(*store.Store, cases.Actor) (cases.Case, error)) int {
+	st, user, done, code := reviewSession(e, c)
 	if code != exitOK {
 		return code
 	}
 	defer done()
-	got, err := act(st, user.Actor(), id, text)
+	got, err := act(st, user.Actor())
 	if err != nil {
 		return reviewExit(e, id, err)
 	}
@@ -414,17 +422,9 @@ func reviewLegal(e *env, args []string) int {
 			return exitInvalid
 		}
 	}
-	st, user, done, code := reviewSession(e, &c)
-	if code != exitOK {
-		return code
-	}
-	defer done()
-	got, err := st.RecordLegalOpinion(user.Actor(), id, cases.LegalOpinion{Pass: pass, Checklist: cases.NewChecklist(bad...), Comment: text})
-	if err != nil {
-		return reviewExit(e, id, err)
-	}
-	reportAct(e.stdout, got)
-	return exitOK
+	return recordReview(e, &c, id, func(st *store.Store, a cases.Actor) (cases.Case, error) {
+		return st.RecordLegalOpinion(a, id, cases.LegalOpinion{Pass: pass, Checklist: cases.NewChecklist(bad...), Comment: text})
+	})
 }
 
 func reviewDiscuss(e *env, args []string) int {
@@ -454,17 +454,9 @@ func reviewDiscuss(e *env, args []string) int {
 		d.Date = t
 	}
 	d.Participants, d.Conclusion = splitList(people), conclusion
-	st, user, done, code := reviewSession(e, &c)
-	if code != exitOK {
-		return code
-	}
-	defer done()
-	got, err := st.RecordDiscussion(user.Actor(), id, d)
-	if err != nil {
-		return reviewExit(e, id, err)
-	}
-	reportAct(e.stdout, got)
-	return exitOK
+	return recordReview(e, &c, id, func(st *store.Store, a cases.Actor) (cases.Case, error) {
+		return st.RecordDiscussion(a, id, d)
+	})
 }
 
 func reviewDecide(e *env, args []string) int {
@@ -497,17 +489,9 @@ func reviewDecide(e *env, args []string) int {
 		}
 		d.Fine = &v
 	}
-	st, user, done, code := reviewSession(e, &c)
-	if code != exitOK {
-		return code
-	}
-	defer done()
-	got, err := st.RecordHeadDecision(user.Actor(), id, d)
-	if err != nil {
-		return reviewExit(e, id, err)
-	}
-	reportAct(e.stdout, got)
-	return exitOK
+	return recordReview(e, &c, id, func(st *store.Store, a cases.Actor) (cases.Case, error) {
+		return st.RecordHeadDecision(a, id, d)
+	})
 }
 
 func reviewNotice(e *env, args []string) int {
@@ -545,17 +529,9 @@ func reviewNotice(e *env, args []string) int {
 		}
 		n.Deadline = &t
 	}
-	st, user, done, code := reviewSession(e, &c)
-	if code != exitOK {
-		return code
-	}
-	defer done()
-	got, err := st.RecordNotice(user.Actor(), id, n)
-	if err != nil {
-		return reviewExit(e, id, err)
-	}
-	reportAct(e.stdout, got)
-	return exitOK
+	return recordReview(e, &c, id, func(st *store.Store, a cases.Actor) (cases.Case, error) {
+		return st.RecordNotice(a, id, n)
+	})
 }
 
 func reviewSettings(e *env, args []string) int {
