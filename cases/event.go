@@ -127,7 +127,7 @@ func (e *Event) VerifySig(pub ed25519.PublicKey) error {
 	if e.Sig == "" {
 		return ErrUnsigned
 	}
-	sig, err := base64.StdEncoding.DecodeString(e.Sig)
+	sig, err := base64.StdEncoding.Strict().DecodeString(e.Sig) // one spelling per signature
 	if err != nil || len(sig) != ed25519.SignatureSize || len(pub) != ed25519.PublicKeySize {
 		return ErrBadSignature
 	}

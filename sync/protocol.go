@@ -408,8 +408,11 @@ func DecodeEnroll(r io.Reader) (EnrollRequest, error) {
 }
 
 // DecodeSignKey reads a device's public key as the protocol carries it.
+// Only the canonical encoding is accepted: HQ compares a device's key as
+// text, and base64 that ends in stray bits would read as the same key
+// under another spelling.
 func DecodeSignKey(s string) (ed25519.PublicKey, error) {
-	b, err := base64.StdEncoding.DecodeString(s)
+	b, err := base64.StdEncoding.Strict().DecodeString(s)
 	if err != nil || len(b) != ed25519.PublicKeySize {
 		return nil, decodeErr("设备签名公钥格式不对（应为 %d 字节的 ed25519 公钥，base64 编码）", ed25519.PublicKeySize)
 	}

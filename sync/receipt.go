@@ -48,7 +48,7 @@ func (r *Receipt) sign(key ed25519.PrivateKey) {
 // Verify checks the receipt against HQ's public key (the device learns it
 // with the device keys of a pull, under HQKeyID).
 func (r Receipt) Verify(hq ed25519.PublicKey) error {
-	sig, err := base64.StdEncoding.DecodeString(r.Sig)
+	sig, err := base64.StdEncoding.Strict().DecodeString(r.Sig)
 	if err != nil || len(sig) != ed25519.SignatureSize || len(hq) != ed25519.PublicKeySize || !ed25519.Verify(hq, r.message(), sig) {
 		return ErrReceiptSignature
 	}
