@@ -16,14 +16,6 @@ import (
 // Sign-in: a user's passphrase unwraps the data key; the store is then
 // unlocked as that user until Lock (idle lock, lock key, sign-out, Close).
 
-var (
-	kEncrypted = []byte("encrypted") // present once a data key exists
-	kSignPub   = []byte("sign_pub")
-	kSignKey   = []byte("sign_key")
-
-	bDeviceKeys = []byte("device_keys")
-)
-
 // lockoutFor is how long the user waits after the n-th failure in a row:
 // nothing for the first few, then a minute doubling per further failure,
 // at most an hour (slow enough against guessing, short enough for an

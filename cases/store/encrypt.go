@@ -12,28 +12,12 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 
 	"fieldcase/cases"
 )
 
-// Encrypting a store from before schema 5. Migration 5 itself needs no
-// passphrase (Open must work before anyone signs in): it only adds the
-// device_keys bucket and drops the clear party search index. The data stay
-// plaintext, Encrypted() is false and every access to personal data gives
-// ErrNotEncrypted until a user sets a passphrase with SetUpEncryption,
-// which converts the store in one transaction and then compacts the file
-// so the pages that held the plaintext are gone too.
-
-func migrateSecure(tx *bolt.Tx) error {
-	if _, err := root(tx).CreateBucketIfNotExists(bDeviceKeys); err != nil {
-		return err
-	}
-	if err := root(tx).DeleteBucket(bIdxPartySearch); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
-		return err
-	}
-	return nil
-}
+// Encrypting a store from before schema 5, which migration 5 (migrate.go)
+// left plaintext.
 
 // SetUpEncryption encrypts a store that holds plaintext data from before
 // encryption, with userID's new passphrase, and leaves it unlocked as them.

@@ -205,8 +205,6 @@ func (s *Store) reindex(tx *bolt.Tx, ck []byte, before, after cases.Case) error 
 	return nil
 }
 
-func countKey(st cases.Status) []byte { return []byte("count/" + string(st)) }
-
 func addCount(tx *bolt.Tx, st cases.Status, d int64) error {
 	m := meta(tx)
 	var n int64

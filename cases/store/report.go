@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -19,13 +18,6 @@ import (
 // index, an undecided case after 立案 the pending index. A report over any
 // range then reads one counter row per day and never the cases or their
 // logs: a year costs a few thousand keys however many cases there are.
-
-var (
-	bDocNumbers = []byte("doc_numbers")
-	bStats      = []byte("stats")
-	bIdxDecided = []byte("idx_decided")
-	bIdxPending = []byte("idx_pending")
-)
 
 // Metrics counted per day. Per-violation, per-ground, per-procedure and
 // per-kind counters are the prefix followed by the code.
@@ -54,12 +46,6 @@ const (
 
 	// GroundOther is a no-penalty choice the rules found no ground for.
 	GroundOther = "other"
-)
-
-const (
-	dayKeyLen     = 4              // Day, big-endian
-	dayCaseKeyLen = dayKeyLen + 16 // Day ‖ case id
-	statLen       = 8              // int64, big-endian
 )
 
 // eventMetrics are the counters an event of a kind bumps on its day.
@@ -92,14 +78,6 @@ func (d Day) Time() time.Time {
 func (d Day) AddDays(n int) Day { return DayOf(d.Time().AddDate(0, 0, n)) }
 
 func (d Day) String() string { return fmt.Sprintf("%04d-%02d-%02d", d/10000, d/100%100, d%100) }
-
-func (d Day) key() []byte {
-	var b [dayKeyLen]byte
-	binary.BigEndian.PutUint32(b[:], uint32(d))
-	return b[:]
-}
-
-func statKey(d Day, metric string) []byte { return append(d.key(), metric...) }
 
 func addStat(tx *bolt.Tx, d Day, metric string, n int64) error {
 	if n == 0 {
@@ -348,41 +326,4 @@ func (s *Store) DecidedBetween(from, to Day) ([]DecidedCase, error) {
 		return nil
 	})
 	return out, err
-}
-
-// migrateReport creates the buckets of document numbers and of the figures
-// and builds the counters and indexes of the cases already stored by
-// replaying each case's log once.
-func migrateReport(tx *bolt.Tx) error {
-	r := root(tx)
-	for _, name := range [][]byte{bDocNumbers, bStats, bIdxDecided, bIdxPending} {
-		if _, err := r.CreateBucketIfNotExists(name); err != nil {
-			return err
-		}
-	}
-	var (
-		cur []byte
-		c   cases.Case
-	)
-	ev := bucket(tx, bEvents).Cursor()
-	for k, v := ev.First(); k != nil; k, v = ev.Next() {
-		if len(k) != 24 {
-			return fmt.Errorf("事件键 %x 长度异常", k)
-		}
-		if !bytes.Equal(k[:16], cur) {
-			cur, c = append(cur[:0], k[:16]...), cases.Case{}
-		}
-		var e cases.Event
-		if err := json.Unmarshal(v, &e); err != nil {
-			return fmt.Errorf("案件 %s 的事件已损坏：%w", caseIDFromKey(k[:16]), err)
-		}
-		before := c
-		if err := cases.Apply(&c, e); err != nil {
-			return fmt.Errorf("案件 %s 的全过程记录无法重放：%w", caseIDFromKey(k[:16]), err)
-		}
-		if err := tally(tx, k[:16], before, c, e); err != nil {
-			return err
-		}
-	}
-	return nil
 }

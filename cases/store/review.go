@@ -19,8 +19,6 @@ import (
 // asks cases.Authorize and appends the event — so two reviewers on one
 // laptop can never both act on the same version of a case.
 
-var kReviewPolicy = []byte("review_policy")
-
 func loadPolicy(tx *bolt.Tx) (cases.ReviewPolicy, error) {
 	p := cases.DefaultReviewPolicy()
 	v := meta(tx).Get(kReviewPolicy)
@@ -235,63 +233,6 @@ func (s *Store) RecordNotice(a cases.Actor, id string, n cases.Notice) (cases.Ca
 	return s.reviewAct(a, id, func(_ cases.ReviewPolicy, c cases.Case) (Change, cases.FieldErrors) {
 		return Change{cases.EventNoticeServed, n}, cases.CheckNotice(n, c, now)
 	})
-}
-
-// migrateReview (schema 2) replays every case's log into the projection,
-// which now carries the review record; the status index and counters are
-// brought in line with the replayed status. A log that does not replay is
-// left as it is, for Verify to report.
-func migrateReview(tx *bolt.Tx) error {
-	casesB, events, idx := bucket(tx, bCases), bucket(tx, bEvents), bucket(tx, bIdxStatus)
-	type fix struct {
-		ck     []byte
-		before cases.Case
-		after  cases.Case
-	}
-	var fixes []fix
-	err := casesB.ForEach(func(ck, v []byte) error {
-		var stored cases.Case
-		if json.Unmarshal(v, &stored) != nil {
-			return nil
-		}
-		var replay cases.Case
-		c := events.Cursor()
-		for k, ev := c.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, ev = c.Next() {
-			var e cases.Event
-			if json.Unmarshal(ev, &e) != nil || cases.Apply(&replay, e) != nil {
-				return nil
-			}
-		}
-		if replay.ID == "" {
-			return nil
-		}
-		fixes = append(fixes, fix{append([]byte(nil), ck...), stored, replay})
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, f := range fixes {
-		if err := putClearJSON(casesB, f.ck, f.after); err != nil {
-			return err
-		}
-		if f.before.Status == f.after.Status {
-			continue
-		}
-		if err := idx.Delete(joinKey(string(f.before.Status), f.ck)); err != nil {
-			return err
-		}
-		if err := addCount(tx, f.before.Status, -1); err != nil {
-			return err
-		}
-		if err := idx.Put(joinKey(string(f.after.Status), f.ck), nil); err != nil {
-			return err
-		}
-		if err := addCount(tx, f.after.Status, 1); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Clocked returns a view of the store whose events are stamped by now

@@ -2,48 +2,9 @@
 // needs offline in one bbolt file, fieldcase.db, inside the data directory.
 // It is the only package of the device that imports bbolt.
 //
-// The bucket tree (schema version 5); keys are fixed-width big-endian where
-// they are numbers, so ranges are cursor seeks. Values marked [sealed] are
-// encrypted (seal.go, keys.go): everything that names or describes a person
-// is; what stays clear is counts, numbers, dates, statuses and ids. A party
-// key (it holds the ID number) never appears in a bbolt key: ⟨party⟩ is its
-// blind key, HMAC-SHA256 under the index key, 16 bytes.
-//
-//	fieldcase.db
-//	└── v1                          root bucket of this schema generation
-//	    ├── meta                    schema → u64; device → uuid; next_seq → u64;
-//	    │                           last_sync → RFC 3339; acked_through → u64;
-//	    │                           count/<status> → u64;
-//	    │                           review_policy → cases.ReviewPolicy JSON (review.go);
-//	    │                           hq → Enrolment JSON [sealed]; hq_epoch → uuid;
-//	    │                           pull_cursor → u64; hq_receipt → HQ's signed receipt JSON (sync.go);
-//	    │                           encrypted → version; sign_pub → ed25519 public key;
-//	    │                           sign_key → ed25519 private key [sealed] (auth.go)
-//	    ├── users                   user id → cases.User JSON with the DK wrap,
-//	    │                           salt, KDF params and failed attempts (auth.go)
-//	    ├── cases                   case id (16-byte UUIDv7) → cases.Case JSON [sealed]
-//	    ├── events                  case id (16) ‖ index (u64) → cases.Event JSON [sealed]
-//	    ├── outbox                  device seq (u64) → case id (16) ‖ index (u64)
-//	    ├── parties                 ⟨party⟩ → cases.Party JSON [sealed] (as last recorded)
-//	    ├── party_index             ⟨party⟩ → []cases.PriorCase JSON [sealed] (synced from HQ)
-//	    ├── rulesets                version → rule set JSON (installed after validation)
-//	    ├── drafts                  user id → Draft JSON [sealed] (where the TUI wizard stood)
-//	    ├── idx_status              status ‖ 0 ‖ case id → ∅
-//	    ├── idx_party               ⟨party⟩ ‖ 0 ‖ case id → ∅
-//	    ├── idx_date                occurred (i64 unix seconds, sign-flipped) ‖ case id → ∅
-//	    ├── doc_numbers             document kind → reserved number blocks JSON (numbers.go)
-//	    ├── stats                   day (u32 YYYYMMDD) ‖ metric → i64 (report.go)
-//	    ├── idx_decided             decision day (u32) ‖ case id → ∅
-//	    ├── idx_pending             立案 day (u32) ‖ case id → procedure (undecided cases)
-//	    ├── sync_notices            u64 → Notice JSON [sealed] (what sync tells the officer; sync.go)
-//	    ├── superseded              device seq (u64) → cases.Event JSON [sealed] (own events
-//	    │                           whose case log was rebuilt from HQ's: still pushed from here)
-//	    ├── stale_cases             case id (16) → ∅ (local log to rebuild from HQ's)
-//	    └── device_keys             device id → ed25519 public key (learnt from HQ; verify.go)
-//
-// The party search index of schema 4 (idx_party_search: name and ID number
-// prefixes in the clear) is gone: the search runs over an in-memory index
-// built from the sealed parties after sign-in (partysearch.go).
+// The file's layout — every bucket, its keys and its values, which values
+// are sealed — is drawn in layout.go, where every name is defined; the
+// migrations that lead to it are in migrate.go (docs/store.md tells both).
 //
 // Evidence files live beside the store, sealed, in <dir>/evidence (evidence.go).
 //
@@ -55,7 +16,6 @@ package store
 
 import (
 	"crypto/ed25519"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -64,7 +24,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -74,30 +33,6 @@ const FileName = "fieldcase.db"
 
 // ErrLocked means another process holds the store open.
 var ErrLocked = errors.New("数据目录正被另一个 fieldcase 使用（请先关闭另一个窗口或进程）")
-
-var (
-	bRoot           = []byte("v1")
-	bMeta           = []byte("meta")
-	bUsers          = []byte("users")
-	bCases          = []byte("cases")
-	bEvents         = []byte("events")
-	bOutbox         = []byte("outbox")
-	bParties        = []byte("parties")
-	bPartyIndex     = []byte("party_index")
-	bRulesets       = []byte("rulesets")
-	bDrafts         = []byte("drafts")
-	bIdxStatus      = []byte("idx_status")
-	bIdxParty       = []byte("idx_party")
-	bIdxDate        = []byte("idx_date")
-	bIdxPartySearch = []byte("idx_party_search")
-
-	kSchema   = []byte("schema")
-	kDevice   = []byte("device")
-	kNextSeq  = []byte("next_seq")
-	kLastSync = []byte("last_sync")
-
-	kAckedThrough = []byte("acked_through")
-)
 
 // Store is an open data directory. It is safe for use by several goroutines:
 // bbolt serialises writers and lets readers run alongside; the keys and the
@@ -222,47 +157,6 @@ func (s *Store) update(fn func(*bolt.Tx) error) error {
 
 // DeviceID identifies this device's store; it is made once, at creation.
 func (s *Store) DeviceID() string { return s.device }
-
-func root(tx *bolt.Tx) *bolt.Bucket                { return tx.Bucket(bRoot) }
-func bucket(tx *bolt.Tx, name []byte) *bolt.Bucket { return root(tx).Bucket(name) }
-func meta(tx *bolt.Tx) *bolt.Bucket                { return bucket(tx, bMeta) }
-
-func u64(v uint64) []byte {
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], v)
-	return b[:]
-}
-
-// caseKey is the 16-byte form of a case id.
-func caseKey(id string) ([]byte, error) {
-	u, err := uuid.Parse(id)
-	if err != nil {
-		return nil, fmt.Errorf("案件编号 %q 无效", id)
-	}
-	return u[:], nil
-}
-
-func caseIDFromKey(k []byte) string {
-	var u uuid.UUID
-	copy(u[:], k)
-	return u.String()
-}
-
-func eventKey(ck []byte, index uint64) []byte {
-	return append(append(make([]byte, 0, 24), ck...), u64(index)...)
-}
-
-// dateKey orders by time; the sign bit is flipped so negative times sort first.
-func dateKey(t time.Time, ck []byte) []byte {
-	return append(u64(uint64(t.Unix())^(1<<63)), ck...)
-}
-
-func joinKey(prefix string, rest []byte) []byte {
-	k := make([]byte, 0, len(prefix)+1+len(rest))
-	k = append(k, prefix...)
-	k = append(k, 0)
-	return append(k, rest...)
-}
 
 // getClearJSON and putClearJSON read and write values kept in the clear
 // (settings, number blocks) and are what migrations up to schema 4 use on

@@ -37,26 +37,6 @@ import (
 //     so the outbox can still push them and nothing the officer recorded
 //     is lost.
 
-var (
-	bNotices    = []byte("sync_notices")
-	bSuperseded = []byte("superseded")
-	bStale      = []byte("stale_cases")
-
-	kPullCursor = []byte("pull_cursor")
-	kHQEpoch    = []byte("hq_epoch")
-	kEnrolment  = []byte("hq")
-)
-
-// migrateSync adds what sync keeps on the device.
-func migrateSync(tx *bolt.Tx) error {
-	for _, name := range [][]byte{bNotices, bSuperseded, bStale} {
-		if _, err := root(tx).CreateBucketIfNotExists(name); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Enrolment is the device's registration with an HQ.
 type Enrolment struct {
 	URL        string    `json:"url"`
@@ -313,8 +293,6 @@ type Ack struct {
 	// holds of this device; kept as sent, the newest replacing the last.
 	Receipt []byte
 }
-
-var kHQReceipt = []byte("hq_receipt")
 
 // noticeKindLabels name the notice kinds (sync's protocol and client, and
 // this package) in the officer's words, for every screen and command.
