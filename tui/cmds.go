@@ -421,12 +421,9 @@ type submittedMsg struct {
 	err error
 }
 
-func submit(st *store.Store, actor cases.Actor, userID, id string, book *rules.Book, job int) tea.Cmd {
+func submit(st *store.Store, actor cases.Actor, id string, book *rules.Book, job int) tea.Cmd {
 	return func() tea.Msg {
-		c, err := st.Submit(actor, id, book)
-		if err == nil {
-			err = st.ClearDraft(userID)
-		}
+		c, err := st.Submit(actor, id, book) // forgets the wizard position too
 		return submittedMsg{job: job, c: c, err: logged("submit", err)}
 	}
 }

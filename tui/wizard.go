@@ -929,7 +929,7 @@ func (w wizard) trySubmit() (wizard, tea.Cmd) {
 	}
 	w.submitting = true
 	w.submitJob = w.sh.nextJob()
-	return w, submit(w.sh.store, w.sh.actor(), w.sh.user.ID, w.caseID, w.sh.book, w.submitJob)
+	return w, submit(w.sh.store, w.sh.actor(), w.caseID, w.sh.book, w.submitJob)
 }
 
 func (w wizard) submitted(msg submittedMsg) (wizard, tea.Cmd) {

@@ -38,6 +38,12 @@ func (s *Store) Record(actor cases.Actor, caseID string, changes ...Change) (cas
 
 // RecordAll applies several batches in one transaction: all or nothing.
 func (s *Store) RecordAll(actor cases.Actor, batches []Batch) ([]cases.Case, error) {
+	return s.recordAll(actor, batches, nil)
+}
+
+// recordAll is RecordAll with, when also is not nil, more of the same user
+// action written in the same transaction after the batches.
+func (s *Store) recordAll(actor cases.Actor, batches []Batch, also func(*bolt.Tx) error) ([]cases.Case, error) {
 	out := make([]cases.Case, 0, len(batches))
 	err := s.update(func(tx *bolt.Tx) error {
 		now := s.now()
@@ -50,6 +56,9 @@ func (s *Store) RecordAll(actor cases.Actor, batches []Batch) ([]cases.Case, err
 				return err
 			}
 			out = append(out, c)
+		}
+		if also != nil {
+			return also(tx)
 		}
 		return nil
 	})

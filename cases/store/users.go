@@ -109,7 +109,19 @@ func (s *Store) Draft(userID string) (*Draft, error) {
 	return &d, nil
 }
 
-// ClearDraft forgets the user's wizard position (after submit or discard).
+// ClearDraft forgets the user's wizard position (a discarded case, or one
+// gone from the store). Submit forgets it by itself.
 func (s *Store) ClearDraft(userID string) error {
 	return s.update(func(tx *bolt.Tx) error { return bucket(tx, bDrafts).Delete([]byte(userID)) })
+}
+
+// forgetDraftOn forgets the user's wizard position if it is on caseID; a
+// position on another case is left alone.
+func (s *Store) forgetDraftOn(tx *bolt.Tx, userID, caseID string) error {
+	var d Draft
+	found, err := s.getJSON(tx, bDrafts, []byte(userID), &d)
+	if err != nil || !found || d.CaseID != caseID {
+		return err
+	}
+	return bucket(tx, bDrafts).Delete([]byte(userID))
 }

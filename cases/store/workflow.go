@@ -100,6 +100,8 @@ func (s *Store) Decide(actor cases.Actor, id string, sug cases.Suggestion, ch ca
 // Submit queues a draft or returned case for review. The content must be
 // complete; if the officer has not decided yet, the suggestion is made now
 // and followed. A returned case is judged again, since its facts may have changed.
+// The actor's saved wizard position on the case is forgotten in the same
+// transaction: the case is no longer theirs to edit.
 func (s *Store) Submit(actor cases.Actor, id string, book *rules.Book) (cases.Case, error) {
 	cur, err := s.Get(id)
 	if err != nil {
@@ -122,7 +124,13 @@ func (s *Store) Submit(actor cases.Actor, id string, book *rules.Book) (cases.Ca
 		changes = append(changes, Change{cases.EventDecisionMade, cases.DecisionPayload{Suggestion: sug, Choice: ch}})
 	}
 	changes = append(changes, Change{cases.EventSubmitted, cases.CommentPayload{}})
-	return s.Record(actor, id, changes...)
+	cs, err := s.recordAll(actor, []Batch{{CaseID: id, Changes: changes}}, func(tx *bolt.Tx) error {
+		return s.forgetDraftOn(tx, actor.ID, id)
+	})
+	if err != nil {
+		return cases.Case{}, err
+	}
+	return cs[0], nil
 }
 
 // NewCase is one case for AddCases: its content and, optionally, the
