@@ -9,7 +9,7 @@ import (
 )
 
 // Flag is something a supervisor must look at before approving a case
-// (legal.md §7.1, the supervisor-review rule under the table).
+// (docs/legal.md §4, the supervisor-review rule).
 type Flag struct {
 	Code  string `json:"code"`
 	Label string `json:"label"`

@@ -124,7 +124,7 @@ func (w *ChecksumWarning) Is(target error) bool { return target == ErrChecksumWa
 var beijingTime = time.FixedZone("CST", 8*3600)
 
 // provinces is the one table of plausible 地址码 prefixes: the province-level
-// codes of GB/T 2260, plus 81/82/83 used on 港澳台居民居住证 (legal.md §5.1,
+// codes of GB/T 2260, plus 81/82/83 used on 港澳台居民居住证 (docs/legal.md §9.1,
 // medium confidence). Only the first two digits are checked: an ID keeps the
 // county code it was issued with for life, even after that county is merged
 // or renamed, so finer checks would refuse real people.

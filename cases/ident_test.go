@@ -94,7 +94,7 @@ func TestValidateResidentIDInvalid(t *testing.T) {
 		{"day 00", withCheck(t, "50010319900500002"), cases.IdentBirthDate, "出生日期无效"},
 		{"born 2099", withCheck(t, "50010320990101002"), cases.IdentBirthFuture, "第7–14位出生日期20990101晚于今天"},
 		{"born tomorrow", withCheck(t, "50010320250602002"), cases.IdentBirthFuture, "晚于今天"},
-		// A checksum-valid vector from legal.md §5.1, but born 1880.
+		// A checksum-valid vector from docs/legal.md §9.1, but born 1880.
 		{"born 1880", "440524188001010014", cases.IdentBirthTooEarly, "早于1900年1月1日"},
 		{"15-digit legacy", "110105491231002", cases.IdentLegacy, "第一代居民身份证"},
 		{"letter inside", "1101051949123100AX", cases.IdentCharset, "第17位“A”应为数字"},
@@ -164,7 +164,7 @@ func TestResidentIDCheckChar(t *testing.T) {
 		want    byte
 	}{
 		{"11010519491231002", 'X'}, // GB 11643 example
-		{"44052418800101001", '4'}, // legal.md §5.1 vector
+		{"44052418800101001", '4'}, // docs/legal.md §9.1 vector
 		{"00000000000000000", '1'}, // r = 0
 	} {
 		got, err := cases.ResidentIDCheckChar(tt.first17)
@@ -253,7 +253,7 @@ func TestValidateUSCCChecksumWarning(t *testing.T) {
 		want []cases.CheckMismatch
 		msg  string
 	}{
-		// legal.md §5.2: the 18th character computes to 1; its 组织机构代码 M0001TGQX passes.
+		// docs/legal.md §9.2: the 18th character computes to 1; its 组织机构代码 M0001TGQX passes.
 		{"early pilot code (Fujian)", "91350100M0001TGQXM", []cases.CheckMismatch{{Rule: cases.IdentCheckChar, Pos: 18, Want: '1', Got: 'M'}}, "第18位校验码应为1，实为M"},
 		{"wrong 18th", badLast, []cases.CheckMismatch{{Rule: cases.IdentCheckChar, Pos: 18, Want: '6', Got: '0'}}, "第18位校验码应为6，实为0"},
 		{"wrong 17th", badOrg, []cases.CheckMismatch{{Rule: cases.IdentOrgCheckChar, Pos: 17, Want: '1', Got: '2'}}, "第17位组织机构代码校验码应为1，实为2"},
@@ -350,7 +350,7 @@ func TestUSCCCheckChars(t *testing.T) {
 	}{
 		{"91440300192203821", '6'},
 		{"9144030071526726X", 'G'},
-		{"91350100M0001TGQX", '1'}, // legal.md §5.2: computed 1, printed M
+		{"91350100M0001TGQX", '1'}, // docs/legal.md §9.2: computed 1, printed M
 	} {
 		if got, err := cases.USCCCheckChar(tt.first17); err != nil || got != tt.want {
 			t.Errorf("USCCCheckChar(%q) = %q, %v; want %q", tt.first17, got, err, tt.want)

@@ -199,7 +199,7 @@ func digests(c Case) map[string]string {
 }
 
 // Legal review (法制审核, Art. 58). The checklist is 国办发〔2018〕118号's
-// (legal.md §6.3).
+// (docs/legal.md §7.3).
 
 // LegalChecks are the points a legal reviewer checks, in the order of the
 // 法制审核意见书.

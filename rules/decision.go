@@ -196,7 +196,7 @@ func (t *TraceFact) UnmarshalJSON(b []byte) error {
 // TraceStep records one rule checked, whether it fired, on which facts and
 // parameters, and with what result.
 type TraceStep struct {
-	Rule    string      `json:"rule"`    // R1…R21 of legal.md §7.1, or ITEM, PEN, ART37
+	Rule    string      `json:"rule"`    // R1…R21 of docs/legal.md §4, or ITEM, PEN, ART37
 	Name    string      `json:"name"`    // time_limit, age, …
 	Title   string      `json:"title"`   // 追责时效
 	Article string      `json:"article"` // 《中华人民共和国行政处罚法》第三十六条

@@ -12,7 +12,7 @@
 // and applies 《行政处罚法》 Art. 37 (从旧兼从轻) between them.
 //
 // Evaluate follows the law as "the penalty applies unless an exception
-// applies" (legal.md §7.1): time limit (Art. 36), age (Art. 30), capacity
+// applies" (docs/legal.md §4): time limit (Art. 36), age (Art. 30), capacity
 // (Art. 31), no fault (Art. 33 ¶2), 轻微不罚 (Art. 33 ¶1 s1), 首违不罚
 // (Art. 33 ¶1 s2), then the mitigations (Arts. 30, 31, 32), procedure
 // (Art. 51), hearing (Art. 63), legal review (Art. 58) and collective

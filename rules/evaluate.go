@@ -11,7 +11,7 @@ import (
 // day; also the discovery day when the facts give none). It returns a
 // *FactsError when the facts are incomplete or impossible.
 //
-// The law is applied as a base rule with exceptions (legal.md §7.1): the
+// The law is applied as a base rule with exceptions (docs/legal.md §4): the
 // exceptions that bar a penalty are all checked and traced, and the first in
 // the law's precedence names the ground; then 首违不罚, the mitigations, and
 // the procedure, hearing, review and discussion the outcome requires.

@@ -16,7 +16,7 @@ import (
 	"sync"
 )
 
-// Status is how far a fact in the rule set was verified (legal.md §0).
+// Status is how far a fact in the rule set was verified (docs/legal.md §1).
 // Only V-text and V-sec facts are cited as law; the others are parameters
 // or provisional marks.
 type Status string
@@ -246,7 +246,7 @@ func (t *Tier) For(k PartyKind) *FineSpec {
 }
 
 // Exemption likelihoods of the catalog's 免罚 candidate column, which is an
-// inference from other cities' lists (legal.md §3), not a Chongqing list.
+// inference from other cities' lists (docs/legal.md §5.3), not a Chongqing list.
 const (
 	LikelyYes      = "yes"
 	LikelyPossibly = "possibly"
@@ -315,7 +315,7 @@ const (
 	ExemptNoFault      = "no_fault"      // 无错不罚
 )
 
-// ExemptionEntry is one row of an official 免罚清单 (legal.md §2.3).
+// ExemptionEntry is one row of an official 免罚清单 (docs/legal.md §5.3).
 type ExemptionEntry struct {
 	Code          string `json:"code"`
 	Kind          string `json:"kind"`

@@ -3,7 +3,7 @@
 // agency: the body's name (a 区 城市管理局, or a 街道办事处 / 镇人民政府 with
 // delegated power, 行政处罚法 Art. 24), the 复议机关, the court, how
 // documents are numbered, the payment channel, the 陈述申辩 period, and the
-// masking policy of the public disclosure (legal.md §6.1).
+// masking policy of the public disclosure (docs/legal.md §7.1).
 //
 // The settings live in agency.json in the data directory. Load validates
 // the file and refuses one that would print a wrong document; a missing
@@ -106,7 +106,7 @@ type Payment struct {
 	Account     string `json:"account,omitempty"`
 }
 
-// Disclosure is the masking policy of the public export (legal.md §6.1; the
+// Disclosure is the masking policy of the public export (docs/legal.md §7.1; the
 // Chongqing rule is unverified, so every choice is a setting).
 type Disclosure struct {
 	// IDNumber: "full" masks the whole number; "region_birth_year" keeps

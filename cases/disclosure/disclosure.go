@@ -3,7 +3,7 @@
 // agencies to publish, exported as CSV (UTF-8 with a byte-order mark, so
 // spreadsheet programs show the Chinese) or JSON.
 //
-// The export is built from a separate, redacted record (legal.md §6.1), never
+// The export is built from a separate, redacted record (docs/legal.md §7.1), never
 // from the case itself: a person's ID number is masked (fully, or keeping
 // the region and the year of birth where the agency's policy allows), phone
 // numbers and home addresses are left out, and the names of natural persons

@@ -1,7 +1,7 @@
 // Package docs turns a case into the enforcement documents (文书) the law
 // requires: 现场检查笔录, 责令（限期）改正通知书, 当场行政处罚决定书,
 // 行政处罚事先告知书, 行政处罚决定书 and 不予行政处罚决定书 — each with the
-// elements of legal.md §4 (the enforcing body, the number, the party, the
+// elements of docs/legal.md §8 (the enforcing body, the number, the party, the
 // facts and evidence, the legal basis, the decision, how and by when to pay,
 // the remedies with the right body and periods, two officers with their
 // 执法证号, the signature lines).
@@ -13,7 +13,7 @@
 // decision for a case decided not to penalise, a decision before the prior
 // notice — is refused with an *UnfitError that says why in Chinese.
 //
-// The remedies follow the statutes as verified (legal.md §1.8): an
+// The remedies follow the statutes as verified (docs/legal.md §2.6): an
 // on-the-spot decision tells the party to apply for 行政复议 first, within
 // sixty days, and only then to sue, within fifteen days of the 复议 decision
 // (行政复议法 Arts. 20, 23; 行政诉讼法 Art. 45); every other decision offers

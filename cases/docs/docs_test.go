@@ -106,7 +106,7 @@ func firstDiff(want, got string) string {
 	return ""
 }
 
-// TestRequiredElements checks each kind for the elements legal.md §4
+// TestRequiredElements checks each kind for the elements docs/legal.md §8
 // requires, in the text form an officer prints.
 func TestRequiredElements(t *testing.T) {
 	_, all := issueAll(t)
