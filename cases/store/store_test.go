@@ -323,7 +323,7 @@ func TestMigrationCreatesDocumentedBuckets(t *testing.T) {
 		slices.Sort(got)
 		slices.Sort(want)
 		if !slices.Equal(got, want) {
-			return fmt.Errorf("buckets %v, want %v (update the package comment and add a migration)", got, want)
+			return fmt.Errorf("buckets %v, want %v (update layout.go and docs/store.md, and add a migration)", got, want)
 		}
 		return nil
 	})
