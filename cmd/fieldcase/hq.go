@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"fieldcase/cases"
-	"fieldcase/sync"
-	"fieldcase/sync/hqbolt"
-	"fieldcase/sync/hqpg"
+	"fieldcase/sync/hq"
+	"fieldcase/sync/hq/hqbolt"
+	"fieldcase/sync/hq/hqpg"
 )
 
 func init() {
@@ -64,7 +64,7 @@ func (f *hqFlags) resolve(e *env) error {
 }
 
 // openStore opens HQ's store; a bbolt store held by a running HQ gives hqbolt.ErrLocked.
-func (f *hqFlags) openStore(ctx context.Context, lockWait time.Duration) (sync.Store, error) {
+func (f *hqFlags) openStore(ctx context.Context, lockWait time.Duration) (hq.Store, error) {
 	if f.postgres != "" {
 		return hqpg.Open(ctx, f.postgres)
 	}
@@ -73,14 +73,14 @@ func (f *hqFlags) openStore(ctx context.Context, lockWait time.Duration) (sync.S
 
 // openAdmin gives the admin commands HQ: the store itself when it is free,
 // or the running HQ's loopback admin API when that HQ holds the bbolt file.
-func openAdmin(e *env, f *hqFlags) (sync.Admin, func(), int) {
+func openAdmin(e *env, f *hqFlags) (hq.Admin, func(), int) {
 	if err := f.resolve(e); err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return nil, nil, exitInvalid
 	}
 	st, err := f.openStore(context.Background(), 300*time.Millisecond)
 	if errors.Is(err, hqbolt.ErrLocked) {
-		admin, derr := sync.DialAdmin(f.data)
+		admin, derr := hq.DialAdmin(f.data)
 		if derr != nil {
 			fmt.Fprintf(e.stderr, "%v\n数据目录：%s\n", derr, f.data)
 			return nil, nil, exitFailure
@@ -91,13 +91,13 @@ func openAdmin(e *env, f *hqFlags) (sync.Admin, func(), int) {
 		fmt.Fprintf(e.stderr, "无法打开 HQ 数据：%v\n", err)
 		return nil, nil, exitFailure
 	}
-	return sync.NewHQ(st, nil, nil), func() { st.Close() }, exitOK
+	return hq.NewHQ(st, nil, nil), func() { st.Close() }, exitOK
 }
 
 // adminFailed prints an admin error and picks the exit status.
 func adminFailed(e *env, what string, err error) int {
 	fmt.Fprintf(e.stderr, "%s：%v\n", what, err)
-	var ae *sync.APIError
+	var ae *hq.APIError
 	if errors.As(err, &ae) && ae.Status < 500 {
 		return exitInvalid
 	}
@@ -136,16 +136,16 @@ func hqServe(e *env, args []string) int {
 	}
 	defer st.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	h := sync.NewHQ(st, nil, log)
+	h := hq.NewHQ(st, nil, log)
 	where := "PostgreSQL"
-	cfg := sync.ServeConfig{Addr: addr, TLSCert: cert, TLSKey: key, Options: sync.ServerOptions{Rate: rate, Burst: burst, Log: log}}
+	cfg := hq.ServeConfig{Addr: addr, TLSCert: cert, TLSKey: key, Options: hq.ServerOptions{Rate: rate, Burst: burst, Log: log}}
 	if f.postgres == "" {
 		where, cfg.AdminDir = f.data, f.data
 	}
 	cfg.Ready = func(url string) {
 		fmt.Fprintf(e.stdout, "HQ 已启动：%s（数据：%s）\n为设备生成注册码：fieldcase hq enroll --device 设备名称\n按 Ctrl-C 停止。\n", url, where)
 	}
-	if err := sync.Serve(ctx, h, cfg); err != nil {
+	if err := hq.Serve(ctx, h, cfg); err != nil {
 		fmt.Fprintf(e.stderr, "HQ 无法启动：%v\n", err)
 		return exitFailure
 	}
@@ -190,13 +190,13 @@ func hqEnroll(e *env, args []string) int {
 }
 
 func hqRevoke(e *env, args []string) int {
-	return hqDeviceAct(e, args, "hq revoke", "", "吊销失败", sync.Admin.Revoke,
+	return hqDeviceAct(e, args, "hq revoke", "", "吊销失败", hq.Admin.Revoke,
 		"已吊销设备「%s」（%s）。该设备此后的同步请求都将被拒绝，已同步的数据保留。\n")
 }
 
 // hqDeviceAct runs an admin act on one device named on the command line
 // (revoke, release) and says what became of it.
-func hqDeviceAct(e *env, args []string, cmd, hint, failed string, act func(sync.Admin, context.Context, string) (sync.Device, error), done string) int {
+func hqDeviceAct(e *env, args []string, cmd, hint, failed string, act func(hq.Admin, context.Context, string) (hq.Device, error), done string) int {
 	var f hqFlags
 	fs := newFlagSet(cmd, "fieldcase "+cmd+" 设备名称或编号 [--data 目录 | --postgres 连接串]", e.stderr)
 	f.register(fs)
@@ -247,7 +247,7 @@ func hqDevices(e *env, args []string) int {
 		return exitOK
 	}
 	t := newTable("设备", "状态", "人员", "已同步记录", "最近同步", "签名公钥", "警示")
-	var held []sync.Device
+	var held []hq.Device
 	for _, d := range ds {
 		seen := "—"
 		if d.LastSeen != nil {
@@ -289,7 +289,7 @@ func orDash(s string) string {
 // hqRelease lifts a device's quarantine once the administrator has looked
 // into the report (the device's laptop, its records, who used it).
 func hqRelease(e *env, args []string) int {
-	return hqDeviceAct(e, args, "hq release", "（fieldcase hq devices 列出被隔离的设备）", "解除隔离失败", sync.Admin.Release,
+	return hqDeviceAct(e, args, "hq release", "（fieldcase hq devices 列出被隔离的设备）", "解除隔离失败", hq.Admin.Release,
 		"已解除设备「%s」（%s）的隔离。该设备可以再次同步；若再次推送未通过校验的记录，将被重新隔离。\n")
 }
 
@@ -313,7 +313,7 @@ func hqCases(e *env, args []string) int {
 	}
 	if asJSON {
 		if cs == nil {
-			cs = []sync.CaseSummary{}
+			cs = []hq.CaseSummary{}
 		}
 		return writeJSON(e, cs)
 	}
@@ -345,11 +345,11 @@ func hqCases(e *env, args []string) int {
 
 func flagLabel(f string) string {
 	switch f {
-	case sync.FlagNeedsReview:
+	case hq.FlagNeedsReview:
 		return "初次违法判断需复核"
-	case sync.FlagAmendment:
+	case hq.FlagAmendment:
 		return "有修改申请"
-	case sync.FlagConflict:
+	case hq.FlagConflict:
 		return "有并发修改"
 	}
 	return f
