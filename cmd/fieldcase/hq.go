@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -19,16 +21,16 @@ import (
 )
 
 func init() {
-	register("hq", "区局 HQ：serve 启动服务、enroll 生成设备注册码、revoke 吊销设备、devices 设备（含隔离报告）、release 解除隔离、cases 案件、rules 发布规则、policy 审核设置、epoch 备份恢复后换代", cmdHQ)
+	register("hq", "区局 HQ：serve 启动服务、enroll 生成设备注册码、revoke 吊销设备、devices 设备（含隔离报告）、release 解除隔离、cases 案件、rules 发布规则、policy 审核设置、epoch 备份恢复后换代、migrate status 数据结构版本", cmdHQ)
 }
 
 func cmdHQ(e *env, args []string) int {
 	sub := map[string]func(*env, []string) int{
 		"serve": hqServe, "enroll": hqEnroll, "revoke": hqRevoke, "devices": hqDevices, "release": hqRelease, "cases": hqCases,
-		"rules": hqRules, "policy": hqPolicy, "epoch": hqEpoch,
+		"rules": hqRules, "policy": hqPolicy, "epoch": hqEpoch, "migrate": hqMigrate,
 	}
 	if len(args) == 0 || sub[args[0]] == nil {
-		fmt.Fprintln(e.stderr, "用法：fieldcase hq serve|enroll|revoke|devices|release|cases|rules|policy|epoch …（加 -h 查看各子命令的参数）")
+		fmt.Fprintln(e.stderr, "用法：fieldcase hq serve|enroll|revoke|devices|release|cases|rules|policy|epoch|migrate …（加 -h 查看各子命令的参数）")
 		if len(args) > 0 {
 			fmt.Fprintf(e.stderr, "未知子命令 %q\n", args[0])
 		}
@@ -468,4 +470,89 @@ func hqEpoch(e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "HQ 已换代（%s）。各设备下次同步时将补推 HQ 缺少的记录，并重新拉取全部变更。\n", ep)
 	return exitOK
+}
+
+// hqMigrate shows where the store's schema stands. It reads without
+// migrating (hq serve migrates on start), so it shows what a new build
+// would still apply; a bbolt store held by a running HQ is asked through
+// its admin API.
+func hqMigrate(e *env, args []string) int {
+	var f hqFlags
+	var asJSON bool
+	fs := newFlagSet("hq migrate", "fieldcase hq migrate status [--json] [--data 目录 | --postgres 连接串]", e.stderr)
+	f.register(fs)
+	fs.BoolVar(&asJSON, "json", false, "以 JSON 输出")
+	rest, err := fs.parse(args, e.stderr)
+	if err != nil {
+		return exitForParse(err)
+	}
+	if len(rest) != 1 || rest[0] != "status" {
+		fmt.Fprintln(e.stderr, "用法：fieldcase hq migrate status（迁移在 fieldcase hq serve 启动时自动执行）")
+		return exitInvalid
+	}
+	if err := f.resolve(e); err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return exitInvalid
+	}
+	ctx := context.Background()
+	var sc hq.Schema
+	running := false
+	if f.postgres != "" {
+		sc, err = hqpg.ReadSchema(ctx, f.postgres)
+	} else if sc, err = hqbolt.ReadSchema(f.data, 300*time.Millisecond); errors.Is(err, hqbolt.ErrLocked) {
+		var admin *hq.RemoteAdmin
+		if admin, err = hq.DialAdmin(f.data); err == nil {
+			sc, err = admin.Schema(ctx)
+			running = true
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "无法读取 HQ 数据结构版本：%v\n", err)
+		return exitFailure
+	}
+	if asJSON {
+		return writeJSON(e, sc)
+	}
+	printSchema(e.stdout, sc, running)
+	return exitOK
+}
+
+// printSchema writes a store's schema status for people.
+func printSchema(w io.Writer, sc hq.Schema, running bool) {
+	kind := map[string]string{hqbolt.Kind: "bbolt（单个 HQ 进程）", hqpg.Kind: "PostgreSQL（可多个 HQ 进程）"}[sc.Kind]
+	if kind == "" {
+		kind = sc.Kind
+	}
+	fmt.Fprintf(w, "存储：%s\n", kind)
+	switch {
+	case sc.Version == 0:
+		fmt.Fprintln(w, "结构版本：0（尚无 HQ 数据，首次启动时创建）")
+	case running:
+		fmt.Fprintf(w, "结构版本：%d（由正在运行的 HQ 报告）\n", sc.Version)
+	default:
+		fmt.Fprintf(w, "结构版本：%d\n", sc.Version)
+	}
+	t := newTable("版本", "迁移", "状态")
+	pending := 0
+	for _, m := range sc.Migrations {
+		state := "待执行"
+		switch {
+		case m.Applied && m.AppliedAt != nil:
+			state = "已执行（" + m.AppliedAt.Local().Format("2006-01-02 15:04") + "）"
+		case m.Applied:
+			state = "已执行"
+		default:
+			pending++
+		}
+		t.row(strconv.Itoa(m.Version), m.Name, state)
+	}
+	t.write(w)
+	switch {
+	case sc.Newer():
+		fmt.Fprintf(w, "数据由更新版本的 fieldcase 写入（结构版本 %d），本程序无法打开，请升级 fieldcase。\n", sc.Version)
+	case pending > 0:
+		fmt.Fprintf(w, "有 %d 项迁移待执行：fieldcase hq serve 启动时自动执行。\n", pending)
+	default:
+		fmt.Fprintln(w, "已是最新结构。")
+	}
 }

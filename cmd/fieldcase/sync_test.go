@@ -49,6 +49,10 @@ func TestHQAndSyncCommands(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("hq enroll: %d %s", code, errOut)
 	}
+	// While HQ runs, migrate status asks it through the admin API.
+	if code, out, errOut := runCLI(t, "", "hq", "migrate", "status", "--data", hqDir); code != 0 || !strings.Contains(out, "由正在运行的 HQ 报告") || !strings.Contains(out, "已是最新结构") {
+		t.Fatalf("hq migrate status while serving: %d %s %s", code, out, errOut)
+	}
 	m := regexp.MustCompile(`一次性注册码：(\S+)`).FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("no code in %q", out)

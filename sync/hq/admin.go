@@ -30,6 +30,9 @@ type Admin interface {
 	RotateEpoch(ctx context.Context) (string, error)
 	Policy(ctx context.Context) (cases.ReviewPolicy, error)
 	SetPolicy(ctx context.Context, p cases.ReviewPolicy) error
+	// Schema is where the store's schema stands (fieldcase hq migrate status
+	// while a bbolt HQ runs).
+	Schema(ctx context.Context) (Schema, error)
 }
 
 var _ Admin = (*HQ)(nil)

@@ -27,7 +27,7 @@ import (
 // HQ is the district headquarters' side of sync: enrolment, the push that
 // settles each device event exactly once, the pull of changes, and the
 // rules by which HQ, not the devices, decides what a late or forked event
-// becomes (sync.md §8.5). It keeps no state of its own: everything is in the
+// becomes (docs/sync.md §4). It keeps no state of its own: everything is in the
 // Store, so any number of HQ processes may serve one PostgreSQL database.
 type HQ struct {
 	store Store

@@ -369,6 +369,7 @@ const (
 	PathAdminEpoch   = "/v1/admin/epoch"
 	PathAdminPolicy  = "/v1/admin/policy"
 	PathAdminRelease = "/v1/admin/release"
+	PathAdminSchema  = "/v1/admin/schema"
 )
 
 // AdminEnrollRequest asks for a one-time code.
@@ -466,6 +467,10 @@ func (s *Server) AdminHandler(token string) http.Handler {
 	mux.HandleFunc("POST "+PathAdminEpoch, func(w http.ResponseWriter, r *http.Request) {
 		v, err := s.hq.RotateEpoch(r.Context())
 		s.reply(w, r, map[string]string{"epoch": v}, err)
+	})
+	mux.HandleFunc("GET "+PathAdminSchema, func(w http.ResponseWriter, r *http.Request) {
+		out, err := s.hq.Schema(r.Context())
+		s.reply(w, r, out, err)
 	})
 	mux.HandleFunc("GET "+PathAdminPolicy, func(w http.ResponseWriter, r *http.Request) {
 		out, err := s.hq.Policy(r.Context())

@@ -15,8 +15,9 @@ import (
 )
 
 // Store is where HQ keeps everything. It has two implementations, bbolt
-// (sync/hqbolt, one HQ process) and PostgreSQL (sync/hqpg, many stateless
-// HQ processes), and one conformance suite (sync/storetest) run against both.
+// (sync/hq/hqbolt, one HQ process) and PostgreSQL (sync/hq/hqpg, many
+// stateless HQ processes), and one conformance suite (sync/hq/storetest) run
+// against both; their layouts are in docs/sync.md §11.
 // All correctness state lives here: device sequence numbers and chain heads,
 // stored results, the change log and its order.
 type Store interface {

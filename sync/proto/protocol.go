@@ -37,7 +37,19 @@ const (
 	MaxSmallBody    = 64 << 10 // any other body (enrolment, admin requests, errors)
 )
 
-// Paths of the device API.
+// Paths of the device API. JSON bodies carry "v"; devices send
+// "Authorization: Bearer <device id>:<token>" on all but enrolment.
+//
+//	POST  /v1/enroll          one-time code, the device's id, new token and signing key → name, epoch
+//	GET   /v1/sync/state      where the device stands at HQ: last seq settled, chain head, epoch
+//	POST  /v1/sync/push       ≤ MaxOpsPerPush events in device order → one stored result each, and a receipt
+//	GET   /v1/sync/pull       ?cursor=N&limit=M → changes in the device's scope, next cursor, signing keys
+//	GET   /v1/cases/{id}      HQ's log of one case (a device rebuilds a forked copy from it)
+//	HEAD  /v1/blobs/{sha256}  how much of an evidence file HQ has
+//	PATCH /v1/blobs/{sha256}  Upload-Offset / Upload-Length: resumable append, hash checked at the end
+//	GET   /v1/blobs/{sha256}  a complete evidence file
+//
+// The admin API is HQ's own (sync/hq), on a separate loopback listener.
 const (
 	PathEnroll = "/v1/enroll"
 	PathState  = "/v1/sync/state"

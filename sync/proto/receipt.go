@@ -10,7 +10,7 @@ import (
 )
 
 // Receipt is HQ's signed word that it holds a device's events 1..Through,
-// the last of them with hash ChainHead (reference/sync.md §6.3). HQ gives
+// the last of them with hash ChainHead (docs/sync.md §7). HQ gives
 // one with every push answer; the device keeps the newest. Should a case
 // be disputed later, the officer can show that HQ had the record, in that
 // order, at that time — a signature the device itself could not have made.

@@ -2,8 +2,9 @@
 // data directory, for a district served by one HQ process. It is the only
 // HQ package that imports bbolt.
 //
-// The bucket tree (schema version 2); numbers in keys are big-endian u64,
-// so ranges are cursor seeks:
+// The bucket tree as the migrations (migrations.go) leave it at schema
+// version 2; numbers in keys are big-endian u64, so ranges are cursor
+// seeks (docs/sync.md §11):
 //
 //	hq.db
 //	└── hq1                        root bucket of this schema generation
@@ -53,16 +54,6 @@ import (
 
 // FileName is the store's file inside the HQ data directory.
 const FileName = "hq.db"
-
-// SchemaVersion is the schema this build writes.
-//
-//  1. the initial buckets
-//  2. devices carry a signing key and a quarantine report, and HQ has its
-//     own signing key (meta x/hq_sign_key). The buckets are unchanged, but
-//     an older build would drop the new device fields when it rewrites a
-//     device record — releasing a quarantined device, forgetting its key —
-//     so the version goes up and older builds refuse the file.
-const SchemaVersion = 2
 
 // ErrLocked means another process (a running HQ) holds the store open.
 var ErrLocked = errors.New("HQ 数据文件正被另一个进程使用")
@@ -123,59 +114,6 @@ func Open(dir string, timeout time.Duration) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-func (s *Store) migrate() error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		r := tx.Bucket(bRoot)
-		if r != nil {
-			m := r.Bucket(bMeta)
-			v := m.Get(kSchema)
-			if len(v) != 8 {
-				return errors.New("HQ 数据文件缺少结构版本，可能已损坏")
-			}
-			current := binary.BigEndian.Uint64(v)
-			if current > SchemaVersion {
-				return fmt.Errorf("HQ 数据文件的结构版本 %d 比本程序（%d）新，请升级 fieldcase", current, SchemaVersion)
-			}
-			if current < 2 {
-				if err := ensureHQKey(m); err != nil {
-					return err
-				}
-			}
-			return m.Put(kSchema, u64(SchemaVersion))
-		}
-		r, err := tx.CreateBucket(bRoot)
-		if err != nil {
-			return err
-		}
-		for _, name := range allBuckets {
-			if _, err := r.CreateBucket(name); err != nil {
-				return err
-			}
-		}
-		m := r.Bucket(bMeta)
-		if err := m.Put(kSchema, u64(SchemaVersion)); err != nil {
-			return err
-		}
-		if err := ensureHQKey(m); err != nil {
-			return err
-		}
-		return m.Put(kEpoch, []byte(uuid.NewString()))
-	})
-}
-
-// ensureHQKey makes HQ's signing key unless the file has one.
-func ensureHQKey(m *bolt.Bucket) error {
-	k := []byte("x/" + hq.MetaHQSignKey)
-	if m.Get(k) != nil {
-		return nil
-	}
-	v, err := hq.NewHQSignKey()
-	if err != nil {
-		return err
-	}
-	return m.Put(k, []byte(v))
 }
 
 // Dir is the data directory.

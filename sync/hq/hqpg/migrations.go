@@ -3,6 +3,7 @@ package hqpg
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -10,15 +11,17 @@ import (
 	"fieldcase/sync/hq"
 )
 
-// migration brings the schema from version-1 to version, in one transaction.
-// Every migration has a test (migrations_test.go).
+// migration brings the schema from version-1 to version, in one transaction
+// with its row in hq_schema. Every migration has its own test
+// (migrations_test.go).
 type migration struct {
 	version int
 	name    string
 	run     func(ctx context.Context, tx pgx.Tx) error
 }
 
-// migrations run in order; the applied ones are listed in hq_schema.
+// migrations run in order; the applied ones are listed in hq_schema. The
+// tables they build are described in docs/sync.md §11.
 var migrations = []migration{
 	{1, "创建初始结构", migrateCreate},
 	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
@@ -128,4 +131,65 @@ func migrateSignKeys(ctx context.Context, tx pgx.Tx) error {
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO hq_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, "x/"+hq.MetaHQSignKey, key)
 	return err
+}
+
+// Kind names this store in status reports.
+const Kind = "postgres"
+
+// ReadSchema tells where the database at dsn stands without changing it:
+// no table is created and no migration runs (fieldcase hq migrate status).
+func ReadSchema(ctx context.Context, dsn string) (hq.Schema, error) {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return hq.Schema{Kind: Kind}, fmt.Errorf("无法连接 PostgreSQL：%w", err)
+	}
+	defer conn.Close(context.Background())
+	return readSchema(ctx, conn)
+}
+
+// Schema implements hq.SchemaReader.
+func (s *Store) Schema(ctx context.Context) (hq.Schema, error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return hq.Schema{Kind: Kind}, fmt.Errorf("无法连接 PostgreSQL：%w", err)
+	}
+	defer conn.Release()
+	return readSchema(ctx, conn.Conn())
+}
+
+func readSchema(ctx context.Context, conn *pgx.Conn) (hq.Schema, error) {
+	out := hq.Schema{Kind: Kind}
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT to_regclass('hq_schema') IS NOT NULL`).Scan(&exists); err != nil {
+		return out, err
+	}
+	applied := map[int]time.Time{}
+	if exists {
+		rows, err := conn.Query(ctx, `SELECT version, applied_at FROM hq_schema ORDER BY version`)
+		if err != nil {
+			return out, err
+		}
+		for rows.Next() {
+			var v int
+			var at time.Time
+			if err := rows.Scan(&v, &at); err != nil {
+				rows.Close()
+				return out, err
+			}
+			applied[v] = at
+			out.Version = max(out.Version, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return out, err
+		}
+	}
+	for _, m := range migrations {
+		st := hq.MigrationState{Version: m.version, Name: m.name}
+		if at, ok := applied[m.version]; ok {
+			st.Applied, st.AppliedAt = true, &at
+		}
+		out.Migrations = append(out.Migrations, st)
+	}
+	return out, nil
 }

@@ -1,7 +1,7 @@
 // Package storetest is the one conformance suite that every HQ store
-// (sync/hqbolt, sync/hqpg) must pass: enrolment, exactly-once push, the
-// pull that never skips, evidence uploads, and the conflict rules of
-// sync.md §8.5, each driven through hq.HQ against the store under test.
+// (sync/hq/hqbolt, sync/hq/hqpg) must pass: enrolment, exactly-once push,
+// the pull that never skips, evidence uploads, and the conflict rules of
+// docs/sync.md §4, each driven through hq.HQ against the store under test.
 // Sim is a scripted device that makes events by hand, so the suite can
 // build the forks, replays and tampering that a real device never would.
 package storetest

@@ -606,9 +606,9 @@ func testConcurrentDuplicatePush(t *testing.T, open Open) {
 	}
 }
 
-// testPullNeverSkips is sync.md scenario 6: writers commit changes in
-// interleaved order while a reader pulls in a tight loop; the reader must
-// see every change exactly once and in order.
+// testPullNeverSkips is the cursor guarantee of docs/sync.md §5: writers
+// commit changes in interleaved order while a reader pulls in a tight loop;
+// the reader must see every change exactly once and in order.
 func testPullNeverSkips(t *testing.T, open Open) {
 	st := open(t)
 	ctx := context.Background()
