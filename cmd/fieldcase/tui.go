@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	gosync "sync"
+	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
 
-	fcsync "fieldcase/sync"
+	"fieldcase/sync/device"
 	"fieldcase/tui"
 )
 
@@ -103,7 +103,7 @@ func runTUI(e *env, args []string) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var p *tea.Program
-	var startSync gosync.Once
+	var startSync sync.Once
 	// Background sync starts at the first sign-in (the enrolment is sealed
 	// until then) and goes on while the screen is locked.
 	onSignIn := func() {
@@ -111,9 +111,9 @@ func runTUI(e *env, args []string) int {
 			if en, err := st.Enrolment(); err == nil && en != nil {
 				// The client runs on its own goroutine and only reports its
 				// state to the program, so the officer never waits on it.
-				client := fcsync.NewClient(st, fcsync.ClientOptions{
+				client := device.NewClient(st, device.ClientOptions{
 					Log:      slog.Default(),
-					OnStatus: func(s fcsync.Status) { p.Send(tuiSyncStatus(s)) },
+					OnStatus: func(s device.Status) { p.Send(tuiSyncStatus(s)) },
 				})
 				go client.Run(ctx, syncEvery)
 			}
@@ -133,7 +133,7 @@ func runTUI(e *env, args []string) int {
 }
 
 // tuiSyncStatus passes the sync client's state to the TUI.
-func tuiSyncStatus(s fcsync.Status) tui.SyncStatus {
+func tuiSyncStatus(s device.Status) tui.SyncStatus {
 	out := tui.SyncStatus{Enrolled: s.Enrolled, Running: s.Running, Phase: s.Phase, Done: s.Done, Total: s.Total, LastError: s.LastError, Quarantined: s.Quarantined}
 	if s.Last != nil {
 		out.Finished = s.Last.Finished

@@ -19,7 +19,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,7 +30,7 @@ import (
 const EnvDSN = "FIELDCASE_TEST_PG"
 
 var (
-	once     gosync.Once
+	once     sync.Once
 	baseDSN  string
 	startErr error
 	started  *cluster
