@@ -18,7 +18,6 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/cases/agency"
-	"fieldcase/cases/store"
 	"fieldcase/rules"
 )
 
@@ -45,8 +44,8 @@ type Month struct {
 	NotPenalized int64  `json:"not_penalized"`
 }
 
-// Day is one day's count of recorded cases, for the sparkline.
-type Day struct {
+// DayFigures is one day's count of recorded cases, for the sparkline.
+type DayFigures struct {
 	Date     string `json:"date"`
 	Recorded int64  `json:"recorded"`
 	Decided  int64  `json:"decided"`
@@ -83,13 +82,13 @@ type Figures struct {
 	Disclosed    int64  `json:"disclosed"`     // 公示
 	Withheld     int64  `json:"withheld"`      // 不予公开
 
-	ByGround        []Count     `json:"not_penalized_by_ground"`
-	Documents       []Count     `json:"documents"`
-	ByViolation     []Violation `json:"by_violation"`
-	ByMonth         []Month     `json:"by_month"`
-	Daily           []Day       `json:"daily"`
-	AvgHandlingDays float64     `json:"avg_handling_days"` // 立案 to decision
-	HandlingCases   int64       `json:"handling_cases"`
+	ByGround        []Count      `json:"not_penalized_by_ground"`
+	Documents       []Count      `json:"documents"`
+	ByViolation     []Violation  `json:"by_violation"`
+	ByMonth         []Month      `json:"by_month"`
+	Daily           []DayFigures `json:"daily"`
+	AvgHandlingDays float64      `json:"avg_handling_days"` // 立案 to decision
+	HandlingCases   int64        `json:"handling_cases"`
 
 	Pending      int       `json:"pending_filed"`          // 已立案未决
 	DeadlineDays int       `json:"decision_deadline_days"` // Art. 60
@@ -100,7 +99,7 @@ type Figures struct {
 // overdue cases are those undecided today (asOf) more than the rule set's
 // decision deadline after 立案 (行政处罚法 Art. 60: ninety days), counted
 // for the ordinary procedure, where the deadline applies.
-func Compute(st *store.Store, from, to store.Day, asOf time.Time, rs *rules.RuleSet) (Figures, error) {
+func Compute(st Source, from, to Day, asOf time.Time, rs *rules.RuleSet) (Figures, error) {
 	if to < from {
 		return Figures{}, fmt.Errorf("结束日期 %s 早于开始日期 %s", to, from)
 	}
@@ -111,7 +110,7 @@ func Compute(st *store.Store, from, to store.Day, asOf time.Time, rs *rules.Rule
 	if err != nil {
 		return Figures{}, err
 	}
-	f := Figures{From: from.String(), To: to.String(), AsOf: store.DayOf(asOf).String()}
+	f := Figures{From: from.String(), To: to.String(), AsOf: DayOf(asOf).String()}
 	total := map[string]int64{}
 	months := map[string]*Month{}
 	for _, d := range days {
@@ -124,62 +123,62 @@ func Compute(st *store.Store, from, to store.Day, asOf time.Time, rs *rules.Rule
 		}
 		np := int64(0)
 		for k, v := range d.Counts {
-			if len(k) > len(store.MetricNoPenalty) && k[:len(store.MetricNoPenalty)] == store.MetricNoPenalty {
+			if len(k) > len(MetricNoPenalty) && k[:len(MetricNoPenalty)] == MetricNoPenalty {
 				np += v
 			}
 		}
-		months[m].Recorded += d.Counts[store.MetricRecorded]
-		months[m].Decided += d.Counts[store.MetricDecided]
+		months[m].Recorded += d.Counts[MetricRecorded]
+		months[m].Decided += d.Counts[MetricDecided]
 		months[m].NotPenalized += np
-		f.Daily = append(f.Daily, Day{Date: d.Day.String(), Recorded: d.Counts[store.MetricRecorded], Decided: d.Counts[store.MetricDecided]})
+		f.Daily = append(f.Daily, DayFigures{Date: d.Day.String(), Recorded: d.Counts[MetricRecorded], Decided: d.Counts[MetricDecided]})
 	}
 	f.Daily = fillDays(from, to, f.Daily)
 	f.ByMonth = fillMonths(from, to, months)
 
-	f.Recorded = total[store.MetricRecorded]
-	f.Filed = total[store.MetricSubmitted]
-	f.Reviewed = total[store.MetricReviewed]
-	f.Returned = total[store.MetricReturned]
-	f.LegalSent = total[store.MetricLegalSent]
-	f.LegalReviews = total[store.MetricLegalReview]
-	f.Collective = total[store.MetricCollective]
-	f.Decided = total[store.MetricDecided]
-	f.Penalized = total[store.MetricPenalty]
-	f.Warnings = total[store.MetricWarning]
-	f.Fined = total[store.MetricFined]
-	f.FinesYuan = rules.Money(total[store.MetricFinesFen]).String()
-	f.Simple = total[store.MetricProcedure+string(rules.ProcedureSimple)]
-	f.Ordinary = total[store.MetricProcedure+string(rules.ProcedureOrdinary)]
-	f.Disclosed = total[store.MetricDisclosed]
-	f.Withheld = total[store.MetricWithheld]
-	f.HandlingCases = total[store.MetricHandlingCases]
+	f.Recorded = total[MetricRecorded]
+	f.Filed = total[MetricSubmitted]
+	f.Reviewed = total[MetricReviewed]
+	f.Returned = total[MetricReturned]
+	f.LegalSent = total[MetricLegalSent]
+	f.LegalReviews = total[MetricLegalReview]
+	f.Collective = total[MetricCollective]
+	f.Decided = total[MetricDecided]
+	f.Penalized = total[MetricPenalty]
+	f.Warnings = total[MetricWarning]
+	f.Fined = total[MetricFined]
+	f.FinesYuan = rules.Money(total[MetricFinesFen]).String()
+	f.Simple = total[MetricProcedure+string(rules.ProcedureSimple)]
+	f.Ordinary = total[MetricProcedure+string(rules.ProcedureOrdinary)]
+	f.Disclosed = total[MetricDisclosed]
+	f.Withheld = total[MetricWithheld]
+	f.HandlingCases = total[MetricHandlingCases]
 	if f.HandlingCases > 0 {
-		f.AvgHandlingDays = float64(total[store.MetricHandlingSeconds]) / float64(f.HandlingCases) / 86400
+		f.AvgHandlingDays = float64(total[MetricHandlingSeconds]) / float64(f.HandlingCases) / 86400
 	}
 
 	grounds := append([]rules.Ground{}, cases.Grounds...)
-	grounds = append(grounds, store.GroundOther)
+	grounds = append(grounds, GroundOther)
 	for _, g := range grounds {
-		n := total[store.MetricNoPenalty+string(g)]
+		n := total[MetricNoPenalty+string(g)]
 		f.NotPenalized += n
 		label := cases.GroundLabel(g)
-		if g == store.GroundOther {
+		if g == GroundOther {
 			label = cases.GroundLabel("")
 		}
 		f.ByGround = append(f.ByGround, Count{Code: string(g), Label: label, Count: n})
 	}
 	for _, k := range agency.Kinds {
-		f.Documents = append(f.Documents, Count{Code: k, Label: agency.KindTitle(k), Count: total[store.MetricIssued+k]})
+		f.Documents = append(f.Documents, Count{Code: k, Label: agency.KindTitle(k), Count: total[MetricIssued+k]})
 	}
 	byCode := map[string]*Violation{}
 	for k, v := range total {
 		var code string
 		var rec bool
 		switch {
-		case len(k) > len(store.MetricRecordedBy) && k[:len(store.MetricRecordedBy)] == store.MetricRecordedBy:
-			code, rec = k[len(store.MetricRecordedBy):], true
-		case len(k) > len(store.MetricDecidedBy) && k[:len(store.MetricDecidedBy)] == store.MetricDecidedBy:
-			code = k[len(store.MetricDecidedBy):]
+		case len(k) > len(MetricRecordedBy) && k[:len(MetricRecordedBy)] == MetricRecordedBy:
+			code, rec = k[len(MetricRecordedBy):], true
+		case len(k) > len(MetricDecidedBy) && k[:len(MetricDecidedBy)] == MetricDecidedBy:
+			code = k[len(MetricDecidedBy):]
 		default:
 			continue
 		}
@@ -210,7 +209,7 @@ func Compute(st *store.Store, from, to store.Day, asOf time.Time, rs *rules.Rule
 	})
 
 	f.DeadlineDays = rs.Params.DecisionDeadlineDays.Value
-	today := store.DayOf(asOf)
+	today := DayOf(asOf)
 	counts, err := st.Counts()
 	if err != nil {
 		return Figures{}, err
@@ -234,25 +233,25 @@ func Compute(st *store.Store, from, to store.Day, asOf time.Time, rs *rules.Rule
 	return f, nil
 }
 
-func daysBetween(a, b store.Day) int {
+func daysBetween(a, b Day) int {
 	return int(b.Time().Sub(a.Time()).Hours()/24 + 0.5)
 }
 
 // fillDays gives every day of a range of at most 92 days its entry, so a
 // sparkline has no gaps; longer ranges keep the days that have figures.
-func fillDays(from, to store.Day, have []Day) []Day {
+func fillDays(from, to Day, have []DayFigures) []DayFigures {
 	if daysBetween(from, to) > 92 {
 		return have
 	}
-	idx := map[string]Day{}
+	idx := map[string]DayFigures{}
 	for _, d := range have {
 		idx[d.Date] = d
 	}
-	var out []Day
+	var out []DayFigures
 	for d := from; d <= to; d = d.AddDays(1) {
 		e, ok := idx[d.String()]
 		if !ok {
-			e = Day{Date: d.String()}
+			e = DayFigures{Date: d.String()}
 		}
 		out = append(out, e)
 	}
@@ -260,7 +259,7 @@ func fillDays(from, to store.Day, have []Day) []Day {
 }
 
 // fillMonths lists every month of the range in order, empty ones included.
-func fillMonths(from, to store.Day, have map[string]*Month) []Month {
+func fillMonths(from, to Day, have map[string]*Month) []Month {
 	var out []Month
 	t := time.Date(int(from/10000), time.Month(from/100%100), 1, 0, 0, 0, 0, cases.ChinaTime())
 	end := to.Time()
