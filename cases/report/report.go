@@ -83,6 +83,7 @@ type Figures struct {
 	Withheld     int64  `json:"withheld"`      // 不予公开
 
 	ByGround        []Count      `json:"not_penalized_by_ground"`
+	Org             Org          `json:"org"` // 涉企
 	Documents       []Count      `json:"documents"`
 	ByViolation     []Violation  `json:"by_violation"`
 	ByMonth         []Month      `json:"by_month"`
@@ -93,6 +94,17 @@ type Figures struct {
 	Pending      int       `json:"pending_filed"`          // 已立案未决
 	DeadlineDays int       `json:"decision_deadline_days"` // Art. 60
 	Overdue      []Overdue `json:"overdue"`
+}
+
+// Org are the decision figures of cases whose party is an organisation
+// (法人或者其他组织, 涉企), which the 涉企 leniency lists report apart.
+type Org struct {
+	Decided      int64   `json:"decided"`
+	Penalized    int64   `json:"penalized"`
+	Fined        int64   `json:"fined"`
+	FinesYuan    string  `json:"fines_yuan"`
+	NotPenalized int64   `json:"not_penalized"`
+	ByGround     []Count `json:"not_penalized_by_ground"`
 }
 
 // Compute reads the figures for the days from through to (inclusive). The
@@ -166,7 +178,14 @@ func Compute(st Source, from, to Day, asOf time.Time, rs *rules.RuleSet) (Figure
 			label = cases.GroundLabel("")
 		}
 		f.ByGround = append(f.ByGround, Count{Code: string(g), Label: label, Count: n})
+		on := total[MetricOrg+MetricNoPenalty+string(g)]
+		f.Org.NotPenalized += on
+		f.Org.ByGround = append(f.Org.ByGround, Count{Code: string(g), Label: label, Count: on})
 	}
+	f.Org.Decided = total[MetricOrg+MetricDecided]
+	f.Org.Penalized = total[MetricOrg+MetricPenalty]
+	f.Org.Fined = total[MetricOrg+MetricFined]
+	f.Org.FinesYuan = rules.Money(total[MetricOrg+MetricFinesFen]).String()
 	for _, k := range agency.Kinds {
 		f.Documents = append(f.Documents, Count{Code: k, Label: agency.KindTitle(k), Count: total[MetricIssued+k]})
 	}

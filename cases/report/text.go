@@ -52,6 +52,17 @@ func WriteText(w io.Writer, f Figures) error {
 	}
 	line("")
 
+	line("涉企（当事人为法人或者其他组织）")
+	row("作出决定", f.Org.Decided)
+	row("  给予行政处罚", fmt.Sprintf("%d（罚款 %d 起，合计 %s 元）", f.Org.Penalized, f.Org.Fined, f.Org.FinesYuan))
+	row("  不予行政处罚", f.Org.NotPenalized)
+	for _, c := range f.Org.ByGround {
+		if c.Count > 0 {
+			row("    "+c.Label, c.Count)
+		}
+	}
+	line("")
+
 	line("出具文书")
 	for _, c := range f.Documents {
 		line("  %s %4d", pad(c.Label, 22), c.Count)
