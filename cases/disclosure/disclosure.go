@@ -173,15 +173,18 @@ func record(c cases.Case, decided time.Time, ag agency.Settings, rs *rules.RuleS
 		r.Violation = it.Name
 		var labels []string
 		prev := ""
+		seen := map[string]bool{} // a provision both prohibits and penalises: cite it once
 		for _, pr := range append(append([]rules.Provision{}, it.Prohibition...), it.Penalty...) {
 			c := rs.Cite(pr)
+			if seen[c.Label] {
+				continue
+			}
+			seen[c.Label] = true
 			l := c.Label
 			if c.Law == prev {
 				l = strings.TrimPrefix(l, "《"+c.Law+"》")
 			}
-			if !contains(labels, l) {
-				labels = append(labels, l)
-			}
+			labels = append(labels, l)
 			prev = c.Law
 		}
 		r.Basis = strings.Join(labels, "、")
