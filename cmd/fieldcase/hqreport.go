@@ -25,17 +25,21 @@ const (
 	hqDisclosureUsage = "fieldcase hq export disclosure --from 日期 --to 日期 [--format csv|json|site] [--out 目录或文件] [--agency agency.json] [--preview] [--data 目录 | --postgres 连接串]"
 )
 
-// openHQStore opens HQ's store for a command that reads every case. A
-// bbolt store held by a running HQ cannot be opened: the message says so.
-func openHQStore(e *env, f *hqFlags) (*hq.HQ, func(), int) {
+// openReporter gives the report commands HQ: the store itself when it is
+// free, or the running HQ's admin API when that HQ holds the bbolt file.
+func openReporter(e *env, f *hqFlags) (hq.Reporter, func(), int) {
 	if err := f.resolve(e); err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return nil, nil, exitInvalid
 	}
-	st, err := f.openStore(context.Background(), time.Second)
+	st, err := f.openStore(context.Background(), 300*time.Millisecond)
 	if errors.Is(err, hqbolt.ErrLocked) {
-		fmt.Fprintf(e.stderr, "HQ 正在运行，占用了数据目录 %s。统计和公示导出需直接读取数据：请在 HQ 停止时运行，或改用 PostgreSQL 存储（可与运行中的 HQ 同时使用）。\n", f.data)
-		return nil, nil, exitFailure
+		admin, derr := hq.DialAdmin(f.data)
+		if derr != nil {
+			fmt.Fprintf(e.stderr, "%v\n数据目录：%s\n", derr, f.data)
+			return nil, nil, exitFailure
+		}
+		return admin, func() {}, exitOK
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "无法打开 HQ 数据：%v\n", err)
@@ -128,7 +132,7 @@ func hqReport(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "--format 应为 text、json、csv 或 html，而不是 %q\n", *format)
 		return exitInvalid
 	}
-	h, done, code := openHQStore(e, &f)
+	h, done, code := openReporter(e, &f)
 	if code != exitOK {
 		return code
 	}
@@ -143,8 +147,7 @@ func hqReport(e *env, args []string) int {
 	}
 	d, err := h.Report(context.Background(), hq.ReportQuery{From: from, To: to, By: *by, DueWorkingDays: due})
 	if err != nil {
-		fmt.Fprintf(e.stderr, "统计失败：%v\n", err)
-		return exitFailure
+		return adminFailed(e, "统计失败", err)
 	}
 	var buf bytes.Buffer
 	switch *format {
@@ -209,7 +212,7 @@ func hqExportDisclosure(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "--format 应为 csv、json 或 site，而不是 %q\n", *format)
 		return exitInvalid
 	}
-	h, done, code := openHQStore(e, &f)
+	h, done, code := openReporter(e, &f)
 	if code != exitOK {
 		return code
 	}
@@ -222,8 +225,7 @@ func hqExportDisclosure(e *env, args []string) int {
 	now := time.Now()
 	p, err := h.PlanDisclosure(ctx, hq.DisclosureQuery{From: from, To: to, Agency: ag, Now: now})
 	if err != nil {
-		fmt.Fprintf(e.stderr, "公示导出失败：%v\n", err)
-		return exitFailure
+		return adminFailed(e, "公示导出失败", err)
 	}
 	switch *format {
 	case "site":

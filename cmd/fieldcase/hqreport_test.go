@@ -191,3 +191,67 @@ func TestHQExportDisclosure(t *testing.T) {
 		t.Fatal("the other folder changed")
 	}
 }
+
+// TestHQReportWhileServing: while a bbolt HQ holds its file, the report
+// and the 公示 export go through its admin API, and give what the file
+// gives once HQ has stopped.
+func TestHQReportWhileServing(t *testing.T) {
+	dir := districtHQ(t)
+	ag := filepath.Join(t.TempDir(), "agency.json")
+	os.WriteFile(ag, []byte(`{"body": {"name": "重庆市南岸区城市管理局", "address": "重庆市南岸区"},
+		"disclosure": {"id_number": "full", "include_simple": true, "include_no_penalty": true, "include_warning_only": true,
+		"exclude_minors": true, "age_of_majority": 18}}`), 0o600)
+	st, err := hqbolt.Open(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- hq.Serve(ctx, hq.NewHQ(st, nil, nil), hq.ServeConfig{Addr: "127.0.0.1:0", AdminDir: dir, Ready: func(u string) { ready <- u }})
+	}()
+	<-ready
+	reportArgs := []string{"hq", "report", "--data", dir, "--from", "2026-11-01", "--to", "2026-12-31", "--by", "team", "--format", "json"}
+	code, served, errOut := runCLI(t, "", reportArgs...)
+	if code != exitOK {
+		cancel()
+		<-done
+		t.Fatalf("report while serving: %d %s", code, errOut)
+	}
+	export := []string{"hq", "export", "disclosure", "--data", dir, "--from", "2026-11-01", "--to", "2026-12-31", "--agency", ag}
+	code, first, errOut := runCLI(t, "", export...)
+	if code != exitOK || !strings.Contains(first, "新增") {
+		cancel()
+		<-done
+		t.Fatalf("export while serving: %d %s", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "", "hq", "report", "--data", dir, "--from", "2026-12-01", "--to", "2026-11-01")
+	cancel()
+	<-done
+	st.Close()
+	if code != exitInvalid {
+		t.Errorf("a bad range through the admin API: exit %d (%s)", code, errOut)
+	}
+	code, stopped, errOut := runCLI(t, "", reportArgs...)
+	if code != exitOK {
+		t.Fatalf("report after stop: %d %s", code, errOut)
+	}
+	var a, b report.District
+	json.Unmarshal([]byte(served), &a)
+	json.Unmarshal([]byte(stopped), &b)
+	// The export came between the two reports: only the 公示 figures differ.
+	if a.Disclosure == nil || b.Disclosure == nil || a.Disclosure.Published != 0 || b.Disclosure.Published == 0 {
+		t.Errorf("公示 before the export %+v, after %+v", a.Disclosure, b.Disclosure)
+	}
+	a.AsOf, b.AsOf, a.Disclosure, b.Disclosure = "", "", nil, nil
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	if string(x) != string(y) || a.Recorded == 0 {
+		t.Errorf("served and stopped reports differ (%d and %d bytes of JSON)", len(x), len(y))
+	}
+	// The export while serving was recorded: nothing new now.
+	if code, again, _ := runCLI(t, "", export...); code != exitOK || strings.Contains(again, "新增") {
+		t.Errorf("second export: %d %s", code, again)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"fieldcase/cases/disclosure"
 	"fieldcase/cases/report"
 	"fieldcase/rules"
+	"fieldcase/sync/proto"
 )
 
 // DisclosureQuery asks for the 公示 of the decisions made in [From, To]
@@ -37,8 +39,11 @@ type DisclosurePlan struct {
 	Current []disclosure.Entry // in force for the range after this export, withdrawals last
 	Skips   []disclosure.Skip
 	Late    []disclosure.Entry // newly published after their due day
-	puts    []Publication
-	seen    map[string]time.Time // each changed record's At as the plan read it
+	// Changes are the publication records to keep; Read is each one's At
+	// as the plan read it (zero for none), so that RecordDisclosure can
+	// tell that another export came between.
+	Changes []Publication        `json:"changes"`
+	Read    map[string]time.Time `json:"read"`
 }
 
 // ErrDisclosureRaced: another export changed the publication records
@@ -52,7 +57,7 @@ var ErrDisclosureRaced = errors.New("导出期间另一次公示导出改动了�
 // Masking and selection are the device export's (cases/disclosure).
 func (h *HQ) PlanDisclosure(ctx context.Context, q DisclosureQuery) (DisclosurePlan, error) {
 	if q.To < q.From {
-		return DisclosurePlan{}, fmt.Errorf("结束日期 %s 早于开始日期 %s", q.To, q.From)
+		return DisclosurePlan{}, apiErr(http.StatusBadRequest, proto.CodeBadRequest, "结束日期 %s 早于开始日期 %s", q.To, q.From)
 	}
 	if q.Now.IsZero() {
 		q.Now = h.now()
@@ -79,7 +84,7 @@ func (h *HQ) PlanDisclosure(ctx context.Context, q DisclosureQuery) (DisclosureP
 		return DisclosurePlan{}, err
 	}
 	now := q.Now.In(cases.ChinaTime())
-	p := DisclosurePlan{Body: q.Agency.Body.Name, From: q.From.String(), To: q.To.String(), seen: map[string]time.Time{},
+	p := DisclosurePlan{Body: q.Agency.Body.Name, From: q.From.String(), To: q.To.String(), Read: map[string]time.Time{},
 		Batch: fmt.Sprintf("公示 %s 至 %s（%s 导出）", q.From, q.To, now.Format("2006-01-02 15:04"))}
 	byCase := map[string]Publication{}
 	for _, pub := range pubs {
@@ -182,8 +187,8 @@ func sortEntries(es []disclosure.Entry) {
 // change queues a publication record to write, remembering the record's
 // time as read, so that RecordDisclosure notices a concurrent export.
 func (p *DisclosurePlan) change(pub Publication, readAt time.Time) {
-	p.puts = append(p.puts, pub)
-	p.seen[pub.CaseID] = readAt
+	p.Changes = append(p.Changes, pub)
+	p.Read[pub.CaseID] = readAt
 }
 
 // RecordDisclosure keeps the plan's publication records, in one
@@ -191,16 +196,16 @@ func (p *DisclosurePlan) change(pub Publication, readAt time.Time) {
 // changed since the plan read it refuses the whole plan
 // (ErrDisclosureRaced): nothing is recorded.
 func (h *HQ) RecordDisclosure(ctx context.Context, p DisclosurePlan) (int, error) {
-	if len(p.puts) == 0 {
+	if len(p.Changes) == 0 {
 		return 0, nil
 	}
 	err := h.store.Update(ctx, func(tx Tx) error {
-		for _, pub := range p.puts {
+		for _, pub := range p.Changes {
 			old, _, err := tx.Publication(pub.CaseID)
 			if err != nil {
 				return err
 			}
-			if !old.At.Equal(p.seen[pub.CaseID]) {
+			if !old.At.Equal(p.Read[pub.CaseID]) {
 				return ErrDisclosureRaced
 			}
 			if err := tx.PutPublication(pub); err != nil {
@@ -209,5 +214,5 @@ func (h *HQ) RecordDisclosure(ctx context.Context, p DisclosurePlan) (int, error
 		}
 		return nil
 	})
-	return len(p.puts), err
+	return len(p.Changes), err
 }

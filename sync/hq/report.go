@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sort"
 	"time"
 
 	"fieldcase/cases"
 	"fieldcase/cases/report"
 	"fieldcase/rules"
+	"fieldcase/sync/proto"
 )
 
 // ReportQuery asks for the district's figures over [From, To], as of a
@@ -70,12 +72,12 @@ func readHeld(tx Tx) ([]heldCase, error) {
 // sum of the devices' figures.
 func (h *HQ) Report(ctx context.Context, q ReportQuery) (report.District, error) {
 	if q.To < q.From {
-		return report.District{}, fmt.Errorf("结束日期 %s 早于开始日期 %s", q.To, q.From)
+		return report.District{}, apiErr(http.StatusBadRequest, proto.CodeBadRequest, "结束日期 %s 早于开始日期 %s", q.To, q.From)
 	}
 	switch q.By {
 	case "", report.ByTeam, report.ByOfficer, report.ByViolation, report.ByMonth:
 	default:
-		return report.District{}, fmt.Errorf("不能按 %q 分组：可选 team（中队）、officer（承办人）、violation（违法事项）、month（月份）", q.By)
+		return report.District{}, apiErr(http.StatusBadRequest, proto.CodeBadRequest, "不能按 %q 分组：可选 team（中队）、officer（承办人）、violation（违法事项）、month（月份）", q.By)
 	}
 	if q.AsOf.IsZero() {
 		q.AsOf = h.now()
