@@ -106,7 +106,7 @@ func WriteDistrictText(w io.Writer, d District) error {
 		fmt.Fprintf(&b, "  %s %d\n", pad("更正", 20), t.Corrected)
 		fmt.Fprintf(&b, "  %s %d\n", pad("撤回", 20), t.Withdrawn)
 		for _, l := range t.LateCases {
-			fmt.Fprintf(&b, "  逾期：%s 决定 %s 应于 %s 前 实际 %s\n", l.Number, l.Decided, l.Due, l.Published)
+			fmt.Fprintf(&b, "  逾期：%s\n        决定 %s，应于 %s 前公示，实际 %s\n", l.Number, l.Decided, l.Due, l.Published)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

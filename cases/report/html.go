@@ -68,7 +68,7 @@ func rowChart(id, title string, items []Count) chart {
 // monthChart draws, for each month, a column of cases recorded beside one
 // of decisions made.
 func monthChart(ms []Month) chart {
-	const left, plotH, top, colW, gap = 40, 180, 16, 14, 10
+	const left, plotH, top, colW, gap = 40, 180, 16, 20, 12
 	n := max(len(ms), 1)
 	c := chart{ID: "chart-month", Title: "按月记录与决定案件数", Width: left + n*(2*colW+gap) + 20, Height: top + plotH + 44, Axis: top + plotH,
 		Legend: []legendItem{{"记录", "b1", left}, {"决定", "b2", left + 80}}}
@@ -180,6 +180,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 .rol svg .b1 { fill: #1f4e8c; }
 .rol svg .b2 { fill: #c0392b; }
 .rol svg .axis { stroke: #555; stroke-width: 1; }
+.rol svg text.v { font-size: 10px; }
 @media print { .rol { max-width: none; } .rol table, .rol figure { break-inside: avoid; } }
 </style>
 </head>
@@ -266,7 +267,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 {{- if .Label}}
 <text x="{{.TextX}}" y="{{.TextY}}" text-anchor="{{.LA}}">{{.Label}}</text>
 {{- end}}
-<text x="{{.TX}}" y="{{.VY}}" text-anchor="{{.VA}}">{{.Value}}</text>
+<text class="v" x="{{.TX}}" y="{{.VY}}" text-anchor="{{.VA}}">{{.Value}}</text>
 {{- end}}
 {{- range .Legend}}
 <rect class="{{.Class}}" x="{{.X}}" y="{{$c.Height}}" width="12" height="12" transform="translate(0,-16)"/><text x="{{.X}}" dx="16" y="{{$c.Height}}" dy="-6">{{.Label}}</text>
