@@ -99,7 +99,7 @@ func District(t *testing.T, h *hq.HQ, seed uint64) []*Sim {
 // review: a small on-the-spot fine, a warning or no penalty, of a person
 // or an organisation, each party its own.
 func randomContent(rng *rand.Rand, n int, at time.Time, officer cases.User) cases.Content {
-	c := Content(fmt.Sprintf("当事人%d", n), residentID(n), at.Add(-time.Hour), officer)
+	c := Content(fmt.Sprintf("当事人%d", n), ResidentID(n), at.Add(-time.Hour), officer)
 	c.Violation = []string{"CG01", "CG03", "CG09"}[rng.IntN(3)]
 	switch rng.IntN(4) {
 	case 0:
@@ -110,15 +110,30 @@ func randomContent(rng *rand.Rand, n int, at time.Time, officer cases.User) case
 		c.Circumstances = cases.Circumstances{Corrected: true, Harm: cases.HarmNone, NoFaultProven: true}
 	}
 	if rng.IntN(3) == 0 {
-		c.Party = cases.Party{Kind: cases.PartyOrg, Name: fmt.Sprintf("重庆市南岸区第%d商贸有限公司", n), USCC: fmt.Sprintf("91500108MA%07dX", n), LegalRep: "刘德明"}
+		c.Party = cases.Party{Kind: cases.PartyOrg, Name: fmt.Sprintf("重庆市南岸区第%d商贸有限公司", n), USCC: USCC(n), LegalRep: "刘德明"}
 	}
 	return c
 }
 
 func fineOf(v float64) *float64 { return &v }
 
-// residentID is a valid-looking ID number unique to n.
-func residentID(n int) string {
+// USCC is a valid 统一社会信用代码 unique to n.
+func USCC(n int) string {
+	org := fmt.Sprintf("MA%06d", n%1000000)
+	oc, err := cases.OrgCodeCheckChar(org)
+	if err != nil {
+		panic(err)
+	}
+	first17 := "91500108" + org + string(oc)
+	c, err := cases.USCCCheckChar(first17)
+	if err != nil {
+		panic(err)
+	}
+	return first17 + string(c)
+}
+
+// ResidentID is a valid resident ID number unique to n (below 1000).
+func ResidentID(n int) string {
 	first17 := fmt.Sprintf("50010819800101%03d", n%1000)
 	check, err := cases.ResidentIDCheckChar(first17)
 	if err != nil {
@@ -186,8 +201,8 @@ func additive(f report.Figures) map[string]int64 {
 	return out
 }
 
-// sumFigures adds the additive figures of several reports.
-func sumFigures(fs []report.Figures) map[string]int64 {
+// SumFigures adds the figures that add up across devices, by name.
+func SumFigures(fs []report.Figures) map[string]int64 {
 	total := map[string]int64{}
 	for _, f := range fs {
 		for k, v := range additive(f) {
@@ -217,7 +232,7 @@ func testDistrictFigures(t *testing.T, open Open) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, got := sumFigures(devs), sumFigures([]report.Figures{d.Figures})
+			want, got := SumFigures(devs), SumFigures([]report.Figures{d.Figures})
 			for k, v := range want {
 				if got[k] != v {
 					t.Errorf("%s: HQ %d, devices' sum %d", k, got[k], v)
@@ -251,7 +266,7 @@ func testDistrictFigures(t *testing.T, open Open) {
 				for _, g := range d.Groups {
 					gs = append(gs, g.Figures)
 				}
-				sum := sumFigures(gs)
+				sum := SumFigures(gs)
 				for _, k := range []string{"recorded", "decided", "fines", "not_penalized", "org_decided"} {
 					if sum[k] != want[k] {
 						t.Errorf("by %s: groups add up to %s %d, total %d", by, k, sum[k], want[k])
