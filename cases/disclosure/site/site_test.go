@@ -156,3 +156,19 @@ func TestWriteReplacesOnlyASite(t *testing.T) {
 		t.Errorf("the other folder now holds %d entries", len(ents))
 	}
 }
+
+// TestNoSecretsInFiles: no planted ID or mobile number is in any file of
+// the site, the JSON index included.
+func TestNoSecretsInFiles(t *testing.T) {
+	d, secrets := fixture(t)
+	fs, err := Files(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range fs {
+		t.Run(name, func(t *testing.T) { checkNoSecrets(t, string(b), secrets) })
+	}
+	if !bytes.Contains(fs["gongshi.json"], []byte("南城管罚决字〔2026〕第0045号")) || bytes.Contains(fs["gongshi.json"], []byte("case-")) {
+		t.Error("gongshi.json lacks the records, or carries case ids")
+	}
+}
