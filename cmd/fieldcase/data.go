@@ -113,6 +113,9 @@ func openStoreLocked(e *env, c *common) (*store.Store, func(), int) {
 		return nil, nil, exitFailure
 	}
 	closeLog := setupLog(dir)
+	if err := protectDir(dir); err != nil {
+		slog.Warn("data directory access list not set", "err", err)
+	}
 	return st, func() { st.Close(); closeLog() }, exitOK
 }
 
