@@ -163,7 +163,7 @@ func New(o Options) Model {
 		// starts at its sign-in screen with the keys forgotten.
 		o.Store.Lock()
 	}
-	sh := &shared{st: st, store: o.Store, clock: o.Clock, tick: o.Tick, now: o.Clock()}
+	sh := &shared{Styles: st, Store: o.Store, Clock: o.Clock, Tick: o.Tick, Now: o.Clock()}
 	h := help.New()
 	h.Styles = st.Help
 	h.ShortSeparator = "  "
@@ -200,7 +200,7 @@ const clockEvery = 30 * time.Second
 
 // Init loads the users and the rules, and starts the clock.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(loadUsers(m.sh.store), loadBook(m.sh.store), tickClock(m.sh, 0))
+	return tea.Batch(loadUsers(m.sh.Store), loadBook(m.sh.Store), tickClock(m.sh, 0))
 }
 
 const (
@@ -245,9 +245,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setSize(msg.Width, msg.Height)
 		return m, nil
 	case clockMsg:
-		m.sh.now = time.Time(msg)
+		m.sh.Now = time.Time(msg)
 		var lockCmd tea.Cmd
-		m, lockCmd = m.idleCheck(m.sh.now)
+		m, lockCmd = m.idleCheck(m.sh.Now)
 		if lockCmd != nil {
 			return m, tea.Batch(lockCmd, tickClock(m.sh, clockEvery))
 		}
@@ -259,9 +259,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.flash, m.flashTone = "规则载入不完整，使用内置规则："+msg.err.Error(), styles.ToneWarn
 		}
-		m.sh.book = msg.book
-		if m.sh.book == nil {
-			m.sh.book = rules.DefaultBook()
+		m.sh.Book = msg.book
+		if m.sh.Book == nil {
+			m.sh.Book = rules.DefaultBook()
 		}
 		return m, nil
 	case usersMsg:
@@ -269,7 +269,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.fatal = msg.err
 			return m, nil
 		}
-		m.sh.users = msg.users
+		m.sh.Users = msg.users
 		m.signin.setAuth(msg.encrypted, msg.hasPass)
 		if m.view == viewLoading {
 			m.view = viewSignIn
@@ -467,12 +467,12 @@ func (m Model) navigate(r nav) (Model, tea.Cmd) {
 		m.view = m.readFrom
 		return m, nil
 	case navSignOut:
-		m.sh.user = cases.User{}
+		m.sh.User = cases.User{}
 		m.view = viewSignIn
 		m.locked, m.showHelp = false, false
-		m.signin.start(m.sh.users, "")
+		m.signin.start(m.sh.Users, "")
 		// The keys are forgotten, then the users read again.
-		return m, tea.Batch(signOut(m.sh.store), m.signin.Focus())
+		return m, tea.Batch(signOut(m.sh.Store), m.signin.Focus())
 	case navQuit:
 		return m, tea.Quit
 	}
@@ -486,10 +486,10 @@ func (m Model) navigate(r nav) (Model, tea.Cmd) {
 // signIn makes u the acting officer, once the store is unlocked with
 // their passphrase (signin.go): the one door every sign-in passes through.
 func (m Model) signIn(u cases.User) (Model, tea.Cmd) {
-	m.sh.user = u
+	m.sh.User = u
 	m.view = viewLoading
 	m.locked, m.active = false, true
-	cmds := []tea.Cmd{loadResume(m.sh.store, u.ID), loadUsers(m.sh.store)}
+	cmds := []tea.Cmd{loadResume(m.sh.Store, u.ID), loadUsers(m.sh.Store)}
 	if f := m.onSignIn; f != nil {
 		cmds = append(cmds, func() tea.Msg { f(); return nil })
 	}
@@ -498,7 +498,7 @@ func (m Model) signIn(u cases.User) (Model, tea.Cmd) {
 
 // resume reopens the wizard where the officer left it, or shows home.
 func (m Model) resume(msg resumeMsg) (tea.Model, tea.Cmd) {
-	if msg.user != m.sh.user.ID {
+	if msg.user != m.sh.User.ID {
 		return m, nil
 	}
 	if msg.err != nil {
@@ -526,7 +526,7 @@ func (m Model) View() string {
 	var body string
 	switch {
 	case m.fatal != nil:
-		body = m.sh.st.Error.Render(widgets.FitLines(strings.Join(widgets.Wrap("无法读取本机数据："+m.fatal.Error()+"\n请按 F10 退出后检查数据目录。", w-2), "\n"), w))
+		body = m.sh.Styles.Error.Render(widgets.FitLines(strings.Join(widgets.Wrap("无法读取本机数据："+m.fatal.Error()+"\n请按 F10 退出后检查数据目录。", w-2), "\n"), w))
 	case m.locked:
 		body = m.lock.View()
 	case m.showHelp:
@@ -534,7 +534,7 @@ func (m Model) View() string {
 	default:
 		switch m.view {
 		case viewLoading:
-			body = m.sh.st.Muted.Render(" 正在读取本机数据...")
+			body = m.sh.Styles.Muted.Render(" 正在读取本机数据...")
 		case viewSignIn:
 			body = m.signin.View()
 		case viewHome:
@@ -614,14 +614,14 @@ func (m Model) crumb() string {
 }
 
 func (m Model) header() string {
-	st := m.sh.st
+	st := m.sh.Styles
 	left := " fieldcase 城管执法办案"
 	if c := m.crumb(); c != "" {
 		left += " > " + c
 	}
-	right := m.sh.now.In(local).Format("01-02 15:04") + " "
-	if m.sh.user.ID != "" {
-		right = m.sh.user.Name + "（" + m.sh.user.Role.Label() + "）  " + right
+	right := m.sh.Now.In(local).Format("01-02 15:04") + " "
+	if m.sh.User.ID != "" {
+		right = m.sh.User.Name + "（" + m.sh.User.Role.Label() + "）  " + right
 	}
 	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 1 {
@@ -640,7 +640,7 @@ func (m Model) header() string {
 }
 
 func (m Model) notice() string {
-	st := m.sh.st
+	st := m.sh.Styles
 	text := m.flash
 	tone := m.flashTone
 	if text == "" {
@@ -829,7 +829,7 @@ func fitHelp(bs []key.Binding, room int, width func([]key.Binding) int) []key.Bi
 }
 
 func (m Model) fullHelp(h int) string {
-	st := m.sh.st
+	st := m.sh.Styles
 	type entry struct{ key, desc string }
 	var entries []entry
 	seen := map[string]bool{}

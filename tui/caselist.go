@@ -81,8 +81,8 @@ var dateFilters = []struct {
 
 func newCaseList(sh *shared) caseList {
 	l := caseList{sh: sh, keys: keys.NewCaseList(), pkeys: keys.NewPicker()}
-	l.search = widgets.NewInput(sh.st, "名称、当事人、地点", 50)
-	l.pickInput = widgets.NewInput(sh.st, "代码、名称或拼音首字母", 30)
+	l.search = widgets.NewInput(sh.Styles, "名称、当事人、地点", 50)
+	l.pickInput = widgets.NewInput(sh.Styles, "代码、名称或拼音首字母", 30)
 	l.syncKeys()
 	return l
 }
@@ -92,7 +92,7 @@ func (l *caseList) Load() tea.Cmd {
 	l.job++
 	l.loading = true
 	l.err = nil
-	return loadPage(l.sh.store, l.filter(""), l.job)
+	return loadPage(l.sh.Store, l.filter(""), l.job)
 }
 
 func (l *caseList) loadMore() tea.Cmd {
@@ -101,7 +101,7 @@ func (l *caseList) loadMore() tea.Cmd {
 	}
 	l.job++
 	l.loading = true
-	return loadPage(l.sh.store, l.filter(l.next), l.job)
+	return loadPage(l.sh.Store, l.filter(l.next), l.job)
 }
 
 func (l caseList) filter(after string) store.Filter {
@@ -110,7 +110,7 @@ func (l caseList) filter(after string) store.Filter {
 		f.Status = cases.Statuses[l.status-1]
 	}
 	if days := dateFilters[l.date].days; days > 0 {
-		y, m, d := l.sh.now.In(local).Date()
+		y, m, d := l.sh.Now.In(local).Date()
 		end := time.Date(y, m, d, 0, 0, 0, 0, local).AddDate(0, 0, 1)
 		f.From, f.To = end.AddDate(0, 0, -days), end
 	}
@@ -228,7 +228,7 @@ func (l caseList) key(msg tea.KeyMsg) (caseList, tea.Cmd) {
 	case key.Matches(msg, l.keys.Violation):
 		l.picking = true
 		l.pickInput.SetValue("")
-		l.pickHits = searchCatalog(l.sh.rules(), "")
+		l.pickHits = searchCatalog(l.sh.Rules(), "")
 		l.pickCursor = 0
 		for i, h := range l.pickHits {
 			if h.item.Code == l.violation {
@@ -325,7 +325,7 @@ func (l caseList) pickKey(msg tea.KeyMsg) (caseList, tea.Cmd) {
 	var cmd tea.Cmd
 	l.pickInput, cmd = l.pickInput.Update(msg)
 	if l.pickInput.Value() != before {
-		l.pickHits = searchCatalog(l.sh.rules(), l.pickInput.Value())
+		l.pickHits = searchCatalog(l.sh.Rules(), l.pickInput.Value())
 		l.pickCursor = 0
 	}
 	return l, cmd
@@ -379,7 +379,7 @@ func (l caseList) tabLabels() []string {
 }
 
 func (l caseList) targetOf(c cases.Case) listTarget {
-	rs := l.sh.rules()
+	rs := l.sh.Rules()
 	v := violationLabel(rs, c.Content.Violation)
 	p := clean(c.Content.Party.Name)
 	pl := clean(c.Content.Place.Text)
@@ -417,7 +417,7 @@ func (l *caseList) refilter() {
 
 // View draws the filters, the rows and the paging line.
 func (l caseList) View() string {
-	st := l.sh.st
+	st := l.sh.Styles
 	var tabs []string
 	for i, t := range l.tabLabels() {
 		if i == l.status {
@@ -429,7 +429,7 @@ func (l caseList) View() string {
 	lines := []string{widgets.Truncate(" "+strings.Join(tabs, " "), l.width)}
 	viol := "全部事项"
 	if l.violation != "" {
-		viol = violationLabel(l.sh.rules(), l.violation)
+		viol = violationLabel(l.sh.Rules(), l.violation)
 	}
 	filters := st.Label.Render(" 日期 ") + st.Value.Render(dateFilters[l.date].label) + st.Faint.Render("(F6)") +
 		st.Label.Render("  事项 ") + st.Value.Render(widgets.Truncate(viol, 16)) + st.Faint.Render("(F7)") +
@@ -487,7 +487,7 @@ func (l caseList) columns() [5]int {
 }
 
 func (l caseList) rowView(i int, cw [5]int) string {
-	st := l.sh.st
+	st := l.sh.Styles
 	r := l.shown[i]
 	c := l.loaded[r.i]
 	t := l.targets[r.i]
@@ -536,7 +536,7 @@ func (l caseList) rowView(i int, cw [5]int) string {
 }
 
 func (l caseList) pickerView() []string {
-	st := l.sh.st
+	st := l.sh.Styles
 	lines := []string{
 		st.Section.Render(" 按违法事项筛选") + st.Muted.Render("（Enter 选定，F7 不限事项，Esc 取消）"),
 		" " + st.Label.Render("查找 ") + l.pickInput.View(),

@@ -51,11 +51,11 @@ func scrubForLog(s string) string {
 type clockMsg time.Time
 
 func tickClock(sh *shared, d time.Duration) tea.Cmd {
-	clock := sh.clock
+	clock := sh.Clock
 	if d == 0 {
 		return func() tea.Msg { return clockMsg(clock()) }
 	}
-	return sh.tick(d, func(time.Time) tea.Msg { return clockMsg(clock()) })
+	return sh.Tick(d, func(time.Time) tea.Msg { return clockMsg(clock()) })
 }
 
 // errMsg reports a failure that belongs to no screen in particular.

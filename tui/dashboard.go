@@ -82,9 +82,9 @@ func loadFigures(st *store.Store, from, to store.Day, asOf time.Time, job int) t
 // Load computes the figures of the current period; older answers are dropped.
 func (d *dashboard) Load() tea.Cmd {
 	d.job++
-	today := d.sh.now.In(local)
+	today := d.sh.Now.In(local)
 	p := periods[d.period]
-	return loadFigures(d.sh.store, store.DayOf(p.from(today)), store.DayOf(today), d.sh.now, d.job)
+	return loadFigures(d.sh.Store, store.DayOf(p.from(today)), store.DayOf(today), d.sh.Now, d.job)
 }
 
 // SetSize lays the dashboard out.
@@ -142,7 +142,7 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
 // fill lays the figures out for the width: two columns from 76 cells.
 func (d *dashboard) fill(top bool) {
-	st := d.sh.st
+	st := d.sh.Styles
 	w := d.width
 	switch {
 	case !d.loaded:
@@ -344,7 +344,7 @@ func flow(items []string, width int, sep string) []string {
 
 // View draws the period tabs and the figures.
 func (d dashboard) View() string {
-	st := d.sh.st
+	st := d.sh.Styles
 	head := " " + st.Section.Render("执法统计")
 	if d.loaded && d.err == nil {
 		head += st.Muted.Render("  " + d.f.From + " 至 " + d.f.To)

@@ -54,7 +54,7 @@ func newCaseDetail(sh *shared) caseDetail {
 func (d *caseDetail) Open(id string) tea.Cmd {
 	d.id, d.loaded, d.err, d.tab, d.cite = id, false, nil, 0, 0
 	d.job++
-	return loadDetail(d.sh.store, id, d.job)
+	return loadDetail(d.sh.Store, id, d.job)
 }
 
 // SetSize lays the detail out.
@@ -159,7 +159,7 @@ func (d caseDetail) Update(msg tea.Msg) (caseDetail, tea.Cmd) {
 // refresh rebuilds the fixed header and the tab's content; it returns the
 // line of the selected citation on the suggestion tab.
 func (d *caseDetail) refresh(top bool) int {
-	st := d.sh.st
+	st := d.sh.Styles
 	w := d.width
 	d.head = d.head[:0:0]
 	citeLine := 0
@@ -172,7 +172,7 @@ func (d *caseDetail) refresh(top bool) int {
 		return 0
 	}
 	c := d.c
-	rs := d.sh.rules()
+	rs := d.sh.Rules()
 	title := " " + st.StatusStyle(string(c.Status)).Render("["+c.Status.Label()+"]") + " " + st.Strong.Render(violationLabel(rs, c.Content.Violation)) + "  " + st.Value.Render(clean(c.Content.Party.Name))
 	d.head = append(d.head, widgets.Truncate(title, w))
 	d.head = append(d.head, st.Faint.Render(widgets.Truncate(" 案件编号 "+c.ID, w)))
@@ -220,9 +220,9 @@ func (d *caseDetail) refresh(top bool) int {
 }
 
 func (d caseDetail) contentLines() []string {
-	st := d.sh.st
+	st := d.sh.Styles
 	c := d.c.Content
-	rs := d.sh.rules()
+	rs := d.sh.Rules()
 	w := d.width
 	var lines []string
 	kv := func(k, v string) {
@@ -351,7 +351,7 @@ func fmtSize(n int64) string {
 }
 
 func (d caseDetail) decisionLines() ([]string, int) {
-	st := d.sh.st
+	st := d.sh.Styles
 	c := d.c
 	if c.Suggestion == nil {
 		return []string{"", st.Muted.Render(" 尚未作出处理建议。案件提交时将依据规则计算。")}, 0
@@ -389,9 +389,9 @@ func (d caseDetail) decisionLines() ([]string, int) {
 
 // logLines render the case's log: when, who, what, and what changed.
 func (d caseDetail) logLines() []string {
-	st := d.sh.st
+	st := d.sh.Styles
 	w := d.width
-	rs := d.sh.rules()
+	rs := d.sh.Rules()
 	ok, broken := chainIntact(d.events)
 	var lines []string
 	if ok {
@@ -500,7 +500,7 @@ func chainIntact(evs []cases.Event) (bool, int) {
 
 // View draws the header, the tabs and the scrolled content.
 func (d caseDetail) View() string {
-	st := d.sh.st
+	st := d.sh.Styles
 	lines := append([]string(nil), d.head...)
 	var tabs []string
 	for i, t := range detailTabs {

@@ -553,7 +553,7 @@ func TestSignInFilter(t *testing.T) {
 		if d.quit {
 			t.Fatal("typing into the filter quit the program")
 		}
-		if got := d.m.sh.user.ID; got != want {
+		if got := d.m.sh.User.ID; got != want {
 			t.Fatalf("typed %q then %v: signed in as %q, want %q\n%s", typed, keys, got, want, d.view())
 		}
 	}

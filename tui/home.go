@@ -53,7 +53,7 @@ func newHome(sh *shared) home {
 // Load asks for fresh figures; older answers are dropped.
 func (h *home) Load() tea.Cmd {
 	h.job++
-	return loadHome(h.sh.store, h.sh.user.ID, h.sh.now, h.job)
+	return loadHome(h.sh.Store, h.sh.User.ID, h.sh.Now, h.job)
 }
 
 // SetSize lays the screen out.
@@ -192,7 +192,7 @@ const homeButtonsLine = 4
 
 // View draws the figures, the buttons and the resume list.
 func (h home) View() string {
-	st := h.sh.st
+	st := h.sh.Styles
 	lines := []string{""}
 	if !h.loaded {
 		lines = append(lines, st.Muted.Render(" 正在读取..."))
@@ -219,7 +219,7 @@ func (h home) View() string {
 	// The line under it stays blank unless a background sync has news, so
 	// the layout (and the mouse rows below) never moves.
 	status := ""
-	if text, tone := h.sh.sync.line(); text != "" {
+	if text, tone := h.sh.Sync.Line(); text != "" {
 		status = widgets.Truncate(" "+st.Tone(tone).Render(text), h.width)
 	}
 	lines = append(lines, widgets.Truncate(sync, h.width), status)
@@ -249,7 +249,7 @@ func (h home) View() string {
 	}
 	cw := h.columns()
 	lines = append(lines, st.List.Header.Render("   "+widgets.Pad("状态", cw[0])+" "+widgets.Pad("发生时间", cw[1])+" "+widgets.Pad("违法事项", cw[2])+" "+"当事人"))
-	rs := h.sh.rules()
+	rs := h.sh.Rules()
 	for i := h.offset; i < len(d.resume) && i < h.offset+h.rows(); i++ {
 		c := d.resume[i]
 		mark := " "
@@ -272,7 +272,7 @@ func (h home) View() string {
 // when the notices do not fit beside the rest, the gaps narrow, then the
 // last sync loses its explanation, so the unread count always shows.
 func (h home) syncLine() string {
-	st := h.sh.st
+	st := h.sh.Styles
 	d := h.data
 	pending := st.Label.Render("待同步 ") + st.Count.Render(strconv.Itoa(d.pending)) + st.Label.Render(" 条记录")
 	last := func(long bool) string {
@@ -283,7 +283,7 @@ func (h home) syncLine() string {
 		case d.lastSync == nil:
 			return out + st.Warn.Render("从未同步")
 		case long:
-			return out + st.Value.Render(fmtTime(*d.lastSync)+"（"+fmtSince(*d.lastSync, h.sh.now)+"）")
+			return out + st.Value.Render(fmtTime(*d.lastSync)+"（"+fmtSince(*d.lastSync, h.sh.Now)+"）")
 		}
 		return out + st.Value.Render(fmtTime(*d.lastSync))
 	}

@@ -39,7 +39,7 @@ type lockScreen struct {
 }
 
 func newLockScreen(sh *shared) lockScreen {
-	return lockScreen{sh: sh, keys: keys.NewLock(), pass: widgets.NewPassword(sh.st, "", passLimit)}
+	return lockScreen{sh: sh, keys: keys.NewLock(), pass: widgets.NewPassword(sh.Styles, "", passLimit)}
 }
 
 // start shows the screen empty, the passphrase focused.
@@ -59,7 +59,7 @@ func (l *lockScreen) SetSize(w, h int) {
 func (l lockScreen) Update(msg tea.Msg) (lockScreen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case unlockedScreenMsg:
-		if msg.user != l.sh.user.ID {
+		if msg.user != l.sh.User.ID {
 			return l, nil
 		}
 		l.busy = false
@@ -67,7 +67,7 @@ func (l lockScreen) Update(msg tea.Msg) (lockScreen, tea.Cmd) {
 			l.unlocked = true
 			return l, nil
 		}
-		l.err = passProblem(msg.err, l.sh.now)
+		l.err = passProblem(msg.err, l.sh.Now)
 		return l, l.pass.Focus()
 	case tea.KeyMsg:
 		if l.busy {
@@ -85,7 +85,7 @@ func (l lockScreen) Update(msg tea.Msg) (lockScreen, tea.Cmd) {
 			pass := l.pass.Value()
 			l.pass.SetValue("")
 			l.busy, l.err = true, ""
-			return l, checkPassphrase(l.sh.store, l.sh.user.ID, pass)
+			return l, checkPassphrase(l.sh.Store, l.sh.User.ID, pass)
 		}
 		before := l.pass.Value()
 		var cmd tea.Cmd
@@ -100,8 +100,8 @@ func (l lockScreen) Update(msg tea.Msg) (lockScreen, tea.Cmd) {
 
 // View draws the lock: who is signed in, the passphrase, nothing else.
 func (l lockScreen) View() string {
-	st := l.sh.st
-	u := l.sh.user
+	st := l.sh.Styles
+	u := l.sh.User
 	why := "屏幕已锁定"
 	if l.idle {
 		why = "较长时间无操作，屏幕已自动锁定"
@@ -167,7 +167,7 @@ func passProblem(err error, now time.Time) string {
 // idleCheck is called on every clock reading: input since the last
 // reading restarts the count; idleFor without any locks the screen.
 func (m Model) idleCheck(now time.Time) (Model, tea.Cmd) {
-	if m.idleLock <= 0 || m.locked || m.sh.user.ID == "" || m.view == viewSignIn {
+	if m.idleLock <= 0 || m.locked || m.sh.User.ID == "" || m.view == viewSignIn {
 		m.active, m.lastActive = false, now
 		return m, nil
 	}
@@ -183,7 +183,7 @@ func (m Model) idleCheck(now time.Time) (Model, tea.Cmd) {
 
 // canLock: someone is signed in and past the sign-in screen.
 func (m Model) canLock() bool {
-	return m.sh.user.ID != "" && m.view != viewSignIn && m.view != viewLoading && m.fatal == nil
+	return m.sh.User.ID != "" && m.view != viewSignIn && m.view != viewLoading && m.fatal == nil
 }
 
 // lockScreen locks the screen. The wizard saves where it stands first, so

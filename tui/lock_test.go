@@ -67,8 +67,8 @@ func TestWrongPassphraseAndLockout(t *testing.T) {
 	d.typeText("not-my-passphrase")
 	d.press("enter")
 	d.contains("口令不正确（还可尝试 4 次）")
-	if d.m.sh.user.ID != "" || st.Unlocked() {
-		t.Fatalf("a wrong passphrase signed in %q (store unlocked %v)", d.m.sh.user.ID, st.Unlocked())
+	if d.m.sh.User.ID != "" || st.Unlocked() {
+		t.Fatalf("a wrong passphrase signed in %q (store unlocked %v)", d.m.sh.User.ID, st.Unlocked())
 	}
 	for i := 0; i < 4; i++ {
 		d.typeText("not-my-passphrase")
@@ -77,15 +77,15 @@ func TestWrongPassphraseAndLockout(t *testing.T) {
 	d.typeText(testPass)
 	d.press("enter")
 	d.contains("口令错误次数过多，已暂时锁定，请于")
-	if d.m.sh.user.ID != "" || st.Unlocked() {
+	if d.m.sh.User.ID != "" || st.Unlocked() {
 		t.Fatal("the right passphrase signed in during the lockout")
 	}
 	// Another user is not locked out.
 	d.press("esc", "down", "enter")
 	d.typeText(testPass)
 	d.press("enter")
-	if d.m.sh.user.ID != "zhaoliu" || st.UnlockedAs() != "zhaoliu" {
-		t.Fatalf("zhaoliu: signed in as %q", d.m.sh.user.ID)
+	if d.m.sh.User.ID != "zhaoliu" || st.UnlockedAs() != "zhaoliu" {
+		t.Fatalf("zhaoliu: signed in as %q", d.m.sh.User.ID)
 	}
 }
 
@@ -173,8 +173,8 @@ func TestLockScreenHidesHostileText(t *testing.T) {
 	checkFits(t, v, 80, 24)
 	d.contains("当前登录：王五（wangwu，执法队员）")
 	d.press("f2") // 切换用户
-	if d.m.view != viewSignIn || d.m.locked || d.m.sh.user.ID != "" {
-		t.Fatalf("switch user: view %d locked %v user %q", d.m.view, d.m.locked, d.m.sh.user.ID)
+	if d.m.view != viewSignIn || d.m.locked || d.m.sh.User.ID != "" {
+		t.Fatalf("switch user: view %d locked %v user %q", d.m.view, d.m.locked, d.m.sh.User.ID)
 	}
 	if st.Unlocked() {
 		t.Fatal("signing out left the store unlocked")
@@ -221,8 +221,8 @@ func TestLegacyStoreSetsAPassphrase(t *testing.T) {
 	d.press("ctrl+u")
 	d.typeText("wang-pass-1")
 	d.press("ctrl+s")
-	if d.m.sh.user.ID != "wangwu" || !st.Encrypted() || st.UnlockedAs() != "wangwu" {
-		t.Fatalf("after setting the passphrase: user %q encrypted %v\n%s", d.m.sh.user.ID, st.Encrypted(), d.view())
+	if d.m.sh.User.ID != "wangwu" || !st.Encrypted() || st.UnlockedAs() != "wangwu" {
+		t.Fatalf("after setting the passphrase: user %q encrypted %v\n%s", d.m.sh.User.ID, st.Encrypted(), d.view())
 	}
 	d.contains("明文备份")
 	// zhaoliu has none: wangwu vouches for him.
@@ -236,7 +236,7 @@ func TestLegacyStoreSetsAPassphrase(t *testing.T) {
 	d.press("tab", "tab")
 	d.typeText("wang-pass-1")
 	d.press("ctrl+s")
-	if d.m.sh.user.ID != "zhaoliu" || st.UnlockedAs() != "zhaoliu" {
-		t.Fatalf("zhaoliu after wangwu vouched: %q\n%s", d.m.sh.user.ID, d.view())
+	if d.m.sh.User.ID != "zhaoliu" || st.UnlockedAs() != "zhaoliu" {
+		t.Fatalf("zhaoliu after wangwu vouched: %q\n%s", d.m.sh.User.ID, d.view())
 	}
 }

@@ -56,7 +56,7 @@ func (n *notices) Load() tea.Cmd {
 	n.items, n.unread, n.cursor, n.offset = nil, nil, 0, 0
 	n.layout()
 	n.syncKeys()
-	return loadNotices(n.sh.store, n.job)
+	return loadNotices(n.sh.Store, n.job)
 }
 
 // SetSize lays the list out again.
@@ -90,7 +90,7 @@ func noticeCase(id string) string { return clean(shortID(clean(id))) }
 // case, related case) and the message wrapped under it, a blank line
 // between notices.
 func (n *notices) layout() {
-	st := n.sh.st
+	st := n.sh.Styles
 	n.lines, n.tops, n.ends = nil, nil, nil
 	w := max(1, n.width-5)
 	for i, it := range n.items {
@@ -321,7 +321,7 @@ func (n *notices) mouse(msg tea.MouseMsg) {
 
 // View draws the title, the counts and the notices.
 func (n notices) View() string {
-	st := n.sh.st
+	st := n.sh.Styles
 	head := " " + st.Section.Render("同步通知")
 	lines := []string{}
 	switch {

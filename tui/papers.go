@@ -73,7 +73,7 @@ func newPapers(sh *shared) papers {
 func (p *papers) Open(id string) tea.Cmd {
 	p.id, p.loaded, p.err, p.saved, p.busy = id, false, nil, "", false
 	p.job++
-	return loadPapers(p.sh.store, id, p.job)
+	return loadPapers(p.sh.Store, id, p.job)
 }
 
 // papersMsg carries what the preview is made from.
@@ -198,7 +198,7 @@ func (p *papers) paper() int {
 }
 
 func (p *papers) input() docs.Input {
-	in := docs.Input{Case: p.c, Events: p.events, Rules: p.rs, Agency: p.ag, Now: p.sh.now}
+	in := docs.Input{Case: p.c, Events: p.events, Rules: p.rs, Agency: p.ag, Now: p.sh.Now}
 	if rec, ok := p.c.Document(agency.Kinds[p.kind]); ok {
 		in.Issue = &rec
 	}
@@ -229,7 +229,7 @@ func (p *papers) bestKind() int {
 }
 
 func (p *papers) rebuild(top bool) {
-	st := p.sh.st
+	st := p.sh.Styles
 	switch {
 	case !p.loaded:
 		p.vp.SetContent(st.Muted.Render(" 正在读取..."))
@@ -331,7 +331,7 @@ func (p papers) Update(msg tea.Msg) (papers, tea.Cmd) {
 		p.saved = msg.saved
 		p.req = nav{notice: "已出具" + agency.KindTitle(msg.kind) + " " + msg.rec.Number + "，已保存到 " + msg.saved, tone: styles.ToneOK}
 		p.job++
-		return p, loadPapers(p.sh.store, p.id, p.job)
+		return p, loadPapers(p.sh.Store, p.id, p.job)
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, p.keys.Back):
@@ -351,7 +351,7 @@ func (p papers) Update(msg tea.Msg) (papers, tea.Cmd) {
 			p.busy = true
 			p.syncKeys()
 			p.job++
-			return p, issuePaper(p.sh.store, p.sh.actor(), p.id, agency.Kinds[p.kind], p.rs, p.ag, p.paper(), p.job)
+			return p, issuePaper(p.sh.Store, p.sh.Actor(), p.id, agency.Kinds[p.kind], p.rs, p.ag, p.paper(), p.job)
 		case key.Matches(msg, p.keys.Up):
 			p.vp.ScrollUp(1)
 		case key.Matches(msg, p.keys.Down):
@@ -385,7 +385,7 @@ func (p papers) Status() (string, styles.Tone) {
 
 // View draws the tabs of the kinds, the document's number and the paper.
 func (p papers) View() string {
-	st := p.sh.st
+	st := p.sh.Styles
 	head := " " + st.Section.Render("文书预览")
 	if p.loaded && p.err == nil {
 		head += "  " + st.Value.Render(cleanText(p.c.Content.Party.Name)) + st.Muted.Render("  "+violationLabel(p.rs, p.c.Content.Violation))

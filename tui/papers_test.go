@@ -91,7 +91,7 @@ func TestPapersScreen(t *testing.T) {
 			t.Fatalf("saved %s: %v", ext, err)
 		}
 	}
-	c, err := d.m.sh.store.Get(fine)
+	c, err := d.m.sh.Store.Get(fine)
 	if err != nil || len(c.Documents) != 1 {
 		t.Fatalf("the document is not on the case: %+v %v", c.Documents, err)
 	}

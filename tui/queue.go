@@ -52,8 +52,6 @@ type reviewQueue struct {
 	req nav
 }
 
-var _ component[reviewQueue] = (*reviewQueue)(nil)
-
 // queueSorts are the orders the queue offers.
 var queueSorts = []struct {
 	label string
@@ -114,7 +112,7 @@ func hasFlag(it cases.QueueItem, code string) bool {
 
 func newReviewQueue(sh *shared) reviewQueue {
 	q := reviewQueue{sh: sh, keys: keys.NewQueue(), policy: cases.DefaultReviewPolicy()}
-	q.search = widgets.NewInput(sh.st, "事项、当事人、承办人、地点", 50)
+	q.search = widgets.NewInput(sh.Styles, "事项、当事人、承办人、地点", 50)
 	q.syncKeys()
 	return q
 }
@@ -142,7 +140,7 @@ func loadQueue(st *store.Store, a cases.Actor, all bool, job int) tea.Cmd {
 func (q *reviewQueue) Load() tea.Cmd {
 	q.job++
 	q.loading, q.err = true, nil
-	return loadQueue(q.sh.store, q.sh.actor(), q.all, q.job)
+	return loadQueue(q.sh.Store, q.sh.Actor(), q.all, q.job)
 }
 
 // Typing reports whether the search field has focus.
@@ -321,7 +319,7 @@ func (q reviewQueue) mouse(msg tea.MouseMsg) reviewQueue {
 // party (the two columns it highlights), then the officers, the place, the
 // case number and the party's name in pinyin, so 张三 is found by "zs".
 func (q reviewQueue) targetOf(c cases.Case) listTarget {
-	v := violationLabel(q.sh.rules(), c.Content.Violation)
+	v := violationLabel(q.sh.Rules(), c.Content.Violation)
 	p := clean(c.Content.Party.Name)
 	var t listTarget
 	t.start[1] = len([]rune(v)) + 1
@@ -374,7 +372,7 @@ func (q *reviewQueue) refilter() {
 
 // scopeLabel says whose cases the first tab holds.
 func (q reviewQueue) scopeLabel() string {
-	switch q.sh.user.Role {
+	switch q.sh.User.Role {
 	case cases.RoleOfficer:
 		return "退回给我"
 	case cases.RoleLegal:
@@ -387,7 +385,7 @@ func (q reviewQueue) scopeLabel() string {
 
 // View draws the tabs, the search, the rows and the selected case's summary.
 func (q reviewQueue) View() string {
-	st := q.sh.st
+	st := q.sh.Styles
 	tab := func(on bool, s string) string {
 		if on {
 			return st.Tabs.Active.Render("[" + s + "]")
@@ -479,7 +477,7 @@ func deadlineStyle(st *styles.Styles, d *cases.Deadline) func(...string) string 
 }
 
 func (q reviewQueue) rowView(i int, cw [5]int) string {
-	st := q.sh.st
+	st := q.sh.Styles
 	r := q.shown[i]
 	it := q.items[r.i]
 	c := it.Case
@@ -536,7 +534,7 @@ func (q reviewQueue) rowView(i int, cw [5]int) string {
 // preview spells out the selected case: who recorded it, every flag, the
 // countdowns, and what the user may do (or why not).
 func (q reviewQueue) preview() []string {
-	st := q.sh.st
+	st := q.sh.Styles
 	w := q.width
 	out := []string{st.Faint.Render(strings.Repeat("-", max(0, w)))}
 	if q.cursor >= len(q.shown) {

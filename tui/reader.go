@@ -50,7 +50,7 @@ func (r *reader) fill() {
 		r.vp.SetContent("")
 		return
 	}
-	st := r.sh.st
+	st := r.sh.Styles
 	c := r.cites[r.i]
 	w := max(20, r.width-8)
 	var lines []string
@@ -127,7 +127,7 @@ func (r reader) Update(msg tea.Msg) (reader, tea.Cmd) {
 
 // View draws the article.
 func (r reader) View() string {
-	st := r.sh.st
+	st := r.sh.Styles
 	head := st.Section.Render(" 条文全文")
 	if len(r.cites) > 1 {
 		head += st.Muted.Render("  第 " + strconv.Itoa(r.i+1) + " 条，共 " + strconv.Itoa(len(r.cites)) + " 条（左右键切换）")

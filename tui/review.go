@@ -58,8 +58,6 @@ type reviewScreen struct {
 	req nav
 }
 
-var _ component[reviewScreen] = (*reviewScreen)(nil)
-
 var reviewTabs = []string{"审核要点", "案情与证据", "建议与决定", "全过程记录"}
 
 func newReviewScreen(sh *shared) reviewScreen {
@@ -193,7 +191,7 @@ func (r *reviewScreen) Open(id string) tea.Cmd {
 	r.id, r.loaded, r.err, r.tab, r.cite, r.form, r.working = id, false, nil, 0, 0, nil, false
 	r.hashes, r.refusal = nil, ""
 	r.job++
-	return loadReview(r.sh.store, id, r.job)
+	return loadReview(r.sh.Store, id, r.job)
 }
 
 // Typing reports whether a text field of an action form has focus.
@@ -234,7 +232,7 @@ func (r reviewScreen) allowed() []cases.Act {
 	if !r.loaded || r.err != nil {
 		return nil
 	}
-	return r.policy.Allowed(r.sh.actor(), r.c)
+	return r.policy.Allowed(r.sh.Actor(), r.c)
 }
 
 func (r reviewScreen) can(a cases.Act) bool {
@@ -282,7 +280,7 @@ func (r reviewScreen) Update(msg tea.Msg) (reviewScreen, tea.Cmd) {
 			r.c, r.events, r.policy = msg.c, msg.events, msg.policy
 			r.hashes = make([]evidenceCheck, len(r.c.Content.Evidence))
 			if len(r.hashes) > 0 {
-				cmd = checkEvidence(r.sh.store, append([]cases.Evidence(nil), r.c.Content.Evidence...), r.job)
+				cmd = checkEvidence(r.sh.Store, append([]cases.Evidence(nil), r.c.Content.Evidence...), r.job)
 			}
 		}
 		r.refresh(true)
@@ -339,7 +337,7 @@ func (r reviewScreen) key(msg tea.KeyMsg) (reviewScreen, tea.Cmd) {
 	for _, a := range acts {
 		if !a.b.Enabled() && r.loaded && r.err == nil && !r.working && slices.Contains(a.b.Keys(), msg.String()) {
 			// A pressed act the user may not take: say why, as the CLI does.
-			r.refusal = refusalText(cases.Authorize(r.policy, r.sh.actor(), r.c, r.policy.Kind(a.act, r.c)), r.policy.Label(a.act, r.c))
+			r.refusal = refusalText(cases.Authorize(r.policy, r.sh.Actor(), r.c, r.policy.Kind(a.act, r.c)), r.policy.Label(a.act, r.c))
 			return r, nil
 		}
 	}
@@ -397,7 +395,7 @@ type actForm struct {
 }
 
 func (r reviewScreen) openForm(act cases.Act) (reviewScreen, tea.Cmd) {
-	st := r.sh.st
+	st := r.sh.Styles
 	f := &actForm{act: act, kind: r.policy.Kind(act, r.c), title: r.policy.Label(act, r.c), form: widgets.NewForm(st)}
 	fm := &f.form
 	fm.SetSize(r.width, r.height) // before any value is set, so text fields scroll right
@@ -426,9 +424,9 @@ func (r reviewScreen) openForm(act cases.Act) (reviewScreen, tea.Cmd) {
 	case cases.ActDiscuss:
 		f.note = "负责人集体讨论决定（行政处罚法第五十七条第二款）。记录讨论后，由负责人作出决定。"
 		fm.AddText("date", "讨论日期", "2026-11-20", 10)
-		fm.SetValue("date", r.sh.now.In(local).Format("2006-01-02"))
+		fm.SetValue("date", r.sh.Now.In(local).Format("2006-01-02"))
 		fm.AddText("participants", "参加人员", "姓名，用顿号或逗号分隔", 200)
-		fm.SetValue("participants", clean(r.sh.user.Name))
+		fm.SetValue("participants", clean(r.sh.User.Name))
 		if fl := fm.Field("participants"); fl != nil {
 			fl.Hint = "至少两人，用顿号或逗号分隔" // the placeholder is hidden by the prefilled name
 		}
@@ -496,7 +494,7 @@ func proposedFine(c cases.Case) string {
 
 // formTop is the lines above an action form: the case, the act and its note.
 func (r reviewScreen) formTop() []string {
-	st := r.sh.st
+	st := r.sh.Styles
 	f := r.form
 	lines := []string{st.Section.Render(widgets.Truncate(" "+f.title, r.width))}
 	for _, l := range widgets.Wrap(f.note, r.width-2) {
@@ -591,9 +589,8 @@ func (r reviewScreen) submit() (reviewScreen, tea.Cmd) {
 		}
 	}
 	r.working = true
-	r.sh.jobs++
-	r.actJob = r.sh.jobs
-	return r, recordAct(r.sh.store, r.sh.actor(), r.c.ID, req, kind, r.actJob)
+	r.actJob = r.sh.NextJob()
+	return r, recordAct(r.sh.Store, r.sh.Actor(), r.c.ID, req, kind, r.actJob)
 }
 
 // splitNames reads the participants as typed: commas, 顿号 or spaces.
@@ -636,7 +633,7 @@ func (r *reviewScreen) showError(err error) {
 // refresh rebuilds the header and the tab's content; it returns the line
 // of the selected citation on the decision tab.
 func (r *reviewScreen) refresh(top bool) int {
-	st := r.sh.st
+	st := r.sh.Styles
 	w := r.width
 	r.head = r.head[:0:0]
 	citeLine := 0
@@ -650,7 +647,7 @@ func (r *reviewScreen) refresh(top bool) int {
 		return 0
 	}
 	c := r.c
-	title := " " + st.StatusStyle(string(c.Status)).Render("["+c.Status.Label()+"]") + " " + st.Strong.Render(violationLabel(r.sh.rules(), c.Content.Violation)) + "  " + st.Value.Render(partyLabel(c.Content.Party))
+	title := " " + st.StatusStyle(string(c.Status)).Render("["+c.Status.Label()+"]") + " " + st.Strong.Render(violationLabel(r.sh.Rules(), c.Content.Violation)) + "  " + st.Value.Render(partyLabel(c.Content.Party))
 	r.head = append(r.head, widgets.Truncate(title, w))
 	sub := " 案件 " + shortID(c.ID) + "  承办 " + officerNames(c)
 	if c.SubmittedAt != nil {
@@ -731,7 +728,7 @@ func (lw *lineWriter) kv(k, v string, style func(...string) string) {
 
 // reviewLines is the first tab: what to do, why, by when, and the chain's record.
 func (r reviewScreen) reviewLines() []string {
-	st := r.sh.st
+	st := r.sh.Styles
 	c := r.c
 	p := r.policy
 	lw := &lineWriter{st: st, w: r.width}
@@ -755,12 +752,12 @@ func (r reviewScreen) reviewLines() []string {
 			parts = append(parts, actKey(a)+" "+p.Label(a, c))
 		}
 		lw.para(" 您可以：", strings.Join(parts, "；"), st.OK.Render)
-	} else if it := cases.NewQueueItem(p, r.sh.actor(), c, r.sh.now); it.Blocked != "" {
+	} else if it := cases.NewQueueItem(p, r.sh.Actor(), c, r.sh.Now); it.Blocked != "" {
 		lw.para(" ! 您不能处理：", clean(it.Blocked), st.Error.Render)
 	} else if wf := p.WaitingFor(c); wf != "" {
 		lw.para(" ", "等待"+wf.Label()+"处理。", st.Muted.Render)
 	}
-	for _, d := range c.Deadlines(r.sh.now) {
+	for _, d := range c.Deadlines(r.sh.Now) {
 		if d.Code == cases.DeadlineHearing && d.Left >= 0 && (r.can(cases.ActApprove) || r.can(cases.ActDecide)) && r.policy.Kind(cases.ActApprove, c) == cases.EventApproved {
 			lw.para(" ! ", "听证申请期尚未届满（"+d.Countdown()+"）：当事人未书面放弃听证的，应待期满后再作决定。", st.Warn.Render)
 		}
@@ -772,7 +769,7 @@ func (r reviewScreen) reviewLines() []string {
 			lw.para(" * ", clean(f.Label), st.Warn.Render)
 		}
 	}
-	if ds := c.Deadlines(r.sh.now); len(ds) > 0 {
+	if ds := c.Deadlines(r.sh.Now); len(ds) > 0 {
 		lw.section("期限")
 		for _, d := range ds {
 			lw.kv(d.Label, d.Countdown()+"（截止 "+d.Due.Format("2006-01-02")+"）", deadlineStyle(st, &d))
@@ -959,11 +956,11 @@ func (r reviewScreen) chainSteps() []chainStep {
 // contentLines is the second tab: the facts and the evidence, each file
 // checked against its recorded hash.
 func (r reviewScreen) contentLines() []string {
-	st := r.sh.st
+	st := r.sh.Styles
 	c := r.c.Content
 	lw := &lineWriter{st: st, w: r.width}
 	v := st.Value.Render
-	lw.kv("违法事项", violationLabel(r.sh.rules(), c.Violation), v)
+	lw.kv("违法事项", violationLabel(r.sh.Rules(), c.Violation), v)
 	p := c.Party
 	if p.Kind == cases.PartyOrg {
 		lw.kv("当事人", "单位 "+clean(p.Name), v)
@@ -1026,7 +1023,7 @@ func (r reviewScreen) contentLines() []string {
 // decisionLines is the third tab: the rules' suggestion and the officer's
 // decision side by side, then the reasons, the citations and the trace.
 func (r reviewScreen) decisionLines() ([]string, int) {
-	st := r.sh.st
+	st := r.sh.Styles
 	c := r.c
 	if c.Suggestion == nil {
 		return []string{"", st.Muted.Render(" 尚未作出处理建议。")}, 0
@@ -1112,7 +1109,7 @@ func sideBySide(left, right []string, w int) []string {
 // logLines is the last tab: the case log, review events in the words of
 // the review record, and whether the hash chain holds.
 func (r reviewScreen) logLines() []string {
-	st := r.sh.st
+	st := r.sh.Styles
 	lw := &lineWriter{st: st, w: r.width}
 	if ok, broken := chainIntact(r.events); ok {
 		lw.lines = append(lw.lines, st.OK.Render(widgets.Truncate(" 共 "+strconv.Itoa(len(r.events))+" 条记录，哈希链完整（未被改动）", r.width)))
@@ -1167,7 +1164,7 @@ func (r reviewScreen) logLines() []string {
 
 // View draws the header and the tabs with their content, or the act's form.
 func (r reviewScreen) View() string {
-	st := r.sh.st
+	st := r.sh.Styles
 	lines := append([]string(nil), r.head...)
 	if r.form != nil {
 		lines = append(lines, r.formTop()...)

@@ -84,7 +84,7 @@ func (m Model) reviewNavigate(r nav) (Model, tea.Cmd, bool) {
 
 // reviewLanding is where a reviewer lands after signing in: the queue.
 func (m Model) reviewLanding() (Model, tea.Cmd, bool) {
-	if m.sh.user.Role == cases.RoleOfficer || m.sh.user.Role == "" {
+	if m.sh.User.Role == cases.RoleOfficer || m.sh.User.Role == "" {
 		return m, nil, false
 	}
 	m.queue = newReviewQueue(m.sh)

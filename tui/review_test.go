@@ -306,7 +306,7 @@ func TestQueueOrderSortAndSearch(t *testing.T) {
 
 func TestReviewActsThroughTheChain(t *testing.T) {
 	d, s := runReview(t, "lihua", nil)
-	st := d.m.sh.store
+	st := d.m.sh.Store
 	// The supervisor may not approve the major case before legal review:
 	// the key is off, and the screen says why.
 	openInQueue(d, s.major)
@@ -349,7 +349,7 @@ func TestReviewActsThroughTheChain(t *testing.T) {
 
 func TestLegalAndHeadInTheTUI(t *testing.T) {
 	d, s := runReview(t, "chenjing", nil)
-	st := d.m.sh.store
+	st := d.m.sh.Store
 	openInQueue(d, s.inLegal)
 	d.press("f7")
 	// Unticking a point turns the result to 不通过; without reasons it is refused.
@@ -374,7 +374,7 @@ func TestLegalAndHeadInTheTUI(t *testing.T) {
 
 	// The head: discussion first, then the decision.
 	h, s2 := runReview(t, "zhoumin", nil)
-	st2 := h.m.sh.store
+	st2 := h.m.sh.Store
 	openInQueue(h, s2.toDecide)
 	if h.m.review.keys.Decide.Enabled() || h.m.review.keys.Approve.Enabled() {
 		t.Fatal("decide offered before the discussion")

@@ -177,7 +177,7 @@ var scenarios = []scenario{
 		toReview(d)
 		// Another process (the command line) empties the place meanwhile:
 		// the store refuses the submission and says which field.
-		st := d.m.sh.store
+		st := d.m.sh.Store
 		c, err := st.Get(d.m.wiz.caseID)
 		if err != nil {
 			d.t.Fatal(err)
@@ -215,17 +215,17 @@ var scenarios = []scenario{
 	// The home screen counts the unread sync notices; F6 shows them.
 	{name: "home_notices", as: "wangwu", drive: func(d *driver) {
 		d.signIn()
-		seedNotices(d.t, d.m.sh.store)
+		seedNotices(d.t, d.m.sh.Store)
 		d.press("f5")
 	}},
 	{name: "notices", as: "wangwu", drive: func(d *driver) {
 		d.signIn()
-		seedNotices(d.t, d.m.sh.store)
+		seedNotices(d.t, d.m.sh.Store)
 		d.press("f5", "f6")
 	}},
 	{name: "notices_help", as: "wangwu", drive: func(d *driver) {
 		d.signIn()
-		seedNotices(d.t, d.m.sh.store)
+		seedNotices(d.t, d.m.sh.Store)
 		d.press("f6", "f1")
 	}},
 	{name: "reader", as: "wangwu", drive: func(d *driver) {

@@ -67,8 +67,8 @@ var officerIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 func newSignIn(sh *shared, demoPass string) signIn {
 	s := signIn{sh: sh, keys: keys.NewSignIn(), demoPass: demoPass, hasPass: map[string]bool{}}
 	s.form = s.newForm()
-	s.filter = widgets.NewInput(sh.st, "编号、姓名或拼音，如 ww", 32)
-	s.pass = widgets.NewPassword(sh.st, "", passLimit)
+	s.filter = widgets.NewInput(sh.Styles, "编号、姓名或拼音，如 ww", 32)
+	s.pass = widgets.NewPassword(sh.Styles, "", passLimit)
 	return s
 }
 
@@ -160,7 +160,7 @@ func (s *signIn) refilter() {
 }
 
 func (s signIn) newForm() widgets.Form {
-	f := widgets.NewForm(s.sh.st)
+	f := widgets.NewForm(s.sh.Styles)
 	f.AddText("id", "执法人员编号", "字母或数字，如 A1023", 32)
 	f.AddText("name", "姓名", "", cases.MaxNameLen)
 	f.AddText("cert", "执法证号", "证件上的编号", 40)
@@ -374,7 +374,7 @@ func (s signIn) save() (signIn, tea.Cmd) {
 		return s, nil
 	}
 	s.busy = true
-	return s, addUser(s.sh.store, u, pass, sponsor, spass)
+	return s, addUser(s.sh.Store, u, pass, sponsor, spass)
 }
 
 // savePass sets the chosen user's first passphrase.
@@ -386,7 +386,7 @@ func (s signIn) savePass() (signIn, tea.Cmd) {
 		return s, nil
 	}
 	s.busy = true
-	return s, setPassphrase(s.sh.store, *s.chosen, pass, sponsor, spass)
+	return s, setPassphrase(s.sh.Store, *s.chosen, pass, sponsor, spass)
 }
 
 // checkPassFields checks the new passphrase (policy, typed twice the same)
@@ -426,7 +426,7 @@ func (s signIn) choose(u cases.User) (signIn, tea.Cmd) {
 // startNewPass shows the form that sets the chosen user's first passphrase.
 func (s signIn) startNewPass() (signIn, tea.Cmd) {
 	s.newPass = true
-	f := widgets.NewForm(s.sh.st)
+	f := widgets.NewForm(s.sh.Styles)
 	s.addPassFields(&f, s.encrypted, s.chosen.ID)
 	f.AddButton("save", "设置口令并登录")
 	f.SetSize(s.width-2, max(1, s.height-passFormTop-1))
@@ -461,7 +461,7 @@ func (s signIn) updatePass(msg tea.KeyMsg) (signIn, tea.Cmd) {
 		s.busy, s.passErr = true, ""
 		pass := s.pass.Value()
 		s.pass.SetValue("")
-		return s, unlockAs(s.sh.store, *s.chosen, pass)
+		return s, unlockAs(s.sh.Store, *s.chosen, pass)
 	}
 	var cmd tea.Cmd
 	before := s.pass.Value()
@@ -492,7 +492,7 @@ func (s signIn) signedIn(msg signedInMsg) (signIn, tea.Cmd) {
 		s.hasPass[msg.user.ID] = false
 		return s.startNewPass()
 	}
-	text := passProblem(msg.err, s.sh.now)
+	text := passProblem(msg.err, s.sh.Now)
 	if !s.formShown() {
 		s.passErr = text
 		return s, s.pass.Focus()
@@ -550,7 +550,7 @@ const pickerTop = 4 // lines above the first user row
 
 // View draws the picker or the registration form.
 func (s signIn) View() string {
-	st := s.sh.st
+	st := s.sh.Styles
 	if s.chosen != nil && !s.setup {
 		return s.passView()
 	}
@@ -612,7 +612,7 @@ func (s signIn) View() string {
 // passView is the passphrase step: the chosen user, the masked field and
 // what the last attempt said (attempts left, or until when it is locked).
 func (s signIn) passView() string {
-	st := s.sh.st
+	st := s.sh.Styles
 	u := *s.chosen
 	who := u.Name + "（" + u.ID + "，" + u.Role.Label() + "）"
 	var lines []string

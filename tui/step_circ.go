@@ -49,7 +49,7 @@ var (
 
 func newCircStep(sh *shared) circStep {
 	c := circStep{sh: sh, keys: keys.NewWizard()}
-	f := widgets.NewForm(sh.st)
+	f := widgets.NewForm(sh.Styles)
 	f.AddChoice("corrected", circQuestions["corrected"], yesNoOptions)
 	f.AddChoice("harm", circQuestions["harm"], harmOptions)
 	f.AddChoice("minor", circQuestions["minor"], yesNoOptions)
@@ -104,8 +104,8 @@ func (c *circStep) load(content cases.Content, caseID string) tea.Cmd {
 	f.SetValue("proposed_fine", fine)
 	f.Field("first_offence").Hint = "正在查询本机记录..."
 	c.sync()
-	c.priorsJob = c.sh.nextJob()
-	return tea.Batch(f.FocusFirst(), loadPriors(c.sh.store, content.Party.Key(), caseID, c.priorsJob))
+	c.priorsJob = c.sh.NextJob()
+	return tea.Batch(f.FocusFirst(), loadPriors(c.sh.Store, content.Party.Key(), caseID, c.priorsJob))
 }
 
 // sync hides what does not apply to an organisation and explains the
@@ -216,7 +216,7 @@ func (c *circStep) apply(content *cases.Content) cases.FieldErrors {
 
 // View draws the questions.
 func (c circStep) View() string {
-	st := c.sh.st
+	st := c.sh.Styles
 	head := st.Muted.Render(widgets.Truncate(" 逐项回答。左右键选择答案，Tab 或上下键换题", c.width))
 	return head + "\n" + c.form.View()
 }

@@ -26,7 +26,7 @@ type decisionStep struct {
 
 func newDecisionStep(sh *shared) decisionStep {
 	d := decisionStep{sh: sh, keys: keys.NewWizard()}
-	f := widgets.NewForm(sh.st)
+	f := widgets.NewForm(sh.Styles)
 	f.AddChoice("choice.follow", "是否采纳建议", []widgets.Option{{Value: "true", Label: "采纳系统建议"}, {Value: "false", Label: "不采纳，另行决定"}})
 	opts := make([]widgets.Option, len(choiceOutcomes))
 	for i, o := range choiceOutcomes {
@@ -126,7 +126,7 @@ func (d decisionStep) choice() cases.Choice {
 
 // View restates the suggestion in one line and shows the form.
 func (d decisionStep) View() string {
-	st := d.sh.st
+	st := d.sh.Styles
 	var lines []string
 	if d.sug != nil {
 		head, sub, tone := outcomeWords(d.sug.Decision)

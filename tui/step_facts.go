@@ -57,7 +57,7 @@ func newFactsStep(sh *shared) factsStep {
 }
 
 func (f factsStep) newForm() widgets.Form {
-	fm := widgets.NewForm(f.sh.st)
+	fm := widgets.NewForm(f.sh.Styles)
 	fm.AddArea("facts", "违法事实（写明时间、地点、行为和经过）", "如：当事人在人行道上摆摊销售水果，占用道路约 3 平方米。", cases.MaxFactsLen, 4)
 	fm.AddChoice("evidence.kind", "证据种类", evidenceKindOptions)
 	fm.AddText("evidence.path", "证据文件", "输入路径，Tab 补全，Enter 添加", 1000)
@@ -216,14 +216,14 @@ func (f factsStep) key(msg tea.KeyMsg) (factsStep, tea.Cmd) {
 		f.hints()
 		return f, nil
 	case focus == "evidence.path" && msg.Type == tea.KeyTab && strings.TrimSpace(f.form.Value("evidence.path")) != "":
-		f.compJob = f.sh.nextJob()
+		f.compJob = f.sh.NextJob()
 		return f, completePath(f.form.Value("evidence.path"), f.compJob)
 	case focus == "evidence.path" && key.Matches(msg, f.keys.Attach):
 		path := strings.TrimSpace(f.form.Value("evidence.path"))
 		if path == "" {
 			return f, nil
 		}
-		job := f.sh.nextJob()
+		job := f.sh.NextJob()
 		kind := f.form.Value("evidence.kind")
 		f.hashes = append(f.hashes, hashJob{job: job, path: path, kind: kind})
 		f.complete = nil
@@ -231,7 +231,7 @@ func (f factsStep) key(msg tea.KeyMsg) (factsStep, tea.Cmd) {
 		f.form.Field("evidence.path").Err = ""
 		f.SetSize(f.width, f.height)
 		f.hints()
-		return f, importEvidence(f.sh.store, absPath(path), kind, job)
+		return f, importEvidence(f.sh.Store, absPath(path), kind, job)
 	case strings.HasPrefix(focus, "evidence[") && key.Matches(msg, f.keys.Remove):
 		i, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(focus, "evidence["), "]"))
 		if err == nil && i < len(f.evidence) {
@@ -316,7 +316,7 @@ func (f *factsStep) restore(m map[string]string) {
 
 // View draws the form, then the files still being hashed.
 func (f factsStep) View() string {
-	st := f.sh.st
+	st := f.sh.Styles
 	lines := []string{f.form.View()}
 	for _, h := range f.hashes {
 		frac := 0.0

@@ -26,14 +26,14 @@ type officersStep struct {
 const manualOfficer = "manual"
 
 func newOfficersStep(sh *shared) officersStep {
-	return officersStep{sh: sh, keys: keys.NewWizard(), form: widgets.NewForm(sh.st)}
+	return officersStep{sh: sh, keys: keys.NewWizard(), form: widgets.NewForm(sh.Styles)}
 }
 
 // others are the device's users who can be the second officer: officers
 // first (a reviewer on the case could no longer review it).
 func (o officersStep) others() []cases.User {
 	var officers, rest []cases.User
-	for _, u := range o.sh.users {
+	for _, u := range o.sh.Users {
 		switch {
 		case u.ID == o.first.ID || u.Cert == o.first.Cert:
 		case u.Role == cases.RoleOfficer:
@@ -46,7 +46,7 @@ func (o officersStep) others() []cases.User {
 }
 
 func (o *officersStep) load(c cases.Content) tea.Cmd {
-	u := o.sh.user
+	u := o.sh.User
 	o.first = cases.Officer{ID: u.ID, Name: u.Name, Cert: u.Cert}
 	if len(c.Officers) > 0 {
 		o.first = c.Officers[0]
@@ -55,7 +55,7 @@ func (o *officersStep) load(c cases.Content) tea.Cmd {
 	if len(c.Officers) > 2 {
 		o.extra = cloneSlice(c.Officers[2:])
 	}
-	f := widgets.NewForm(o.sh.st)
+	f := widgets.NewForm(o.sh.Styles)
 	f.AddStatic("officers[0]", "执法人员一", clean(o.first.Name)+"（执法证号 "+clean(o.first.Cert)+"）")
 	var opts []widgets.Option
 	for _, u := range o.others() {
@@ -174,7 +174,7 @@ func (o *officersStep) setError(field, msg string) {
 
 // View draws the officers.
 func (o officersStep) View() string {
-	st := o.sh.st
+	st := o.sh.Styles
 	head := st.Muted.Render(widgets.Truncate(" 现场执法人员不得少于两人（行政处罚法第四十二条）", o.width))
 	return head + "\n\n" + o.form.View()
 }

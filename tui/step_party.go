@@ -48,8 +48,8 @@ var idTypeOptions = []widgets.Option{
 
 func newPartyStep(sh *shared) partyStep {
 	p := partyStep{sh: sh, keys: keys.NewWizard()}
-	p.input = widgets.NewInput(sh.st, "姓名、拼音首字母、证件号码或信用代码", 40)
-	p.form = widgets.NewForm(sh.st)
+	p.input = widgets.NewInput(sh.Styles, "姓名、拼音首字母、证件号码或信用代码", 40)
+	p.form = widgets.NewForm(sh.Styles)
 	f := &p.form
 	f.AddChoice("party.kind", "当事人类型", []widgets.Option{{Value: string(cases.PartyPerson), Label: "公民"}, {Value: string(cases.PartyOrg), Label: "单位（法人或其他组织）"}})
 	f.AddText("party.name", "姓名", "", cases.MaxNameLen)
@@ -155,7 +155,7 @@ func (p *partyStep) live() {
 		case len([]rune(v)) < 18 && allASCIIDigits(v):
 			fl.Hint = "已输入 " + strconv.Itoa(len([]rune(v))) + " 位，共 18 位"
 		default:
-			if id, err := cases.ValidateResidentIDAt(v, p.sh.now); err != nil {
+			if id, err := cases.ValidateResidentIDAt(v, p.sh.Now); err != nil {
 				fl.Err = err.Error()
 			} else {
 				sex := "男"
@@ -281,12 +281,12 @@ func (p partyStep) searchKey(msg tea.KeyMsg) (partyStep, tea.Cmd) {
 			p.changed = true
 			if strings.TrimSpace(q) == "" {
 				p.results, p.query, p.loading = nil, "", false
-				p.job = p.sh.nextJob()
+				p.job = p.sh.NextJob()
 				return p, cmd
 			}
-			p.job = p.sh.nextJob()
+			p.job = p.sh.NextJob()
 			p.loading = true
-			return p, tea.Batch(cmd, searchParties(p.sh.store, q, p.job))
+			return p, tea.Batch(cmd, searchParties(p.sh.Store, q, p.job))
 		}
 		return p, cmd
 	}
@@ -389,7 +389,7 @@ func (p *partyStep) apply(c *cases.Content) cases.FieldErrors {
 		pt.IDType = f.Value("party.id_type")
 		pt.IDNumber = strings.ToUpper(strings.ReplaceAll(cases.CleanLine(f.Value("party.id_number")), " ", ""))
 		if pt.IDType == "" {
-			if id, err := cases.ValidateResidentIDAt(pt.IDNumber, p.sh.now); err == nil {
+			if id, err := cases.ValidateResidentIDAt(pt.IDNumber, p.sh.Now); err == nil {
 				pt.IDNumber = id.Number
 			}
 		}
@@ -443,7 +443,7 @@ func (p *partyStep) restore(m map[string]string) {
 
 // View draws the search or the form.
 func (p partyStep) View() string {
-	st := p.sh.st
+	st := p.sh.Styles
 	if !p.searching {
 		head := st.Muted.Render(widgets.Truncate(" 核对或填写当事人信息（F2 重新查找，F3 新登记公民，F4 新登记单位）", p.width))
 		return head + "\n" + p.form.View()

@@ -24,7 +24,7 @@ type placeStep struct {
 
 func newPlaceStep(sh *shared) placeStep {
 	p := placeStep{sh: sh, keys: keys.NewWizard()}
-	f := widgets.NewForm(sh.st)
+	f := widgets.NewForm(sh.Styles)
 	f.AddText("place", "违法地点", "如：渝中区解放碑步行街 12 号门前", cases.MaxPlaceLen)
 	f.AddText("occurred_at", "发生时间", "2026-11-20 10:30", 20)
 	f.AddText("discovered_at", "发现时间", "2026-11-20 10:30", 20)
@@ -36,7 +36,7 @@ func newPlaceStep(sh *shared) placeStep {
 func (p *placeStep) load(c cases.Content) tea.Cmd {
 	f := &p.form
 	f.ClearMessages()
-	now := p.sh.now.In(local).Truncate(time.Minute)
+	now := p.sh.Now.In(local).Truncate(time.Minute)
 	occurred, discovered := c.OccurredAt, c.DiscoveredAt
 	if occurred.IsZero() {
 		occurred = now
@@ -113,7 +113,7 @@ func (p *placeStep) apply(c *cases.Content) cases.FieldErrors {
 
 // View draws the form.
 func (p placeStep) View() string {
-	st := p.sh.st
+	st := p.sh.Styles
 	head := st.Muted.Render(widgets.Truncate(" 填写违法地点和时间。时间可直接改写，格式如 2026-11-20 10:30", p.width))
 	return strings.Join([]string{head, "", p.form.View()}, "\n")
 }

@@ -37,12 +37,12 @@ type reviewStep struct {
 }
 
 func newReviewStep(sh *shared) reviewStep {
-	return reviewStep{sh: sh, keys: keys.NewWizard(), form: widgets.NewForm(sh.st)}
+	return reviewStep{sh: sh, keys: keys.NewWizard(), form: widgets.NewForm(sh.Styles)}
 }
 
 func (r *reviewStep) load(d reviewData) tea.Cmd {
 	r.data = d
-	f := widgets.NewForm(r.sh.st)
+	f := widgets.NewForm(r.sh.Styles)
 	for s := stepViolation; s < stepReview; s++ {
 		label := strconv.Itoa(int(s)+1) + " " + widgets.Pad(stepTitles[s], 10) + " " + d.lines[s]
 		f.AddButton("step."+stepNames[s], label)
@@ -132,7 +132,7 @@ func (r reviewStep) Update(msg tea.Msg) (reviewStep, tea.Cmd) {
 
 // View draws the summary.
 func (r reviewStep) View() string {
-	st := r.sh.st
+	st := r.sh.Styles
 	var lines []string
 	if r.data.comment != "" {
 		lines = append(lines, st.Warn.Render(widgets.Truncate(" 审核意见（退回补正）："+r.data.comment, r.width)))

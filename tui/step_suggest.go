@@ -43,9 +43,9 @@ func newSuggestStep(sh *shared) suggestStep {
 
 func (s *suggestStep) load(c cases.Content, caseID string) tea.Cmd {
 	s.content, s.sug, s.err, s.loading, s.cite = cloneContent(c), nil, nil, true, 0
-	s.job = s.sh.nextJob()
+	s.job = s.sh.NextJob()
 	s.render()
-	return suggest(s.sh.store, s.sh.book, caseID, cloneContent(c), s.job)
+	return suggest(s.sh.Store, s.sh.Book, caseID, cloneContent(c), s.job)
 }
 
 // SetSize lays the step out.
@@ -55,7 +55,7 @@ func (s *suggestStep) SetSize(w, h int) {
 }
 
 func (s *suggestStep) render() {
-	st := s.sh.st
+	st := s.sh.Styles
 	s.vp.Width = s.width
 	if s.sug == nil {
 		s.banner = ""

@@ -34,7 +34,7 @@ type violationStep struct {
 
 func newViolationStep(sh *shared) violationStep {
 	v := violationStep{sh: sh, keys: keys.NewWizard()}
-	v.input = widgets.NewInput(sh.st, "如 占道、zdjy、CG01", 40)
+	v.input = widgets.NewInput(sh.Styles, "如 占道、zdjy、CG01", 40)
 	v.keys.Confirm.SetHelp("Enter", "选定并下一步")
 	return v
 }
@@ -53,7 +53,7 @@ func (v *violationStep) load(c cases.Content) tea.Cmd {
 }
 
 func (v *violationStep) refilter() {
-	v.hits = searchCatalog(v.sh.rules(), v.input.Value())
+	v.hits = searchCatalog(v.sh.Rules(), v.input.Value())
 	v.cursor, v.offset = 0, 0
 }
 
@@ -158,7 +158,7 @@ func (v *violationStep) restore(m map[string]string) {
 
 // View draws the query, the matches and the chosen item's description.
 func (v violationStep) View() string {
-	st := v.sh.st
+	st := v.sh.Styles
 	lines := []string{
 		st.Muted.Render(widgets.Truncate(" 输入名称、代码或拼音首字母查找，上下键选择，Enter 选定", v.width)),
 		" " + st.Label.Render("查找 ") + v.input.View(),
@@ -202,7 +202,7 @@ func (v violationStep) View() string {
 	case v.err != "":
 		lines = append(lines, st.Error.Render(widgets.Truncate(" ! "+v.err, v.width)))
 	case v.chosen != "":
-		lines = append(lines, st.OK.Render(widgets.Truncate(" 已选定："+violationLabel(v.sh.rules(), v.chosen)+"（标 * 者）", v.width)))
+		lines = append(lines, st.OK.Render(widgets.Truncate(" 已选定："+violationLabel(v.sh.Rules(), v.chosen)+"（标 * 者）", v.width)))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -154,7 +154,7 @@ type wizard struct {
 }
 
 func newWizard(sh *shared) wizard {
-	w := wizard{sh: sh, keys: keys.NewWizard(), id: sh.nextJob()}
+	w := wizard{sh: sh, keys: keys.NewWizard(), id: sh.NextJob()}
 	w.violation = newViolationStep(sh)
 	w.party = newPartyStep(sh)
 	w.place = newPlaceStep(sh)
@@ -167,13 +167,6 @@ func newWizard(sh *shared) wizard {
 	return w
 }
 
-// nextJob numbers an async request; shared so that numbers never repeat
-// across wizard instances.
-func (s *shared) nextJob() int {
-	s.jobs++
-	return s.jobs
-}
-
 // Start begins a new case at the first step.
 func (w *wizard) Start() tea.Cmd {
 	w.content = cases.Content{Officers: []cases.Officer{w.self()}}
@@ -182,15 +175,15 @@ func (w *wizard) Start() tea.Cmd {
 }
 
 func (w *wizard) self() cases.Officer {
-	u := w.sh.user
+	u := w.sh.User
 	return cases.Officer{ID: u.ID, Name: u.Name, Cert: u.Cert}
 }
 
 // Open loads an existing draft or returned case for editing.
 func (w *wizard) Open(id string) tea.Cmd {
 	w.editing, w.opening = true, true
-	w.openJob = w.sh.nextJob()
-	return loadForEdit(w.sh.store, id, w.sh.user.ID, w.openJob)
+	w.openJob = w.sh.NextJob()
+	return loadForEdit(w.sh.Store, id, w.sh.User.ID, w.openJob)
 }
 
 // Resume reopens the wizard at a saved position.
@@ -548,7 +541,7 @@ func (w wizard) toStep(msg tea.Msg) (wizard, tea.Cmd) {
 	if changed {
 		w.gen++
 		gen, id := w.gen, w.id
-		cmd = tea.Batch(cmd, w.sh.tick(autosaveDelay, func(time.Time) tea.Msg { return autosaveMsg{wizard: id, gen: gen} }))
+		cmd = tea.Batch(cmd, w.sh.Tick(autosaveDelay, func(time.Time) tea.Msg { return autosaveMsg{wizard: id, gen: gen} }))
 	}
 	w.syncKeys()
 	return w, cmd
@@ -609,7 +602,7 @@ func (w wizard) leave(then afterSave) (wizard, tea.Cmd) {
 		}
 		next = w.content
 	}
-	r := saveReq{actor: w.sh.actor(), userID: w.sh.user.ID, caseID: w.caseID, then: then}
+	r := saveReq{actor: w.sh.Actor(), userID: w.sh.User.ID, caseID: w.caseID, then: then}
 	target := w.step
 	if then.goTo >= 0 {
 		target = stepID(then.goTo)
@@ -641,19 +634,19 @@ func (w wizard) leave(then afterSave) (wizard, tea.Cmd) {
 // positionSave remembers where the officer is and what is typed, without
 // recording content (autosave).
 func (w wizard) positionSave(then afterSave) saveReq {
-	return saveReq{actor: w.sh.actor(), userID: w.sh.user.ID, caseID: w.caseID, step: stepNames[w.step], state: w.stateJSON(), then: then}
+	return saveReq{actor: w.sh.Actor(), userID: w.sh.User.ID, caseID: w.caseID, step: stepNames[w.step], state: w.stateJSON(), then: then}
 }
 
 // request sends a save, or queues it while another is in flight, so the
 // saves of one wizard land in the order they were made.
 func (w *wizard) request(r saveReq) tea.Cmd {
-	r.job = w.sh.nextJob()
+	r.job = w.sh.NextJob()
 	if w.saving {
 		w.pending = &r
 		return nil
 	}
 	w.saving, w.saveJob = true, r.job
-	return saveWizard(w.sh.store, r)
+	return saveWizard(w.sh.Store, r)
 }
 
 func (w wizard) saved(msg savedMsg) (wizard, tea.Cmd) {
@@ -672,7 +665,7 @@ func (w wizard) saved(msg savedMsg) (wizard, tea.Cmd) {
 			r.caseID = msg.c.ID
 		}
 		w.saving, w.saveJob = true, r.job
-		cmds = append(cmds, saveWizard(w.sh.store, r))
+		cmds = append(cmds, saveWizard(w.sh.Store, r))
 	}
 	if msg.err != nil {
 		w.moving = false
@@ -746,7 +739,7 @@ func (w *wizard) applyStep(forward bool) (cases.Content, cases.FieldErrors) {
 		return c, nil
 	}
 	es := append(cases.FieldErrors(nil), local...)
-	for _, e := range fieldsOf(cases.CheckContent(c, w.sh.rules(), w.sh.now, forward), w.step) {
+	for _, e := range fieldsOf(cases.CheckContent(c, w.sh.Rules(), w.sh.Now, forward), w.step) {
 		if !hasField(es, e.Field) {
 			es = append(es, e)
 		}
@@ -843,8 +836,8 @@ func (w wizard) recordDecision(then afterSave) (wizard, tea.Cmd) {
 		return w.leave(then)
 	}
 	w.moving = true
-	w.decideJob = w.sh.nextJob()
-	return w, decide(w.sh.store, w.sh.actor(), w.caseID, *sug, ch, w.decideJob, then)
+	w.decideJob = w.sh.NextJob()
+	return w, decide(w.sh.Store, w.sh.Actor(), w.caseID, *sug, ch, w.decideJob, then)
 }
 
 // fineAboveMaximum refuses a departure to a fine above the provision's
@@ -928,8 +921,8 @@ func (w wizard) trySubmit() (wizard, tea.Cmd) {
 		return w.leave(afterSave{goTo: int(stepSuggest)})
 	}
 	w.submitting = true
-	w.submitJob = w.sh.nextJob()
-	return w, submit(w.sh.store, w.sh.actor(), w.sh.user.ID, w.caseID, w.sh.book, w.submitJob)
+	w.submitJob = w.sh.NextJob()
+	return w, submit(w.sh.Store, w.sh.Actor(), w.sh.User.ID, w.caseID, w.sh.Book, w.submitJob)
 }
 
 func (w wizard) submitted(msg submittedMsg) (wizard, tea.Cmd) {
@@ -948,7 +941,7 @@ func (w wizard) submitted(msg submittedMsg) (wizard, tea.Cmd) {
 		w.say("提交失败："+firstLine(msg.err.Error()), styles.ToneDanger)
 		return w, nil
 	}
-	rs := w.sh.rules()
+	rs := w.sh.Rules()
 	w.req = nav{kind: navHome, tone: styles.ToneOK,
 		notice: "已提交审核：" + violationLabel(rs, msg.c.Content.Violation) + " " + clean(msg.c.Content.Party.Name)}
 	return w, nil
@@ -1030,7 +1023,7 @@ func (w *wizard) restore(m map[string]string) {
 // reviewSummary is one line per step for the review.
 func (w wizard) reviewSummary() reviewData {
 	c := w.content
-	rs := w.sh.rules()
+	rs := w.sh.Rules()
 	d := reviewData{comment: w.comment, status: w.status}
 	d.lines[stepViolation] = violationLabel(rs, c.Violation)
 	d.lines[stepParty] = partyKindLabel(c.Party.Kind) + " " + partyLabel(c.Party)
@@ -1062,13 +1055,13 @@ func (w wizard) reviewSummary() reviewData {
 		os = append(os, clean(o.Name))
 	}
 	d.lines[stepOfficers] = orUnset(strings.Join(os, "、"))
-	d.check = cases.CheckContent(c, rs, w.sh.now, cases.Complete)
+	d.check = cases.CheckContent(c, rs, w.sh.Now, cases.Complete)
 	return d
 }
 
 // View draws the step bar, the title and the step.
 func (w wizard) View() string {
-	st := w.sh.st
+	st := w.sh.Styles
 	lines := []string{w.stepBar()}
 	title := " " + st.Title.Render(w.stepTitle())
 	if w.caseID != "" {
@@ -1108,7 +1101,7 @@ func (w wizard) View() string {
 // stepBar shows every step, the current one highlighted; it uses the long
 // names when they fit and the short ones otherwise.
 func (w wizard) stepBar() string {
-	st := w.sh.st
+	st := w.sh.Styles
 	build := func(names [numSteps]string) (string, int) {
 		var parts []string
 		width := 0
