@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"fieldcase/cases/store"
+	"fieldcase/tui/screen"
 )
 
 // Speed, measured as benchmarks (never as timed assertions): with 100,000
@@ -116,7 +117,7 @@ func BenchmarkSignInToHome(b *testing.B) {
 	for b.Loop() {
 		d := newDriver(b, st, "wangwu")
 		d.signIn()
-		if d.m.view != viewHome || !d.m.home.loaded {
+		if d.m.active != screen.Home || !d.m.home().loaded {
 			b.Fatal("home not shown")
 		}
 		_ = d.view()
@@ -134,7 +135,7 @@ func BenchmarkCaseListKeystroke(b *testing.B) {
 	d := newDriver(b, st, "wangwu")
 	d.signIn()
 	d.press("f3")
-	if len(d.m.list.loaded) == 0 {
+	if len(d.m.list().loaded) == 0 {
 		b.Fatal("no cases loaded")
 	}
 	d.press("down", "down")
@@ -173,10 +174,10 @@ func BenchmarkPartySearchKeystroke(b *testing.B) {
 	d.signIn()
 	// Straight to the party step: choosing a violation would record a
 	// draft, and the benchmark store must stay as built.
-	m, cmd := d.m.navigate(nav{kind: navNewCase})
+	m, cmd := d.m.navigate(screen.Navigate{To: screen.Wizard, Fresh: true})
 	d.m = m
 	d.run(cmd)
-	d.run(d.m.wiz.enter(stepParty))
+	d.run(d.m.wiz().enter(stepParty))
 	d.typeText("张")
 	keys := []tea.KeyMsg{{Type: tea.KeyRunes, Runes: []rune("建")}, {Type: tea.KeyBackspace}}
 	i := 0
@@ -185,7 +186,7 @@ func BenchmarkPartySearchKeystroke(b *testing.B) {
 		_ = d.view()
 		i++
 	}
-	if len(d.m.wiz.party.results) == 0 {
+	if len(d.m.wiz().party.results) == 0 {
 		b.Fatal("the search found nothing")
 	}
 }
@@ -197,16 +198,16 @@ func BenchmarkOpenCase(b *testing.B) {
 	d := newDriver(b, st, "wangwu")
 	d.signIn()
 	d.press("f3")
-	ids := make([]string, 0, len(d.m.list.loaded))
-	for _, c := range d.m.list.loaded {
+	ids := make([]string, 0, len(d.m.list().loaded))
+	for _, c := range d.m.list().loaded {
 		ids = append(ids, c.ID)
 	}
 	i := 0
 	for b.Loop() {
-		m, cmd := d.m.navigate(nav{kind: navDetail, caseID: ids[i%len(ids)]})
+		m, cmd := d.m.navigate(screen.Navigate{To: screen.Detail, CaseID: ids[i%len(ids)]})
 		d.m = m
 		d.run(cmd)
-		if !d.m.detail.loaded {
+		if !d.m.detail().loaded {
 			b.Fatal("case not loaded")
 		}
 		_ = d.view()

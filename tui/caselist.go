@@ -14,6 +14,7 @@ import (
 	"fieldcase/cases"
 	"fieldcase/cases/store"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
@@ -52,8 +53,6 @@ type caseList struct {
 	pickInput  textinput.Model
 	pickHits   []catalogHit
 	pickCursor int
-
-	req nav
 }
 
 // listTarget is one loaded case as fuzzy search sees it: the text of its
@@ -210,7 +209,7 @@ func (l caseList) key(msg tea.KeyMsg) (caseList, tea.Cmd) {
 			l.refilter()
 			return l, nil
 		}
-		l.req = nav{kind: navHome}
+		return l, screen.Go(screen.Navigate{To: screen.Home})
 	case key.Matches(msg, l.keys.Search):
 		l.searching = true
 		return l, l.search.Focus()
@@ -242,7 +241,7 @@ func (l caseList) key(msg tea.KeyMsg) (caseList, tea.Cmd) {
 		return l, l.loadMore()
 	case key.Matches(msg, l.keys.Open):
 		if l.cursor < len(l.shown) {
-			l.req = nav{kind: navDetail, caseID: l.loaded[l.shown[l.cursor].i].ID}
+			return l, screen.Go(screen.Navigate{To: screen.Detail, CaseID: l.loaded[l.shown[l.cursor].i].ID})
 		}
 	default:
 		l.move(msg)
@@ -348,10 +347,12 @@ func (l caseList) mouse(msg tea.MouseMsg) (caseList, tea.Cmd) {
 			}
 		}
 		if i := msg.Y - caseListTop + l.offset; msg.Y >= caseListTop && i < len(l.shown) {
+			var cmd tea.Cmd
 			if i == l.cursor {
-				l.req = nav{kind: navDetail, caseID: l.loaded[l.shown[i].i].ID}
+				cmd = screen.Go(screen.Navigate{To: screen.Detail, CaseID: l.loaded[l.shown[i].i].ID})
 			}
 			l.cursor = i
+			return l, cmd
 		}
 	}
 	return l, nil
@@ -558,6 +559,15 @@ func (l caseList) pickerView() []string {
 	}
 	return lines
 }
+
+// Open shows the list, read again.
+func (l *caseList) Open(screen.Navigate) tea.Cmd { return l.Load() }
+
+// Crumb names the screen in the header.
+func (l caseList) Crumb() string { return "案件列表" }
+
+// QuitsWithQ: nothing here is unsaved.
+func (l caseList) QuitsWithQ() bool { return true }
 
 // ShortHelp lists the live keys.
 func (l caseList) ShortHelp() []key.Binding {

@@ -16,6 +16,7 @@ import (
 	"fieldcase/cases"
 	"fieldcase/cases/store"
 	"fieldcase/rules"
+	"fieldcase/tui/screen"
 )
 
 // All I/O of the TUI happens here, inside tea.Cmd functions. Each command
@@ -61,20 +62,13 @@ func tickClock(sh *shared, d time.Duration) tea.Cmd {
 // errMsg reports a failure that belongs to no screen in particular.
 type errMsg struct{ err error }
 
-type usersMsg struct {
-	users     []cases.User
-	encrypted bool            // the store has a data key (else: new, or from before encryption)
-	hasPass   map[string]bool // user id → has a passphrase
-	err       error
-}
-
 func loadUsers(st *store.Store) tea.Cmd {
 	return func() tea.Msg {
 		us, err := st.Users()
-		out := usersMsg{users: us, err: err, encrypted: st.Encrypted(), hasPass: map[string]bool{}}
+		out := screen.Users{Users: us, Err: err, Encrypted: st.Encrypted(), HasPass: map[string]bool{}}
 		for i := range us {
-			if out.err == nil {
-				out.hasPass[us[i].ID], out.err = st.HasPassphrase(us[i].ID)
+			if out.Err == nil {
+				out.HasPass[us[i].ID], out.Err = st.HasPassphrase(us[i].ID)
 			}
 			us[i] = cleanUser(us[i])
 		}

@@ -15,6 +15,7 @@ import (
 	"fieldcase/cases/store"
 	"fieldcase/rules"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
@@ -36,8 +37,6 @@ type dashboard struct {
 	err    error
 	f      report.Figures
 	vp     viewport.Model
-
-	req nav
 }
 
 // periods are the date ranges the dashboard offers, each ending today.
@@ -107,7 +106,7 @@ func (d dashboard) Update(msg tea.Msg) (dashboard, tea.Cmd) {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, d.keys.Back):
-			d.req = nav{kind: navHome}
+			return d, screen.Go(screen.Navigate{To: screen.Home})
 		case key.Matches(msg, d.keys.Range):
 			n := len(periods)
 			if msg.Type == tea.KeyLeft || msg.Type == tea.KeyShiftTab {
@@ -366,6 +365,20 @@ func (d dashboard) Status() (string, styles.Tone) {
 		return "正在统计...", styles.ToneInfo
 	}
 	return "", styles.ToneNeutral
+}
+
+// Open shows the figures, read again.
+func (d *dashboard) Open(screen.Navigate) tea.Cmd { return d.Load() }
+
+// Crumb names the screen in the header.
+func (d dashboard) Crumb() string { return "执法统计" }
+
+// QuitsWithQ: nothing here is unsaved.
+func (d dashboard) QuitsWithQ() bool { return true }
+
+// Entries: F8 on the home screen opens the figures.
+func (d dashboard) Entries() []screen.Entry {
+	return []screen.Entry{{From: screen.Home, Key: d.keys.Entry, Short: "统计"}}
 }
 
 // ShortHelp lists the live keys.

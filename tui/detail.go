@@ -13,6 +13,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/widgets"
 )
 
@@ -32,14 +33,12 @@ type caseDetail struct {
 	c      cases.Case
 	events []cases.Event
 
-	back navKind // where Esc goes; navNone: the case list
+	back screen.ID // where Esc goes; "": the case list
 
 	tab  int
 	cite int
 	vp   viewport.Model
 	head []string // fixed lines above the tabs
-
-	req nav
 }
 
 var detailTabs = []string{"案情", "建议与决定", "全过程记录"}
@@ -50,8 +49,17 @@ func newCaseDetail(sh *shared) caseDetail {
 	return d
 }
 
-// Open loads a case.
-func (d *caseDetail) Open(id string) tea.Cmd {
+// Open shows the case n names. Esc goes where n says, except on the way
+// back from the case's documents, when it still goes where it went.
+func (d *caseDetail) Open(n screen.Navigate) tea.Cmd {
+	if n.From != screen.Papers {
+		d.back = n.Back
+	}
+	return d.open(n.CaseID)
+}
+
+// open loads a case.
+func (d *caseDetail) open(id string) tea.Cmd {
 	d.id, d.loaded, d.err, d.tab, d.cite = id, false, nil, 0, 0
 	d.job++
 	return loadDetail(d.sh.Store, id, d.job)
@@ -81,6 +89,7 @@ func (d *caseDetail) syncKeys() {
 
 // Update handles keys and the loaded case.
 func (d caseDetail) Update(msg tea.Msg) (caseDetail, tea.Cmd) {
+	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case detailMsg:
 		if msg.job != d.job {
@@ -94,10 +103,11 @@ func (d caseDetail) Update(msg tea.Msg) (caseDetail, tea.Cmd) {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, d.keys.Back):
-			d.req = nav{kind: navList}
-			if d.back != navNone {
-				d.req.kind = d.back
+			back := screen.List
+			if d.back != "" {
+				back = d.back
 			}
+			cmd = screen.Go(screen.Navigate{To: back})
 		case key.Matches(msg, d.keys.Tab):
 			n := len(detailTabs)
 			if msg.Type == tea.KeyShiftTab {
@@ -107,9 +117,9 @@ func (d caseDetail) Update(msg tea.Msg) (caseDetail, tea.Cmd) {
 			}
 			d.refresh(true)
 		case key.Matches(msg, d.keys.Edit) && d.editable():
-			d.req = nav{kind: navEditCase, caseID: d.c.ID}
+			cmd = screen.Go(screen.Navigate{To: screen.Wizard, CaseID: d.c.ID})
 		case key.Matches(msg, d.keys.Article) && d.keys.Article.Enabled():
-			d.req = nav{kind: navReader, cites: d.c.Suggestion.Decision.Citations, cite: d.cite}
+			cmd = screen.Go(screen.Navigate{To: screen.Reader, Cites: d.c.Suggestion.Decision.Citations, Cite: d.cite})
 		case key.Matches(msg, d.keys.Citation) && d.keys.Citation.Enabled():
 			n := len(d.c.Suggestion.Decision.Citations)
 			if msg.Type == tea.KeyLeft {
@@ -147,13 +157,10 @@ func (d caseDetail) Update(msg tea.Msg) (caseDetail, tea.Cmd) {
 			}
 			return d, nil
 		}
-		var cmd tea.Cmd
 		d.vp, cmd = d.vp.Update(msg)
-		d.syncKeys()
-		return d, cmd
 	}
 	d.syncKeys()
-	return d, nil
+	return d, cmd
 }
 
 // refresh rebuilds the fixed header and the tab's content; it returns the
@@ -518,6 +525,15 @@ func (d caseDetail) View() string {
 	lines = append(lines, d.vp.View())
 	return strings.Join(lines, "\n")
 }
+
+// Crumb names the screen in the header.
+func (d caseDetail) Crumb() string { return "案件详情" }
+
+// QuitsWithQ: nothing here is unsaved.
+func (d caseDetail) QuitsWithQ() bool { return true }
+
+// Subject is the case shown, once it has loaded.
+func (d caseDetail) Subject() (string, bool) { return d.c.ID, d.loaded && d.err == nil }
 
 // ShortHelp lists the live keys.
 func (d caseDetail) ShortHelp() []key.Binding {

@@ -13,6 +13,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/cases/store"
+	"fieldcase/tui/screen"
 )
 
 // A whole case, from the home screen to submission, then checked in the store.
@@ -122,7 +123,7 @@ func TestKilledWizardReopensWhereItWas(t *testing.T) {
 	d2 := newDriver(t, st, "wangwu")
 	d2.signIn()
 	d2.contains("第 4 步 事实与证据")
-	c, err := st.Get(d2.m.wiz.caseID)
+	c, err := st.Get(d2.m.wiz().caseID)
 	if err != nil || c.Content.Place.Text != "南岸区南坪正街 100 号门前" {
 		t.Fatalf("the steps before were not saved: %+v %v", c.Content.Place, err)
 	}
@@ -137,7 +138,7 @@ func TestAutosaveKeepsTyping(t *testing.T) {
 	toFacts(d)
 	d.typeText("自动保存的违法事实")
 	// The timer fired: deliver its message as the runtime would.
-	d.send(autosaveMsg{wizard: d.m.wiz.id, gen: d.m.wiz.gen})
+	d.send(screen.Result{To: screen.Wizard, Msg: autosaveMsg{wizard: d.m.wiz().id, gen: d.m.wiz().gen}})
 
 	d2 := newDriver(t, st, "wangwu")
 	d2.signIn()
@@ -151,7 +152,7 @@ func TestQTypedIntoAFieldDoesNotQuit(t *testing.T) {
 	if d.quit {
 		t.Fatal("q typed into the officer id quit the program")
 	}
-	if got := d.m.signin.form.Value("id"); got != "q" {
+	if got := d.m.signin().form.Value("id"); got != "q" {
 		t.Fatalf("field holds %q, want q", got)
 	}
 	d.typeText("?")
@@ -203,17 +204,17 @@ func TestChangedFactsNeedANewDecision(t *testing.T) {
 	d.press("tab", "enter") // resume the draft from the home list
 	d.contains("第 5 步 情节")  // where the officer left it, with the change
 	d.contains("[轻微]")
-	if !d.m.wiz.stale {
+	if !d.m.wiz().stale {
 		t.Fatal("the decision should be stale")
 	}
 	d.press("f8")
 	d.contains("第 6 步 处理建议")
 	d.press("enter", "enter") // look at the suggestion, follow it
 	d.contains("第 8 步 执法人员")
-	if d.m.wiz.stale {
+	if d.m.wiz().stale {
 		t.Fatal("a new decision was recorded: not stale any more")
 	}
-	c, _ := st.Get(d.m.wiz.caseID)
+	c, _ := st.Get(d.m.wiz().caseID)
 	if c.Content.Circumstances.Harm != cases.HarmMinor || c.Suggestion == nil || c.Suggestion.Decision.Outcome == "not_punishable" {
 		t.Fatalf("stored: harm %s, suggestion %+v", c.Content.Circumstances.Harm, c.Suggestion)
 	}
@@ -271,9 +272,9 @@ func TestStalePartyResultsAreDropped(t *testing.T) {
 	toParty(d)
 	d.typeText("张")
 	d.contains("张建国")
-	old := d.m.wiz.party.job
+	old := d.m.wiz().party.job
 	d.typeText("x") // a new query: the next answer has a new job id
-	d.send(partiesMsg{job: old, query: "张", parties: []cases.Party{{Name: "过时的结果"}}})
+	d.send(screen.Result{To: screen.Wizard, Msg: partiesMsg{job: old, query: "张", parties: []cases.Party{{Name: "过时的结果"}}}})
 	if strings.Contains(d.view(), "过时的结果") {
 		t.Fatal("a stale answer was shown")
 	}
@@ -308,7 +309,7 @@ func TestEvidenceAttachRemoveAndDuplicate(t *testing.T) {
 	d.contains("该文件已经添加过")
 	d.press("ctrl+u", "down") // to the evidence row
 	d.press("delete")
-	if len(d.m.wiz.facts.evidence) != 0 {
+	if len(d.m.wiz().facts.evidence) != 0 {
 		t.Fatal("Del did not remove the evidence")
 	}
 	d.typeText("/no/such/file.jpg")
@@ -331,13 +332,13 @@ func TestPathCompletion(t *testing.T) {
 	d.press("tab", "tab")
 	d.typeText(filepath.Join(dir, "照"))
 	d.press("tab")
-	if got := d.m.wiz.facts.form.Value("evidence.path"); got != filepath.Join(dir, "照片") {
+	if got := d.m.wiz().facts.form.Value("evidence.path"); got != filepath.Join(dir, "照片") {
 		t.Fatalf("completed to %q", got)
 	}
 	d.contains("可选：照片一.jpg  照片二.jpg")
 	d.typeText("二")
 	d.press("tab")
-	if got := d.m.wiz.facts.form.Value("evidence.path"); got != filepath.Join(dir, "照片二.jpg") {
+	if got := d.m.wiz().facts.form.Value("evidence.path"); got != filepath.Join(dir, "照片二.jpg") {
 		t.Fatalf("completed to %q", got)
 	}
 }
@@ -371,8 +372,8 @@ func TestCaseListMouse(t *testing.T) {
 	row := headerLines + caseListTop + 1 // the second row
 	click := tea.MouseMsg{X: 12, Y: row, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft}
 	d.send(click)
-	if d.m.list.cursor != 1 {
-		t.Fatalf("click selected row %d", d.m.list.cursor)
+	if d.m.list().cursor != 1 {
+		t.Fatalf("click selected row %d", d.m.list().cursor)
 	}
 	d.send(click)
 	d.contains("案件详情")
@@ -570,13 +571,13 @@ func TestSignInFilter(t *testing.T) {
 	d.typeText("钱七")
 	d.contains("没有与“钱七”相符的人员")
 	d.press("enter")
-	if d.m.view != viewSignIn {
+	if d.m.active != screen.SignIn {
 		t.Fatal("Enter with no match left the picker")
 	}
 	d.press("esc")
 	d.contains("wangwu")
-	if d.m.signin.filter.Value() != "" {
-		t.Fatalf("Esc left %q in the filter", d.m.signin.filter.Value())
+	if d.m.signin().filter.Value() != "" {
+		t.Fatalf("Esc left %q in the filter", d.m.signin().filter.Value())
 	}
 }
 
@@ -592,7 +593,7 @@ func TestQInSignInFilterIsText(t *testing.T) {
 	if d.quit || d.m.showHelp {
 		t.Fatalf("a letter acted as a key: quit %v, help %v", d.quit, d.m.showHelp)
 	}
-	if got := d.m.signin.filter.Value(); got != "q?jkG" {
+	if got := d.m.signin().filter.Value(); got != "q?jkG" {
 		t.Fatalf("filter holds %q", got)
 	}
 	for _, b := range d.m.fullHelpGroups() {
@@ -624,7 +625,7 @@ func TestReturnedCaseF9BackToReview(t *testing.T) {
 	d.typeText("占道面积约4平方米。")
 	d.press("f9")
 	d.contains("第 9 步 核对提交")
-	c, err := st.Get(d.m.wiz.caseID)
+	c, err := st.Get(d.m.wiz().caseID)
 	if err != nil || !strings.Contains(c.Content.Facts, "占道面积约4平方米。") {
 		t.Fatalf("facts not saved on F9: %q %v", c.Content.Facts, err)
 	}

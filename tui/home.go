@@ -10,6 +10,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/widgets"
 )
 
@@ -30,17 +31,15 @@ type home struct {
 	button int
 	cursor int
 	offset int
-
-	req nav
 }
 
 var homeButtons = []struct {
 	label string
-	kind  navKind
+	msg   tea.Msg // what pressing it asks the root
 }{
-	{"新建案件 F2", navNewCase},
-	{"案件列表 F3", navList},
-	{"切换人员 ctrl+o", navSignOut},
+	{"新建案件 F2", screen.Navigate{To: screen.Wizard, Fresh: true}},
+	{"案件列表 F3", screen.Navigate{To: screen.List}},
+	{"切换人员 ctrl+o", screen.SignOut{}},
 }
 
 func newHome(sh *shared) home {
@@ -98,6 +97,8 @@ func (h home) Update(msg tea.Msg) (home, tea.Cmd) {
 		h.scroll()
 		h.syncKeys()
 		return h, nil
+	case screen.SyncEnded:
+		return h, h.Load()
 	case tea.MouseMsg:
 		return h.mouse(msg)
 	case tea.KeyMsg:
@@ -108,17 +109,18 @@ func (h home) Update(msg tea.Msg) (home, tea.Cmd) {
 
 func (h home) key(msg tea.KeyMsg) (home, tea.Cmd) {
 	n := len(h.data.resume)
+	var cmd tea.Cmd
 	switch {
 	case key.Matches(msg, h.keys.NewCase):
-		h.req = nav{kind: navNewCase}
+		cmd = screen.Send(homeButtons[0].msg)
 	case key.Matches(msg, h.keys.CaseList):
-		h.req = nav{kind: navList}
+		cmd = screen.Send(homeButtons[1].msg)
 	case key.Matches(msg, h.keys.SignOut):
-		h.req = nav{kind: navSignOut}
+		cmd = screen.Send(homeButtons[2].msg)
 	case key.Matches(msg, h.keys.Refresh):
 		return h, h.Load()
 	case key.Matches(msg, h.keys.Notices):
-		h.req = nav{kind: navNotices}
+		cmd = screen.Go(screen.Navigate{To: screen.Notices})
 	case key.Matches(msg, h.keys.Focus):
 		h.onList = !h.onList && n > 0
 	case !h.onList && msg.Type == tea.KeyLeft:
@@ -146,19 +148,20 @@ func (h home) key(msg tea.KeyMsg) (home, tea.Cmd) {
 	case key.Matches(msg, h.keys.Resume, h.keys.Enter):
 		if h.onList {
 			if h.cursor < n {
-				h.req = nav{kind: navEditCase, caseID: h.data.resume[h.cursor].ID}
+				cmd = screen.Go(screen.Navigate{To: screen.Wizard, CaseID: h.data.resume[h.cursor].ID})
 			}
 		} else {
-			h.req = nav{kind: homeButtons[h.button].kind}
+			cmd = screen.Send(homeButtons[h.button].msg)
 		}
 	}
 	h.scroll()
 	h.syncKeys()
-	return h, nil
+	return h, cmd
 }
 
 func (h home) mouse(msg tea.MouseMsg) (home, tea.Cmd) {
 	n := len(h.data.resume)
+	var cmd tea.Cmd
 	switch {
 	case msg.Button == tea.MouseButtonWheelUp && n > 0:
 		h.onList, h.cursor = true, h.cursor-1
@@ -171,21 +174,21 @@ func (h home) mouse(msg tea.MouseMsg) (home, tea.Cmd) {
 				w := ansi.StringWidth(b.label) + 4
 				if msg.X >= x && msg.X < x+w {
 					h.onList, h.button = false, i
-					h.req = nav{kind: b.kind}
+					cmd = screen.Send(b.msg)
 				}
 				x += w + 2
 			}
 		}
 		if i := msg.Y - homeListTop + h.offset; msg.Y >= homeListTop && i < n {
 			if h.onList && i == h.cursor {
-				h.req = nav{kind: navEditCase, caseID: h.data.resume[i].ID}
+				cmd = screen.Go(screen.Navigate{To: screen.Wizard, CaseID: h.data.resume[i].ID})
 			}
 			h.onList, h.cursor = true, i
 		}
 	}
 	h.scroll()
 	h.syncKeys()
-	return h, nil
+	return h, cmd
 }
 
 const homeButtonsLine = 4
@@ -335,9 +338,33 @@ func fitJoin(parts []string, sep string, w int) string {
 	return out
 }
 
+// Open shows the screen with fresh figures.
+func (h *home) Open(screen.Navigate) tea.Cmd { return h.Load() }
+
+// Crumb names the screen in the header.
+func (h home) Crumb() string { return "首页" }
+
+// QuitsWithQ: nothing here is unsaved.
+func (h home) QuitsWithQ() bool { return true }
+
 // ShortHelp lists the live keys.
 func (h home) ShortHelp() []key.Binding {
 	return []key.Binding{h.keys.NewCase, h.keys.CaseList, h.keys.Enter, h.keys.Resume}
+}
+
+// ShortHelpWith puts the keys that open other screens from here (the
+// queue, the figures) among the screen's own: the screens it opens first,
+// unread notices before them; Enter next, refresh the first to go.
+func (h home) ShortHelpWith(entries []key.Binding) []key.Binding {
+	notes := h.keys.Notices
+	notes.SetHelp("F6", "通知") // short, so Enter still fits at 80 columns
+	bs := []key.Binding{h.keys.NewCase, h.keys.CaseList}
+	if h.data.unread > 0 {
+		bs = append(append(bs, notes), entries...)
+	} else {
+		bs = append(append(bs, entries...), notes)
+	}
+	return append(bs, h.keys.Enter, h.keys.Resume, h.keys.Refresh)
 }
 
 // FullHelp lists every key of the screen.

@@ -12,6 +12,7 @@ import (
 
 	"fieldcase/cases/store"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/widgets"
 )
 
@@ -167,12 +168,12 @@ func passProblem(err error, now time.Time) string {
 // idleCheck is called on every clock reading: input since the last
 // reading restarts the count; idleFor without any locks the screen.
 func (m Model) idleCheck(now time.Time) (Model, tea.Cmd) {
-	if m.idleLock <= 0 || m.locked || m.sh.User.ID == "" || m.view == viewSignIn {
-		m.active, m.lastActive = false, now
+	if m.idleLock <= 0 || m.locked || m.sh.User.ID == "" || m.active == screen.SignIn {
+		m.touched, m.lastActive = false, now
 		return m, nil
 	}
-	if m.active || m.lastActive.IsZero() {
-		m.active, m.lastActive = false, now
+	if m.touched || m.lastActive.IsZero() {
+		m.touched, m.lastActive = false, now
 		return m, nil
 	}
 	if now.Sub(m.lastActive) >= m.idleLock {
@@ -183,19 +184,18 @@ func (m Model) idleCheck(now time.Time) (Model, tea.Cmd) {
 
 // canLock: someone is signed in and past the sign-in screen.
 func (m Model) canLock() bool {
-	return m.sh.User.ID != "" && m.view != viewSignIn && m.view != viewLoading && m.fatal == nil
+	return m.sh.User.ID != "" && m.active != screen.SignIn && m.active != "" && m.fatal == nil
 }
 
-// lockScreen locks the screen. The wizard saves where it stands first, so
-// that signing out from the lock loses nothing.
+// lockScreen locks the screen. A screen with unsaved input (the wizard)
+// saves where it stands first, so that signing out from the lock loses
+// nothing.
 func (m Model) lockScreen(idle bool) (Model, tea.Cmd) {
 	m.locked, m.showHelp = true, false
 	m.flash = ""
 	cmds := []tea.Cmd{m.lock.start(idle)}
-	if m.view == viewWizard {
-		var cmd tea.Cmd
-		m.wiz, cmd = m.wiz.Update(autosaveMsg{wizard: m.wiz.id, gen: m.wiz.gen})
-		cmds = append(cmds, cmd)
+	if s := m.shown(); s != nil && s.HoldsUnsaved() {
+		cmds = append(cmds, s.Update(screen.Locking{}))
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -208,14 +208,14 @@ func (m Model) lockUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case m.lock.unlocked:
 		m.lock.unlocked = false
 		m.locked = false
-		m.active = true
+		m.touched = true
 		m.flash = ""
 		return m, cmd
 	case m.lock.switching:
 		m.lock.switching = false
 		m.locked = false
 		m.flash = ""
-		mm, c := m.navigate(nav{kind: navSignOut})
+		mm, c := m.signOut()
 		return mm, tea.Batch(cmd, c)
 	}
 	return m, cmd

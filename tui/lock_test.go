@@ -9,6 +9,7 @@ import (
 
 	"fieldcase/cases/store"
 	"fieldcase/cases/store/storefix"
+	"fieldcase/tui/screen"
 )
 
 // signInScenarios are the passphrase step at 80×24.
@@ -134,8 +135,8 @@ func TestIdleLock(t *testing.T) {
 	d.contains("口令不正确（还可尝试 4 次）")
 	d.typeText(testPass)
 	d.press("enter")
-	if d.m.locked || d.m.view != viewWizard || d.m.wiz.step != stepPlace {
-		t.Fatalf("after unlocking: locked %v, view %d, step %d", d.m.locked, d.m.view, d.m.wiz.step)
+	if d.m.locked || d.m.active != screen.Wizard || d.m.wiz().step != stepPlace {
+		t.Fatalf("after unlocking: locked %v, view %q, step %d", d.m.locked, d.m.active, d.m.wiz().step)
 	}
 	d.contains("南岸区南坪正街 100 号门前")
 	d.contains("第 3 步 时间地点")
@@ -173,8 +174,8 @@ func TestLockScreenHidesHostileText(t *testing.T) {
 	checkFits(t, v, 80, 24)
 	d.contains("当前登录：王五（wangwu，执法队员）")
 	d.press("f2") // 切换用户
-	if d.m.view != viewSignIn || d.m.locked || d.m.sh.User.ID != "" {
-		t.Fatalf("switch user: view %d locked %v user %q", d.m.view, d.m.locked, d.m.sh.User.ID)
+	if d.m.active != screen.SignIn || d.m.locked || d.m.sh.User.ID != "" {
+		t.Fatalf("switch user: view %q locked %v user %q", d.m.active, d.m.locked, d.m.sh.User.ID)
 	}
 	if st.Unlocked() {
 		t.Fatal("signing out left the store unlocked")

@@ -9,6 +9,7 @@ import (
 
 	"fieldcase/cases/store"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
@@ -40,7 +41,6 @@ type notices struct {
 	cursor int
 	offset int // first line shown
 
-	req nav
 }
 
 func newNotices(sh *shared) notices {
@@ -169,6 +169,7 @@ func (n *notices) syncKeys() {
 
 // Update handles keys, clicks and the loaded notices.
 func (n notices) Update(msg tea.Msg) (notices, tea.Cmd) {
+	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case noticesMsg:
 		if msg.job != n.job {
@@ -178,12 +179,12 @@ func (n notices) Update(msg tea.Msg) (notices, tea.Cmd) {
 		n.items, n.unread, n.cursor, n.offset = msg.notices, msg.unread, 0, 0
 		n.layout()
 	case tea.KeyMsg:
-		n.key(msg)
+		cmd = n.key(msg)
 	case tea.MouseMsg:
-		n.mouse(msg)
+		cmd = n.mouse(msg)
 	}
 	n.syncKeys()
-	return n, nil
+	return n, cmd
 }
 
 // moveTo puts the cursor on notice i and brings it into view.
@@ -256,14 +257,14 @@ func (n *notices) page(d int) {
 	}
 }
 
-func (n *notices) key(msg tea.KeyMsg) {
+func (n *notices) key(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, n.keys.Back):
-		n.req = nav{kind: navHome}
+		return screen.Go(screen.Navigate{To: screen.Home})
 	case key.Matches(msg, n.keys.Open):
-		n.open(false)
+		return n.open(false)
 	case key.Matches(msg, n.keys.Related):
-		n.open(true)
+		return n.open(true)
 	case key.Matches(msg, n.keys.Down):
 		n.down()
 	case key.Matches(msg, n.keys.Up):
@@ -279,25 +280,27 @@ func (n *notices) key(msg tea.KeyMsg) {
 		n.moveTo(len(n.items) - 1)
 		n.offset = n.maxOffset()
 	}
+	return nil
 }
 
 // open asks for the detail of the case the selected notice names (or its
 // related case); Esc there comes back here.
-func (n *notices) open(related bool) {
+func (n *notices) open(related bool) tea.Cmd {
 	it, ok := n.selected()
 	if !ok {
-		return
+		return nil
 	}
 	id := clean(it.CaseID)
 	if related {
 		id = clean(it.Related)
 	}
-	if id != "" {
-		n.req = nav{kind: navDetail, caseID: id, back: navNotices}
+	if id == "" {
+		return nil
 	}
+	return screen.Go(screen.Navigate{To: screen.Detail, CaseID: id, Back: screen.Notices})
 }
 
-func (n *notices) mouse(msg tea.MouseMsg) {
+func (n *notices) mouse(msg tea.MouseMsg) tea.Cmd {
 	switch {
 	case msg.Button == tea.MouseButtonWheelUp:
 		n.up()
@@ -308,15 +311,15 @@ func (n *notices) mouse(msg tea.MouseMsg) {
 		for i := range n.items {
 			if line >= n.tops[i] && line <= n.ends[i] {
 				if i == n.cursor {
-					n.open(false)
-					return
+					return n.open(false)
 				}
 				n.cursor = i
 				n.layout()
-				return
+				return nil
 			}
 		}
 	}
+	return nil
 }
 
 // View draws the title, the counts and the notices.
@@ -371,6 +374,21 @@ func (n notices) Status() (string, styles.Tone) {
 	}
 	return "", styles.ToneNeutral
 }
+
+// Open shows the notices; back from a case opened here, they stay as they
+// were, 未读 marks and all (they are marked read already).
+func (n *notices) Open(nav screen.Navigate) tea.Cmd {
+	if nav.From == screen.Detail && n.loaded {
+		return nil
+	}
+	return n.Load()
+}
+
+// Crumb names the screen in the header.
+func (n notices) Crumb() string { return "同步通知" }
+
+// QuitsWithQ: nothing here is unsaved.
+func (n notices) QuitsWithQ() bool { return true }
 
 // ShortHelp lists the live keys.
 func (n notices) ShortHelp() []key.Binding {

@@ -73,8 +73,8 @@ func TestNoticesMarkReadAndOpenCases(t *testing.T) {
 	d.press("down", "enter")
 	d.contains("> 案件详情")
 	d.contains("重庆好味小面馆")
-	if d.m.detail.id != returned.ID {
-		t.Fatalf("opened %s, want %s", d.m.detail.id, returned.ID)
+	if d.m.detail().id != returned.ID {
+		t.Fatalf("opened %s, want %s", d.m.detail().id, returned.ID)
 	}
 	d.press("esc")
 	d.contains("> 同步通知")
@@ -171,19 +171,19 @@ func TestNoticesScrollShowsWholeMessages(t *testing.T) {
 			t.Errorf("the end of notice %d never showed", i)
 		}
 	}
-	if d.m.notes.cursor != len(ns)-1 {
-		t.Fatalf("↓ stopped at notice %d of %d", d.m.notes.cursor, len(ns))
+	if d.m.notes().cursor != len(ns)-1 {
+		t.Fatalf("↓ stopped at notice %d of %d", d.m.notes().cursor, len(ns))
 	}
 	for range 120 {
 		d.press("up")
 	}
-	if d.m.notes.cursor != 0 || d.m.notes.offset != 0 {
-		t.Fatalf("↑ stopped at notice %d, line %d", d.m.notes.cursor, d.m.notes.offset)
+	if d.m.notes().cursor != 0 || d.m.notes().offset != 0 {
+		t.Fatalf("↑ stopped at notice %d, line %d", d.m.notes().cursor, d.m.notes().offset)
 	}
 	d.contains("第 1-19 行")
 	d.press("pgdown")
-	if d.m.notes.offset != 19 {
-		t.Fatalf("PgDn scrolled to line %d, want 19", d.m.notes.offset)
+	if d.m.notes().offset != 19 {
+		t.Fatalf("PgDn scrolled to line %d, want 19", d.m.notes().offset)
 	}
 	d.press("end")
 	d.contains("（第0条完）") // the oldest is last

@@ -17,6 +17,7 @@ import (
 	"fieldcase/cases/store"
 	"fieldcase/rules"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
@@ -49,8 +50,6 @@ type papers struct {
 	busy   bool
 	saved  string // where the last issue was saved
 	vp     viewport.Model
-
-	req nav
 }
 
 // kindShort names each kind on the tab row.
@@ -69,8 +68,11 @@ func newPapers(sh *shared) papers {
 	return p
 }
 
-// Open loads a case's documents.
-func (p *papers) Open(id string) tea.Cmd {
+// Open shows the documents of the case n names.
+func (p *papers) Open(n screen.Navigate) tea.Cmd { return p.open(n.CaseID) }
+
+// open loads a case's documents.
+func (p *papers) open(id string) tea.Cmd {
 	p.id, p.loaded, p.err, p.saved, p.busy = id, false, nil, "", false
 	p.job++
 	return loadPapers(p.sh.Store, id, p.job)
@@ -324,18 +326,17 @@ func (p papers) Update(msg tea.Msg) (papers, tea.Cmd) {
 			if errors.Is(msg.err, store.ErrNoNumbers) {
 				text = "本设备没有可用的「" + agency.KindTitle(msg.kind) + "」编号，请先领取号段：fieldcase doc numbers --reserve 起号-止号 --kind " + msg.kind
 			}
-			p.req = nav{notice: text, tone: styles.ToneDanger}
 			p.syncKeys()
-			return p, nil
+			return p, screen.Say(text, styles.ToneDanger)
 		}
 		p.saved = msg.saved
-		p.req = nav{notice: "已出具" + agency.KindTitle(msg.kind) + " " + msg.rec.Number + "，已保存到 " + msg.saved, tone: styles.ToneOK}
 		p.job++
-		return p, loadPapers(p.sh.Store, p.id, p.job)
+		return p, tea.Batch(screen.Say("已出具"+agency.KindTitle(msg.kind)+" "+msg.rec.Number+"，已保存到 "+msg.saved, styles.ToneOK),
+			loadPapers(p.sh.Store, p.id, p.job))
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, p.keys.Back):
-			p.req = nav{kind: navDetail, caseID: p.id}
+			return p, screen.Go(screen.Navigate{To: screen.Detail, CaseID: p.id})
 		case key.Matches(msg, p.keys.Kind):
 			n := len(agency.Kinds)
 			if msg.Type == tea.KeyLeft || msg.Type == tea.KeyShiftTab {
@@ -424,6 +425,17 @@ func (p papers) View() string {
 	}
 	return widgets.Truncate(head, p.width) + "\n" + widgets.Truncate(" "+strings.Join(tabs, " "), p.width) + "\n" +
 		widgets.Truncate(info, p.width) + "\n\n" + p.vp.View()
+}
+
+// Crumb names the screen in the header.
+func (p papers) Crumb() string { return "案件详情 > 文书" }
+
+// QuitsWithQ: nothing here is unsaved.
+func (p papers) QuitsWithQ() bool { return true }
+
+// Entries: F7 on a case's detail opens its documents.
+func (p papers) Entries() []screen.Entry {
+	return []screen.Entry{{From: screen.Detail, Key: p.keys.Entry, Case: true}}
 }
 
 // ShortHelp lists the live keys.

@@ -9,6 +9,7 @@ import (
 	"fieldcase/cases"
 	"fieldcase/cases/agency"
 	"fieldcase/cases/store"
+	"fieldcase/tui/screen"
 )
 
 // seedPapers records a case let off (轻微不罚) and, after it, an
@@ -53,14 +54,14 @@ func openPapers(t *testing.T) (*driver, string, string) {
 	d.signIn()       // sign in
 	d.press("f3")    // the case list, newest first
 	d.press("enter") // the fine
-	if d.m.view != viewDetail || d.m.detail.c.ID != fine {
+	if d.m.active != screen.Detail || d.m.detail().c.ID != fine {
 		t.Fatalf("not on the fined case:\n%s", d.view())
 	}
 	d.press("f1")
 	d.contains("文书")
 	d.press("esc")
 	d.press("f7")
-	if d.m.view != viewPapers {
+	if d.m.active != screen.Papers {
 		t.Fatalf("F7 did not open the documents:\n%s", d.view())
 	}
 	return d, dir, fine
@@ -77,7 +78,7 @@ func TestPapersScreen(t *testing.T) {
 	d.press("right") // 事先告知: not for an on-the-spot case
 	d.contains("本案不适用此文书")
 	d.contains("适用简易程序")
-	if d.m.papers.keys.Issue.Enabled() {
+	if d.m.papers().keys.Issue.Enabled() {
 		t.Error("F9 is live on a document that does not fit")
 	}
 	d.press("left")
@@ -99,7 +100,7 @@ func TestPapersScreen(t *testing.T) {
 	d.contains("58毫米纸")
 	checkWidth(t, d)
 	d.press("esc")
-	if d.m.view != viewDetail {
+	if d.m.active != screen.Detail {
 		t.Fatalf("Esc did not go back to the case:\n%s", d.view())
 	}
 }
@@ -122,7 +123,7 @@ func TestDashboardScreen(t *testing.T) {
 	d.contains("执法统计")
 	d.press("esc")
 	d.press("f8")
-	if d.m.view != viewDashboard {
+	if d.m.active != screen.Dashboard {
 		t.Fatalf("F8 did not open the dashboard:\n%s", d.view())
 	}
 	d.contains("记录 2")
@@ -140,7 +141,7 @@ func TestDashboardScreen(t *testing.T) {
 		checkWidth(t, d)
 	}
 	d.press("esc")
-	if d.m.view != viewHome {
+	if d.m.active != screen.Home {
 		t.Fatal("Esc did not go home")
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"fieldcase/cases"
 	"fieldcase/cases/store"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
@@ -48,8 +49,6 @@ type reviewQueue struct {
 	shown   []listRow
 	cursor  int
 	offset  int
-
-	req nav
 }
 
 // queueSorts are the orders the queue offers.
@@ -213,7 +212,7 @@ func (q reviewQueue) Update(msg tea.Msg) (reviewQueue, tea.Cmd) {
 			}
 		}
 	case tea.MouseMsg:
-		q = q.mouse(msg)
+		q, cmd = q.mouse(msg)
 	case tea.KeyMsg:
 		if q.searching {
 			q, cmd = q.searchKey(msg)
@@ -234,7 +233,7 @@ func (q reviewQueue) key(msg tea.KeyMsg) (reviewQueue, tea.Cmd) {
 			q.refilter()
 			return q, nil
 		}
-		q.req = nav{kind: navHome}
+		return q, screen.Go(screen.Navigate{To: screen.Home})
 	case key.Matches(msg, q.keys.Search):
 		q.searching = true
 		return q, q.search.Focus()
@@ -252,7 +251,7 @@ func (q reviewQueue) key(msg tea.KeyMsg) (reviewQueue, tea.Cmd) {
 		return q, q.Load()
 	case key.Matches(msg, q.keys.Open):
 		if q.cursor < len(q.shown) {
-			q.req = nav{kind: navReview, caseID: q.items[q.shown[q.cursor].i].Case.ID}
+			return q, screen.Go(screen.Navigate{To: screen.Review, CaseID: q.items[q.shown[q.cursor].i].Case.ID})
 		}
 	case key.Matches(msg, q.keys.Up):
 		q.cursor--
@@ -298,7 +297,7 @@ func (q reviewQueue) searchKey(msg tea.KeyMsg) (reviewQueue, tea.Cmd) {
 	return q, cmd
 }
 
-func (q reviewQueue) mouse(msg tea.MouseMsg) reviewQueue {
+func (q reviewQueue) mouse(msg tea.MouseMsg) (reviewQueue, tea.Cmd) {
 	switch {
 	case msg.Button == tea.MouseButtonWheelUp:
 		q.cursor -= 3
@@ -306,13 +305,15 @@ func (q reviewQueue) mouse(msg tea.MouseMsg) reviewQueue {
 		q.cursor += 3
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
 		if i := msg.Y - queueTop + q.offset; msg.Y >= queueTop && msg.Y < queueTop+q.rows() && i < len(q.shown) {
+			var cmd tea.Cmd
 			if i == q.cursor {
-				q.req = nav{kind: navReview, caseID: q.items[q.shown[i].i].Case.ID}
+				cmd = screen.Go(screen.Navigate{To: screen.Review, CaseID: q.items[q.shown[i].i].Case.ID})
 			}
 			q.cursor = i
+			return q, cmd
 		}
 	}
-	return q
+	return q, nil
 }
 
 // targetOf is the text fuzzy search reads for a case: the violation and the
@@ -593,6 +594,28 @@ func pad(lines []string, n int) []string {
 		lines = append(lines, "")
 	}
 	return lines
+}
+
+// Open shows the queue, read again; Fresh starts it over (another
+// reviewer has signed in).
+func (q *reviewQueue) Open(n screen.Navigate) tea.Cmd {
+	if n.Fresh {
+		w, h := q.width, q.height
+		*q = newReviewQueue(q.sh)
+		q.SetSize(w, h)
+	}
+	return q.Load()
+}
+
+// Crumb names the screen in the header.
+func (q reviewQueue) Crumb() string { return "审核队列" }
+
+// QuitsWithQ: nothing here is unsaved.
+func (q reviewQueue) QuitsWithQ() bool { return true }
+
+// Entries: F4 on the home screen opens the queue.
+func (q reviewQueue) Entries() []screen.Entry {
+	return []screen.Entry{{From: screen.Home, Key: q.keys.Entry}}
 }
 
 // ShortHelp lists the live keys.

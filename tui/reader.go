@@ -10,6 +10,7 @@ import (
 
 	"fieldcase/rules"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/widgets"
 )
 
@@ -23,7 +24,6 @@ type reader struct {
 	cites  []rules.Citation
 	i      int
 	vp     viewport.Model
-	req    nav
 }
 
 func newReader(sh *shared) reader {
@@ -32,8 +32,14 @@ func newReader(sh *shared) reader {
 	return r
 }
 
-// Open shows citation i of cites.
-func (r *reader) Open(cites []rules.Citation, i int) {
+// Open shows the citations n carries, at n.Cite.
+func (r *reader) Open(n screen.Navigate) tea.Cmd {
+	r.show(n.Cites, n.Cite)
+	return nil
+}
+
+// show shows citation i of cites.
+func (r *reader) show(cites []rules.Citation, i int) {
 	r.cites, r.i = cites, max(0, min(i, len(cites)-1))
 	r.fill()
 }
@@ -95,8 +101,7 @@ func (r reader) Update(msg tea.Msg) (reader, tea.Cmd) {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, r.keys.Back):
-			r.req = nav{kind: navBack}
-			return r, nil
+			return r, screen.Send(screen.Back{})
 		case msg.Type == tea.KeyLeft && r.i > 0:
 			r.i--
 			r.fill()
@@ -134,6 +139,9 @@ func (r reader) View() string {
 	}
 	return head + "\n\n" + r.vp.View()
 }
+
+// Crumb names the screen in the header.
+func (r reader) Crumb() string { return "条文全文" }
 
 // ShortHelp lists the live keys.
 func (r reader) ShortHelp() []key.Binding {

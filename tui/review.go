@@ -20,6 +20,7 @@ import (
 	"fieldcase/cases/store"
 	"fieldcase/rules"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
@@ -55,7 +56,6 @@ type reviewScreen struct {
 	working bool
 	refusal string // why the act key just pressed was refused
 
-	req nav
 }
 
 var reviewTabs = []string{"审核要点", "案情与证据", "建议与决定", "全过程记录"}
@@ -186,8 +186,11 @@ func recordAct(st *store.Store, a cases.Actor, id string, r actRequest, kind cas
 	}
 }
 
-// Open loads a case for review.
-func (r *reviewScreen) Open(id string) tea.Cmd {
+// Open shows the case n names for review.
+func (r *reviewScreen) Open(n screen.Navigate) tea.Cmd { return r.open(n.CaseID) }
+
+// open loads a case for review.
+func (r *reviewScreen) open(id string) tea.Cmd {
 	r.id, r.loaded, r.err, r.tab, r.cite, r.form, r.working = id, false, nil, 0, 0, nil, false
 	r.hashes, r.refusal = nil, ""
 	r.job++
@@ -296,7 +299,7 @@ func (r reviewScreen) Update(msg tea.Msg) (reviewScreen, tea.Cmd) {
 		r.working = false
 		if msg.err == nil {
 			r.form = nil
-			r.req = nav{kind: navQueue, notice: actedNotice(msg.kind, msg.c), tone: styles.ToneOK}
+			cmd = screen.Go(screen.Navigate{To: screen.Queue, Notice: actedNotice(msg.kind, msg.c), Tone: styles.ToneOK})
 			break
 		}
 		r.showError(msg.err)
@@ -343,9 +346,9 @@ func (r reviewScreen) key(msg tea.KeyMsg) (reviewScreen, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(msg, r.keys.Back):
-		r.req = nav{kind: navQueue}
+		return r, screen.Go(screen.Navigate{To: screen.Queue})
 	case key.Matches(msg, r.keys.Refresh):
-		return r, r.Open(r.id)
+		return r, r.open(r.id)
 	case key.Matches(msg, r.keys.Tab):
 		n := len(reviewTabs)
 		if msg.Type == tea.KeyShiftTab {
@@ -355,7 +358,7 @@ func (r reviewScreen) key(msg tea.KeyMsg) (reviewScreen, tea.Cmd) {
 		}
 		r.refresh(true)
 	case key.Matches(msg, r.keys.Article) && r.keys.Article.Enabled():
-		r.req = nav{kind: navReader, cites: r.c.Suggestion.Decision.Citations, cite: r.cite}
+		return r, screen.Go(screen.Navigate{To: screen.Reader, Cites: r.c.Suggestion.Decision.Citations, Cite: r.cite})
 	case key.Matches(msg, r.keys.Citation) && r.keys.Citation.Enabled():
 		n := len(r.c.Suggestion.Decision.Citations)
 		if msg.Type == tea.KeyLeft {
@@ -1185,6 +1188,14 @@ func (r reviewScreen) View() string {
 	lines = append(lines, widgets.Truncate(" "+strings.Join(tabs, " "), r.width), "")
 	lines = append(lines, r.vp.View())
 	return strings.Join(lines, "\n")
+}
+
+// Crumb names the screen, and the act being recorded, in the header.
+func (r reviewScreen) Crumb() string {
+	if r.form != nil {
+		return "审核 > " + r.form.title
+	}
+	return "审核"
 }
 
 // ShortHelp lists the live keys: the acts first.

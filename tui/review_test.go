@@ -14,6 +14,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/cases/store"
+	"fieldcase/tui/screen"
 )
 
 // The reviewer's screens: the queue and one case under review, driven
@@ -161,19 +162,19 @@ var reviewScenarios = []struct {
 // openInQueue moves the queue's cursor to the case and opens it.
 func openInQueue(d *driver, id string) {
 	d.t.Helper()
-	q := d.m.queue
+	q := d.m.queue()
 	for i, r := range q.shown {
 		if q.items[r.i].Case.ID == id {
 			for q.cursor < i {
 				d.press("down")
-				q = d.m.queue
+				q = d.m.queue()
 			}
 			for q.cursor > i {
 				d.press("up")
-				q = d.m.queue
+				q = d.m.queue()
 			}
 			d.press("enter")
-			if d.m.view != viewReview || d.m.review.c.ID != id {
+			if d.m.active != screen.Review || d.m.review().c.ID != id {
 				d.t.Fatalf("did not open %s", id)
 			}
 			return
@@ -188,8 +189,8 @@ func runReview(t *testing.T, as string, drive func(*driver, reviewSeed)) (*drive
 	s := seedReview(t, st)
 	d := newDriver(t, st, as)
 	d.signIn() // sign in: reviewers land on their queue
-	if d.m.view != viewQueue {
-		t.Fatalf("signed in as %s, view %d:\n%s", as, d.m.view, d.view())
+	if d.m.active != screen.Queue {
+		t.Fatalf("signed in as %s, view %q:\n%s", as, d.m.active, d.view())
 	}
 	if drive != nil {
 		drive(d, s)
@@ -247,8 +248,8 @@ func TestQueueOrderSortAndSearch(t *testing.T) {
 	d, s := runReview(t, "lihua", nil)
 	ids := func() []string {
 		var out []string
-		for _, r := range d.m.queue.shown {
-			out = append(out, d.m.queue.items[r.i].Case.ID)
+		for _, r := range d.m.queue().shown {
+			out = append(out, d.m.queue().items[r.i].Case.ID)
 		}
 		return out
 	}
@@ -276,7 +277,7 @@ func TestQueueOrderSortAndSearch(t *testing.T) {
 	// Search: CJK matches are highlighted on the right runes.
 	d.typeText("/")
 	d.typeText("建国")
-	q := d.m.queue
+	q := d.m.queue()
 	if len(q.shown) != 1 || q.items[q.shown[0].i].Case.ID != s.minor {
 		t.Fatalf("search 建国: %v", ids())
 	}
@@ -310,15 +311,15 @@ func TestReviewActsThroughTheChain(t *testing.T) {
 	// The supervisor may not approve the major case before legal review:
 	// the key is off, and the screen says why.
 	openInQueue(d, s.major)
-	if d.m.review.keys.Approve.Enabled() {
+	if d.m.review().keys.Approve.Enabled() {
 		t.Fatal("approve is offered before legal review")
 	}
 	d.contains("您可以：F3 退回补正；F4 送法制审核")
 	d.press("f4")
 	d.typeText("请法制审核")
 	d.press("ctrl+s")
-	if d.m.view != viewQueue {
-		t.Fatalf("after sending: view %d", d.m.view)
+	if d.m.active != screen.Queue {
+		t.Fatalf("after sending: view %q", d.m.active)
 	}
 	d.contains("已记录「送法制审核」")
 	if c, _ := st.Get(s.major); c.Status != cases.StatusLegalReview || c.Review.LegalSent.Comment != "请法制审核" {
@@ -335,7 +336,7 @@ func TestReviewActsThroughTheChain(t *testing.T) {
 	// Esc leaves a form without recording anything.
 	openInQueue(d, s.resubmitted)
 	d.press("f2", "esc")
-	if d.m.review.form != nil {
+	if d.m.review().form != nil {
 		t.Fatal("Esc did not close the form")
 	}
 	if c, _ := st.Get(s.resubmitted); c.Status != cases.StatusSubmitted {
@@ -354,7 +355,7 @@ func TestLegalAndHeadInTheTUI(t *testing.T) {
 	d.press("f7")
 	// Unticking a point turns the result to 不通过; without reasons it is refused.
 	d.press("down", "down", "space")
-	if d.m.review.form.form.Value("result") != "fail" {
+	if d.m.review().form.form.Value("result") != "fail" {
 		t.Fatal("an unticked point left the opinion passing")
 	}
 	d.press("ctrl+s")
@@ -362,7 +363,7 @@ func TestLegalAndHeadInTheTUI(t *testing.T) {
 	if c, _ := st.Get(s.inLegal); c.Status != cases.StatusLegalReview {
 		t.Fatalf("a refused opinion was recorded: %s", c.Status)
 	}
-	for d.m.review.form.form.Focused() != "comment" {
+	for d.m.review().form.form.Focused() != "comment" {
 		d.press("tab")
 	}
 	d.typeText("运输单位资质未核实")
@@ -376,7 +377,7 @@ func TestLegalAndHeadInTheTUI(t *testing.T) {
 	h, s2 := runReview(t, "zhoumin", nil)
 	st2 := h.m.sh.Store
 	openInQueue(h, s2.toDecide)
-	if h.m.review.keys.Decide.Enabled() || h.m.review.keys.Approve.Enabled() {
+	if h.m.review().keys.Decide.Enabled() || h.m.review().keys.Approve.Enabled() {
 		t.Fatal("decide offered before the discussion")
 	}
 	h.press("f8", "tab")
@@ -412,7 +413,7 @@ func TestReviewScreensCleanHostileText(t *testing.T) {
 		if c.Status != cases.StatusSubmitted {
 			continue
 		}
-		m, cmd, _ := d.m.reviewNavigate(nav{kind: navReview, caseID: c.ID})
+		m, cmd := d.m.navigate(screen.Navigate{To: screen.Review, CaseID: c.ID})
 		d.m = m
 		d.run(cmd)
 		for range reviewTabs {

@@ -178,7 +178,7 @@ var scenarios = []scenario{
 		// Another process (the command line) empties the place meanwhile:
 		// the store refuses the submission and says which field.
 		st := d.m.sh.Store
-		c, err := st.Get(d.m.wiz.caseID)
+		c, err := st.Get(d.m.wiz().caseID)
 		if err != nil {
 			d.t.Fatal(err)
 		}

@@ -13,6 +13,7 @@ import (
 	"fieldcase/cases"
 	"fieldcase/cases/store"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
@@ -57,8 +58,6 @@ type signIn struct {
 	newPass bool
 	pass    textinput.Model
 	passErr string
-
-	req nav
 }
 
 // officerIDRe is the officer id the command line accepts too.
@@ -247,6 +246,9 @@ func (s signIn) Update(msg tea.Msg) (signIn, tea.Cmd) {
 	switch msg := msg.(type) {
 	case signedInMsg:
 		return s.signedIn(msg)
+	case screen.Users:
+		s.setAuth(msg.Encrypted, msg.HasPass)
+		return s, nil
 	case tea.MouseMsg:
 		return s.mouse(msg)
 	case tea.KeyMsg:
@@ -480,9 +482,8 @@ func (s signIn) signedIn(msg signedInMsg) (signIn, tea.Cmd) {
 		if notice == "" && s.setup {
 			notice, tone = "已登记："+msg.user.Name+"，欢迎使用", styles.ToneOK
 		}
-		s.req = nav{kind: navSignedIn, user: msg.user, notice: notice, tone: tone}
 		s.pass.SetValue("")
-		return s, nil
+		return s, screen.Send(screen.SignedIn{User: msg.user, Notice: notice, Tone: tone})
 	}
 	if !s.setup && (s.chosen == nil || s.chosen.ID != msg.user.ID) {
 		return s, nil // the officer went back meanwhile
@@ -660,6 +661,30 @@ func (s signIn) passView() string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Open shows the list of officers (n.As preselected), or the form that
+// registers the first.
+func (s *signIn) Open(n screen.Navigate) tea.Cmd {
+	s.start(s.sh.Users, n.As)
+	return s.Focus()
+}
+
+// Crumb names the step in the header.
+func (s signIn) Crumb() string {
+	switch {
+	case s.setup:
+		return "登记执法人员"
+	case s.newPass:
+		return "设置口令"
+	case s.chosen != nil:
+		return "登录"
+	}
+	return "选择身份"
+}
+
+// QuitsWithQ: q quits from the list, unless its filter takes every letter
+// (F10 exits there).
+func (s signIn) QuitsWithQ() bool { return !s.setup && !s.Typing() }
 
 // ShortHelp lists the live keys.
 func (s signIn) ShortHelp() []key.Binding {

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 )
 
@@ -64,10 +65,10 @@ func TestProgramQInTextFieldDoesNotQuit(t *testing.T) {
 	waitOutput(t, tm, "张三q")
 	tm.Send(tea.KeyMsg{Type: tea.KeyF10})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(teatestWait)).(Model)
-	if got := fm.signin.form.Value("id"); got != "q王q" {
+	if got := fm.signin().form.Value("id"); got != "q王q" {
 		t.Fatalf("officer id field holds %q", got)
 	}
-	if got := fm.signin.form.Value("name"); got != "张三q" {
+	if got := fm.signin().form.Value("name"); got != "张三q" {
 		t.Fatalf("name field holds %q", got)
 	}
 	teatest.RequireEqualOutput(t, []byte(fm.View()))
@@ -85,8 +86,8 @@ func TestProgramSignInToHome(t *testing.T) {
 	waitOutput(t, tm, "继续办理")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}}) // no field focused: quits
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(teatestWait)).(Model)
-	if fm.view != viewHome || !fm.home.loaded {
-		t.Fatalf("ended on view %d", fm.view)
+	if fm.active != screen.Home || !fm.home().loaded {
+		t.Fatalf("ended on view %q", fm.active)
 	}
 	teatest.RequireEqualOutput(t, []byte(normalise(fm.View())))
 }
@@ -108,8 +109,8 @@ func TestProgramWizardFirstSteps(t *testing.T) {
 	waitOutput(t, tm, "张建国")
 	tm.Send(tea.KeyMsg{Type: tea.KeyF10})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(teatestWait)).(Model)
-	if fm.wiz.caseID == "" || fm.wiz.step != stepParty {
-		t.Fatalf("wizard at step %d, case %q", fm.wiz.step, fm.wiz.caseID)
+	if fm.wiz().caseID == "" || fm.wiz().step != stepParty {
+		t.Fatalf("wizard at step %d, case %q", fm.wiz().step, fm.wiz().caseID)
 	}
 	if !strings.Contains(fm.View(), "张建国") {
 		t.Fatalf("final frame:\n%s", fm.View())

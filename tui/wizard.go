@@ -15,6 +15,7 @@ import (
 	"fieldcase/cases/store"
 	"fieldcase/rules"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
@@ -150,7 +151,6 @@ type wizard struct {
 
 	notice string
 	tone   styles.Tone
-	req    nav
 }
 
 func newWizard(sh *shared) wizard {
@@ -179,8 +179,28 @@ func (w *wizard) self() cases.Officer {
 	return cases.Officer{ID: u.ID, Name: u.Name, Cert: u.Cert}
 }
 
-// Open loads an existing draft or returned case for editing.
-func (w *wizard) Open(id string) tea.Cmd {
+// Open starts the wizard afresh on what n asks: the case it names, the
+// wizard left open at sign-in, or else a new case.
+func (w *wizard) Open(n screen.Navigate) tea.Cmd {
+	wd, ht := w.width, w.height
+	*w = newWizard(w.sh)
+	w.SetSize(wd, ht)
+	switch {
+	case n.Resume != nil:
+		cmd := w.Resume(n.Resume.Draft, n.Resume.Case, n.Resume.Events)
+		return tea.Batch(cmd, screen.Say("已恢复上次未完成的案件，停在："+w.stepTitle(), styles.ToneOK))
+	case n.CaseID != "":
+		return w.edit(n.CaseID)
+	}
+	return w.Start()
+}
+
+// HoldsUnsaved: the step on screen is saved as it is left, so the exit
+// key and the lock save it first.
+func (w wizard) HoldsUnsaved() bool { return true }
+
+// edit loads an existing draft or returned case for editing.
+func (w *wizard) edit(id string) tea.Cmd {
 	w.editing, w.opening = true, true
 	w.openJob = w.sh.NextJob()
 	return loadForEdit(w.sh.Store, id, w.sh.User.ID, w.openJob)
@@ -398,6 +418,10 @@ func (w *wizard) say(s string, t styles.Tone) { w.notice, w.tone = s, t }
 // Update handles keys, clicks and every async result of the wizard.
 func (w wizard) Update(msg tea.Msg) (wizard, tea.Cmd) {
 	switch msg := msg.(type) {
+	case screen.Exiting:
+		return w.saveAndQuit()
+	case screen.Locking:
+		return w.Update(autosaveMsg{wizard: w.id, gen: w.gen})
 	case openMsg:
 		return w.opened(msg)
 	case savedMsg:
@@ -463,7 +487,7 @@ func (w wizard) key(msg tea.KeyMsg) (wizard, tea.Cmd) {
 	case key.Matches(msg, w.keys.Article) && w.step == stepSuggest && w.suggest.sug != nil:
 		d := w.suggest.sug.Decision
 		if len(d.Citations) > 0 {
-			w.req = nav{kind: navReader, cites: d.Citations, cite: w.suggest.cite}
+			return w, screen.Go(screen.Navigate{To: screen.Reader, Cites: d.Citations, Cite: w.suggest.cite})
 		}
 		return w, nil
 	}
@@ -655,6 +679,7 @@ func (w wizard) saved(msg savedMsg) (wizard, tea.Cmd) {
 	}
 	w.saving = false
 	var cmds []tea.Cmd
+	var next tea.Cmd // where the wizard goes once saved
 	if w.pending != nil {
 		r := *w.pending
 		w.pending = nil
@@ -670,7 +695,7 @@ func (w wizard) saved(msg savedMsg) (wizard, tea.Cmd) {
 	if msg.err != nil {
 		w.moving = false
 		if w.quitAfter {
-			w.req = nav{kind: navQuit}
+			next = tea.Quit
 		}
 		var fe cases.FieldErrors
 		if errors.As(msg.err, &fe) {
@@ -678,9 +703,9 @@ func (w wizard) saved(msg savedMsg) (wizard, tea.Cmd) {
 		}
 		w.say("保存失败："+firstLine(msg.err.Error()), styles.ToneDanger)
 		if msg.req.then.quit {
-			w.req = nav{kind: navQuit}
+			next = tea.Quit
 		}
-		return w, tea.Batch(cmds...)
+		return w, tea.Batch(append(cmds, next)...)
 	}
 	if c := msg.c; c != nil {
 		w.caseID, w.status = c.ID, c.Status
@@ -688,20 +713,20 @@ func (w wizard) saved(msg savedMsg) (wizard, tea.Cmd) {
 	then := msg.req.then
 	switch {
 	case then.quit:
-		w.req = nav{kind: navQuit}
+		next = tea.Quit
 	case then.leave:
-		w.req = nav{kind: navHome, notice: then.notice, tone: styles.ToneOK}
+		next = screen.Go(screen.Navigate{To: screen.Home, Notice: then.notice, Tone: styles.ToneOK})
 	case then.goTo >= 0 && w.moving:
 		w.moving = false
 		cmds = append(cmds, w.enter(stepID(then.goTo)))
 	}
 	if w.quitAfter && !w.moving {
-		w.req = nav{kind: navQuit}
+		next = tea.Quit
 	}
 	if then.notice != "" && !then.leave {
 		w.say(then.notice, styles.ToneOK)
 	}
-	return w, tea.Batch(cmds...)
+	return w, tea.Batch(append(cmds, next)...)
 }
 
 // saveAndQuit saves what is on screen and ends the program (F10, Ctrl+C).
@@ -873,15 +898,16 @@ func (w wizard) decidedResult(msg decidedMsg) (wizard, tea.Cmd) {
 	}
 	w.moving = false
 	if msg.err != nil {
+		var quit tea.Cmd
 		if w.quitAfter {
-			w.req = nav{kind: navQuit}
+			quit = tea.Quit
 		}
 		var fe cases.FieldErrors
 		if errors.As(msg.err, &fe) {
 			w.showErrors(fe)
 		}
 		w.say("记录处理决定失败："+firstLine(msg.err.Error()), styles.ToneDanger)
-		return w, nil
+		return w, quit
 	}
 	c := msg.c
 	w.status = c.Status
@@ -942,9 +968,8 @@ func (w wizard) submitted(msg submittedMsg) (wizard, tea.Cmd) {
 		return w, nil
 	}
 	rs := w.sh.Rules()
-	w.req = nav{kind: navHome, tone: styles.ToneOK,
-		notice: "已提交审核：" + violationLabel(rs, msg.c.Content.Violation) + " " + clean(msg.c.Content.Party.Name)}
-	return w, nil
+	return w, screen.Go(screen.Navigate{To: screen.Home, Tone: styles.ToneOK,
+		Notice: "已提交审核：" + violationLabel(rs, msg.c.Content.Violation) + " " + clean(msg.c.Content.Party.Name)})
 }
 
 func (w wizard) opened(msg openMsg) (wizard, tea.Cmd) {
@@ -953,12 +978,10 @@ func (w wizard) opened(msg openMsg) (wizard, tea.Cmd) {
 	}
 	w.opening = false
 	if msg.err != nil {
-		w.req = nav{kind: navHome, notice: "无法打开案件：" + firstLine(msg.err.Error()), tone: styles.ToneDanger}
-		return w, nil
+		return w, screen.Go(screen.Navigate{To: screen.Home, Notice: "无法打开案件：" + firstLine(msg.err.Error()), Tone: styles.ToneDanger})
 	}
 	if msg.c.Status != cases.StatusDraft && msg.c.Status != cases.StatusReturned {
-		w.req = nav{kind: navDetail, caseID: msg.c.ID, notice: "该案件已" + msg.c.Status.Label() + "，不能修改", tone: styles.ToneWarn}
-		return w, nil
+		return w, screen.Go(screen.Navigate{To: screen.Detail, CaseID: msg.c.ID, Notice: "该案件已" + msg.c.Status.Label() + "，不能修改", Tone: styles.ToneWarn})
 	}
 	w.load(msg.c, msg.events)
 	if msg.draft != nil {

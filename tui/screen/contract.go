@@ -31,6 +31,7 @@ type Opener[T any] interface {
 // Screen is a registered screen as the root holds it: one Component in a
 // box, so the root keeps them all in one registry.
 type Screen interface {
+	ID() ID
 	Update(msg tea.Msg) tea.Cmd
 	View() string
 	SetSize(w, h int)
@@ -40,14 +41,14 @@ type Screen interface {
 	Crumb() string
 
 	// What a screen may also say about itself (Typer, Statuser, Quitter,
-	// Subjecter, Entrant, HelpPlacer), false or empty when it does not.
+	// Subjecter, Entrant, HelpPlacer, Unsaved), false or empty when it does not.
 	Typing() bool
 	Status() (string, styles.Tone)
 	QuitsWithQ() bool
 	Subject() (caseID string, ok bool)
 	Entries() []Entry
 	ShortHelpWith(entries []key.Binding) ([]key.Binding, bool)
-	SavesOnExit() bool
+	HoldsUnsaved() bool
 }
 
 // Typer: a text field has focus, so letters are text (q never quits).
@@ -86,20 +87,27 @@ type Entry struct {
 	Case  bool
 }
 
-// Adapt boxes a concrete screen for the registry.
-func Adapt[T Component[T], P Opener[T]](s T) Screen { return &box[T, P]{s: s} }
+// Adapt boxes a concrete screen for the registry under id. What its
+// commands return comes back to it as a Result, wherever the officer is by
+// then.
+func Adapt[T Component[T], P Opener[T]](id ID, s T) Screen { return &box[T, P]{id: id, s: s} }
 
-type box[T Component[T], P Opener[T]] struct{ s T }
+type box[T Component[T], P Opener[T]] struct {
+	id ID
+	s  T
+}
+
+func (b *box[T, P]) ID() ID { return b.id }
 
 func (b *box[T, P]) Update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	b.s, cmd = b.s.Update(msg)
-	return cmd
+	return Address(b.id, cmd)
 }
 
 func (b *box[T, P]) View() string              { return b.s.View() }
 func (b *box[T, P]) SetSize(w, h int)          { P(&b.s).SetSize(w, h) }
-func (b *box[T, P]) Open(n Navigate) tea.Cmd   { return P(&b.s).Open(n) }
+func (b *box[T, P]) Open(n Navigate) tea.Cmd   { return Address(b.id, P(&b.s).Open(n)) }
 func (b *box[T, P]) ShortHelp() []key.Binding  { return b.s.ShortHelp() }
 func (b *box[T, P]) FullHelp() [][]key.Binding { return b.s.FullHelp() }
 func (b *box[T, P]) Crumb() string             { return b.s.Crumb() }
@@ -142,7 +150,17 @@ func (b *box[T, P]) ShortHelpWith(entries []key.Binding) ([]key.Binding, bool) {
 	return nil, false
 }
 
-func (b *box[T, P]) SavesOnExit() bool {
-	e, ok := any(b.s).(SavesOnExit)
-	return ok && e.SavesOnExit()
+func (b *box[T, P]) HoldsUnsaved() bool {
+	u, ok := any(b.s).(Unsaved)
+	return ok && u.HoldsUnsaved()
+}
+
+// Unbox returns the concrete screen inside a registered one, nil if it
+// holds another type (tests look at a screen's state through it).
+func Unbox[T Component[T], P Opener[T]](s Screen) P {
+	b, ok := s.(*box[T, P])
+	if !ok {
+		return nil
+	}
+	return &b.s
 }

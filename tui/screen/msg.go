@@ -37,7 +37,10 @@ type Resume struct {
 }
 
 // Go is the command that navigates to n.
-func Go(n Navigate) tea.Cmd { return func() tea.Msg { return n } }
+func Go(n Navigate) tea.Cmd { return Send(n) }
+
+// Send is the command that hands msg to the root (SignOut, Back...).
+func Send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
 // Back asks the root to return to the screen shown before this one,
 // without reopening it (the reader closing).
@@ -65,39 +68,54 @@ func Say(text string, tone styles.Tone) tea.Cmd {
 	return func() tea.Msg { return Notice{Text: text, Tone: tone} }
 }
 
-// Result is an async result addressed to the screen that asked for it: it
-// reaches its owner even when another screen is shown. The payload carries
-// the job number of its request; the owner drops it unless that is the
-// job it waits for.
+// Result is an async result addressed to the screen whose command
+// produced it: it reaches its owner even when another screen is shown by
+// then. A result that can go stale carries the job number of its request
+// (Context.NextJob), and the owner drops it unless that is the job it
+// waits for (gh-dash's task ids).
 type Result struct {
 	To  ID
 	Msg tea.Msg
 }
 
-// Deliver addresses what cmd returns to the screen to.
-func Deliver(to ID, cmd tea.Cmd) tea.Cmd {
+// Address marks what cmd returns as a Result for the screen to, leaving
+// as they are the messages meant for the root (navigation, notices,
+// quitting). A batch is addressed member by member.
+func Address(to ID, cmd tea.Cmd) tea.Cmd {
 	if cmd == nil {
 		return nil
 	}
 	return func() tea.Msg {
-		msg := cmd()
-		if msg == nil {
+		switch msg := cmd().(type) {
+		case nil:
 			return nil
+		case tea.BatchMsg:
+			out := make(tea.BatchMsg, 0, len(msg))
+			for _, c := range msg {
+				if c = Address(to, c); c != nil {
+					out = append(out, c)
+				}
+			}
+			return out
+		case Navigate, Back, SignedIn, SignOut, Notice, tea.QuitMsg:
+			return msg
+		default:
+			return Result{To: to, Msg: msg}
 		}
-		return Result{To: to, Msg: msg}
 	}
 }
 
-// Locking tells the shown screen that the lock screen is about to cover
-// it: the wizard saves where it stands.
+// Locking tells a shown screen that holds unsaved input (Unsaved) that
+// the lock screen is about to cover it: the wizard saves where it stands.
 type Locking struct{}
 
-// Exiting tells the shown screen that the officer pressed the exit key;
-// a screen that holds unsaved input (SavesOnExit) saves and then quits.
+// Exiting tells a shown screen that holds unsaved input (Unsaved) that
+// the officer pressed the exit key: it saves, then quits.
 type Exiting struct{}
 
-// SavesOnExit: the screen takes the exit key itself (Exiting).
-type SavesOnExit interface{ SavesOnExit() bool }
+// Unsaved: the screen holds input not yet saved, so it takes the exit
+// key and the lock itself (Exiting, Locking).
+type Unsaved interface{ HoldsUnsaved() bool }
 
 // SyncEnded tells the shown screen that a background sync round ended.
 type SyncEnded struct{}
