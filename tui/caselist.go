@@ -14,6 +14,7 @@ import (
 	"fieldcase/cases"
 	"fieldcase/cases/store"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
@@ -51,7 +52,7 @@ type caseList struct {
 
 	picking    bool
 	pickInput  textinput.Model
-	pickHits   []catalogHit
+	pickHits   []present.CatalogHit
 	pickCursor int
 }
 
@@ -227,10 +228,10 @@ func (l caseList) key(msg tea.KeyMsg) (caseList, tea.Cmd) {
 	case key.Matches(msg, l.keys.Violation):
 		l.picking = true
 		l.pickInput.SetValue("")
-		l.pickHits = searchCatalog(l.sh.Rules(), "")
+		l.pickHits = present.SearchCatalog(l.sh.Rules(), "")
 		l.pickCursor = 0
 		for i, h := range l.pickHits {
-			if h.item.Code == l.violation {
+			if h.Item.Code == l.violation {
 				l.pickCursor = i
 			}
 		}
@@ -310,7 +311,7 @@ func (l caseList) pickKey(msg tea.KeyMsg) (caseList, tea.Cmd) {
 		l.picking = false
 		l.pickInput.Blur()
 		if l.pickCursor < len(l.pickHits) {
-			l.violation = l.pickHits[l.pickCursor].item.Code
+			l.violation = l.pickHits[l.pickCursor].Item.Code
 		}
 		return l, l.Load()
 	case key.Matches(msg, l.pkeys.Up):
@@ -324,7 +325,7 @@ func (l caseList) pickKey(msg tea.KeyMsg) (caseList, tea.Cmd) {
 	var cmd tea.Cmd
 	l.pickInput, cmd = l.pickInput.Update(msg)
 	if l.pickInput.Value() != before {
-		l.pickHits = searchCatalog(l.sh.Rules(), l.pickInput.Value())
+		l.pickHits = present.SearchCatalog(l.sh.Rules(), l.pickInput.Value())
 		l.pickCursor = 0
 	}
 	return l, cmd
@@ -381,9 +382,9 @@ func (l caseList) tabLabels() []string {
 
 func (l caseList) targetOf(c cases.Case) listTarget {
 	rs := l.sh.Rules()
-	v := violationLabel(rs, c.Content.Violation)
-	p := clean(c.Content.Party.Name)
-	pl := clean(c.Content.Place.Text)
+	v := present.ViolationLabel(rs, c.Content.Violation)
+	p := present.Clean(c.Content.Party.Name)
+	pl := present.Clean(c.Content.Place.Text)
 	var t listTarget
 	t.start[0] = 0
 	t.start[1] = len([]rune(v)) + 1
@@ -430,7 +431,7 @@ func (l caseList) View() string {
 	lines := []string{widgets.Truncate(" "+strings.Join(tabs, " "), l.width)}
 	viol := "全部事项"
 	if l.violation != "" {
-		viol = violationLabel(l.sh.Rules(), l.violation)
+		viol = present.ViolationLabel(l.sh.Rules(), l.violation)
 	}
 	filters := st.Label.Render(" 日期 ") + st.Value.Render(dateFilters[l.date].label) + st.Faint.Render("(F6)") +
 		st.Label.Render("  事项 ") + st.Value.Render(widgets.Truncate(viol, 16)) + st.Faint.Render("(F7)") +
@@ -532,7 +533,7 @@ func (l caseList) rowView(i int, cw [5]int) string {
 	}
 	sp := base.Render(" ")
 	return base.Render(mark) + status.Render(widgets.Pad(c.Status.Label(), cw[0])) + sp +
-		base.Render(widgets.Pad(fmtShort(c.Content.OccurredAt), cw[1])) + sp +
+		base.Render(widgets.Pad(present.Short(c.Content.OccurredAt), cw[1])) + sp +
 		text(0, cw[2]) + sp + text(1, cw[3]) + sp + text(2, cw[4])
 }
 
@@ -551,7 +552,7 @@ func (l caseList) pickerView() []string {
 		if i == l.pickCursor {
 			base, mark = st.List.Selected, "> "
 		}
-		s, idx := widgets.TruncateRunes(h.label, h.match, l.width-4)
+		s, idx := widgets.TruncateRunes(h.Label, h.Match, l.width-4)
 		lines = append(lines, " "+base.Render(mark)+widgets.Highlight(s, idx, base, st.List.Match))
 	}
 	if len(l.pickHits) == 0 {

@@ -16,6 +16,7 @@ import (
 	"fieldcase/cases"
 	"fieldcase/cases/store"
 	"fieldcase/rules"
+	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
 )
 
@@ -77,7 +78,7 @@ func loadUsers(st *store.Store) tea.Cmd {
 }
 
 func cleanUser(u cases.User) cases.User {
-	u.ID, u.Name, u.Cert = clean(u.ID), clean(u.Name), clean(u.Cert)
+	u.ID, u.Name, u.Cert = present.Clean(u.ID), present.Clean(u.Name), present.Clean(u.Cert)
 	return u
 }
 

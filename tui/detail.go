@@ -2,8 +2,6 @@ package tui
 
 import (
 	"encoding/json"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -13,6 +11,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
 	"fieldcase/tui/widgets"
 )
@@ -180,15 +179,15 @@ func (d *caseDetail) refresh(top bool) int {
 	}
 	c := d.c
 	rs := d.sh.Rules()
-	title := " " + st.StatusStyle(string(c.Status)).Render("["+c.Status.Label()+"]") + " " + st.Strong.Render(violationLabel(rs, c.Content.Violation)) + "  " + st.Value.Render(clean(c.Content.Party.Name))
+	title := " " + st.StatusStyle(string(c.Status)).Render("["+c.Status.Label()+"]") + " " + st.Strong.Render(present.ViolationLabel(rs, c.Content.Violation)) + "  " + st.Value.Render(present.Clean(c.Content.Party.Name))
 	d.head = append(d.head, widgets.Truncate(title, w))
 	d.head = append(d.head, st.Faint.Render(widgets.Truncate(" 案件编号 "+c.ID, w)))
 	if c.ReviewComment != "" {
 		who := ""
 		if c.ReviewedBy != nil {
-			who = "（" + clean(c.ReviewedBy.Name) + "）"
+			who = "（" + present.Clean(c.ReviewedBy.Name) + "）"
 		}
-		lines := widgets.Wrap("审核意见"+who+"："+clean(c.ReviewComment), w-3)
+		lines := widgets.Wrap("审核意见"+who+"："+present.Clean(c.ReviewComment), w-3)
 		for i, l := range lines {
 			if i == 3 {
 				break
@@ -206,7 +205,7 @@ func (d *caseDetail) refresh(top bool) int {
 			d.head = append(d.head, st.Warn.Render(widgets.Truncate(" * 另有 "+strconv.Itoa(len(flags)-2)+" 项提示，见「建议与决定」", w)))
 			break
 		}
-		d.head = append(d.head, st.Warn.Render(widgets.Truncate(" * 提示审核人："+clean(f.Label), w)))
+		d.head = append(d.head, st.Warn.Render(widgets.Truncate(" * 提示审核人："+present.Clean(f.Label), w)))
 	}
 	var body []string
 	switch d.tab {
@@ -241,120 +240,54 @@ func (d caseDetail) contentLines() []string {
 			}
 		}
 	}
-	kv("违法事项", violationLabel(rs, c.Violation))
+	kv("违法事项", present.ViolationLabel(rs, c.Violation))
 	p := c.Party
 	switch p.Kind {
 	case cases.PartyOrg:
-		kv("当事人", "单位 "+clean(p.Name))
-		kv("信用代码", clean(p.USCC))
+		kv("当事人", "单位 "+present.Clean(p.Name))
+		kv("信用代码", present.Clean(p.USCC))
 		if p.LegalRep != "" {
-			kv("法定代表人", clean(p.LegalRep))
+			kv("法定代表人", present.Clean(p.LegalRep))
 		}
 		if p.USCCOverride != "" {
-			kv("校验说明", clean(p.USCCOverride))
+			kv("校验说明", present.Clean(p.USCCOverride))
 		}
 	case cases.PartyPerson:
-		kv("当事人", "公民 "+clean(p.Name))
-		kv("证件", cases.IDTypeLabel(p.IDType)+" "+clean(p.IDNumber))
+		kv("当事人", "公民 "+present.Clean(p.Name))
+		kv("证件", cases.IDTypeLabel(p.IDType)+" "+present.Clean(p.IDNumber))
 	default:
 		kv("当事人", "未填写")
 	}
 	if p.Phone != "" {
-		kv("电话", clean(p.Phone))
+		kv("电话", present.Clean(p.Phone))
 	}
 	if p.Address != "" {
-		kv("地址", clean(p.Address))
+		kv("地址", present.Clean(p.Address))
 	}
-	kv("地点", orUnset(clean(c.Place.Text)))
-	kv("发生时间", fmtTime(c.OccurredAt))
+	kv("地点", present.OrUnset(present.Clean(c.Place.Text)))
+	kv("发生时间", present.Time(c.OccurredAt))
 	if c.EndedAt != nil {
-		kv("终了时间", fmtTime(*c.EndedAt))
+		kv("终了时间", present.Time(*c.EndedAt))
 	}
-	kv("发现时间", fmtTime(c.DiscoveredAt))
-	kv("违法事实", orUnset(strings.TrimSpace(cleanText(c.Facts))))
-	kv("情节", circumstancesText(c))
+	kv("发现时间", present.Time(c.DiscoveredAt))
+	kv("违法事实", present.OrUnset(strings.TrimSpace(present.CleanText(c.Facts))))
+	kv("情节", present.CircumstancesText(c))
 	if len(c.Evidence) == 0 {
 		kv("证据", "无")
 	}
 	for i, e := range c.Evidence {
-		kv("证据 "+strconv.Itoa(i+1), evidenceText(e))
+		kv("证据 "+strconv.Itoa(i+1), present.EvidenceText(e))
 	}
 	var os []string
 	for _, o := range c.Officers {
-		os = append(os, clean(o.Name)+"（执法证号 "+clean(o.Cert)+"）")
+		os = append(os, present.Clean(o.Name)+"（执法证号 "+present.Clean(o.Cert)+"）")
 	}
-	kv("执法人员", orUnset(strings.Join(os, "、")))
-	kv("承办人", clean(d.c.CreatedBy.Name)+"  "+fmtTime(d.c.CreatedAt))
+	kv("执法人员", present.OrUnset(strings.Join(os, "、")))
+	kv("承办人", present.Clean(d.c.CreatedBy.Name)+"  "+present.Time(d.c.CreatedAt))
 	if d.c.SubmittedAt != nil {
-		kv("提交时间", fmtTime(*d.c.SubmittedAt))
+		kv("提交时间", present.Time(*d.c.SubmittedAt))
 	}
 	return lines
-}
-
-func orUnset(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "未填写"
-	}
-	return s
-}
-
-// circumstancesText is the circumstances in one readable paragraph.
-func circumstancesText(c cases.Content) string {
-	ci := c.Circumstances
-	parts := []string{
-		"违法行为轻微：" + yesNo(ci.Minor),
-		"及时改正：" + yesNo(ci.Corrected),
-		"危害后果：" + harmLabel(ci.Harm),
-	}
-	switch {
-	case ci.FirstOffence == nil:
-		parts = append(parts, "初次违法：按记录推算")
-	default:
-		parts = append(parts, "初次违法："+yesNo(*ci.FirstOffence))
-	}
-	if ci.Age != nil {
-		parts = append(parts, "行为时年龄："+strconv.Itoa(*ci.Age)+"周岁")
-	}
-	if ci.NoFaultProven {
-		parts = append(parts, "有证据证明没有主观过错")
-	}
-	if ci.EndangersSafety {
-		parts = append(parts, "涉及生命健康或金融安全")
-	}
-	switch ci.Capacity {
-	case "limited":
-		parts = append(parts, "尚未完全丧失辨认或控制能力")
-	case "none":
-		parts = append(parts, "不能辨认或者控制自己的行为")
-	}
-	for _, m := range ci.Mitigating {
-		parts = append(parts, mitigatingLabel(m))
-	}
-	if ci.ProposedFine != nil {
-		parts = append(parts, "拟罚款 "+fmtYuan(*ci.ProposedFine))
-	}
-	return strings.Join(parts, "；")
-}
-
-func evidenceText(e cases.Evidence) string {
-	sum := e.SHA256
-	if len(sum) > 12 {
-		sum = sum[:12]
-	}
-	return cases.EvidenceKindLabel(clean(e.Kind)) + "  " + clean(filepath.Base(e.Path)) + "  " + fmtSize(e.Size) + "  SHA-256 " + clean(sum)
-}
-
-// fmtSize says a file size.
-func fmtSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GB"
-	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
-	case n >= 1<<10:
-		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KB"
-	}
-	return strconv.FormatInt(n, 10) + " 字节"
 }
 
 func (d caseDetail) decisionLines() ([]string, int) {
@@ -363,22 +296,22 @@ func (d caseDetail) decisionLines() ([]string, int) {
 	if c.Suggestion == nil {
 		return []string{"", st.Muted.Render(" 尚未作出处理建议。案件提交时将依据规则计算。")}, 0
 	}
-	v := suggestionView{st: st, sug: *c.Suggestion, content: c.Content, width: d.width, cite: d.cite, trace: true}
-	lines := strings.Split(v.banner(), "\n")
+	v := present.SuggestionView{Styles: st, Suggestion: *c.Suggestion, Content: c.Content, Width: d.width, Cite: d.cite, Trace: true}
+	lines := strings.Split(v.Banner(), "\n")
 	lines = append(lines, "", st.Section.Render(" 承办人决定"))
-	choice := choiceText(c.Choice)
+	choice := present.ChoiceText(c.Choice)
 	for _, l := range widgets.Wrap(choice, d.width-4) {
 		lines = append(lines, "  "+st.Strong.Render(l))
 	}
 	if c.Choice != nil && !c.Choice.Follow {
-		for _, l := range widgets.Wrap("理由："+clean(c.Choice.Reason), d.width-4) {
+		for _, l := range widgets.Wrap("理由："+present.Clean(c.Choice.Reason), d.width-4) {
 			lines = append(lines, "  "+st.Warn.Render(l))
 		}
 	}
 	if flags := c.Flags(); len(flags) > 0 {
 		lines = append(lines, "", st.Section.Render(" 提示审核人"))
 		for _, f := range flags {
-			for i, l := range widgets.Wrap(clean(f.Label), d.width-5) {
+			for i, l := range widgets.Wrap(present.Clean(f.Label), d.width-5) {
 				p := "  * "
 				if i > 0 {
 					p = "    "
@@ -387,7 +320,7 @@ func (d caseDetail) decisionLines() ([]string, int) {
 			}
 		}
 	}
-	body, citeLine := v.body()
+	body, citeLine := v.Body()
 	offset := len(lines) + 1
 	lines = append(lines, "")
 	lines = append(lines, body...)
@@ -399,7 +332,7 @@ func (d caseDetail) logLines() []string {
 	st := d.sh.Styles
 	w := d.width
 	rs := d.sh.Rules()
-	ok, broken := chainIntact(d.events)
+	ok, broken := present.ChainIntact(d.events)
 	var lines []string
 	if ok {
 		lines = append(lines, st.OK.Render(widgets.Truncate(" 共 "+strconv.Itoa(len(d.events))+" 条记录，哈希链完整（未被改动）", w)))
@@ -409,11 +342,11 @@ func (d caseDetail) logLines() []string {
 	lines = append(lines, "")
 	var prev cases.Content
 	for _, e := range d.events {
-		who := clean(e.Actor.Name)
+		who := present.Clean(e.Actor.Name)
 		if e.Actor.Role != "" {
 			who += "（" + e.Actor.Role.Label() + "）"
 		}
-		head := " #" + strconv.Itoa(int(e.Index)) + "  " + fmtTime(e.At) + "  " + who + "  "
+		head := " #" + strconv.Itoa(int(e.Index)) + "  " + present.Time(e.At) + "  " + who + "  "
 		lines = append(lines, widgets.Truncate(st.Label.Render(head)+st.Strong.Render(e.Kind.Label()), w))
 		var detail []string
 		switch e.Kind {
@@ -421,7 +354,7 @@ func (d caseDetail) logLines() []string {
 			var p cases.ContentPayload
 			if json.Unmarshal(e.Payload, &p) == nil {
 				if e.Kind == cases.EventCreated {
-					detail = append(detail, "违法事项 "+violationLabel(rs, p.Content.Violation))
+					detail = append(detail, "违法事项 "+present.ViolationLabel(rs, p.Content.Violation))
 				} else if ch := cases.ChangedFields(prev, p.Content); len(ch) > 0 {
 					detail = append(detail, "修改了："+strings.Join(ch, "、"))
 				}
@@ -430,18 +363,18 @@ func (d caseDetail) logLines() []string {
 		case cases.EventEvidence:
 			var p cases.EvidencePayload
 			if json.Unmarshal(e.Payload, &p) == nil {
-				detail = append(detail, evidenceText(p.Evidence))
+				detail = append(detail, present.EvidenceText(p.Evidence))
 			}
 		case cases.EventDecisionMade:
 			var p cases.DecisionPayload
 			if json.Unmarshal(e.Payload, &p) == nil {
-				detail = append(detail, "系统建议："+outcomeShort(p.Suggestion.Decision.Outcome)+"；承办人："+choiceText(&p.Choice))
+				detail = append(detail, "系统建议："+present.OutcomeShort(p.Suggestion.Decision.Outcome)+"；承办人："+present.ChoiceText(&p.Choice))
 				if !p.Choice.Follow && p.Choice.Reason != "" {
-					detail = append(detail, "理由："+clean(p.Choice.Reason))
+					detail = append(detail, "理由："+present.Clean(p.Choice.Reason))
 				}
 			}
 		default:
-			detail = append(detail, payloadRemarks(e.Payload)...)
+			detail = append(detail, present.PayloadRemarks(e.Payload)...)
 		}
 		for _, t := range detail {
 			for _, l := range widgets.Wrap(t, w-8) {
@@ -450,59 +383,6 @@ func (d caseDetail) logLines() []string {
 		}
 	}
 	return lines
-}
-
-// remarkKeys are the payload fields that carry what a person wrote, in
-// the order they are shown, with their labels.
-var remarkKeys = []struct{ key, label string }{
-	{"comment", "意见"}, {"text", "意见"}, {"opinion", "意见"}, {"reason", "理由"},
-	{"basis", "依据"}, {"conclusion", "结论"}, {"decision", "决定"}, {"number", "文号"}, {"batch", "批次"},
-}
-
-// payloadRemarks pulls the written remarks out of any event's payload (one
-// level of nesting), so reviews, notices and documents all read in the log
-// without the log knowing every payload type.
-func payloadRemarks(raw json.RawMessage) []string {
-	var top map[string]any
-	if json.Unmarshal(raw, &top) != nil {
-		return nil
-	}
-	var out []string
-	var walk func(m map[string]any, depth int)
-	walk = func(m map[string]any, depth int) {
-		for _, rk := range remarkKeys {
-			if v, ok := m[rk.key].(string); ok && strings.TrimSpace(v) != "" {
-				out = append(out, rk.label+"："+clean(v))
-			}
-		}
-		if depth == 0 {
-			keys := make([]string, 0, len(m))
-			for k := range m {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				if sub, ok := m[k].(map[string]any); ok {
-					walk(sub, 1)
-				}
-			}
-		}
-	}
-	walk(top, 0)
-	return out
-}
-
-// chainIntact checks the case's own hash chain: each event's hash covers
-// its fields, and names the hash of the event before it.
-func chainIntact(evs []cases.Event) (bool, int) {
-	prev := ""
-	for _, e := range evs {
-		if e.Prev != prev || e.ComputeHash() != e.Hash {
-			return false, int(e.Index)
-		}
-		prev = e.Hash
-	}
-	return true, 0
 }
 
 // View draws the header, the tabs and the scrolled content.

@@ -8,6 +8,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/cases/store"
+	"fieldcase/tui/present"
 )
 
 // Test data: the device's users and cases in every state an officer meets,
@@ -248,9 +249,9 @@ func seedNotices(t testing.TB, st *store.Store) (returned, first cases.Case) {
 		t.Fatal(err)
 	}
 	add(store.Notice{ID: returned.ID + "/7", Kind: "conflict", At: testNow.Add(-2 * time.Hour), CaseID: returned.ID, Related: first.ID,
-		Message: "案件 " + shortID(returned.ID) + " 在本机离线修改期间已在 HQ 被退回补正，本机的修改已记为冲突记录；请核对 HQ 的退回意见后重新提交。当事人另有案件 " + shortID(first.ID) + "，请一并核对。"})
+		Message: "案件 " + present.ShortID(returned.ID) + " 在本机离线修改期间已在 HQ 被退回补正，本机的修改已记为冲突记录；请核对 HQ 的退回意见后重新提交。当事人另有案件 " + present.ShortID(first.ID) + "，请一并核对。"})
 	add(store.Notice{ID: "quarantine/1", Kind: "quarantined", At: testNow.Add(-30 * time.Minute),
-		Message: "HQ 已隔离本设备，同步已停止：案件 " + shortID(returned.ID) + " 的事件 #7 签名与本设备登记的密钥不符。请联系 HQ 管理员核查后解除隔离。"})
+		Message: "HQ 已隔离本设备，同步已停止：案件 " + present.ShortID(returned.ID) + " 的事件 #7 签名与本设备登记的密钥不符。请联系 HQ 管理员核查后解除隔离。"})
 	return returned, first
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
 	"fieldcase/tui/widgets"
 )
@@ -241,8 +242,8 @@ func (h home) View() string {
 	lines = append(lines, widgets.Truncate(strings.Join(bs, " "), h.width), "")
 	title := " 继续办理：您的草稿和退回补正的案件"
 	if d.draft != nil && d.draft.CaseID != "" {
-		if s, ok := stepByName(d.draft.Step); ok {
-			title += "（上次停在第 " + strconv.Itoa(int(s)+1) + " 步：" + stepTitles[s] + "，标 * 者）"
+		if s, ok := present.StepOf(d.draft.Step); ok {
+			title += "（上次停在第 " + strconv.Itoa(s+1) + " 步：" + present.StepTitles[s] + "，标 * 者）"
 		}
 	}
 	lines = append(lines, st.Section.Render(widgets.Truncate(title, h.width)))
@@ -260,7 +261,7 @@ func (h home) View() string {
 			mark = "*"
 		}
 		status := st.StatusStyle(string(c.Status)).Render(widgets.Pad(c.Status.Label(), cw[0]))
-		row := widgets.Pad(fmtShort(c.Content.OccurredAt), cw[1]) + " " + widgets.Pad(violationLabel(rs, c.Content.Violation), cw[2]) + " " + widgets.Truncate(partyLabel(c.Content.Party), cw[3])
+		row := widgets.Pad(present.Short(c.Content.OccurredAt), cw[1]) + " " + widgets.Pad(present.ViolationLabel(rs, c.Content.Violation), cw[2]) + " " + widgets.Truncate(present.PartyLabel(c.Content.Party), cw[3])
 		if h.onList && i == h.cursor {
 			lines = append(lines, st.List.Selected.Render(">"+mark+" "+widgets.Pad(c.Status.Label(), cw[0])+" "+widgets.Pad(row, h.width-cw[0]-5)))
 		} else {
@@ -286,9 +287,9 @@ func (h home) syncLine() string {
 		case d.lastSync == nil:
 			return out + st.Warn.Render("从未同步")
 		case long:
-			return out + st.Value.Render(fmtTime(*d.lastSync)+"（"+fmtSince(*d.lastSync, h.sh.Now)+"）")
+			return out + st.Value.Render(present.Time(*d.lastSync)+"（"+present.Since(*d.lastSync, h.sh.Now)+"）")
 		}
-		return out + st.Value.Render(fmtTime(*d.lastSync))
+		return out + st.Value.Render(present.Time(*d.lastSync))
 	}
 	var notes string
 	switch {

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -10,8 +8,8 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"fieldcase/cases/store"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
 	"fieldcase/tui/widgets"
 )
@@ -40,7 +38,7 @@ type lockScreen struct {
 }
 
 func newLockScreen(sh *shared) lockScreen {
-	return lockScreen{sh: sh, keys: keys.NewLock(), pass: widgets.NewPassword(sh.Styles, "", passLimit)}
+	return lockScreen{sh: sh, keys: keys.NewLock(), pass: widgets.NewPassword(sh.Styles, "", present.PassLimit)}
 }
 
 // start shows the screen empty, the passphrase focused.
@@ -68,7 +66,7 @@ func (l lockScreen) Update(msg tea.Msg) (lockScreen, tea.Cmd) {
 			l.unlocked = true
 			return l, nil
 		}
-		l.err = passProblem(msg.err, l.sh.Now)
+		l.err = present.PassProblem(msg.err, l.sh.Now)
 		return l, l.pass.Focus()
 	case tea.KeyMsg:
 		if l.busy {
@@ -139,30 +137,6 @@ func (l lockScreen) ShortHelp() []key.Binding {
 // FullHelp lists every key of the screen.
 func (l lockScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{l.keys.Unlock, l.keys.SwitchUser}}
-}
-
-// passProblem says in Chinese why a passphrase was refused: attempts left,
-// or until when the user is locked out (China time, the date when it is
-// not today).
-func passProblem(err error, now time.Time) string {
-	var wrong *store.WrongPassphraseError
-	var locked *store.LockedOutError
-	switch {
-	case errors.As(err, &locked):
-		until := locked.Until.In(local)
-		f := "15:04:05"
-		if store.DayOf(until) != store.DayOf(now) {
-			f = "01月02日 15:04:05"
-		}
-		return "口令错误次数过多，已暂时锁定，请于 " + until.Format(f) + " 后再试"
-	case errors.As(err, &wrong) && wrong.Left > 0:
-		return "口令不正确（还可尝试 " + strconv.Itoa(wrong.Left) + " 次）"
-	case errors.As(err, &wrong), errors.Is(err, store.ErrBadPassphrase):
-		return "口令不正确"
-	case errors.Is(err, store.ErrNoPassphrase):
-		return "该人员还没有设置口令"
-	}
-	return "无法核对口令：" + firstLine(err.Error())
 }
 
 // idleCheck is called on every clock reading: input since the last

@@ -9,6 +9,7 @@ import (
 
 	"fieldcase/cases/store"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
@@ -77,14 +78,14 @@ func noticeKind(kind string) string {
 	if l := store.NoticeKindLabel(kind); l != "" {
 		return l
 	}
-	if k := clean(kind); k != "" {
+	if k := present.Clean(kind); k != "" {
 		return k
 	}
 	return "通知"
 }
 
 // noticeCase is a case id from a notice as it is shown: cleaned, its tail.
-func noticeCase(id string) string { return clean(shortID(clean(id))) }
+func noticeCase(id string) string { return present.Clean(present.ShortID(present.Clean(id))) }
 
 // layout draws every notice into lines: a head line (未读, time, kind,
 // case, related case) and the message wrapped under it, a blank line
@@ -104,7 +105,7 @@ func (n *notices) layout() {
 		}
 		at := "时间不详"
 		if !it.At.IsZero() {
-			at = fmtTime(it.At)
+			at = present.Time(it.At)
 		}
 		head := mark + " " + widgets.Pad(at, 16) + "  【" + noticeKind(it.Kind) + "】"
 		if it.CaseID != "" {
@@ -122,7 +123,7 @@ func (n *notices) layout() {
 			}
 			n.lines = append(n.lines, "  "+style.Render(widgets.Truncate(head, n.width-2)))
 		}
-		msg := cleanText(it.Message)
+		msg := present.CleanText(it.Message)
 		if strings.TrimSpace(msg) == "" {
 			msg = "（无说明）"
 		}
@@ -159,8 +160,8 @@ func (n notices) selected() (store.Notice, bool) {
 
 func (n *notices) syncKeys() {
 	it, ok := n.selected()
-	n.keys.Open.SetEnabled(ok && clean(it.CaseID) != "")
-	n.keys.Related.SetEnabled(ok && clean(it.Related) != "")
+	n.keys.Open.SetEnabled(ok && present.Clean(it.CaseID) != "")
+	n.keys.Related.SetEnabled(ok && present.Clean(it.Related) != "")
 	more := len(n.lines) > n.rows() || len(n.items) > 1
 	for _, b := range []*key.Binding{&n.keys.Move, &n.keys.Up, &n.keys.Down, &n.keys.PageUp, &n.keys.PageDown, &n.keys.Top, &n.keys.Bottom} {
 		b.SetEnabled(more)
@@ -290,9 +291,9 @@ func (n *notices) open(related bool) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	id := clean(it.CaseID)
+	id := present.Clean(it.CaseID)
 	if related {
-		id = clean(it.Related)
+		id = present.Clean(it.Related)
 	}
 	if id == "" {
 		return nil
@@ -332,7 +333,7 @@ func (n notices) View() string {
 		lines = append(lines, head, "", st.Muted.Render(" 正在读取..."))
 	case n.err != nil:
 		lines = append(lines, head, "")
-		for _, l := range widgets.Wrap("! 读取失败："+cleanText(n.err.Error()), max(1, n.width-2)) {
+		for _, l := range widgets.Wrap("! 读取失败："+present.CleanText(n.err.Error()), max(1, n.width-2)) {
 			lines = append(lines, " "+st.Error.Render(l))
 		}
 	case len(n.items) == 0:
@@ -370,7 +371,7 @@ func (n notices) Status() (string, styles.Tone) {
 	case !n.loaded:
 		return "正在读取同步通知...", styles.ToneInfo
 	case n.markErr != nil:
-		return "未能标为已读：" + clean(n.markErr.Error()), styles.ToneDanger
+		return "未能标为已读：" + present.Clean(n.markErr.Error()), styles.ToneDanger
 	}
 	return "", styles.ToneNeutral
 }

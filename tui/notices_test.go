@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"fieldcase/cases/store"
+	"fieldcase/tui/present"
 )
 
 // unreadMarks counts the notices the screen shows as unread (the head
@@ -61,7 +62,7 @@ func TestNoticesMarkReadAndOpenCases(t *testing.T) {
 	if q < 0 || c < q || r < c {
 		t.Fatalf("notices out of order (%d %d %d):\n%s", q, c, r, v)
 	}
-	d.contains("关联案件 " + shortID(first.ID))
+	d.contains("关联案件 " + present.ShortID(first.ID))
 
 	// The quarantine names no case: Enter stays here.
 	d.press("enter")

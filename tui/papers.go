@@ -17,6 +17,7 @@ import (
 	"fieldcase/cases/store"
 	"fieldcase/rules"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
@@ -260,7 +261,7 @@ func (p *papers) rebuild(top bool) {
 		}
 		lines = append(lines, "", "  "+st.Warn.Render("不能出具"+agency.KindTitle(agency.Kinds[p.kind])+"："))
 		for _, r := range reasons {
-			for i, l := range widgets.Wrap(cleanText(r), max(20, p.width-8)) {
+			for i, l := range widgets.Wrap(present.CleanText(r), max(20, p.width-8)) {
 				prefix := "    - "
 				if i > 0 {
 					prefix = "      "
@@ -273,7 +274,7 @@ func (p *papers) rebuild(top bool) {
 		rule := st.Faint.Render("  +" + strings.Repeat("-", pw+2) + "+")
 		lines = append(lines, rule)
 		for _, l := range strings.Split(strings.TrimRight(docs.Text(p.doc, pw), "\n"), "\n") {
-			lines = append(lines, st.Faint.Render("  | ")+st.Value.Render(widgets.Pad(cleanText(l), pw))+st.Faint.Render(" |"))
+			lines = append(lines, st.Faint.Render("  | ")+st.Value.Render(widgets.Pad(present.CleanText(l), pw))+st.Faint.Render(" |"))
 		}
 		lines = append(lines, rule)
 	}
@@ -389,7 +390,7 @@ func (p papers) View() string {
 	st := p.sh.Styles
 	head := " " + st.Section.Render("文书预览")
 	if p.loaded && p.err == nil {
-		head += "  " + st.Value.Render(cleanText(p.c.Content.Party.Name)) + st.Muted.Render("  "+violationLabel(p.rs, p.c.Content.Violation))
+		head += "  " + st.Value.Render(present.CleanText(p.c.Content.Party.Name)) + st.Muted.Render("  "+present.ViolationLabel(p.rs, p.c.Content.Violation))
 	}
 	var tabs []string
 	for i, k := range agency.Kinds {

@@ -16,6 +16,7 @@ import (
 	"fieldcase/cases"
 	"fieldcase/cases/store"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
@@ -320,16 +321,16 @@ func (q reviewQueue) mouse(msg tea.MouseMsg) (reviewQueue, tea.Cmd) {
 // party (the two columns it highlights), then the officers, the place, the
 // case number and the party's name in pinyin, so 张三 is found by "zs".
 func (q reviewQueue) targetOf(c cases.Case) listTarget {
-	v := violationLabel(q.sh.Rules(), c.Content.Violation)
-	p := clean(c.Content.Party.Name)
+	v := present.ViolationLabel(q.sh.Rules(), c.Content.Violation)
+	p := present.Clean(c.Content.Party.Name)
 	var t listTarget
 	t.start[1] = len([]rune(v)) + 1
 	t.start[2] = t.start[1] + len([]rune(p)) + 1
 	var more []string
 	for _, o := range c.Content.Officers {
-		more = append(more, clean(o.Name))
+		more = append(more, present.Clean(o.Name))
 	}
-	more = append(more, clean(c.Content.Place.Text), shortID(c.ID))
+	more = append(more, present.Clean(c.Content.Place.Text), present.ShortID(c.ID))
 	full, inits := cases.PinyinReadings(p)
 	more = append(more, full...)
 	more = append(more, inits...)
@@ -539,15 +540,15 @@ func (q reviewQueue) preview() []string {
 	w := q.width
 	out := []string{st.Faint.Render(strings.Repeat("-", max(0, w)))}
 	if q.cursor >= len(q.shown) {
-		return pad(out, previewLines)
+		return present.Pad(out, previewLines)
 	}
 	it := q.items[q.shown[q.cursor].i]
 	c := it.Case
 	var officers []string
 	for _, o := range c.Content.Officers {
-		officers = append(officers, clean(o.Name))
+		officers = append(officers, present.Clean(o.Name))
 	}
-	head := " 案件 " + shortID(c.ID) + "  承办 " + strings.Join(officers, "、") + "  发生 " + fmtShort(c.Content.OccurredAt)
+	head := " 案件 " + present.ShortID(c.ID) + "  承办 " + strings.Join(officers, "、") + "  发生 " + present.Short(c.Content.OccurredAt)
 	if c.Review.Round > 1 {
 		head += "  第" + strconv.Itoa(c.Review.Round) + "次提交"
 	}
@@ -568,9 +569,9 @@ func (q reviewQueue) preview() []string {
 		if i >= room {
 			break
 		}
-		out = append(out, st.Warn.Render(widgets.Truncate(" * "+clean(f.Label), w)))
+		out = append(out, st.Warn.Render(widgets.Truncate(" * "+present.Clean(f.Label), w)))
 	}
-	out = pad(out, previewLines-1)
+	out = present.Pad(out, previewLines-1)
 	switch {
 	case len(it.Acts) > 0:
 		var acts []string
@@ -586,14 +587,6 @@ func (q reviewQueue) preview() []string {
 		out = append(out, "")
 	}
 	return out
-}
-
-// pad fills lines with blanks up to n.
-func pad(lines []string, n int) []string {
-	for len(lines) < n {
-		lines = append(lines, "")
-	}
-	return lines
 }
 
 // Open shows the queue, read again; Fresh starts it over (another

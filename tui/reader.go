@@ -10,6 +10,7 @@ import (
 
 	"fieldcase/rules"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
 	"fieldcase/tui/widgets"
 )
@@ -60,12 +61,12 @@ func (r *reader) fill() {
 	c := r.cites[r.i]
 	w := max(20, r.width-8)
 	var lines []string
-	label := cleanText(c.Label)
+	label := present.CleanText(c.Label)
 	for _, l := range widgets.Wrap(label, w) {
 		lines = append(lines, "    "+st.Title.Render(l))
 	}
 	lines = append(lines, "")
-	text := strings.TrimSpace(cleanText(c.Text))
+	text := strings.TrimSpace(present.CleanText(c.Text))
 	if text == "" {
 		text = "规则集中没有收录这一条的原文。请查阅正式文本后再向当事人宣读。"
 	}

@@ -20,6 +20,7 @@ import (
 	"fieldcase/cases/store"
 	"fieldcase/rules"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
@@ -320,7 +321,7 @@ func (r reviewScreen) Update(msg tea.Msg) (reviewScreen, tea.Cmd) {
 
 // actedNotice says what was recorded and where the case went.
 func actedNotice(kind cases.EventKind, c cases.Case) string {
-	return "已记录「" + kind.Label() + "」：案件 " + shortID(c.ID) + " 现为「" + c.Status.Label() + "」"
+	return "已记录「" + kind.Label() + "」：案件 " + present.ShortID(c.ID) + " 现为「" + c.Status.Label() + "」"
 }
 
 func (r reviewScreen) key(msg tea.KeyMsg) (reviewScreen, tea.Cmd) {
@@ -429,7 +430,7 @@ func (r reviewScreen) openForm(act cases.Act) (reviewScreen, tea.Cmd) {
 		fm.AddText("date", "讨论日期", "2026-11-20", 10)
 		fm.SetValue("date", r.sh.Now.In(local).Format("2006-01-02"))
 		fm.AddText("participants", "参加人员", "姓名，用顿号或逗号分隔", 200)
-		fm.SetValue("participants", clean(r.sh.User.Name))
+		fm.SetValue("participants", present.Clean(r.sh.User.Name))
 		if fl := fm.Field("participants"); fl != nil {
 			fl.Hint = "至少两人，用顿号或逗号分隔" // the placeholder is hidden by the prefilled name
 		}
@@ -569,7 +570,7 @@ func (r reviewScreen) submit() (reviewScreen, tea.Cmd) {
 		}
 	case cases.ActDiscuss:
 		if v := strings.TrimSpace(fm.Value("date")); v != "" {
-			d, err := parseWhen(v)
+			d, err := present.ParseWhen(v)
 			if err != nil {
 				fm.SetError("date", "日期格式应为 2026-11-20")
 				fm.FirstError()
@@ -650,11 +651,11 @@ func (r *reviewScreen) refresh(top bool) int {
 		return 0
 	}
 	c := r.c
-	title := " " + st.StatusStyle(string(c.Status)).Render("["+c.Status.Label()+"]") + " " + st.Strong.Render(violationLabel(r.sh.Rules(), c.Content.Violation)) + "  " + st.Value.Render(partyLabel(c.Content.Party))
+	title := " " + st.StatusStyle(string(c.Status)).Render("["+c.Status.Label()+"]") + " " + st.Strong.Render(present.ViolationLabel(r.sh.Rules(), c.Content.Violation)) + "  " + st.Value.Render(present.PartyLabel(c.Content.Party))
 	r.head = append(r.head, widgets.Truncate(title, w))
-	sub := " 案件 " + shortID(c.ID) + "  承办 " + officerNames(c)
+	sub := " 案件 " + present.ShortID(c.ID) + "  承办 " + officerNames(c)
 	if c.SubmittedAt != nil {
-		sub += "  立案 " + fmtShort(*c.SubmittedAt)
+		sub += "  立案 " + present.Short(*c.SubmittedAt)
 	}
 	if c.Review.Round > 1 {
 		sub += "  第" + strconv.Itoa(c.Review.Round) + "次提交"
@@ -682,10 +683,10 @@ func (r *reviewScreen) refresh(top bool) int {
 func officerNames(c cases.Case) string {
 	var names []string
 	for _, o := range c.Content.Officers {
-		names = append(names, clean(o.Name))
+		names = append(names, present.Clean(o.Name))
 	}
 	if len(names) == 0 {
-		return clean(c.CreatedBy.Name)
+		return present.Clean(c.CreatedBy.Name)
 	}
 	return strings.Join(names, "、")
 }
@@ -756,7 +757,7 @@ func (r reviewScreen) reviewLines() []string {
 		}
 		lw.para(" 您可以：", strings.Join(parts, "；"), st.OK.Render)
 	} else if it := cases.NewQueueItem(p, r.sh.Actor(), c, r.sh.Now); it.Blocked != "" {
-		lw.para(" ! 您不能处理：", clean(it.Blocked), st.Error.Render)
+		lw.para(" ! 您不能处理：", present.Clean(it.Blocked), st.Error.Render)
 	} else if wf := p.WaitingFor(c); wf != "" {
 		lw.para(" ", "等待"+wf.Label()+"处理。", st.Muted.Render)
 	}
@@ -769,7 +770,7 @@ func (r reviewScreen) reviewLines() []string {
 	if flags := c.FlagsWith(p); len(flags) > 0 {
 		lw.section("提示")
 		for _, f := range flags {
-			lw.para(" * ", clean(f.Label), st.Warn.Render)
+			lw.para(" * ", present.Clean(f.Label), st.Warn.Render)
 		}
 	}
 	if ds := c.Deadlines(r.sh.Now); len(ds) > 0 {
@@ -781,8 +782,8 @@ func (r reviewScreen) reviewLines() []string {
 	}
 	if ret := c.Review.Returned; ret != nil {
 		lw.section("退回补正")
-		lw.kv("退回", clean(ret.By.Name)+"  "+fmtTime(ret.At), st.Value.Render)
-		lw.kv("退回意见", clean(ret.Comment), st.Warn.Render)
+		lw.kv("退回", present.Clean(ret.By.Name)+"  "+present.Time(ret.At), st.Value.Render)
+		lw.kv("退回意见", present.Clean(ret.Comment), st.Warn.Render)
 		if c.Review.Round > 1 && c.Status != cases.StatusReturned {
 			changed := "未作修改"
 			if len(c.Review.Changed) > 0 {
@@ -797,7 +798,7 @@ func (r reviewScreen) reviewLines() []string {
 		if !o.Pass {
 			res, style = "不通过", st.Error.Render
 		}
-		lw.kv("结论", res+"（"+clean(o.By.Name)+"，"+fmtTime(o.At)+"）", style)
+		lw.kv("结论", res+"（"+present.Clean(o.By.Name)+"，"+present.Time(o.At)+"）", style)
 		for _, ch := range o.Checklist {
 			box := "[x] "
 			s := st.Value.Render
@@ -807,7 +808,7 @@ func (r reviewScreen) reviewLines() []string {
 			lw.para("   "+box, cases.LegalCheckLabel(ch.Code), s)
 		}
 		if o.Comment != "" {
-			lw.kv("审核意见", clean(o.Comment), st.Value.Render)
+			lw.kv("审核意见", present.Clean(o.Comment), st.Value.Render)
 		}
 	}
 	if d := c.Review.Discussion; d != nil {
@@ -815,25 +816,25 @@ func (r reviewScreen) reviewLines() []string {
 		lw.kv("日期", d.Date.In(local).Format("2006-01-02"), st.Value.Render)
 		var ps []string
 		for _, x := range d.Participants {
-			ps = append(ps, clean(x))
+			ps = append(ps, present.Clean(x))
 		}
 		lw.kv("参加人员", strings.Join(ps, "、"), st.Value.Render)
-		lw.kv("结论", clean(d.Conclusion), st.Value.Render)
+		lw.kv("结论", present.Clean(d.Conclusion), st.Value.Render)
 	}
 	if d := c.Review.Decision; d != nil {
 		lw.section("负责人决定")
-		lw.kv("决定", d.Text()+"（"+clean(d.By.Name)+"，"+fmtTime(d.At)+"）", st.Strong.Render)
-		lw.kv("理由", clean(d.Comment), st.Value.Render)
+		lw.kv("决定", d.Text()+"（"+present.Clean(d.By.Name)+"，"+present.Time(d.At)+"）", st.Strong.Render)
+		lw.kv("理由", present.Clean(d.Comment), st.Value.Render)
 	}
 	if ns := c.Review.Notices; len(ns) > 0 {
 		lw.section("送达")
 		for _, n := range ns {
-			v := fmtTime(n.ServedAt)
+			v := present.Time(n.ServedAt)
 			if n.Deadline != nil {
 				v += "，改正期限 " + n.Deadline.In(local).Format("2006-01-02")
 			}
 			if n.Note != "" {
-				v += "；" + clean(n.Note)
+				v += "；" + present.Clean(n.Note)
 			}
 			lw.kv(noticeShort(n.Kind), v, st.Value.Render)
 		}
@@ -889,9 +890,9 @@ func (r reviewScreen) chainSteps() []chainStep {
 	p := r.policy
 	rv := c.Review
 	signed := func(s *cases.Signoff, what string) string {
-		t := clean(s.By.Name) + " " + what + "  " + fmtShort(s.At)
+		t := present.Clean(s.By.Name) + " " + what + "  " + present.Short(s.At)
 		if s.Comment != "" {
-			t += "：" + clean(s.Comment)
+			t += "：" + present.Clean(s.Comment)
 		}
 		return t
 	}
@@ -921,9 +922,9 @@ func (r reviewScreen) chainSteps() []chainStep {
 		legal := chainStep{name: "法制审核", text: "须经法制审核：" + strings.Join(c.LegalReasons(p), "；")}
 		switch {
 		case rv.Legal != nil && rv.Legal.Pass:
-			legal.text, legal.state = clean(rv.Legal.By.Name)+" 通过  "+fmtShort(rv.Legal.At), stepDone
+			legal.text, legal.state = present.Clean(rv.Legal.By.Name)+" 通过  "+present.Short(rv.Legal.At), stepDone
 		case rv.Legal != nil:
-			legal.text, legal.state = clean(rv.Legal.By.Name)+" 不通过，已退回  "+fmtShort(rv.Legal.At), stepFailed
+			legal.text, legal.state = present.Clean(rv.Legal.By.Name)+" 不通过，已退回  "+present.Short(rv.Legal.At), stepFailed
 		case c.Status == cases.StatusLegalReview:
 			legal.text, legal.state = "审核中："+strings.Join(c.LegalReasons(p), "；"), stepNow
 		}
@@ -932,7 +933,7 @@ func (r reviewScreen) chainSteps() []chainStep {
 	if c.CollectiveRequired() {
 		disc := chainStep{name: "集体讨论", text: "须由负责人集体讨论决定"}
 		if d := rv.Discussion; d != nil {
-			disc.text, disc.state = d.Date.In(local).Format("2006-01-02")+" 已讨论："+clean(d.Conclusion), stepDone
+			disc.text, disc.state = d.Date.In(local).Format("2006-01-02")+" 已讨论："+present.Clean(d.Conclusion), stepDone
 		} else if c.Status == cases.StatusPendingApproval {
 			disc.state = stepNow
 		}
@@ -943,7 +944,7 @@ func (r reviewScreen) chainSteps() []chainStep {
 		appr := chainStep{name: "审批", text: "待负责人审批"}
 		switch {
 		case rv.Decision != nil:
-			appr.text, appr.state = clean(rv.Decision.By.Name)+" 决定："+rv.Decision.Text(), stepDone
+			appr.text, appr.state = present.Clean(rv.Decision.By.Name)+" 决定："+rv.Decision.Text(), stepDone
 		case rv.Approved != nil:
 			appr.text, appr.state = signed(rv.Approved, "批准"), stepDone
 		case c.Status == cases.StatusPendingApproval && !(c.CollectiveRequired() && rv.Discussion == nil):
@@ -963,40 +964,40 @@ func (r reviewScreen) contentLines() []string {
 	c := r.c.Content
 	lw := &lineWriter{st: st, w: r.width}
 	v := st.Value.Render
-	lw.kv("违法事项", violationLabel(r.sh.Rules(), c.Violation), v)
+	lw.kv("违法事项", present.ViolationLabel(r.sh.Rules(), c.Violation), v)
 	p := c.Party
 	if p.Kind == cases.PartyOrg {
-		lw.kv("当事人", "单位 "+clean(p.Name), v)
-		lw.kv("信用代码", clean(p.USCC), v)
+		lw.kv("当事人", "单位 "+present.Clean(p.Name), v)
+		lw.kv("信用代码", present.Clean(p.USCC), v)
 		if p.LegalRep != "" {
-			lw.kv("法定代表人", clean(p.LegalRep), v)
+			lw.kv("法定代表人", present.Clean(p.LegalRep), v)
 		}
 		if p.USCCOverride != "" {
-			lw.kv("校验说明", clean(p.USCCOverride), st.Warn.Render)
+			lw.kv("校验说明", present.Clean(p.USCCOverride), st.Warn.Render)
 		}
 	} else {
-		lw.kv("当事人", "公民 "+clean(p.Name), v)
-		lw.kv("证件", cases.IDTypeLabel(p.IDType)+" "+clean(p.IDNumber), v)
+		lw.kv("当事人", "公民 "+present.Clean(p.Name), v)
+		lw.kv("证件", cases.IDTypeLabel(p.IDType)+" "+present.Clean(p.IDNumber), v)
 	}
 	if p.Phone != "" {
-		lw.kv("电话", clean(p.Phone), v)
+		lw.kv("电话", present.Clean(p.Phone), v)
 	}
 	if p.Address != "" {
-		lw.kv("地址", clean(p.Address), v)
+		lw.kv("地址", present.Clean(p.Address), v)
 	}
-	lw.kv("地点", orUnset(clean(c.Place.Text)), v)
-	lw.kv("发生时间", fmtTime(c.OccurredAt), v)
+	lw.kv("地点", present.OrUnset(present.Clean(c.Place.Text)), v)
+	lw.kv("发生时间", present.Time(c.OccurredAt), v)
 	if c.EndedAt != nil {
-		lw.kv("终了时间", fmtTime(*c.EndedAt), v)
+		lw.kv("终了时间", present.Time(*c.EndedAt), v)
 	}
-	lw.kv("发现时间", fmtTime(c.DiscoveredAt), v)
-	lw.kv("违法事实", orUnset(strings.TrimSpace(cleanText(c.Facts))), v)
-	lw.kv("情节", circumstancesText(c), v)
+	lw.kv("发现时间", present.Time(c.DiscoveredAt), v)
+	lw.kv("违法事实", present.OrUnset(strings.TrimSpace(present.CleanText(c.Facts))), v)
+	lw.kv("情节", present.CircumstancesText(c), v)
 	var os []string
 	for _, o := range c.Officers {
-		os = append(os, clean(o.Name)+"（"+clean(o.Cert)+"）")
+		os = append(os, present.Clean(o.Name)+"（"+present.Clean(o.Cert)+"）")
 	}
-	lw.kv("执法人员", orUnset(strings.Join(os, "、")), v)
+	lw.kv("执法人员", present.OrUnset(strings.Join(os, "、")), v)
 	lw.section("证据（" + strconv.Itoa(len(c.Evidence)) + " 件，逐件核对 SHA-256）")
 	if len(c.Evidence) == 0 {
 		lw.para("   ", "无证据文件。", st.Warn.Render)
@@ -1013,11 +1014,11 @@ func (r reviewScreen) contentLines() []string {
 				state, style = "本机无此文件", st.Warn.Render
 			}
 		}
-		sum := clean(e.SHA256)
+		sum := present.Clean(e.SHA256)
 		if len(sum) > 12 {
 			sum = sum[:12]
 		}
-		lw.para(" "+strconv.Itoa(i+1)+". ", cases.EvidenceKindLabel(clean(e.Kind))+"  "+clean(filepath.Base(e.Path))+"  "+fmtSize(e.Size)+"  "+fmtShort(e.CapturedAt), v)
+		lw.para(" "+strconv.Itoa(i+1)+". ", cases.EvidenceKindLabel(present.Clean(e.Kind))+"  "+present.Clean(filepath.Base(e.Path))+"  "+present.Size(e.Size)+"  "+present.Short(e.CapturedAt), v)
 		lw.para("    ", "SHA-256 "+sum+"..  "+state, style)
 	}
 	return lw.lines
@@ -1032,7 +1033,7 @@ func (r reviewScreen) decisionLines() ([]string, int) {
 		return []string{"", st.Muted.Render(" 尚未作出处理建议。")}, 0
 	}
 	d := c.Suggestion.Decision
-	head, sub, tone := outcomeWords(d)
+	head, sub, tone := present.OutcomeWords(d)
 	left := []string{st.Section.Render("系统建议"), st.Tone(tone).Render(head)}
 	if sub != "" {
 		left = append(left, sub)
@@ -1059,14 +1060,14 @@ func (r reviewScreen) decisionLines() ([]string, int) {
 	case ch.Follow:
 		right = append(right, st.OK.Render("采纳系统建议"))
 	default:
-		right = append(right, st.Warn.Render("不采纳，改为"+choiceOutcomeLabel(ch.Outcome)))
+		right = append(right, st.Warn.Render("不采纳，改为"+present.ChoiceOutcomeLabel(ch.Outcome)))
 		if ch.Fine != nil {
-			right = append(right, "罚款 "+fmtYuan(*ch.Fine))
+			right = append(right, "罚款 "+present.Yuan(*ch.Fine))
 		}
-		right = append(right, st.Warn.Render("理由："+clean(ch.Reason)))
+		right = append(right, st.Warn.Render("理由："+present.Clean(ch.Reason)))
 	}
 	if pf := c.Content.Circumstances.ProposedFine; pf != nil {
-		right = append(right, "拟罚款 "+fmtYuan(*pf))
+		right = append(right, "拟罚款 "+present.Yuan(*pf))
 	}
 	var lines []string
 	if r.width >= 60 {
@@ -1076,8 +1077,8 @@ func (r reviewScreen) decisionLines() ([]string, int) {
 			lines = append(lines, widgets.Wrap(" "+l, r.width)...)
 		}
 	}
-	v := suggestionView{st: st, sug: *c.Suggestion, content: c.Content, width: r.width, cite: r.cite, trace: true}
-	body, citeLine := v.body()
+	v := present.SuggestionView{Styles: st, Suggestion: *c.Suggestion, Content: c.Content, Width: r.width, Cite: r.cite, Trace: true}
+	body, citeLine := v.Body()
 	offset := len(lines)
 	lines = append(lines, body...)
 	return lines, offset + citeLine
@@ -1114,7 +1115,7 @@ func sideBySide(left, right []string, w int) []string {
 func (r reviewScreen) logLines() []string {
 	st := r.sh.Styles
 	lw := &lineWriter{st: st, w: r.width}
-	if ok, broken := chainIntact(r.events); ok {
+	if ok, broken := present.ChainIntact(r.events); ok {
 		lw.lines = append(lw.lines, st.OK.Render(widgets.Truncate(" 共 "+strconv.Itoa(len(r.events))+" 条记录，哈希链完整（未被改动）", r.width)))
 	} else {
 		lw.lines = append(lw.lines, st.Error.Render(widgets.Truncate(" ! 第 "+strconv.Itoa(broken)+" 条记录与哈希链不符：记录可能被改动，请报告", r.width)))
@@ -1122,11 +1123,11 @@ func (r reviewScreen) logLines() []string {
 	var replay cases.Case
 	var prev cases.Content
 	for _, e := range r.events {
-		who := clean(e.Actor.Name)
+		who := present.Clean(e.Actor.Name)
 		if e.Actor.Role != "" {
 			who += "（" + e.Actor.Role.Label() + "）"
 		}
-		lw.lines = append(lw.lines, widgets.Truncate(st.Label.Render(" #"+strconv.Itoa(int(e.Index))+"  "+fmtTime(e.At)+"  "+who+"  ")+st.Strong.Render(e.Kind.Label()), r.width))
+		lw.lines = append(lw.lines, widgets.Truncate(st.Label.Render(" #"+strconv.Itoa(int(e.Index))+"  "+present.Time(e.At)+"  "+who+"  ")+st.Strong.Render(e.Kind.Label()), r.width))
 		applied := cases.Apply(&replay, e) == nil
 		var detail []string
 		if applied {
@@ -1147,19 +1148,19 @@ func (r reviewScreen) logLines() []string {
 			case cases.EventEvidence:
 				var p cases.EvidencePayload
 				if json.Unmarshal(e.Payload, &p) == nil {
-					detail = append(detail, evidenceText(p.Evidence))
+					detail = append(detail, present.EvidenceText(p.Evidence))
 				}
 			case cases.EventDecisionMade:
 				var p cases.DecisionPayload
 				if json.Unmarshal(e.Payload, &p) == nil {
-					detail = append(detail, "系统建议："+outcomeShort(p.Suggestion.Decision.Outcome)+"；承办人："+choiceText(&p.Choice))
+					detail = append(detail, "系统建议："+present.OutcomeShort(p.Suggestion.Decision.Outcome)+"；承办人："+present.ChoiceText(&p.Choice))
 				}
 			default:
-				detail = payloadRemarks(e.Payload)
+				detail = present.PayloadRemarks(e.Payload)
 			}
 		}
 		for _, t := range detail {
-			lw.para("      ", clean(t), st.Value.Render)
+			lw.para("      ", present.Clean(t), st.Value.Render)
 		}
 	}
 	return lw.lines

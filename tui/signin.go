@@ -13,6 +13,7 @@ import (
 	"fieldcase/cases"
 	"fieldcase/cases/store"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
@@ -67,12 +68,9 @@ func newSignIn(sh *shared, demoPass string) signIn {
 	s := signIn{sh: sh, keys: keys.NewSignIn(), demoPass: demoPass, hasPass: map[string]bool{}}
 	s.form = s.newForm()
 	s.filter = widgets.NewInput(sh.Styles, "编号、姓名或拼音，如 ww", 32)
-	s.pass = widgets.NewPassword(sh.Styles, "", passLimit)
+	s.pass = widgets.NewPassword(sh.Styles, "", present.PassLimit)
 	return s
 }
-
-// passLimit bounds a typed passphrase.
-const passLimit = 128
 
 // setAuth records which users have a passphrase (from loadUsers).
 func (s *signIn) setAuth(encrypted bool, hasPass map[string]bool) {
@@ -98,11 +96,11 @@ func (s signIn) sponsors(except string) []widgets.Option {
 // is already encrypted and this is not its first user — the colleague who
 // vouches and their passphrase.
 func (s signIn) addPassFields(f *widgets.Form, sponsor bool, except string) {
-	f.AddPassword("pass", "口令", "至少 8 个字符，或至少 6 位数字", passLimit)
-	f.AddPassword("pass2", "再次输入口令", "", passLimit)
+	f.AddPassword("pass", "口令", "至少 8 个字符，或至少 6 位数字", present.PassLimit)
+	f.AddPassword("pass2", "再次输入口令", "", present.PassLimit)
 	if sponsor {
 		f.AddChoice("sponsor", "开通人", s.sponsors(except))
-		f.AddPassword("sponsor_pass", "开通人口令", "已登记同事的口令", passLimit)
+		f.AddPassword("sponsor_pass", "开通人口令", "已登记同事的口令", present.PassLimit)
 	}
 }
 
@@ -493,7 +491,7 @@ func (s signIn) signedIn(msg signedInMsg) (signIn, tea.Cmd) {
 		s.hasPass[msg.user.ID] = false
 		return s.startNewPass()
 	}
-	text := passProblem(msg.err, s.sh.Now)
+	text := present.PassProblem(msg.err, s.sh.Now)
 	if !s.formShown() {
 		s.passErr = text
 		return s, s.pass.Focus()

@@ -9,6 +9,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
@@ -59,7 +60,7 @@ func newCircStep(sh *shared) circStep {
 	f.AddChoice("no_fault_proven", circQuestions["no_fault_proven"], yesNoOptions)
 	f.AddChoice("endangers_safety", circQuestions["endangers_safety"], yesNoOptions)
 	f.AddStatic("mitigating", "从轻减轻情节", "可多选：选中后按空格勾选（第三十二条）")
-	for _, m := range mitigatingOptions {
+	for _, m := range present.MitigatingOptions {
 		f.AddCheck("mitigating."+m.Value, m.Label)
 	}
 	f.AddText("proposed_fine", circQuestions["proposed_fine"], "可不填；填写后核对是否在法定幅度内", 12)
@@ -91,7 +92,7 @@ func (c *circStep) load(content cases.Content, caseID string) tea.Cmd {
 	}
 	f.SetValue("no_fault_proven", strconv.FormatBool(ci.NoFaultProven))
 	f.SetValue("endangers_safety", strconv.FormatBool(ci.EndangersSafety))
-	for _, m := range mitigatingOptions {
+	for _, m := range present.MitigatingOptions {
 		f.SetChecked("mitigating."+m.Value, false)
 	}
 	for _, m := range ci.Mitigating {
@@ -143,10 +144,10 @@ func (c circStep) Update(msg tea.Msg) (circStep, tea.Cmd) {
 		}
 		fl := c.form.Field("first_offence")
 		if msg.err != nil {
-			fl.Hint = "无法读取既往案件：" + firstLine(msg.err.Error())
+			fl.Hint = "无法读取既往案件：" + present.FirstLine(msg.err.Error())
 			return c, nil
 		}
-		hint, tone := priorsHint(msg.priors, msg.last)
+		hint, tone := present.PriorsHint(msg.priors, msg.last)
 		fl.Hint = ""
 		fl.Warn = ""
 		if tone == styles.ToneWarn {
@@ -197,7 +198,7 @@ func (c *circStep) apply(content *cases.Content) cases.FieldErrors {
 			}
 		}
 	}
-	for _, m := range mitigatingOptions {
+	for _, m := range present.MitigatingOptions {
 		if f.Checked("mitigating." + m.Value) {
 			ci.Mitigating = append(ci.Mitigating, m.Value)
 		}

@@ -9,6 +9,7 @@ import (
 	"fieldcase/cases"
 	"fieldcase/rules"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/widgets"
 )
 
@@ -28,8 +29,8 @@ func newDecisionStep(sh *shared) decisionStep {
 	d := decisionStep{sh: sh, keys: keys.NewWizard()}
 	f := widgets.NewForm(sh.Styles)
 	f.AddChoice("choice.follow", "是否采纳建议", []widgets.Option{{Value: "true", Label: "采纳系统建议"}, {Value: "false", Label: "不采纳，另行决定"}})
-	opts := make([]widgets.Option, len(choiceOutcomes))
-	for i, o := range choiceOutcomes {
+	opts := make([]widgets.Option, len(present.ChoiceOutcomes))
+	for i, o := range present.ChoiceOutcomes {
 		opts[i] = widgets.Option{Value: o.Value, Label: o.Label}
 	}
 	f.AddChoice("choice.outcome", "改为", opts)
@@ -55,7 +56,7 @@ func (d *decisionStep) load(sug *cases.Suggestion, prev *decision) tea.Cmd {
 			if ch.Fine != nil {
 				f.SetValue("choice.fine", strconv.FormatFloat(*ch.Fine, 'f', -1, 64))
 			}
-			f.SetValue("choice.reason", cleanText(ch.Reason))
+			f.SetValue("choice.reason", present.CleanText(ch.Reason))
 		}
 	}
 	d.sync()
@@ -78,7 +79,7 @@ func (d *decisionStep) sync() {
 	if fl := f.Field("choice.fine"); fl != nil && d.sug != nil {
 		fl.Hint = ""
 		if r := d.sug.Decision.StatutoryFine; r != nil {
-			fl.Hint = "法定幅度 " + fineRangeText(r)
+			fl.Hint = "法定幅度 " + present.FineRangeText(r)
 		}
 	}
 }
@@ -129,7 +130,7 @@ func (d decisionStep) View() string {
 	st := d.sh.Styles
 	var lines []string
 	if d.sug != nil {
-		head, sub, tone := outcomeWords(d.sug.Decision)
+		head, sub, tone := present.OutcomeWords(d.sug.Decision)
 		lines = append(lines, st.Label.Render(" 系统建议：")+st.BannerText[tone].Render(widgets.Truncate(head, d.width-12)))
 		lines = append(lines, widgets.Truncate("   "+st.Tone(tone).Render(sub)+st.Muted.Render("；"+d.sug.Decision.Procedure.Label()), d.width))
 		if d.sug.Decision.Outcome == rules.Exemptible && d.sug.Decision.Suggestion == rules.SuggestSupervisor {

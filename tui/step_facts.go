@@ -11,6 +11,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/widgets"
 )
 
@@ -68,7 +69,7 @@ func (f factsStep) newForm() widgets.Form {
 func (f *factsStep) load(c cases.Content) tea.Cmd {
 	f.evidence = cloneSlice(c.Evidence)
 	f.complete = nil
-	f.rebuild(cleanText(c.Facts), f.form.Value("evidence.kind"), "", "facts")
+	f.rebuild(present.CleanText(c.Facts), f.form.Value("evidence.kind"), "", "facts")
 	return f.form.Focus("facts")
 }
 
@@ -82,7 +83,7 @@ func (f *factsStep) rebuild(facts, kind, path, focus string) {
 	}
 	fm.SetValue("evidence.path", path)
 	for i, e := range f.evidence {
-		fm.AddButton("evidence["+strconv.Itoa(i)+"]", strconv.Itoa(i+1)+". "+evidenceText(e))
+		fm.AddButton("evidence["+strconv.Itoa(i)+"]", strconv.Itoa(i+1)+". "+present.EvidenceText(e))
 	}
 	f.form = fm
 	f.SetSize(f.width, f.height)
@@ -142,7 +143,7 @@ func (f factsStep) Update(msg tea.Msg) (factsStep, tea.Cmd) {
 		}
 		if msg.err != nil {
 			f.complete = nil
-			f.form.Field("evidence.path").Err = "找不到该文件夹：" + firstLine(msg.err.Error())
+			f.form.Field("evidence.path").Err = "找不到该文件夹：" + present.FirstLine(msg.err.Error())
 			return f, nil
 		}
 		f.complete = msg.matches
@@ -174,7 +175,7 @@ func (f factsStep) Update(msg tea.Msg) (factsStep, tea.Cmd) {
 		f.hashes = append(f.hashes[:i:i], f.hashes[i+1:]...)
 		if msg.err != nil {
 			f.rebuild(f.form.Value("facts"), f.form.Value("evidence.kind"), job.path, f.form.Focused())
-			f.form.Field("evidence.path").Err = "无法添加：" + firstLine(msg.err.Error())
+			f.form.Field("evidence.path").Err = "无法添加：" + present.FirstLine(msg.err.Error())
 			return f, nil
 		}
 		for _, e := range f.evidence {

@@ -7,6 +7,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/widgets"
 )
 
@@ -56,7 +57,7 @@ func (o *officersStep) load(c cases.Content) tea.Cmd {
 		o.extra = cloneSlice(c.Officers[2:])
 	}
 	f := widgets.NewForm(o.sh.Styles)
-	f.AddStatic("officers[0]", "执法人员一", clean(o.first.Name)+"（执法证号 "+clean(o.first.Cert)+"）")
+	f.AddStatic("officers[0]", "执法人员一", present.Clean(o.first.Name)+"（执法证号 "+present.Clean(o.first.Cert)+"）")
 	var opts []widgets.Option
 	for _, u := range o.others() {
 		opts = append(opts, widgets.Option{Value: u.ID, Label: u.Name})
@@ -77,8 +78,8 @@ func (o *officersStep) load(c cases.Content) tea.Cmd {
 		}
 		if !picked {
 			o.form.SetValue("officer2", manualOfficer)
-			o.form.SetValue("officers[1].name", clean(second.Name))
-			o.form.SetValue("officers[1].cert", clean(second.Cert))
+			o.form.SetValue("officers[1].name", present.Clean(second.Name))
+			o.form.SetValue("officers[1].cert", present.Clean(second.Cert))
 		}
 	}
 	o.sync()

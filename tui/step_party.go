@@ -11,6 +11,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/widgets"
 )
 
@@ -82,18 +83,18 @@ func (p *partyStep) fill(pt cases.Party) {
 		kind = cases.PartyPerson
 	}
 	f.SetValue("party.kind", string(kind))
-	f.SetValue("party.name", clean(pt.Name))
-	idType := clean(pt.IDType)
+	f.SetValue("party.name", present.Clean(pt.Name))
+	idType := present.Clean(pt.IDType)
 	if idType == cases.IDResident {
 		idType = ""
 	}
 	f.SetValue("party.id_type", idType)
-	f.SetValue("party.id_number", clean(pt.IDNumber))
-	f.SetValue("party.uscc", clean(pt.USCC))
-	f.SetValue("party.uscc_override_reason", clean(pt.USCCOverride))
-	f.SetValue("party.legal_rep", clean(pt.LegalRep))
-	f.SetValue("party.phone", clean(pt.Phone))
-	f.SetValue("party.address", clean(pt.Address))
+	f.SetValue("party.id_number", present.Clean(pt.IDNumber))
+	f.SetValue("party.uscc", present.Clean(pt.USCC))
+	f.SetValue("party.uscc_override_reason", present.Clean(pt.USCCOverride))
+	f.SetValue("party.legal_rep", present.Clean(pt.LegalRep))
+	f.SetValue("party.phone", present.Clean(pt.Phone))
+	f.SetValue("party.address", present.Clean(pt.Address))
 	f.ClearMessages()
 	p.sync()
 	p.live()
@@ -420,7 +421,7 @@ func (p *partyStep) setError(field, msg string) {
 }
 
 func (p partyStep) state() map[string]string {
-	m := formState(p.form)
+	m := present.FormState(p.form)
 	m["search"] = p.input.Value()
 	if p.searching {
 		m["searching"] = "true"
@@ -429,7 +430,7 @@ func (p partyStep) state() map[string]string {
 }
 
 func (p *partyStep) restore(m map[string]string) {
-	restoreForm(&p.form, m)
+	present.RestoreForm(&p.form, m)
 	p.sync()
 	p.live()
 	p.input.SetValue(m["search"])
@@ -495,12 +496,12 @@ func suffixQuery(q string) string {
 
 // partyRow is one found party: name, kind, masked number, address.
 func partyRow(pt cases.Party, w int) string {
-	id := maskID(clean(pt.IDNumber))
+	id := present.MaskID(present.Clean(pt.IDNumber))
 	if pt.Kind == cases.PartyOrg {
-		id = clean(pt.USCC)
+		id = present.Clean(pt.USCC)
 	}
-	row := widgets.Pad(clean(pt.Name), 20) + " " + widgets.Pad(partyKindLabel(pt.Kind), 4) + " " + widgets.Pad(id, 18)
-	if a := clean(pt.Address); a != "" {
+	row := widgets.Pad(present.Clean(pt.Name), 20) + " " + widgets.Pad(present.PartyKindLabel(pt.Kind), 4) + " " + widgets.Pad(id, 18)
+	if a := present.Clean(pt.Address); a != "" {
 		row += " " + a
 	}
 	return widgets.Truncate(row, w)

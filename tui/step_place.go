@@ -9,6 +9,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/widgets"
 )
 
@@ -44,12 +45,12 @@ func (p *placeStep) load(c cases.Content) tea.Cmd {
 	if discovered.IsZero() {
 		discovered = now
 	}
-	f.SetValue("place", clean(c.Place.Text))
-	f.SetValue("occurred_at", occurred.In(local).Format(layoutMinute))
-	f.SetValue("discovered_at", discovered.In(local).Format(layoutMinute))
+	f.SetValue("place", present.Clean(c.Place.Text))
+	f.SetValue("occurred_at", occurred.In(local).Format(present.LayoutMinute))
+	f.SetValue("discovered_at", discovered.In(local).Format(present.LayoutMinute))
 	ended := ""
 	if c.EndedAt != nil {
-		ended = c.EndedAt.In(local).Format(layoutMinute)
+		ended = c.EndedAt.In(local).Format(present.LayoutMinute)
 	}
 	f.SetValue("ended_at", ended)
 	f.Field("occurred_at").Hint = "格式：年-月-日 时:分，如 2026-11-20 10:30；默认为现在"
@@ -88,7 +89,7 @@ func (p *placeStep) apply(c *cases.Content) cases.FieldErrors {
 	f := &p.form
 	c.Place.Text = cases.CleanLine(f.Value("place"))
 	parse := func(k string) (time.Time, bool) {
-		t, err := parseWhen(f.Value(k))
+		t, err := present.ParseWhen(f.Value(k))
 		if err != nil {
 			es = append(es, cases.FieldError{Field: k, Msg: err.Error()})
 			return time.Time{}, false

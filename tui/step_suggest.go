@@ -9,6 +9,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/widgets"
 )
 
@@ -68,9 +69,9 @@ func (s *suggestStep) render() {
 		}
 		return
 	}
-	v := suggestionView{st: st, sug: *s.sug, content: s.content, width: s.width, cite: s.cite}
-	s.banner = v.banner()
-	body, citeLine := v.body()
+	v := present.SuggestionView{Styles: st, Suggestion: *s.sug, Content: s.content, Width: s.width, Cite: s.cite}
+	s.banner = v.Banner()
+	body, citeLine := v.Body()
 	s.vp.Height = max(1, s.height-strings.Count(s.banner, "\n")-1)
 	s.vp.SetContent(strings.Join(body, "\n"))
 	if citeLine < s.vp.YOffset || citeLine >= s.vp.YOffset+s.vp.Height {

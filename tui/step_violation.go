@@ -10,6 +10,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/widgets"
 )
 
@@ -22,7 +23,7 @@ type violationStep struct {
 	height int
 
 	input  textinput.Model
-	hits   []catalogHit
+	hits   []present.CatalogHit
 	cursor int
 	offset int
 	chosen string
@@ -44,7 +45,7 @@ func (v *violationStep) load(c cases.Content) tea.Cmd {
 	v.input.SetValue("")
 	v.refilter()
 	for i, h := range v.hits {
-		if h.item.Code == v.chosen {
+		if h.Item.Code == v.chosen {
 			v.cursor = i
 		}
 	}
@@ -53,7 +54,7 @@ func (v *violationStep) load(c cases.Content) tea.Cmd {
 }
 
 func (v *violationStep) refilter() {
-	v.hits = searchCatalog(v.sh.Rules(), v.input.Value())
+	v.hits = present.SearchCatalog(v.sh.Rules(), v.input.Value())
 	v.cursor, v.offset = 0, 0
 }
 
@@ -90,7 +91,7 @@ func (v violationStep) Update(msg tea.Msg) (violationStep, tea.Cmd) {
 			v.cursor += v.rows()
 		case key.Matches(msg, v.keys.Confirm):
 			if v.cursor < len(v.hits) {
-				v.chosen = v.hits[v.cursor].item.Code
+				v.chosen = v.hits[v.cursor].Item.Code
 				v.err = ""
 				v.done = true
 				v.changed = true
@@ -116,7 +117,7 @@ func (v violationStep) Update(msg tea.Msg) (violationStep, tea.Cmd) {
 		case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
 			if i := msg.Y - violationListTop + v.offset; msg.Y >= violationListTop && i < len(v.hits) && msg.Y < violationListTop+v.rows() {
 				if i == v.cursor {
-					v.chosen, v.done, v.changed = v.hits[i].item.Code, true, true
+					v.chosen, v.done, v.changed = v.hits[i].Item.Code, true, true
 				}
 				v.cursor = i
 			}
@@ -130,7 +131,7 @@ func (v violationStep) Update(msg tea.Msg) (violationStep, tea.Cmd) {
 // highlighted item, so F8 works as well as Enter.
 func (v *violationStep) apply(c *cases.Content, forward bool) {
 	if forward && v.chosen == "" && v.cursor < len(v.hits) {
-		v.chosen = v.hits[v.cursor].item.Code
+		v.chosen = v.hits[v.cursor].Item.Code
 	}
 	c.Violation = v.chosen
 }
@@ -148,7 +149,7 @@ func (v *violationStep) restore(m map[string]string) {
 	if c := m["chosen"]; c != "" {
 		v.chosen = c
 		for i, h := range v.hits {
-			if h.item.Code == c {
+			if h.Item.Code == c {
 				v.cursor = i
 			}
 		}
@@ -177,12 +178,12 @@ func (v violationStep) View() string {
 			base, mark = st.List.Selected, "> "
 		}
 		chosen := " "
-		if h.item.Code == v.chosen {
+		if h.Item.Code == v.chosen {
 			chosen = "*"
 		}
-		label, idx := widgets.TruncateRunes(h.label, h.match, nameW)
+		label, idx := widgets.TruncateRunes(h.Label, h.Match, nameW)
 		pad := base.Render(strings.Repeat(" ", max(0, nameW-ansi.StringWidth(label))))
-		fines := widgets.Pad(itemFines(h.item), max(0, v.width-nameW-6))
+		fines := widgets.Pad(present.ItemFines(h.Item), max(0, v.width-nameW-6))
 		lines = append(lines, base.Render(mark+chosen)+widgets.Highlight(label, idx, base, st.List.Match)+pad+base.Render(" "+fines))
 	}
 	if len(v.hits) == 0 {
@@ -192,8 +193,8 @@ func (v violationStep) View() string {
 		lines = append(lines, "")
 	}
 	if v.cursor < len(v.hits) {
-		it := v.hits[v.cursor].item
-		desc := widgets.Wrap("说明："+cleanText(it.Description), v.width-2)
+		it := v.hits[v.cursor].Item
+		desc := widgets.Wrap("说明："+present.CleanText(it.Description), v.width-2)
 		for i := 0; i < 2 && i < len(desc); i++ {
 			lines = append(lines, " "+st.Muted.Render(desc[i]))
 		}
@@ -202,7 +203,7 @@ func (v violationStep) View() string {
 	case v.err != "":
 		lines = append(lines, st.Error.Render(widgets.Truncate(" ! "+v.err, v.width)))
 	case v.chosen != "":
-		lines = append(lines, st.OK.Render(widgets.Truncate(" 已选定："+violationLabel(v.sh.Rules(), v.chosen)+"（标 * 者）", v.width)))
+		lines = append(lines, st.OK.Render(widgets.Truncate(" 已选定："+present.ViolationLabel(v.sh.Rules(), v.chosen)+"（标 * 者）", v.width)))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -15,6 +15,7 @@ import (
 	"fieldcase/cases/store"
 	"fieldcase/rules"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
@@ -37,19 +38,15 @@ const (
 )
 
 // stepNames are saved in the draft position (store.Draft.Step): stable.
-var stepNames = [numSteps]string{"violation", "party", "place", "facts", "circumstances", "suggestion", "decision", "officers", "review"}
+var stepNames [numSteps]string = present.StepNames
 
-var stepTitles = [numSteps]string{"违法事项", "当事人", "时间地点", "事实与证据", "情节", "处理建议", "处理决定", "执法人员", "核对提交"}
+var stepTitles [numSteps]string = present.StepTitles
 
 var stepShort = [numSteps]string{"事项", "当事人", "时间地点", "证据", "情节", "建议", "决定", "人员", "提交"}
 
 func stepByName(name string) (stepID, bool) {
-	for i, n := range stepNames {
-		if n == name {
-			return stepID(i), true
-		}
-	}
-	return 0, false
+	i, ok := present.StepOf(name)
+	return stepID(i), ok
 }
 
 // stepFields are the content fields (FieldError names) each step edits.
@@ -236,7 +233,7 @@ func (w *wizard) Resume(d store.Draft, c *cases.Case, evs []cases.Event) tea.Cmd
 
 // load takes a stored case as the wizard's starting point.
 func (w *wizard) load(c cases.Case, evs []cases.Event) {
-	w.caseID, w.status, w.content, w.comment = c.ID, c.Status, c.Content, clean(c.ReviewComment)
+	w.caseID, w.status, w.content, w.comment = c.ID, c.Status, c.Content, present.Clean(c.ReviewComment)
 	w.editing = true
 	if c.Suggestion != nil && c.Choice != nil {
 		w.decided = &decision{sug: *c.Suggestion, choice: *c.Choice}
@@ -701,7 +698,7 @@ func (w wizard) saved(msg savedMsg) (wizard, tea.Cmd) {
 		if errors.As(msg.err, &fe) {
 			w.showErrors(fe)
 		}
-		w.say("保存失败："+firstLine(msg.err.Error()), styles.ToneDanger)
+		w.say("保存失败："+present.FirstLine(msg.err.Error()), styles.ToneDanger)
 		if msg.req.then.quit {
 			next = tea.Quit
 		}
@@ -875,7 +872,7 @@ func fineAboveMaximum(ch cases.Choice, sug cases.Suggestion) string {
 		return ""
 	}
 	if *ch.Fine*float64(rules.Yuan) > float64(sf.Max) {
-		return "罚款 " + strconv.FormatFloat(*ch.Fine, 'f', -1, 64) + " 元超过法定上限 " + fmtMoney(sf.Max)
+		return "罚款 " + strconv.FormatFloat(*ch.Fine, 'f', -1, 64) + " 元超过法定上限 " + present.Money(sf.Max)
 	}
 	return ""
 }
@@ -906,7 +903,7 @@ func (w wizard) decidedResult(msg decidedMsg) (wizard, tea.Cmd) {
 		if errors.As(msg.err, &fe) {
 			w.showErrors(fe)
 		}
-		w.say("记录处理决定失败："+firstLine(msg.err.Error()), styles.ToneDanger)
+		w.say("记录处理决定失败："+present.FirstLine(msg.err.Error()), styles.ToneDanger)
 		return w, quit
 	}
 	c := msg.c
@@ -964,12 +961,12 @@ func (w wizard) submitted(msg submittedMsg) (wizard, tea.Cmd) {
 			w.say("不能提交：还有 "+strconv.Itoa(len(fe))+" 处需要补正，已在各项下标出", styles.ToneDanger)
 			return w, nil
 		}
-		w.say("提交失败："+firstLine(msg.err.Error()), styles.ToneDanger)
+		w.say("提交失败："+present.FirstLine(msg.err.Error()), styles.ToneDanger)
 		return w, nil
 	}
 	rs := w.sh.Rules()
 	return w, screen.Go(screen.Navigate{To: screen.Home, Tone: styles.ToneOK,
-		Notice: "已提交审核：" + violationLabel(rs, msg.c.Content.Violation) + " " + clean(msg.c.Content.Party.Name)})
+		Notice: "已提交审核：" + present.ViolationLabel(rs, msg.c.Content.Violation) + " " + present.Clean(msg.c.Content.Party.Name)})
 }
 
 func (w wizard) opened(msg openMsg) (wizard, tea.Cmd) {
@@ -978,7 +975,7 @@ func (w wizard) opened(msg openMsg) (wizard, tea.Cmd) {
 	}
 	w.opening = false
 	if msg.err != nil {
-		return w, screen.Go(screen.Navigate{To: screen.Home, Notice: "无法打开案件：" + firstLine(msg.err.Error()), Tone: styles.ToneDanger})
+		return w, screen.Go(screen.Navigate{To: screen.Home, Notice: "无法打开案件：" + present.FirstLine(msg.err.Error()), Tone: styles.ToneDanger})
 	}
 	if msg.c.Status != cases.StatusDraft && msg.c.Status != cases.StatusReturned {
 		return w, screen.Go(screen.Navigate{To: screen.Detail, CaseID: msg.c.ID, Notice: "该案件已" + msg.c.Status.Label() + "，不能修改", Tone: styles.ToneWarn})
@@ -1008,15 +1005,15 @@ func (w wizard) stepState() map[string]string {
 	case stepParty:
 		return w.party.state()
 	case stepPlace:
-		return formState(w.place.form)
+		return present.FormState(w.place.form)
 	case stepFacts:
 		return w.facts.state()
 	case stepCirc:
-		return formState(w.circ.form)
+		return present.FormState(w.circ.form)
 	case stepDecide:
-		return formState(w.decide.form)
+		return present.FormState(w.decide.form)
 	case stepOfficers:
-		return formState(w.officers.form)
+		return present.FormState(w.officers.form)
 	}
 	return nil
 }
@@ -1028,17 +1025,17 @@ func (w *wizard) restore(m map[string]string) {
 	case stepParty:
 		w.party.restore(m)
 	case stepPlace:
-		restoreForm(&w.place.form, m)
+		present.RestoreForm(&w.place.form, m)
 	case stepFacts:
 		w.facts.restore(m)
 	case stepCirc:
-		restoreForm(&w.circ.form, m)
+		present.RestoreForm(&w.circ.form, m)
 		w.circ.sync()
 	case stepDecide:
-		restoreForm(&w.decide.form, m)
+		present.RestoreForm(&w.decide.form, m)
 		w.decide.sync()
 	case stepOfficers:
-		restoreForm(&w.officers.form, m)
+		present.RestoreForm(&w.officers.form, m)
 		w.officers.sync()
 	}
 }
@@ -1048,36 +1045,36 @@ func (w wizard) reviewSummary() reviewData {
 	c := w.content
 	rs := w.sh.Rules()
 	d := reviewData{comment: w.comment, status: w.status}
-	d.lines[stepViolation] = violationLabel(rs, c.Violation)
-	d.lines[stepParty] = partyKindLabel(c.Party.Kind) + " " + partyLabel(c.Party)
+	d.lines[stepViolation] = present.ViolationLabel(rs, c.Violation)
+	d.lines[stepParty] = present.PartyKindLabel(c.Party.Kind) + " " + present.PartyLabel(c.Party)
 	if c.Party.Name == "" {
 		d.lines[stepParty] = "未填写"
 	}
-	d.lines[stepPlace] = fmtTime(c.OccurredAt) + "  " + orUnset(clean(c.Place.Text))
-	facts := strings.TrimRight(strings.Join(strings.Fields(cleanText(c.Facts)), " "), "。.")
-	d.lines[stepFacts] = orUnset(facts) + "；证据 " + strconv.Itoa(len(c.Evidence)) + " 件"
+	d.lines[stepPlace] = present.Time(c.OccurredAt) + "  " + present.OrUnset(present.Clean(c.Place.Text))
+	facts := strings.TrimRight(strings.Join(strings.Fields(present.CleanText(c.Facts)), " "), "。.")
+	d.lines[stepFacts] = present.OrUnset(facts) + "；证据 " + strconv.Itoa(len(c.Evidence)) + " 件"
 	first := "按记录推算"
 	if c.Circumstances.FirstOffence != nil {
-		first = yesNo(*c.Circumstances.FirstOffence)
+		first = present.YesNo(*c.Circumstances.FirstOffence)
 	}
-	d.lines[stepCirc] = "及时改正：" + yesNo(c.Circumstances.Corrected) + "；危害后果：" + harmLabel(c.Circumstances.Harm) + "；初次违法：" + first
+	d.lines[stepCirc] = "及时改正：" + present.YesNo(c.Circumstances.Corrected) + "；危害后果：" + present.HarmLabel(c.Circumstances.Harm) + "；初次违法：" + first
 	switch {
 	case w.decided == nil:
 		d.lines[stepSuggest] = "尚未计算"
 		d.lines[stepDecide] = "尚未确认"
 	default:
-		head, _, _ := outcomeWords(w.decided.sug.Decision)
+		head, _, _ := present.OutcomeWords(w.decided.sug.Decision)
 		d.lines[stepSuggest] = head
-		d.lines[stepDecide] = choiceText(&w.decided.choice)
+		d.lines[stepDecide] = present.ChoiceText(&w.decided.choice)
 	}
 	if w.stale {
 		d.stale = true
 	}
 	var os []string
 	for _, o := range c.Officers {
-		os = append(os, clean(o.Name))
+		os = append(os, present.Clean(o.Name))
 	}
-	d.lines[stepOfficers] = orUnset(strings.Join(os, "、"))
+	d.lines[stepOfficers] = present.OrUnset(strings.Join(os, "、"))
 	d.check = cases.CheckContent(c, rs, w.sh.Now, cases.Complete)
 	return d
 }
@@ -1088,7 +1085,7 @@ func (w wizard) View() string {
 	lines := []string{w.stepBar()}
 	title := " " + st.Title.Render(w.stepTitle())
 	if w.caseID != "" {
-		title += st.Faint.Render("  案件 " + shortID(w.caseID) + "（每步离开时自动保存）")
+		title += st.Faint.Render("  案件 " + present.ShortID(w.caseID) + "（每步离开时自动保存）")
 	} else {
 		title += st.Faint.Render("  （选定事项后建立草稿，每步离开时自动保存）")
 	}
@@ -1206,11 +1203,4 @@ func (w wizard) FullHelp() [][]key.Binding {
 		step = append(step, k.PageDown)
 	}
 	return [][]key.Binding{step, {k.NextStep, k.PrevStep, k.Save, k.ToReview, k.Submit, k.Leave}}
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i] + "（等）"
-	}
-	return s
 }

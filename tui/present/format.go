@@ -1,4 +1,4 @@
-package tui
+package present
 
 import (
 	"fmt"
@@ -9,44 +9,45 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/rules"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
 
 // How the screens say things: dates, money, outcomes and parties in the
 // words an officer uses. Everything shown from the store or a file passes
-// through clean first.
+// through Clean first.
 
-// clean makes one line of outside text safe to draw (no escape sequences,
+// Clean makes one line of outside text safe to draw (no escape sequences,
 // no bidi controls, no line breaks).
-func clean(s string) string { return cases.CleanLine(s) }
+func Clean(s string) string { return cases.CleanLine(s) }
 
-// cleanText keeps line breaks but drops everything unsafe.
-func cleanText(s string) string { return cases.CleanText(s) }
+// CleanText keeps line breaks but drops everything unsafe.
+func CleanText(s string) string { return cases.CleanText(s) }
 
 const (
-	layoutMinute = "2006-01-02 15:04"
+	LayoutMinute = "2006-01-02 15:04"
 	layoutShort  = "01-02 15:04"
 )
 
-// fmtTime shows a time in China time, or "未填写" when it is zero.
-func fmtTime(t time.Time) string {
+// Time shows a time in China time, or "未填写" when it is zero.
+func Time(t time.Time) string {
 	if t.IsZero() {
 		return "未填写"
 	}
-	return t.In(local).Format(layoutMinute)
+	return t.In(screen.Local).Format(LayoutMinute)
 }
 
-// fmtShort shows a time as month-day hour:minute (list columns).
-func fmtShort(t time.Time) string {
+// Short shows a time as month-day hour:minute (list columns).
+func Short(t time.Time) string {
 	if t.IsZero() {
 		return "--"
 	}
-	return t.In(local).Format(layoutShort)
+	return t.In(screen.Local).Format(layoutShort)
 }
 
-// fmtSince says how long ago t was, roughly, for "上次同步".
-func fmtSince(t, now time.Time) string {
+// Since says how long ago t was, roughly, for "上次同步".
+func Since(t, now time.Time) string {
 	d := now.Sub(t)
 	switch {
 	case d < time.Minute:
@@ -62,9 +63,9 @@ func fmtSince(t, now time.Time) string {
 // whenShape is a typed time of the right shape, whatever its values.
 var whenShape = regexp.MustCompile(`^\d{4}-\d{1,2}-\d{1,2}( \d{1,2}:\d{1,2})?$`)
 
-// parseWhen reads a time typed by an officer: "2026-11-20 10:30", with a
+// ParseWhen reads a time typed by an officer: "2026-11-20 10:30", with a
 // few forgiving variants (a slash or a full-width colon from an IME).
-func parseWhen(s string) (time.Time, error) {
+func ParseWhen(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	s = strings.NewReplacer("/", "-", "：", ":", "　", " ").Replace(s)
 	if s == "" {
@@ -81,37 +82,37 @@ func parseWhen(s string) (time.Time, error) {
 	return t, nil
 }
 
-// fmtMoney shows yuan without trailing zeros.
-func fmtMoney(m rules.Money) string { return m.String() + "元" }
+// Money shows yuan without trailing zeros.
+func Money(m rules.Money) string { return m.String() + "元" }
 
-// fmtYuan shows a float amount of yuan (the case's own numbers).
-func fmtYuan(v float64) string {
+// Yuan shows a float amount of yuan (the case's own numbers).
+func Yuan(v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64) + "元"
 }
 
-// fineSpecText says a provision's fine in words.
-func fineSpecText(s *rules.FineSpec) string {
+// FineSpecText says a provision's fine in words.
+func FineSpecText(s *rules.FineSpec) string {
 	if s == nil {
 		return "不罚款"
 	}
 	switch s.Kind {
 	case rules.FineFixed:
-		return fmtMoney(s.Min)
+		return Money(s.Min)
 	case rules.FineDaily:
-		return "每日" + fmtMoney(s.Min)
+		return "每日" + Money(s.Min)
 	case rules.FineMultiple:
 		return s.Basis + s.FactorMin.String() + "至" + s.FactorMax.String()
 	case rules.FineUnset:
 		return "罚款（数额依地方规定）"
 	}
 	if s.Min == 0 {
-		return fmtMoney(s.Max) + "以下"
+		return Money(s.Max) + "以下"
 	}
-	return s.Min.String() + "-" + fmtMoney(s.Max)
+	return s.Min.String() + "-" + Money(s.Max)
 }
 
-// itemFines is the ordinary fine of a catalog item for each kind of party.
-func itemFines(it rules.Item) string {
+// ItemFines is the ordinary fine of a catalog item for each kind of party.
+func ItemFines(it rules.Item) string {
 	t := it.DefaultTier()
 	if t == nil {
 		return ""
@@ -127,29 +128,29 @@ func itemFines(it rules.Item) string {
 		}
 		return "不罚款"
 	case o == nil:
-		return "罚款 " + fineSpecText(p)
+		return "罚款 " + FineSpecText(p)
 	case p == nil:
-		return "单位罚款 " + fineSpecText(o)
-	case fineSpecText(p) == fineSpecText(o):
-		return "罚款 " + fineSpecText(p)
+		return "单位罚款 " + FineSpecText(o)
+	case FineSpecText(p) == FineSpecText(o):
+		return "罚款 " + FineSpecText(p)
 	}
-	return "个人 " + fineSpecText(p) + "，单位 " + fineSpecText(o)
+	return "个人 " + FineSpecText(p) + "，单位 " + FineSpecText(o)
 }
 
-// fineRangeText says a suggested range.
-func fineRangeText(r *rules.FineRange) string {
+// FineRangeText says a suggested range.
+func FineRangeText(r *rules.FineRange) string {
 	if r == nil {
 		return ""
 	}
 	if r.Min == r.Max {
-		return fmtMoney(r.Min)
+		return Money(r.Min)
 	}
-	return r.Min.String() + "-" + fmtMoney(r.Max)
+	return r.Min.String() + "-" + Money(r.Max)
 }
 
-// outcomeWords is what the suggestion says, in large words and one line
+// OutcomeWords is what the suggestion says, in large words and one line
 // under them, and the tone to draw it in.
-func outcomeWords(d rules.Decision) (headline, sub string, tone styles.Tone) {
+func OutcomeWords(d rules.Decision) (headline, sub string, tone styles.Tone) {
 	switch d.Outcome {
 	case rules.NotPunishable:
 		headline = "不予处罚"
@@ -191,9 +192,9 @@ func outcomeWords(d rules.Decision) (headline, sub string, tone styles.Tone) {
 
 func fineSub(d rules.Decision) string {
 	if d.Fine != nil {
-		s := "建议罚款 " + fineRangeText(d.Fine)
+		s := "建议罚款 " + FineRangeText(d.Fine)
 		if d.FineUnit == "per_day" {
-			s = "建议罚款 每日" + fineRangeText(d.Fine)
+			s = "建议罚款 每日" + FineRangeText(d.Fine)
 		}
 		if d.WarningAvailable {
 			s += "，或者警告"
@@ -209,8 +210,8 @@ func fineSub(d rules.Decision) string {
 	return "在法定幅度内处罚"
 }
 
-// outcomeShort is the outcome in a few characters, for lists and logs.
-func outcomeShort(o rules.Outcome) string {
+// OutcomeShort is the outcome in a few characters, for lists and logs.
+func OutcomeShort(o rules.Outcome) string {
 	switch o {
 	case rules.NotPunishable:
 		return "不予处罚"
@@ -224,15 +225,15 @@ func outcomeShort(o rules.Outcome) string {
 	return string(o)
 }
 
-// choiceOutcomes are what an officer may decide instead of the suggestion.
-var choiceOutcomes = []struct{ Value, Label string }{
+// ChoiceOutcomes are what an officer may decide instead of the suggestion.
+var ChoiceOutcomes = []struct{ Value, Label string }{
 	{"not_punished", "不予处罚"},
 	{"warning", "警告"},
 	{"fine", "罚款"},
 }
 
-func choiceOutcomeLabel(v string) string {
-	for _, o := range choiceOutcomes {
+func ChoiceOutcomeLabel(v string) string {
+	for _, o := range ChoiceOutcomes {
 		if o.Value == v {
 			return o.Label
 		}
@@ -240,25 +241,25 @@ func choiceOutcomeLabel(v string) string {
 	return v
 }
 
-// choiceText says what the officer decided.
-func choiceText(ch *cases.Choice) string {
+// ChoiceText says what the officer decided.
+func ChoiceText(ch *cases.Choice) string {
 	if ch == nil {
 		return "尚未确认"
 	}
 	if ch.Follow {
 		return "采纳系统建议"
 	}
-	s := "不采纳建议，改为" + choiceOutcomeLabel(ch.Outcome)
+	s := "不采纳建议，改为" + ChoiceOutcomeLabel(ch.Outcome)
 	if ch.Outcome == "fine" && ch.Fine != nil {
-		s += " " + fmtYuan(*ch.Fine)
+		s += " " + Yuan(*ch.Fine)
 	}
 	return s
 }
 
-// violationLabel is "CG01 占道经营", or the code alone when the catalog
+// ViolationLabel is "CG01 占道经营", or the code alone when the catalog
 // does not know it.
-func violationLabel(rs *rules.RuleSet, code string) string {
-	code = clean(code)
+func ViolationLabel(rs *rules.RuleSet, code string) string {
+	code = Clean(code)
 	if code == "" {
 		return "未选择"
 	}
@@ -268,28 +269,28 @@ func violationLabel(rs *rules.RuleSet, code string) string {
 	return code
 }
 
-// partyLabel is the party's name with a short identification.
-func partyLabel(p cases.Party) string {
-	name := clean(p.Name)
+// PartyLabel is the party's name with a short identification.
+func PartyLabel(p cases.Party) string {
+	name := Clean(p.Name)
 	if name == "" {
 		return "未填写"
 	}
 	switch p.Kind {
 	case cases.PartyOrg:
 		if p.USCC != "" {
-			return name + "（" + clean(p.USCC) + "）"
+			return name + "（" + Clean(p.USCC) + "）"
 		}
 	case cases.PartyPerson:
 		if p.IDNumber != "" {
-			return name + "（" + maskID(clean(p.IDNumber)) + "）"
+			return name + "（" + MaskID(Clean(p.IDNumber)) + "）"
 		}
 	}
 	return name
 }
 
-// maskID hides the middle of an identity number on screens an onlooker
+// MaskID hides the middle of an identity number on screens an onlooker
 // may see: 500101********1234.
-func maskID(s string) string {
+func MaskID(s string) string {
 	rs := []rune(s)
 	if len(rs) < 10 {
 		return s
@@ -297,16 +298,16 @@ func maskID(s string) string {
 	return string(rs[:6]) + strings.Repeat("*", len(rs)-10) + string(rs[len(rs)-4:])
 }
 
-// partyKindLabel is 公民 or 单位.
-func partyKindLabel(k cases.PartyKind) string {
+// PartyKindLabel is 公民 or 单位.
+func PartyKindLabel(k cases.PartyKind) string {
 	if k == cases.PartyOrg {
 		return "单位"
 	}
 	return "公民"
 }
 
-// harmLabel says a harm level.
-func harmLabel(h string) string {
+// HarmLabel says a harm level.
+func HarmLabel(h string) string {
 	switch h {
 	case cases.HarmNone:
 		return "没有"
@@ -318,16 +319,16 @@ func harmLabel(h string) string {
 	return "未填写"
 }
 
-// yesNo says a boolean.
-func yesNo(b bool) string {
+// YesNo says a boolean.
+func YesNo(b bool) string {
 	if b {
 		return "是"
 	}
 	return "否"
 }
 
-// mitigatingOptions are the grounds of Art. 32 as the officer reads them.
-var mitigatingOptions = []struct{ Value, Label string }{
+// MitigatingOptions are the grounds of Art. 32 as the officer reads them.
+var MitigatingOptions = []struct{ Value, Label string }{
 	{"eliminated_harm", "主动消除或者减轻违法行为危害后果"},
 	{"coerced", "受他人胁迫或者诱骗实施违法行为"},
 	{"confessed", "主动供述行政机关尚未掌握的违法行为"},
@@ -335,8 +336,8 @@ var mitigatingOptions = []struct{ Value, Label string }{
 	{"other_statutory", "法律、法规、规章规定的其他情形"},
 }
 
-func mitigatingLabel(v string) string {
-	for _, o := range mitigatingOptions {
+func MitigatingLabel(v string) string {
+	for _, o := range MitigatingOptions {
 		if o.Value == v {
 			return o.Label
 		}
@@ -344,17 +345,17 @@ func mitigatingLabel(v string) string {
 	return v
 }
 
-// shortID is the random tail of a case id (UUIDv7 ids begin with the
+// ShortID is the random tail of a case id (UUIDv7 ids begin with the
 // time, so their heads are alike), enough to tell cases apart on screen.
-func shortID(id string) string {
+func ShortID(id string) string {
 	if len(id) > 8 {
 		return id[len(id)-8:]
 	}
 	return id
 }
 
-// formState is a form's raw values, for the draft position.
-func formState(f widgets.Form) map[string]string { return f.Values() }
+// FormState is a form's raw values, for the draft position.
+func FormState(f widgets.Form) map[string]string { return f.Values() }
 
-// restoreForm puts saved raw values back.
-func restoreForm(f *widgets.Form, m map[string]string) { f.SetValues(m) }
+// RestoreForm puts saved raw values back.
+func RestoreForm(f *widgets.Form, m map[string]string) { f.SetValues(m) }

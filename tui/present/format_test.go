@@ -1,4 +1,4 @@
-package tui
+package present
 
 import "testing"
 
@@ -13,13 +13,13 @@ func TestParseWhenSaysWhatIsWrong(t *testing.T) {
 		{"2026-02-30 10:00", "没有这个日期或时间，请核对月、日、时、分"},
 		{"昨天下午", "时间格式应为 2026-11-20 10:30"},
 	} {
-		_, err := parseWhen(tc.in)
+		_, err := ParseWhen(tc.in)
 		got := ""
 		if err != nil {
 			got = err.Error()
 		}
 		if got != tc.err {
-			t.Errorf("parseWhen(%q) = %q, want %q", tc.in, got, tc.err)
+			t.Errorf("ParseWhen(%q) = %q, want %q", tc.in, got, tc.err)
 		}
 	}
 }

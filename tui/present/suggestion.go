@@ -1,4 +1,4 @@
-package tui
+package present
 
 import (
 	"strconv"
@@ -7,36 +7,37 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/rules"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
 
-// suggestionView draws a suggestion the way the officer reads it out: the
+// SuggestionView draws a suggestion the way the officer reads it out: the
 // outcome in large words, then the fine and procedure, the reasons, what
 // must happen next, how "first violation" was judged, and the articles
 // (the one at index cite marked for opening). It is shared by the wizard
 // and the case detail, so both say the same thing.
-type suggestionView struct {
-	st      *styles.Styles
-	sug     cases.Suggestion
-	content cases.Content
-	width   int
-	cite    int
-	trace   bool // show the rules' trace (case detail)
+type SuggestionView struct {
+	Styles     *styles.Styles
+	Suggestion cases.Suggestion
+	Content    cases.Content
+	Width      int
+	Cite       int
+	Trace      bool // show the rules' trace (case detail)
 }
 
-// banner is the outcome box.
-func (v suggestionView) banner() string {
-	head, sub, tone := outcomeWords(v.sug.Decision)
-	return widgets.Banner(v.st, tone, head, sub, v.width)
+// Banner is the outcome box.
+func (v SuggestionView) Banner() string {
+	head, sub, tone := OutcomeWords(v.Suggestion.Decision)
+	return widgets.Banner(v.Styles, tone, head, sub, v.Width)
 }
 
-// body is everything under the banner, as lines of at most width cells.
+// Body is everything under the banner, as lines of at most width cells.
 // citeLine is the line of the selected citation (to scroll it into view).
-func (v suggestionView) body() (lines []string, citeLine int) {
-	st := v.st
-	d := v.sug.Decision
-	w := v.width
+func (v SuggestionView) Body() (lines []string, citeLine int) {
+	st := v.Styles
+	d := v.Suggestion.Decision
+	w := v.Width
 	add := func(s string) { lines = append(lines, s) }
 	kv := func(k, val string, style func(...string) string) {
 		head := " " + widgets.Pad(k, 10) + " "
@@ -51,7 +52,7 @@ func (v suggestionView) body() (lines []string, citeLine int) {
 	section := func(s string) { add(""); add(st.Section.Render(" " + s)) }
 	para := func(prefix, s string, style func(...string) string) {
 		pw := max(8, w-3-len(prefix))
-		for i, l := range widgets.Wrap(cleanText(s), pw) {
+		for i, l := range widgets.Wrap(CleanText(s), pw) {
 			p := prefix
 			if i > 0 {
 				p = strings.Repeat(" ", len(prefix))
@@ -67,7 +68,7 @@ func (v suggestionView) body() (lines []string, citeLine int) {
 	case d.Outcome == rules.NotPunishable || d.Outcome == rules.Exemptible && d.Suggestion != rules.SuggestSupervisor:
 		s := "不罚款"
 		if d.StatutoryFine != nil {
-			s += "（法定幅度 " + fineRangeText(d.StatutoryFine) + "）"
+			s += "（法定幅度 " + FineRangeText(d.StatutoryFine) + "）"
 		}
 		kv("罚款", s, st.Strong.Render)
 	case d.Fine != nil:
@@ -75,12 +76,12 @@ func (v suggestionView) body() (lines []string, citeLine int) {
 		if d.Outcome == rules.Exemptible {
 			label = "如予处罚"
 		}
-		s := fineRangeText(d.Fine)
+		s := FineRangeText(d.Fine)
 		if d.FineUnit == "per_day" {
 			s = "每日 " + s
 		}
 		if d.StatutoryFine != nil && (d.StatutoryFine.Min != d.Fine.Min || d.StatutoryFine.Max != d.Fine.Max) {
-			s += "（法定幅度 " + fineRangeText(d.StatutoryFine) + "）"
+			s += "（法定幅度 " + FineRangeText(d.StatutoryFine) + "）"
 		}
 		if d.WarningAvailable {
 			s += "；也可以警告"
@@ -90,7 +91,7 @@ func (v suggestionView) body() (lines []string, citeLine int) {
 		kv("罚款", d.FineFormula, st.Strong.Render)
 	}
 	if d.ProposedFine != nil {
-		kv("拟罚款", fmtMoney(*d.ProposedFine)+proposedStatus(d.ProposedFineStatus), st.Value.Render)
+		kv("拟罚款", Money(*d.ProposedFine)+proposedStatus(d.ProposedFineStatus), st.Value.Render)
 	}
 	kv("程序", d.Procedure.Label(), st.Strong.Render)
 	if d.Provisional {
@@ -137,19 +138,19 @@ func (v suggestionView) body() (lines []string, citeLine int) {
 	}
 
 	section("是否初次违法")
-	for _, l := range firstOffenceLines(v.sug.FirstOffence, v.content) {
+	for _, l := range firstOffenceLines(v.Suggestion.FirstOffence, v.Content) {
 		para("", l.text, st.Tone(l.tone).Render)
 	}
 
 	section("法律依据（左右键选择，F6 查看全文）")
 	citeLine = len(lines)
 	for i, c := range d.Citations {
-		label := cleanText(c.Label)
+		label := CleanText(c.Label)
 		if label == "" {
 			label = c.Law + " 第" + strconv.Itoa(c.Article) + "条"
 		}
 		prefix := "[" + strconv.Itoa(i+1) + "] "
-		if i == v.cite {
+		if i == v.Cite {
 			citeLine = len(lines)
 			add(st.List.Selected.Render(widgets.Truncate(" > "+prefix+label, w)))
 		} else {
@@ -159,7 +160,7 @@ func (v suggestionView) body() (lines []string, citeLine int) {
 	if len(d.Citations) == 0 {
 		add(st.Muted.Render("   （无）"))
 	}
-	if v.trace && len(d.Trace) > 0 {
+	if v.Trace && len(d.Trace) > 0 {
 		section("规则检查过程（供审核核对）")
 		for _, t := range d.Trace {
 			mark := "不适用"
@@ -171,7 +172,7 @@ func (v suggestionView) body() (lines []string, citeLine int) {
 		}
 	}
 	add("")
-	add(st.Faint.Render(widgets.Truncate(" 规则版本 "+d.RulesVersion+"  建议时间 "+fmtTime(v.sug.MadeAt), w)))
+	add(st.Faint.Render(widgets.Truncate(" 规则版本 "+d.RulesVersion+"  建议时间 "+Time(v.Suggestion.MadeAt), w)))
 	return lines, citeLine
 }
 
@@ -199,7 +200,7 @@ type toneLine struct {
 func firstOffenceLines(b cases.FirstOffenceBasis, c cases.Content) []toneLine {
 	var out []toneLine
 	if b.Given && c.Circumstances.FirstOffence != nil {
-		out = append(out, toneLine{"由承办人认定：" + yesNo(*c.Circumstances.FirstOffence) + "初次违法。", styles.ToneNeutral})
+		out = append(out, toneLine{"由承办人认定：" + YesNo(*c.Circumstances.FirstOffence) + "初次违法。", styles.ToneNeutral})
 	}
 	if len(b.Priors) == 0 {
 		out = append(out, toneLine{"本机和已同步的当事人记录中没有找到该当事人的既往案件。", styles.ToneNeutral})
@@ -210,28 +211,28 @@ func firstOffenceLines(b cases.FirstOffenceBasis, c cases.Content) []toneLine {
 			if p.Source == "hq" {
 				src = "总部记录"
 			}
-			out = append(out, toneLine{"  " + p.OccurredAt.In(local).Format("2006-01-02") + " " + clean(p.Violation) + "（" + src + "）", styles.ToneNeutral})
+			out = append(out, toneLine{"  " + p.OccurredAt.In(screen.Local).Format("2006-01-02") + " " + Clean(p.Violation) + "（" + src + "）", styles.ToneNeutral})
 		}
 	}
 	switch {
 	case b.NeverSynced:
 		out = append(out, toneLine{"本设备从未同步，无法确认是否初次违法，将提示审核人。", styles.ToneWarn})
 	case b.IndexAsOf != nil:
-		out = append(out, toneLine{"依据截至 " + fmtTime(*b.IndexAsOf) + " 的当事人记录。", styles.ToneNeutral})
+		out = append(out, toneLine{"依据截至 " + Time(*b.IndexAsOf) + " 的当事人记录。", styles.ToneNeutral})
 	}
 	return out
 }
 
-// priorsHint is the one-paragraph version for the circumstances step.
-func priorsHint(priors []cases.PriorCase, last *time.Time) (string, styles.Tone) {
+// PriorsHint is the one-paragraph version for the circumstances step.
+func PriorsHint(priors []cases.PriorCase, last *time.Time) (string, styles.Tone) {
 	var s string
 	if len(priors) == 0 {
 		s = "按记录推算：未发现该当事人的既往案件。"
 	} else {
-		s = "按记录推算：发现既往案件 " + strconv.Itoa(len(priors)) + " 起（最近 " + priors[len(priors)-1].OccurredAt.In(local).Format("2006-01-02") + " " + clean(priors[len(priors)-1].Violation) + "）。"
+		s = "按记录推算：发现既往案件 " + strconv.Itoa(len(priors)) + " 起（最近 " + priors[len(priors)-1].OccurredAt.In(screen.Local).Format("2006-01-02") + " " + Clean(priors[len(priors)-1].Violation) + "）。"
 	}
 	if last == nil {
 		return s + "本设备从未同步，无法确认是否初次违法，将提示审核人。", styles.ToneWarn
 	}
-	return s + "依据截至 " + fmtTime(*last) + " 的当事人记录。", styles.ToneNeutral
+	return s + "依据截至 " + Time(*last) + " 的当事人记录。", styles.ToneNeutral
 }
