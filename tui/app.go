@@ -156,6 +156,21 @@ func (m *Model) setSize(w, h int) {
 	}
 }
 
+// Active is the id of the screen shown ("" while loading).
+func (m Model) Active() screen.ID { return m.active }
+
+// Screen is the registered screen id (tests look inside it).
+func (m Model) Screen(id screen.ID) screen.Screen { return m.screens[id] }
+
+// Locked reports whether the lock screen covers everything.
+func (m Model) Locked() bool { return m.locked }
+
+// HelpShown reports whether the full help is open.
+func (m Model) HelpShown() bool { return m.showHelp }
+
+// User is the officer signed in (zero before sign-in).
+func (m Model) User() cases.User { return m.sh.User }
+
 // shown is the active screen, nil while loading.
 func (m Model) shown() screen.Screen { return m.screens[m.active] }
 
@@ -180,9 +195,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, tea.Batch(lockCmd, tickClock(m.sh, clockEvery))
 		}
 		return m, tickClock(m.sh, clockEvery)
-	case errMsg:
-		m.flash, m.flashTone = "出错了："+msg.err.Error(), styles.ToneDanger
-		return m, nil
 	case bookMsg:
 		if msg.err != nil {
 			m.flash, m.flashTone = "规则载入不完整，使用内置规则："+msg.err.Error(), styles.ToneWarn
@@ -506,7 +518,9 @@ func (m Model) screenNotice() (string, styles.Tone) {
 	return "", styles.ToneNeutral
 }
 
-func (m Model) shortHelp() []key.Binding {
+// ShortHelp is the help bar's keys: the shown screen's, the entry keys of
+// other screens, then lock, help and exit (help.KeyMap).
+func (m Model) ShortHelp() []key.Binding {
 	if m.showHelp {
 		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("Esc", "关闭帮助"))}
 	}
@@ -533,7 +547,8 @@ func (m Model) shortHelp() []key.Binding {
 	return append(bs, lock, m.keys.Help, m.keys.Exit)
 }
 
-func (m Model) fullHelpGroups() [][]key.Binding {
+// FullHelp is every key that works now, as the full help lists them.
+func (m Model) FullHelp() [][]key.Binding {
 	var g [][]key.Binding
 	if s := m.shown(); s != nil {
 		g = s.FullHelp()
@@ -558,7 +573,7 @@ func (m Model) fullHelpGroups() [][]key.Binding {
 // helpBar lists the live keys; the lock (once signed in), help and exit
 // keys always show, at the right end, however many keys the screen has.
 func (m Model) helpBar() string {
-	bs := m.shortHelp()
+	bs := m.ShortHelp()
 	if m.showHelp || len(bs) < 3 {
 		return widgets.Truncate(m.help.ShortHelpView(bs), m.width)
 	}
@@ -617,7 +632,7 @@ func (m Model) fullHelp(h int) string {
 	type entry struct{ key, desc string }
 	var entries []entry
 	seen := map[string]bool{}
-	for _, g := range m.fullHelpGroups() {
+	for _, g := range m.FullHelp() {
 		for _, b := range g {
 			hk := b.Help()
 			if !b.Enabled() || seen[hk.Key+hk.Desc] {

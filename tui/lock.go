@@ -23,7 +23,7 @@ import (
 // state, and their async results keep arriving while locked. The keys stay
 // in memory, so background sync goes on. "切换用户" signs out instead.
 type lockScreen struct {
-	sh     *shared
+	sh     *screen.Context
 	keys   keys.Lock
 	width  int
 	height int
@@ -37,7 +37,7 @@ type lockScreen struct {
 	switching bool // set by Update: sign out
 }
 
-func newLockScreen(sh *shared) lockScreen {
+func newLockScreen(sh *screen.Context) lockScreen {
 	return lockScreen{sh: sh, keys: keys.NewLock(), pass: widgets.NewPassword(sh.Styles, "", present.PassLimit)}
 }
 

@@ -1,26 +1,29 @@
 package tui
 
-import "fieldcase/tui/screen"
+import (
+	"fieldcase/tui/browse"
+	"fieldcase/tui/home"
+	"fieldcase/tui/notices"
+	"fieldcase/tui/papers"
+	"fieldcase/tui/review"
+	"fieldcase/tui/screen"
+	"fieldcase/tui/signin"
+	"fieldcase/tui/wizard"
+)
 
-// registry is every screen of the TUI: its id and how it is built. A new
-// screen is one line here; its entry keys (screen.Entrant) are offered in
-// this order.
+// registry is every screen of the TUI. Adding a screen is its package and
+// one line here; the root never names a screen's type. Entry keys the
+// screens declare (screen.Entrant) are offered in this order.
 var registry = []func(*screen.Context, Options) screen.Screen{
-	func(c *screen.Context, o Options) screen.Screen {
-		return screen.Adapt(screen.SignIn, newSignIn(c, o.DemoPassphrase))
-	},
-	func(c *screen.Context, _ Options) screen.Screen { return screen.Adapt(screen.Home, newHome(c)) },
-	func(c *screen.Context, _ Options) screen.Screen { return screen.Adapt(screen.Wizard, newWizard(c)) },
-	func(c *screen.Context, _ Options) screen.Screen { return screen.Adapt(screen.List, newCaseList(c)) },
-	func(c *screen.Context, _ Options) screen.Screen { return screen.Adapt(screen.Detail, newCaseDetail(c)) },
-	func(c *screen.Context, _ Options) screen.Screen { return screen.Adapt(screen.Reader, newReader(c)) },
-	func(c *screen.Context, _ Options) screen.Screen { return screen.Adapt(screen.Queue, newReviewQueue(c)) },
-	func(c *screen.Context, _ Options) screen.Screen {
-		return screen.Adapt(screen.Review, newReviewScreen(c))
-	},
-	func(c *screen.Context, _ Options) screen.Screen { return screen.Adapt(screen.Papers, newPapers(c)) },
-	func(c *screen.Context, _ Options) screen.Screen {
-		return screen.Adapt(screen.Dashboard, newDashboard(c))
-	},
-	func(c *screen.Context, _ Options) screen.Screen { return screen.Adapt(screen.Notices, newNotices(c)) },
+	func(c *screen.Context, o Options) screen.Screen { return signin.New(c, o.DemoPassphrase) },
+	func(c *screen.Context, _ Options) screen.Screen { return home.New(c) },
+	func(c *screen.Context, _ Options) screen.Screen { return wizard.New(c) },
+	func(c *screen.Context, _ Options) screen.Screen { return browse.NewList(c) },
+	func(c *screen.Context, _ Options) screen.Screen { return browse.NewDetail(c) },
+	func(c *screen.Context, _ Options) screen.Screen { return browse.NewReader(c) },
+	func(c *screen.Context, _ Options) screen.Screen { return review.NewQueue(c) },
+	func(c *screen.Context, _ Options) screen.Screen { return review.NewReview(c) },
+	func(c *screen.Context, _ Options) screen.Screen { return papers.New(c) },
+	func(c *screen.Context, _ Options) screen.Screen { return papers.NewDashboard(c) },
+	func(c *screen.Context, _ Options) screen.Screen { return notices.New(c) },
 }
