@@ -8,8 +8,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/sahilm/fuzzy"
 
 	"fieldcase/cases"
 	"fieldcase/cases/store"
@@ -334,7 +332,7 @@ func (l caseList) mouse(msg tea.MouseMsg) (caseList, tea.Cmd) {
 		l.cursor += 3
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
 		if msg.Y == 0 {
-			if i, ok := l.tabAt(msg.X); ok {
+			if i, ok := l.tabs().At(msg.X); ok {
 				l.status = i
 				return l, l.Load()
 			}
@@ -351,76 +349,30 @@ func (l caseList) mouse(msg tea.MouseMsg) (caseList, tea.Cmd) {
 	return l, nil
 }
 
-// tabAt finds the status tab drawn at column x.
-func (l caseList) tabAt(x int) (int, bool) {
-	pos := 1
-	for i, t := range l.tabLabels() {
-		w := ansi.StringWidth(t) + 2
-		if x >= pos && x < pos+w {
-			return i, true
-		}
-		pos += w + 1
-	}
-	return 0, false
-}
-
-func (l caseList) tabLabels() []string {
-	out := []string{"全部"}
+// tabs are the status filters: every status, then each one.
+func (l caseList) tabs() widgets.Tabs {
+	labels := []string{"全部"}
 	for _, s := range cases.Statuses {
-		out = append(out, s.Label())
+		labels = append(labels, s.Label())
 	}
-	return out
+	return widgets.Tabs{Labels: labels, Active: l.status}
 }
 
 func (l caseList) targetOf(c cases.Case) widgets.Target {
 	rs := l.sh.Rules()
-	v := present.ViolationLabel(rs, c.Content.Violation)
-	p := present.Clean(c.Content.Party.Name)
-	pl := present.Clean(c.Content.Place.Text)
-	var t widgets.Target
-	t.Start[0] = 0
-	t.Start[1] = len([]rune(v)) + 1
-	t.Start[2] = t.Start[1] + len([]rune(p)) + 1
-	t.Text = v + " " + p + " " + pl
-	return t
+	return widgets.NewTarget(present.ViolationLabel(rs, c.Content.Violation), present.Clean(c.Content.Party.Name), present.Clean(c.Content.Place.Text))
 }
 
-// targetSource lets fuzzy search read the targets without copying them.
-type targetSource []widgets.Target
-
-func (s targetSource) String(i int) string { return s[i].Text }
-func (s targetSource) Len() int            { return len(s) }
-
-// refilter applies the search to the loaded cases. sahilm/fuzzy reports
-// byte offsets; they are turned into rune indexes here, before any
-// highlighting, or a match on 三 in 张三 would light up the wrong cell.
+// refilter applies the search to the loaded cases.
 func (l *caseList) refilter() {
-	q := strings.TrimSpace(l.search.Value())
-	l.shown = l.shown[:0]
-	if q == "" {
-		for i := range l.loaded {
-			l.shown = append(l.shown, widgets.Row{I: i})
-		}
-	} else {
-		for _, m := range fuzzy.FindFrom(q, targetSource(l.targets)) {
-			l.shown = append(l.shown, widgets.Row{I: m.Index, Match: widgets.RuneIndexes(m.Str, m.MatchedIndexes)})
-		}
-	}
+	l.shown = widgets.Search(l.search.Value(), l.targets, widgets.All(len(l.targets)))
 	l.cursor, l.offset = 0, 0
 }
 
 // View draws the filters, the rows and the paging line.
 func (l caseList) View() string {
 	st := l.sh.Styles
-	var tabs []string
-	for i, t := range l.tabLabels() {
-		if i == l.status {
-			tabs = append(tabs, st.Tabs.Active.Render("["+t+"]"))
-		} else {
-			tabs = append(tabs, st.Tabs.Inactive.Render(" "+t+" "))
-		}
-	}
-	lines := []string{widgets.Truncate(" "+strings.Join(tabs, " "), l.width)}
+	lines := []string{widgets.Truncate(l.tabs().View(st), l.width)}
 	viol := "全部事项"
 	if l.violation != "" {
 		viol = present.ViolationLabel(l.sh.Rules(), l.violation)
@@ -490,31 +442,7 @@ func (l caseList) rowView(i int, cw [5]int) string {
 	if selected {
 		base = st.List.Selected
 	}
-	// Split the search matches by column, each relative to its column.
-	cols := [3][]int{}
-	for _, m := range r.Match {
-		switch {
-		case m >= t.Start[2]:
-			cols[2] = append(cols[2], m-t.Start[2])
-		case m >= t.Start[1]:
-			cols[1] = append(cols[1], m-t.Start[1])
-		default:
-			cols[0] = append(cols[0], m)
-		}
-	}
-	runes := []rune(t.Text)
-	text := func(k, w int) string {
-		end := len(runes)
-		if k < 2 {
-			end = t.Start[k+1] - 1
-		}
-		s, idx := widgets.TruncateRunes(string(runes[t.Start[k]:end]), cols[k], w)
-		out := widgets.Highlight(s, idx, base, st.List.Match)
-		if n := ansi.StringWidth(s); n < w {
-			out += base.Render(strings.Repeat(" ", w-n))
-		}
-		return out
-	}
+	text := func(k, w int) string { return t.Column(k, r, w, base, st.List.Match) }
 	mark := "  "
 	if selected {
 		mark = "> "

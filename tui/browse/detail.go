@@ -150,14 +150,9 @@ func (d caseDetail) Update(msg tea.Msg) (caseDetail, tea.Cmd) {
 		}
 	case tea.MouseMsg:
 		if msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft && msg.Y == len(d.head) {
-			pos := 1
-			for i, t := range detailTabs {
-				w := len([]rune(t))*2 + 3
-				if msg.X >= pos && msg.X < pos+w {
-					d.tab = i
-					d.refresh(true)
-				}
-				pos += w
+			if i, ok := d.tabs().At(msg.X); ok {
+				d.tab = i
+				d.refresh(true)
 			}
 			return d, nil
 		}
@@ -390,23 +385,20 @@ func (d caseDetail) logLines() []string {
 	return lines
 }
 
+// tabs are the detail's tabs; the log's counts its records.
+func (d caseDetail) tabs() widgets.Tabs {
+	labels := append([]string(nil), detailTabs...)
+	if d.loaded {
+		labels[2] += "（" + strconv.Itoa(len(d.events)) + "）"
+	}
+	return widgets.Tabs{Labels: labels, Active: d.tab}
+}
+
 // View draws the header, the tabs and the scrolled content.
 func (d caseDetail) View() string {
 	st := d.sh.Styles
 	lines := append([]string(nil), d.head...)
-	var tabs []string
-	for i, t := range detailTabs {
-		label := t
-		if i == 2 && d.loaded {
-			label += "（" + strconv.Itoa(len(d.events)) + "）"
-		}
-		if i == d.tab {
-			tabs = append(tabs, st.Tabs.Active.Render("["+label+"]"))
-		} else {
-			tabs = append(tabs, st.Tabs.Inactive.Render(" "+label+" "))
-		}
-	}
-	lines = append(lines, widgets.Truncate(" "+strings.Join(tabs, " "), d.width), "")
+	lines = append(lines, widgets.Truncate(d.tabs().View(st), d.width), "")
 	lines = append(lines, d.vp.View())
 	return strings.Join(lines, "\n")
 }

@@ -5,7 +5,7 @@ import "strings"
 // Terminal charts drawn with Braille patterns. Their East Asian width is
 // neutral — one cell whatever the locale — unlike the block elements
 // (▁▂▃█), which a zh_CN terminal may draw two cells wide and so break the
-// layout (../shared/reference/tui-and-bbolt.md §6). A Braille cell holds a
+// layout (docs/tui.md, "Width"). A Braille cell holds a
 // grid of two columns by four rows of dots.
 
 const brailleBlank = '\u2800'

@@ -353,15 +353,11 @@ func (d dashboard) View() string {
 	if d.loaded && d.err == nil {
 		head += st.Muted.Render("  " + d.f.From + " 至 " + d.f.To)
 	}
-	var tabs []string
-	for i, p := range periods {
-		if i == d.period {
-			tabs = append(tabs, st.Tabs.Active.Render("["+p.label+"]")) // brackets: readable without colour
-		} else {
-			tabs = append(tabs, st.Tabs.Inactive.Render(" "+p.label+" "))
-		}
+	tabs := widgets.Tabs{Active: d.period}
+	for _, p := range periods {
+		tabs.Labels = append(tabs.Labels, p.label)
 	}
-	return widgets.Truncate(head, d.width) + "\n" + widgets.Truncate(" "+strings.Join(tabs, " "), d.width) + "\n\n" + d.vp.View()
+	return widgets.Truncate(head, d.width) + "\n" + widgets.Truncate(tabs.View(st), d.width) + "\n\n" + d.vp.View()
 }
 
 // Status says when figures are being computed.

@@ -397,20 +397,14 @@ func (p papers) View() string {
 	if p.loaded && p.err == nil {
 		head += "  " + st.Value.Render(present.CleanText(p.c.Content.Party.Name)) + st.Muted.Render("  "+present.ViolationLabel(p.rs, p.c.Content.Violation))
 	}
-	var tabs []string
+	tabs := widgets.Tabs{Active: p.kind}
 	for i, k := range agency.Kinds {
 		label := kindShort[k]
 		if _, ok := p.c.Document(k); ok {
 			label += "✓"
 		}
-		switch {
-		case i == p.kind:
-			tabs = append(tabs, st.Tabs.Active.Render("["+label+"]")) // brackets: readable without colour
-		case p.fits != nil && !p.fits[i]:
-			tabs = append(tabs, st.Faint.Render(" "+label+" "))
-		default:
-			tabs = append(tabs, st.Tabs.Inactive.Render(" "+label+" "))
-		}
+		tabs.Labels = append(tabs.Labels, label)
+		tabs.Off = append(tabs.Off, p.fits != nil && !p.fits[i])
 	}
 	info := ""
 	switch {
@@ -429,7 +423,7 @@ func (p papers) View() string {
 	if p.unfit == nil && p.loaded {
 		info += st.Faint.Render("  " + paper)
 	}
-	return widgets.Truncate(head, p.width) + "\n" + widgets.Truncate(" "+strings.Join(tabs, " "), p.width) + "\n" +
+	return widgets.Truncate(head, p.width) + "\n" + widgets.Truncate(tabs.View(st), p.width) + "\n" +
 		widgets.Truncate(info, p.width) + "\n\n" + p.vp.View()
 }
 

@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/sahilm/fuzzy"
 
 	"fieldcase/cases"
 	"fieldcase/cases/store"
@@ -326,11 +325,7 @@ func (q reviewQueue) mouse(msg tea.MouseMsg) (reviewQueue, tea.Cmd) {
 // party (the two columns it highlights), then the officers, the place, the
 // case number and the party's name in pinyin, so 张三 is found by "zs".
 func (q reviewQueue) targetOf(c cases.Case) widgets.Target {
-	v := present.ViolationLabel(q.sh.Rules(), c.Content.Violation)
 	p := present.Clean(c.Content.Party.Name)
-	var t widgets.Target
-	t.Start[1] = len([]rune(v)) + 1
-	t.Start[2] = t.Start[1] + len([]rune(p)) + 1
 	var more []string
 	for _, o := range c.Content.Officers {
 		more = append(more, present.Clean(o.Name))
@@ -339,21 +334,10 @@ func (q reviewQueue) targetOf(c cases.Case) widgets.Target {
 	full, inits := cases.PinyinReadings(p)
 	more = append(more, full...)
 	more = append(more, inits...)
-	t.Text = v + " " + p + " " + strings.Join(more, " ")
-	return t
+	return widgets.NewTarget(present.ViolationLabel(q.sh.Rules(), c.Content.Violation), p, strings.Join(more, " "))
 }
 
-// querySource lets fuzzy search read only the rows the filter kept.
-type querySource struct {
-	targets []widgets.Target
-	order   []int
-}
-
-func (s querySource) String(i int) string { return s.targets[s.order[i]].Text }
-func (s querySource) Len() int            { return len(s.order) }
-
-// refilter applies the filter, the order and the search. fuzzy reports
-// byte offsets; they become rune indexes before any highlighting.
+// refilter applies the filter, the order and the search.
 func (q *reviewQueue) refilter() {
 	var order []int
 	keep := queueFilters[q.filter].keep
@@ -364,16 +348,7 @@ func (q *reviewQueue) refilter() {
 	}
 	less := queueSorts[q.sortBy].cmp
 	slices.SortStableFunc(order, func(a, b int) int { return less(q.items[a], q.items[b]) })
-	q.shown = q.shown[:0:0]
-	if s := strings.TrimSpace(q.search.Value()); s != "" {
-		for _, m := range fuzzy.FindFrom(s, querySource{q.targets, order}) {
-			q.shown = append(q.shown, widgets.Row{I: order[m.Index], Match: widgets.RuneIndexes(m.Str, m.MatchedIndexes)})
-		}
-	} else {
-		for _, i := range order {
-			q.shown = append(q.shown, widgets.Row{I: i})
-		}
-	}
+	q.shown = widgets.Search(q.search.Value(), q.targets, order)
 	q.cursor, q.offset = 0, 0
 }
 
@@ -393,19 +368,17 @@ func (q reviewQueue) scopeLabel() string {
 // View draws the tabs, the search, the rows and the selected case's summary.
 func (q reviewQueue) View() string {
 	st := q.sh.Styles
-	tab := func(on bool, s string) string {
-		if on {
-			return st.Tabs.Active.Render("[" + s + "]")
-		}
-		return st.Tabs.Inactive.Render(" " + s + " ")
-	}
 	mine, all := q.scopeLabel(), "全部在审"
 	if q.all {
 		all += " " + strconv.Itoa(len(q.items))
 	} else {
 		mine += " " + strconv.Itoa(len(q.items))
 	}
-	top := " " + tab(!q.all, mine) + " " + tab(q.all, all) + st.Faint.Render("(Tab)") + "  " + st.Muted.Render(q.policy.Chain.Label())
+	scope := widgets.Tabs{Labels: []string{mine, all}}
+	if q.all {
+		scope.Active = 1
+	}
+	top := scope.View(st) + st.Faint.Render("(Tab)") + "  " + st.Muted.Render(q.policy.Chain.Label())
 	lines := []string{widgets.Truncate(top, q.width)}
 	bar := st.Label.Render(" 排序 ") + st.Value.Render(queueSorts[q.sortBy].label) + st.Faint.Render("(F6)") +
 		st.Label.Render("  筛选 ") + st.Value.Render(queueFilters[q.filter].label) + st.Faint.Render("(F7)") +
@@ -494,25 +467,7 @@ func (q reviewQueue) rowView(i int, cw [5]int) string {
 	if selected {
 		base = st.List.Selected
 	}
-	cols := [2][]int{}
-	for _, m := range r.Match {
-		switch {
-		case m >= t.Start[2]:
-		case m >= t.Start[1]:
-			cols[1] = append(cols[1], m-t.Start[1])
-		default:
-			cols[0] = append(cols[0], m)
-		}
-	}
-	runes := []rune(t.Text)
-	text := func(k, w int) string {
-		s, idx := widgets.TruncateRunes(string(runes[t.Start[k]:t.Start[k+1]-1]), cols[k], w)
-		out := widgets.Highlight(s, idx, base, st.List.Match)
-		if n := ansi.StringWidth(s); n < w {
-			out += base.Render(strings.Repeat(" ", w-n))
-		}
-		return out
-	}
+	text := func(k, w int) string { return t.Column(k, r, w, base, st.List.Match) }
 	style := func(f func(...string) string) func(...string) string {
 		if selected {
 			return base.Render

@@ -1180,18 +1180,11 @@ func (r reviewScreen) View() string {
 		lines = append(lines, r.form.form.View())
 		return strings.Join(lines, "\n")
 	}
-	var tabs []string
-	for i, t := range reviewTabs {
-		if i == 3 && r.loaded {
-			t += "（" + strconv.Itoa(len(r.events)) + "）"
-		}
-		if i == r.tab {
-			tabs = append(tabs, st.Tabs.Active.Render("["+t+"]"))
-		} else {
-			tabs = append(tabs, st.Tabs.Inactive.Render(" "+t+" "))
-		}
+	tabs := widgets.Tabs{Labels: append([]string(nil), reviewTabs...), Active: r.tab}
+	if r.loaded {
+		tabs.Labels[3] += "（" + strconv.Itoa(len(r.events)) + "）"
 	}
-	lines = append(lines, widgets.Truncate(" "+strings.Join(tabs, " "), r.width), "")
+	lines = append(lines, widgets.Truncate(tabs.View(st), r.width), "")
 	lines = append(lines, r.vp.View())
 	return strings.Join(lines, "\n")
 }

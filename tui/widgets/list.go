@@ -1,11 +1,33 @@
 package widgets
 
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/sahilm/fuzzy"
+)
+
+// A searchable list (the case list, the reviewer's queue) keeps one Target
+// per loaded row and shows Rows: all of them, or those a fuzzy query
+// matched, with the matched runes to highlight in the first columns.
+
 // Target is one row of a searchable list as fuzzy search sees it: the text
-// of its searchable columns joined by spaces, and where each column starts
-// (in runes).
+// of its searchable columns joined by spaces, and where each of the first
+// three columns starts (in runes).
 type Target struct {
 	Text  string
 	Start [3]int
+}
+
+// NewTarget joins the two highlighted columns and the rest search reads
+// (the third column, or more words to find the row by).
+func NewTarget(first, second, rest string) Target {
+	var t Target
+	t.Start[1] = len([]rune(first)) + 1
+	t.Start[2] = t.Start[1] + len([]rune(second)) + 1
+	t.Text = first + " " + second + " " + rest
+	return t
 }
 
 // Row is a row shown in a searchable list: its index among the targets,
@@ -13,4 +35,64 @@ type Target struct {
 type Row struct {
 	I     int
 	Match []int
+}
+
+// Search shows the targets listed in order that match the query q, best
+// first; an empty query shows every one in order.
+// sahilm/fuzzy reports byte offsets; they are turned into rune indexes
+// here, before any highlighting, or a match on 三 in 张三 would light up the
+// wrong cell.
+func Search(q string, targets []Target, order []int) []Row {
+	var rows []Row
+	if q = strings.TrimSpace(q); q == "" {
+		for _, i := range order {
+			rows = append(rows, Row{I: i})
+		}
+		return rows
+	}
+	for _, m := range fuzzy.FindFrom(q, source{targets, order}) {
+		rows = append(rows, Row{I: order[m.Index], Match: RuneIndexes(m.Str, m.MatchedIndexes)})
+	}
+	return rows
+}
+
+// All is every index below n, in order.
+func All(n int) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	return order
+}
+
+// source lets fuzzy search read the targets in order without copying them.
+type source struct {
+	targets []Target
+	order   []int
+}
+
+func (s source) String(i int) string { return s.targets[s.order[i]].Text }
+func (s source) Len() int            { return len(s.order) }
+
+// Column is column k (0, 1 or 2; the last runs to the end of the text) of
+// t, cut to w cells, with the row's matches in it highlighted in match and
+// the rest in base, padded to w.
+func (t Target) Column(k int, r Row, w int, base, match lipgloss.Style) string {
+	runes := []rune(t.Text)
+	from, to := t.Start[k], len(runes)
+	if k < 2 {
+		to = t.Start[k+1] - 1
+	}
+	var idx []int
+	for _, m := range r.Match {
+		if m >= from && (k == 2 || m < t.Start[k+1]) {
+			idx = append(idx, m-from)
+		}
+	}
+	s, idx := TruncateRunes(string(runes[from:to]), idx, w)
+	out := Highlight(s, idx, base, match)
+	if n := ansi.StringWidth(s); n < w {
+		out += base.Render(strings.Repeat(" ", w-n))
+	}
+	return out
 }
