@@ -1,15 +1,3 @@
-// Package tui is the officer's terminal interface: sign-in, the home screen,
-// the step-by-step case wizard with the live leniency suggestion, the case
-// list and the case detail with its full log. The root Model here is the only
-// tea.Model; each screen is a concrete type with Update, View, SetSize and
-// its key help (soft-serve's component contract, checked by the compiler in
-// screens.go). Looks come from tui/styles, keys from tui/keys.
-//
-// The rules are: focus first (while a text field has focus, letters go to
-// it, so q typed into a name never quits); I/O only in commands (cmds.go);
-// width in display cells; everything from the store or a file cleaned before
-// it is drawn; and nothing lost — the wizard saves each step as it is left
-// and remembers where it stood, so a restart reopens it there.
 package tui
 
 import (

@@ -1,3 +1,8 @@
+// Package present is how the screens write a case: dates and money,
+// outcomes, parties and violations in the words an officer uses, the
+// suggestion box shared by the wizard, the detail and the review, the
+// catalog search, and the passphrase messages. Everything shown from the
+// store or a file passes through Clean or CleanText first.
 package present
 
 import (
@@ -13,10 +18,6 @@ import (
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
-
-// How the screens say things: dates, money, outcomes and parties in the
-// words an officer uses. Everything shown from the store or a file passes
-// through Clean first.
 
 // Clean makes one line of outside text safe to draw (no escape sequences,
 // no bidi controls, no line breaks).
