@@ -2,14 +2,15 @@ package tui
 
 import (
 	"errors"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
 	"fieldcase/cases"
 	"fieldcase/cases/store"
 	"fieldcase/rules"
 	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
-	"time"
-
-	tea "github.com/charmbracelet/bubbletea"
 )
 
 // The root's I/O (the users, the rules, the wizard left open, the clock)

@@ -1,8 +1,9 @@
 package tui_test
 
 import (
-	"fieldcase/tui/tuitest"
 	"testing"
+
+	"fieldcase/tui/tuitest"
 )
 
 func TestResizeKeepsEveryLineInside(t *testing.T) {

@@ -1,9 +1,9 @@
 package tui
 
 import (
-	"fieldcase/tui/screen"
-
 	tea "github.com/charmbracelet/bubbletea"
+
+	"fieldcase/tui/screen"
 )
 
 // SyncStatus is the background sync's state (see screen.SyncStatus).

@@ -1,12 +1,13 @@
 package browse_test
 
 import (
-	"fieldcase/tui/browse"
-	"fieldcase/tui/screen"
-	"fieldcase/tui/tuitest"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"fieldcase/tui/browse"
+	"fieldcase/tui/screen"
+	"fieldcase/tui/tuitest"
 )
 
 // BenchmarkCaseListKeystroke: one cursor move in a loaded page, update and view.

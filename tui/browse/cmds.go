@@ -1,11 +1,11 @@
 package browse
 
 import (
+	tea "github.com/charmbracelet/bubbletea"
+
 	"fieldcase/cases"
 	"fieldcase/cases/store"
 	"fieldcase/tui/screen"
-
-	tea "github.com/charmbracelet/bubbletea"
 )
 
 // pageMsg is one page of the case list.

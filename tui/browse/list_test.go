@@ -1,12 +1,13 @@
 package browse_test
 
 import (
-	"fieldcase/tui/browse"
-	"fieldcase/tui/tuitest"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"fieldcase/tui/browse"
+	"fieldcase/tui/tuitest"
 )
 
 // The list reads a page at a time and the next when the officer reaches

@@ -1,12 +1,13 @@
 package home
 
 import (
-	"fieldcase/cases"
-	"fieldcase/cases/store"
-	"fieldcase/tui/screen"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"fieldcase/cases"
+	"fieldcase/cases/store"
+	"fieldcase/tui/screen"
 )
 
 // homeData is everything the home screen shows.

@@ -1,11 +1,12 @@
 package notices
 
 import (
-	"fieldcase/cases"
-	"fieldcase/cases/store"
 	"strconv"
 	"testing"
 	"time"
+
+	"fieldcase/cases"
+	"fieldcase/cases/store"
 )
 
 // A notice that arrives while the screen marks the others read is shown

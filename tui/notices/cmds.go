@@ -1,10 +1,10 @@
 package notices
 
 import (
+	tea "github.com/charmbracelet/bubbletea"
+
 	"fieldcase/cases/store"
 	"fieldcase/tui/screen"
-
-	tea "github.com/charmbracelet/bubbletea"
 )
 
 // was unread when the screen opened; they are marked read by then.

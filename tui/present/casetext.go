@@ -2,11 +2,12 @@ package present
 
 import (
 	"encoding/json"
-	"fieldcase/cases"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+
+	"fieldcase/cases"
 )
 
 // The parts of a case as the detail, the review and the wizard show them.

@@ -2,10 +2,11 @@ package present
 
 import (
 	"errors"
-	"fieldcase/cases/store"
-	"fieldcase/tui/screen"
 	"strconv"
 	"time"
+
+	"fieldcase/cases/store"
+	"fieldcase/tui/screen"
 )
 
 // PassLimit bounds a typed passphrase.

@@ -1,12 +1,13 @@
 package review
 
 import (
-	"fieldcase/cases"
-	"fieldcase/cases/store"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"fieldcase/cases"
+	"fieldcase/cases/store"
 )
 
 // A reviewer's machine checks evidence from the encrypted vault when it

@@ -2,10 +2,11 @@ package signin
 
 import (
 	"errors"
-	"fieldcase/cases"
-	"fieldcase/cases/store"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"fieldcase/cases"
+	"fieldcase/cases/store"
 )
 
 // about a second on a field laptop), so all of them run off the UI thread.

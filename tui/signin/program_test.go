@@ -1,14 +1,14 @@
 package signin_test
 
 import (
-	"fieldcase/tui"
-	"fieldcase/tui/signin"
-	"fieldcase/tui/tuitest"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/charmbracelet/x/exp/teatest"
+
+	"fieldcase/tui"
+	"fieldcase/tui/signin"
+	"fieldcase/tui/tuitest"
 )
 
 // q typed into a text field is text, not "quit": the program keeps running

@@ -1,10 +1,11 @@
 package signin_test
 
 import (
+	"testing"
+
 	"fieldcase/tui/screen"
 	"fieldcase/tui/signin"
 	"fieldcase/tui/tuitest"
-	"testing"
 )
 
 func TestQTypedIntoAFieldDoesNotQuit(t *testing.T) {

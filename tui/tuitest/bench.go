@@ -1,12 +1,13 @@
 package tuitest
 
 import (
-	"fieldcase/cases/store"
 	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
+
+	"fieldcase/cases/store"
 )
 
 // Speed, measured as benchmarks (never as timed assertions): with 100,000

@@ -2,14 +2,15 @@ package tuitest
 
 import (
 	"bytes"
-	"fieldcase/tui"
-	"fieldcase/tui/styles"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+
+	"fieldcase/tui"
+	"fieldcase/tui/styles"
 )
 
 // The real Bubble Tea program (teatest): keys go through the program's

@@ -1,11 +1,12 @@
 package tuitest
 
 import (
-	"fieldcase/cases/store"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"fieldcase/cases/store"
 )
 
 // Scenario brings the TUI to one screen: seed the store, sign in, press keys.

@@ -1,12 +1,13 @@
 package wizard_test
 
 import (
-	"fieldcase/tui/screen"
-	"fieldcase/tui/tuitest"
-	"fieldcase/tui/wizard"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"fieldcase/tui/screen"
+	"fieldcase/tui/tuitest"
+	"fieldcase/tui/wizard"
 )
 
 // BenchmarkPartySearchKeystroke: one character typed into the party search

@@ -3,10 +3,6 @@ package wizard
 import (
 	"encoding/json"
 	"errors"
-	"fieldcase/cases"
-	"fieldcase/cases/store"
-	"fieldcase/rules"
-	"fieldcase/tui/screen"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,6 +10,11 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"fieldcase/cases"
+	"fieldcase/cases/store"
+	"fieldcase/rules"
+	"fieldcase/tui/screen"
 )
 
 // The wizard's I/O: each command captures plain values (ids, copies of

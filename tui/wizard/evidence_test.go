@@ -2,13 +2,14 @@ package wizard
 
 import (
 	"encoding/json"
-	"fieldcase/cases"
-	"fieldcase/cases/store"
-	"fieldcase/tui/screen"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"fieldcase/cases"
+	"fieldcase/cases/store"
+	"fieldcase/tui/screen"
 )
 
 func TestStaleHashResultIsDropped(t *testing.T) {

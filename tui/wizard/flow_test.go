@@ -1,14 +1,15 @@
 package wizard_test
 
 import (
-	"fieldcase/cases"
-	"fieldcase/cases/store"
-	"fieldcase/tui/tuitest"
-	"fieldcase/tui/wizard"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"fieldcase/cases"
+	"fieldcase/cases/store"
+	"fieldcase/tui/tuitest"
+	"fieldcase/tui/wizard"
 )
 
 // A whole case, from the home screen to submission, then checked in the store.

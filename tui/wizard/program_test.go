@@ -1,15 +1,15 @@
 package wizard_test
 
 import (
+	"strings"
+	"testing"
+
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
 
 	"fieldcase/tui"
 	"fieldcase/tui/tuitest"
 	"fieldcase/tui/wizard"
-	"strings"
-	"testing"
-
-	"github.com/charmbracelet/x/exp/teatest"
 )
 
 // Choosing a violation through the program records the draft; the result

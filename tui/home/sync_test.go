@@ -1,11 +1,12 @@
-package tui_test
+package home_test
 
 import (
-	"fieldcase/tui"
-	"fieldcase/tui/tuitest"
 	"strings"
 	"testing"
 	"time"
+
+	"fieldcase/tui"
+	"fieldcase/tui/tuitest"
 )
 
 // The home screen shows a running background sync and its failure, without
