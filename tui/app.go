@@ -48,7 +48,8 @@ type Options struct {
 // header, the notice line and the help bar, handles the global keys and
 // the lock, and routes every other message: keys and clicks to the active
 // screen, results to the screen they are addressed to, navigation to
-// itself.
+// itself. It is passed by value, as Bubble Tea wants, but its screens and
+// their context are shared by the copies: only the latest one is live.
 type Model struct {
 	sh     *screen.Context
 	keys   keys.Global

@@ -40,8 +40,9 @@ type Screen interface {
 	FullHelp() [][]key.Binding
 	Crumb() string
 
-	// What a screen may also say about itself (Typer, Statuser, Quitter,
-	// Subjecter, Entrant, HelpPlacer, Unsaved), false or empty when it does not.
+	// What a screen may also say about itself (Typer, Statuser,
+	// Quitter, Subjecter, Entrant, HelpPlacer, Unsaved); false or empty
+	// when it says nothing.
 	Typing() bool
 	Status() (string, styles.Tone)
 	QuitsWithQ() bool
@@ -75,6 +76,10 @@ type Entrant interface{ Entries() []Entry }
 type HelpPlacer interface {
 	ShortHelpWith(entries []key.Binding) []key.Binding
 }
+
+// Unsaved: the screen holds input not yet saved, so it takes the exit
+// key and the lock itself (Exiting, Locking).
+type Unsaved interface{ HoldsUnsaved() bool }
 
 // Entry is a key that opens the declaring screen from the screen From.
 // With Case, it works only while From shows a case (Subject), and the

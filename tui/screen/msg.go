@@ -113,10 +113,6 @@ type Locking struct{}
 // the officer pressed the exit key: it saves, then quits.
 type Exiting struct{}
 
-// Unsaved: the screen holds input not yet saved, so it takes the exit
-// key and the lock itself (Exiting, Locking).
-type Unsaved interface{ HoldsUnsaved() bool }
-
 // SyncEnded tells the shown screen that a background sync round ended.
 type SyncEnded struct{}
 
