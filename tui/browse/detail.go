@@ -135,18 +135,8 @@ func (d caseDetail) Update(msg tea.Msg) (caseDetail, tea.Cmd) {
 			if line < d.vp.YOffset || line >= d.vp.YOffset+d.vp.Height {
 				d.vp.SetYOffset(line - d.vp.Height/2)
 			}
-		case key.Matches(msg, d.keys.Up):
-			d.vp.ScrollUp(1)
-		case key.Matches(msg, d.keys.Down):
-			d.vp.ScrollDown(1)
-		case key.Matches(msg, d.keys.PageUp):
-			d.vp.PageUp()
-		case key.Matches(msg, d.keys.PageDown):
-			d.vp.PageDown()
-		case key.Matches(msg, d.keys.Top):
-			d.vp.GotoTop()
-		case key.Matches(msg, d.keys.Bottom):
-			d.vp.GotoBottom()
+		default:
+			widgets.Scroll(&d.vp, d.keys.Nav, msg)
 		}
 	case tea.MouseMsg:
 		if msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft && msg.Y == len(d.head) {

@@ -116,18 +116,8 @@ func (r reader) Update(msg tea.Msg) (reader, tea.Cmd) {
 			r.i++
 			r.fill()
 			return r, nil
-		case key.Matches(msg, r.keys.Up):
-			r.vp.ScrollUp(1)
-		case key.Matches(msg, r.keys.Down):
-			r.vp.ScrollDown(1)
-		case key.Matches(msg, r.keys.PageUp):
-			r.vp.PageUp()
-		case key.Matches(msg, r.keys.PageDown):
-			r.vp.PageDown()
-		case key.Matches(msg, r.keys.Top):
-			r.vp.GotoTop()
-		case key.Matches(msg, r.keys.Bottom):
-			r.vp.GotoBottom()
+		default:
+			widgets.Scroll(&r.vp, r.keys.Nav, msg)
 		}
 		return r, nil
 	}

@@ -122,18 +122,8 @@ func (d dashboard) Update(msg tea.Msg) (dashboard, tea.Cmd) {
 			return d, d.Load()
 		case key.Matches(msg, d.keys.Refresh):
 			return d, d.Load()
-		case key.Matches(msg, d.keys.Up):
-			d.vp.ScrollUp(1)
-		case key.Matches(msg, d.keys.Down):
-			d.vp.ScrollDown(1)
-		case key.Matches(msg, d.keys.PageUp):
-			d.vp.PageUp()
-		case key.Matches(msg, d.keys.PageDown):
-			d.vp.PageDown()
-		case key.Matches(msg, d.keys.Top):
-			d.vp.GotoTop()
-		case key.Matches(msg, d.keys.Bottom):
-			d.vp.GotoBottom()
+		default:
+			widgets.Scroll(&d.vp, d.keys.Nav, msg)
 		}
 		return d, nil
 	}

@@ -359,18 +359,8 @@ func (p papers) Update(msg tea.Msg) (papers, tea.Cmd) {
 			p.syncKeys()
 			p.job++
 			return p, issuePaper(p.sh.Store, p.sh.Actor(), p.id, agency.Kinds[p.kind], p.rs, p.ag, p.paper(), p.job)
-		case key.Matches(msg, p.keys.Up):
-			p.vp.ScrollUp(1)
-		case key.Matches(msg, p.keys.Down):
-			p.vp.ScrollDown(1)
-		case key.Matches(msg, p.keys.PageUp):
-			p.vp.PageUp()
-		case key.Matches(msg, p.keys.PageDown):
-			p.vp.PageDown()
-		case key.Matches(msg, p.keys.Top):
-			p.vp.GotoTop()
-		case key.Matches(msg, p.keys.Bottom):
-			p.vp.GotoBottom()
+		default:
+			widgets.Scroll(&p.vp, p.keys.Nav, msg)
 		}
 		return p, nil
 	}

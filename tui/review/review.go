@@ -375,18 +375,8 @@ func (r reviewScreen) key(msg tea.KeyMsg) (reviewScreen, tea.Cmd) {
 		if line := r.refresh(false); line < r.vp.YOffset || line >= r.vp.YOffset+r.vp.Height {
 			r.vp.SetYOffset(line - r.vp.Height/2)
 		}
-	case key.Matches(msg, r.keys.Up):
-		r.vp.ScrollUp(1)
-	case key.Matches(msg, r.keys.Down):
-		r.vp.ScrollDown(1)
-	case key.Matches(msg, r.keys.PageUp):
-		r.vp.PageUp()
-	case key.Matches(msg, r.keys.PageDown):
-		r.vp.PageDown()
-	case key.Matches(msg, r.keys.Top):
-		r.vp.GotoTop()
-	case key.Matches(msg, r.keys.Bottom):
-		r.vp.GotoBottom()
+	default:
+		widgets.Scroll(&r.vp, r.keys.Nav, msg)
 	}
 	return r, nil
 }
