@@ -34,8 +34,7 @@ type caseList struct {
 	date      int // index into dateFilters
 	violation string
 
-	search    textinput.Model
-	searching bool
+	search widgets.SearchBox
 
 	loaded  []cases.Case
 	targets []widgets.Target
@@ -71,7 +70,7 @@ func NewList(ctx *screen.Context) screen.Screen {
 
 func newCaseList(sh *screen.Context) caseList {
 	l := caseList{sh: sh, keys: keys.NewCaseList(), pkeys: keys.NewPicker()}
-	l.search = widgets.NewInput(sh.Styles, "名称、当事人、地点", 50)
+	l.search = widgets.NewSearchBox(sh.Styles, "名称、当事人、地点", 50)
 	l.pickInput = widgets.NewInput(sh.Styles, "代码、名称或拼音首字母", 30)
 	l.syncKeys()
 	return l
@@ -108,12 +107,12 @@ func (l caseList) filter(after string) store.Filter {
 }
 
 // Typing reports whether a text field has focus.
-func (l caseList) Typing() bool { return l.searching || l.picking }
+func (l caseList) Typing() bool { return l.search.Active || l.picking }
 
 // SetSize lays the list out.
 func (l *caseList) SetSize(w, h int) {
 	l.width, l.height = w, h
-	l.search.Width = max(10, min(30, w-40))
+	l.search.SetWidth(max(10, min(30, w-40)))
 	l.pickInput.Width = max(10, w-20)
 	l.scroll()
 }
@@ -129,11 +128,11 @@ func (l caseList) Status() (string, styles.Tone) {
 func (l *caseList) syncKeys() {
 	l.keys.Open.SetEnabled(len(l.shown) > 0 && !l.picking)
 	l.keys.More.SetEnabled(l.next != "" && !l.picking)
-	l.keys.EndSearch.SetEnabled(l.searching)
-	l.keys.KeepFound.SetEnabled(l.searching)
-	l.keys.SearchNav.SetEnabled(l.searching)
-	l.keys.Search.SetEnabled(!l.searching && !l.picking)
-	l.keys.Back.SetEnabled(!l.searching && !l.picking)
+	l.keys.EndSearch.SetEnabled(l.search.Active)
+	l.keys.KeepFound.SetEnabled(l.search.Active)
+	l.keys.SearchNav.SetEnabled(l.search.Active)
+	l.keys.Search.SetEnabled(!l.search.Active && !l.picking)
+	l.keys.Back.SetEnabled(!l.search.Active && !l.picking)
 	l.keys.Status.SetEnabled(!l.picking)
 	l.keys.Date.SetEnabled(!l.picking)
 	l.keys.Violation.SetEnabled(!l.picking)
@@ -178,7 +177,7 @@ func (l caseList) Update(msg tea.Msg) (caseList, tea.Cmd) {
 		switch {
 		case l.picking:
 			l, cmd = l.pickKey(msg)
-		case l.searching:
+		case l.search.Active:
 			l, cmd = l.searchKey(msg)
 		default:
 			l, cmd = l.key(msg)
@@ -196,14 +195,13 @@ func (l caseList) key(msg tea.KeyMsg) (caseList, tea.Cmd) {
 	switch {
 	case key.Matches(msg, l.keys.Back):
 		if l.search.Value() != "" {
-			l.search.SetValue("")
+			l.search.Clear()
 			l.refilter()
 			return l, nil
 		}
 		return l, screen.Go(screen.Navigate{To: screen.Home})
 	case key.Matches(msg, l.keys.Search):
-		l.searching = true
-		return l, l.search.Focus()
+		return l, l.search.Open()
 	case key.Matches(msg, l.keys.Status):
 		n := len(cases.Statuses) + 1
 		if msg.Type == tea.KeyShiftTab {
@@ -262,25 +260,13 @@ func (l *caseList) move(msg tea.KeyMsg) bool {
 }
 
 func (l caseList) searchKey(msg tea.KeyMsg) (caseList, tea.Cmd) {
-	switch {
-	case msg.Type == tea.KeyEsc:
-		l.searching = false
-		l.search.Blur()
-		l.search.SetValue("")
-		l.refilter()
-		return l, nil
-	case msg.Type == tea.KeyEnter:
-		l.searching = false
-		l.search.Blur()
-		return l, nil
-	case msg.Type == tea.KeyUp, msg.Type == tea.KeyDown, msg.Type == tea.KeyPgUp, msg.Type == tea.KeyPgDown:
+	switch msg.Type {
+	case tea.KeyUp, tea.KeyDown, tea.KeyPgUp, tea.KeyPgDown:
 		l.move(msg)
 		return l, nil
 	}
-	before := l.search.Value()
-	var cmd tea.Cmd
-	l.search, cmd = l.search.Update(msg)
-	if l.search.Value() != before {
+	changed, cmd := l.search.Key(msg)
+	if changed {
 		l.refilter()
 	}
 	return l, cmd
@@ -380,7 +366,7 @@ func (l caseList) View() string {
 	filters := st.Label.Render(" 日期 ") + st.Value.Render(dateFilters[l.date].label) + st.Faint.Render("(F6)") +
 		st.Label.Render("  事项 ") + st.Value.Render(widgets.Truncate(viol, 16)) + st.Faint.Render("(F7)") +
 		st.Label.Render("  搜索 ")
-	if l.searching || l.search.Value() != "" {
+	if l.search.Active || l.search.Value() != "" {
 		filters += l.search.View()
 	} else {
 		filters += st.Faint.Render("按 ctrl+f 搜索")
@@ -495,7 +481,7 @@ func (l caseList) ShortHelp() []key.Binding {
 	if l.picking {
 		return []key.Binding{l.pkeys.Up, l.pkeys.Down, l.pkeys.Choose, l.pkeys.Clear, l.pkeys.Cancel}
 	}
-	if l.searching {
+	if l.search.Active {
 		return []key.Binding{l.keys.SearchNav, l.keys.KeepFound, l.keys.EndSearch}
 	}
 	return []key.Binding{l.keys.Open, l.keys.Status, l.keys.Date, l.keys.Violation, l.keys.Search, l.keys.More, l.keys.Back}

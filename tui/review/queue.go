@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
@@ -37,8 +36,7 @@ type reviewQueue struct {
 	sortBy int  // index into queueSorts
 	filter int  // index into queueFilters
 
-	search    textinput.Model
-	searching bool
+	search widgets.SearchBox
 
 	job     int
 	loading bool
@@ -116,7 +114,7 @@ func NewQueue(ctx *screen.Context) screen.Screen {
 
 func newReviewQueue(sh *screen.Context) reviewQueue {
 	q := reviewQueue{sh: sh, keys: keys.NewQueue(), policy: cases.DefaultReviewPolicy()}
-	q.search = widgets.NewInput(sh.Styles, "事项、当事人、承办人、地点", 50)
+	q.search = widgets.NewSearchBox(sh.Styles, "事项、当事人、承办人、地点", 50)
 	q.syncKeys()
 	return q
 }
@@ -148,12 +146,12 @@ func (q *reviewQueue) Load() tea.Cmd {
 }
 
 // Typing reports whether the search field has focus.
-func (q reviewQueue) Typing() bool { return q.searching }
+func (q reviewQueue) Typing() bool { return q.search.Active }
 
 // SetSize lays the queue out.
 func (q *reviewQueue) SetSize(w, h int) {
 	q.width, q.height = w, h
-	q.search.Width = max(10, min(30, w-44))
+	q.search.SetWidth(max(10, min(30, w-44)))
 	q.scroll()
 }
 
@@ -166,16 +164,16 @@ func (q reviewQueue) Status() (string, styles.Tone) {
 }
 
 func (q *reviewQueue) syncKeys() {
-	q.keys.Open.SetEnabled(len(q.shown) > 0 && !q.searching)
+	q.keys.Open.SetEnabled(len(q.shown) > 0 && !q.search.Active)
 	q.keys.Move.SetEnabled(len(q.shown) > 1)
-	q.keys.Search.SetEnabled(!q.searching)
-	q.keys.EndSearch.SetEnabled(q.searching)
-	q.keys.KeepFound.SetEnabled(q.searching)
-	q.keys.SearchNav.SetEnabled(q.searching)
-	q.keys.Back.SetEnabled(!q.searching)
-	q.keys.Scope.SetEnabled(!q.searching)
-	q.keys.Sort.SetEnabled(!q.searching)
-	q.keys.Filter.SetEnabled(!q.searching)
+	q.keys.Search.SetEnabled(!q.search.Active)
+	q.keys.EndSearch.SetEnabled(q.search.Active)
+	q.keys.KeepFound.SetEnabled(q.search.Active)
+	q.keys.SearchNav.SetEnabled(q.search.Active)
+	q.keys.Back.SetEnabled(!q.search.Active)
+	q.keys.Scope.SetEnabled(!q.search.Active)
+	q.keys.Sort.SetEnabled(!q.search.Active)
+	q.keys.Filter.SetEnabled(!q.search.Active)
 }
 
 // previewLines is how many lines the selected case's summary takes.
@@ -219,7 +217,7 @@ func (q reviewQueue) Update(msg tea.Msg) (reviewQueue, tea.Cmd) {
 	case tea.MouseMsg:
 		q, cmd = q.mouse(msg)
 	case tea.KeyMsg:
-		if q.searching {
+		if q.search.Active {
 			q, cmd = q.searchKey(msg)
 		} else {
 			q, cmd = q.key(msg)
@@ -234,14 +232,13 @@ func (q reviewQueue) key(msg tea.KeyMsg) (reviewQueue, tea.Cmd) {
 	switch {
 	case key.Matches(msg, q.keys.Back):
 		if q.search.Value() != "" {
-			q.search.SetValue("")
+			q.search.Clear()
 			q.refilter()
 			return q, nil
 		}
 		return q, screen.Go(screen.Navigate{To: screen.Home})
 	case key.Matches(msg, q.keys.Search):
-		q.searching = true
-		return q, q.search.Focus()
+		return q, q.search.Open()
 	case key.Matches(msg, q.keys.Scope):
 		q.all = !q.all
 		q.cursor, q.offset = 0, 0
@@ -276,16 +273,6 @@ func (q reviewQueue) key(msg tea.KeyMsg) (reviewQueue, tea.Cmd) {
 
 func (q reviewQueue) searchKey(msg tea.KeyMsg) (reviewQueue, tea.Cmd) {
 	switch msg.Type {
-	case tea.KeyEsc:
-		q.searching = false
-		q.search.Blur()
-		q.search.SetValue("")
-		q.refilter()
-		return q, nil
-	case tea.KeyEnter:
-		q.searching = false
-		q.search.Blur()
-		return q, nil
 	case tea.KeyUp:
 		q.cursor--
 		return q, nil
@@ -293,10 +280,8 @@ func (q reviewQueue) searchKey(msg tea.KeyMsg) (reviewQueue, tea.Cmd) {
 		q.cursor++
 		return q, nil
 	}
-	before := q.search.Value()
-	var cmd tea.Cmd
-	q.search, cmd = q.search.Update(msg)
-	if q.search.Value() != before {
+	changed, cmd := q.search.Key(msg)
+	if changed {
 		q.refilter()
 	}
 	return q, cmd
@@ -383,7 +368,7 @@ func (q reviewQueue) View() string {
 	bar := st.Label.Render(" 排序 ") + st.Value.Render(queueSorts[q.sortBy].label) + st.Faint.Render("(F6)") +
 		st.Label.Render("  筛选 ") + st.Value.Render(queueFilters[q.filter].label) + st.Faint.Render("(F7)") +
 		st.Label.Render("  搜索 ")
-	if q.searching || q.search.Value() != "" {
+	if q.search.Active || q.search.Value() != "" {
 		bar += q.search.View()
 	} else {
 		bar += st.Faint.Render("按 ctrl+f 搜索")
@@ -573,7 +558,7 @@ func (q reviewQueue) Entries() []screen.Entry {
 
 // ShortHelp lists the live keys.
 func (q reviewQueue) ShortHelp() []key.Binding {
-	if q.searching {
+	if q.search.Active {
 		return []key.Binding{q.keys.SearchNav, q.keys.KeepFound, q.keys.EndSearch}
 	}
 	return []key.Binding{q.keys.Open, q.keys.Scope, q.keys.Sort, q.keys.Filter, q.keys.Search, q.keys.Back}

@@ -3,9 +3,13 @@ package widgets
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sahilm/fuzzy"
+
+	"fieldcase/tui/styles"
 )
 
 // A searchable list (the case list, the reviewer's queue) keeps one Target
@@ -96,3 +100,53 @@ func (t Target) Column(k int, r Row, w int, base, match lipgloss.Style) string {
 	}
 	return out
 }
+
+// SearchBox is the search field of a searchable list. While it is active
+// letters go to it (the screen is Typing); Esc clears and closes it, Enter
+// closes it keeping what was found.
+type SearchBox struct {
+	input  textinput.Model
+	Active bool
+}
+
+// NewSearchBox returns a closed, empty search field.
+func NewSearchBox(st *styles.Styles, placeholder string, limit int) SearchBox {
+	return SearchBox{input: NewInput(st, placeholder, limit)}
+}
+
+// Open activates the field.
+func (b *SearchBox) Open() tea.Cmd {
+	b.Active = true
+	return b.input.Focus()
+}
+
+// Key takes a key while the field is active; changed says the query did
+// (the list must search again).
+func (b *SearchBox) Key(msg tea.KeyMsg) (changed bool, cmd tea.Cmd) {
+	switch msg.Type {
+	case tea.KeyEsc:
+		b.Active = false
+		b.input.Blur()
+		b.input.SetValue("")
+		return true, nil
+	case tea.KeyEnter:
+		b.Active = false
+		b.input.Blur()
+		return false, nil
+	}
+	before := b.input.Value()
+	b.input, cmd = b.input.Update(msg)
+	return b.input.Value() != before, cmd
+}
+
+// Value is the query typed.
+func (b SearchBox) Value() string { return b.input.Value() }
+
+// Clear empties the query.
+func (b *SearchBox) Clear() { b.input.SetValue("") }
+
+// SetWidth sets the field's width in cells.
+func (b *SearchBox) SetWidth(w int) { b.input.Width = w }
+
+// View draws the field.
+func (b SearchBox) View() string { return b.input.View() }
