@@ -327,6 +327,13 @@ func (e *evaluation) item(inBook bool) {
 	if !inBook && f.actDate().Before(e.rs.EffectiveFrom) {
 		e.flag("act_predates_rule_set", "违法行为发生在本规则集生效日（"+e.rs.EffectiveFrom.String()+"）之前，须核对行为时有效的规定（第三十七条）")
 	}
+	if len(it.Acts) > 0 && f.Act == "" {
+		names := make([]string, len(it.Acts))
+		for i, a := range it.Acts {
+			names[i] = a.ID + " " + a.Name
+		}
+		e.flag("act_unspecified", "本事项包含多种行为（"+strings.Join(names, "；")+"），未选定具体行为，引用的是各行为条款的合集；请选定行为，只引用该行为的条款")
+	}
 	if it.Provisional {
 		e.flag("provisional_provision", e.rs.itemTx[e.ii].provisional)
 	}
@@ -1047,7 +1054,10 @@ func (e *evaluation) procedure() {
 		// established on the record. Confiscation never: Art. 51 allows only
 		// a warning or a small fine on the spot.
 		warningOnly := e.amountOK && e.amount == 0 && e.tier.Warning
-		simple = e.amountOK && (warningOnly || e.amount > 0 && e.amount <= ceil) && !daily && len(confiscate) == 0
+		// Nor an amount the law states only as a multiple or leaves unset:
+		// it cannot be checked against the statute on the spot.
+		simple = e.amountOK && (warningOnly || e.amount > 0 && e.amount <= ceil) && !daily && len(confiscate) == 0 &&
+			d.ProposedFineStatus != ProposedUnchecked
 		// A 减轻 the rule set sends to legal review cannot be decided on the
 		// spot: Art. 58 review comes before the head's decision, which the
 		// simple procedure does not have.
