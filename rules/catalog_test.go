@@ -111,7 +111,8 @@ func TestNoiseArt82WarningMandatoryFineOptional(t *testing.T) {
 	if d.Outcome != Punishable || !d.WarningMandatory || d.Ground != "" {
 		t.Errorf("outcome %s ground %q warning_mandatory %v; want a warning", d.Outcome, d.Ground, d.WarningMandatory)
 	}
-	if !reasonsContain(d, "给予警告，可以并处罚款200元至1000元") || reasonsContain(d, "警告或者") {
+	if !reasonsContain(d, "拒不改正的，对个人给予警告，可以并处罚款200元至1000元") || reasonsContain(d, "警告或者") ||
+		!reasonsContain(d, "拟给予警告，可以适用简易程序") {
 		t.Errorf("reasons read the warning as optional:\n%s", strings.Join(d.Reasons, "\n"))
 	}
 }

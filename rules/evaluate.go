@@ -823,7 +823,11 @@ func (e *evaluation) fine(mitigate bool) {
 		b.WriteString(prefix)
 		b.WriteString("依照")
 		b.WriteString(e.penaltyLabel())
-		b.WriteString("，对")
+		b.WriteString("，")
+		if e.it.FineCondition == FineAfterRefusal {
+			b.WriteString("拒不改正的，")
+		}
+		b.WriteString("对")
 		b.WriteString(who)
 		switch {
 		case e.tier.WarningMandatory:
@@ -1114,7 +1118,7 @@ func (e *evaluation) procedure() {
 
 	for _, t := range e.d.PenaltyKinds {
 		if (t.Kind == PenaltyConfiscIncome || t.Kind == PenaltyConfiscGoods) && t.Condition != "" && e.penalised() {
-			e.flag("confiscation_conditional", t.Condition+"，应当"+t.thing()+"（第九条第（二）项）；拟没收的，不能当场处罚，适用普通程序（第五十一条）")
+			e.flag("confiscation_conditional", t.Condition+"，应当"+t.Thing()+"（第九条第（二）项）；拟没收的，不能当场处罚，适用普通程序（第五十一条）")
 		}
 	}
 	switch {
@@ -1123,9 +1127,12 @@ func (e *evaluation) procedure() {
 		if e.amount > 0 {
 			amt = "罚款" + e.amount.String() + "元"
 		}
-		if d.ProcedureBasis == "proposed_fine" {
+		switch {
+		case d.ProcedureBasis == "proposed_fine" && e.amount == 0:
+			e.reason("拟给予警告，可以适用简易程序当场作出行政处罚决定（第五十一条）。")
+		case d.ProcedureBasis == "proposed_fine":
 			e.reason("拟" + amt + "，不超过" + ceil.String() + "元，可以适用简易程序当场作出行政处罚决定（第五十一条）。")
-		} else {
+		default:
 			e.reason("建议幅度内的罚款不超过" + ceil.String() + "元，可以适用简易程序当场作出行政处罚决定（第五十一条）。")
 		}
 		e.next("simple_decision", "当场出示执法证件，填写预定格式、编有号码的行政处罚决定书并当场交付当事人，报所属行政机关备案（第五十二条）；决定书应告知当事人对当场处罚不服的，先申请行政复议（《行政复议法》第二十三条）", 0, false)
@@ -1142,7 +1149,7 @@ func (e *evaluation) procedure() {
 		case len(confiscate) > 0:
 			var what []string
 			for _, t := range confiscate {
-				what = append(what, t.thing())
+				what = append(what, t.Thing())
 			}
 			e.reason("本案依法应当" + strings.Join(what, "、") + "，没收属于行政处罚（第九条第（二）项），而当场只能给予警告或者小额罚款（第五十一条），适用普通程序。")
 		case daily && e.penalised():

@@ -268,7 +268,7 @@ func (t PenaltyTerm) Text() string {
 	if t.Mandatory {
 		s = "应当"
 	}
-	s += t.thing()
+	s += t.Thing()
 	if t.Party != "" {
 		s = "对" + t.Party.chinese() + s
 	}
@@ -278,8 +278,8 @@ func (t PenaltyTerm) Text() string {
 	return s
 }
 
-// thing is what the term takes or imposes: "没收烧烤工具和违法所得".
-func (t PenaltyTerm) thing() string {
+// Thing is what the term takes or imposes: "没收烧烤工具和违法所得".
+func (t PenaltyTerm) Thing() string {
 	if t.Object != "" && (t.Kind == PenaltyConfiscIncome || t.Kind == PenaltyConfiscGoods) {
 		return "没收" + t.Object
 	}
