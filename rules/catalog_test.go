@@ -430,6 +430,9 @@ func TestLoadRefusesCatalogMislabels(t *testing.T) {
 		{"mandatory warning without warning", func(m map[string]any) {
 			itemMap(m, "CG01")["tiers"].([]any)[0].(map[string]any)["warning_mandatory"] = true
 		}, "warning_mandatory"},
+		{"statutory figure confirmed as a setting", func(m map[string]any) {
+			m["parameters"].(map[string]any)["simple_procedure_max"].(map[string]any)["confirmed"] = "x"
+		}, "只有本机关设定"},
 		{"unknown age counting", func(m map[string]any) {
 			m["parameters"].(map[string]any)["age_counting"].(map[string]any)["value"] = "lunar"
 		}, "age_counting"},

@@ -69,6 +69,8 @@ type Param[T any] struct {
 	Confirmed string `json:"confirmed,omitempty"` // 法制科's confirmation (文号 or date); "" awaiting
 }
 
+func (p Param[T]) mark() (setting bool, confirmed string) { return p.Setting, p.Confirmed }
+
 // SettingPending is how a setting not yet confirmed is marked wherever it is
 // shown.
 const SettingPending = "本机关设定，待法制科确认"
@@ -1055,7 +1057,6 @@ func (v *validator) params(p *Params) {
 		v.addf("parameters.age_counting：应为 %s 或 %s", AgeDayAfterBirthday, AgeOnBirthday)
 	}
 	v.status("parameters.age_counting", p.AgeCounting.Status, p.AgeCounting.Ref)
-	v.text("parameters.age_counting.confirmed", p.AgeCounting.Confirmed, false, 100)
 	if d := p.HearingRequestDays.Value; d <= 0 || d > 60 {
 		v.addf("parameters.hearing_request_days：应为 1 至 60")
 	}
@@ -1065,6 +1066,25 @@ func (v *validator) params(p *Params) {
 	}
 	v.status("parameters.decision_deadline_days", p.DecisionDeadlineDays.Status, p.DecisionDeadlineDays.Ref)
 	v.status("parameters.education_on_time_bar", p.EducationOnTimeBar.Status, p.EducationOnTimeBar.Ref)
+	marks := []struct {
+		name string
+		p    interface{ mark() (bool, string) }
+	}{
+		{"simple_procedure_max", p.SimpleProcedureMax}, {"on_the_spot_collection_max", p.OnTheSpotCollectionMax},
+		{"hearing_min", p.HearingMin}, {"legal_review_min", p.LegalReviewMin}, {"legal_review_triggers", p.LegalReviewTriggers},
+		{"collective_discussion_min", p.CollectiveDiscussionMin}, {"limitation", p.Limitation}, {"limitation_extended", p.LimitationExtended},
+		{"first_offence_lookback", p.FirstOffenceLookback}, {"first_offence_scope", p.FirstOffenceScope}, {"lenient_share", p.LenientShare},
+		{"age_of_responsibility", p.AgeOfResponsibility}, {"age_of_majority", p.AgeOfMajority}, {"age_counting", p.AgeCounting},
+		{"hearing_request_days", p.HearingRequestDays}, {"decision_deadline_days", p.DecisionDeadlineDays},
+		{"education_on_time_bar", p.EducationOnTimeBar}, {"no_penalty_procedure", p.NoPenaltyProcedure},
+	}
+	for _, m := range marks {
+		setting, confirmed := m.p.mark()
+		v.text("parameters."+m.name+".confirmed", confirmed, false, 100)
+		if confirmed != "" && !setting {
+			v.addf("parameters.%s.confirmed：只有本机关设定（setting）的参数才由法制科确认", m.name)
+		}
+	}
 	if pr := p.NoPenaltyProcedure.Value; pr != ProcedureSimple && pr != ProcedureOrdinary {
 		v.addf("parameters.no_penalty_procedure：应为 simple 或 ordinary")
 	}
