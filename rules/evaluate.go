@@ -287,7 +287,7 @@ func (e *evaluation) ageReason() {
 	}
 	note := e.setting("age_counting", "生日当天的周岁计算", e.p.AgeCounting.SettingNote())
 	if note != "" {
-		note = "（" + note + "）"
+		note = "（生日当天的计算为" + note + "）"
 	}
 	if e.p.AgeCounting.Value == AgeDayAfterBirthday {
 		e.reason("违法行为发生在当事人生日当天；周岁自生日的第二天起算（参照《最高人民法院关于审理未成年人刑事案件具体应用法律若干问题的解释》第二条），当事人当日为" + cnNumber(*e.age) + "周岁" + note + "。")
@@ -890,19 +890,38 @@ func (e *evaluation) fine(mitigate bool) {
 }
 
 // otherPenalties is the penalties beside the warning and the fine, in the
-// clause's words: "，并应当没收烧烤工具和违法所得".
+// clause's words: "，并应当没收烧烤工具；有违法所得的，应当没收违法所得".
+// Terms under the same condition are said once.
 func (e *evaluation) otherPenalties() string {
-	var parts []string
-	for _, t := range e.d.PenaltyKinds {
+	var b strings.Builder
+	for i, t := range e.d.PenaltyKinds {
 		if t.Kind == PenaltyFine || t.Kind == PenaltyWarning {
 			continue
 		}
-		parts = append(parts, t.Text())
+		prev := -1
+		for j := i - 1; j >= 0; j-- {
+			if k := e.d.PenaltyKinds[j].Kind; k != PenaltyFine && k != PenaltyWarning {
+				prev = j
+				break
+			}
+		}
+		if prev >= 0 && e.d.PenaltyKinds[prev].Condition == t.Condition && e.d.PenaltyKinds[prev].Mandatory == t.Mandatory {
+			b.WriteString("、")
+			b.WriteString(t.Thing())
+			continue
+		}
+		if t.Condition == "" {
+			b.WriteString("，并")
+			b.WriteString(verbOptional(!t.Mandatory))
+		} else {
+			b.WriteString("；")
+			b.WriteString(t.Condition)
+			b.WriteString("，")
+			b.WriteString(verbOptional(!t.Mandatory))
+		}
+		b.WriteString(t.Thing())
 	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return "；并" + strings.Join(parts, "；")
+	return b.String()
 }
 
 func verbOptional(optional bool) string {

@@ -280,10 +280,18 @@ func (t PenaltyTerm) Text() string {
 	return s
 }
 
-// Thing is what the term takes or imposes: "没收烧烤工具和违法所得".
+// Thing is what the term takes or imposes, in the clause's words when the
+// rule set gives them: "没收烧烤工具", "责令停业整治", "暂扣建筑垃圾相关许可证件".
 func (t PenaltyTerm) Thing() string {
-	if t.Object != "" && (t.Kind == PenaltyConfiscIncome || t.Kind == PenaltyConfiscGoods) {
-		return "没收" + t.Object
+	if t.Object != "" {
+		switch t.Kind {
+		case PenaltyConfiscIncome, PenaltyConfiscGoods:
+			return "没收" + t.Object
+		case PenaltySuspension, PenaltyClosure:
+			return "责令" + t.Object
+		case PenaltyLicense:
+			return "暂扣" + t.Object
+		}
 	}
 	return t.Kind.chinese()
 }
