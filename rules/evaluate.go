@@ -290,7 +290,12 @@ func (e *evaluation) ageReason() {
 		note = "（生日当天的计算为" + note + "）"
 	}
 	if e.p.AgeCounting.Value == AgeDayAfterBirthday {
-		e.reason("违法行为发生在当事人生日当天；周岁自生日的第二天起算（参照《最高人民法院关于审理未成年人刑事案件具体应用法律若干问题的解释》第二条），当事人当日为" + cnNumber(*e.age) + "周岁" + note + "。")
+		ref := "参照《最高人民法院关于审理未成年人刑事案件具体应用法律若干问题的解释》第二条"
+		if c := e.rs.Cite(Provision{Law: "spc_juvenile", Article: 2}); c.Text != "" {
+			ref = "参照" + c.Label + "：“" + strings.NewReplacer("“", "‘", "”", "’").Replace(c.Text) + "”"
+			e.addCitation(c)
+		}
+		e.reason("违法行为发生在当事人生日当天；行政处罚法对生日当天是否满周岁未作规定，周岁自生日的第二天起算（" + ref + "），当事人当日为" + cnNumber(*e.age) + "周岁" + note + "。")
 		return
 	}
 	e.reason("违法行为发生在当事人生日当天，按生日当天即满周岁计算，当事人当日为" + cnNumber(*e.age) + "周岁" + note + "。")
