@@ -310,7 +310,7 @@ func rulesExplain(e *env, args []string) int {
 		fmt.Fprintln(w, "具体行为（每种行为只引用其自身的条款；评估时以 act 选定）：")
 		for _, a := range it.Acts {
 			pro, pen := rs.ActCitations(it.Code, a.ID)
-			fmt.Fprintf(w, "  %s %s：违反 %s；罚则 %s\n", a.ID, a.Name, rules.JoinLabels(pro), rules.JoinLabels(pen))
+			fmt.Fprintf(w, "  %s %s：违反%s；罚则%s\n", a.ID, a.Name, rules.JoinLabels(pro), rules.JoinLabels(pen))
 		}
 	} else {
 		pro, pen := rs.ActCitations(it.Code, "")

@@ -219,7 +219,7 @@ func TestRulesExplain(t *testing.T) {
 	}
 	// CG05: each act cites its own item of Art. 18 ¶1.
 	_, out, _ = rulesCLI(t, "", "rules", "explain", "CG05")
-	if !strings.Contains(out, "underpass 地下通道擅自摆摊兜售：违反 《重庆市市容环境卫生管理条例》第十八条第一款第（六）项") {
+	if !strings.Contains(out, "underpass 地下通道擅自摆摊兜售：违反《重庆市市容环境卫生管理条例》第十八条第一款第（六）项") {
 		t.Errorf("explain CG05 acts:\n%s", out)
 	}
 	code, out, errOut := rulesCLI(t, "", "rules", "explain", "CG99")
