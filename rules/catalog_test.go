@@ -225,8 +225,8 @@ func TestArt58Art57SettingsAreNotLaw(t *testing.T) {
 		t.Fatalf("legal review %v, collective %v", d.LegalReview, d.CollectiveDiscussion)
 	}
 	for _, want := range []string{
-		"罚款达到5000元，本机关设定，待法制科确认",
-		"个人5000元，本机关设定，待法制科确认",
+		"须经法制审核：罚款达到5000元（本机关设定，待法制科确认）",
+		"（个人5000元，本机关设定，待法制科确认）",
 		"第五十八条；该条未规定数额",
 	} {
 		if !reasonsContain(d, want) {

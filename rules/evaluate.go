@@ -1234,7 +1234,7 @@ func (e *evaluation) hearing() {
 	days := p.HearingRequestDays.Value
 	text := "罚款数额须按计算基数确定，按较大数额处理，当事人有权要求听证"
 	if e.amountOK {
-		text = "拟罚款" + e.amount.String() + "元，达到较大数额（" + e.f.PartyKind.chinese() + threshold.String() + "元" + e.settingSuffix("hearing_min", "听证“较大数额”标准", p.HearingMin.SettingNote()) + "），当事人有权要求听证"
+		text = "拟罚款" + e.amount.String() + "元，达到较大数额（" + e.f.PartyKind.chinese() + threshold.String() + "元" + e.settingInside("hearing_min", "听证“较大数额”标准", p.HearingMin.SettingNote()) + "），当事人有权要求听证"
 	}
 	if d.Outcome == Exemptible {
 		text = "如决定给予处罚，" + text
@@ -1243,8 +1243,17 @@ func (e *evaluation) hearing() {
 	e.next("hearing_notice", "在事先告知时告知听证权利；当事人要求听证的，应当在告知后"+itoa(days)+"个工作日内提出，行政机关在举行听证的七日前通知（第六十四条）", days, true)
 }
 
-// settingSuffix is "，本机关设定，待法制科确认" for a setting, "" for law.
+// settingSuffix is "（本机关设定，待法制科确认）" for a setting, "" for law.
 func (e *evaluation) settingSuffix(code, what, note string) string {
+	if e.setting(code, what, note) == "" {
+		return ""
+	}
+	return "（" + note + "）"
+}
+
+// settingInside is "，本机关设定，待法制科确认" for a setting already inside
+// parentheses, "" for law.
+func (e *evaluation) settingInside(code, what, note string) string {
 	if e.setting(code, what, note) == "" {
 		return ""
 	}
@@ -1297,7 +1306,7 @@ func (e *evaluation) legalReview() {
 		if d.Outcome == Exemptible {
 			prefix = "如决定给予处罚，"
 		}
-		e.reason(prefix + "作出决定前须经法制审核（" + strings.Join(why, "、") + "），未经审核或者审核未通过的不得作出决定（第五十八条；该条未规定数额，审核范围依本机关法制审核目录）。")
+		e.reason(prefix + "作出决定前须经法制审核：" + strings.Join(why, "；") + "。未经审核或者审核未通过的不得作出决定（第五十八条；该条未规定数额，审核范围依本机关法制审核目录）。")
 		e.next("legal_review", "提交法制审核，审核通过后方可作出决定（第五十八条）", 0, false)
 		e.flag("legal_review", "须经法制审核："+strings.Join(why, "、"))
 	}
@@ -1323,7 +1332,7 @@ func (e *evaluation) collective() {
 		if d.Outcome == Exemptible {
 			prefix = "如决定给予处罚，"
 		}
-		e.reason(prefix + "罚款达到重大违法行为的数额标准（" + e.f.PartyKind.chinese() + threshold.String() + "元" + e.settingSuffix("collective_discussion_min", "集体讨论数额标准", p.CollectiveDiscussionMin.SettingNote()) + "）或者数额无法确定，应当由行政机关负责人集体讨论决定（第五十七条第二款；该款未规定数额）。")
+		e.reason(prefix + "罚款达到重大违法行为的数额标准（" + e.f.PartyKind.chinese() + threshold.String() + "元" + e.settingInside("collective_discussion_min", "集体讨论数额标准", p.CollectiveDiscussionMin.SettingNote()) + "）或者数额无法确定，应当由行政机关负责人集体讨论决定（第五十七条第二款；该款未规定数额）。")
 		e.next("collective_discussion", "由行政机关负责人集体讨论决定，并记录讨论情况（第五十七条第二款）", 0, false)
 	}
 	e.end("R19", "collective_discussion", "集体讨论", citeArt57p2, fired, res)
