@@ -109,6 +109,23 @@ func sentence(s string) string {
 // 《…处罚法》第三十三条第一款、第五十七条第一款第（二）项.
 func joinLabels(cs []rules.Citation) string { return rules.JoinLabels(cs) }
 
+// quoteTexts quotes the words of the provisions (释法说理: the party reads
+// the rule it broke), or "" when a text is missing.
+func quoteTexts(cs []rules.Citation) string {
+	parts := make([]string, 0, len(cs))
+	for _, c := range cs {
+		if c.Text == "" {
+			return ""
+		}
+		t := strings.NewReplacer("“", "‘", "”", "’", "\n", "").Replace(c.Text)
+		parts = append(parts, strings.TrimRight(t, "。；，：;,"))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "：“" + strings.Join(parts, "……") + "”"
+}
+
 // violatedCites are the provisions the case's act breaches; penaltyCites the
 // clause that punishes it — the act's own when the case names one.
 func (b *builder) violatedCites() []rules.Citation {
@@ -694,7 +711,7 @@ func (b *builder) noPenalty() {
 		} else {
 			b.para("依据" + b.penaltyLaw(28, 1, 0) + "的规定，责令当事人立即改正违法行为。")
 		}
-		b.para("依据" + b.penaltyLaw(33, 3, 0) + "的规定，本机关对当事人进行教育：当事人应当认真学习并自觉遵守" + joinLabels(b.violatedCites()) + "的规定；再次违反的，本机关将依法处理。")
+		b.para("依据" + b.penaltyLaw(33, 3, 0) + "的规定，本机关对当事人进行教育：当事人应当认真学习并自觉遵守" + joinLabels(b.violatedCites()) + "的规定" + quoteTexts(b.violatedCites()) + "；再次违反的，本机关将依法处理。")
 	}
 	b.remediesOrdinary(false)
 	b.closing(at, true)
