@@ -301,6 +301,24 @@ func TestArt30AgeOnTheBirthday(t *testing.T) {
 	}
 }
 
+// 道路交通安全法第八十九条 punishes 行人、乘车人、非机动车驾驶人: no penalty
+// for an organisation, not even a warning; and 固废法第一百一十一条 is cited
+// as 第一款第（一）项、第二款.
+func TestRoadTrafficArt89OnlyNaturalPersons(t *testing.T) {
+	d := eval(t, Default(), map[string]any{"violation": "CG50", "party_kind": "org"})
+	if d.Outcome != NotPunishable || d.Ground != GroundNoPenaltyProvided || d.WarningAvailable {
+		t.Errorf("CG50 org: %s %s warning %v", d.Outcome, d.Ground, d.WarningAvailable)
+	}
+	d = eval(t, Default(), map[string]any{"violation": "CG50"})
+	if d.Outcome != Punishable || !d.WarningAvailable {
+		t.Errorf("CG50 person: %s warning %v", d.Outcome, d.WarningAvailable)
+	}
+	_, pen := Default().ActCitations("CG31", "")
+	if got := JoinLabels(pen); got != "《中华人民共和国固体废物污染环境防治法》第一百一十一条第一款第（一）项、第二款" {
+		t.Errorf("CG31 penalty basis %q", got)
+	}
+}
+
 // Born on 29 February: in a common year the birthday is 1 March (第三十条).
 func TestArt30LeapDayBirthday(t *testing.T) {
 	f := Facts{Violation: "CG01", PartyKind: Person, OccurredAt: NewDate(2026, 3, 1), Harm: HarmMinor,

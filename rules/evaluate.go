@@ -475,7 +475,10 @@ func (e *evaluation) minorNoHarm() bool {
 // the party refused to correct.
 func (e *evaluation) penaltyProvided() (bool, Ground) {
 	f, it := e.f, e.it
-	none := e.spec == nil && !e.tier.Warning
+	// None either when the tier sets nothing for this party, or when every
+	// penalty the clause names is for the other kind of party (道路交通安全法
+	// Art. 89 punishes 行人、乘车人、非机动车驾驶人, never an organisation).
+	none := e.spec == nil && !e.tier.Warning || len(e.it.Penalties) > 0 && len(e.d.PenaltyKinds) == 0
 	refusal := it.FineCondition == FineAfterRefusal
 	corrected := refusal && f.Corrected
 	e.begin()
@@ -746,7 +749,7 @@ func (e *evaluation) outcomeReason(mandatory bool) {
 // flagged as available and sent to legal review when proposed (R21).
 func (e *evaluation) fine(mitigate bool) {
 	d, s, p := &e.d, e.spec, e.p
-	d.WarningAvailable = e.tier.Warning
+	d.WarningAvailable = e.tier.Warning && !(len(e.it.Penalties) > 0 && len(d.PenaltyKinds) == 0)
 	d.WarningMandatory = e.tier.WarningMandatory
 	d.FineOptional = e.tier.FineOptional && s != nil
 	e.begin()

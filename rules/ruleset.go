@@ -641,7 +641,7 @@ func (rs *RuleSet) basisOf(i int, act string) *actBasis {
 
 // JoinLabels writes citations as a document lists them: each provision
 // once (never "第三十九条、第三十九条"), the law's name only where it
-// changes.
+// changes, the article once for two of its paragraphs.
 func JoinLabels(cs []Citation) string {
 	var b strings.Builder
 	for i, c := range cs {
@@ -653,6 +653,10 @@ func JoinLabels(cs []Citation) string {
 			b.WriteString("、")
 			if i > 0 && cs[i-1].Law == c.Law {
 				l = strings.TrimPrefix(l, "《"+c.Law+"》")
+				// 第一百一十一条第一款第（一）项、第二款: the article once.
+				if art := "第" + cnNumber(c.Article) + "条"; cs[i-1].Article == c.Article && c.Paragraph > 0 && strings.HasPrefix(l, art+"第") {
+					l = strings.TrimPrefix(l, art)
+				}
 			}
 		}
 		b.WriteString(l)
