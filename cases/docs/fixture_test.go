@@ -123,7 +123,7 @@ func newFixture(t testing.TB) *fixture {
 		Violation: "CG09", Party: person("王秀英", "500108199207083321"),
 		Place: cases.Place{Text: "南岸区南滨路一号码头"}, OccurredAt: at, DiscoveredAt: at,
 		Facts:         "随地乱丢烟头，经劝导当场捡拾",
-		Circumstances: cases.Circumstances{Minor: true, Corrected: true, Harm: cases.HarmNone},
+		Circumstances: cases.Circumstances{Minor: true, Corrected: true, Harm: cases.HarmNone, Act: "littering"},
 		Officers:      pair,
 	})
 	// A sign board, mended before anyone complained: 无错不罚 (organisation).

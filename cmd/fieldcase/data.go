@@ -113,12 +113,16 @@ func openStoreLocked(e *env, c *common) (*store.Store, func(), int) {
 		return nil, nil, exitFailure
 	}
 	closeLog := setupLog(dir)
+	if err := protectDir(dir); err != nil {
+		slog.Warn("data directory access list not set", "err", err)
+	}
 	return st, func() { st.Close(); closeLog() }, exitOK
 }
 
-// setupLog sends diagnostics to fieldcase.log in the data dir, never to the terminal.
+// setupLog sends diagnostics to fieldcase.log in the data dir, never to the
+// terminal; the file is rotated by size (logfile.go).
 func setupLog(dir string) func() {
-	f, err := os.OpenFile(filepath.Join(dir, "fieldcase.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	f, err := openRotatingLog(filepath.Join(dir, "fieldcase.log"), logMaxSize, logKeep)
 	if err != nil {
 		slog.SetDefault(slog.New(slog.DiscardHandler))
 		return func() {}

@@ -47,7 +47,7 @@ type hqFlags struct {
 
 func (f *hqFlags) register(fs *flagSet) {
 	fs.StringVar(&f.data, "data", "", "HQ 数据目录（bbolt；默认取 FIELDCASE_HQ_DATA 或系统用户数据目录下的 fieldcase-hq）")
-	fs.StringVar(&f.postgres, "postgres", "", "改用 PostgreSQL：连接串，如 postgres://用户:密码@主机:5432/库名（也可用 FIELDCASE_HQ_POSTGRES）")
+	fs.StringVar(&f.postgres, "postgres", "", "改用 PostgreSQL：连接串，如 postgres://用户@主机:5432/库名（也可用 FIELDCASE_HQ_POSTGRES；密码宜放在 PGPASSWORD 或 PGPASSFILE/.pgpass，而非命令行）")
 }
 
 func (f *hqFlags) resolve(e *env) error {
@@ -137,6 +137,12 @@ func hqServe(e *env, args []string) int {
 		return exitFailure
 	}
 	defer st.Close()
+	if f.postgres == "" {
+		// hq-admin.json, written below, holds the admin token.
+		if err := protectDir(f.data); err != nil {
+			fmt.Fprintf(e.stderr, "警告：无法把 HQ 数据目录的访问权限限制为本用户（%v）；其中的 hq-admin.json 含管理令牌，请手动限制 %s 的权限\n", err, f.data)
+		}
+	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	h := hq.NewHQ(st, nil, log)
 	where := "PostgreSQL"

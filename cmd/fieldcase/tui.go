@@ -11,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
+	"github.com/mattn/go-isatty"
 
 	"fieldcase/sync/device"
 	"fieldcase/tui"
@@ -39,8 +40,8 @@ func runTUI(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "未知命令 %q。运行 fieldcase help 查看全部命令。\n", rest[0])
 		return exitInvalid
 	}
-	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
-		fmt.Fprintln(e.stderr, "终端界面需要在终端中运行。脚本中请使用子命令，如 fieldcase case list --json。")
+	if msg := consoleAdvice(consoleOf(os.Stdin.Fd()), consoleOf(os.Stdout.Fd())); msg != "" {
+		fmt.Fprintln(e.stderr, msg)
 		return exitInvalid
 	}
 	// Before anything measures text: ambiguous-width characters are one
@@ -130,6 +131,42 @@ func runTUI(e *env, args []string) int {
 	}
 	slog.Info("tui stopped")
 	return exitOK
+}
+
+// console is what a standard stream is connected to.
+type console int
+
+const (
+	notConsole console = iota // a file or a pipe
+	realConsole
+	// ptyPipe: the named pipe mintty (Git Bash, MSYS2, Cygwin) gives a
+	// Windows program instead of a console. Bubble Tea cannot read keys or
+	// the window size through it, so the TUI would hang or draw garbage.
+	ptyPipe
+)
+
+func consoleOf(fd uintptr) console {
+	switch {
+	case term.IsTerminal(fd):
+		return realConsole
+	case isatty.IsCygwinTerminal(fd): // always false outside Windows
+		return ptyPipe
+	}
+	return notConsole
+}
+
+// consoleAdvice says why the TUI cannot start on these streams and what to
+// do, or "" when both are a console.
+func consoleAdvice(in, out console) string {
+	switch {
+	case in == realConsole && out == realConsole:
+		return ""
+	case in == ptyPipe || out == ptyPipe:
+		return "终端界面无法直接在 Git Bash、MSYS2 或 Cygwin 的 mintty 窗口中运行（它不是 Windows 控制台）。\n" +
+			"请改用：winpty fieldcase（Git for Windows 自带 winpty），或在 Windows Terminal、PowerShell、命令提示符（cmd）中运行 fieldcase。\n" +
+			"子命令（如 fieldcase case list）在 mintty 中可以直接使用。"
+	}
+	return "终端界面需要在终端中运行。脚本中请使用子命令，如 fieldcase case list --json。"
 }
 
 // tuiSyncStatus passes the sync client's state to the TUI.
