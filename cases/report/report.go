@@ -6,9 +6,14 @@
 // disclosures, documents issued, by violation and by month, the average
 // time from 立案 to decision, and the cases past the Art. 60 deadline.
 //
-// It reads only what the store keeps for it — one row of counters per day
-// and the index of undecided cases — never the cases or their logs, so a
-// year's report costs the same on a store of a hundred cases or a million.
+// On a device it reads only what the store keeps for it — one row of
+// counters per day and the index of undecided cases — never the cases or
+// their logs, so a year's report costs the same on a store of a hundred
+// cases or a million. HQ, which holds every device's logs, replays them
+// through a Ledger; both count through Deltas (ledger.go), the one place
+// that says what an event adds to the figures. District (district.go) is
+// the report over many devices, grouped, as text, CSV or a printable HTML
+// section with SVG charts (html.go).
 package report
 
 import (
