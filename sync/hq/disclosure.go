@@ -100,8 +100,8 @@ func (h *HQ) PlanDisclosure(ctx context.Context, q DisclosureQuery) (DisclosureP
 		id := hc.rec.Case.ID
 		pub, has := byCase[id]
 		inRange := !hc.decided.IsZero() && report.DayOf(hc.decided) >= q.From && report.DayOf(hc.decided) <= q.To
-		if hc.decided.IsZero() || (!inRange && !has) {
-			continue
+		if !inRange && !has {
+			continue // a case with no decision in the range, never published
 		}
 		if inRange {
 			p.Decided++
