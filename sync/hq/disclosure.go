@@ -77,7 +77,7 @@ func (h *HQ) PlanDisclosure(ctx context.Context, q DisclosureQuery) (DisclosureP
 		if pubs, err = tx.Publications(); err != nil {
 			return err
 		}
-		held, err = readHeld(tx)
+		held, err = readHeld(tx, nil)
 		return err
 	})
 	if err != nil {

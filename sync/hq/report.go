@@ -25,16 +25,20 @@ type ReportQuery struct {
 	DueWorkingDays int
 }
 
-// heldCase is a case as HQ holds it: its log replayed, and the device
-// that recorded it.
+// heldCase is a case as HQ holds it, with the moment its log first
+// reached a decision (zero if it never did).
 type heldCase struct {
 	rec     CaseRecord
-	log     []cases.Event
-	decided time.Time // when the log first reached a decision; zero if never
+	decided time.Time
 }
 
-// readHeld reads every case HQ holds with its log, in one transaction.
-func readHeld(tx Tx) ([]heldCase, error) {
+// eventCounter is told every event of a case as its log is replayed.
+type eventCounter func(hc *heldCase, before, after cases.Case, e cases.Event)
+
+// readHeld reads every case HQ holds, in one transaction, replaying each
+// log once; count (if not nil) sees every event with the case before and
+// after it.
+func readHeld(tx Tx, count eventCounter) ([]heldCase, error) {
 	recs, err := tx.Cases()
 	if err != nil {
 		return nil, err
@@ -52,14 +56,16 @@ func readHeld(tx Tx) ([]heldCase, error) {
 			if err := json.Unmarshal(raw, &e); err != nil {
 				return nil, fmt.Errorf("案件 %s 的事件已损坏：%w", r.Case.ID, err)
 			}
-			before := c.Status
+			before := c
 			if err := cases.Apply(&c, e); err != nil {
 				return nil, fmt.Errorf("案件 %s 的全过程记录无法重放：%w", r.Case.ID, err)
 			}
-			if h.decided.IsZero() && !cases.Decided(before) && cases.Decided(c.Status) {
+			if h.decided.IsZero() && !cases.Decided(before.Status) && cases.Decided(c.Status) {
 				h.decided = e.At
 			}
-			h.log = append(h.log, e)
+			if count != nil {
+				count(&h, before, c, e)
+			}
 		}
 		out = append(out, h)
 	}
@@ -85,47 +91,44 @@ func (h *HQ) Report(ctx context.Context, q ReportQuery) (report.District, error)
 	var held []heldCase
 	var devs []Device
 	var pubs []Publication
-	var book *rules.Book
+	var rs *rules.RuleSet
+	total := report.NewLedger()
+	groups := map[string]*report.Ledger{}
+	labels := map[string]string{}
 	err := h.store.View(ctx, func(tx Tx) error {
+		// Should fn run again, it starts afresh.
+		total, groups, labels = report.NewLedger(), map[string]*report.Ledger{}, map[string]string{}
 		var err error
 		if devs, err = tx.Devices(); err != nil {
 			return err
 		}
-		if book, err = bookFrom(tx); err != nil {
+		book, err := bookFrom(tx)
+		if err != nil {
 			return err
 		}
+		rs = book.InForce(q.AsOf)
 		if pubs, err = tx.Publications(); err != nil {
 			return err
 		}
-		held, err = readHeld(tx)
+		names := map[string]string{}
+		for _, d := range devs {
+			names[d.ID] = d.Name
+		}
+		held, err = readHeld(tx, func(hc *heldCase, before, after cases.Case, e cases.Event) {
+			total.Count(before, after, e)
+			key, label := groupOf(q.By, *hc, names, rs)
+			if key == "" {
+				return
+			}
+			if groups[key] == nil {
+				groups[key], labels[key] = report.NewLedger(), label
+			}
+			groups[key].Count(before, after, e)
+		})
 		return err
 	})
 	if err != nil {
 		return report.District{}, err
-	}
-	rs := book.InForce(q.AsOf)
-	names := map[string]string{}
-	for _, d := range devs {
-		names[d.ID] = d.Name
-	}
-
-	total := report.NewLedger()
-	groups := map[string]*report.Ledger{}
-	labels := map[string]string{}
-	for _, hc := range held {
-		key, label := groupOf(q.By, hc, names, rs)
-		ls := []*report.Ledger{total}
-		if key != "" {
-			if groups[key] == nil {
-				groups[key], labels[key] = report.NewLedger(), label
-			}
-			ls = append(ls, groups[key])
-		}
-		for _, l := range ls {
-			if _, err := l.Replay(hc.log); err != nil {
-				return report.District{}, err
-			}
-		}
 	}
 	f, err := report.Compute(total, q.From, q.To, q.AsOf, rs)
 	if err != nil {
