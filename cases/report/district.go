@@ -188,6 +188,7 @@ var csvColumns = []struct {
 	{"不予公开", func(f Figures) string { return i64(f.Withheld) }},
 	{"出具文书", func(f Figures) string { return i64(sum(f.Documents)) }},
 	{"平均办理天数", func(f Figures) string { return strconv.FormatFloat(f.AvgHandlingDays, 'f', 1, 64) }},
+	{"平均办理工作日", func(f Figures) string { return strconv.FormatFloat(f.AvgWorkingDays, 'f', 1, 64) }},
 	{"已立案未决", func(f Figures) string { return strconv.Itoa(f.Pending) }},
 	{"超期未决", func(f Figures) string { return strconv.Itoa(len(f.Overdue)) }},
 }

@@ -8,8 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"fieldcase/cases"
 )
+
+var cn = cases.ChinaTime()
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
@@ -27,7 +32,7 @@ func sample() District {
 			ByGround: []Count{{"minor_no_harm", "轻微不罚", 70}, {"first_offence", "首违不罚", 52}, {"no_fault", "无错不罚", 8}, {"time_limit", "超过追责时效", 0}, {"other", "其他", 0}}},
 		Documents:       []Count{{"decision", "行政处罚决定书", 205}, {"onsite", "当场行政处罚决定书", 998}, {"nopenalty", "不予行政处罚决定书", 647}},
 		ByViolation:     []Violation{{"CG01", "占道经营", 900, 800}, {"CG03", "店外经营", 700, 650}, {"CG23", "未密闭运输", 513, 400}},
-		AvgHandlingDays: 6.4, HandlingCases: 1850, Pending: 96, DeadlineDays: 90,
+		AvgHandlingDays: 6.4, AvgWorkingDays: 4.6, HandlingCases: 1850, Pending: 96, DeadlineDays: 90,
 		Overdue: []Overdue{{CaseID: "01a24b1f-2ea0-7a41-af95-fa25d7523232", Filed: "2026-09-01", DaysOver: 36}},
 	}
 	for m := 1; m <= 12; m++ {
@@ -130,5 +135,24 @@ func TestDistrictCSV(t *testing.T) {
 	}
 	if rows[4][col["涉企首违不罚"]] != "52" || rows[4][col["其他不罚"]] != "14" || rows[4][col["罚款金额（元）"]] != "1234567.5" {
 		t.Errorf("totals row %q", rows[4])
+	}
+}
+
+func TestWorkingDaysBetween(t *testing.T) {
+	day := func(d int, h int) time.Time { return time.Date(2026, 12, d, h, 0, 0, 0, cn) }
+	for _, tt := range []struct {
+		from, to time.Time
+		want     int
+	}{
+		{day(4, 9), day(4, 17), 0},  // Friday, the same day
+		{day(4, 17), day(7, 9), 1},  // Friday to Monday
+		{day(5, 10), day(7, 9), 1},  // Saturday to Monday
+		{day(1, 9), day(8, 9), 5},   // Tuesday to Tuesday
+		{day(7, 9), day(21, 9), 10}, // two weeks
+		{day(8, 9), day(7, 9), 0},   // backwards
+	} {
+		if got := WorkingDaysBetween(tt.from, tt.to); got != tt.want {
+			t.Errorf("%s → %s: %d working days, want %d", tt.from.Format("01-02 Mon"), tt.to.Format("01-02 Mon"), got, tt.want)
+		}
 	}
 }

@@ -153,7 +153,7 @@ func summary(d District) string {
 		fmt.Fprintf(&b, "公示行政处罚信息%d条。", d.Disclosed)
 	}
 	if d.HandlingCases > 0 {
-		fmt.Fprintf(&b, "自立案至作出决定平均%.1f天；", d.AvgHandlingDays)
+		fmt.Fprintf(&b, "自立案至作出决定平均%.1f个工作日；", d.AvgWorkingDays)
 	}
 	fmt.Fprintf(&b, "已立案未决%d起，其中超过%d日未作出决定%d起。", d.Pending, d.DeadlineDays, len(d.Overdue))
 	return b.String()
@@ -213,7 +213,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <tr><th scope="row">记录案件</th><td class="n">{{.Recorded}}</td></tr>
 <tr><th scope="row">立案</th><td class="n">{{.Filed}}</td></tr>
 <tr><th scope="row">出具执法文书</th><td class="n">{{.Docs}}</td></tr>
-<tr><th scope="row">平均办理天数（立案至决定）</th><td class="n">{{printf "%.1f" .AvgHandlingDays}}</td></tr>
+<tr><th scope="row">平均办理工作日（立案至决定）</th><td class="n">{{printf "%.1f" .AvgWorkingDays}}</td></tr>
 <tr><th scope="row">已立案未决</th><td class="n">{{.Pending}}</td></tr>
 <tr><th scope="row">超过{{.DeadlineDays}}日未作出决定</th><td class="n">{{len .Overdue}}</td></tr>
 </tbody>

@@ -18,27 +18,28 @@ import (
 // Metrics counted per day. Per-violation, per-ground, per-procedure and
 // per-kind counters are the prefix followed by the code.
 const (
-	MetricRecorded        = "recorded"         // cases created (记录)
-	MetricRecordedBy      = "recorded/"        // + violation code
-	MetricSubmitted       = "submitted"        // first submission (立案)
-	MetricReviewed        = "reviewed"         // cases the 审核人 acted on (passed on, approved, returned, sent to 法制审核)
-	MetricReturned        = "returned"         // cases returned to the officer (退回补正, 法制审核不通过)
-	MetricLegalSent       = "legal_sent"       // cases sent to 法制审核 (Art. 58)
-	MetricLegalReview     = "legal_review"     // 法制审核 opinions recorded (pass or fail)
-	MetricCollective      = "collective"       // 集体讨论 recorded (Art. 57 ¶2)
-	MetricDecided         = "decided"          // decisions made
-	MetricDecidedBy       = "decided/"         // + violation code
-	MetricPenalty         = "penalty"          // decisions imposing a penalty
-	MetricWarning         = "warning"          // of which warnings only
-	MetricFined           = "fined"            // of which fines of a known amount
-	MetricFinesFen        = "fines_fen"        // their sum, in fen
-	MetricNoPenalty       = "no_penalty/"      // + rules.Ground, or GroundOther
-	MetricProcedure       = "procedure/"       // + rules.Procedure, of the penalties
-	MetricHandlingSeconds = "handling_seconds" // 立案 to decision, summed
-	MetricHandlingCases   = "handling_cases"   // decisions in that sum
-	MetricIssued          = "issued/"          // + document kind
-	MetricDisclosed       = "disclosed"        // cases published (公示)
-	MetricWithheld        = "withheld"         // cases kept out of publication
+	MetricRecorded        = "recorded"          // cases created (记录)
+	MetricRecordedBy      = "recorded/"         // + violation code
+	MetricSubmitted       = "submitted"         // first submission (立案)
+	MetricReviewed        = "reviewed"          // cases the 审核人 acted on (passed on, approved, returned, sent to 法制审核)
+	MetricReturned        = "returned"          // cases returned to the officer (退回补正, 法制审核不通过)
+	MetricLegalSent       = "legal_sent"        // cases sent to 法制审核 (Art. 58)
+	MetricLegalReview     = "legal_review"      // 法制审核 opinions recorded (pass or fail)
+	MetricCollective      = "collective"        // 集体讨论 recorded (Art. 57 ¶2)
+	MetricDecided         = "decided"           // decisions made
+	MetricDecidedBy       = "decided/"          // + violation code
+	MetricPenalty         = "penalty"           // decisions imposing a penalty
+	MetricWarning         = "warning"           // of which warnings only
+	MetricFined           = "fined"             // of which fines of a known amount
+	MetricFinesFen        = "fines_fen"         // their sum, in fen
+	MetricNoPenalty       = "no_penalty/"       // + rules.Ground, or GroundOther
+	MetricProcedure       = "procedure/"        // + rules.Procedure, of the penalties
+	MetricHandlingSeconds = "handling_seconds"  // 立案 to decision, summed
+	MetricHandlingCases   = "handling_cases"    // decisions in that sum
+	MetricHandlingWorkday = "handling_workdays" // 立案 to decision in working days, summed
+	MetricIssued          = "issued/"           // + document kind
+	MetricDisclosed       = "disclosed"         // cases published (公示)
+	MetricWithheld        = "withheld"          // cases kept out of publication
 	// Organisations (涉企): the same decision figures, for parties that are
 	// 法人或者其他组织, under this prefix (org/decided, org/no_penalty/…).
 	MetricOrg = "org/"
@@ -169,6 +170,7 @@ func decisionMetrics(c cases.Case, at time.Time) map[string]int64 {
 	if secs := int64(at.Sub(start) / time.Second); secs >= 0 {
 		add[MetricHandlingSeconds] = secs
 		add[MetricHandlingCases] = 1
+		add[MetricHandlingWorkday] = int64(WorkingDaysBetween(start, at))
 	}
 	if c.Content.Party.Kind == cases.PartyOrg {
 		for _, m := range []string{MetricDecided, MetricPenalty, MetricFined, MetricFinesFen, MetricNoPenalty + string(d.Ground), MetricNoPenalty + GroundOther} {
@@ -178,6 +180,21 @@ func decisionMetrics(c cases.Case, at time.Time) map[string]int64 {
 		}
 	}
 	return add
+}
+
+// WorkingDaysBetween counts the working days after the day of from up to
+// and including the day of to: a decision the day after a Friday's 立案,
+// on Monday, took one working day. Saturdays and Sundays are not working
+// days; statutory holidays are not known here.
+func WorkingDaysBetween(from, to time.Time) int {
+	a, b := DayOf(from).Time(), DayOf(to).Time()
+	n := 0
+	for d := a.AddDate(0, 0, 1); !d.After(b); d = d.AddDate(0, 0, 1) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n++
+		}
+	}
+	return n
 }
 
 // ProcedureOf is the decision's track; a decision without one is ordinary.

@@ -93,7 +93,8 @@ type Figures struct {
 	ByViolation     []Violation  `json:"by_violation"`
 	ByMonth         []Month      `json:"by_month"`
 	Daily           []DayFigures `json:"daily"`
-	AvgHandlingDays float64      `json:"avg_handling_days"` // 立案 to decision
+	AvgHandlingDays float64      `json:"avg_handling_days"`         // 立案 to decision
+	AvgWorkingDays  float64      `json:"avg_handling_working_days"` // the same in working days
 	HandlingCases   int64        `json:"handling_cases"`
 
 	Pending      int       `json:"pending_filed"`          // 已立案未决
@@ -171,6 +172,7 @@ func Compute(st Source, from, to Day, asOf time.Time, rs *rules.RuleSet) (Figure
 	f.HandlingCases = total[MetricHandlingCases]
 	if f.HandlingCases > 0 {
 		f.AvgHandlingDays = float64(total[MetricHandlingSeconds]) / float64(f.HandlingCases) / 86400
+		f.AvgWorkingDays = float64(total[MetricHandlingWorkday]) / float64(f.HandlingCases)
 	}
 
 	grounds := append([]rules.Ground{}, cases.Grounds...)

@@ -30,7 +30,7 @@ func WriteText(w io.Writer, f Figures) error {
 	row("  不予行政处罚", f.NotPenalized)
 	row("    简易 / 普通程序", fmt.Sprintf("%d / %d", f.Simple, f.Ordinary))
 	if f.HandlingCases > 0 {
-		row("平均办理时间", fmt.Sprintf("%.1f 天（立案至决定，%d 件）", f.AvgHandlingDays, f.HandlingCases))
+		row("平均办理时间", fmt.Sprintf("%.1f 个工作日，%.1f 天（立案至决定，%d 件）", f.AvgWorkingDays, f.AvgHandlingDays, f.HandlingCases))
 	} else {
 		row("平均办理时间", "无")
 	}
