@@ -105,6 +105,14 @@ type Params struct {
 	DecisionDeadlineDays    Param[int]          `json:"decision_deadline_days"`    // Art. 60: 九十日
 	EducationOnTimeBar      Param[bool]         `json:"education_on_time_bar"`     // Art. 33 ¶3 read broadly
 	NoPenaltyProcedure      Param[Procedure]    `json:"no_penalty_procedure"`
+
+	// Procedure periods after the review (procedure.go). A rule set
+	// published before they existed leaves them out and Load fills them in.
+	StatementDays       Param[int] `json:"statement_days,omitzero"`        // 陈述申辩期限（工作日）：机关设定，须与法制科确认
+	HearingNoticeDays   Param[int] `json:"hearing_notice_days,omitzero"`   // Art. 64(二), 85: 七日 (工作日)
+	DecisionServiceDays Param[int] `json:"decision_service_days,omitzero"` // Art. 61, 85: 七日 (工作日)
+	PaymentDays         Param[int] `json:"payment_days,omitzero"`          // Art. 67 ¶3: 十五日
+	ReminderDays        Param[int] `json:"reminder_days,omitzero"`         // 行政强制法 Art. 54: 催告后十日
 }
 
 func (p *Params) hasTrigger(t string) bool {
@@ -511,8 +519,10 @@ func Load(data []byte) (*RuleSet, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &LoadError{Problems: []string{"JSON 值之后有多余内容"}}
 	}
+	f.Params.fillProcedure()
 	v := validator{}
 	v.file(&f)
+	v.procedure(&f.Params)
 	if len(v.problems) > 0 {
 		return nil, &LoadError{Problems: v.problems}
 	}

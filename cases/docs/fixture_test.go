@@ -10,6 +10,7 @@ import (
 	"fieldcase/cases"
 	"fieldcase/cases/agency"
 	"fieldcase/cases/store"
+	"fieldcase/cases/store/storefix"
 )
 
 // TestMain makes argon2id cheap: the fixture signs users in for every test,
@@ -185,6 +186,11 @@ func (f *fixture) decide(t testing.TB, name string) {
 		day := time.Date(f.clk.t.Year(), f.clk.t.Month(), f.clk.t.Day(), 0, 0, 0, 0, cn)
 		must(f.st.RecordDiscussion(head.Actor(), id, cases.Discussion{Date: day, Participants: []string{"周敏", "吴强", "孙丽"}, Conclusion: "同意给予罚款的行政处罚"}))
 	}
+	served := f.clk.t
+	if d, ok := f.get(t, name).Document("notice"); ok {
+		served = d.IssuedAt // handed over when printed
+	}
+	storefix.Notified(t, f.st, officerA.Actor(), id, served)
 	must(f.st.Approve(head.Actor(), id, "同意"))
 }
 

@@ -128,3 +128,81 @@ func (d *demoCase) decisionPaper() error {
 	}
 	return err
 }
+
+// notice serves the prior notice of an ordinary-procedure penalty when the
+// case is filed, and records what the party did with it: an explicit
+// waiver, a statement the agency reviewed, or nothing (the period runs).
+func (d *demoCase) notice() error {
+	disp := d.c.Disposition(d.book.InForce(d.c.Content.OccurredAt))
+	if !disp.Penalty || disp.Procedure != rules.ProcedureOrdinary {
+		return nil
+	}
+	served := *d.clock
+	if doc, ok := d.c.Document(agency.KindNotice); ok {
+		served = doc.IssuedAt
+	}
+	if err := d.do(d.st.RecordNotice(demoOfficer, d.c.ID, cases.Notice{Kind: cases.NoticePrior, ServedAt: served, Method: "direct",
+		Note: "直接送达，当事人签收"})); err != nil {
+		return err
+	}
+	switch r := d.rng.Float64(); {
+	case r < 0.35:
+		return d.do(d.st.RecordStatement(demoOfficer, d.c.ID, cases.Statement{At: served, Waived: true}))
+	case r < 0.7:
+		no := false
+		return d.do(d.st.RecordStatement(demoOfficer, d.c.ID, cases.Statement{At: served,
+			Summary: "当事人称系初次经营，请求从轻处罚", Accepted: &no, Reason: "所述情节已在裁量中考虑，不再减轻"}))
+	}
+	return nil
+}
+
+// afterDecision serves the decision, takes the fine and closes the case,
+// as far as the demo's target and clock reach.
+func (d *demoCase) afterDecision(target int) error {
+	if target != demoClosed && d.rng.Float64() < 0.5 {
+		return nil
+	}
+	if err := d.decisionPaper(); err != nil {
+		return err
+	}
+	c := d.c
+	disp := c.Disposition(d.book.InForce(c.Content.OccurredAt))
+	kind := agency.KindDecision
+	if !disp.Penalty {
+		kind = agency.KindNoPenalty
+	}
+	if _, ok := c.Document(kind); ok {
+		if _, served := c.DecisionServed(); !served {
+			d.later()
+			if err := d.do(d.st.RecordService(demoOfficer, c.ID, cases.Service{Doc: kind, ServedAt: *d.clock, Method: "direct", Note: "当事人签收"})); err != nil {
+				return err
+			}
+		}
+	}
+	if target != demoClosed {
+		return nil
+	}
+	reason := "executed"
+	switch {
+	case disp.Referral:
+		reason = "transferred"
+	case disp.Ground == cases.GroundNotEstablished:
+		reason = "not_established"
+	case !disp.Penalty:
+		reason = "not_penalised"
+	case disp.Fine != nil:
+		d.later()
+		if owe := d.c.Outstanding(*d.clock); owe > 0 {
+			if err := d.do(d.st.RecordPayment(demoOfficer, c.ID, cases.Payment{Amount: owe, PaidAt: *d.clock, Receipt: fmt.Sprintf("工行转账%08d", d.rng.IntN(1e8))})); err != nil {
+				return err
+			}
+		}
+	}
+	d.later()
+	err := d.do(d.st.CloseCase(demoHead, c.ID, reason, "经审查，"+cases.ClosingReasonLabel(reason)+"，同意结案归档。"))
+	var pe *cases.ProcedureError
+	if errors.As(err, &pe) {
+		return nil
+	}
+	return err
+}

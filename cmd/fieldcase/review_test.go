@@ -177,6 +177,23 @@ func TestReviewLegalDiscussDecide(t *testing.T) {
 	refused(t, dir, id, "至少", "review", "discuss", id, "--date", today, "--participants", "周敏", "--conclusion", "同意", "--as", "zhoumin")
 	ok(t, dir, "review", "discuss", id, "--date", today, "--participants", "周敏、吴九、郑十", "--conclusion", "同意罚款5000元", "--as", "zhoumin")
 	refused(t, dir, id, "法定上限", "review", "decide", id, "--ruling", "penalty", "--fine", "50000", "--comment", "x", "--as", "zhoumin")
+	// The reported defects: a decision with no notice served (Art. 44, 62)…
+	refused(t, dir, id, "第四十四条", "review", "decide", id, "--ruling", "penalty", "--fine", "5000", "--comment", "x", "--as", "zhoumin")
+	// … a service time before the notice existed or in the future (Art. 47)…
+	future := time.Now().Add(48 * time.Hour).In(cases.ChinaTime()).Format("2006-01-02 15:04")
+	refused(t, dir, id, "不能晚于现在", "review", "notice", id, "--kind", "prior_notice", "--served", future, "--as", "wangwu")
+	refused(t, dir, id, "送达方式", "review", "notice", id, "--kind", "prior_notice", "--served", today, "--method", "pigeon", "--as", "wangwu")
+	served := time.Now().Add(-time.Minute).In(cases.ChinaTime()).Format("2006-01-02 15:04")
+	ok(t, dir, "review", "notice", id, "--kind", "prior_notice", "--served", served, "--method", "direct", "--as", "wangwu")
+	// … the decision the same day as the service (Art. 62) and inside the
+	// hearing window of a 6,000-yuan fine (Art. 64): refused with the date.
+	refused(t, dir, id, "最早可于", "review", "decide", id, "--ruling", "penalty", "--fine", "5000", "--comment", "x", "--as", "zhoumin")
+	refused(t, dir, id, "--summary", "review", "statement", id, "--at", served, "--as", "wangwu")
+	ok(t, dir, "review", "statement", id, "--at", served, "--waived", "--as", "wangwu")
+	refused(t, dir, id, "第六十四条", "review", "decide", id, "--ruling", "penalty", "--fine", "5000", "--comment", "x", "--as", "zhoumin")
+	ok(t, dir, "review", "hearing", id, "--waived", served, "--note", "当事人书面表示放弃听证", "--as", "wangwu")
+	// Heavier than notified (6,000 → 8,000): a new notice is needed (Art. 45 ¶2).
+	refused(t, dir, id, "第四十五条第二款", "review", "decide", id, "--ruling", "penalty", "--fine", "8000", "--comment", "x", "--as", "zhoumin")
 	out := ok(t, dir, "review", "decide", id, "--ruling", "penalty", "--fine", "5000", "--comment", "经集体讨论，从轻罚款", "--as", "zhoumin")
 	if !strings.Contains(out, "已批准") {
 		t.Fatalf("decide: %q", out)
