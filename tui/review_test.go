@@ -384,6 +384,12 @@ func TestLegalAndHeadInTheTUI(t *testing.T) {
 	h.press("tab")
 	h.typeText("同意罚款5000元")
 	h.press("ctrl+s")
+	// The party waives the hearing (Art. 62–64), or the decision waits for
+	// the five working days.
+	if _, err := st2.RecordHearing(officerWang.Actor(), s2.toDecide,
+		cases.HearingStep{Stage: cases.HearingWaived, At: time.Date(2026, 11, 17, 9, 0, 0, 0, cases.ChinaTime())}); err != nil {
+		t.Fatal(err)
+	}
 	openInQueue(h, s2.toDecide)
 	h.press("f9", "tab", "ctrl+u")
 	h.typeText("5000")
