@@ -381,6 +381,10 @@ func (e *ProcedureError) Error() string {
 // wd counts n working days after t and says the deadline's warning.
 func wd(t time.Time, n int) workday.Count { return workday.Add(t.In(ChinaTime()), n) }
 
+// earlier reports whether a time the user entered (to the minute) is
+// before a recorded one: the same minute is not earlier.
+func earlier(entered, recorded time.Time) bool { return entered.Before(recorded.Truncate(time.Minute)) }
+
 func fmtDay(t time.Time) string { return t.In(ChinaTime()).Format("2006-01-02") }
 
 // PriorNotice returns the latest prior notice served, if any.
@@ -480,7 +484,13 @@ func (c Case) decisionBar(d Disposition, at time.Time, pr ProcedureRules, kind E
 	}
 	// A fine below the statutory minimum: a ground of Art. 30–32 and, where
 	// the rule set asks for it, the legal review (Art. 58).
-	if s := c.Suggestion; s != nil && d.Fine != nil && s.Decision.StatutoryFine != nil && s.Decision.FineUnit == "" && *d.Fine < s.Decision.StatutoryFine.Min {
+	inferred := false // the provision's tier is the engine's guess: its minimum is no bar (FineRangeError)
+	if s := c.Suggestion; s != nil {
+		for _, f := range s.Decision.SupervisorFlags {
+			inferred = inferred || f.Code == "tier_inferred"
+		}
+	}
+	if s := c.Suggestion; s != nil && !inferred && d.Fine != nil && s.Decision.StatutoryFine != nil && s.Decision.FineUnit == "" && *d.Fine < s.Decision.StatutoryFine.Min {
 		min := s.Decision.StatutoryFine.Min
 		if !s.Decision.ReductionAllowed {
 			return bar(fmt.Sprintf("罚款 %s 元低于法定最低额 %s 元，本案没有应当或者可以减轻处罚的情节", d.Fine, min), "行政处罚法第三十条、第三十一条、第三十二条", "", nil)
@@ -654,7 +664,7 @@ func CheckStep(c Case, kind EventKind, payload []byte, at time.Time, pr Procedur
 func (c Case) checkNoticeStep(n Notice, at time.Time) error {
 	var es FieldErrors
 	if n.Kind == NoticePrior {
-		if d, ok := c.Document("notice"); ok && n.ServedAt.Before(d.IssuedAt) {
+		if d, ok := c.Document("notice"); ok && earlier(n.ServedAt, d.IssuedAt) {
 			es.add("served_at", "送达时间 %s 早于告知书（%s）出具时间 %s：不能记录文书出具之前的送达（行政处罚法第四十七条，全过程记录）",
 				n.ServedAt.In(ChinaTime()).Format("2006-01-02 15:04"), d.Number, d.IssuedAt.In(ChinaTime()).Format("2006-01-02 15:04"))
 		}
@@ -860,7 +870,7 @@ func (c Case) checkService(s Service, now time.Time) error {
 		return es
 	}
 	decided, _ := c.DecidedAt()
-	if s.ServedAt.Before(decided) {
+	if earlier(s.ServedAt, decided) {
 		es.add("served_at", "送达时间早于作出决定的时间 %s", decided.In(ChinaTime()).Format("2006-01-02 15:04"))
 	}
 	switch s.Doc {
@@ -869,7 +879,7 @@ func (c Case) checkService(s Service, now time.Time) error {
 		if !ok {
 			return &ProcedureError{Kind: EventDecisionServed, Reason: ServedDocLabel(s.Doc) + "尚未出具", Article: "行政处罚法第五十九条、第六十一条", Need: "请先出具文书（fieldcase doc " + s.Doc + "）"}
 		}
-		if s.ServedAt.Before(d.IssuedAt) {
+		if earlier(s.ServedAt, d.IssuedAt) {
 			es.add("served_at", "送达时间早于文书（%s）出具时间 %s", d.Number, d.IssuedAt.In(ChinaTime()).Format("2006-01-02 15:04"))
 		}
 		if _, ok := c.DecisionServed(); ok {
@@ -949,7 +959,7 @@ func (c Case) checkPayment(p Payment, now time.Time, pr ProcedureRules) error {
 	case p.PaidAt.After(now.Add(clockSkew)):
 		es.add("paid_at", "缴款时间不能晚于现在")
 	}
-	if at, ok := c.DecidedAt(); ok && p.PaidAt.Before(at) && !p.OnTheSpot {
+	if at, ok := c.DecidedAt(); ok && earlier(p.PaidAt, at) && !p.OnTheSpot {
 		es.add("paid_at", "缴款时间早于作出决定的时间 %s", at.In(ChinaTime()).Format("2006-01-02 15:04"))
 	}
 	if p.Amount <= 0 || math.IsNaN(p.Amount) || math.IsInf(p.Amount, 0) {
@@ -1134,4 +1144,124 @@ func (c Case) afterDecision(now time.Time, per Periods) []Deadline {
 		collect(DeadlineCourt, "申请强制执行", fmt.Sprintf("催告书送达满十日且复议、诉讼期限届满后，自%s起三个月内申请人民法院强制执行（行政强制法第五十三条、第五十四条）", w.From.Format("2006-01-02")), w.To)
 	}
 	return out
+}
+
+// DocumentBar says why a document of kind may not be issued for c now, or
+// nil: a decision document only for a decision the procedure allowed when
+// it was made (Art. 44, 45, 62–65, 30–36), an on-the-spot decision only
+// after the party was told and heard on the spot (Art. 52). Other kinds
+// carry their own conditions (cases/docs).
+func DocumentBar(kind string, c Case, now time.Time, pr ProcedureRules) error {
+	switch kind {
+	case "decision":
+		at, ok := c.DecidedAt()
+		if !ok {
+			return nil // the document's own checks say the case is not decided
+		}
+		d := c.Disposition(pr.ruleSet())
+		if b := c.decisionBar(d, at, pr, EventDocumentIssued); b != nil {
+			b.Reason = "本案的决定作出时不符合法定程序：" + b.Reason
+			b.From, b.Need = nil, "应退回重新履行告知、陈述申辩（听证）程序后再作决定"
+			return b
+		}
+	case "onsite":
+		d := c.Disposition(pr.ruleSet())
+		if d.Penalty && d.Procedure == rules.ProcedureSimple && c.Proceedings.Briefing == nil {
+			return &ProcedureError{Kind: EventDocumentIssued, Reason: "当场作出行政处罚决定前，应当向当事人说明违法事实、理由和依据，告知陈述、申辩权利并听取意见，本案尚未记录",
+				Article: "行政处罚法第五十二条、第四十四条", Need: "请先记录当场告知（fieldcase review brief --at 时间 --said 当事人陈述|--waived）"}
+		}
+	}
+	return nil
+}
+
+// procedureNotes are the case log's lines under a procedure event.
+func procedureNotes(e Event) []string {
+	cn := ChinaTime()
+	when := func(t time.Time) string { return t.In(cn).Format("2006-01-02 15:04") }
+	switch e.Kind {
+	case EventStatement:
+		var s Statement
+		if json.Unmarshal(e.Payload, &s) != nil {
+			return nil
+		}
+		if s.Waived {
+			return []string{when(s.At) + " 当事人明确放弃陈述、申辩"}
+		}
+		out := []string{when(s.At) + " 当事人陈述、申辩：" + s.Summary}
+		if s.Evidence != "" {
+			out = append(out, "提出证据："+s.Evidence)
+		}
+		switch {
+		case s.Accepted == nil:
+			out = append(out, "待复核")
+		case *s.Accepted:
+			out = append(out, "复核：理由成立，予以采纳。"+s.Reason)
+		default:
+			out = append(out, "复核：理由不成立，不予采纳。"+s.Reason)
+		}
+		return out
+	case EventHearing:
+		var h HearingStep
+		if json.Unmarshal(e.Payload, &h) != nil {
+			return nil
+		}
+		var line string
+		switch h.Stage {
+		case HearingRequested:
+			line = when(h.At) + " 当事人要求听证"
+		case HearingScheduled:
+			line = "听证定于 " + when(h.At) + " 举行"
+			if h.Host != nil {
+				line += "，主持人 " + h.Host.Name
+			}
+			if h.NoticeServed != nil {
+				line += "，听证通知书送达于 " + when(*h.NoticeServed)
+			}
+			if h.Public != nil && !*h.Public {
+				line += "，不公开举行"
+			}
+		case HearingHeld:
+			line = when(h.At) + " 举行听证，听证笔录 " + h.RecordName + "（SHA-256 " + h.Record + "）"
+		case HearingWaived:
+			line = when(h.At) + " 当事人放弃听证"
+		}
+		out := []string{line}
+		if h.Note != "" {
+			out = append(out, "说明："+h.Note)
+		}
+		return out
+	case EventDecisionServed:
+		var s Service
+		if json.Unmarshal(e.Payload, &s) != nil {
+			return nil
+		}
+		out := []string{ServedDocLabel(s.Doc) + "，" + ServiceMethodLabel(s.Method) + "，送达时间 " + when(s.ServedAt)}
+		if s.Note != "" {
+			out = append(out, "说明："+s.Note)
+		}
+		return out
+	case EventPayment:
+		var p Payment
+		if json.Unmarshal(e.Payload, &p) != nil {
+			return nil
+		}
+		line := fmt.Sprintf("%s 缴纳 %g 元", when(p.PaidAt), p.Amount)
+		if p.OnTheSpot {
+			line += "（当场收缴）"
+		}
+		if p.Receipt != "" {
+			line += "，票据 " + p.Receipt
+		}
+		return []string{line}
+	case EventBriefed:
+		var b Briefing
+		if json.Unmarshal(e.Payload, &b) != nil {
+			return nil
+		}
+		if b.Waived {
+			return []string{when(b.At) + " 当场告知，当事人明确放弃陈述、申辩"}
+		}
+		return []string{when(b.At) + " 当场告知，当事人陈述：" + b.Said}
+	}
+	return nil
 }

@@ -1026,6 +1026,15 @@ func ReviewNotes(c Case, e Event) []string {
 			return nil
 		}
 		line := NoticeLabel(n.Kind) + "，送达时间 " + n.ServedAt.In(cn).Format("2006-01-02 15:04")
+		if n.Method != "" {
+			line += "，" + ServiceMethodLabel(n.Method)
+		}
+		if p := n.Proposal; p != nil {
+			line += "；拟" + p.Text()
+			if n.HearingRight {
+				line += "，告知听证权利"
+			}
+		}
 		if n.Deadline != nil {
 			line += "，改正期限 " + n.Deadline.In(cn).Format("2006-01-02")
 		}
@@ -1043,7 +1052,13 @@ func ReviewNotes(c Case, e Event) []string {
 	case EventReturned:
 		return comment("退回意见：")
 	case EventClosed:
+		var p ClosingPayload
+		if len(e.Payload) > 0 && json.Unmarshal(e.Payload, &p) == nil && p.Reason != "" {
+			return []string{"结案事由：" + ClosingReasonLabel(p.Reason), "意见：" + p.Comment}
+		}
 		return comment("意见：")
+	case EventStatement, EventHearing, EventDecisionServed, EventPayment, EventBriefed:
+		return procedureNotes(e)
 	case EventLegalPassed, EventLegalFailed:
 		var o LegalOpinion
 		if json.Unmarshal(e.Payload, &o) != nil {

@@ -41,6 +41,10 @@ func seedPapers(t testing.TB, st *store.Store) (fine, spared string) {
 		place: "南岸区南滨路一号码头", facts: "随地乱丢烟头，经劝导当场捡拾", occurred: at, corrected: true, minor: true, harm: cases.HarmNone}, 0)
 	fine = add(fixtureCase{violation: "CG01", party: cases.Party{Kind: cases.PartyPerson, Name: "张三", IDNumber: "11010519491231002X"},
 		place: "南岸区南坪正街12号", facts: "在人行道摆摊销售水果", occurred: at.Add(60 * 1e9), harm: cases.HarmMinor}, 100)
+	// Told and heard on the spot before the on-the-spot decision (Art. 52).
+	if _, err := st.RecordBriefing(officerWang.Actor(), fine, cases.Briefing{At: at.Add(120 * 1e9), Said: "当事人承认摆摊"}); err != nil {
+		t.Fatal(err)
+	}
 	return fine, spared
 }
 

@@ -11,6 +11,7 @@ import (
 	"fieldcase/cases/agency"
 	"fieldcase/cases/store"
 	"fieldcase/cases/store/storefix"
+	"fieldcase/rules"
 )
 
 // TestMain makes argon2id cheap: the fixture signs users in for every test,
@@ -149,6 +150,12 @@ func (f *fixture) add(t testing.TB, name string, c cases.Content) {
 		t.Fatalf("%s: %v", name, err)
 	}
 	f.cases[name] = got[0].ID
+	// The simple procedure: the party was told and heard on the spot (Art. 52).
+	if d := got[0].Disposition(nil); d.Penalty && d.Procedure == rules.ProcedureSimple {
+		if _, err := f.st.RecordBriefing(officerA.Actor(), got[0].ID, cases.Briefing{At: c.DiscoveredAt, Said: "当事人承认违法事实"}); err != nil {
+			t.Fatalf("%s briefing: %v", name, err)
+		}
+	}
 }
 
 func (f *fixture) get(t testing.TB, name string) cases.Case {

@@ -171,3 +171,12 @@ func (s *Store) ProcedureRules() (cases.ProcedureRules, error) {
 	})
 	return pr, err
 }
+
+// documentBar asks the domain whether the procedure allows the document.
+func documentBar(tx *bolt.Tx, kind string, c cases.Case, now time.Time) error {
+	pr, err := procedureRules(tx, now)
+	if err != nil {
+		return err
+	}
+	return cases.DocumentBar(kind, c, now, pr)
+}

@@ -134,6 +134,13 @@ func (d *demoCase) decisionPaper() error {
 // waiver, a statement the agency reviewed, or nothing (the period runs).
 func (d *demoCase) notice() error {
 	disp := d.c.Disposition(d.book.InForce(d.c.Content.OccurredAt))
+	if disp.Penalty && disp.Procedure == rules.ProcedureSimple {
+		b := cases.Briefing{At: *d.clock, Waived: true}
+		if d.rng.IntN(2) == 0 {
+			b = cases.Briefing{At: *d.clock, Said: "当事人承认违法事实，表示立即改正"}
+		}
+		return d.do(d.st.RecordBriefing(demoOfficer, d.c.ID, b))
+	}
 	if !disp.Penalty || disp.Procedure != rules.ProcedureOrdinary {
 		return nil
 	}
@@ -159,9 +166,6 @@ func (d *demoCase) notice() error {
 // afterDecision serves the decision, takes the fine and closes the case,
 // as far as the demo's target and clock reach.
 func (d *demoCase) afterDecision(target int) error {
-	if target != demoClosed && d.rng.Float64() < 0.5 {
-		return nil
-	}
 	if err := d.decisionPaper(); err != nil {
 		return err
 	}

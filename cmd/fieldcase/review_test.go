@@ -153,7 +153,7 @@ func actNames(acts []cases.Act) []string {
 	return out
 }
 
-const majorCase = `{"violation":"CG23","party":{"kind":"person","name":"刘德明","id_number":"11010519491231002X"},
+const majorCase = `{"violation":"CG23","party":{"kind":"person","name":"刘德明","id_number":"11010519491231002X","address":"重庆市南岸区南坪正街1号"},
  "place":"南岸区江南大道8号","occurred_at":"2026-11-20T10:30:00+08:00","facts":"渣土运输车未密闭运输，沿途散落约200米",
  "officers":[{"name":"王五","cert":"50010001"},{"name":"赵六","cert":"50010002"}],
  "harm":"serious","proposed_fine":6000}`
@@ -210,6 +210,89 @@ func TestReviewLegalDiscussDecide(t *testing.T) {
 	}
 	if code, out, _ := runCLI(t, "", "case", "verify", "--data", dir, "--as", "wangwu"); code != 0 {
 		t.Fatalf("verify: %s", out)
+	}
+	afterDecision(t, dir, id)
+}
+
+// afterDecision walks a decided 5,000-yuan case through service (Art. 61),
+// payment (Art. 67) and closing.
+func afterDecision(t *testing.T, dir, id string) {
+	t.Helper()
+	now := func(d time.Duration) string {
+		return time.Now().Add(d).In(cases.ChinaTime()).Format("2006-01-02 15:04")
+	}
+	refused(t, dir, id, "尚未出具", "review", "serve", id, "--doc", "decision", "--served", now(0), "--method", "direct", "--as", "wangwu")
+	for _, k := range []string{"inspection", "decision"} {
+		if code, _, errOut := runCLI(t, "", "doc", "numbers", "--reserve", "1-100", "--kind", k, "--data", dir, "--as", "wangwu"); code != 0 {
+			t.Fatalf("numbers: %s", errOut)
+		}
+	}
+	if code, out, errOut := runCLI(t, "", "doc", id, "--kind", "inspection", "--format", "text", "--data", dir, "--as", "wangwu"); code != 0 {
+		t.Fatalf("inspection record: %d %s %s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, "", "doc", id, "--kind", "decision", "--format", "text", "--data", dir, "--as", "wangwu"); code != 0 {
+		t.Fatalf("decision document: %d %s %s", code, out, errOut)
+	}
+	refused(t, dir, id, "送达方式", "review", "serve", id, "--doc", "decision", "--served", now(0), "--method", "carrier-pigeon", "--as", "wangwu")
+	refused(t, dir, id, "早于", "review", "serve", id, "--doc", "decision", "--served", now(-72*time.Hour), "--method", "direct", "--as", "wangwu")
+	refused(t, dir, id, "早于作出决定", "review", "pay", id, "--amount", "5000", "--paid", now(-72*time.Hour), "--as", "zhaoliu")
+	ok(t, dir, "review", "serve", id, "--doc", "decision", "--served", now(0), "--method", "direct", "--note", "当事人签收", "--as", "wangwu")
+	refused(t, dir, id, "超过应缴数额", "review", "pay", id, "--amount", "6000", "--paid", now(0), "--as", "wangwu")
+	refused(t, dir, id, "未缴清", "review", "close", id, "--reason", "executed", "--comment", "执行完毕", "--as", "zhoumin")
+	ok(t, dir, "review", "pay", id, "--amount", "5000", "--paid", now(0), "--receipt", "工行转账20261206001", "--as", "wangwu")
+	refused(t, dir, id, "只有负责人", "review", "close", id, "--reason", "executed", "--comment", "执行完毕", "--as", "wangwu")
+	refused(t, dir, id, "结案事由", "review", "close", id, "--reason", "bored", "--comment", "x", "--as", "zhoumin")
+	ok(t, dir, "review", "close", id, "--reason", "executed", "--comment", "罚款已缴清，同意结案", "--as", "zhoumin")
+	var tl cases.Timeline
+	if err := json.Unmarshal([]byte(ok(t, dir, "case", "timeline", id, "--json")), &tl); err != nil {
+		t.Fatal(err)
+	}
+	done := map[string]bool{}
+	for _, s := range tl.Steps {
+		done[s.Code] = s.State == cases.StepDone
+	}
+	for _, code := range []string{"filing", "notice", "statement", "hearing", "legal_review", "discussion", "decision", "service", "payment", "closing"} {
+		if !done[code] {
+			t.Errorf("timeline step %s not done: %+v", code, tl.Steps)
+		}
+	}
+	if tl.Next != nil || tl.Status != cases.StatusClosed {
+		t.Errorf("closed case still has a next step: %+v", tl.Next)
+	}
+	log := ok(t, dir, "case", "log", id)
+	for _, want := range []string{"当事人明确放弃陈述、申辩", "当事人放弃听证", "行政处罚决定书，直接送达", "缴纳 5000 元", "结案事由：处罚决定已执行完毕"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+// TestReviewHearingArt64: the hearing's steps through the CLI.
+func TestReviewHearingArt64(t *testing.T) {
+	dir := reviewDevice(t)
+	id := addCase(t, dir, majorCase)
+	served := time.Now().Add(-time.Minute).In(cases.ChinaTime())
+	at := func(t time.Time) string { return t.Format("2006-01-02 15:04") }
+	refused(t, dir, id, "第四十四条", "review", "hearing", id, "--requested", at(served), "--as", "wangwu")
+	ok(t, dir, "review", "notice", id, "--kind", "prior_notice", "--served", at(served), "--as", "wangwu")
+	refused(t, dir, id, "第六十四条第（一）项", "review", "hearing", id, "--scheduled", at(served.AddDate(0, 0, 20)), "--host", "lihua", "--notice-served", at(served), "--as", "wangwu")
+	ok(t, dir, "review", "hearing", id, "--requested", at(served), "--as", "wangwu")
+	// The host is an investigator of the case (Art. 64(四)).
+	refused(t, dir, id, "第六十四条第（四）项", "review", "hearing", id, "--scheduled", at(served.AddDate(0, 0, 20)), "--host", "wangwu", "--notice-served", at(served), "--as", "wangwu")
+	// Seven working days' notice (Art. 64(二), 85): two calendar days is never enough.
+	refused(t, dir, id, "最早可定于", "review", "hearing", id, "--scheduled", at(served.AddDate(0, 0, 2)), "--host", "lihua", "--notice-served", at(served), "--as", "wangwu")
+	ok(t, dir, "review", "hearing", id, "--scheduled", at(served.AddDate(0, 0, 20)), "--host", "lihua", "--notice-served", at(served), "--as", "wangwu")
+	refused(t, dir, id, "听证", "review", "hearing", id, "--held", at(served), "--as", "wangwu")
+	var tl cases.Timeline
+	if err := json.Unmarshal([]byte(ok(t, dir, "case", "timeline", id, "--json")), &tl); err != nil {
+		t.Fatal(err)
+	}
+	var flagged bool
+	for _, f := range tl.Flags {
+		flagged = flagged || f.Code == cases.DeadlineHearingDay
+	}
+	if !flagged {
+		t.Errorf("the hearing date is not flagged: %+v", tl.Flags)
 	}
 }
 
