@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -8,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"fieldcase/cases"
+	"fieldcase/workday"
 )
 
 // The procedure after the review (cases/procedure.go): each step is one
@@ -179,4 +181,63 @@ func documentBar(tx *bolt.Tx, kind string, c cases.Case, now time.Time) error {
 		return err
 	}
 	return cases.DocumentBar(kind, c, now, pr)
+}
+
+// Holiday schedules HQ publishes for years the built-in calendar does not
+// cover (workday.Schedule), kept in meta as holidays/YYYY in the clear:
+// they are public State Council notices.
+const holidayPrefix = "holidays/"
+
+// InstallHolidays validates a year's schedule, keeps it and puts it in
+// force for every deadline counted from now on.
+func (s *Store) InstallHolidays(data []byte) (workday.Schedule, error) {
+	sch, err := workday.ParseSchedule(data)
+	if err != nil {
+		return sch, err
+	}
+	err = s.update(func(tx *bolt.Tx) error {
+		return putClearJSON(meta(tx), []byte(fmt.Sprintf("%s%d", holidayPrefix, sch.Year)), sch)
+	})
+	if err != nil {
+		return sch, err
+	}
+	return sch, workday.Install(sch)
+}
+
+// Holidays lists the schedules installed on this device.
+func (s *Store) Holidays() ([]workday.Schedule, error) {
+	var out []workday.Schedule
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		out, err = holidaysIn(tx)
+		return err
+	})
+	return out, err
+}
+
+func holidaysIn(tx *bolt.Tx) ([]workday.Schedule, error) {
+	var out []workday.Schedule
+	c := meta(tx).Cursor()
+	p := []byte(holidayPrefix)
+	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		var sch workday.Schedule
+		if err := json.Unmarshal(v, &sch); err != nil {
+			return nil, fmt.Errorf("已安装的节假日安排 %s 已损坏：%w", k, err)
+		}
+		out = append(out, sch)
+	}
+	return out, nil
+}
+
+// installHolidays puts the stored schedules in force when the store opens.
+// A schedule that no longer validates is skipped: its deadlines then carry
+// the calendar's warning instead of a wrong date.
+func installHolidays(tx *bolt.Tx) {
+	schs, err := holidaysIn(tx)
+	if err != nil {
+		return
+	}
+	for _, sch := range schs {
+		_ = workday.Install(sch)
+	}
 }
