@@ -73,6 +73,8 @@ func (c Case) Timeline(now time.Time, pr ProcedureRules) Timeline {
 			if br.Waived {
 				b.Note = "当事人明确放弃陈述、申辩"
 			}
+		} else if decided {
+			b.State, b.Note = StepLapsed, "决定前未记录当场告知"
 		}
 		add(b)
 	case d.Penalty:

@@ -297,10 +297,29 @@ func printReview(w io.Writer, p cases.ReviewPolicy, a cases.Actor, k cases.Case,
 	sign("批准", r.Approved)
 	for _, n := range r.Notices {
 		v := cases.NoticeLabel(n.Kind) + "，送达 " + when(n.ServedAt)
+		if n.Method != "" {
+			v += "，" + cases.ServiceMethodLabel(n.Method)
+		}
+		if n.Proposal != nil {
+			v += "；拟" + n.Proposal.Text()
+			if n.HearingRight {
+				v += "，告知听证权利"
+			}
+		}
 		if n.Deadline != nil {
 			v += "，改正期限 " + n.Deadline.In(cn).Format("2006-01-02")
 		}
 		line("送达", v)
+	}
+	if tl := k.Timeline(now, cases.ProcedureRules{Policy: p}); tl.Next != nil {
+		v := tl.Next.Label
+		if tl.Next.Due != nil {
+			v += "（期限 " + tl.Next.Due.Format("2006-01-02") + "）"
+		}
+		if tl.Next.Note != "" {
+			v += "：" + tl.Next.Note
+		}
+		line("程序下一步", v+"（详见 fieldcase case timeline）")
 	}
 	var acts []string
 	for _, act := range p.Allowed(a, k) {
