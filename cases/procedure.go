@@ -408,8 +408,24 @@ func (c Case) PrepareNotice(n Notice, pr ProcedureRules) Notice {
 	p := proposalOf(d)
 	n.Proposal = &p
 	n.HearingRight = hearingDue(c, d, rs) || c.Suggestion != nil && c.Suggestion.Decision.HearingRight && d.Penalty
-	n.StatementDays = PeriodsOf(rs).Statement
+	if n.StatementDays == 0 { // the caller passes the agency's printed period; else the rule set's
+		n.StatementDays, n.StatementCalendar = PeriodsOf(rs).Statement, false
+	}
 	return n
+}
+
+// statementDue is the last day of the statement period the notice gave,
+// the period in words, and the calendar's warning.
+func (n Notice) statementDue(per Periods) (time.Time, string, string) {
+	days := n.StatementDays
+	if days == 0 {
+		days = per.Statement
+	}
+	if n.StatementCalendar {
+		return day(n.ServedAt).AddDate(0, 0, days), fmt.Sprintf("%d日", days), ""
+	}
+	cnt := wd(n.ServedAt, days)
+	return cnt.Due, fmt.Sprintf("%d个工作日", days), cnt.Warning()
 }
 
 func (c Case) statementsSince(t time.Time) []Statement {
@@ -536,11 +552,8 @@ func (c Case) decisionBar(d Disposition, at time.Time, pr ProcedureRules, kind E
 		return bar("当事人已提出陈述、申辩，尚未复核（采纳或者不采纳及理由）", "行政处罚法第四十五条第一款", "请先记录复核结果（fieldcase review statement --accepted|--rejected --reason）", nil)
 	case len(sts) > 0:
 	default:
-		days := n.StatementDays
-		if days == 0 {
-			days = per.Statement
-		}
-		wait(fmt.Sprintf("陈述、申辩期限（送达后%d个工作日，%s）", days, per.StatementSetting), wd(n.ServedAt, days))
+		due, span, _ := n.statementDue(per)
+		wait(fmt.Sprintf("陈述、申辩期限（送达后%s，告知书所定）", span), workday.Count{Due: due})
 	}
 	// Hearing.
 	if n.HearingRight {
@@ -1100,13 +1113,12 @@ func (c Case) hearingClosed(n Notice) bool {
 // beforeDecision adds the statement period and a scheduled hearing.
 func (c Case) beforeDecision(n Notice, now time.Time, per Periods, add func(code, label, basis string, due time.Time)) {
 	if len(c.statementsSince(n.ServedAt)) == 0 {
-		days := n.StatementDays
-		if days == 0 {
-			days = per.Statement
+		due, span, warn := n.statementDue(per)
+		if warn != "" {
+			warn = "（" + warn + "）"
 		}
-		cnt := wd(n.ServedAt, days)
-		add(DeadlineStatement, "陈述申辩", fmt.Sprintf("事先告知书送达于%s，陈述、申辩期限%d个工作日（%s；行政处罚法第四十五条、第六十二条）%s",
-			day(n.ServedAt).Format("01-02"), days, per.StatementSetting, withWarning(cnt)), cnt.Due)
+		add(DeadlineStatement, "陈述申辩", fmt.Sprintf("事先告知书送达于%s，陈述、申辩期限%s（告知书所定，机关设定，须与法制科确认；行政处罚法第四十五条、第六十二条）%s",
+			day(n.ServedAt).Format("01-02"), span, warn), due)
 	}
 	h := c.hearing(n)
 	if h.scheduled != nil && h.held == nil && h.waived == nil {

@@ -434,13 +434,16 @@ type Notice struct {
 	Method   string    `json:"method,omitempty"` // 送达方式 (procedure.go ServiceMethods)
 	// A prior notice fixes what it proposes and the rights it offers
 	// (Art. 44, 63); set by PrepareNotice when the service is recorded.
-	Proposal      *Proposal  `json:"proposal,omitempty"`
-	HearingRight  bool       `json:"hearing_right,omitempty"`
-	StatementDays int        `json:"statement_days,omitempty"`
-	Deadline      *time.Time `json:"deadline,omitempty"` // correction order: 改正期限 (the last day)
-	Note          string     `json:"note,omitempty"`
-	By            Actor      `json:"by,omitzero"`
-	At            time.Time  `json:"at,omitzero"`
+	Proposal      *Proposal `json:"proposal,omitempty"`
+	HearingRight  bool      `json:"hearing_right,omitempty"`
+	StatementDays int       `json:"statement_days,omitempty"`
+	// StatementCalendar: the notice gave the statement period in calendar
+	// days (the agency's setting), not working days.
+	StatementCalendar bool       `json:"statement_calendar,omitempty"`
+	Deadline          *time.Time `json:"deadline,omitempty"` // correction order: 改正期限 (the last day)
+	Note              string     `json:"note,omitempty"`
+	By                Actor      `json:"by,omitzero"`
+	At                time.Time  `json:"at,omitzero"`
 }
 
 // CheckNotice validates a notice.

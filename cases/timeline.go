@@ -166,13 +166,9 @@ func (c Case) noticeSteps(now time.Time, per Periods, add func(TimelineStep)) {
 	}
 	add(s)
 	st := TimelineStep{Code: "statement", Label: "陈述申辩", Basis: "行政处罚法第四十五条、第六十二条"}
-	days := n.StatementDays
-	if days == 0 {
-		days = per.Statement
-	}
-	cnt := wd(n.ServedAt, days)
-	st.Due, st.Warning = tptr(cnt.Due), cnt.Warning()
-	st.Basis = fmt.Sprintf("告知书送达后%d个工作日内（%s；行政处罚法第四十五条、第六十二条）", days, per.StatementSetting)
+	due, span, warn := n.statementDue(per)
+	st.Due, st.Warning = tptr(due), warn
+	st.Basis = fmt.Sprintf("告知书送达后%s内（告知书所定，机关设定，须与法制科确认；行政处罚法第四十五条、第六十二条）", span)
 	sts := c.statementsSince(n.ServedAt)
 	switch {
 	case len(sts) > 0:
@@ -188,7 +184,7 @@ func (c Case) noticeSteps(now time.Time, per Periods, add func(TimelineStep)) {
 		default:
 			st.Note = "复核：不予采纳。" + last.Reason
 		}
-	case day(now).After(cnt.Due):
+	case day(now).After(due):
 		st.State, st.Note = StepLapsed, "期限届满，当事人未陈述、申辩"
 	default:
 		st.State = StepDue

@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"fieldcase/cases"
+	"fieldcase/cases/agency"
 	"fieldcase/workday"
 )
 
@@ -93,7 +94,15 @@ func fieldErrs(es cases.FieldErrors) error {
 func (s *Store) RecordNotice(a cases.Actor, id string, n cases.Notice) (cases.Case, error) {
 	n.Note = comment(n.Note)
 	n.By, n.At = cases.Actor{}, time.Time{}
-	n.Proposal, n.HearingRight, n.StatementDays = nil, false, 0
+	n.Proposal, n.HearingRight, n.StatementDays, n.StatementCalendar = nil, false, 0, false
+	if n.Kind == cases.NoticePrior {
+		// The period the printed notice tells the party (agency settings).
+		ag, err := agency.Load(s.dir)
+		if err != nil {
+			return cases.Case{}, err
+		}
+		n.StatementDays, n.StatementCalendar = ag.StatementDays, !ag.StatementWorkingDays
+	}
 	return s.stepAct(a, id, func(c cases.Case, pr cases.ProcedureRules, now time.Time) (Change, error) {
 		n := c.PrepareNotice(n, pr)
 		return Change{cases.EventNoticeServed, n}, fieldErrs(cases.CheckNotice(n, c, now))
