@@ -201,6 +201,7 @@ type HearingStep struct {
 	Host         *Actor     `json:"host,omitempty"`
 	NoticeServed *time.Time `json:"notice_served,omitempty"`
 	Public       *bool      `json:"public,omitempty"`
+	Place        string     `json:"place,omitempty"`  // 听证地点
 	Record       string     `json:"record,omitempty"` // 听证笔录：SHA-256 of the file in the evidence vault
 	RecordName   string     `json:"record_name,omitempty"`
 	Note         string     `json:"note,omitempty"`

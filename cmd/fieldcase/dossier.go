@@ -10,14 +10,15 @@ import (
 )
 
 // caseDossier prints the case's dossier: the cover and the 卷内目录 of every
-// document and log event in order.
+// document and log event in order; with --kind, a hearing paper instead.
 func caseDossier(e *env, args []string) int {
 	var c common
-	var html string
-	usage := "fieldcase case dossier 案件编号 [--html 文件] [--data 目录]"
+	var html, kind string
+	usage := "fieldcase case dossier 案件编号 [--kind dossier|hearing_notice|hearing_record] [--html 文件] [--data 目录]"
 	fs := newFlagSet("case dossier", usage, e.stderr)
 	c.register(fs)
 	fs.StringVar(&html, "html", "", "另存为可打印的 A4 HTML 文件")
+	fs.StringVar(&kind, "kind", docs.KindDossier, "dossier 案卷及卷内目录、hearing_notice 听证通知书、hearing_record 听证笔录封面")
 	rest, err := fs.parse(args, e.stderr)
 	if err != nil {
 		return exitForParse(err)
@@ -51,7 +52,23 @@ func caseDossier(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, err)
 		return exitFailure
 	}
-	d := docs.Dossier(docs.Input{Case: k, Events: events, Rules: book.InForce(k.Content.OccurredAt), Agency: ag, Now: st.Stamp()})
+	in := docs.Input{Case: k, Events: events, Rules: book.InForce(k.Content.OccurredAt), Agency: ag, Now: st.Stamp()}
+	var d docs.Document
+	switch kind {
+	case docs.KindDossier:
+		d = docs.Dossier(in)
+	case docs.KindHearingNotice:
+		d, err = docs.HearingNotice(in)
+	case docs.KindHearingRecord:
+		d, err = docs.HearingRecordCover(in)
+	default:
+		fmt.Fprintln(e.stderr, "--kind 应为 dossier、hearing_notice 或 hearing_record")
+		return exitInvalid
+	}
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return exitInvalid
+	}
 	if html != "" {
 		b, err := docs.HTML(d)
 		if err != nil {

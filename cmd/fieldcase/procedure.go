@@ -84,7 +84,7 @@ func reviewStatement(e *env, args []string) int {
 
 func reviewHearing(e *env, args []string) int {
 	var c common
-	var requested, scheduled, host, noticeServed, held, record, waived, note string
+	var requested, scheduled, host, noticeServed, held, record, waived, note, place string
 	var private bool
 	usage := "fieldcase review hearing 案件编号 (--requested 时间 | --scheduled 时间 --host 主持人编号 --notice-served 时间 | --held 时间 --record 笔录文件 | --waived 时间) [--note 说明] [--as 编号] [--data 目录]"
 	fs := newFlagSet("review hearing", usage, e.stderr)
@@ -93,6 +93,7 @@ func reviewHearing(e *env, args []string) int {
 	fs.StringVar(&scheduled, "scheduled", "", "举行听证的时间")
 	fs.StringVar(&host, "host", "", "听证主持人的执法人员编号（非本案调查人员，第六十四条第（四）项）")
 	fs.StringVar(&noticeServed, "notice-served", "", "听证通知书送达时间（应在听证七个工作日前，第六十四条第（二）项）")
+	fs.StringVar(&place, "place", "", "听证地点")
 	fs.BoolVar(&private, "private", false, "不公开举行（涉及国家秘密、商业秘密或者个人隐私，第六十四条第（三）项）")
 	fs.StringVar(&held, "held", "", "举行听证的时间")
 	fs.StringVar(&record, "record", "", "听证笔录文件（存入证据库并附卷）")
@@ -134,7 +135,7 @@ func reviewHearing(e *env, args []string) int {
 		}
 		h.NoticeServed = &t
 		public := !private
-		h.Public = &public
+		h.Public, h.Place = &public, place
 	case held != "":
 		h.Stage, when = cases.HearingHeld, held
 		if record == "" {

@@ -281,7 +281,11 @@ func TestReviewHearingArt64(t *testing.T) {
 	refused(t, dir, id, "第六十四条第（四）项", "review", "hearing", id, "--scheduled", at(served.AddDate(0, 0, 20)), "--host", "wangwu", "--notice-served", at(served), "--as", "wangwu")
 	// Seven working days' notice (Art. 64(二), 85): two calendar days is never enough.
 	refused(t, dir, id, "最早可定于", "review", "hearing", id, "--scheduled", at(served.AddDate(0, 0, 2)), "--host", "lihua", "--notice-served", at(served), "--as", "wangwu")
-	ok(t, dir, "review", "hearing", id, "--scheduled", at(served.AddDate(0, 0, 20)), "--host", "lihua", "--notice-served", at(served), "--as", "wangwu")
+	refused(t, dir, id, "尚未安排听证", "case", "dossier", id, "--kind", "hearing_notice", "--as", "wangwu")
+	ok(t, dir, "review", "hearing", id, "--scheduled", at(served.AddDate(0, 0, 20)), "--host", "lihua", "--notice-served", at(served), "--place", "本局三楼听证室", "--as", "wangwu")
+	if out := ok(t, dir, "case", "dossier", id, "--kind", "hearing_notice", "--as", "wangwu"); !strings.Contains(out, "听证通知书") || !strings.Contains(out, "李华") {
+		t.Errorf("hearing notice: %s", out)
+	}
 	refused(t, dir, id, "听证", "review", "hearing", id, "--held", at(served), "--as", "wangwu")
 	var tl cases.Timeline
 	if err := json.Unmarshal([]byte(ok(t, dir, "case", "timeline", id, "--json")), &tl); err != nil {
