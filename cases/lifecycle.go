@@ -87,6 +87,7 @@ var transitions = map[EventKind]struct {
 	EventBriefed:             {from: beforeDecision, to: stay},
 	EventDecisionServed:      {from: []Status{StatusApproved}, to: stay},
 	EventPayment:             {from: []Status{StatusApproved}, to: stay},
+	EventDeferred:            {from: []Status{StatusApproved}, to: stay},
 	EventDisclosed:           {from: []Status{StatusApproved, StatusClosed}, to: stay},
 	EventDisclosureWithheld:  {from: []Status{StatusSubmitted, StatusLegalReview, StatusPendingApproval, StatusApproved, StatusClosed}, to: stay},
 }

@@ -28,6 +28,7 @@ const (
 	EventDecisionServed EventKind = "decision_served"    // 决定书、催告书等的送达 (Art. 61; 行政强制法 Art. 54)
 	EventPayment        EventKind = "payment_recorded"   // 缴纳罚款 (Art. 67–72)
 	EventBriefed        EventKind = "onsite_briefed"     // 当场告知及当事人意见 (Art. 52)
+	EventDeferred       EventKind = "payment_deferred"   // 批准暂缓或者分期缴纳罚款 (Art. 66 ¶2)
 )
 
 func procedureLabel(k EventKind) (string, bool) {
@@ -42,6 +43,8 @@ func procedureLabel(k EventKind) (string, bool) {
 		return "记录缴纳罚款", true
 	case EventBriefed:
 		return "记录当场告知", true
+	case EventDeferred:
+		return "批准暂缓或分期缴纳", true
 	}
 	return "", false
 }
@@ -302,6 +305,18 @@ type Proceedings struct {
 	Payments   []Payment     `json:"payments,omitempty"`
 	Closing    *Closing      `json:"closing,omitempty"`
 	Briefing   *Briefing     `json:"briefing,omitempty"`
+	Deferral   *Deferral     `json:"deferral,omitempty"`
+}
+
+// Deferral is the head's approval of the party's request to pay later or
+// in instalments (确有经济困难, Art. 66 ¶2): the last day to pay becomes
+// Until; the late fee runs only after it.
+type Deferral struct {
+	Until       time.Time `json:"until"` // the new last day (00:00 China time)
+	Instalments int       `json:"instalments,omitempty"`
+	Reason      string    `json:"reason"`
+	By          Actor     `json:"by,omitzero"`
+	Recorded    time.Time `json:"recorded,omitzero"`
 }
 
 // applyProcedure projects a procedure event onto the case.
@@ -349,6 +364,13 @@ func applyProcedure(c *Case, e Event) error {
 		}
 		b.By, b.Recorded = e.Actor, e.At
 		p.Briefing = &b
+	case EventDeferred:
+		var d Deferral
+		if err := decode(&d, "暂缓或分期缴纳记录"); err != nil {
+			return err
+		}
+		d.By, d.Recorded = e.Actor, e.At
+		p.Deferral = &d
 	default:
 		return fmt.Errorf("事件 %d 类型未知：%q", e.Index, e.Kind)
 	}
@@ -668,8 +690,51 @@ func CheckStep(c Case, kind EventKind, payload []byte, at time.Time, pr Procedur
 			return err
 		}
 		return c.checkBriefing(b, at)
+	case EventDeferred:
+		var d Deferral
+		if err := json.Unmarshal(payload, &d); err != nil {
+			return err
+		}
+		return c.checkDeferral(d, at, pr)
 	}
 	return nil
+}
+
+func (c Case) checkDeferral(d Deferral, now time.Time, pr ProcedureRules) error {
+	disp := c.Disposition(pr.ruleSet())
+	sv, served := c.DecisionServed()
+	if !disp.Penalty || disp.Fine == nil || !served {
+		return &ProcedureError{Kind: EventDeferred, Reason: "本案没有已送达的罚款决定", Article: "行政处罚法第六十六条第二款"}
+	}
+	var es FieldErrors
+	due := c.paymentDue(sv, PeriodsOf(pr.ruleSet()))
+	switch {
+	case d.Until.IsZero():
+		es.add("until", "请填写暂缓或分期缴纳的最后期限")
+	case !day(d.Until).After(due):
+		es.add("until", "新的期限应晚于现在的缴纳期限 %s", due.Format("2006-01-02"))
+	}
+	if d.Instalments < 0 || d.Instalments > 36 {
+		es.add("instalments", "分期数应为 0 至 36")
+	}
+	if c.Outstanding(now) <= 0.005 {
+		es.add("until", "罚款已缴清")
+	}
+	checkText(&es, "reason", d.Reason, MaxNoteLen, true, "请写明当事人的申请及确有经济困难的情况")
+	if len(es) > 0 {
+		return es
+	}
+	return nil
+}
+
+// paymentDue is the last day to pay: 15 days after service, or the day an
+// approved deferral set.
+func (c Case) paymentDue(sv Service, per Periods) time.Time {
+	due := PaymentDue(sv.ServedAt, per)
+	if d := c.Proceedings.Deferral; d != nil && day(d.Until).After(due) {
+		due = day(d.Until)
+	}
+	return due
 }
 
 // checkNoticeStep: a prior notice is served after it was issued and never
@@ -907,7 +972,7 @@ func (c Case) checkService(s Service, now time.Time) error {
 		if c.Outstanding(now) <= 0 {
 			es.add("doc", "罚款已缴清，无须催告")
 		}
-		due := PaymentDue(sv.ServedAt, PeriodsOf(nil))
+		due := c.paymentDue(sv, PeriodsOf(nil))
 		if !day(s.ServedAt).After(due) {
 			f := due.AddDate(0, 0, 1)
 			return &ProcedureError{Kind: EventDecisionServed, Reason: "缴纳罚款的期限至 " + due.Format("2006-01-02") + " 届满，期满前不得催告", Article: "行政处罚法第六十七条第三款、行政强制法第五十四条", From: &f}
@@ -935,7 +1000,7 @@ func (c Case) LateFee(t time.Time) float64 {
 		return 0
 	}
 	fine := yuanOf(*d.Fine)
-	late := daysBetween(PaymentDue(sv.ServedAt, PeriodsOf(nil)), t)
+	late := daysBetween(c.paymentDue(sv, PeriodsOf(nil)), t)
 	if late <= 0 {
 		return 0
 	}
@@ -1147,8 +1212,11 @@ func (c Case) afterDecision(now time.Time, per Periods) []Deadline {
 	if !d.Penalty || d.Fine == nil || c.Outstanding(now) <= 0.005 {
 		return out
 	}
-	due := PaymentDue(sv.ServedAt, per)
+	due := c.paymentDue(sv, per)
 	basis := fmt.Sprintf("决定书送达于%s，应当在十五日内缴纳罚款（行政处罚法第六十七条第三款）", day(sv.ServedAt).Format("01-02"))
+	if df := c.Proceedings.Deferral; df != nil {
+		basis += "；经批准暂缓（分期）缴纳至 " + day(df.Until).Format("2006-01-02") + "（第六十六条第二款）"
+	}
 	if fee := c.LateFee(now); fee > 0 {
 		basis += fmt.Sprintf("；已逾期，加处罚款 %g 元（每日按罚款数额百分之三，不超过罚款数额，第七十二条）", fee)
 	}
@@ -1266,6 +1334,16 @@ func procedureNotes(e Event) []string {
 			line += "，票据 " + p.Receipt
 		}
 		return []string{line}
+	case EventDeferred:
+		var d Deferral
+		if json.Unmarshal(e.Payload, &d) != nil {
+			return nil
+		}
+		line := "批准延期缴纳至 " + d.Until.In(cn).Format("2006-01-02")
+		if d.Instalments > 1 {
+			line += fmt.Sprintf("，分 %d 期", d.Instalments)
+		}
+		return []string{line, "当事人申请及理由：" + d.Reason}
 	case EventBriefed:
 		var b Briefing
 		if json.Unmarshal(e.Payload, &b) != nil {

@@ -263,4 +263,21 @@ func TestLateFeeArt72(t *testing.T) {
 			t.Errorf("late fee at %s = %g, want %g", tc.when.Format("2006-01-02"), got, tc.fee)
 		}
 	}
+	// Art. 66 ¶2: an approved deferral moves the last day; the fee runs after it.
+	until := at(2026, 12, 31, 0)
+	b, _ := json.Marshal(Deferral{Until: until, Instalments: 2, Reason: "当事人失业，书面申请分两期缴纳"})
+	if err := CheckStep(c, EventDeferred, b, at(2026, 11, 10, 9), ProcedureRules{}); err != nil {
+		t.Fatalf("deferral: %v", err)
+	}
+	b, _ = json.Marshal(Deferral{Until: at(2026, 11, 12, 0), Reason: "x"})
+	if err := CheckStep(c, EventDeferred, b, at(2026, 11, 10, 9), ProcedureRules{}); err == nil {
+		t.Error("a deferral ending before the fifteen days was accepted")
+	}
+	c.Proceedings.Deferral = &Deferral{Until: until}
+	if got := c.LateFee(at(2026, 12, 31, 20)); got != 0 {
+		t.Errorf("late fee inside the deferral: %g", got)
+	}
+	if got := c.LateFee(at(2027, 1, 1, 9)); got != 30 {
+		t.Errorf("late fee a day after the deferral: %g", got)
+	}
 }

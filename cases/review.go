@@ -646,8 +646,8 @@ func Authorize(p ReviewPolicy, a Actor, c Case, kind EventKind) error {
 			return forbid(kind, "只有本案承办人（%s）可以%s；审核、审批人员只能审核、退回或批准", officerNames(c), kind.Label())
 		}
 		return nil
-	case EventClosed:
-		// 结案报告经负责人批准.
+	case EventClosed, EventDeferred:
+		// 结案报告、暂缓或分期缴纳经负责人批准.
 		return role(RoleHead)
 	case EventBriefed:
 		if !c.IsOfficer(a) {
@@ -1060,7 +1060,7 @@ func ReviewNotes(c Case, e Event) []string {
 			return []string{"结案事由：" + ClosingReasonLabel(p.Reason), "意见：" + p.Comment}
 		}
 		return comment("意见：")
-	case EventStatement, EventHearing, EventDecisionServed, EventPayment, EventBriefed:
+	case EventStatement, EventHearing, EventDecisionServed, EventPayment, EventBriefed, EventDeferred:
 		return procedureNotes(e)
 	case EventLegalPassed, EventLegalFailed:
 		var o LegalOpinion

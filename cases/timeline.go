@@ -235,7 +235,10 @@ func (c Case) afterDecisionSteps(now time.Time, per Periods, d Disposition, deci
 	}
 	pay := TimelineStep{Code: "payment", Label: "缴纳罚款", State: StepLater, Basis: "自收到决定书之日起十五日内缴纳；逾期每日加处罚款数额百分之三，不超过罚款数额（行政处罚法第六十七条、第七十二条）；申请复议、提起诉讼的不停止执行（第七十三条）"}
 	if ok {
-		pay.Due = tptr(PaymentDue(served.ServedAt, per))
+		pay.Due = tptr(c.paymentDue(served, per))
+		if df := c.Proceedings.Deferral; df != nil {
+			pay.Basis += "；经批准暂缓（分期）缴纳至 " + day(df.Until).Format("2006-01-02")
+		}
 	}
 	owe := c.Outstanding(now)
 	switch {
@@ -250,7 +253,7 @@ func (c Case) afterDecisionSteps(now time.Time, per Periods, d Disposition, deci
 		}
 	}
 	add(pay)
-	if !ok || pay.State == StepDone || !day(now).After(PaymentDue(served.ServedAt, per)) {
+	if !ok || pay.State == StepDone || !day(now).After(c.paymentDue(served, per)) {
 		return
 	}
 	rem := TimelineStep{Code: "reminder", Label: "催告", State: StepDue, Basis: "申请人民法院强制执行前，应当催告当事人履行义务（行政强制法第五十四条）"}

@@ -250,3 +250,17 @@ func installHolidays(tx *bolt.Tx) {
 		_ = workday.Install(sch)
 	}
 }
+
+// RecordDeferral records the head's approval to pay later or in
+// instalments (Art. 66 ¶2).
+func (s *Store) RecordDeferral(a cases.Actor, id string, d cases.Deferral) (cases.Case, error) {
+	d.Reason = comment(d.Reason)
+	d.By, d.Recorded = cases.Actor{}, time.Time{}
+	if !d.Until.IsZero() {
+		y, m, dd := d.Until.In(cases.ChinaTime()).Date()
+		d.Until = time.Date(y, m, dd, 0, 0, 0, 0, cases.ChinaTime())
+	}
+	return s.stepAct(a, id, func(cases.Case, cases.ProcedureRules, time.Time) (Change, error) {
+		return Change{cases.EventDeferred, d}, nil
+	})
+}

@@ -280,3 +280,30 @@ func reviewClose(e *env, args []string) int {
 		return st.CloseCase(a, id, strings.TrimSpace(reason), text)
 	})
 }
+
+func reviewDefer(e *env, args []string) int {
+	var c common
+	var until, reason string
+	var parts int
+	usage := "fieldcase review defer 案件编号 --until YYYY-MM-DD [--instalments N] --reason 申请理由 [--as 编号] [--data 目录]"
+	fs := newFlagSet("review defer", usage, e.stderr)
+	c.register(fs)
+	fs.StringVar(&until, "until", "", "批准的最后缴纳日期")
+	fs.IntVar(&parts, "instalments", 0, "分期缴纳的期数（不分期为 0）")
+	fs.StringVar(&reason, "reason", "", "当事人的书面申请及确有经济困难的情况（第六十六条第二款）")
+	rest, err := fs.parse(args, e.stderr)
+	if err != nil {
+		return exitForParse(err)
+	}
+	id, ok := oneID(e, rest, usage)
+	if !ok {
+		return exitInvalid
+	}
+	d := cases.Deferral{Instalments: parts, Reason: reason}
+	if d.Until, ok = timeFlag(e, "until", until); !ok {
+		return exitInvalid
+	}
+	return recordReview(e, &c, id, func(st *store.Store, a cases.Actor) (cases.Case, error) {
+		return st.RecordDeferral(a, id, d)
+	})
+}
