@@ -152,6 +152,16 @@ func (d *demoCase) notice() error {
 		Note: "直接送达，当事人签收"})); err != nil {
 		return err
 	}
+	if n, _ := d.c.PriorNotice(); n.HearingRight && d.rng.Float64() < 0.4 {
+		// The party asks for a hearing; it is set for three weeks on, the
+		// hearing notice served the same day (Art. 64).
+		if err := d.do(d.st.RecordHearing(demoOfficer, d.c.ID, cases.HearingStep{Stage: cases.HearingRequested, At: served})); err != nil {
+			return err
+		}
+		host := demoLegal
+		return d.do(d.st.RecordHearing(demoOfficer, d.c.ID, cases.HearingStep{Stage: cases.HearingScheduled, At: served.AddDate(0, 0, 21),
+			Host: &host, NoticeServed: &served, Place: "南岸区城市管理局三楼听证室"}))
+	}
 	switch r := d.rng.Float64(); {
 	case r < 0.35:
 		return d.do(d.st.RecordStatement(demoOfficer, d.c.ID, cases.Statement{At: served, Waived: true}))
