@@ -246,8 +246,11 @@ type Payment struct {
 	PaidAt    time.Time `json:"paid_at"`
 	Receipt   string    `json:"receipt,omitempty"`     // 罚款收据号或银行流水号
 	OnTheSpot bool      `json:"on_the_spot,omitempty"` // 当场收缴 (Art. 68–71)
-	By        Actor     `json:"by,omitzero"`
-	Recorded  time.Time `json:"recorded,omitzero"`
+	// SpotGround allows on-the-spot collection above the ceiling:
+	// hard_to_enforce (Art. 68(二)) or remote (Art. 69).
+	SpotGround string    `json:"spot_ground,omitempty"`
+	By         Actor     `json:"by,omitzero"`
+	Recorded   time.Time `json:"recorded,omitzero"`
 }
 
 // Closing reasons (结案事由).
@@ -1048,6 +1051,14 @@ func (c Case) checkPayment(p Payment, now time.Time, pr ProcedureRules) error {
 	}
 	if p.OnTheSpot && p.Receipt == "" {
 		es.add("receipt", "当场收缴罚款的，应当出具专用票据（行政处罚法第七十条），请填写票据号")
+	}
+	switch p.SpotGround {
+	case "", "hard_to_enforce", "remote":
+	default:
+		es.add("spot_ground", "当场收缴的事由应为 hard_to_enforce（不当场收缴事后难以执行，第六十八条第（二）项）或 remote（边远、水上、交通不便地区，第六十九条）")
+	}
+	if max := pr.ruleSet().Params.OnTheSpotCollectionMax.Value; p.OnTheSpot && p.SpotGround == "" && *d.Fine > max {
+		es.add("on_the_spot", "罚款 %s 元超过当场收缴的限额 %s 元（行政处罚法第六十八条第（一）项）；应由当事人到指定银行或者通过电子支付系统缴纳（第六十七条）", d.Fine, max)
 	}
 	checkText(&es, "receipt", p.Receipt, MaxNameLen, false, "")
 	if len(es) > 0 {

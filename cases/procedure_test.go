@@ -281,3 +281,51 @@ func TestLateFeeArt72(t *testing.T) {
 		t.Errorf("late fee a day after the deferral: %g", got)
 	}
 }
+
+// TestNewNoticeAfterDefenceArt45: once the party has defended, a new
+// notice proposing more says which new facts justify it (Art. 45 ¶2).
+func TestNewNoticeAfterDefenceArt45(t *testing.T) {
+	mon := at(2026, 11, 23, 10)
+	c := fineCase(300, served(mon), statement(Statement{At: mon.Add(time.Hour), Summary: "初次摆摊", Accepted: new(bool), Reason: "不成立"}))
+	c.Choice.Fine = fine(800)
+	n := c.PrepareNotice(Notice{Kind: NoticePrior, ServedAt: at(2026, 11, 25, 10), Method: "direct"}, ProcedureRules{})
+	b, _ := json.Marshal(n)
+	wantBar(t, CheckStep(c, EventNoticeServed, b, at(2026, 11, 25, 11), ProcedureRules{}), "第四十五条第二款", "")
+	n.Note = "复查发现当事人另有两处占道经营，补充现场笔录"
+	b, _ = json.Marshal(n)
+	if err := CheckStep(c, EventNoticeServed, b, at(2026, 11, 25, 11), ProcedureRules{}); err != nil {
+		t.Errorf("a heavier notice on new facts: %v", err)
+	}
+	// With the new notice served, 800 is no longer heavier than notified.
+	c.Review.Notices = append(c.Review.Notices, n)
+	c.Proceedings.Statements = append(c.Proceedings.Statements, Statement{At: at(2026, 11, 25, 12), Waived: true})
+	if err := approve(c, at(2026, 11, 25, 13)); err != nil {
+		t.Errorf("decision after the new notice and a waiver: %v", err)
+	}
+}
+
+// TestOnTheSpotCollectionArt68: cash taken on the spot needs its receipt
+// and stays within the rule set's on-the-spot ceiling.
+func TestOnTheSpotCollectionArt68(t *testing.T) {
+	c := fineCase(300, func(c *Case) {
+		c.Status = StatusApproved
+		c.Review.Approved = &Signoff{At: at(2026, 11, 2, 9)}
+		c.Proceedings.Served = []Service{{Doc: "decision", ServedAt: at(2026, 11, 2, 10), Method: "direct"}}
+	})
+	pay := func(p Payment) error {
+		b, _ := json.Marshal(p)
+		return CheckStep(c, EventPayment, b, at(2026, 11, 3, 9), ProcedureRules{})
+	}
+	if err := pay(Payment{Amount: 300, PaidAt: at(2026, 11, 2, 11), OnTheSpot: true}); err == nil || !strings.Contains(err.Error(), "第七十条") {
+		t.Errorf("on-the-spot without a receipt: %v", err)
+	}
+	if err := pay(Payment{Amount: 300, PaidAt: at(2026, 11, 2, 11), OnTheSpot: true, Receipt: "渝财罚0001"}); err == nil || !strings.Contains(err.Error(), "第六十八条") {
+		t.Errorf("300 yuan collected on the spot (ceiling 100): %v", err)
+	}
+	if err := pay(Payment{Amount: 300, PaidAt: at(2026, 11, 2, 11), OnTheSpot: true, Receipt: "渝财罚0002", SpotGround: "remote"}); err != nil {
+		t.Errorf("on the spot in a remote area (Art. 69): %v", err)
+	}
+	if err := pay(Payment{Amount: 300, PaidAt: at(2026, 11, 2, 11), Receipt: "工行转账0001"}); err != nil {
+		t.Errorf("bank payment: %v", err)
+	}
+}

@@ -225,7 +225,7 @@ func reviewServe(e *env, args []string) int {
 
 func reviewPay(e *env, args []string) int {
 	var c common
-	var amount, paid, receipt string
+	var amount, paid, receipt, ground string
 	var spot bool
 	usage := "fieldcase review pay 案件编号 --amount 元 --paid 缴款时间 [--receipt 票据号或银行流水号] [--on-the-spot] [--as 编号] [--data 目录]"
 	fs := newFlagSet("review pay", usage, e.stderr)
@@ -234,6 +234,7 @@ func reviewPay(e *env, args []string) int {
 	fs.StringVar(&paid, "paid", "", "缴款时间")
 	fs.StringVar(&receipt, "receipt", "", "罚款收据号或银行流水号")
 	fs.BoolVar(&spot, "on-the-spot", false, "当场收缴（第六十八条；须出具专用票据，二日内交至行政机关，第七十一条）")
+	fs.StringVar(&ground, "spot-ground", "", "超过限额当场收缴的事由：hard_to_enforce（第六十八条第（二）项）、remote（第六十九条）")
 	rest, err := fs.parse(args, e.stderr)
 	if err != nil {
 		return exitForParse(err)
@@ -247,7 +248,7 @@ func reviewPay(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "--amount：%q 不是数额\n", amount)
 		return exitInvalid
 	}
-	p := cases.Payment{Amount: v, Receipt: receipt, OnTheSpot: spot}
+	p := cases.Payment{Amount: v, Receipt: receipt, OnTheSpot: spot, SpotGround: strings.TrimSpace(ground)}
 	if p.PaidAt, ok = timeFlag(e, "paid", paid); !ok {
 		return exitInvalid
 	}
