@@ -371,6 +371,10 @@ func (d *demoCase) run(i int, content cases.Content) error {
 			if target == demoPending {
 				return nil
 			}
+			if err := d.holdHearing(); err != nil {
+				return err
+			}
+			c = d.c
 			// The head decides once the statement and hearing request
 			// periods have run out (Art. 62, 64).
 			for _, dl := range c.Deadlines(*d.clock) {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"fieldcase/cases"
@@ -194,7 +195,18 @@ func (d *demoCase) afterDecision(target int) error {
 		}
 	}
 	if target != demoClosed {
-		return nil
+		// Some fines stay unpaid: past the fifteen days the party is
+		// reminded (催告, 行政强制法第五十四条).
+		sv, served := d.c.DecisionServed()
+		if !served || d.c.Outstanding(d.now) <= 0 || d.rng.IntN(2) == 0 {
+			return nil
+		}
+		at := cases.PaymentDue(sv.ServedAt, cases.PeriodsOf(nil)).AddDate(0, 0, 3).Add(10 * time.Hour)
+		if at.After(d.now) {
+			return nil
+		}
+		*d.clock = at
+		return d.do(d.st.RecordService(demoOfficer, c.ID, cases.Service{Doc: "reminder", ServedAt: at, Method: "post", Note: "挂号邮寄，当事人签收"}))
 	}
 	reason := "executed"
 	switch {
@@ -219,4 +231,38 @@ func (d *demoCase) afterDecision(target int) error {
 		return nil
 	}
 	return err
+}
+
+// holdHearing holds a scheduled hearing whose day has come, with its
+// record (笔录) put into the evidence vault (Art. 64(八), 65).
+func (d *demoCase) holdHearing() error {
+	var at time.Time
+	for _, h := range d.c.Proceedings.Hearing {
+		switch h.Stage {
+		case cases.HearingScheduled:
+			at = h.At
+		case cases.HearingHeld, cases.HearingWaived:
+			return nil
+		}
+	}
+	if at.IsZero() || at.After(d.now.Add(-time.Hour)) {
+		return nil
+	}
+	f, err := os.CreateTemp("", "听证笔录-*.txt")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	fmt.Fprintf(f, "听证笔录\n案件：%s\n当事人：%s\n时间：%s\n当事人陈述：对违法事实无异议，请求从轻处罚。\n", d.c.ID, d.c.Content.Party.Name, at.In(cases.ChinaTime()).Format("2006-01-02 15:04"))
+	if err := f.Close(); err != nil {
+		return err
+	}
+	sha, _, err := d.st.ImportEvidence(f.Name(), nil)
+	if err != nil {
+		return err
+	}
+	if at.After(*d.clock) {
+		*d.clock = at.Add(30 * time.Minute) // at is an hour or more before now
+	}
+	return d.do(d.st.RecordHearing(demoOfficer, d.c.ID, cases.HearingStep{Stage: cases.HearingHeld, At: at, Record: sha, RecordName: "听证笔录.txt"}))
 }
