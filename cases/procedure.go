@@ -474,6 +474,13 @@ func (c Case) hearingSince(t time.Time) []HearingStep {
 	return out
 }
 
+func (h HearingStep) hostName() string {
+	if h.Host == nil {
+		return "（未记录）"
+	}
+	return h.Host.Name
+}
+
 // hearingState is where the hearing of the current notice stands.
 type hearingState struct {
 	requested, scheduled, held, waived *HearingStep
@@ -1199,7 +1206,7 @@ func (c Case) beforeDecision(n Notice, now time.Time, per Periods, add func(code
 	}
 	h := c.hearing(n)
 	if h.scheduled != nil && h.held == nil && h.waived == nil {
-		add(DeadlineHearingDay, "举行听证", fmt.Sprintf("听证定于%s举行，主持人%s（行政处罚法第六十四条）", h.scheduled.At.In(ChinaTime()).Format("01-02 15:04"), h.scheduled.Host.Name), day(h.scheduled.At))
+		add(DeadlineHearingDay, "举行听证", fmt.Sprintf("听证定于%s举行，主持人%s（行政处罚法第六十四条）", h.scheduled.At.In(ChinaTime()).Format("01-02 15:04"), h.scheduled.hostName()), day(h.scheduled.At))
 	}
 }
 

@@ -204,7 +204,7 @@ func (c Case) noticeSteps(now time.Time, per Periods, add func(TimelineStep)) {
 		hs.State, hs.At, hs.Note = StepDone, tptr(h.waived.At), "当事人放弃听证"
 	case h.scheduled != nil:
 		hs.State, hs.Due = StepDue, tptr(day(h.scheduled.At))
-		hs.Note = "定于 " + h.scheduled.At.In(ChinaTime()).Format("2006-01-02 15:04") + " 举行，主持人 " + h.scheduled.Host.Name
+		hs.Note = "定于 " + h.scheduled.At.In(ChinaTime()).Format("2006-01-02 15:04") + " 举行，主持人 " + h.scheduled.hostName()
 	case h.requested != nil:
 		hs.State, hs.Note = StepDue, "当事人已要求听证，待安排（听证通知书须在听证七个工作日前送达）"
 		hs.Due = nil
