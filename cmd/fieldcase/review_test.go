@@ -376,3 +376,19 @@ func TestReviewUsageErrors(t *testing.T) {
 		t.Errorf("empty legal queue: %d %q", code, out)
 	}
 }
+
+// TestPenaltyForAChildRefusedArt30: the engine finds a 13-year-old not
+// punishable; the head may not record a penalty all the same (Art. 30).
+func TestPenaltyForAChildRefusedArt30(t *testing.T) {
+	dir := reviewDevice(t)
+	id17 := "50010820130601123"
+	check, err := cases.ResidentIDCheckChar(id17)
+	if err != nil {
+		t.Fatal(err)
+	}
+	child := strings.Replace(majorCase, "11010519491231002X", id17+string(check), 1)
+	id := addCase(t, dir, child)
+	ok(t, dir, "review", "approve", id, "--comment", "同意不予处罚", "--as", "lihua")
+	refused(t, dir, id, "第三十条", "review", "decide", id, "--ruling", "penalty", "--fine", "5000", "--comment", "予以处罚", "--as", "zhoumin")
+	ok(t, dir, "review", "decide", id, "--ruling", "no_penalty", "--comment", "不满十四周岁，不予处罚，责令监护人加以管教", "--as", "zhoumin")
+}
