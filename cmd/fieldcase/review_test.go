@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -391,4 +392,36 @@ func TestPenaltyForAChildRefusedArt30(t *testing.T) {
 	ok(t, dir, "review", "approve", id, "--comment", "同意不予处罚", "--as", "lihua")
 	refused(t, dir, id, "第三十条", "review", "decide", id, "--ruling", "penalty", "--fine", "5000", "--comment", "予以处罚", "--as", "zhoumin")
 	ok(t, dir, "review", "decide", id, "--ruling", "no_penalty", "--comment", "不满十四周岁，不予处罚，责令监护人加以管教", "--as", "zhoumin")
+}
+
+// TestReductionNeedsLegalReviewArt30and58: a 16-year-old notified a fine
+// inside the range; the head cuts it below the minimum (减轻, Art. 30).
+// The rule set sends 减轻 to legal review (Art. 58): refused until it passed.
+func TestReductionNeedsLegalReviewArt30and58(t *testing.T) {
+	dir := reviewDevice(t)
+	id17 := "50010820100601123"
+	check, err := cases.ResidentIDCheckChar(id17)
+	if err != nil {
+		t.Fatal(err)
+	}
+	minor := strings.Replace(majorCase, "11010519491231002X", id17+string(check), 1)
+	minor = strings.Replace(minor, `"harm":"serious","proposed_fine":6000`, `"harm":"minor","proposed_fine":2500`, 1)
+	id := addCase(t, dir, minor)
+	c := showCase(t, dir, id)
+	if c.Suggestion == nil || !c.Suggestion.Decision.ReductionAllowed || c.Suggestion.Decision.StatutoryFine == nil || c.LegalRequired(cases.DefaultReviewPolicy()) {
+		t.Fatalf("want a 16-year-old's case inside the range, 减轻 allowed, no legal review yet: %+v", c.Suggestion)
+	}
+	below := fmt.Sprint(float64(c.Suggestion.Decision.StatutoryFine.Min)/100 - 10)
+	ok(t, dir, "review", "approve", id, "--as", "lihua")
+	if showCase(t, dir, id).CollectiveRequired() {
+		today := time.Now().In(cases.ChinaTime()).Format("2006-01-02")
+		ok(t, dir, "review", "discuss", id, "--date", today, "--participants", "周敏、吴九", "--conclusion", "减轻", "--as", "zhoumin")
+	}
+	served := time.Now().Add(-time.Minute).In(cases.ChinaTime()).Format("2006-01-02 15:04")
+	ok(t, dir, "review", "notice", id, "--kind", "prior_notice", "--served", served, "--as", "wangwu")
+	ok(t, dir, "review", "statement", id, "--at", served, "--waived", "--as", "wangwu")
+	refused(t, dir, id, "第五十八条", "review", "decide", id, "--ruling", "penalty", "--fine", below, "--comment", "减轻", "--as", "zhoumin")
+	ok(t, dir, "review", "send-legal", id, "--comment", "拟减轻处罚", "--as", "zhoumin")
+	ok(t, dir, "review", "legal", id, "--pass", "--comment", "已满十四周岁不满十八周岁，可以减轻", "--as", "chenjing")
+	ok(t, dir, "review", "decide", id, "--ruling", "penalty", "--fine", below, "--comment", "依第三十条减轻", "--as", "zhoumin")
 }
