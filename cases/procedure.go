@@ -474,6 +474,16 @@ func (c Case) hearingSince(t time.Time) []HearingStep {
 	return out
 }
 
+// offersHearing reports whether the notice told the party of the hearing
+// right. A notice recorded before notices fixed their content is taken to
+// have offered what the rules engine said.
+func (c Case) offersHearing(n Notice) bool {
+	if n.Proposal == nil {
+		return c.Suggestion != nil && c.Suggestion.Decision.HearingRight
+	}
+	return n.HearingRight
+}
+
 func (h HearingStep) hostName() string {
 	if h.Host == nil {
 		return "（未记录）"
@@ -563,7 +573,7 @@ func (c Case) decisionBar(d Disposition, at time.Time, pr ProcedureRules, kind E
 		return bar(fmt.Sprintf("拟作出的处罚（%s）重于事先告知书所告知的（%s），不得因当事人陈述、申辩而加重处罚", dispText(d), p.Text()),
 			"行政处罚法第四十四条、第四十五条第二款", "如因新的事实须加重，应重新送达事先告知书，再给予陈述、申辩（及听证）的机会", nil)
 	}
-	if hearingDue(c, d, rs) && !n.HearingRight {
+	if hearingDue(c, d, rs) && !c.offersHearing(n) {
 		return bar(fmt.Sprintf("拟作出的处罚（%s）应当告知听证权利，而事先告知书未告知", dispText(d)), "行政处罚法第六十三条、第六十四条", "应重新送达告知听证权利的事先告知书", nil)
 	}
 	var waits []string
@@ -589,7 +599,7 @@ func (c Case) decisionBar(d Disposition, at time.Time, pr ProcedureRules, kind E
 		wait(fmt.Sprintf("陈述、申辩期限（送达后%s，告知书所定）", span), workday.Count{Due: due})
 	}
 	// Hearing.
-	if n.HearingRight {
+	if c.offersHearing(n) {
 		h := c.hearing(n)
 		switch {
 		case h.waived != nil, h.held != nil:
@@ -833,7 +843,7 @@ func (c Case) checkHearing(h HearingStep, now time.Time, pr ProcedureRules) erro
 		return err
 	}
 	per := PeriodsOf(pr.ruleSet())
-	if !n.HearingRight {
+	if !c.offersHearing(n) {
 		return &ProcedureError{Kind: EventHearing, Reason: "事先告知书未告知听证权利（拟作出的处罚不属于第六十三条规定的情形）", Article: "行政处罚法第六十三条"}
 	}
 	var es FieldErrors

@@ -329,3 +329,19 @@ func TestOnTheSpotCollectionArt68(t *testing.T) {
 		t.Errorf("bank payment: %v", err)
 	}
 }
+
+// TestLegacyNoticeArt63: a notice recorded before notices fixed their
+// content is read as offering what the rules engine said: its hearing
+// window runs, and a decision inside it is refused.
+func TestLegacyNoticeArt63(t *testing.T) {
+	mon := at(2026, 11, 23, 10)
+	c := fineCase(6000, func(c *Case) {
+		c.Suggestion.Decision.HearingRight = true
+		c.Review.Notices = []Notice{{Kind: NoticePrior, ServedAt: mon}}
+		c.Proceedings.Statements = []Statement{{At: mon, Waived: true}}
+	})
+	wantBar(t, approve(c, at(2026, 11, 26, 9)), "第六十四条", "2026-12-01")
+	if err := approve(c, at(2026, 12, 1, 9)); err != nil {
+		t.Errorf("after the window: %v", err)
+	}
+}

@@ -190,7 +190,7 @@ func (c Case) noticeSteps(now time.Time, per Periods, add func(TimelineStep)) {
 		st.State = StepDue
 	}
 	add(st)
-	if !n.HearingRight {
+	if !c.offersHearing(n) {
 		return
 	}
 	h := c.hearing(n)
