@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -263,4 +264,41 @@ func (s *Store) RecordDeferral(a cases.Actor, id string, d cases.Deferral) (case
 	return s.stepAct(a, id, func(cases.Case, cases.ProcedureRules, time.Time) (Change, error) {
 		return Change{cases.EventDeferred, d}, nil
 	})
+}
+
+// Decided lists the decided (已批准) cases that still have an open
+// deadline after the decision — service, payment, court application —
+// most urgent first, for the enforcement queue. It reads the status index.
+func (s *Store) Decided(a cases.Actor, limit int) ([]cases.QueueItem, error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	now := s.now()
+	var out []cases.QueueItem
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
+		p, err := loadPolicy(tx)
+		if err != nil {
+			return err
+		}
+		prefix := joinKey(string(cases.StatusApproved), nil)
+		cur := bucket(tx, bIdxStatus).Cursor()
+		for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+			var c cases.Case
+			if _, err := s.getJSON(tx, bCases, k[len(prefix):], &c); err != nil {
+				return err
+			}
+			if it := cases.NewQueueItem(p, a, c, now); len(it.Deadlines) > 0 {
+				out = append(out, it)
+			}
+		}
+		return nil
+	})
+	slices.SortStableFunc(out, func(x, y cases.QueueItem) int { return x.Deadlines[0].Due.Compare(y.Deadlines[0].Due) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, err
 }

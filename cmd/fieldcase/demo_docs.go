@@ -183,8 +183,16 @@ func (d *demoCase) afterDecision(target int) error {
 	c := d.c
 	disp := c.Disposition(d.book.InForce(c.Content.OccurredAt))
 	kind := agency.KindDecision
-	if !disp.Penalty {
+	switch {
+	case !disp.Penalty:
 		kind = agency.KindNoPenalty
+	case disp.Procedure == rules.ProcedureSimple:
+		// The on-the-spot decision is handed over when issued (Art. 52).
+		got, err := demoIssue(d.st, c, agency.KindOnsite, d.book)
+		if err != nil {
+			return err
+		}
+		d.c, c = got, got
 	}
 	if _, ok := c.Document(kind); ok {
 		if _, served := c.DecisionServed(); !served {
@@ -198,8 +206,12 @@ func (d *demoCase) afterDecision(target int) error {
 		// Some fines stay unpaid: past the fifteen days the party is
 		// reminded (催告, 行政强制法第五十四条).
 		sv, served := d.c.DecisionServed()
-		if !served || d.c.Outstanding(d.now) <= 0 || d.rng.IntN(2) == 0 {
+		if !served || d.c.Outstanding(d.now) <= 0 {
 			return nil
+		}
+		if d.rng.IntN(3) > 0 { // most pay within the fifteen days
+			d.later()
+			return d.do(d.st.RecordPayment(demoOfficer, c.ID, cases.Payment{Amount: d.c.Outstanding(*d.clock), PaidAt: *d.clock, Receipt: fmt.Sprintf("工行转账%08d", d.rng.IntN(1e8))}))
 		}
 		at := cases.PaymentDue(sv.ServedAt, cases.PeriodsOf(nil)).AddDate(0, 0, 3).Add(10 * time.Hour)
 		if at.After(d.now) {

@@ -98,13 +98,14 @@ type queueRow struct {
 
 func reviewList(e *env, args []string) int {
 	var c common
-	var asJSON, all bool
+	var asJSON, all, decided bool
 	var limit int
-	fs := newFlagSet("review list", "fieldcase review list [--all] [--json] [--limit N] [--as 编号] [--data 目录]", e.stderr)
+	fs := newFlagSet("review list", "fieldcase review list [--all|--decided] [--json] [--limit N] [--as 编号] [--data 目录]", e.stderr)
 	c.register(fs)
 	fs.BoolVar(&asJSON, "json", false, "以 JSON 输出")
 	fs.BoolVar(&all, "all", false, "列出全部在审和退回的案件（默认只列等待本人角色处理的）")
 	fs.IntVar(&limit, "limit", 1000, "最多列出多少件")
+	fs.BoolVar(&decided, "decided", false, "列出已作出决定、尚有期限未了的案件（送达、缴纳罚款、申请强制执行）")
 	rest, err := fs.parse(args, e.stderr)
 	if err != nil {
 		return exitForParse(err)
@@ -122,7 +123,12 @@ func reviewList(e *env, args []string) int {
 		return code
 	}
 	defer done()
-	q, err := st.Queue(user.Actor(), store.QueueFilter{All: all, Limit: limit})
+	var q []cases.QueueItem
+	if decided {
+		q, err = st.Decided(user.Actor(), limit)
+	} else {
+		q, err = st.Queue(user.Actor(), store.QueueFilter{All: all, Limit: limit})
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "读取失败：%v\n", err)
 		return exitFailure
@@ -164,6 +170,9 @@ func reviewList(e *env, args []string) int {
 	}
 	if all {
 		scope = "全部在审和退回的案件"
+	}
+	if decided {
+		scope = "已作出决定、尚有期限未了的案件"
 	}
 	if len(rows) == 0 {
 		fmt.Fprintf(e.stdout, "没有%s。\n", scope)

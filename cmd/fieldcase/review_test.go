@@ -239,6 +239,14 @@ func afterDecision(t *testing.T, dir, id string) {
 	refused(t, dir, id, "早于作出决定", "review", "pay", id, "--amount", "5000", "--paid", now(-72*time.Hour), "--as", "zhaoliu")
 	ok(t, dir, "review", "serve", id, "--doc", "decision", "--served", now(0), "--method", "direct", "--note", "当事人签收", "--as", "wangwu")
 	refused(t, dir, id, "超过应缴数额", "review", "pay", id, "--amount", "6000", "--paid", now(0), "--as", "wangwu")
+	// The enforcement queue flags the payment period (Art. 67).
+	var rows []queueRow
+	if err := json.Unmarshal([]byte(ok(t, dir, "review", "list", "--decided", "--json", "--as", "zhoumin")), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].CaseID != id || len(rows[0].Deadlines) == 0 || rows[0].Deadlines[0].Code != cases.DeadlinePayment {
+		t.Fatalf("review list --decided: %+v", rows)
+	}
 	refused(t, dir, id, "未缴清", "review", "close", id, "--reason", "executed", "--comment", "执行完毕", "--as", "zhoumin")
 	ok(t, dir, "review", "pay", id, "--amount", "5000", "--paid", now(0), "--receipt", "工行转账20261206001", "--as", "wangwu")
 	refused(t, dir, id, "只有负责人", "review", "close", id, "--reason", "executed", "--comment", "执行完毕", "--as", "wangwu")
