@@ -249,6 +249,8 @@ type Case struct {
 	Events        uint64      `json:"events"` // number of events in the log
 	Head          string      `json:"head"`   // hash of the last event
 
-	Documents  []IssuedDocument `json:"documents,omitempty"`  // documents issued, with their numbers
-	Disclosure *DisclosureState `json:"disclosure,omitempty"` // 公示: published or withheld
+	Documents []IssuedDocument `json:"documents,omitempty"` // documents issued, with their numbers
+	// Proceedings are the procedure's steps after the notice (procedure.go).
+	Proceedings Proceedings      `json:"proceedings,omitzero"`
+	Disclosure  *DisclosureState `json:"disclosure,omitempty"` // 公示: published or withheld
 }

@@ -131,6 +131,14 @@ type Params struct {
 	DecisionDeadlineDays    Param[int]          `json:"decision_deadline_days"`    // Art. 60: 九十日
 	EducationOnTimeBar      Param[bool]         `json:"education_on_time_bar"`     // Art. 33 ¶3 read broadly
 	NoPenaltyProcedure      Param[Procedure]    `json:"no_penalty_procedure"`
+
+	// Procedure periods after the review (procedure.go). A rule set
+	// published before they existed leaves them out and Load fills them in.
+	StatementDays       Param[int] `json:"statement_days,omitzero"`        // 陈述申辩期限（工作日）：机关设定，须与法制科确认
+	HearingNoticeDays   Param[int] `json:"hearing_notice_days,omitzero"`   // Art. 64(二), 85: 七日 (工作日)
+	DecisionServiceDays Param[int] `json:"decision_service_days,omitzero"` // Art. 61, 85: 七日 (工作日)
+	PaymentDays         Param[int] `json:"payment_days,omitzero"`          // Art. 67 ¶3: 十五日
+	ReminderDays        Param[int] `json:"reminder_days,omitzero"`         // 行政强制法 Art. 54: 催告后十日
 }
 
 func (p *Params) hasTrigger(t string) bool {
@@ -756,8 +764,10 @@ func Load(data []byte) (*RuleSet, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &LoadError{Problems: []string{"JSON 值之后有多余内容"}}
 	}
+	f.Params.fillProcedure()
 	v := validator{}
 	v.file(&f)
+	v.procedure(&f.Params)
 	if len(v.problems) > 0 {
 		return nil, &LoadError{Problems: v.problems}
 	}
@@ -1089,6 +1099,8 @@ func (v *validator) params(p *Params) {
 		{"age_of_responsibility", p.AgeOfResponsibility}, {"age_of_majority", p.AgeOfMajority}, {"age_counting", p.AgeCounting},
 		{"hearing_request_days", p.HearingRequestDays}, {"decision_deadline_days", p.DecisionDeadlineDays},
 		{"education_on_time_bar", p.EducationOnTimeBar}, {"no_penalty_procedure", p.NoPenaltyProcedure},
+		{"statement_days", p.StatementDays}, {"hearing_notice_days", p.HearingNoticeDays},
+		{"decision_service_days", p.DecisionServiceDays}, {"payment_days", p.PaymentDays}, {"reminder_days", p.ReminderDays},
 	}
 	for _, m := range marks {
 		setting, confirmed := m.p.mark()
@@ -1518,5 +1530,6 @@ func (rs *RuleSet) Settings() []Setting {
 	add("age_counting", "生日当天的周岁计算", map[string]string{AgeDayAfterBirthday: "自生日的第二天起算", AgeOnBirthday: "生日当天即满"}[p.AgeCounting.Value], p.AgeCounting.Ref, p.AgeCounting.SettingNote())
 	add("education_on_time_bar", "超过时效不予处罚时仍须教育", yes(p.EducationOnTimeBar.Value), p.EducationOnTimeBar.Ref, p.EducationOnTimeBar.SettingNote())
 	add("no_penalty_procedure", "不予处罚决定的程序", p.NoPenaltyProcedure.Value.Label(), p.NoPenaltyProcedure.Ref, p.NoPenaltyProcedure.SettingNote())
+	add("statement_days", "陈述、申辩期限", fmt.Sprintf("告知送达后%d个工作日", p.StatementDays.Value), p.StatementDays.Ref, p.StatementDays.SettingNote())
 	return out
 }

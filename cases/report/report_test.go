@@ -12,6 +12,7 @@ import (
 	"fieldcase/cases"
 	"fieldcase/cases/report"
 	"fieldcase/cases/store"
+	"fieldcase/cases/store/procfix"
 	"fieldcase/rules"
 )
 
@@ -129,6 +130,7 @@ func generate(t testing.TB) *generated {
 		day := time.Date(clk.t.Year(), clk.t.Month(), clk.t.Day(), 0, 0, 0, 0, cn)
 		must(st.RecordDiscussion(head.Actor(), id, cases.Discussion{Date: day, Participants: []string{"周敏", "吴强"}, Conclusion: "同意处罚"}))
 		clk.t = clk.t.Add(24 * time.Hour)
+		procfix.Notified(t, st, officer.Actor(), id, clk.t)
 		must(st.Approve(head.Actor(), id, "同意"))
 		clk.t = clk.t.Add(-48 * time.Hour)
 	}

@@ -24,6 +24,8 @@ const rulesUsage = `用法：
   fieldcase rules explain 代码 [--json]   解释一个事项：依据、幅度、暂定说明和法条原文
   fieldcase rules search 关键词           按代码、中文或拼音（如 zdjy）查找事项
   fieldcase rules check 文件              校验一个规则集文件
+  fieldcase rules holidays [--install 文件] [--json]
+        列出工作日日历覆盖的年份；安装 HQ 发布的某年法定节假日安排（第八十五条计算期限用）
 `
 
 // rulesMaxInput bounds what `rules eval` reads: far above any batch an
@@ -46,6 +48,8 @@ func cmdRules(e *env, args []string) int {
 		return rulesSearch(e, args[1:])
 	case "check":
 		return rulesCheck(e, args[1:])
+	case "holidays":
+		return rulesHolidays(e, args[1:])
 	case "-h", "--help", "-help", "help":
 		fmt.Fprint(e.stdout, rulesUsage)
 		return exitOK

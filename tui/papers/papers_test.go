@@ -44,6 +44,10 @@ func seedPapers(t testing.TB, st *store.Store) (fine, spared string) {
 		Place: "南岸区南滨路一号码头", Facts: "随地乱丢烟头，经劝导当场捡拾", Occurred: at, Corrected: true, Minor: true, Harm: cases.HarmNone}, 0)
 	fine = add(tuitest.Case{Violation: "CG01", Party: cases.Party{Kind: cases.PartyPerson, Name: "张三", IDNumber: "11010519491231002X"},
 		Place: "南岸区南坪正街12号", Facts: "在人行道摆摊销售水果", Occurred: at.Add(60 * 1e9), Harm: cases.HarmMinor}, 100)
+	// Told and heard on the spot before the on-the-spot decision (Art. 52).
+	if _, err := st.RecordBriefing(tuitest.OfficerWang.Actor(), fine, cases.Briefing{At: at.Add(120 * 1e9), Said: "当事人承认摆摊"}); err != nil {
+		t.Fatal(err)
+	}
 	return fine, spared
 }
 

@@ -358,6 +358,12 @@ func TestLegalAndHeadInTheTUI(t *testing.T) {
 	h.Press("tab")
 	h.Type("同意罚款5000元")
 	h.Press("ctrl+s")
+	// The party waives the hearing (Art. 62–64), or the decision waits for
+	// the five working days.
+	if _, err := st2.RecordHearing(tuitest.OfficerWang.Actor(), s2.toDecide,
+		cases.HearingStep{Stage: cases.HearingWaived, At: time.Date(2026, 11, 17, 9, 0, 0, 0, cases.ChinaTime())}); err != nil {
+		t.Fatal(err)
+	}
 	openInQueue(h, s2.toDecide)
 	h.Press("f9", "tab", "ctrl+u")
 	h.Type("5000")
