@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,6 +28,7 @@ func sample() District {
 		Recorded: 2113, Filed: 1987, Reviewed: 1906, Returned: 141, LegalSent: 37, LegalReviews: 37, Collective: 4,
 		Decided: 1850, Penalized: 1203, Warnings: 12, Fined: 1191, FinesYuan: "1234567.5", NotPenalized: 647,
 		Simple: 998, Ordinary: 205, Disclosed: 0, Withheld: 3,
+		HearingsAsked: 9, HearingsHeld: 6, Payments: 1100, CollectedYuan: "1101234.5",
 		ByGround: []Count{{"minor_no_harm", "轻微不罚", 402}, {"first_offence", "首违不罚", 201}, {"no_fault", "无错不罚", 30}, {"time_limit", "超过追责时效", 2}, {"other", "其他", 12}},
 		Org: Org{Decided: 310, Penalized: 180, Fined: 178, FinesYuan: "456000", NotPenalized: 130,
 			ByGround: []Count{{"minor_no_harm", "轻微不罚", 70}, {"first_offence", "首违不罚", 52}, {"no_fault", "无错不罚", 8}, {"time_limit", "超过追责时效", 0}, {"other", "其他", 0}}},
@@ -74,7 +76,7 @@ func TestDistrictHTMLGolden(t *testing.T) {
 		t.Errorf("the HTML differs from %s; run with -update if the change is intended, and read the diff", golden)
 	}
 	s := buf.String()
-	for _, want := range []string{"行政执法三项制度落实情况", "审核行政处罚案件1906起", "公示行政处罚信息179条", "集体讨论重大处罚决定4起",
+	for _, want := range []string{"行政执法三项制度落实情况", "审核行政处罚案件1906起", "公示行政处罚信息179条", "集体讨论重大处罚决定4起", "举行听证6起", "实缴1101234.5元",
 		`<svg xmlns="http://www.w3.org/2000/svg"`, `role="img"`, "<title id=\"chart-month-t\">", `<th scope="col">`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the HTML lacks %q", want)
@@ -153,6 +155,47 @@ func TestWorkingDaysBetween(t *testing.T) {
 	} {
 		if got := WorkingDaysBetween(tt.from, tt.to); got != tt.want {
 			t.Errorf("%s → %s: %d working days, want %d", tt.from.Format("01-02 Mon"), tt.to.Format("01-02 Mon"), got, tt.want)
+		}
+	}
+}
+
+// TestDeltasOfTheProcedure: a hearing requested and one held, and each
+// payment with its amount, are counted on their day; a scheduled hearing
+// and a waiver are not.
+func TestDeltasOfTheProcedure(t *testing.T) {
+	at := time.Date(2026, 12, 3, 10, 0, 0, 0, cn)
+	decided := cases.Case{ID: "c", Status: cases.StatusApproved}
+	withHearing := func(c cases.Case, stage string) cases.Case {
+		c.Proceedings.Hearing = append(append([]cases.HearingStep{}, c.Proceedings.Hearing...), cases.HearingStep{Stage: stage, At: at})
+		return c
+	}
+	paid := func(c cases.Case, yuan float64) cases.Case {
+		c.Proceedings.Payments = append(append([]cases.Payment{}, c.Proceedings.Payments...), cases.Payment{Amount: yuan, PaidAt: at})
+		return c
+	}
+	pending := cases.Case{ID: "c", Status: cases.StatusSubmitted}
+	for _, tt := range []struct {
+		name          string
+		before, after cases.Case
+		kind          cases.EventKind
+		want          map[string]int64
+	}{
+		{"requested", pending, withHearing(pending, cases.HearingRequested), cases.EventHearing, map[string]int64{MetricHearingAsked: 1}},
+		{"scheduled", withHearing(pending, cases.HearingRequested), withHearing(withHearing(pending, cases.HearingRequested), cases.HearingScheduled), cases.EventHearing, map[string]int64{}},
+		{"held", pending, withHearing(pending, cases.HearingHeld), cases.EventHearing, map[string]int64{MetricHearingHeld: 1}},
+		{"waived", pending, withHearing(pending, cases.HearingWaived), cases.EventHearing, map[string]int64{}},
+		{"paid", decided, paid(decided, 100.5), cases.EventPayment, map[string]int64{MetricPayments: 1, MetricCollectedFen: 10050}},
+		{"paid again", paid(decided, 100), paid(paid(decided, 100), 0.07), cases.EventPayment, map[string]int64{MetricPayments: 1, MetricCollectedFen: 7}},
+	} {
+		got := map[string]int64{}
+		for _, d := range Deltas(tt.before, tt.after, cases.Event{Kind: tt.kind, At: at}) {
+			if d.Day != DayOf(at) {
+				t.Errorf("%s: counted on %s", tt.name, d.Day)
+			}
+			got[d.Metric] += d.N
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%s: deltas %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

@@ -145,8 +145,8 @@ func summary(d District) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s至%s，共记录案件%d起，立案%d起；审核行政处罚案件%d起，退回补正%d起；送法制审核%d起，出具法制审核意见%d份；集体讨论重大处罚决定%d起。",
 		d.From, d.To, d.Recorded, d.Filed, d.Reviewed, d.Returned, d.LegalSent, d.LegalReviews, d.Collective)
-	fmt.Fprintf(&b, "作出决定%d起，其中给予行政处罚%d起（罚款%d起，合计%s元），不予行政处罚%d起；涉企案件作出决定%d起，其中不予行政处罚%d起。",
-		d.Decided, d.Penalized, d.Fined, d.FinesYuan, d.NotPenalized, d.Org.Decided, d.Org.NotPenalized)
+	fmt.Fprintf(&b, "当事人要求听证%d起，举行听证%d起。作出决定%d起，其中给予行政处罚%d起（罚款%d起，合计%s元，实缴%s元），不予行政处罚%d起；涉企案件作出决定%d起，其中不予行政处罚%d起。",
+		d.HearingsAsked, d.HearingsHeld, d.Decided, d.Penalized, d.Fined, d.FinesYuan, d.CollectedYuan, d.NotPenalized, d.Org.Decided, d.Org.NotPenalized)
 	if t := d.Disclosure; t != nil {
 		fmt.Fprintf(&b, "公示行政处罚信息%d条，其中按时公示%d条，逾期%d条；更正%d条，撤回%d条。", t.Published, t.OnTime, t.Late, t.Corrected, t.Withdrawn)
 	} else {
@@ -231,6 +231,9 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <tr><th scope="row">作出决定</th><td class="n">{{.Decided}}</td></tr>
 <tr><th scope="row">给予行政处罚</th><td class="n">{{.Penalized}}</td></tr>
 <tr><th scope="row">罚款金额（元）</th><td class="n">{{.FinesYuan}}</td></tr>
+<tr><th scope="row">实缴罚款（元）</th><td class="n">{{.CollectedYuan}}</td></tr>
+<tr><th scope="row">当事人要求听证</th><td class="n">{{.HearingsAsked}}</td></tr>
+<tr><th scope="row">举行听证</th><td class="n">{{.HearingsHeld}}</td></tr>
 <tr><th scope="row">不予行政处罚</th><td class="n">{{.NotPenalized}}</td></tr>
 </tbody>
 </table>

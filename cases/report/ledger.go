@@ -2,10 +2,12 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
 	"fieldcase/cases"
+	"fieldcase/cases/workday"
 	"fieldcase/rules"
 )
 
@@ -40,6 +42,10 @@ const (
 	MetricIssued          = "issued/"           // + document kind
 	MetricDisclosed       = "disclosed"         // cases published (公示)
 	MetricWithheld        = "withheld"          // cases kept out of publication
+	MetricHearingAsked    = "hearing_requested" // 听证：当事人要求听证 (Art. 63–64)
+	MetricHearingHeld     = "hearing_held"      // 听证：举行听证
+	MetricPayments        = "payments"          // 缴纳罚款的记录
+	MetricCollectedFen    = "collected_fen"     // 实缴罚款（含加处罚款）, in fen
 	// Organisations (涉企): the same decision figures, for parties that are
 	// 法人或者其他组织, under this prefix (org/decided, org/no_penalty/…).
 	MetricOrg = "org/"
@@ -116,6 +122,20 @@ func Deltas(before, after cases.Case, ev cases.Event) []Delta {
 		if n := len(after.Documents); n > len(before.Documents) {
 			add(day, MetricIssued+after.Documents[n-1].Kind, 1)
 		}
+	case cases.EventHearing:
+		if h := after.Proceedings.Hearing; len(h) > len(before.Proceedings.Hearing) {
+			switch h[len(h)-1].Stage {
+			case cases.HearingRequested:
+				add(day, MetricHearingAsked, 1)
+			case cases.HearingHeld:
+				add(day, MetricHearingHeld, 1)
+			}
+		}
+	case cases.EventPayment:
+		if p := after.Proceedings.Payments; len(p) > len(before.Proceedings.Payments) {
+			add(day, MetricPayments, 1)
+			add(day, MetricCollectedFen, int64(math.Round(p[len(p)-1].Amount*100)))
+		}
 	}
 	if before.Status == cases.StatusSubmitted && after.Status != cases.StatusSubmitted {
 		add(day, MetricReviewed, 1)
@@ -183,14 +203,15 @@ func decisionMetrics(c cases.Case, at time.Time) map[string]int64 {
 }
 
 // WorkingDaysBetween counts the working days after the day of from up to
-// and including the day of to: a decision the day after a Friday's 立案,
-// on Monday, took one working day. Saturdays and Sundays are not working
-// days; statutory holidays are not known here.
+// and including the day of to: a decision on the Monday after a Friday's
+// 立案 took one working day. Working days are those of the holiday
+// calendar (cases/workday): weekends and statutory holidays are not, 调休
+// Saturdays are.
 func WorkingDaysBetween(from, to time.Time) int {
 	a, b := DayOf(from).Time(), DayOf(to).Time()
 	n := 0
 	for d := a.AddDate(0, 0, 1); !d.After(b); d = d.AddDate(0, 0, 1) {
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+		if work, _ := workday.IsWorkday(d); work {
 			n++
 		}
 	}

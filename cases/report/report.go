@@ -69,23 +69,27 @@ type Figures struct {
 	To   string `json:"to"`
 	AsOf string `json:"as_of"`
 
-	Recorded     int64  `json:"recorded"`      // 记录案件
-	Filed        int64  `json:"filed"`         // 立案（首次提交）
-	Reviewed     int64  `json:"reviewed"`      // 审核
-	Returned     int64  `json:"returned"`      // 退回补正
-	LegalSent    int64  `json:"legal_sent"`    // 送法制审核
-	LegalReviews int64  `json:"legal_reviews"` // 法制审核意见
-	Collective   int64  `json:"collective"`    // 集体讨论
-	Decided      int64  `json:"decided"`       // 作出决定
-	Penalized    int64  `json:"penalized"`     // 给予行政处罚
-	Warnings     int64  `json:"warnings"`      // 其中警告
-	Fined        int64  `json:"fined"`         // 其中罚款
-	FinesYuan    string `json:"fines_yuan"`    // 罚款金额合计
-	NotPenalized int64  `json:"not_penalized"` // 不予行政处罚
-	Simple       int64  `json:"simple"`        // 简易程序
-	Ordinary     int64  `json:"ordinary"`      // 普通程序
-	Disclosed    int64  `json:"disclosed"`     // 公示
-	Withheld     int64  `json:"withheld"`      // 不予公开
+	Recorded      int64  `json:"recorded"`           // 记录案件
+	Filed         int64  `json:"filed"`              // 立案（首次提交）
+	Reviewed      int64  `json:"reviewed"`           // 审核
+	Returned      int64  `json:"returned"`           // 退回补正
+	LegalSent     int64  `json:"legal_sent"`         // 送法制审核
+	LegalReviews  int64  `json:"legal_reviews"`      // 法制审核意见
+	Collective    int64  `json:"collective"`         // 集体讨论
+	Decided       int64  `json:"decided"`            // 作出决定
+	Penalized     int64  `json:"penalized"`          // 给予行政处罚
+	Warnings      int64  `json:"warnings"`           // 其中警告
+	Fined         int64  `json:"fined"`              // 其中罚款
+	FinesYuan     string `json:"fines_yuan"`         // 罚款金额合计
+	NotPenalized  int64  `json:"not_penalized"`      // 不予行政处罚
+	Simple        int64  `json:"simple"`             // 简易程序
+	Ordinary      int64  `json:"ordinary"`           // 普通程序
+	Disclosed     int64  `json:"disclosed"`          // 公示
+	HearingsAsked int64  `json:"hearings_requested"` // 当事人要求听证
+	HearingsHeld  int64  `json:"hearings_held"`      // 举行听证
+	Payments      int64  `json:"payments"`           // 缴纳罚款的记录
+	CollectedYuan string `json:"collected_yuan"`     // 实缴罚款合计（含加处罚款）
+	Withheld      int64  `json:"withheld"`           // 不予公开
 
 	ByGround        []Count      `json:"not_penalized_by_ground"`
 	Org             Org          `json:"org"` // 涉企
@@ -168,6 +172,10 @@ func Compute(st Source, from, to Day, asOf time.Time, rs *rules.RuleSet) (Figure
 	f.Simple = total[MetricProcedure+string(rules.ProcedureSimple)]
 	f.Ordinary = total[MetricProcedure+string(rules.ProcedureOrdinary)]
 	f.Disclosed = total[MetricDisclosed]
+	f.HearingsAsked = total[MetricHearingAsked]
+	f.HearingsHeld = total[MetricHearingHeld]
+	f.Payments = total[MetricPayments]
+	f.CollectedYuan = rules.Money(total[MetricCollectedFen]).String()
 	f.Withheld = total[MetricWithheld]
 	f.HandlingCases = total[MetricHandlingCases]
 	if f.HandlingCases > 0 {

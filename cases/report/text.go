@@ -34,6 +34,8 @@ func WriteText(w io.Writer, f Figures) error {
 	} else {
 		row("平均办理时间", "无")
 	}
+	row("听证（要求 / 举行）", fmt.Sprintf("%d / %d", f.HearingsAsked, f.HearingsHeld))
+	row("实缴罚款", fmt.Sprintf("%s 元（%d 笔）", f.CollectedYuan, f.Payments))
 	row("公示", f.Disclosed)
 	row("决定不予公开", f.Withheld)
 	row("已立案未决", f.Pending)

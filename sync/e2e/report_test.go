@@ -20,8 +20,8 @@ func fineOf(v float64) *float64 { return &v }
 
 // TestDistrictFiguresFromRealDevices: two officers' laptops record
 // random cases — persons and organisations, fines and no-penalty outcomes,
-// drafts, violations changed before submission — and a supervisor's laptop
-// approves or returns what it pulls, on each store. After everyone has
+// drafts — and a supervisor's laptop approves or returns what it pulls;
+// the officers then record the fines paid; on each store. After everyone has
 // synced, HQ's figures equal the sum of the officers' device stores'
 // own figures (each holds its own cases and the supervisor's decisions on
 // them), and equal the supervisor's device store's figures, which hold
@@ -87,10 +87,28 @@ func TestDistrictFiguresFromRealDevices(t *testing.T) {
 			}
 		}
 		sup.mustRound()
+		// The officers learn the decisions and record the fines paid.
+		paid := 0
 		for _, o := range officers {
+			o.mustRound()
+			decided, err := o.st.List(store.Filter{Status: cases.StatusApproved, Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range decided {
+				if d := c.Disposition(nil); d.Fine != nil && *d.Fine > 0 {
+					if _, err := o.st.RecordPayment(o.user.Actor(), c.ID, cases.Payment{Amount: float64(*d.Fine) / 100, PaidAt: time.Now(), Receipt: "SK" + c.ID[:8]}); err != nil {
+						t.Fatalf("%s pays %s: %v", o.name, c.ID, err)
+					}
+					paid++
+				}
+			}
 			o.mustRound()
 		}
 		sup.mustRound()
+		if paid == 0 {
+			t.Fatal("no fine was decided")
+		}
 
 		from, to := report.DayOf(time.Now().AddDate(0, 0, -10)), report.DayOf(time.Now().AddDate(0, 0, 1))
 		asOf := time.Now()
@@ -110,7 +128,7 @@ func TestDistrictFiguresFromRealDevices(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.Recorded != int64(n) || d.Decided == 0 || d.Returned == 0 {
+		if d.Recorded != int64(n) || d.Decided == 0 || d.Returned == 0 || d.Payments != int64(paid) || d.CollectedYuan == "0" {
 			t.Fatalf("HQ recorded %d of %d, decided %d, returned %d", d.Recorded, n, d.Decided, d.Returned)
 		}
 		want, got := storetest.SumFigures(sum), storetest.SumFigures([]report.Figures{d.Figures})

@@ -19,9 +19,9 @@ import (
 
 // District builds, on each of three devices, random case histories —
 // persons and organisations, on-the-spot fines, warnings and no-penalty
-// decisions, returns, documents, drafts, violations changed after
-// recording, cases left undecided — over several weeks, and pushes them
-// to HQ. It returns the devices (whose Logs are their own cases).
+// decisions, hearings requested and held, fines paid (some in two parts),
+// returns, documents, drafts, violations changed after recording, cases
+// left undecided — over several weeks, and pushes them to HQ. It returns the devices (whose Logs are their own cases).
 func District(t *testing.T, h *hq.HQ, seed uint64) []*Sim {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
@@ -69,6 +69,15 @@ func District(t *testing.T, h *hq.HQ, seed uint64) []*Sim {
 			ops = append(ops, op)
 			_, op = s.Make(t, id, officer, cases.EventSubmitted, cases.CommentPayload{})
 			ops = append(ops, op)
+			if rng.IntN(4) == 0 { // the party asks for a hearing; most are held
+				_, op = s.Make(t, id, officer, cases.EventHearing, cases.HearingStep{Stage: cases.HearingRequested, At: s.Now})
+				ops = append(ops, op)
+				if rng.IntN(3) > 0 {
+					s.Now = s.Now.Add(time.Duration(1+rng.IntN(48)) * time.Hour)
+					_, op = s.Make(t, id, officer, cases.EventHearing, cases.HearingStep{Stage: cases.HearingHeld, At: s.Now, Place: "区局听证室"})
+					ops = append(ops, op)
+				}
+			}
 			s.Now = s.Now.Add(time.Duration(rng.IntN(72)) * time.Hour)
 			switch rng.IntN(6) {
 			case 0: // left in review
@@ -78,6 +87,17 @@ func District(t *testing.T, h *hq.HQ, seed uint64) []*Sim {
 			default:
 				_, op = s.Make(t, id, reviewer, cases.EventApproved, cases.CommentPayload{Comment: "同意"})
 				ops = append(ops, op)
+				if f := c.Circumstances.ProposedFine; f != nil && rng.IntN(3) > 0 { // paid, perhaps in two parts
+					parts := []float64{*f}
+					if rng.IntN(2) == 0 {
+						parts = []float64{*f - 30.5, 30.5}
+					}
+					for _, amount := range parts {
+						s.Now = s.Now.Add(time.Duration(1+rng.IntN(100)) * time.Hour)
+						_, op = s.Make(t, id, officer, cases.EventPayment, cases.Payment{Amount: amount, PaidAt: s.Now, Receipt: fmt.Sprintf("SK%06d", n)})
+						ops = append(ops, op)
+					}
+				}
 				if rng.IntN(3) > 0 {
 					s.Now = s.Now.Add(time.Duration(rng.IntN(30)) * time.Hour)
 					doc := cases.IssuedDocument{Kind: agency.KindDecision, Number: fmt.Sprintf("南城管罚决字〔2026〕第%04d号", n), Seq: uint64(n), IssuedAt: s.Now}
@@ -179,6 +199,8 @@ func additive(f report.Figures) map[string]int64 {
 		"org_decided": f.Org.Decided, "org_penalized": f.Org.Penalized, "org_not_penalized": f.Org.NotPenalized,
 		"org_fines": fen(f.Org.FinesYuan), "pending": int64(f.Pending), "overdue": int64(len(f.Overdue)),
 		"handling": f.HandlingCases, "disclosed": f.Disclosed, "withheld": f.Withheld,
+		"hearings_requested": f.HearingsAsked, "hearings_held": f.HearingsHeld, "payments": f.Payments,
+		"collected": fen(f.CollectedYuan),
 	}
 	for _, c := range f.ByGround {
 		out["ground/"+c.Code] = c.Count
@@ -238,7 +260,7 @@ func testDistrictFigures(t *testing.T, open Open) {
 					t.Errorf("%s: HQ %d, devices' sum %d", k, got[k], v)
 				}
 			}
-			if d.Figures.Recorded == 0 || d.Figures.Decided == 0 || d.Figures.Org.Decided == 0 {
+			if d.Figures.Recorded == 0 || d.Figures.Decided == 0 || d.Figures.Org.Decided == 0 || d.Figures.HearingsHeld == 0 || d.Figures.Payments == 0 {
 				t.Fatalf("the histories decided nothing: %+v", d.Figures)
 			}
 			if len(d.Groups) != len(sims) {
