@@ -423,3 +423,58 @@ func testDisclosureRecord(t *testing.T, open Open) {
 		t.Errorf("timeliness %+v", tl)
 	}
 }
+
+// testPublicationRecords: the store keeps one publication record per case,
+// replaces it on a second put, lists them all, reads a missing one as not
+// found, and a failed transaction leaves none behind.
+func testPublicationRecords(t *testing.T, open Open) {
+	ctx := context.Background()
+	st := open(t)
+	at := Start.Add(time.Hour).UTC()
+	rec := func(id string, state hq.PublicationState) hq.Publication {
+		return hq.Publication{CaseID: id, State: state, Record: disclosure.Record{Number: "南城管罚决字〔2026〕第" + id + "号", Party: "张某", Decided: "2026-11-20"},
+			Digest: "d-" + id, Decided: "2026-11-20", Due: "2026-12-01", First: at, At: at, Batch: "公示 2026-11"}
+	}
+	Must(t, st.Update(ctx, func(tx hq.Tx) error {
+		for _, id := range []string{"0001", "0002", "0003"} {
+			if err := tx.PutPublication(rec(id, hq.Published)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	Must(t, st.Update(ctx, func(tx hq.Tx) error {
+		p := rec("0002", hq.Withdrawn)
+		p.Reason, p.At = "已决定不予公开：涉及个人隐私", at.Add(time.Hour)
+		return tx.PutPublication(p)
+	}))
+	boom := fmt.Errorf("rolled back")
+	if err := st.Update(ctx, func(tx hq.Tx) error {
+		if err := tx.PutPublication(rec("0004", hq.Published)); err != nil {
+			return err
+		}
+		return boom
+	}); err != boom {
+		t.Fatalf("failed transaction: %v", err)
+	}
+	Must(t, st.View(ctx, func(tx hq.Tx) error {
+		all, err := tx.Publications()
+		if err != nil {
+			return err
+		}
+		if len(all) != 3 {
+			t.Fatalf("%d publication records, want 3: %+v", len(all), all)
+		}
+		p, ok, err := tx.Publication("0002")
+		if err != nil || !ok || p.State != hq.Withdrawn || p.Reason == "" || !p.At.Equal(at.Add(time.Hour)) || !p.First.Equal(at) || p.Record.Number != "南城管罚决字〔2026〕第0002号" {
+			t.Fatalf("replaced record: %+v %v %v", p, ok, err)
+		}
+		if _, ok, err := tx.Publication("0004"); ok || err != nil {
+			t.Fatalf("the rolled-back record: %v %v", ok, err)
+		}
+		if _, ok, err := tx.Publication("nope"); ok || err != nil {
+			t.Fatalf("a missing record: %v %v", ok, err)
+		}
+		return nil
+	}))
+}

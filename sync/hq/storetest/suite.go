@@ -64,6 +64,7 @@ func Run(t *testing.T, open Open) {
 		{"RulesPolicyEpoch", testRulesPolicyEpoch},
 		{"DistrictFigures", testDistrictFigures},
 		{"DisclosureRecord", testDisclosureRecord},
+		{"PublicationRecords", testPublicationRecords},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
