@@ -532,6 +532,7 @@ type caseCache struct {
 	Tx
 	cases map[string]CaseRecord
 	dirty []string
+	book  *rules.Book // procedure.go: loaded once per push
 }
 
 func (c *caseCache) Case(id string) (CaseRecord, bool, error) {
@@ -731,6 +732,9 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 		} else if ferr != nil {
 			return reject(e.CaseID, proto.ReasonUnauthorized, ferr.Error()), nil
 		}
+		if refused, err := checkProcedure(tx, policy, e, rec.Case); err != nil || refused != nil {
+			return procedureRefused(e, refused), err
+		}
 		c := rec.Case
 		if err := cases.Apply(&c, e); err != nil {
 			return reject(e.CaseID, proto.ReasonInvalid, err.Error()), nil
@@ -756,6 +760,11 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 	lerr, ferr := authorize(policy, e, head)
 	if ferr != nil {
 		return reject(e.CaseID, proto.ReasonUnauthorized, ferr.Error()), nil
+	}
+	if lerr == nil {
+		if lerr, err = checkProcedure(tx, policy, moved, head); err != nil {
+			return proto.Result{}, err
+		}
 	}
 	if lerr == nil {
 		lerr = cases.Apply(&c, moved)
@@ -1206,6 +1215,8 @@ func (h *HQ) Pull(ctx context.Context, d Device, cursor uint64, limit int) (prot
 			en.Event = c.Data
 		case proto.EntryRuleSet:
 			en.RuleSet = c.Data
+		case proto.EntryHolidays:
+			en.Holidays = c.Data
 		case proto.EntryParty:
 			var p proto.PartyEntry
 			if err := json.Unmarshal(c.Data, &p); err != nil {

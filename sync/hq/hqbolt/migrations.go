@@ -31,6 +31,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "创建初始结构", migrateCreate},
 	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
+	{3, "HQ 发布的法定节假日安排", migrateHolidays},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -106,6 +107,13 @@ func migrateSignKeys(tx *bolt.Tx) error {
 		return err
 	}
 	return m.Put(k, []byte(v))
+}
+
+// migrateHolidays makes the bucket of the holiday schedules HQ publishes
+// (year → schedule file, as published).
+func migrateHolidays(tx *bolt.Tx) error {
+	_, err := tx.Bucket(bRoot).CreateBucket(bHolidays)
+	return err
 }
 
 // ReadSchema tells where the store in dir stands without changing it: no

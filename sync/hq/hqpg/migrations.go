@@ -25,6 +25,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "创建初始结构", migrateCreate},
 	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
+	{3, "HQ 发布的法定节假日安排", migrateHolidays},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -130,6 +131,13 @@ func migrateSignKeys(ctx context.Context, tx pgx.Tx) error {
 		return err
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO hq_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, "x/"+hq.MetaHQSignKey, key)
+	return err
+}
+
+// migrateHolidays makes the table of the holiday schedules HQ publishes,
+// one row a year, the file as published.
+func migrateHolidays(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `CREATE TABLE holidays (year integer PRIMARY KEY, data bytea NOT NULL)`)
 	return err
 }
 

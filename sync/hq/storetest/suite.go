@@ -62,6 +62,8 @@ func Run(t *testing.T, open Open) {
 		{"LateEarlierCase", testLateEarlierCase},
 		{"Evidence", testEvidence},
 		{"RulesPolicyEpoch", testRulesPolicyEpoch},
+		{"ProcedureAtHQ", testProcedureAtHQ},         // procedure.go
+		{"HolidaysPublished", testHolidaysPublished}, // procedure.go
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
