@@ -732,7 +732,7 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 		} else if ferr != nil {
 			return reject(e.CaseID, proto.ReasonUnauthorized, ferr.Error()), nil
 		}
-		if refused, err := checkProcedure(tx, policy, e, rec.Case); err != nil || refused != nil {
+		if refused, err := checkProcedure(tx, policy, e, rec.Case, now); err != nil || refused != nil {
 			return procedureRefused(e, refused), err
 		}
 		c := rec.Case
@@ -762,7 +762,7 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 		return reject(e.CaseID, proto.ReasonUnauthorized, ferr.Error()), nil
 	}
 	if lerr == nil {
-		if lerr, err = checkProcedure(tx, policy, moved, head); err != nil {
+		if lerr, err = checkProcedure(tx, policy, moved, head, now); err != nil {
 			return proto.Result{}, err
 		}
 	}

@@ -3,6 +3,7 @@ package hq
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"fieldcase/cases"
 	"fieldcase/cases/workday"
@@ -42,21 +43,44 @@ func procedureBook(tx Tx) (*rules.Book, error) {
 // domain's CheckStep for procedure steps and decisions, DocumentBar for a
 // document issued. A refusal is the event's fault, never HQ's: it is
 // rejected, or kept as a stale conflict when the event was rebased.
-func checkProcedure(tx Tx, policy cases.ReviewPolicy, e cases.Event, c cases.Case) (refused, err error) {
+//
+// The checks run at the event's own time, which the device sets. An event
+// dated later than HQ's clock (beyond maxClockAhead) that the law would
+// refuse at HQ's time is refused: a date in the future must not open a
+// period that has not ended (a decision dated after the statement period,
+// pushed while it runs).
+func checkProcedure(tx Tx, policy cases.ReviewPolicy, e cases.Event, c cases.Case, now time.Time) (refused, err error) {
 	book, err := procedureBook(tx)
 	if err != nil {
 		return nil, err
 	}
-	pr := cases.ProcedureRules{Rules: book.InForce(e.At), Policy: policy}
-	if e.Kind == cases.EventDocumentIssued {
-		var p cases.DocumentPayload
-		if err := json.Unmarshal(e.Payload, &p); err != nil {
-			return fmt.Errorf("文书记录无法解析：%v", err), nil
+	check := func(at time.Time) error {
+		pr := cases.ProcedureRules{Rules: book.InForce(at), Policy: policy}
+		if e.Kind == cases.EventDocumentIssued {
+			var p cases.DocumentPayload
+			if err := json.Unmarshal(e.Payload, &p); err != nil {
+				return fmt.Errorf("文书记录无法解析：%v", err)
+			}
+			return cases.DocumentBar(p.Document.Kind, c, at, pr)
 		}
-		return cases.DocumentBar(p.Document.Kind, c, e.At, pr), nil
+		return cases.CheckStep(c, e.Kind, e.Payload, at, pr)
 	}
-	return cases.CheckStep(c, e.Kind, e.Payload, e.At, pr), nil
+	if refused := check(e.At); refused != nil {
+		return refused, nil
+	}
+	if e.At.After(now.Add(maxClockAhead)) {
+		if refused := check(now); refused != nil {
+			cn := cases.ChinaTime()
+			return fmt.Errorf("记录时间 %s 晚于 HQ 当前时间 %s，按 HQ 时间核对：%w（请校准本机时钟）",
+				e.At.In(cn).Format("2006-01-02 15:04"), now.In(cn).Format("2006-01-02 15:04"), refused), nil
+		}
+	}
+	return nil, nil
 }
+
+// maxClockAhead is how far a device's clock may run ahead of HQ's before
+// HQ checks the procedure at its own time.
+const maxClockAhead = time.Hour
 
 // installHolidays puts every holiday schedule HQ has published in force in
 // this process's working-day calendar (workday is process-wide).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"fieldcase/cases"
 	"fieldcase/sync/hq"
@@ -69,6 +70,29 @@ func testProcedureAtHQ(t *testing.T, open Open) {
 		t.Fatalf("case after the stale decision: %s, %d events", got.Case.Status, got.Case.Events)
 	}
 	verifyLog(t, h, id)
+
+	// A decision dated after the statement period, pushed while it runs,
+	// is checked at HQ's time; dated now, the period refuses it.
+	now := time.Now()
+	o.Now, s.Now = now, now
+	id2, ops := submitCase(t, o, Wang, penaltyCase("李雷", Wang), nil)
+	wantStatus(t, o.MustPush(t, h, ops...), proto.Applied, proto.Applied, proto.Applied)
+	c2 := caseAt(t, h, id2).Case
+	_, nop = o.Make(t, id2, Wang, cases.EventNoticeServed, c2.PrepareNotice(cases.Notice{Kind: cases.NoticePrior, ServedAt: o.Now, Method: "direct"}, cases.ProcedureRules{}))
+	wantStatus(t, o.MustPush(t, h, nop), proto.Applied)
+	s.Adopt(t, h, id2)
+	s.Now = now.AddDate(0, 0, 20)
+	_, ahead := s.Make(t, id2, Li, cases.EventApproved, cases.CommentPayload{Comment: "同意"})
+	rs = s.MustPush(t, h, ahead)
+	if rs[0].Status != proto.Rejected || !strings.Contains(rs[0].Message, "晚于 HQ 当前时间") || !strings.Contains(rs[0].Message, "第六十二条") {
+		t.Fatalf("decision dated 20 days ahead: %s", describe(rs))
+	}
+	s.Now = now
+	s.Logs[id2] = s.Logs[id2][:len(s.Logs[id2])-1]
+	_, today := s.Make(t, id2, Li, cases.EventApproved, cases.CommentPayload{Comment: "同意"})
+	if rs = s.MustPush(t, h, today); rs[0].Status != proto.Rejected || strings.Contains(rs[0].Message, "晚于 HQ 当前时间") || !strings.Contains(rs[0].Message, "第六十二条") {
+		t.Fatalf("decision in the statement period: %s", describe(rs))
+	}
 }
 
 // testHolidaysPublished: a holiday schedule is checked with the
