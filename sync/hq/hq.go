@@ -703,6 +703,10 @@ func actorProblem(tx Tx, d *Device, e cases.Event) (string, error) {
 //     change of the content; on an approved or closed case it is kept as an
 //     amendment request; otherwise it is kept as a stale conflict.
 //   - An event after one kept as an amendment request joins that request.
+//
+// Before an event is applied or rebased, the statutory procedure is checked
+// as the device checks it (procedure.go): a refusal is a rejection, or a
+// stale conflict for a rebased event.
 func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now time.Time) (proto.Result, error) {
 	if msg, err := actorProblem(tx, d, e); err != nil || msg != "" {
 		return reject(e.CaseID, proto.ReasonUnauthorized, msg), err
