@@ -532,6 +532,7 @@ type caseCache struct {
 	Tx
 	cases map[string]CaseRecord
 	dirty []string
+	book  *rules.Book // procedure.go: loaded once per push
 }
 
 func (c *caseCache) Case(id string) (CaseRecord, bool, error) {
@@ -702,6 +703,10 @@ func actorProblem(tx Tx, d *Device, e cases.Event) (string, error) {
 //     change of the content; on an approved or closed case it is kept as an
 //     amendment request; otherwise it is kept as a stale conflict.
 //   - An event after one kept as an amendment request joins that request.
+//
+// Before an event is applied or rebased, the statutory procedure is checked
+// as the device checks it (procedure.go): a refusal is a rejection, or a
+// stale conflict for a rebased event.
 func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now time.Time) (proto.Result, error) {
 	if msg, err := actorProblem(tx, d, e); err != nil || msg != "" {
 		return reject(e.CaseID, proto.ReasonUnauthorized, msg), err
@@ -731,6 +736,9 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 		} else if ferr != nil {
 			return reject(e.CaseID, proto.ReasonUnauthorized, ferr.Error()), nil
 		}
+		if refused, err := checkProcedure(tx, policy, e, rec.Case, now); err != nil || refused != nil {
+			return procedureRefused(e, refused), err
+		}
 		c := rec.Case
 		if err := cases.Apply(&c, e); err != nil {
 			return reject(e.CaseID, proto.ReasonInvalid, err.Error()), nil
@@ -756,6 +764,11 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 	lerr, ferr := authorize(policy, e, head)
 	if ferr != nil {
 		return reject(e.CaseID, proto.ReasonUnauthorized, ferr.Error()), nil
+	}
+	if lerr == nil {
+		if lerr, err = checkProcedure(tx, policy, moved, head, now); err != nil {
+			return proto.Result{}, err
+		}
 	}
 	if lerr == nil {
 		lerr = cases.Apply(&c, moved)
@@ -1206,6 +1219,8 @@ func (h *HQ) Pull(ctx context.Context, d Device, cursor uint64, limit int) (prot
 			en.Event = c.Data
 		case proto.EntryRuleSet:
 			en.RuleSet = c.Data
+		case proto.EntryHolidays:
+			en.Holidays = c.Data
 		case proto.EntryParty:
 			var p proto.PartyEntry
 			if err := json.Unmarshal(c.Data, &p); err != nil {
