@@ -3,6 +3,7 @@ package procedure
 import (
 	"encoding/json"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,10 @@ func relevant(c cases.Case, pr cases.ProcedureRules) []act {
 	simple := d.Penalty && d.Procedure == rules.ProcedureSimple
 	fine := d.Penalty && d.Fine != nil
 	n, noticed := c.PriorNotice()
+	if !noticed {
+		// The rights the notice would offer if served now.
+		n = c.PrepareNotice(cases.Notice{Kind: cases.NoticePrior}, pr)
+	}
 	var out []act
 	for _, a := range allActs {
 		switch a.code {
@@ -60,7 +65,7 @@ func relevant(c cases.Case, pr cases.ProcedureRules) []act {
 				continue
 			}
 		case "hearing_requested", "hearing_scheduled", "hearing_held", "hearing_waived":
-			if simple || !d.Penalty || (noticed && !n.HearingRight) {
+			if simple || !d.Penalty || !n.HearingRight {
 				continue
 			}
 		case "reminder", "payment", "deferral":
@@ -125,12 +130,24 @@ func closingGuess(c cases.Case, pr cases.ProcedureRules, now time.Time) string {
 	return cases.ClosingReasons[0].Code
 }
 
+// cliHint is the domain's pointer to a CLI command in a refusal, which the
+// screen replaces by its own act.
+var cliHint = regexp.MustCompile(`（(fieldcase|--)[^）]*）`)
+
+// forScreen drops CLI hints from a domain message.
+func forScreen(msg string) string { return cliHint.ReplaceAllString(msg, "") }
+
 // refusal says why the domain would refuse the act now, or "". A probe's
 // own field errors are not a refusal (the officer types the real values),
 // except those about the stage of the procedure.
 func refusal(a act, c cases.Case, pr cases.ProcedureRules, actor cases.Actor, now time.Time) string {
 	if err := cases.Authorize(pr.Policy, actor, c, a.kind); err != nil {
-		return err.Error()
+		return forScreen(err.Error())
+	}
+	if a.code == "payment" && c.Outstanding(now) <= 0.005 {
+		if _, served := c.DecisionServed(); served {
+			return "罚款（含加处罚款）已全部缴清（行政处罚法第六十七条）"
+		}
 	}
 	return checkPayload(a.kind, probe(a, c, pr, now), c, pr, now, true)
 }
@@ -154,9 +171,9 @@ func checkPayload(kind cases.EventKind, payload any, c cases.Case, pr cases.Proc
 				msgs = append(msgs, e.Msg)
 			}
 		}
-		return strings.Join(msgs, "；")
+		return forScreen(strings.Join(msgs, "；"))
 	}
-	return err.Error()
+	return forScreen(err.Error())
 }
 
 // stepForm is the form of one act, with what it needs to build the event.
@@ -418,7 +435,7 @@ func (sf *stepForm) build(c cases.Case, pr cases.ProcedureRules, now time.Time, 
 		if errors.As(err, &fe) {
 			sf.fieldErrors(fe)
 		} else {
-			sf.err = err.Error()
+			sf.err = forScreen(err.Error())
 		}
 		return false
 	}

@@ -516,7 +516,7 @@ func (p procedure) timelineLines(w int) []string {
 		out = append(out, st.Strong.Render(widgets.Truncate(line, w)))
 		out = append(out, wrapped("   依据：", "         ", present.CleanText(n.Basis), w, st.Muted.Render)...)
 		if n.Note != "" {
-			out = append(out, wrapped("   ", "   ", present.CleanText(n.Note), w, st.Warn.Render)...)
+			out = append(out, wrapped("   ", "   ", forScreen(present.CleanText(n.Note)), w, st.Warn.Render)...)
 		}
 	} else {
 		out = append(out, st.OK.Render(" 程序已完结"))
@@ -544,7 +544,7 @@ func (p procedure) timelineLines(w int) []string {
 		}
 		out = append(out, style(widgets.Truncate(line, w)))
 		if s.Note != "" {
-			out = append(out, wrapped("     ", "     ", present.CleanText(s.Note), w, st.Muted.Render)...)
+			out = append(out, wrapped("     ", "     ", forScreen(present.CleanText(s.Note)), w, st.Muted.Render)...)
 		}
 		if s.State == cases.StepDue && s.At == nil && s.Due != nil && s.Basis != "" && (p.tl.Next == nil || p.tl.Next.Code != s.Code) {
 			out = append(out, wrapped("     依据：", "           ", present.CleanText(s.Basis), w, st.Faint.Render)...)
@@ -554,7 +554,7 @@ func (p procedure) timelineLines(w int) []string {
 		}
 	}
 	if len(p.tl.Flags) > 0 {
-		out = append(out, "", st.Section.Render(" 未届期限"))
+		out = append(out, "", st.Section.Render(" 期限提示"))
 		for _, d := range p.tl.Flags {
 			style := st.Value.Render
 			if d.Urgent() {
@@ -582,7 +582,11 @@ func countdown(due, now time.Time) string {
 
 func (p procedure) actLines(w int) []string {
 	st := p.sh.Styles
-	out := []string{st.Muted.Render(widgets.Truncate(" 上下键选择，Enter 记录；不能办理的列出原因", w)), ""}
+	out := []string{st.Muted.Render(widgets.Truncate(" 上下键选择，Enter 记录；不能办理的列出原因", w))}
+	if p.cursor < len(p.acts) && p.acts[p.cursor].refused != "" {
+		out = append(out, wrapped(" 不能办理：", "           ", present.CleanText(p.acts[p.cursor].refused), w, st.Warn.Render)...)
+	}
+	out = append(out, "")
 	for i, a := range p.acts {
 		mark := "  "
 		if i == p.cursor {
@@ -598,10 +602,6 @@ func (p procedure) actLines(w int) []string {
 			style = st.List.Selected.Render
 		}
 		out = append(out, style(widgets.Truncate(" "+mark+label, w)))
-	}
-	if p.cursor < len(p.acts) && p.acts[p.cursor].refused != "" {
-		out = append(out, "")
-		out = append(out, wrapped(" 不能办理：", "           ", present.CleanText(p.acts[p.cursor].refused), w, st.Warn.Render)...)
 	}
 	return out
 }
