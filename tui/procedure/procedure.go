@@ -518,6 +518,9 @@ func (p procedure) timelineLines(w int) []string {
 		if n.Note != "" {
 			out = append(out, wrapped("   ", "   ", forScreen(present.CleanText(n.Note)), w, st.Warn.Render)...)
 		}
+		if n.Warning != "" {
+			out = append(out, wrapped("   ! ", "     ", present.CleanText(n.Warning), w, st.Warn.Render)...)
+		}
 	} else {
 		out = append(out, st.OK.Render(" 程序已完结"))
 	}

@@ -38,8 +38,12 @@ const (
 	closedCase              // paid and closed
 )
 
+// month is the month the seeded cases happen in (2026-11 unless a test
+// moves it).
+var month = time.Date(2026, 11, 1, 0, 0, 0, 0, cases.ChinaTime())
+
 func at(day, hour int) time.Time {
-	return time.Date(2026, 11, day, hour, 0, 0, 0, cases.ChinaTime())
+	return month.AddDate(0, 0, day-1).Add(time.Duration(hour) * time.Hour)
 }
 
 // seed records one case on a store of its own, taken to st, and leaves the
@@ -192,6 +196,21 @@ func TestTimeline(t *testing.T) {
 	}
 }
 
+// TestCalendarWarning: a period that runs into a year the holiday calendar
+// does not cover is counted Monday to Friday and says so (Art. 85).
+func TestCalendarWarning(t *testing.T) {
+	month = time.Date(2027, 12, 28, 0, 0, 0, 0, cases.ChinaTime())
+	t.Cleanup(func() { month = time.Date(2026, 11, 1, 0, 0, 0, 0, cases.ChinaTime()) })
+	st, clk, id := seed(t, noticed)
+	d := open(t, st, clk, "wangwu", id)
+	d.Contains("[>] 陈述申辩")
+	d.Contains("2028")
+	d.Contains("! ")
+	if !strings.Contains(d.View(), "节假日") {
+		t.Fatalf("no calendar warning:\n%s", d.View())
+	}
+}
+
 // TestRecordNoticeAndWaiver records the prior notice and the party's
 // waiver of statement and defence through the screen (Art. 44, 62).
 func TestRecordNoticeAndWaiver(t *testing.T) {
@@ -199,6 +218,7 @@ func TestRecordNoticeAndWaiver(t *testing.T) {
 	d := open(t, st, clk, "wangwu", id)
 	d.Contains("[>] 事先告知")
 	d.Press("tab")
+	tuitest.CheckHelpKeysUnique(t, d)
 	acts := procedure.Acts(d)
 	if len(acts) == 0 || acts[0].Code != "notice" || acts[0].Refused != "" {
 		t.Fatalf("the notice is not the first act offered: %+v", acts)
@@ -214,7 +234,9 @@ func TestRecordNoticeAndWaiver(t *testing.T) {
 	d.Press("ctrl+u")
 	d.Type("2026-11-03 09:30")
 	d.Press("tab", "right") // the method: left at the party's address
+	tuitest.CheckHelpKeysUnique(t, d)
 	d.Press("f9")
+	tuitest.CheckHelpKeysUnique(t, d)
 	d.Contains("将记录：事先告知书于 2026-11-03 09:30 留置送达")
 	d.Contains("不能撤销")
 	if c, _ := st.Get(id); hasNotice(c) {
