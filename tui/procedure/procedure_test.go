@@ -337,3 +337,37 @@ func hasNotice(c cases.Case) bool {
 	_, ok := c.PriorNotice()
 	return ok
 }
+
+// TestEntries: the queue's selected case and the case under review open
+// their procedure too, and Esc goes back where the officer came from.
+func TestEntries(t *testing.T) {
+	st, clk, id := seed(t, filed)
+	d := tuitest.NewWith(t, tui.Options{Store: st, As: "lihua", Clock: clk.now})
+	d.SignIn()
+	if d.Active() != screen.Queue {
+		d.Press("f4")
+	}
+	if d.Active() != screen.Queue {
+		t.Fatalf("not on the queue:\n%s", d.View())
+	}
+	d.Press("ctrl+o")
+	if got, _ := d.Screen(procedure.ID).Subject(); d.Active() != procedure.ID || got != id {
+		t.Fatalf("Ctrl+O on the queue did not open the case's procedure:\n%s", d.View())
+	}
+	d.Press("esc")
+	if d.Active() != screen.Queue {
+		t.Fatalf("Esc did not go back to the queue:\n%s", d.View())
+	}
+	d.Press("enter")
+	if d.Active() != screen.Review {
+		t.Fatalf("not on the review:\n%s", d.View())
+	}
+	d.Press("ctrl+o")
+	if d.Active() != procedure.ID {
+		t.Fatalf("Ctrl+O on the review did not open the procedure:\n%s", d.View())
+	}
+	d.Press("esc")
+	if d.Active() != screen.Review {
+		t.Fatalf("Esc did not go back to the review:\n%s", d.View())
+	}
+}
