@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fieldcase/cases"
+	"fieldcase/cases/workday"
 	"fieldcase/rules"
 	"fieldcase/tui/present"
 	"fieldcase/tui/widgets"
@@ -234,7 +235,10 @@ func newStepForm(sf *stepForm, a act, c cases.Case, pr cases.ProcedureRules, use
 		addTime("at", "申请时间")
 	case "hearing_scheduled":
 		addTime("at", "听证时间")
-		sf.form.Field("at").Hint = "应在听证通知书送达七个工作日后；" + hint
+		// The earliest day a notice served now allows (Art. 64(二), 85).
+		first := workday.Add(now.In(cases.ChinaTime()), cases.PeriodsOf(pr.Rules).HearingNotice).Due.Add(9 * time.Hour)
+		sf.form.SetValue("at", timeOpt(first))
+		sf.form.Field("at").Hint = "通知书今日送达的，最早 " + first.Format("2006-01-02") + "（七个工作日后）"
 		var opts []widgets.Option
 		for _, u := range users {
 			if !c.IsOfficer(u.Actor()) {

@@ -371,3 +371,36 @@ func TestEntries(t *testing.T) {
 		t.Fatalf("Esc did not go back to the review:\n%s", d.View())
 	}
 }
+
+// TestScheduleHearing: the hearing form offers only hosts who did not
+// investigate the case and proposes the first day a notice served now
+// allows (Art. 64(二)(四), 85); recorded as offered, it passes the domain.
+func TestScheduleHearing(t *testing.T) {
+	st, clk, id := seed(t, hearing)
+	d := open(t, st, clk, "wangwu", id)
+	d.Press("tab")
+	for i, a := range procedure.Acts(d) {
+		if a.Code == "hearing_scheduled" {
+			for range i {
+				d.Press("down")
+			}
+		}
+	}
+	d.Press("enter")
+	d.Contains("记录：安排听证")
+	if v := d.View(); strings.Contains(v, "王五  ") || strings.Contains(v, "赵六") {
+		t.Fatalf("an investigator is offered as host:\n%s", v)
+	}
+	d.Press("f9")
+	d.Contains("将记录：听证定于 2026-11-16 09:00")
+	d.Press("enter")
+	c, err := st.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := c.Proceedings.Hearing
+	if len(h) != 2 || h[1].Stage != cases.HearingScheduled || h[1].Host == nil || h[1].Host.ID != "lihua" {
+		t.Fatalf("hearing not scheduled as offered: %+v", h)
+	}
+	d.Contains("定于 2026-11-16 09:00 举行")
+}
