@@ -7,7 +7,7 @@ import "github.com/charmbracelet/bubbles/key"
 type Procedure struct {
 	Nav
 	Entry   key.Binding // on a case's detail, its review or the queue: open the procedure
-	Tab     key.Binding // 时间线 / 办理
+	Tab     key.Binding // 时间线 / 办理 / 待执行
 	Open    key.Binding // Enter: open the chosen step's form
 	Papers  key.Binding // save the hearing papers and the dossier
 	Refresh key.Binding
@@ -25,7 +25,7 @@ func NewProcedure() Procedure {
 	return Procedure{
 		Nav:     n,
 		Entry:   b([]string{"f12", "ctrl+o"}, "F12", "办案程序"),
-		Tab:     b([]string{"tab", "shift+tab"}, "Tab", "时间线/办理"),
+		Tab:     b([]string{"tab", "shift+tab"}, "Tab", "切换页签"),
 		Open:    b([]string{"enter"}, "Enter", "记录此步"),
 		Papers:  b([]string{"f8", "ctrl+d"}, "F8", "保存听证文书与案卷"),
 		Refresh: b([]string{"f5", "ctrl+r"}, "F5", "刷新"),

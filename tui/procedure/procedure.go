@@ -44,14 +44,21 @@ type procedure struct {
 	tl     cases.Timeline
 	acts   []actState
 
-	tab    int // 0 时间线, 1 办理
+	tab    int // 0 时间线, 1 办理, 2 待执行
 	cursor int
+
+	// The enforcement queue (store.Decided): decided cases with an open
+	// deadline after the decision, most urgent first.
+	decided    []cases.QueueItem
+	decidedJob int
+	decidedErr error
+	row        int
 	vp     viewport.Model
 	form   *stepForm
 	busy   bool
 }
 
-var tabs = []string{"时间线", "办理"}
+var tabs = []string{"时间线", "办理", "待执行"}
 
 // New builds the procedure screen, for the root's registry.
 func New(ctx *screen.Context) screen.Screen { return screen.Adapt(ID, newProcedure(ctx)) }
@@ -92,6 +99,11 @@ type (
 		c    cases.Case
 		err  error
 	}
+	decidedMsg struct {
+		job   int
+		items []cases.QueueItem
+		err   error
+	}
 	papersMsg struct {
 		job   int
 		saved []string
@@ -111,6 +123,14 @@ func load(st *store.Store, id string, job int) tea.Cmd {
 		}
 		m.pr, m.err = st.ProcedureRules()
 		return m
+	}
+}
+
+// loadDecided reads the enforcement queue.
+func loadDecided(st *store.Store, a cases.Actor, job int) tea.Cmd {
+	return func() tea.Msg {
+		items, err := st.Decided(a, 200)
+		return decidedMsg{job: job, items: items, err: err}
 	}
 }
 
@@ -242,7 +262,12 @@ func (p *procedure) syncKeys() {
 	inForm := p.form != nil
 	ready := p.loaded && p.err == nil && !p.busy
 	p.keys.Tab.SetEnabled(!inForm && ready)
-	p.keys.Open.SetEnabled(!inForm && ready && p.tab == 1 && p.cursor < len(p.acts) && p.acts[p.cursor].refused == "")
+	p.keys.Open.SetEnabled(!inForm && ready && (p.tab == 1 && p.cursor < len(p.acts) && p.acts[p.cursor].refused == "" || p.tab == 2 && p.row < len(p.decided)))
+	if p.tab == 2 {
+		p.keys.Open.SetHelp("Enter", "打开该案程序")
+	} else {
+		p.keys.Open.SetHelp("Enter", "记录此步")
+	}
 	p.keys.Papers.SetEnabled(!inForm && ready)
 	p.keys.Refresh.SetEnabled(!inForm)
 	p.keys.Back.SetEnabled(!inForm)
@@ -289,6 +314,17 @@ func (p procedure) Update(msg tea.Msg) (procedure, tea.Cmd) {
 		p.job = p.sh.NextJob()
 		p.rebuild()
 		return p, tea.Batch(screen.Say("已记录："+msg.what, styles.ToneOK), load(p.sh.Store, p.id, p.job))
+	case decidedMsg:
+		if msg.job != p.decidedJob {
+			return p, nil
+		}
+		p.decided, p.decidedErr = msg.items, msg.err
+		if p.decided == nil {
+			p.decided = []cases.QueueItem{} // loaded, empty
+		}
+		p.row = min(p.row, max(0, len(p.decided)-1))
+		p.rebuild()
+		return p, nil
 	case papersMsg:
 		if msg.job != p.job {
 			return p, nil
@@ -320,9 +356,33 @@ func (p procedure) Update(msg tea.Msg) (procedure, tea.Cmd) {
 			p.rebuild()
 			return p, load(p.sh.Store, p.id, p.job)
 		case key.Matches(msg, p.keys.Tab) && p.keys.Tab.Enabled():
-			p.tab = 1 - p.tab
+			if msg.Type == tea.KeyShiftTab {
+				p.tab = (p.tab + len(tabs) - 1) % len(tabs)
+			} else {
+				p.tab = (p.tab + 1) % len(tabs)
+			}
+			var cmd tea.Cmd
+			if p.tab == 2 {
+				p.decidedJob = p.sh.NextJob()
+				cmd = loadDecided(p.sh.Store, p.sh.Actor(), p.decidedJob)
+			}
 			p.rebuild()
 			p.vp.GotoTop()
+			return p, cmd
+		case p.tab == 2 && key.Matches(msg, p.keys.Up):
+			p.row = max(0, p.row-1)
+			p.rebuild()
+		case p.tab == 2 && key.Matches(msg, p.keys.Down):
+			p.row = min(max(0, len(p.decided)-1), p.row+1)
+			p.rebuild()
+		case p.tab == 2 && key.Matches(msg, p.keys.Open):
+			if p.row < len(p.decided) {
+				back := p.back
+				cmd := p.Open(screen.Navigate{CaseID: p.decided[p.row].Case.ID})
+				p.back, p.tab, p.cursor = back, 0, 0
+				p.rebuild()
+				return p, cmd
+			}
 		case key.Matches(msg, p.keys.Papers) && p.keys.Papers.Enabled():
 			p.busy = true
 			p.job = p.sh.NextJob()
@@ -433,12 +493,24 @@ func (p *procedure) rebuild() {
 		return
 	}
 	var lines []string
-	if p.tab == 0 {
+	focus := -1 // the chosen row's line, kept in view
+	switch p.tab {
+	case 0:
 		lines = p.timelineLines(w)
-	} else {
-		lines = p.actLines(w)
+	case 1:
+		lines, focus = p.actLines(w)
+	default:
+		lines, focus = p.decidedLines(w)
 	}
 	p.vp.SetContent(strings.Join(lines, "\n"))
+	if focus >= 0 {
+		switch {
+		case focus < p.vp.YOffset:
+			p.vp.SetYOffset(focus)
+		case focus >= p.vp.YOffset+p.vp.Height:
+			p.vp.SetYOffset(focus - p.vp.Height + 1)
+		}
+	}
 }
 
 // wrapped wraps text under a prefix, the following lines indented.
@@ -583,13 +655,14 @@ func countdown(due, now time.Time) string {
 	return "已过" + strconv.Itoa(-n) + "天"
 }
 
-func (p procedure) actLines(w int) []string {
+func (p procedure) actLines(w int) ([]string, int) {
 	st := p.sh.Styles
 	out := []string{st.Muted.Render(widgets.Truncate(" 上下键选择，Enter 记录；不能办理的列出原因", w))}
 	if p.cursor < len(p.acts) && p.acts[p.cursor].refused != "" {
 		out = append(out, wrapped(" 不能办理：", "           ", present.CleanText(p.acts[p.cursor].refused), w, st.Warn.Render)...)
 	}
 	out = append(out, "")
+	focus := -1
 	for i, a := range p.acts {
 		mark := "  "
 		if i == p.cursor {
@@ -604,9 +677,44 @@ func (p procedure) actLines(w int) []string {
 		if i == p.cursor {
 			style = st.List.Selected.Render
 		}
+		if i == p.cursor {
+			focus = len(out)
+		}
 		out = append(out, style(widgets.Truncate(" "+mark+label, w)))
 	}
-	return out
+	return out, focus
+}
+
+// decidedLines is the enforcement queue: one row a case, its most urgent
+// deadline first, then the others.
+func (p procedure) decidedLines(w int) ([]string, int) {
+	st := p.sh.Styles
+	out := []string{st.Muted.Render(widgets.Truncate(" 已作出决定、仍有期限未了结的案件（送达、缴款、申请强制执行），最急的在前", w)), ""}
+	switch {
+	case p.decidedErr != nil:
+		return append(out, st.Error.Render(widgets.Truncate(" ! 读取失败："+p.decidedErr.Error(), w))), -1
+	case p.decided == nil:
+		return append(out, st.Muted.Render(" 正在读取...")), -1
+	case len(p.decided) == 0:
+		return append(out, st.Muted.Render(" 没有待执行的案件")), -1
+	}
+	focus := len(out) + p.row
+	for i, it := range p.decided {
+		mark, style := "  ", st.Value.Render
+		if i == p.row {
+			mark, style = "> ", st.List.Selected.Render
+		}
+		var dl []string
+		for _, d := range it.Deadlines {
+			dl = append(dl, d.Label+d.Countdown())
+		}
+		if i != p.row && len(it.Deadlines) > 0 && it.Deadlines[0].Urgent() {
+			style = st.Warn.Render
+		}
+		line := " " + mark + widgets.Pad("案件 "+present.ShortID(it.Case.ID), 14) + widgets.Pad(present.Clean(it.Case.Content.Party.Name), 14) + " " + strings.Join(dl, "；")
+		out = append(out, style(widgets.Truncate(line, w)))
+	}
+	return out, focus
 }
 
 // Status is the standing line: working.
@@ -686,7 +794,7 @@ func (p procedure) ShortHelp() []key.Binding {
 func (p procedure) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{p.keys.Tab, p.keys.Open, p.keys.Papers, p.keys.Refresh, p.keys.Back},
-		{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown},
+		{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
 		{p.keys.Field, p.keys.Submit, p.keys.Confirm, p.keys.Cancel},
 	}
 }

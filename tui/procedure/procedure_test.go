@@ -404,3 +404,20 @@ func TestScheduleHearing(t *testing.T) {
 	}
 	d.Contains("定于 2026-11-16 09:00 举行")
 }
+
+// TestEnforcementQueue: the 待执行 tab lists decided cases with an open
+// deadline (payment overdue: Art. 67, 72) and opens one's procedure.
+func TestEnforcementQueue(t *testing.T) {
+	st, clk, id := seed(t, overdue)
+	d := open(t, st, clk, "wangwu", id)
+	d.Press("tab", "tab")
+	d.Contains("[待执行]")
+	d.Contains("缴纳罚款逾期5天")
+	golden(t, d)
+	d.T = t
+	d.Press("enter")
+	d.Contains("[时间线]")
+	if got, _ := d.Screen(procedure.ID).Subject(); got != id {
+		t.Fatalf("opened %s, want %s", got, id)
+	}
+}
