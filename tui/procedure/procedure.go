@@ -53,9 +53,9 @@ type procedure struct {
 	decidedJob int
 	decidedErr error
 	row        int
-	vp     viewport.Model
-	form   *stepForm
-	busy   bool
+	vp         viewport.Model
+	form       *stepForm
+	busy       bool
 }
 
 var tabs = []string{"时间线", "办理", "待执行"}
