@@ -256,6 +256,15 @@ func (p *procedure) refresh() {
 	if p.cursor >= len(p.acts) {
 		p.cursor = max(0, len(p.acts)-1)
 	}
+	// Start on the first act the law allows now.
+	if p.cursor < len(p.acts) && p.acts[p.cursor].refused != "" {
+		for i, a := range p.acts {
+			if a.refused == "" {
+				p.cursor = i
+				break
+			}
+		}
+	}
 }
 
 func (p *procedure) syncKeys() {
