@@ -424,6 +424,16 @@ func deadlineShort(d *cases.Deadline) string {
 		head = "听证"
 	case cases.DeadlineCorrection:
 		head = "改正"
+	case cases.DeadlineStatement:
+		head = "陈述"
+	case cases.DeadlineHearingDay:
+		head = "听证日"
+	case cases.DeadlineService:
+		head = "送达"
+	case cases.DeadlinePayment:
+		head = "缴款"
+	case cases.DeadlineCourt:
+		head = "强制"
 	}
 	return head + d.Countdown()
 }
@@ -433,7 +443,7 @@ func deadlineStyle(st *styles.Styles, d *cases.Deadline) func(...string) string 
 	switch {
 	case d == nil:
 		return st.Faint.Render
-	case d.Code == cases.DeadlineDecision && d.Left < 0:
+	case d.Left < 0 && slices.Contains([]string{cases.DeadlineDecision, cases.DeadlineService, cases.DeadlinePayment, cases.DeadlineCourt}, d.Code):
 		return st.Error.Render
 	case d.Urgent():
 		return st.Warn.Render
