@@ -64,6 +64,9 @@ type Model struct {
 	as      string
 
 	showHelp bool
+	// quitAsked: a bare q was pressed once; a second q quits, any other
+	// key carries on (a stray q must not end the shift's program).
+	quitAsked bool
 
 	flash     string
 	flashTone styles.Tone
@@ -247,6 +250,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	m.flash = ""
+	asked := m.quitAsked
+	m.quitAsked = false
 	if key.Matches(msg, m.keys.Exit) {
 		if s := m.shown(); s != nil && s.HoldsUnsaved() {
 			return m, s.Update(screen.Exiting{})
@@ -272,7 +277,12 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if key.Matches(msg, m.keys.Quit) && !typing && m.canQuitWithQ() {
-		return m, tea.Quit
+		if asked {
+			return m, tea.Quit
+		}
+		m.quitAsked = true
+		m.flash, m.flashTone = "要退出程序吗？再按一次 q 退出，按其他键继续", styles.ToneWarn
+		return m, nil
 	}
 	if !typing {
 		for _, e := range m.entries() {
