@@ -251,4 +251,7 @@ type Case struct {
 
 	Documents  []IssuedDocument `json:"documents,omitempty"`  // documents issued, with their numbers
 	Disclosure *DisclosureState `json:"disclosure,omitempty"` // 公示: published or withheld
+
+	Void  *Remark `json:"void,omitempty"`         // why the draft was voided (officeracts.go)
+	Reply *Remark `json:"return_reply,omitempty"` // the officer's answer to a return
 }

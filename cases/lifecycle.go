@@ -16,7 +16,7 @@ const (
 )
 
 // Statuses lists every status in lifecycle order.
-var Statuses = []Status{StatusDraft, StatusSubmitted, StatusLegalReview, StatusPendingApproval, StatusReturned, StatusApproved, StatusClosed}
+var Statuses = []Status{StatusDraft, StatusSubmitted, StatusLegalReview, StatusPendingApproval, StatusReturned, StatusApproved, StatusClosed, StatusVoided}
 
 // Label is the status in Chinese, as officers say it.
 func (s Status) Label() string {
@@ -35,6 +35,8 @@ func (s Status) Label() string {
 		return "已批准"
 	case StatusClosed:
 		return "已结案"
+	case StatusVoided:
+		return "已作废"
 	}
 	return string(s)
 }
@@ -46,7 +48,7 @@ func ParseStatus(s string) (Status, error) {
 			return st, nil
 		}
 	}
-	return "", fmt.Errorf("未知状态 %q（可用：draft 草稿、submitted 待审核、legal_review 法制审核中、pending_approval 待审批、returned 退回补正、approved 已批准、closed 已结案）", s)
+	return "", fmt.Errorf("未知状态 %q（可用：draft 草稿、submitted 待审核、legal_review 法制审核中、pending_approval 待审批、returned 退回补正、approved 已批准、closed 已结案、voided 已作废）", s)
 }
 
 // stay marks a transition that keeps the case where it is.
@@ -81,6 +83,8 @@ var transitions = map[EventKind]struct {
 	EventApproved:            {from: []Status{StatusSubmitted, StatusPendingApproval}, to: StatusApproved},
 	EventHeadDecision:        {from: []Status{StatusPendingApproval}, to: StatusApproved},
 	EventClosed:              {from: []Status{StatusApproved}, to: StatusClosed},
+	EventVoided:              {from: []Status{StatusDraft}, to: StatusVoided},
+	EventReplied:             {from: []Status{StatusReturned}, to: stay},
 	EventDocumentIssued:      {from: Statuses, to: stay},
 	EventDisclosed:           {from: []Status{StatusApproved, StatusClosed}, to: stay},
 	EventDisclosureWithheld:  {from: []Status{StatusSubmitted, StatusLegalReview, StatusPendingApproval, StatusApproved, StatusClosed}, to: stay},
