@@ -15,8 +15,10 @@ const (
 	StatusClosed          Status = "closed"           // 已结案
 )
 
-// Statuses lists every status in lifecycle order.
-var Statuses = []Status{StatusDraft, StatusSubmitted, StatusLegalReview, StatusPendingApproval, StatusReturned, StatusApproved, StatusClosed, StatusVoided}
+// Statuses lists every status of a case being worked, in lifecycle order.
+// A voided draft (StatusVoided) has left the lifecycle: it is not listed,
+// counted as pending or offered as a filter tab.
+var Statuses = []Status{StatusDraft, StatusSubmitted, StatusLegalReview, StatusPendingApproval, StatusReturned, StatusApproved, StatusClosed}
 
 // Label is the status in Chinese, as officers say it.
 func (s Status) Label() string {
@@ -43,7 +45,7 @@ func (s Status) Label() string {
 
 // ParseStatus accepts the English code or the Chinese label.
 func ParseStatus(s string) (Status, error) {
-	for _, st := range Statuses {
+	for _, st := range append(Statuses[:len(Statuses):len(Statuses)], StatusVoided) {
 		if s == string(st) || s == st.Label() {
 			return st, nil
 		}

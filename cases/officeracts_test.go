@@ -70,3 +70,18 @@ func TestVoidReasonAndReplyAreRequired(t *testing.T) {
 		}
 	}
 }
+
+// A voided draft is out of the worked lifecycle (not pending, no tab) yet
+// still a status the command line accepts.
+func TestVoidedIsNotAWorkedStatus(t *testing.T) {
+	for _, s := range Statuses {
+		if s == StatusVoided {
+			t.Fatal("voided listed among the worked statuses")
+		}
+	}
+	for _, in := range []string{"voided", "已作废"} {
+		if s, err := ParseStatus(in); err != nil || s != StatusVoided {
+			t.Errorf("ParseStatus(%q) = %s %v", in, s, err)
+		}
+	}
+}

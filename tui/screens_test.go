@@ -89,7 +89,7 @@ var scenarios = []tuitest.Scenario{
 		if _, err := st.SaveContent(tuitest.OfficerWang.Actor(), c.ID, c.Content); err != nil {
 			d.T.Fatal(err)
 		}
-		d.Press("f9")
+		d.Press("f9", "enter")
 	}},
 	{Name: "wizard_returned", As: "wangwu", Drive: func(d *tuitest.Driver) { d.SignIn(); tuitest.OpenReturned(d); d.Press("f4") }},
 	// One item of a returned case opened from the review: F9 goes back to it.

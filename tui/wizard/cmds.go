@@ -130,13 +130,6 @@ type submittedMsg struct {
 	err error
 }
 
-func submit(st *store.Store, actor cases.Actor, id string, book *rules.Book, job int) tea.Cmd {
-	return func() tea.Msg {
-		c, err := st.Submit(actor, id, book) // forgets the wizard position too
-		return submittedMsg{job: job, c: c, err: screen.Logged("submit", err)}
-	}
-}
-
 type partiesMsg struct {
 	job     int
 	query   string

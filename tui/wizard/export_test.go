@@ -50,3 +50,4 @@ func EnterStep(r registry, name string) tea.Cmd {
 	s, _ := stepByName(name)
 	return peek(r).enter(s)
 }
+

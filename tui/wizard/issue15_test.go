@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"fieldcase/cases"
 	"fieldcase/tui/tuitest"
+	"fieldcase/tui/wizard"
 )
 
 // Typing past 违法地点's 200 characters says so at once under the field,
@@ -21,4 +23,111 @@ func TestPlaceLimitSaysSoAtOnce(t *testing.T) {
 	}
 	d.Type("三号门前")
 	d.Contains("已达上限 200 字：多出的 4 字没有录入")
+}
+
+// F9 on step 9 asks before filing the case; Esc goes back with nothing
+// submitted.
+func TestSubmitAsksFirst(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
+	d := tuitest.New(t, st, "wangwu")
+	d.SignIn()
+	tuitest.ToReview(d)
+	d.Press("f9")
+	d.Contains("提交后即为立案")
+	d.Contains("Enter 确认提交")
+	if c, _ := st.Get(wizard.CaseID(d)); c.Status != cases.StatusDraft {
+		t.Fatalf("F9 submitted at once: %s", c.Status)
+	}
+	d.Press("esc")
+	d.Contains("第 9 步 核对提交")
+	d.Contains("已取消")
+	if c, _ := st.Get(wizard.CaseID(d)); c.Status != cases.StatusDraft {
+		t.Fatalf("Esc submitted: %s", c.Status)
+	}
+	d.Press("f9", "enter")
+	d.Contains("已提交审核")
+	if c, _ := st.Get(wizard.CaseID(d)); c.Status != cases.StatusSubmitted {
+		t.Fatalf("confirmed, yet %s", c.Status)
+	}
+}
+
+// A draft made by mistake is voided with a reason, kept in the log.
+func TestVoidDraftWithReason(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
+	d := tuitest.New(t, st, "wangwu")
+	d.SignIn()
+	tuitest.ToPlace(d)
+	id := wizard.CaseID(d)
+	d.Press("f5")
+	d.Contains("作废草稿")
+	d.Contains("不能恢复")
+	d.Press("enter")
+	d.Contains("请写明作废理由")
+	d.Type("选错违法事项")
+	d.Press("enter")
+	d.Contains("已作废草稿：CG01 占道经营（理由：选错违法事项）")
+	c, err := st.Get(id)
+	if err != nil || c.Status != cases.StatusVoided || c.Void == nil || c.Void.Text != "选错违法事项" {
+		t.Fatalf("voided case: %v %+v %v", c.Status, c.Void, err)
+	}
+	evs, _ := st.Events(id)
+	if last := evs[len(evs)-1]; last.Kind != cases.EventVoided || last.Actor.ID != "wangwu" {
+		t.Fatalf("last event %s by %s", last.Kind, last.Actor.ID)
+	}
+	if dr, _ := st.Draft("wangwu"); dr != nil {
+		t.Fatalf("the wizard would reopen a voided draft: %+v", dr)
+	}
+}
+
+// A returned case has been filed: voiding is not offered, and F5 does
+// nothing.
+func TestVoidNotOfferedOnAReturnedCase(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.SeedStandard(t, st)
+	d := tuitest.New(t, st, "wangwu")
+	d.SignIn()
+	tuitest.OpenReturned(d)
+	d.Press("f4")
+	d.Contains("第 9 步 核对提交")
+	if strings.Contains(d.View(), "作废") {
+		t.Fatalf("voiding offered on a returned case:\n%s", d.View())
+	}
+	d.Press("f5")
+	if strings.Contains(d.View(), "作废理由") {
+		t.Fatal("F5 asked to void a returned case")
+	}
+}
+
+// The supervisor's return comment is read whole at 80 columns, and a
+// resubmission without changes needs a reply, which goes on record.
+func TestReturnedCaseCommentWholeAndReply(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao, tuitest.ReviewerLi)
+	f := tuitest.StandardCases(t)[1]
+	f.Returned = "请补充现场照片，并写明占道面积；当事人陈述申辩的记录缺少签名，请补签后重新提交。另请核对营业执照上的统一社会信用代码。"
+	id := tuitest.Record(t, st, f).ID
+	d := tuitest.New(t, st, "wangwu")
+	d.SignIn()
+	tuitest.OpenReturned(d)
+	d.Press("f4")
+	d.Contains("第 9 步 核对提交")
+	for _, part := range []string{"请补签后重新提交", "统一社会信用代码。"} {
+		d.Contains(part)
+	}
+	d.Press("f9")
+	d.Contains("退回后未作任何修改")
+	d.Press("enter")
+	d.Contains("照原样重新提交，须写明不修改的理由")
+	if c, _ := st.Get(id); c.Status != cases.StatusReturned {
+		t.Fatalf("resubmitted unchanged without a reply: %s", c.Status)
+	}
+	d.Type("照片已在证据第 2 件，面积见违法事实。")
+	d.Press("enter")
+	d.Contains("已提交审核")
+	got, _ := st.Get(id)
+	if got.Status != cases.StatusSubmitted || got.Reply == nil || got.Reply.Text != "照片已在证据第 2 件，面积见违法事实。" {
+		t.Fatalf("status %s, reply %+v", got.Status, got.Reply)
+	}
 }

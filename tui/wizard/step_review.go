@@ -21,6 +21,7 @@ type reviewData struct {
 	stale   bool
 	comment string
 	status  cases.Status
+	canVoid bool // a draft: it may be voided
 }
 
 // reviewStep shows the whole case, step by step, with what is missing
@@ -50,6 +51,9 @@ func (r *reviewStep) load(d reviewData) tea.Cmd {
 	}
 	f.AddButton("submit", "提交审核（F9）")
 	f.AddButton("keep", "保留草稿，返回首页")
+	if d.canVoid {
+		f.AddButton("void", "作废草稿（F5，须写明理由）")
+	}
 	r.form = f
 	r.setErrors(d.check)
 	if d.stale {
@@ -104,10 +108,22 @@ func (r *reviewStep) SetSize(w, h int) {
 }
 
 func (r reviewStep) headLines() int {
-	if r.data.comment != "" {
-		return 3
+	return len(r.commentLines()) + 2
+}
+
+// commentLines is the supervisor's return comment, wrapped whole (it says
+// what to fix; cut to one line it could not be read at 80 columns), up to
+// a third of the screen.
+func (r reviewStep) commentLines() []string {
+	if r.data.comment == "" {
+		return nil
 	}
-	return 2
+	ls := widgets.Wrap(" 审核意见（退回补正）："+r.data.comment, max(10, r.width-1))
+	if n := max(1, r.height/3); len(ls) > n {
+		ls = ls[:n]
+		ls[n-1] = widgets.Truncate(ls[n-1]+"……", r.width)
+	}
+	return ls
 }
 
 // Update moves between the rows and presses them.
@@ -135,8 +151,8 @@ func (r reviewStep) Update(msg tea.Msg) (reviewStep, tea.Cmd) {
 func (r reviewStep) View() string {
 	st := r.sh.Styles
 	var lines []string
-	if r.data.comment != "" {
-		lines = append(lines, st.Warn.Render(widgets.Truncate(" 审核意见（退回补正）："+r.data.comment, r.width)))
+	for _, l := range r.commentLines() {
+		lines = append(lines, st.Warn.Render(l))
 	}
 	n := len(r.data.check)
 	switch {
@@ -157,6 +173,8 @@ func (r reviewStep) ShortHelp() []key.Binding {
 		k.Confirm.SetHelp("Enter", "提交审核")
 	case f == "keep":
 		k.Confirm.SetHelp("Enter", "保留草稿")
+	case f == "void":
+		k.Confirm.SetHelp("Enter", "作废草稿")
 	default:
 		k.Confirm.SetHelp("Enter", "修改此项")
 	}

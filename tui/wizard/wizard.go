@@ -148,6 +148,11 @@ type wizard struct {
 
 	notice string
 	tone   styles.Tone
+
+	confirm confirmBox // an irreversible act waiting for Enter (confirm.go)
+	voiding bool
+	voidJob int
+	loaded  cases.Case // the case as opened (its return, for what changed since)
 }
 
 // New builds the new-case wizard, for the root's registry.
@@ -239,6 +244,7 @@ func (w *wizard) Resume(d store.Draft, c *cases.Case, evs []cases.Event) tea.Cmd
 // load takes a stored case as the wizard's starting point.
 func (w *wizard) load(c cases.Case, evs []cases.Event) {
 	w.caseID, w.status, w.content, w.comment = c.ID, c.Status, c.Content, present.Clean(c.ReviewComment)
+	w.loaded = c
 	w.editing = true
 	if c.Suggestion != nil && c.Choice != nil {
 		w.decided = &decision{sug: *c.Suggestion, choice: *c.Choice}
@@ -344,6 +350,7 @@ func (w *wizard) SetSize(width, h int) {
 	w.decide.SetSize(width, bh)
 	w.officers.SetSize(width, bh)
 	w.review.SetSize(width, bh)
+	w.layoutConfirm()
 }
 
 // chromeLines are the wizard's own lines above the step: the step bar, the
@@ -357,6 +364,9 @@ func (w wizard) chromeLines() int {
 
 // Typing reports whether the step has a text field focused.
 func (w wizard) Typing() bool {
+	if w.confirm.open() {
+		return w.confirm.form.Typing()
+	}
 	switch w.step {
 	case stepViolation:
 		return true
@@ -397,6 +407,8 @@ func (w wizard) Status() (string, styles.Tone) {
 		return "正在打开案件...", styles.ToneInfo
 	case w.moving:
 		return "正在保存...", styles.ToneInfo
+	case w.voiding:
+		return "正在作废...", styles.ToneInfo
 	}
 	return w.notice, w.tone
 }
@@ -406,6 +418,7 @@ func (w *wizard) syncKeys() {
 	w.keys.NextStep.SetEnabled(w.step < stepReview)
 	w.keys.Submit.SetEnabled(w.step == stepReview)
 	w.keys.ToReview.SetEnabled(w.canJumpToReview())
+	w.keys.Void.SetEnabled(w.canVoid())
 }
 
 // canJumpToReview: F9 before the last step saves the step and goes straight
@@ -432,6 +445,8 @@ func (w wizard) Update(msg tea.Msg) (wizard, tea.Cmd) {
 		return w.decidedResult(msg)
 	case submittedMsg:
 		return w.submitted(msg)
+	case voidedMsg:
+		return w.voided(msg)
 	case autosaveMsg:
 		if msg.wizard != w.id || msg.gen != w.gen || w.saving || w.opening {
 			return w, nil
@@ -454,11 +469,18 @@ func (w wizard) Update(msg tea.Msg) (wizard, tea.Cmd) {
 		w.facts, cmd = w.facts.Update(msg)
 		return w, cmd
 	case tea.KeyMsg:
-		if w.moving || w.submitting || w.opening {
+		if w.moving || w.submitting || w.opening || w.voiding {
 			return w, nil // a step change is landing; keys would act on the old step
+		}
+		if w.confirm.open() {
+			w.notice = ""
+			return w.confirmKey(msg)
 		}
 		return w.key(msg)
 	case tea.MouseMsg:
+		if w.confirm.open() {
+			return w, nil
+		}
 		msg.Y -= w.chromeLines()
 		if msg.Y < 0 {
 			return w, nil
@@ -486,6 +508,9 @@ func (w wizard) key(msg tea.KeyMsg) (wizard, tea.Cmd) {
 		return w.toReview()
 	case key.Matches(msg, w.keys.Submit) && w.step == stepReview:
 		return w.trySubmit()
+	case key.Matches(msg, w.keys.Void) && w.canVoid():
+		w.askVoid()
+		return w, nil
 	case key.Matches(msg, w.keys.Article) && w.step == stepSuggest && w.suggest.sug != nil:
 		d := w.suggest.sug.Decision
 		if len(d.Citations) > 0 {
@@ -926,6 +951,9 @@ func (w wizard) reviewAction(p string, cmd tea.Cmd) (wizard, tea.Cmd) {
 	case p == "submit":
 		w, c := w.trySubmit()
 		return w, tea.Batch(cmd, c)
+	case p == "void" && w.canVoid():
+		w.askVoid()
+		return w, cmd
 	case p == "keep":
 		w, c := w.leave(afterSave{goTo: -1, leave: true, notice: "已保存草稿，可在首页继续办理"})
 		return w, tea.Batch(cmd, c)
@@ -938,7 +966,7 @@ func (w wizard) reviewAction(p string, cmd tea.Cmd) (wizard, tea.Cmd) {
 	return w, cmd
 }
 
-// trySubmit submits the case once the decision is current.
+// trySubmit asks to submit the case once the decision is current.
 func (w wizard) trySubmit() (wizard, tea.Cmd) {
 	if w.caseID == "" {
 		w.say("请先选择违法事项", styles.ToneDanger)
@@ -948,9 +976,8 @@ func (w wizard) trySubmit() (wizard, tea.Cmd) {
 		w.say("案情有修改或尚未确认处理决定：请查看建议并确认决定", styles.ToneWarn)
 		return w.leave(afterSave{goTo: int(stepSuggest)})
 	}
-	w.submitting = true
-	w.submitJob = w.sh.NextJob()
-	return w, submit(w.sh.Store, w.sh.Actor(), w.caseID, w.sh.Book, w.submitJob)
+	w.askSubmit()
+	return w, nil
 }
 
 func (w wizard) submitted(msg submittedMsg) (wizard, tea.Cmd) {
@@ -1049,7 +1076,7 @@ func (w *wizard) restore(m map[string]string) {
 func (w wizard) reviewSummary() reviewData {
 	c := w.content
 	rs := w.sh.Rules()
-	d := reviewData{comment: w.comment, status: w.status}
+	d := reviewData{comment: w.comment, status: w.status, canVoid: w.canVoid()}
 	d.lines[stepViolation] = present.ViolationLabel(rs, c.Violation)
 	d.lines[stepParty] = present.PartyKindLabel(c.Party.Kind) + " " + present.PartyLabel(c.Party)
 	if c.Party.Name == "" {
@@ -1099,24 +1126,26 @@ func (w wizard) View() string {
 		lines = append(lines, st.Warn.Render(widgets.Truncate(" 审核意见："+w.comment, w.width)))
 	}
 	var body string
-	switch w.step {
-	case stepViolation:
+	switch {
+	case w.confirm.open():
+		body = w.confirmView()
+	case w.step == stepViolation:
 		body = w.violation.View()
-	case stepParty:
+	case w.step == stepParty:
 		body = w.party.View()
-	case stepPlace:
+	case w.step == stepPlace:
 		body = w.place.View()
-	case stepFacts:
+	case w.step == stepFacts:
 		body = w.facts.View()
-	case stepCirc:
+	case w.step == stepCirc:
 		body = w.circ.View()
-	case stepSuggest:
+	case w.step == stepSuggest:
 		body = w.suggest.View()
-	case stepDecide:
+	case w.step == stepDecide:
 		body = w.decide.View()
-	case stepOfficers:
+	case w.step == stepOfficers:
 		body = w.officers.View()
-	case stepReview:
+	case w.step == stepReview:
 		body = w.review.View()
 	}
 	lines = append(lines, body)
@@ -1157,6 +1186,9 @@ func (w wizard) stepBar() string {
 
 // ShortHelp lists the live keys of the step and the wizard.
 func (w wizard) ShortHelp() []key.Binding {
+	if w.confirm.open() {
+		return w.confirmHelp()
+	}
 	var bs []key.Binding
 	switch w.step {
 	case stepViolation:
@@ -1196,6 +1228,9 @@ func (w wizard) formOf() formInfo {
 
 // FullHelp lists the keys of the current step, then the wizard's own.
 func (w wizard) FullHelp() [][]key.Binding {
+	if w.confirm.open() {
+		return [][]key.Binding{w.confirmHelp()}
+	}
 	k := w.keys
 	step := w.ShortHelp()
 	step = step[:len(step)-5] // the wizard's keys follow in their own group
@@ -1207,5 +1242,5 @@ func (w wizard) FullHelp() [][]key.Binding {
 	case stepSuggest:
 		step = append(step, k.PageDown)
 	}
-	return [][]key.Binding{step, {k.NextStep, k.PrevStep, k.Save, k.ToReview, k.Submit, k.Leave}}
+	return [][]key.Binding{step, {k.NextStep, k.PrevStep, k.Save, k.ToReview, k.Submit, k.Void, k.Leave}}
 }
