@@ -50,4 +50,3 @@ func EnterStep(r registry, name string) tea.Cmd {
 	s, _ := stepByName(name)
 	return peek(r).enter(s)
 }
-
