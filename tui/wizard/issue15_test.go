@@ -131,3 +131,31 @@ func TestReturnedCaseCommentWholeAndReply(t *testing.T) {
 		t.Fatalf("status %s, reply %+v", got.Status, got.Reply)
 	}
 }
+
+// The reviewer reads the officer's reply with the resubmitted case.
+func TestReviewerSeesTheReply(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao, tuitest.ReviewerLi)
+	f := tuitest.StandardCases(t)[1]
+	f.Returned = "请补充现场照片。"
+	tuitest.Record(t, st, f)
+	d := tuitest.New(t, st, "wangwu")
+	d.SignIn()
+	tuitest.OpenReturned(d)
+	d.Press("f4", "f9")
+	d.Type("照片已在证据中。")
+	d.Press("enter")
+	d.Contains("已提交审核")
+
+	r := tuitest.New(t, st, tuitest.ReviewerLi.ID)
+	r.SignIn()
+	r.Press("enter")
+	for range 6 {
+		if strings.Contains(r.View(), "承办人答复") {
+			break
+		}
+		r.Press("pgdown")
+	}
+	r.Contains("承办人答复")
+	r.Contains("照片已在证据中。")
+}
