@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -266,7 +267,7 @@ func (p *papers) rebuild(top bool) {
 		}
 		lines = append(lines, "", "  "+st.Warn.Render("不能出具"+agency.KindTitle(agency.Kinds[p.kind])+"："))
 		for _, r := range reasons {
-			for i, l := range widgets.Wrap(present.CleanText(r), max(20, p.width-8)) {
+			for i, l := range widgets.Wrap(screenWords(present.CleanText(r)), max(20, p.width-8)) {
 				prefix := "    - "
 				if i > 0 {
 					prefix = "      "
@@ -436,4 +437,15 @@ func (p papers) ShortHelp() []key.Binding {
 // FullHelp lists every key of the screen.
 func (p papers) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{p.keys.Kind, p.keys.Issue, p.keys.Width}, {p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom, p.keys.Back}}
+}
+
+// kindFlag is a command-line document kind in a reason ("（--kind notice）").
+var kindFlag = regexp.MustCompile(`（--kind ([a-z]+)）`)
+
+// screenWords says a reason written for the command line the way this
+// screen works: the document to choose with ←/→, not a flag to type.
+func screenWords(r string) string {
+	return kindFlag.ReplaceAllStringFunc(r, func(m string) string {
+		return "（按左右键选「" + agency.KindTitle(kindFlag.FindStringSubmatch(m)[1]) + "」）"
+	})
 }

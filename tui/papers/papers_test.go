@@ -147,3 +147,11 @@ func TestDashboardScreen(t *testing.T) {
 		t.Fatal("Esc did not go home")
 	}
 }
+
+// The document screen names documents to choose, never command-line flags.
+func TestReasonsNameDocumentsNotFlags(t *testing.T) {
+	got := papers.ScreenWords("本案应当不予行政处罚，请出具不予行政处罚决定书（--kind nopenalty）")
+	if strings.Contains(got, "--kind") || !strings.Contains(got, "（按左右键选「不予行政处罚决定书」）") {
+		t.Fatalf("%q", got)
+	}
+}

@@ -380,10 +380,17 @@ func TestF9ToReviewFromTheDecision(t *testing.T) {
 	d.Contains("第 9 步 核对提交")
 	d.Contains("各项已填写完整")
 
-	d.Press("up", "up", "enter")
+	// A departure without its reason is refused (on a case the law
+	// punishes: from 轻微不罚 no departure is offered).
+	st3 := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st3, tuitest.OfficerWang, tuitest.OfficerZhao)
+	d = tuitest.New(t, st3, "wangwu")
+	d.SignIn()
+	tuitest.ToSuggestion(d, false, 1, false)
+	d.Press("enter")
 	d.Contains("第 7 步 处理决定")
 	d.Press("right", "down", "right", "right") // depart, with no reason written
-	d.Press("f9")
+	d.Press("f8")
 	d.Contains("第 7 步 处理决定")
 	d.Contains("请先改正标出的项目")
 }

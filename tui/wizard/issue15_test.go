@@ -159,3 +159,23 @@ func TestReviewerSeesTheReply(t *testing.T) {
 	r.Contains("承办人答复")
 	r.Contains("照片已在证据中。")
 }
+
+// On a 轻微不罚 case the law allows no penalty instead: 不采纳 is not
+// offered, and the step says why in Chinese (no internal field names).
+func TestNotPunishableOffersNoDeparture(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
+	d := tuitest.New(t, st, "wangwu")
+	d.SignIn()
+	tuitest.ToDecision(d) // corrected, no harm, minor: 轻微不罚
+	d.Contains("第 7 步 处理决定")
+	d.Contains("不能改为警告或罚款")
+	d.Press("right")
+	for _, no := range []string{"不采纳", "罚款金额", "choice."} {
+		if strings.Contains(d.View(), no) {
+			t.Fatalf("offers %q on a case the law does not punish:\n%s", no, d.View())
+		}
+	}
+	d.Press("f8")
+	d.Contains("第 8 步 执法人员")
+}

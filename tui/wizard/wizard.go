@@ -728,7 +728,7 @@ func (w wizard) saved(msg savedMsg) (wizard, tea.Cmd) {
 		if errors.As(msg.err, &fe) {
 			w.showErrors(fe)
 		}
-		w.say("保存失败："+present.FirstLine(msg.err.Error()), styles.ToneDanger)
+		w.say("保存失败："+errWords(msg.err), styles.ToneDanger)
 		if msg.req.then.quit {
 			next = tea.Quit
 		}
@@ -879,6 +879,7 @@ func (w wizard) recordDecision(then afterSave) (wizard, tea.Cmd) {
 	if msg := fineAboveMaximum(ch, *sug); msg != "" {
 		es = append(es, cases.FieldError{Field: "choice.fine", Msg: msg})
 	}
+	es = es.Merge(cases.CheckChoiceAgainst(ch, sug.Decision)) // what the store would refuse, said on the spot
 	if len(es) > 0 {
 		w.showErrors(es)
 		w.say("请先改正标出的项目", styles.ToneDanger)
@@ -933,7 +934,7 @@ func (w wizard) decidedResult(msg decidedMsg) (wizard, tea.Cmd) {
 		if errors.As(msg.err, &fe) {
 			w.showErrors(fe)
 		}
-		w.say("记录处理决定失败："+present.FirstLine(msg.err.Error()), styles.ToneDanger)
+		w.say("记录处理决定失败："+errWords(msg.err), styles.ToneDanger)
 		return w, quit
 	}
 	c := msg.c
@@ -1243,4 +1244,18 @@ func (w wizard) FullHelp() [][]key.Binding {
 		step = append(step, k.PageDown)
 	}
 	return [][]key.Binding{step, {k.NextStep, k.PrevStep, k.Save, k.ToReview, k.Submit, k.Void, k.Leave}}
+}
+
+// errWords is an error as the officer reads it: a refused field gives its
+// message alone, never the domain's field name (choice.outcome).
+func errWords(err error) string {
+	var fe cases.FieldErrors
+	if errors.As(err, &fe) && len(fe) > 0 {
+		return fe[0].Msg
+	}
+	var e cases.FieldError
+	if errors.As(err, &e) {
+		return e.Msg
+	}
+	return present.FirstLine(err.Error())
 }
