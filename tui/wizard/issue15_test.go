@@ -179,3 +179,25 @@ func TestNotPunishableOffersNoDeparture(t *testing.T) {
 	d.Press("f8")
 	d.Contains("第 8 步 执法人员")
 }
+
+// Resumed at step 7, the wizard computes the suggestion again instead of
+// saying there is none.
+func TestResumeAtDecisionRecomputesTheSuggestion(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
+	d := tuitest.New(t, st, "wangwu")
+	d.SignIn()
+	tuitest.ToDecision(d)
+	d.Contains("第 7 步 处理决定")
+	d.Press("f10")
+
+	d2 := tuitest.New(t, st, "wangwu")
+	d2.SignIn()
+	d2.Contains("第 7 步 处理决定")
+	d2.Contains("系统建议：不予处罚（轻微不罚）")
+	if strings.Contains(d2.View(), "尚无处理建议") {
+		t.Fatalf("resumed without the suggestion:\n%s", d2.View())
+	}
+	d2.Press("enter")
+	d2.Contains("第 8 步 执法人员")
+}

@@ -24,6 +24,7 @@ type decisionStep struct {
 	height int
 	form   widgets.Form
 	sug    *cases.Suggestion
+	err    error // the suggestion could not be computed
 }
 
 func newDecisionStep(sh *screen.Context) decisionStep {
@@ -54,8 +55,20 @@ func departureRefused(sug *cases.Suggestion) string {
 	return "依法应当不予行政处罚（" + cases.GroundLabel(sug.Decision.Ground) + "），不能改为警告或罚款；如认为情节认定有误，请回到第 5 步修改情节"
 }
 
+// setSuggestion takes the suggestion computed after the step was shown,
+// keeping what the officer has chosen or typed.
+func (d *decisionStep) setSuggestion(sug *cases.Suggestion, err error) {
+	d.sug, d.err = sug, err
+	if departureRefused(sug) != "" {
+		d.form.SetOptions("choice.follow", followOptions[:1])
+	} else {
+		d.form.SetOptions("choice.follow", followOptions)
+	}
+	d.sync()
+}
+
 func (d *decisionStep) load(sug *cases.Suggestion, prev *decision) tea.Cmd {
-	d.sug = sug
+	d.sug, d.err = sug, nil
 	f := &d.form
 	f.ClearMessages()
 	if departureRefused(sug) != "" {
@@ -161,8 +174,10 @@ func (d decisionStep) View() string {
 		} else {
 			lines = append(lines, "")
 		}
+	} else if d.err != nil {
+		lines = append(lines, st.Error.Render(widgets.Truncate(" 无法计算处理建议："+d.err.Error(), d.width)), st.Muted.Render(" 请回到第 6 步查看原因"), "")
 	} else {
-		lines = append(lines, st.Muted.Render(" 尚无处理建议：请回到上一步"), "", "")
+		lines = append(lines, st.Muted.Render(" 正在依据规则计算处理建议..."), "", "")
 	}
 	lines = append(lines, "", d.form.View())
 	return strings.Join(lines, "\n")

@@ -326,7 +326,12 @@ func (w *wizard) enter(s stepID) tea.Cmd {
 	case stepSuggest:
 		cmd = w.suggest.load(w.content, w.caseID)
 	case stepDecide:
-		cmd = w.decide.load(w.suggest.sug, w.decided)
+		// Reached without the suggestion step (a resumed draft, an item
+		// opened from the review): compute the suggestion again.
+		if w.suggest.sug == nil || judgedDifferently(w.suggest.content, w.content) {
+			cmd = w.suggest.load(w.content, w.caseID)
+		}
+		cmd = tea.Batch(cmd, w.decide.load(w.suggest.sug, w.decided))
 	case stepOfficers:
 		cmd = w.officers.load(w.content)
 	case stepReview:
@@ -455,6 +460,9 @@ func (w wizard) Update(msg tea.Msg) (wizard, tea.Cmd) {
 	case suggestionMsg:
 		var cmd tea.Cmd
 		w.suggest, cmd = w.suggest.Update(msg)
+		if w.step == stepDecide {
+			w.decide.setSuggestion(w.suggest.sug, w.suggest.err)
+		}
 		return w, cmd
 	case partiesMsg:
 		var cmd tea.Cmd
@@ -869,7 +877,11 @@ func setFormError(f interface{ SetError(k, msg string) bool }, field, msg string
 func (w wizard) recordDecision(then afterSave) (wizard, tea.Cmd) {
 	sug := w.suggest.sug
 	if sug == nil {
-		w.say("还没有处理建议：请先回到上一步", styles.ToneDanger)
+		if w.suggest.loading {
+			w.say("正在计算处理建议，请稍候", styles.ToneInfo)
+		} else {
+			w.say("无法计算处理建议：请回到第 6 步查看原因", styles.ToneDanger)
+		}
 		return w, nil
 	}
 	ch := w.decide.choice()
