@@ -3,8 +3,13 @@ package wizard_test
 import (
 	"strings"
 	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"fieldcase/cases"
+	"fieldcase/tui"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/tuitest"
 	"fieldcase/tui/wizard"
 )
@@ -200,4 +205,56 @@ func TestResumeAtDecisionRecomputesTheSuggestion(t *testing.T) {
 	}
 	d2.Press("enter")
 	d2.Contains("第 8 步 执法人员")
+}
+
+// timers holds the timers the program asked for, to fire them when the
+// test says (the runtime would after their delay).
+type timers struct {
+	delays []time.Duration
+	fire   []func(time.Time) tea.Msg
+}
+
+func (tm *timers) tick(d time.Duration, f func(time.Time) tea.Msg) tea.Cmd {
+	if d < time.Minute/2 { // not the header clock
+		tm.delays = append(tm.delays, d)
+		tm.fire = append(tm.fire, f)
+	}
+	return nil
+}
+
+// Typing is saved after a short pause (under a second), and during typing
+// that never pauses, not only when the field is left.
+func TestAutosaveAfterAShortPause(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
+	tm := &timers{}
+	d := tuitest.NewWith(t, tui.Options{Store: st, As: "wangwu", Tick: tm.tick})
+	d.SignIn()
+	tuitest.ToFacts(d)
+	tm.delays, tm.fire = nil, nil
+	d.Type("当事人")
+	if len(tm.delays) != 1 || tm.delays[0] > time.Second {
+		t.Fatalf("autosave timers %v: want one under a second", tm.delays)
+	}
+	d.Send(screen.Result{To: screen.Wizard, Msg: tm.fire[0](tuitest.Now)})
+	if dr, _ := st.Draft("wangwu"); dr == nil || !strings.Contains(string(dr.State), "当事人") {
+		t.Fatalf("not saved after the pause: %+v", dr)
+	}
+
+	// Typing on without a pause: a timer that finds newer edits waits for
+	// the pause, unless many edits went unsaved.
+	tm.delays, tm.fire = nil, nil
+	d.Type("在")
+	d.Type("人")
+	d.Send(screen.Result{To: screen.Wizard, Msg: tm.fire[0](tuitest.Now)})
+	if dr, _ := st.Draft("wangwu"); dr == nil || strings.Contains(string(dr.State), "当事人在") {
+		t.Fatalf("saved while typing went on after two edits: %s", dr.State)
+	}
+	for _, r := range "行道上摆摊销售蔬菜占用人行道约二平方米" {
+		d.Type(string(r))
+	}
+	d.Send(screen.Result{To: screen.Wizard, Msg: tm.fire[1](tuitest.Now)})
+	if dr, _ := st.Draft("wangwu"); dr == nil || !strings.Contains(string(dr.State), "当事人在人行道上摆摊销售蔬菜") {
+		t.Fatalf("twenty edits without a pause were not saved: %s", dr.State)
+	}
 }

@@ -97,8 +97,12 @@ type wizardState struct {
 }
 
 // autosaveDelay is how long after the last keystroke the step's inputs are
-// saved (so a flat battery loses at most a few seconds of typing).
-const autosaveDelay = 3 * time.Second
+// saved: a short pause, so a flat battery or a crash loses less than a
+// second of typing. autosaveEdits saves during typing that never pauses.
+const (
+	autosaveDelay = 800 * time.Millisecond
+	autosaveEdits = 20
+)
 
 type autosaveMsg struct {
 	wizard int
@@ -143,7 +147,8 @@ type wizard struct {
 	submitting bool
 	openJob    int
 	opening    bool
-	gen        int  // edits since the last save, for autosave
+	gen        int  // edits, for autosave
+	savedGen   int  // gen at the last autosave
 	quitAfter  bool // quit once the step change in flight has landed
 
 	notice string
@@ -453,9 +458,11 @@ func (w wizard) Update(msg tea.Msg) (wizard, tea.Cmd) {
 	case voidedMsg:
 		return w.voided(msg)
 	case autosaveMsg:
-		if msg.wizard != w.id || msg.gen != w.gen || w.saving || w.opening {
+		idle := msg.gen == w.gen
+		if msg.wizard != w.id || w.gen == w.savedGen || (!idle && w.gen-w.savedGen < autosaveEdits) || w.saving || w.opening {
 			return w, nil
 		}
+		w.savedGen = w.gen
 		return w, w.request(w.positionSave(afterSave{goTo: -1}))
 	case suggestionMsg:
 		var cmd tea.Cmd
