@@ -48,7 +48,7 @@ func TestWizardRecordsAndSubmitsACase(t *testing.T) {
 	d.Contains("第 8 步 执法人员")
 	d.Contains("[赵六]")
 	d.Press("f8")
-	d.Contains("各项已填写完整")
+	d.Contains("必填项已填写")
 	d.Press("enter") // the submit button has focus
 	d.Contains("提交后即为立案")
 	d.Press("enter") // confirm
@@ -378,7 +378,7 @@ func TestF9ToReviewFromTheDecision(t *testing.T) {
 	d.Contains("F9 到核对提交")
 	d.Press("f9")
 	d.Contains("第 9 步 核对提交")
-	d.Contains("各项已填写完整")
+	d.Contains("必填项已填写")
 
 	// A departure without its reason is refused (on a case the law
 	// punishes: from 轻微不罚 no departure is offered).

@@ -258,3 +258,18 @@ func TestAutosaveAfterAShortPause(t *testing.T) {
 		t.Fatalf("twenty edits without a pause were not saved: %s", dr.State)
 	}
 }
+
+// Step 9 does not call a case without evidence complete, and shows the 轻微
+// answer.
+func TestReviewSummaryChecksEvidenceAndMinor(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
+	d := tuitest.New(t, st, "wangwu")
+	d.SignIn()
+	tuitest.ToReview(d) // no evidence attached on the way
+	if strings.Contains(d.View(), "各项已填写完整") {
+		t.Fatalf("complete with no evidence:\n%s", d.View())
+	}
+	d.Contains("尚未添加证据")
+	d.Contains("行为轻微：是")
+}

@@ -17,6 +17,7 @@ import (
 // check of the content, and the supervisor's comment on a returned case.
 type reviewData struct {
 	lines   [numSteps]string
+	warns   [numSteps]string // needs a look, does not block (no evidence)
 	check   cases.FieldErrors
 	stale   bool
 	comment string
@@ -55,6 +56,11 @@ func (r *reviewStep) load(d reviewData) tea.Cmd {
 		f.AddButton("void", "作废草稿（F5，须写明理由）")
 	}
 	r.form = f
+	for s, msg := range d.warns {
+		if fl := r.form.Field("step." + stepNames[s]); fl != nil && msg != "" {
+			fl.Warn = msg
+		}
+	}
 	r.setErrors(d.check)
 	if d.stale {
 		r.form.SetError("step."+stepNames[stepDecide], "案情已修改，处理建议需要重新计算：请进入第 6 步查看并确认")
@@ -155,7 +161,13 @@ func (r reviewStep) View() string {
 		lines = append(lines, st.Warn.Render(l))
 	}
 	n := len(r.data.check)
+	warned := false
+	for _, w := range r.data.warns {
+		warned = warned || w != ""
+	}
 	switch {
+	case n == 0 && !r.data.stale && warned:
+		lines = append(lines, st.Warn.Render(widgets.Truncate(" 必填项已填写；请留意下方标出的提示。要修改某一项，选中后按 Enter。", r.width)))
 	case n == 0 && !r.data.stale:
 		lines = append(lines, st.OK.Render(widgets.Truncate(" 各项已填写完整。核对无误后提交审核；要修改某一项，选中后按 Enter。", r.width)))
 	default:

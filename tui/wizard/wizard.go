@@ -1109,7 +1109,13 @@ func (w wizard) reviewSummary() reviewData {
 	if c.Circumstances.FirstOffence != nil {
 		first = present.YesNo(*c.Circumstances.FirstOffence)
 	}
-	d.lines[stepCirc] = "及时改正：" + present.YesNo(c.Circumstances.Corrected) + "；危害后果：" + present.HarmLabel(c.Circumstances.Harm) + "；初次违法：" + first
+	d.lines[stepCirc] = "及时改正：" + present.YesNo(c.Circumstances.Corrected) + "；危害：" + present.HarmLabel(c.Circumstances.Harm) + "；行为轻微：" + present.YesNo(c.Circumstances.Minor) + "；初次违法：" + first
+	if f := c.Circumstances.ProposedFine; f != nil {
+		d.lines[stepCirc] += "；拟罚款：" + strconv.FormatFloat(*f, 'f', -1, 64) + "元"
+	}
+	if len(c.Evidence) == 0 {
+		d.warns[stepFacts] = "尚未添加证据：请核实有无照片、视频、笔录等，有的请添加"
+	}
 	switch {
 	case w.decided == nil:
 		d.lines[stepSuggest] = "尚未计算"
