@@ -273,3 +273,20 @@ func TestReviewSummaryChecksEvidenceAndMinor(t *testing.T) {
 	d.Contains("尚未添加证据")
 	d.Contains("行为轻微：是")
 }
+
+// Party search by pinyin does not offer to register the pinyin as a name.
+func TestPartySearchPinyinIsNoNewName(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
+	d := tuitest.New(t, st, "wangwu")
+	d.SignIn()
+	tuitest.ToParty(d)
+	d.Type("zxm")
+	if strings.Contains(d.View(), "新登记公民：zxm") {
+		t.Fatalf("offers to register the pinyin:\n%s", d.View())
+	}
+	d.Press("enter") // the first row: register a person
+	if got := wizard.PartyField(d, "party.name"); got != "" {
+		t.Fatalf("name prefilled with %q", got)
+	}
+}
