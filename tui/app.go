@@ -566,7 +566,42 @@ func (m Model) FullHelp() [][]key.Binding {
 	if m.canQuitWithQ() {
 		global = append(global, m.keys.Quit)
 	}
-	return append(g, global)
+	return onceEach(append(g, global))
+}
+
+// onceEach keeps the first live binding of each key in the full help: a
+// screen and its step both listing ↑↓ or F2 showed them twice. A key that
+// does two things by context (Tab: next field, or complete a path) is
+// listed once with both.
+func onceEach(groups [][]key.Binding) [][]key.Binding {
+	at := map[string][2]int{}
+	var out [][]key.Binding
+	for _, g := range groups {
+		var kept []key.Binding
+		for _, b := range g {
+			if !b.Enabled() {
+				continue
+			}
+			h := b.Help()
+			if pos, ok := at[h.Key]; ok {
+				first := &kept
+				if pos[0] < len(out) {
+					first = &out[pos[0]]
+				}
+				prev := (*first)[pos[1]].Help()
+				if !strings.Contains(prev.Desc, h.Desc) {
+					(*first)[pos[1]].SetHelp(prev.Key, prev.Desc+"/"+h.Desc)
+				}
+				continue
+			}
+			at[h.Key] = [2]int{len(out), len(kept)}
+			kept = append(kept, b)
+		}
+		if len(kept) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
 }
 
 // helpBar lists the live keys; the lock (once signed in), help and exit

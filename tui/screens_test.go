@@ -153,6 +153,7 @@ func TestScreens(t *testing.T) {
 		t.Run(sc.Name, func(t *testing.T) {
 			d := tuitest.RunScenario(t, sc, "standard", func(t testing.TB, st *store.Store) { tuitest.SeedStandard(t, st) })
 			d.Golden()
+			tuitest.CheckFullHelpOnce(t, d, sc.Name)
 		})
 	}
 }
