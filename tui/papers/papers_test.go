@@ -84,7 +84,14 @@ func TestPapersScreen(t *testing.T) {
 		t.Error("F9 is live on a document that does not fit")
 	}
 	d.Press("left")
-	d.Press("f9")
+	d.Press("f9") // asks first: the number is used up for good
+	d.Contains("不能收回")
+	if c, _ := d.Store.Get(fine); len(c.Documents) != 0 {
+		t.Fatalf("one F9 issued the document: %+v", c.Documents)
+	}
+	d.Press("esc")
+	d.Contains("已取消，未出具")
+	d.Press("f9", "enter")
 	d.Contains("已出具当场行政处罚决定书 南城管当罚字〔2026〕第000001号")
 	d.Contains("已出具：南城管当罚字〔2026〕第000001号")
 	saved := filepath.Join(dir, "文书", "南城管当罚字〔2026〕第000001号-onsite")
