@@ -121,6 +121,11 @@ func TestReturnedCaseCommentWholeAndReply(t *testing.T) {
 	for _, part := range []string{"请补签后重新提交", "统一社会信用代码。"} {
 		d.Contains(part)
 	}
+	d.Press("enter") // 1 违法事项: the comment is cut there, and says where it is whole
+	d.Contains("第 1 步 违法事项")
+	d.Contains("（全文见第 9 步）")
+	d.Press("f9")
+	d.Contains("第 9 步 核对提交")
 	d.Press("f9")
 	d.Contains("退回后未作任何修改")
 	d.Press("enter")

@@ -1149,7 +1149,12 @@ func (w wizard) View() string {
 	}
 	lines = append(lines, widgets.Truncate(title, w.width))
 	if w.comment != "" && w.step != stepReview {
-		lines = append(lines, st.Warn.Render(widgets.Truncate(" 审核意见："+w.comment, w.width)))
+		c := " 审核意见：" + w.comment
+		if ansi.StringWidth(c) > w.width {
+			const whole = "（全文见第 9 步）"
+			c = widgets.Truncate(c, w.width-ansi.StringWidth(whole)) + whole
+		}
+		lines = append(lines, st.Warn.Render(c))
 	}
 	var body string
 	switch {
