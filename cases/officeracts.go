@@ -16,6 +16,10 @@ const (
 // and must run its course.
 const StatusVoided Status = "voided"
 
+// Filed reports whether a case in status s has been submitted (立案): a
+// draft, and a draft voided, are no prior violation and no case to act on.
+func (s Status) Filed() bool { return s != "" && s != StatusDraft && s != StatusVoided }
+
 // ReasonPayload carries the officer's written reason or reply.
 type ReasonPayload struct {
 	Text string `json:"text"`

@@ -41,3 +41,18 @@ func TestVoidDraftAndRefuseSubmitted(t *testing.T) {
 		t.Fatalf("voiding a submitted case: %v", err)
 	}
 }
+
+// A voided draft is no prior violation of its party.
+func TestVoidedDraftIsNoPriorCase(t *testing.T) {
+	st := openTest(t, t.TempDir())
+	content := sampleContent("陈小红", "11010519491231002X", time.Now().Add(-time.Hour))
+	c := create(t, st, content, Change{cases.EventSubmitted, struct{}{}})
+	v := create(t, st, content)
+	if _, err := st.Void(officer, v.ID, "重复建立"); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := st.PriorCases(content.Party.Key(), "")
+	if err != nil || len(ps) != 1 || ps[0].CaseID != c.ID {
+		t.Fatalf("prior cases %+v %v, want only the submitted %s", ps, err, c.ID)
+	}
+}
