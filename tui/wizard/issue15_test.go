@@ -41,6 +41,10 @@ func TestSubmitAsksFirst(t *testing.T) {
 	d.Press("f9")
 	d.Contains("提交后即为立案")
 	d.Contains("Enter 确认提交")
+	for _, size := range [][2]int{{60, 20}, {120, 40}, {80, 24}} {
+		d.Resize(size[0], size[1])
+		tuitest.CheckFits(t, d.View(), size[0], size[1])
+	}
 	if c, _ := st.Get(wizard.CaseID(d)); c.Status != cases.StatusDraft {
 		t.Fatalf("F9 submitted at once: %s", c.Status)
 	}
@@ -68,6 +72,9 @@ func TestVoidDraftWithReason(t *testing.T) {
 	d.Press("f5")
 	d.Contains("作废草稿")
 	d.Contains("不能恢复")
+	d.Resize(60, 20)
+	tuitest.CheckFits(t, d.View(), 60, 20)
+	d.Resize(80, 24)
 	d.Press("enter")
 	d.Contains("请写明作废理由")
 	d.Type("选错违法事项")
