@@ -641,7 +641,7 @@ func Authorize(p ReviewPolicy, a Actor, c Case, kind EventKind) error {
 	switch kind {
 	case EventCreated:
 		return nil
-	case EventContentSet, EventEvidence, EventDecisionMade, EventSubmitted, EventNoticeServed:
+	case EventContentSet, EventEvidence, EventDecisionMade, EventSubmitted, EventNoticeServed, EventVoided, EventReplied:
 		if !c.IsOfficer(a) {
 			return forbid(kind, "只有本案承办人（%s）可以%s；审核、审批人员只能审核、退回或批准", officerNames(c), kind.Label())
 		}

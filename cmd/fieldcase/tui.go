@@ -122,7 +122,7 @@ func runTUI(e *env, args []string) int {
 	}
 	m := tui.New(tui.Options{Store: st, As: c.as, NoColor: e.getenv("NO_COLOR") != "",
 		IdleLock: dev.IdleLock, DemoPassphrase: demoHint, OnSignIn: onSignIn})
-	p = tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion())
+	p = tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithInput(tui.NewTerminalInput(os.Stdin)))
 	slog.Info("tui started", "dir", st.Dir(), "as", c.as)
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		slog.Error("tui stopped", "err", err)

@@ -968,7 +968,7 @@ func notify(tx Tx, audience string, n proto.Notice) error {
 func (h *HQ) indexParty(tx Tx, rec *CaseRecord, now time.Time) error {
 	c := rec.Case
 	key := c.Content.Party.Key()
-	if c.Status == cases.StatusDraft {
+	if !c.Status.Filed() { // drafts, voided or not
 		key = ""
 	}
 	if rec.PartyKey != "" && rec.PartyKey != key {
@@ -1060,7 +1060,7 @@ func maskKey(key string) string {
 func publishParty(tx Tx, key string, rows []PartyCase, now time.Time) error {
 	entry := proto.PartyEntry{Key: key, Priors: []cases.PriorCase{}}
 	for _, r := range rows {
-		if r.Status == cases.StatusDraft {
+		if !r.Status.Filed() {
 			continue
 		}
 		entry.Priors = append(entry.Priors, cases.PriorCase{CaseID: r.CaseID, Violation: r.Violation, OccurredAt: r.OccurredAt, Source: "hq"})

@@ -786,6 +786,9 @@ func (r reviewScreen) reviewLines() []string {
 			}
 			lw.kv("重新提交", "第"+strconv.Itoa(c.Review.Round)+"次提交，自退回以来修改了："+changed, st.Strong.Render)
 		}
+		if r, ok := c.ReplyCurrent(); ok {
+			lw.kv("承办人答复", present.Clean(r.Text)+"（"+present.Clean(r.By.Name)+"  "+present.Time(r.At)+"）", st.Strong.Render)
+		}
 	}
 	if o := c.Review.Legal; o != nil {
 		lw.section("法制审核意见")
