@@ -114,7 +114,7 @@ func NewQueue(ctx *screen.Context) screen.Screen {
 
 func newReviewQueue(sh *screen.Context) reviewQueue {
 	q := reviewQueue{sh: sh, keys: keys.NewQueue(), policy: cases.DefaultReviewPolicy()}
-	q.search = widgets.NewSearchBox(sh.Styles, "事项、当事人、承办人、地点", 50)
+	q.search = widgets.NewSearchBox(sh.Styles, "当事人、拼音、案号、承办人", 50)
 	q.syncKeys()
 	return q
 }
@@ -306,20 +306,16 @@ func (q reviewQueue) mouse(msg tea.MouseMsg) (reviewQueue, tea.Cmd) {
 	return q, nil
 }
 
-// targetOf is the text fuzzy search reads for a case: the violation and the
-// party (the two columns it highlights), then the officers, the place, the
-// case number and the party's name in pinyin, so 张三 is found by "zs".
+// targetOf is what search reads for a case: the violation and the party
+// (the two columns it highlights), then the officers and the place; and the
+// case's terms, so 张三 is found by "zs" and a case by its number.
 func (q reviewQueue) targetOf(c cases.Case) widgets.Target {
-	p := present.Clean(c.Content.Party.Name)
 	var more []string
 	for _, o := range c.Content.Officers {
 		more = append(more, present.Clean(o.Name))
 	}
-	more = append(more, present.Clean(c.Content.Place.Text), present.ShortID(c.ID))
-	full, inits := cases.PinyinReadings(p)
-	more = append(more, full...)
-	more = append(more, inits...)
-	return widgets.NewTarget(present.ViolationLabel(q.sh.Rules(), c.Content.Violation), p, strings.Join(more, " "))
+	more = append(more, present.Clean(c.Content.Place.Text))
+	return widgets.NewTarget(present.ViolationLabel(q.sh.Rules(), c.Content.Violation), present.Clean(c.Content.Party.Name), strings.Join(more, " "), cases.CaseTerms(c))
 }
 
 // refilter applies the filter, the order and the search.

@@ -399,3 +399,34 @@ func TestReviewScreensCleanHostileText(t *testing.T) {
 		}
 	}
 }
+
+// Issue 15 item 2: queue search is no looser than party search: initials
+// that only scatter over a company's pinyin, or a neighbouring violation
+// code, find nothing; pinyin initials and the case number do.
+func TestQueueSearchIsNotLoose(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	s := seedReview(t, st)
+	shop := tuitest.Record(t, st, tuitest.Case{Violation: "CG35", Party: cases.Party{Kind: cases.PartyOrg, Name: "重庆小面馆", USCC: tuitest.USCC(t, "91500103MA5U4C2Y"), LegalRep: "周强"},
+		Place: "渝中区民族路 4 号", Facts: "油烟直排。", Occurred: time.Date(2026, 11, 19, 12, 0, 0, 0, cases.ChinaTime()), Harm: cases.HarmMinor, Submit: true})
+	d := tuitest.New(t, st, "lihua")
+	d.SignIn()
+	for _, tc := range []struct {
+		q    string
+		want []string
+	}{
+		{"zxm", nil}, // zhongqing xiao mian: z, x and m, scattered
+		{"CG34", nil},
+		{"CG35", []string{shop.ID}},
+		{"cqxm", []string{shop.ID}},
+		{"ldm", []string{s.major}},
+		{"liudeming", []string{s.major}},
+		{s.major[len(s.major)-8:], []string{s.major}},
+	} {
+		d.Type("/")
+		d.Type(tc.q)
+		if got := review.Shown(d); !slices.Equal(got, tc.want) {
+			t.Errorf("search %q shows %v, want %v", tc.q, got, tc.want)
+		}
+		d.Press("esc")
+	}
+}
