@@ -407,36 +407,6 @@ func (q reviewQueue) columns() [5]int {
 	return c
 }
 
-// deadlineShort is a countdown in a column: 决定剩32天, 听证已届满.
-func deadlineShort(d *cases.Deadline) string {
-	if d == nil {
-		return "--"
-	}
-	var head string
-	switch d.Code {
-	case cases.DeadlineDecision:
-		head = "决定"
-	case cases.DeadlineHearing:
-		head = "听证"
-	case cases.DeadlineCorrection:
-		head = "改正"
-	}
-	return head + d.Countdown()
-}
-
-// deadlineStyle marks a countdown that needs attention.
-func deadlineStyle(st *styles.Styles, d *cases.Deadline) func(...string) string {
-	switch {
-	case d == nil:
-		return st.Faint.Render
-	case d.Code == cases.DeadlineDecision && d.Left < 0:
-		return st.Error.Render
-	case d.Urgent():
-		return st.Warn.Render
-	}
-	return st.Value.Render
-}
-
 func (q reviewQueue) rowView(i int, cw [5]int) string {
 	st := q.sh.Styles
 	r := q.shown[i]
@@ -467,7 +437,7 @@ func (q reviewQueue) rowView(i int, cw [5]int) string {
 	sp := base.Render(" ")
 	line := base.Render(mark) + base.Render(widgets.Pad(filed, cw[0])) + sp +
 		style(st.StatusStyle(string(c.Status)).Render)(widgets.Pad(c.Status.Label(), cw[1])) + sp +
-		style(deadlineStyle(st, d))(widgets.Pad(deadlineShort(d), cw[2])) + sp +
+		style(present.DeadlineStyle(st, d))(widgets.Pad(present.DeadlineShort(d), cw[2])) + sp +
 		text(0, cw[3]) + sp + text(1, cw[4]) + sp
 	rest := max(0, q.width-ansi.StringWidth(line))
 	line += style(st.Warn.Render)(widgets.Pad(strings.Join(it.Tags(), " "), rest))

@@ -771,7 +771,7 @@ func (r reviewScreen) reviewLines() []string {
 	if ds := c.Deadlines(r.sh.Now); len(ds) > 0 {
 		lw.section("期限")
 		for _, d := range ds {
-			lw.kv(d.Label, d.Countdown()+"（截止 "+d.Due.Format("2006-01-02")+"）", deadlineStyle(st, &d))
+			lw.kv(d.Label, d.Countdown()+"（截止 "+d.Due.Format("2006-01-02")+"）", present.DeadlineStyle(st, &d))
 			lw.para("             ", d.Basis, st.Muted.Render)
 		}
 	}
