@@ -64,4 +64,3 @@ func SetOpener(f func(path string) error) (restore func()) {
 	openWithSystem = f
 	return func() { openWithSystem = old }
 }
-
