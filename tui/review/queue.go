@@ -371,7 +371,11 @@ func (q reviewQueue) View() string {
 	}
 	lines = append(lines, widgets.Truncate(bar, q.width))
 	cw := q.columns()
-	lines = append(lines, st.List.Header.Render(widgets.Truncate("  "+widgets.Pad("立案", cw[0])+" "+widgets.Pad("状态", cw[1])+" "+widgets.Pad("期限", cw[2])+" "+
+	filed := ""
+	if cw[0] > 0 {
+		filed = widgets.Pad("立案", cw[0]) + " "
+	}
+	lines = append(lines, st.List.Header.Render(widgets.Truncate("  "+filed+widgets.Pad("状态", cw[1])+" "+widgets.Pad("期限", cw[2])+" "+
 		widgets.Pad("违法事项", cw[3])+" "+widgets.Pad("当事人", cw[4])+" 提示", q.width)))
 	switch {
 	case q.err != nil:
@@ -398,12 +402,31 @@ func (q reviewQueue) View() string {
 }
 
 // columns are the widths of 立案, status, countdown, violation and party;
-// the flags take the rest.
+// the flags take the rest. Past 80 columns the violation and the party
+// widen to what the loaded rows need, so a wide terminal shows names
+// whole rather than leaving its width empty.
 func (q reviewQueue) columns() [5]int {
 	c := [5]int{5, 10, 12, 18, 12}
 	if rest := q.width - 2 - 5 - c[0] - c[1] - c[2] - c[3] - c[4]; rest < 10 {
-		c[3], c[4] = 14, 10
+		// Narrow: the 立案 date goes (the rows keep its order), the
+		// countdown takes what its texts need, and the flags keep room
+		// for one whole (首违存疑).
+		c[0], c[3], c[4] = 0, 14, 10
+		c[2] = 4
+		for _, it := range q.items {
+			c[2] = max(c[2], ansi.StringWidth(present.DeadlineShort(it.Deadline())))
+		}
+		c[2] = min(c[2], 12)
+		return c
 	}
+	var viol, party int
+	for _, it := range q.items {
+		viol = max(viol, ansi.StringWidth(present.ViolationLabel(q.sh.Rules(), it.Case.Content.Violation)))
+		party = max(party, ansi.StringWidth(present.Clean(it.Case.Content.Party.Name)))
+	}
+	extra := max(0, q.width-80)
+	c[3] = min(max(c[3], viol), c[3]+extra/3)
+	c[4] = min(max(c[4], party), c[4]+extra/2)
 	return c
 }
 
@@ -435,10 +458,14 @@ func (q reviewQueue) rowView(i int, cw [5]int) string {
 	}
 	d := it.Deadline()
 	sp := base.Render(" ")
-	line := base.Render(mark) + base.Render(widgets.Pad(filed, cw[0])) + sp +
+	line := base.Render(mark)
+	if cw[0] > 0 {
+		line += base.Render(widgets.Pad(filed, cw[0])) + sp
+	}
+	line +=
 		style(st.StatusStyle(string(c.Status)).Render)(widgets.Pad(c.Status.Label(), cw[1])) + sp +
-		style(present.DeadlineStyle(st, d))(widgets.Pad(present.DeadlineShort(d), cw[2])) + sp +
-		text(0, cw[3]) + sp + text(1, cw[4]) + sp
+			style(present.DeadlineStyle(st, d))(widgets.Pad(present.DeadlineShort(d), cw[2])) + sp +
+			text(0, cw[3]) + sp + text(1, cw[4]) + sp
 	rest := max(0, q.width-ansi.StringWidth(line))
 	line += style(st.Warn.Render)(widgets.Pad(strings.Join(it.Tags(), " "), rest))
 	return widgets.Truncate(line, q.width)

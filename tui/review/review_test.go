@@ -430,3 +430,28 @@ func TestQueueSearchIsNotLoose(t *testing.T) {
 		d.Press("esc")
 	}
 }
+
+// Issue 15 item 8: at 120×40 the queue gives the width to the names, so a
+// company's name is whole; at 80×24 the columns are as before.
+func TestQueueWidensAt120(t *testing.T) {
+	d, _ := runReview(t, "lihua", func(d *tuitest.Driver, s reviewSeed) { d.Press("tab") })
+	d.Resize(120, 40)
+	tuitest.CheckFits(t, d.View(), 120, 40)
+	d.Contains("重庆渝南建筑工程有限公司 ")
+	d.Contains("CG23 未密闭运输 ")
+	d.Golden()
+}
+
+// Issue 15 item 8: at 60×20 the flags column keeps room for a whole flag
+// (it shrank to one character): the 立案 date gives way.
+func TestQueueAt60KeepsTheFlags(t *testing.T) {
+	d, _ := runReview(t, "lihua", func(d *tuitest.Driver, s reviewSeed) { d.Press("tab") })
+	d.Resize(60, 20)
+	tuitest.CheckFits(t, d.View(), 60, 20)
+	for _, l := range strings.Split(d.View(), "\n") {
+		if strings.Contains(l, "张建国") && !strings.Contains(l, "首违存疑") {
+			t.Fatalf("the flags are cut: %q", l)
+		}
+	}
+	d.Golden()
+}
