@@ -126,6 +126,7 @@ func runTUI(e *env, args []string) int {
 	}
 	m := tui.New(tui.Options{Store: st, As: c.as, NoColor: e.getenv("NO_COLOR") != "",
 		IdleLock: dev.IdleLock, DemoPassphrase: demoHint, OnSignIn: onSignIn,
+		Images: review.DetectImages(e.getenv),
 		// A reviewer fetches evidence files through the same client.
 		FetchEvidence: func(fctx context.Context, sha string, progress func(done, total int64)) error {
 			c := client.Load()

@@ -55,6 +55,7 @@ type Review struct {
 	// On the evidence tab.
 	Evidence     key.Binding // choose the evidence file
 	OpenEvidence key.Binding // fetch it from HQ if need be, and open it
+	Preview      key.Binding // draw the photo in the terminal, where it can
 	// In an action form.
 	Field   key.Binding
 	Confirm key.Binding
@@ -83,6 +84,7 @@ func NewReview() Review {
 		// the evidence file on the evidence tab.
 		Evidence:     b([]string{"left", "right"}, "左右键", "选择证据"),
 		OpenEvidence: b([]string{"f6", "ctrl+t"}, "F6", "查看"),
+		Preview:      b([]string{"ctrl+p"}, "ctrl+p", "预览图片"),
 		Field:        b([]string{"tab", "shift+tab"}, "Tab", "下一栏"),
 		Confirm:      b([]string{"ctrl+s"}, "ctrl+s", "确认"),
 		Cancel:       b([]string{"esc"}, "Esc", "取消"),

@@ -156,3 +156,19 @@ func TestEvidenceFetchShowsProgress(t *testing.T) {
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 	review.ClearViewCopies()
 }
+
+// Where the terminal draws images, the evidence tab offers ctrl+p on a
+// photo held here; elsewhere it does not mention it.
+func TestPreviewOfferedWhereTheTerminalDrawsImages(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	s := seedReview(t, st)
+	d := tuitest.NewWith(t, tui.Options{Store: st, As: "lihua", Images: "kitty"})
+	d.SignIn()
+	openInQueue(d, s.major)
+	d.Press("tab")
+	d.Contains("ctrl+p 预览图片")
+	d.Press("right") // the changed statement: no preview
+	if strings.Contains(d.View(), "ctrl+p 预览图片") {
+		t.Fatalf("preview offered for a changed file:\n%s", d.View())
+	}
+}

@@ -293,6 +293,8 @@ func (r *reviewScreen) syncKeys() {
 	}
 	r.keys.Evidence.SetEnabled(evs > 1)
 	r.keys.OpenEvidence.SetEnabled(evs > 0 && !r.fetching)
+	chosen := evs > 0 && r.evSel < len(r.hashes) && r.hashes[r.evSel] == evidenceIntact && previewable(r.c.Content.Evidence[r.evSel].Path)
+	r.keys.Preview.SetEnabled(chosen && imagesOf(r.sh.Images) != noImages && !r.fetching)
 }
 
 // Update handles keys, loaded data and the outcome of an act.
@@ -336,6 +338,10 @@ func (r reviewScreen) Update(msg tea.Msg) (reviewScreen, tea.Cmd) {
 		r.evNote, r.evTone = "已从 HQ 取回证据 "+r.evidenceName(msg.i)+"，正在打开...", styles.ToneInfo
 		evs := append([]cases.Evidence(nil), r.c.Content.Evidence...)
 		cmd = tea.Batch(checkEvidence(r.sh.Store, evs, r.job), openEvidence(r.sh.Store, evs[msg.i], openWithSystem))
+	case previewedMsg:
+		if msg.err != nil {
+			r.evNote, r.evTone = "无法预览："+msg.err.Error(), styles.ToneDanger
+		}
 	case openedMsg:
 		if msg.err != nil {
 			r.evNote, r.evTone = "无法打开证据 "+msg.name+"："+msg.err.Error(), styles.ToneDanger
@@ -409,6 +415,8 @@ func (r reviewScreen) key(msg tea.KeyMsg) (reviewScreen, tea.Cmd) {
 		r.refresh(true)
 	case key.Matches(msg, r.keys.OpenEvidence) && r.keys.OpenEvidence.Enabled():
 		return r.openChosen()
+	case key.Matches(msg, r.keys.Preview) && r.keys.Preview.Enabled():
+		return r, previewEvidence(r.sh.Store, r.c.Content.Evidence[r.evSel], imagesOf(r.sh.Images), r.width-2)
 	case key.Matches(msg, r.keys.Evidence) && r.keys.Evidence.Enabled():
 		n := len(r.c.Content.Evidence)
 		if msg.Type == tea.KeyLeft {
@@ -1127,6 +1135,9 @@ func (r reviewScreen) contentLines() ([]string, int) {
 	}
 	if len(c.Evidence) > 0 {
 		how := "F6 用系统程序查看所选证据"
+		if imagesOf(r.sh.Images) != noImages {
+			how += "，ctrl+p 在终端中预览图片"
+		}
 		if len(c.Evidence) > 1 {
 			how += "，左右键选择"
 		}
@@ -1308,14 +1319,14 @@ func (r reviewScreen) ShortHelp() []key.Binding {
 	if r.form != nil {
 		return []key.Binding{r.keys.Field, r.keys.Confirm, r.keys.Cancel}
 	}
-	return []key.Binding{r.keys.OpenEvidence, r.keys.Approve, r.keys.Return, r.keys.SendLegal, r.keys.Legal, r.keys.Discuss, r.keys.Decide, r.keys.Evidence, r.keys.Tab, r.keys.Back}
+	return []key.Binding{r.keys.OpenEvidence, r.keys.Approve, r.keys.Return, r.keys.SendLegal, r.keys.Legal, r.keys.Discuss, r.keys.Decide, r.keys.Evidence, r.keys.Preview, r.keys.Tab, r.keys.Back}
 }
 
 // FullHelp lists every key of the screen.
 func (r reviewScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{r.keys.Approve, r.keys.Return, r.keys.SendLegal, r.keys.Legal, r.keys.Discuss, r.keys.Decide},
-		{r.keys.Tab, r.keys.Up, r.keys.Down, r.keys.PageUp, r.keys.PageDown, r.keys.Citation, r.keys.Article, r.keys.Evidence, r.keys.OpenEvidence, r.keys.Refresh, r.keys.Back},
+		{r.keys.Tab, r.keys.Up, r.keys.Down, r.keys.PageUp, r.keys.PageDown, r.keys.Citation, r.keys.Article, r.keys.Evidence, r.keys.OpenEvidence, r.keys.Preview, r.keys.Refresh, r.keys.Back},
 		{r.keys.Field, r.keys.Confirm, r.keys.Cancel},
 	}
 }

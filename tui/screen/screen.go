@@ -56,6 +56,9 @@ type Context struct {
 	// FetchEvidence brings an evidence file from HQ into the vault; nil
 	// when the program has no sync client. Safe to call from a command.
 	FetchEvidence FetchEvidence
+	// Images names the terminal's inline image protocol ("kitty",
+	// "iterm"), "" when it draws none.
+	Images string
 
 	jobs int // last async job number handed out
 }
