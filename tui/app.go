@@ -42,6 +42,11 @@ type Options struct {
 	// OnSignIn is called (in a command) after each successful sign-in;
 	// the program starts background sync from it.
 	OnSignIn func()
+	// FetchEvidence fetches an evidence file from HQ into the vault (the
+	// device's sync client); nil when the device cannot reach HQ.
+	FetchEvidence screen.FetchEvidence
+	// Images names the terminal's inline image protocol (review.DetectImages).
+	Images string
 }
 
 // Model is the root of the TUI and its only tea.Model. It draws the
@@ -98,7 +103,7 @@ func New(o Options) Model {
 		// starts at its sign-in screen with the keys forgotten.
 		o.Store.Lock()
 	}
-	sh := &screen.Context{Styles: st, Store: o.Store, Clock: o.Clock, Tick: o.Tick, Now: o.Clock()}
+	sh := &screen.Context{Styles: st, Store: o.Store, Clock: o.Clock, Tick: o.Tick, Now: o.Clock(), FetchEvidence: o.FetchEvidence, Images: o.Images}
 	h := help.New()
 	h.Styles = st.Help
 	h.ShortSeparator = "  "
