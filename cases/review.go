@@ -1062,6 +1062,15 @@ func ReviewNotes(c Case, e Event) []string {
 		return comment("意见：")
 	case EventStatement, EventHearing, EventDecisionServed, EventPayment, EventBriefed, EventDeferred:
 		return procedureNotes(e)
+	case EventVoided, EventReplied:
+		var p ReasonPayload
+		if json.Unmarshal(e.Payload, &p) != nil || p.Text == "" {
+			return nil
+		}
+		if e.Kind == EventVoided {
+			return []string{"作废理由：" + p.Text}
+		}
+		return []string{"答复：" + p.Text}
 	case EventLegalPassed, EventLegalFailed:
 		var o LegalOpinion
 		if json.Unmarshal(e.Payload, &o) != nil {
