@@ -12,7 +12,9 @@ import (
 func caseVoid(e *env, args []string) int {
 	var reason string
 	return officerAct(e, args, "case void", "fieldcase case void 案件编号 --reason 作废理由 [--as 编号] [--data 目录]",
-		func(fs *flagSet) { fs.StringVar(&reason, "reason", "", "作废理由（必填，记入全过程记录）") },
+		func(fs *flagSet) {
+			fs.StringVar(&reason, "reason", "", "作废理由（必填，记入全过程记录）")
+		},
 		func(st *store.Store, a cases.Actor, id string) (cases.Case, error) { return st.Void(a, id, reason) })
 }
 
