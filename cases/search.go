@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/mozillazg/go-pinyin"
+	"fieldcase/rules"
 )
 
 // Officers search parties the way they type on a street: Chinese characters,
@@ -16,12 +16,6 @@ import (
 // without the product of all readings of a long company name.
 const maxReadings = 12
 
-var pinyinArgs = func() pinyin.Args {
-	a := pinyin.NewArgs()
-	a.Heteronym = true
-	return a
-}()
-
 // PinyinReadings returns the full-pinyin and initial-letter spellings of s
 // (non-Han letters and digits kept as they are), the default reading first.
 func PinyinReadings(s string) (full, initials []string) {
@@ -29,8 +23,8 @@ func PinyinReadings(s string) (full, initials []string) {
 	for _, r := range strings.ToLower(s) {
 		switch {
 		case unicode.Is(unicode.Han, r):
-			if py := pinyin.Pinyin(string(r), pinyinArgs); len(py) > 0 && len(py[0]) > 0 {
-				syllables = append(syllables, py[0])
+			if py := rules.PinyinOf(r); py != "" {
+				syllables = append(syllables, strings.Split(py, ","))
 			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			syllables = append(syllables, []string{string(r)})

@@ -5,10 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
-
-	"github.com/mozillazg/go-pinyin"
 )
 
 // searchKey holds what a query is matched against for one item: the code,
@@ -26,28 +23,8 @@ type searchKey struct {
 	kwPinyins   []string
 }
 
-var pinyinArgs = func() pinyin.Args {
-	a := pinyin.NewArgs()
-	a.Style = pinyin.Normal
-	return a
-}()
-
-// syllables caches the pinyin of each Han character: the library runs
-// regular expressions per call, and rule sets reuse the same few hundred
-// characters on every load.
-var syllables sync.Map // rune → string
-
-func syllable(r rune) string {
-	if v, ok := syllables.Load(r); ok {
-		return v.(string)
-	}
-	s := ""
-	if syl := pinyin.SinglePinyin(r, pinyinArgs); len(syl) > 0 {
-		s = syl[0]
-	}
-	syllables.Store(r, s)
-	return s
-}
+// syllable is the common reading of a Han character, "" when unknown.
+func syllable(r rune) string { return FirstPinyin(r) }
 
 // toPinyin returns the full pinyin and the initials of the Han characters of
 // s; other letters and digits are kept as they are, lower-cased.
