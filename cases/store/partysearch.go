@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -557,17 +556,32 @@ func (s *Store) SearchParties(q string, limit int) ([]cases.Party, error) {
 	}
 	walk(ps.base)
 	walk(ps.extra)
-	slices.SortFunc(found, func(a, b int32) int {
-		if c := cmp.Compare(ps.best[a], ps.best[b]); c != 0 {
-			return c
+	better := func(a, b int32) bool {
+		if ps.best[a] != ps.best[b] {
+			return ps.best[a] < ps.best[b]
 		}
-		if c := cmp.Compare(ps.slots[b].recent, ps.slots[a].recent); c != 0 {
-			return c
+		if ps.slots[a].recent != ps.slots[b].recent {
+			return ps.slots[a].recent > ps.slots[b].recent
 		}
-		return strings.Compare(ps.slots[a].key, ps.slots[b].key)
-	})
-	out := make([]cases.Party, 0, min(limit, len(found)))
-	for _, sl := range found[:min(limit, len(found))] {
+		return ps.slots[a].key < ps.slots[b].key
+	}
+	// The best limit, kept in order: a query as short as one letter
+	// matches tens of thousands, of which a few are shown.
+	top := make([]int32, 0, min(limit, len(found)))
+	for _, sl := range found {
+		if len(top) == limit && !better(sl, top[len(top)-1]) {
+			continue
+		}
+		i := sort.Search(len(top), func(i int) bool { return better(sl, top[i]) })
+		if len(top) < limit {
+			top = append(top, 0)
+		}
+		copy(top[i+1:], top[i:])
+		top[i] = sl
+	}
+	found = top
+	out := make([]cases.Party, 0, len(found))
+	for _, sl := range found {
 		out = append(out, ps.slots[sl].party)
 	}
 	return out, nil
