@@ -40,7 +40,8 @@ type ClientOptions struct {
 	MaxWait time.Duration
 	// Batch is how many events one push carries (default 100, at most MaxOpsPerPush).
 	Batch int
-	// Page is how many changes one pull asks for (default 500).
+	// Page is how many changes one pull asks for (default and most: HQ's
+	// MaxPullLimit).
 	Page int
 	// OnStatus, when set, is called (from the syncing goroutine) whenever
 	// the status changes, so a UI can redraw without polling.
@@ -66,7 +67,7 @@ func (o *ClientOptions) defaults() {
 		o.Batch = 100
 	}
 	if o.Page <= 0 || o.Page > proto.MaxPullLimit {
-		o.Page = 500
+		o.Page = proto.MaxPullLimit
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -803,16 +804,49 @@ func (c *Client) upload(ctx context.Context, k *conn, sha string, ev cases.Evide
 	return nil
 }
 
+// Pages are applied together, in one store transaction, up to these
+// bounds: each transaction ends in an fsync, and the party index's keys are
+// spread over the whole bucket, so a transaction per 500-entry page
+// rewrote most of the bucket a hundred times for 50,000 parties.
+const (
+	pullBatchEntries = 10_000
+	pullBatchBytes   = 8 << 20 // of events, rule sets and notices as received
+)
+
 func (c *Client) pull(ctx context.Context, k *conn, epoch string, r *Report) error {
-	for pages := 0; pages < 100000; pages++ {
-		st, err := c.st.SyncState()
+	st, err := c.st.SyncState()
+	if err != nil {
+		return err
+	}
+	cursor := st.Cursor
+	var batch store.Pull
+	entries, size, pages := 0, 0, 0 // in the batch
+	apply := func() error {
+		if pages == 0 {
+			return nil
+		}
+		res, err := c.st.ApplyPull(batch)
 		if err != nil {
 			return err
 		}
-		c.phase("拉取变更", r.Pulled+r.Parties, 0)
+		r.Pulled += res.Events
+		r.Parties += res.Parties
+		r.RuleSets = append(r.RuleSets, res.RuleSets...)
+		r.RuleErrors = append(r.RuleErrors, res.RuleErrors...)
+		r.Policy = r.Policy || res.Policy
+		r.Notices = append(r.Notices, batch.Notices...)
+		batch, entries, size, pages = store.Pull{}, 0, 0, 0
+		return nil
+	}
+	for range 100000 {
+		c.phase("拉取变更", r.Pulled+r.Parties+entries, 0)
 		var resp proto.PullResponse
-		q := fmt.Sprintf("%s?cursor=%d&limit=%d", proto.PathPull, st.Cursor, c.opt.Page)
+		q := fmt.Sprintf("%s?cursor=%d&limit=%d", proto.PathPull, cursor, c.opt.Page)
 		if err := k.call(ctx, http.MethodGet, q, nil, &resp); err != nil {
+			// What arrived before stays: the next round goes on from it.
+			if aerr := apply(); aerr != nil {
+				return aerr
+			}
 			return err
 		}
 		if resp.Epoch != epoch {
@@ -822,7 +856,24 @@ func (c *Client) pull(ctx context.Context, k *conn, epoch string, r *Report) err
 		if err != nil {
 			return fmt.Errorf("HQ 下发的设备公钥未通过校验（%v），同步中止", err)
 		}
-		page := store.Pull{Epoch: resp.Epoch, Next: resp.Next, Complete: !resp.More, At: c.opt.Now(), DeviceKeys: storeKeys(keys)}
+		keys = storeKeys(keys)
+		// A device key that differs from one already in the batch is
+		// applied in a transaction of its own, as pages were.
+		for id, key := range keys {
+			if old, ok := batch.DeviceKeys[id]; ok && !old.Equal(key) {
+				if err := apply(); err != nil {
+					return err
+				}
+				break
+			}
+		}
+		if batch.DeviceKeys == nil {
+			batch.DeviceKeys = map[string]ed25519.PublicKey{}
+		}
+		for id, key := range keys {
+			batch.DeviceKeys[id] = key
+		}
+		batch.Epoch, batch.Next, batch.Complete, batch.At = resp.Epoch, resp.Next, !resp.More, c.opt.Now()
 		for _, en := range resp.Entries {
 			switch en.Kind {
 			case proto.EntryEvent:
@@ -830,31 +881,35 @@ func (c *Client) pull(ctx context.Context, k *conn, epoch string, r *Report) err
 				if err != nil {
 					return fmt.Errorf("HQ 下发的第 %d 项变更未通过校验（%v），同步中止", en.Seq, err)
 				}
-				page.Events = append(page.Events, e)
+				batch.Events = append(batch.Events, e)
+				size += len(en.Event)
 			case proto.EntryParty:
-				page.Parties = append(page.Parties, store.PartyIndexEntry{Key: en.Party.Key, Priors: en.Party.Priors})
+				batch.Parties = append(batch.Parties, store.PartyIndexEntry{Key: en.Party.Key, Priors: en.Party.Priors})
 			case proto.EntryRuleSet:
-				page.RuleSets = append(page.RuleSets, en.RuleSet)
+				batch.RuleSets = append(batch.RuleSets, en.RuleSet)
+				size += len(en.RuleSet)
 			case proto.EntryPolicy:
-				page.Policies = append(page.Policies, *en.Policy)
+				batch.Policies = append(batch.Policies, *en.Policy)
 			case proto.EntryNotice:
 				n := en.Notice
-				page.Notices = append(page.Notices, store.Notice{ID: n.ID, At: n.At, Kind: n.Kind, CaseID: n.CaseID, Related: n.Related, Message: n.Message})
+				batch.Notices = append(batch.Notices, store.Notice{ID: n.ID, At: n.At, Kind: n.Kind, CaseID: n.CaseID, Related: n.Related, Message: n.Message})
+				size += len(n.Message)
 			}
 		}
-		res, err := c.st.ApplyPull(page)
-		if err != nil {
-			return err
+		entries += len(resp.Entries)
+		pages++
+		cursor = resp.Next
+		if !resp.More || entries >= pullBatchEntries || size >= pullBatchBytes {
+			if err := apply(); err != nil {
+				return err
+			}
 		}
-		r.Pulled += res.Events
-		r.Parties += res.Parties
-		r.RuleSets = append(r.RuleSets, res.RuleSets...)
-		r.RuleErrors = append(r.RuleErrors, res.RuleErrors...)
-		r.Policy = r.Policy || res.Policy
-		r.Notices = append(r.Notices, page.Notices...)
 		if !resp.More {
 			return nil
 		}
+	}
+	if err := apply(); err != nil {
+		return err
 	}
 	return errors.New("HQ 的变更过多，请再同步一次")
 }
