@@ -549,7 +549,7 @@ type RuleSet struct {
 	itemCi [][]Citation // per item: prohibition, penalty, concurrent (all acts)
 	basis  [][]actBasis // per item: [0] the item as a whole, [1+j] its act j
 	itemTx []itemTexts
-	search []searchKey
+	search *searchIndex // built on the first Search: a start-up need not pay for it
 	hash   string
 	share  string // lenient_share as written, for the trace
 }
@@ -857,7 +857,7 @@ func (rs *RuleSet) index() {
 		}
 	}
 	rs.share = ratioText(rs.Params.LenientShare.Value)
-	rs.buildSearch()
+	rs.search = &searchIndex{}
 }
 
 func (rs *RuleSet) makeBasis(prohibition, penalty []Provision) actBasis {

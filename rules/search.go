@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -48,11 +49,22 @@ func toPinyin(s string) (full, initials string) {
 	return fb.String(), ib.String()
 }
 
+// searchIndex is a rule set's search keys, made once when first needed.
+type searchIndex struct {
+	once sync.Once
+	keys []searchKey
+}
+
+func (rs *RuleSet) searchKeys() []searchKey {
+	rs.search.once.Do(rs.buildSearch)
+	return rs.search.keys
+}
+
 func (rs *RuleSet) buildSearch() {
-	rs.search = make([]searchKey, len(rs.items))
+	rs.search.keys = make([]searchKey, len(rs.items))
 	for i := range rs.items {
 		it := &rs.items[i]
-		k := &rs.search[i]
+		k := &rs.search.keys[i]
 		k.code = strings.ToLower(it.Code)
 		k.name = strings.ToLower(it.Name)
 		k.text = strings.ToLower(it.Description + " " + strings.Join(it.Keywords, " "))
@@ -89,8 +101,9 @@ func (rs *RuleSet) Search(query string) []Item {
 		score int
 	}
 	var hits []hit
-	for i := range rs.search {
-		if s := rs.search[i].score(q, codeQ); s > 0 {
+	keys := rs.searchKeys()
+	for i := range keys {
+		if s := keys[i].score(q, codeQ); s > 0 {
 			hits = append(hits, hit{i, s})
 		}
 	}
