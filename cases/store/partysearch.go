@@ -403,7 +403,7 @@ func (s *Store) buildPartySearch() error {
 					pt.slots = append(pt.slots, searchSlot{key: p.Key(), party: p, tx: snapshot, recent: recent[string(r.k)]})
 					pt.w.add(p, slot, 0)
 				}
-				slices.SortFunc(pt.w.entries, func(a, b searchEntry) int { return compareIn(pt.w.text, a, b) })
+				sortEntries(pt.w.entries, pt.w.text)
 			}(&parts[w])
 		}
 		wg.Wait()
@@ -471,6 +471,59 @@ func (s *Store) buildPartySearch() error {
 	ps.seen, ps.best = make([]uint32, len(ps.slots)), make([]uint8, len(ps.slots))
 	ps.built = true
 	return nil
+}
+
+// sortEntries sorts entries made in slot order as compareIn does: a
+// stable radix sort on the sixteen bytes pre and pre2 hold (a byte
+// position all keys share is skipped), then, where two or more keys agree
+// on those, by the rest of their terms. Radix sorting keeps the slot order
+// of equal terms, and it is several times faster than comparing.
+func sortEntries(entries []searchEntry, text []byte) {
+	if len(entries) < 2 {
+		return
+	}
+	tmp := make([]searchEntry, len(entries))
+	src, dst := entries, tmp
+	for pass := range 16 {
+		shift := uint(8 * (pass % 8))
+		key := func(e *searchEntry) byte {
+			if pass < 8 {
+				return byte(e.pre2 >> shift)
+			}
+			return byte(e.pre >> shift)
+		}
+		var count [256]int
+		for i := range src {
+			count[key(&src[i])]++
+		}
+		if count[key(&src[0])] == len(src) {
+			continue // every key has this byte
+		}
+		pos := 0
+		for b := range count {
+			pos, count[b] = pos+count[b], pos
+		}
+		for i := range src {
+			k := key(&src[i])
+			dst[count[k]] = src[i]
+			count[k]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &entries[0] {
+		copy(entries, src)
+	}
+	// Keys equal in their first sixteen bytes: order by the rest.
+	for i := 0; i < len(entries); {
+		j := i + 1
+		for j < len(entries) && entries[j].pre == entries[i].pre && entries[j].pre2 == entries[i].pre2 {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortStableFunc(entries[i:j], func(a, b searchEntry) int { return compareIn(text, a, b) })
+		}
+		i = j
+	}
 }
 
 // errSearchStopped ends a build that Lock interrupted.

@@ -60,3 +60,28 @@ func TestPartySearchRanking(t *testing.T) {
 	st.search.reset()
 	check("rebuilt")
 }
+
+// TestSortEntries: the radix sort gives the order compareIn defines, for
+// terms sharing long prefixes, shorter and longer than sixteen bytes.
+func TestSortEntries(t *testing.T) {
+	var w termWriter
+	words := []string{"重庆市王伟商贸有限公司12", "重庆市王伟商贸有限公司3", "重庆市王", "重庆", "500108000000000012", "500108000000000012", "5001080000000000123", "50010800000000001", "a", "ab", "", "zz", "王伟", "王", "wangwei", "ww"}
+	for i := range 400 {
+		term := words[(i*7)%len(words)]
+		if term == "" {
+			continue
+		}
+		off := uint32(len(w.text))
+		w.text = append(w.text, term...)
+		e := entryFor(w.text, off, len(term))
+		e.slot = int32(i)
+		w.entries = append(w.entries, e)
+	}
+	want := slices.Clone(w.entries)
+	slices.SortFunc(want, func(a, b searchEntry) int { return compareIn(w.text, a, b) })
+	got := slices.Clone(w.entries)
+	sortEntries(got, w.text)
+	if !slices.Equal(got, want) {
+		t.Fatal("radix order differs from compareIn's")
+	}
+}
