@@ -17,7 +17,7 @@ import (
 //
 // The store is built once (about a minute, RecordAll in transactions of
 // 1,000 cases) and kept for later runs in the user's cache folder,
-// os.UserCacheDir()/fieldcase-bench/<version>: about 260 MB on disk; delete
+// os.UserCacheDir()/fieldcase-bench/<version>: about 600 MB on disk; delete
 // the folder to reclaim it. Each user has their own, and a build goes to a
 // fresh folder renamed into place when complete, so runs at the same time
 // never read a half-built store.
