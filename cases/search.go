@@ -1,10 +1,12 @@
 package cases
 
 import (
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
-	"github.com/mozillazg/go-pinyin"
+	"fieldcase/rules"
 )
 
 // Officers search parties the way they type on a street: Chinese characters,
@@ -16,67 +18,109 @@ import (
 // without the product of all readings of a long company name.
 const maxReadings = 12
 
-var pinyinArgs = func() pinyin.Args {
-	a := pinyin.NewArgs()
-	a.Heteronym = true
-	return a
-}()
-
 // PinyinReadings returns the full-pinyin and initial-letter spellings of s
 // (non-Han letters and digits kept as they are), the default reading first.
+// The spellings are written one after another into one buffer and handed
+// out as parts of it: the party index calls this for every party.
 func PinyinReadings(s string) (full, initials []string) {
-	var syllables [][]string
+	type syllable struct {
+		readings string // comma-separated, the common one first
+		n        int
+	}
+	var buf [24]syllable
+	syllables := buf[:0]
 	for _, r := range strings.ToLower(s) {
 		switch {
 		case unicode.Is(unicode.Han, r):
-			if py := pinyin.Pinyin(string(r), pinyinArgs); len(py) > 0 && len(py[0]) > 0 {
-				syllables = append(syllables, py[0])
+			if py := rules.PinyinOf(r); py != "" {
+				syllables = append(syllables, syllable{py, strings.Count(py, ",") + 1})
 			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			syllables = append(syllables, []string{string(r)})
+			syllables = append(syllables, syllable{string(r), 1})
 		}
 	}
 	if len(syllables) == 0 {
 		return nil, nil
 	}
-	reading := func(pos, alt int) (string, string) {
-		var f, i strings.Builder
-		for k, ss := range syllables {
-			s := ss[0]
-			if k == pos {
-				s = ss[alt]
-			}
-			f.WriteString(s)
-			i.WriteString(s[:1])
+	var b strings.Builder
+	b.Grow(len(syllables) * 8 * 2)
+	type span struct{ full, init [2]int }
+	var spans []span
+	reading := func(pos, alt int) {
+		var sp span
+		sp.full[0] = b.Len()
+		for k, sy := range syllables {
+			b.WriteString(nthReading(sy.readings, alt, k == pos))
 		}
-		return f.String(), i.String()
+		sp.full[1] = b.Len()
+		sp.init[0] = b.Len()
+		for k, sy := range syllables {
+			b.WriteByte(nthReading(sy.readings, alt, k == pos)[0])
+		}
+		sp.init[1] = b.Len()
+		spans = append(spans, sp)
 	}
-	f, i := reading(-1, 0)
-	full, initials = []string{f}, []string{i}
-	for pos, ss := range syllables {
-		for alt := 1; alt < len(ss) && len(full) < maxReadings; alt++ {
-			f, i := reading(pos, alt)
-			full, initials = append(full, f), append(initials, i)
+	reading(-1, 0)
+	for pos, sy := range syllables {
+		for alt := 1; alt < sy.n && len(spans) < maxReadings; alt++ {
+			reading(pos, alt)
 		}
 	}
-	return dedupe(full), dedupe(initials)
+	text := b.String()
+	full, initials = make([]string, 0, len(spans)), make([]string, 0, len(spans))
+	for _, sp := range spans {
+		full = appendNew(full, text[sp.full[0]:sp.full[1]])
+		initials = appendNew(initials, text[sp.init[0]:sp.init[1]])
+	}
+	return full, initials
 }
 
-func dedupe(ss []string) []string {
-	out := ss[:0]
-	seen := map[string]bool{}
-	for _, s := range ss {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
+// nthReading is the alt-th of comma-separated readings when chosen, else
+// the first.
+func nthReading(readings string, alt int, chosen bool) string {
+	if !chosen {
+		alt = 0
 	}
-	return out
+	for ; alt > 0; alt-- {
+		readings = readings[strings.IndexByte(readings, ',')+1:]
+	}
+	if i := strings.IndexByte(readings, ','); i >= 0 {
+		return readings[:i]
+	}
+	return readings
+}
+
+// appendNew appends s unless it is empty or already there.
+func appendNew(ss []string, s string) []string {
+	if s == "" || slices.Contains(ss, s) {
+		return ss
+	}
+	return append(ss, s)
 }
 
 // NormalizeSearch folds a query the way SearchTerms folds indexed text.
 func NormalizeSearch(q string) string {
+	if searchNormal(q) {
+		return q
+	}
 	return strings.ToLower(strings.Join(strings.Fields(CleanLine(q)), ""))
+}
+
+// searchNormal is NormalizeSearch's fast path: q holds only printable
+// ASCII other than spaces and capitals, and Han characters, which nothing
+// in it changes.
+func searchNormal(q string) bool {
+	for _, r := range q {
+		switch {
+		case r < utf8.RuneSelf:
+			if r <= ' ' || r >= 0x7f || r >= 'A' && r <= 'Z' {
+				return false
+			}
+		case r == utf8.RuneError || !unicode.Is(unicode.Han, r):
+			return false
+		}
+	}
+	return true
 }
 
 // SearchTerms are the keys under which a party can be found by prefix: its
@@ -97,7 +141,11 @@ func SearchTerms(p Party) []string {
 			terms = append(terms, s)
 		}
 	}
-	return dedupe(terms)
+	out := terms[:0]
+	for _, t := range terms {
+		out = appendNew(out, t)
+	}
+	return out
 }
 
 // BeginsTerm reports whether the folded query q (NormalizeSearch) begins one
@@ -126,5 +174,9 @@ func CaseTerms(c Case) []string {
 	if len(id) > 8 {
 		terms = append(terms, id[len(id)-8:])
 	}
-	return dedupe(append(terms, id))
+	out := terms[:0:0]
+	for _, t := range append(terms, id) {
+		out = appendNew(out, t)
+	}
+	return out
 }

@@ -266,7 +266,15 @@ func (p Period) String() string {
 	if p.IsZero() {
 		return "P0D"
 	}
-	b := []byte{'P'}
+	var buf [32]byte
+	return string(p.appendISO(buf[:0]))
+}
+
+func (p Period) appendISO(b []byte) []byte {
+	if p.IsZero() {
+		return append(b, "P0D"...)
+	}
+	b = append(b, 'P')
 	if p.Years != 0 {
 		b = strconv.AppendInt(b, int64(p.Years), 10)
 		b = append(b, 'Y')
@@ -279,7 +287,7 @@ func (p Period) String() string {
 		b = strconv.AppendInt(b, int64(p.Days), 10)
 		b = append(b, 'D')
 	}
-	return string(b)
+	return b
 }
 
 // chinese formats the period as the law writes it: 二年, 一年六个月.

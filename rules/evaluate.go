@@ -48,7 +48,40 @@ type evaluation struct {
 
 	mitCites [7]int // engine citations of the mitigations, cited only if a penalty remains possible
 	nMit     int
+
+	// text holds the words of reasons, flags and settings, written one
+	// after another: each is a substring of it, so that a reason costs
+	// no allocation of its own. A strings.Builder never changes bytes
+	// once written (it copies when it grows), so the substrings stay valid.
+	text strings.Builder
+	a    *evalArena
 }
+
+// evalArena holds an evaluation and the backing arrays of the decision's
+// slices and pointers, sized for the largest rule set case: one allocation
+// instead of one per slice. A slice that outgrows its array moves to the
+// heap as usual. The decision keeps the arena alive while it is used.
+type evalArena struct {
+	e         evaluation
+	f         Facts
+	facts     [80]TraceFact
+	params    [16]TraceFact
+	kinds     [8]PenaltyTerm
+	trace     [24]TraceStep // 23 steps, and room for the Book's Art. 37 step
+	citations [18]Citation
+	reasons   [10]string
+	next      [10]NextStep
+	flags     [8]Flag
+	settings  [6]Flag
+	grounds   [7]string
+	fines     [2]FineRange
+	proposed  Money
+	exemption Exemption
+}
+
+// textBytes is the room made for the words of one decision: about twice
+// the average (1 KB; the longest seen is 3 KB, which grows it once).
+const textBytes = 2048
 
 func (e *evaluation) citeLater(i int) {
 	if e.nMit < len(e.mitCites) {
@@ -64,9 +97,12 @@ func (rs *RuleSet) evaluate(f *Facts, today Date, inBook bool) (Decision, error)
 		return Decision{}, err
 	}
 	ii := rs.byCode[f.Violation]
-	e := &evaluation{rs: rs, p: &rs.Params, f: f, it: &rs.items[ii], ii: ii, today: today}
-	e.facts = make([]TraceFact, 0, 80)
-	e.params = make([]TraceFact, 0, 16)
+	a := &evalArena{f: *f}
+	e := &a.e
+	e.rs, e.p, e.f, e.it, e.ii, e.today, e.a = rs, &rs.Params, &a.f, &rs.items[ii], ii, today, a
+	f = e.f
+	e.facts, e.params = a.facts[:0], a.params[:0]
+	e.text.Grow(textBytes)
 	d := &e.d
 	d.Violation, d.ItemName, d.PartyKind = e.it.Code, e.it.Name, f.PartyKind
 	d.RulesVersion, d.RulesEffectiveFrom, d.RulesHash = rs.Version, rs.EffectiveFrom, rs.hash
@@ -77,18 +113,18 @@ func (rs *RuleSet) evaluate(f *Facts, today Date, inBook bool) (Decision, error)
 	}
 	d.Violated, d.PenaltyBasis = e.ab.prohibition, e.ab.penalty
 	d.Orders = e.it.Orders
-	d.PenaltyKinds = make([]PenaltyTerm, 0, len(e.it.Penalties))
+	d.PenaltyKinds = a.kinds[:0]
+	if len(e.it.Penalties) > len(a.kinds) {
+		d.PenaltyKinds = make([]PenaltyTerm, 0, len(e.it.Penalties))
+	}
 	for _, t := range e.it.Penalties {
 		if t.Party == "" || t.Party == f.PartyKind {
 			d.PenaltyKinds = append(d.PenaltyKinds, t)
 		}
 	}
 	e.countAge()
-	d.Trace = make([]TraceStep, 0, 24) // 23 steps, and room for the Book's Art. 37 step
-	d.Citations = make([]Citation, 0, 18)
-	d.Reasons = make([]string, 0, 10)
-	d.NextSteps = make([]NextStep, 0, 10)
-	d.SupervisorFlags = make([]Flag, 0, 8)
+	d.Trace, d.Citations, d.Reasons = a.trace[:0], a.citations[:0], a.reasons[:0]
+	d.NextSteps, d.SupervisorFlags = a.next[:0], a.flags[:0]
 
 	e.item(inBook)
 	// The exceptions that bar a penalty, each checked and traced in the
@@ -111,7 +147,8 @@ func (rs *RuleSet) evaluate(f *Facts, today Date, inBook bool) (Decision, error)
 	mandatory, discretionary := e.mitigations()
 
 	d.Outcome, d.Suggestion = Punishable, SuggestPenalty
-	var also []string
+	var alsoBuf [len(bars)]string
+	also := alsoBuf[:0]
 	for _, b := range bars {
 		if !b.fired {
 			continue
@@ -211,7 +248,7 @@ func (e *evaluation) citeItem() {
 
 // setting records an agency setting the decision relied on, with its mark,
 // and returns the mark for the reason ("" for a figure of the statute).
-func (e *evaluation) setting(code, what, note string) string {
+func (e *evaluation) setting(code, note string, what ...string) string {
 	if note == "" {
 		return ""
 	}
@@ -220,30 +257,102 @@ func (e *evaluation) setting(code, what, note string) string {
 			return note
 		}
 	}
-	e.d.Settings = append(e.d.Settings, Flag{Code: code, Text: what + "：" + note})
+	if e.d.Settings == nil {
+		e.d.Settings = e.a.settings[:0]
+	}
+	e.d.Settings = append(e.d.Settings, Flag{Code: code, Text: e.settingText(note, what)})
 	return note
 }
 
-func (e *evaluation) flag(code, text string) {
+// flag raises a supervisor flag once, its text the parts joined.
+func (e *evaluation) flag(code string, text ...string) {
 	for _, f := range e.d.SupervisorFlags {
 		if f.Code == code {
 			return
 		}
 	}
-	e.d.SupervisorFlags = append(e.d.SupervisorFlags, Flag{code, text})
+	e.d.SupervisorFlags = append(e.d.SupervisorFlags, Flag{code, e.words(text...)})
+}
+
+// words joins the parts in the evaluation's text buffer.
+func (e *evaluation) words(parts ...string) string {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	start := e.text.Len()
+	for _, p := range parts {
+		e.text.WriteString(p)
+	}
+	return e.text.String()[start:]
+}
+
+func (e *evaluation) settingText(note string, what []string) string {
+	start := e.text.Len()
+	e.write(what...)
+	e.write("：", note)
+	return e.since(start)
+}
+
+// join is strings.Join, written in the text buffer.
+func (e *evaluation) join(parts []string, sep string) string {
+	start := e.text.Len()
+	for i, p := range parts {
+		if i > 0 {
+			e.text.WriteString(sep)
+		}
+		e.text.WriteString(p)
+	}
+	return e.since(start)
+}
+
+// write adds the parts to the text buffer; since returns what was written
+// from a start.
+func (e *evaluation) write(parts ...string) {
+	for _, p := range parts {
+		e.text.WriteString(p)
+	}
+}
+
+func (e *evaluation) since(start int) string { return e.text.String()[start:] }
+
+// yuan is m in yuan, written in the text buffer.
+func (e *evaluation) yuan(m Money) string {
+	var num [24]byte
+	start := e.text.Len()
+	e.text.Write(m.appendYuan(num[:0]))
+	return e.text.String()[start:]
+}
+
+// period is p as ISO 8601 text, written in the text buffer.
+func (e *evaluation) period(p Period) string {
+	var num [32]byte
+	start := e.text.Len()
+	e.text.Write(p.appendISO(num[:0]))
+	return e.text.String()[start:]
 }
 
 func (e *evaluation) next(action, text string, days int, working bool) {
 	e.d.NextSteps = append(e.d.NextSteps, NextStep{Action: action, Text: text, Days: days, WorkingDays: working})
 }
 
-func (e *evaluation) reason(s string) { e.d.Reasons = append(e.d.Reasons, s) }
+// reason adds a reason, the parts joined.
+// ground adds a mitigation ground.
+func (e *evaluation) ground(g string) {
+	if e.d.MitigationGrounds == nil {
+		e.d.MitigationGrounds = e.a.grounds[:0]
+	}
+	e.d.MitigationGrounds = append(e.d.MitigationGrounds, g)
+}
+
+func (e *evaluation) reason(parts ...string) {
+	e.d.Reasons = append(e.d.Reasons, e.words(parts...))
+}
 
 func (e *evaluation) penalised() bool {
 	return e.d.Outcome == Punishable || e.d.Outcome == Mitigated || e.d.Outcome == Exemptible
 }
 
-func pfPeriod(name string, p Period) TraceFact { return fText(name, p.String()) }
+func (e *evaluation) pfPeriod(name string, p Period) TraceFact { return fText(name, e.period(p)) }
 
 // penaltyLabel is the penalty clause of the act, the one read aloud.
 func (e *evaluation) penaltyLabel() string { return e.ab.penaltyLabel }
@@ -285,7 +394,7 @@ func (e *evaluation) ageReason() {
 	if !e.birthday {
 		return
 	}
-	note := e.setting("age_counting", "生日当天的周岁计算", e.p.AgeCounting.SettingNote())
+	note := e.setting("age_counting", e.p.AgeCounting.SettingNote(), "生日当天的周岁计算")
 	if note != "" {
 		note = "（生日当天的计算为" + note + "）"
 	}
@@ -295,10 +404,10 @@ func (e *evaluation) ageReason() {
 			ref = "参照" + c.Label + "：“" + strings.NewReplacer("“", "‘", "”", "’").Replace(c.Text) + "”"
 			e.addCitation(c)
 		}
-		e.reason("违法行为发生在当事人生日当天；行政处罚法对生日当天是否满周岁未作规定，周岁自生日的第二天起算（" + ref + "），当事人当日为" + cnNumber(*e.age) + "周岁" + note + "。")
+		e.reason("违法行为发生在当事人生日当天；行政处罚法对生日当天是否满周岁未作规定，周岁自生日的第二天起算（", ref, "），当事人当日为", cnNumber(*e.age), "周岁", note, "。")
 		return
 	}
-	e.reason("违法行为发生在当事人生日当天，按生日当天即满周岁计算，当事人当日为" + cnNumber(*e.age) + "周岁" + note + "。")
+	e.reason("违法行为发生在当事人生日当天，按生日当天即满周岁计算，当事人当日为", cnNumber(*e.age), "周岁", note, "。")
 }
 
 // --- the item ------------------------------------------------------------
@@ -327,17 +436,17 @@ func (e *evaluation) item(inBook bool) {
 		fText("harm", string(f.Harm)), fBool("minor", f.Minor), fText("tier", e.tier.Label), fText("tier_select", string(sel)))
 	e.endLabel("ITEM", "catalog_item", "违法事项与罚则档次", e.penaltyLabel(), true, "已确定违法事项、罚则依据和罚则档次")
 	if auto > 1 {
-		e.flag("tier_inferred", "罚则分档次，本案档次「"+e.tier.Label+"」系依危害后果和情节是否轻微推定，须结合裁量基准确认")
+		e.flag("tier_inferred", "罚则分档次，本案档次「", e.tier.Label, "」系依危害后果和情节是否轻微推定，须结合裁量基准确认")
 	}
 	if !inBook && f.actDate().Before(e.rs.EffectiveFrom) {
-		e.flag("act_predates_rule_set", "违法行为发生在本规则集生效日（"+e.rs.EffectiveFrom.String()+"）之前，须核对行为时有效的规定（第三十七条）")
+		e.flag("act_predates_rule_set", "违法行为发生在本规则集生效日（", e.rs.EffectiveFrom.String(), "）之前，须核对行为时有效的规定（第三十七条）")
 	}
 	if len(it.Acts) > 0 && f.Act == "" {
 		names := make([]string, len(it.Acts))
 		for i, a := range it.Acts {
 			names[i] = a.ID + " " + a.Name
 		}
-		e.flag("act_unspecified", "本事项包含多种行为（"+strings.Join(names, "；")+"），未选定具体行为，引用的是各行为条款的合集；请选定行为，只引用该行为的条款")
+		e.flag("act_unspecified", "本事项包含多种行为（", e.join(names, "；"), "），未选定具体行为，引用的是各行为条款的合集；请选定行为，只引用该行为的条款")
 	}
 	if it.Provisional {
 		e.flag("provisional_provision", e.rs.itemTx[e.ii].provisional)
@@ -382,7 +491,7 @@ func (e *evaluation) timeLimit() bool {
 	e.fact(fDate("occurred_at", f.OccurredAt), fDate("ended_at", f.EndedAt), fDate("discovered_at", disc),
 		fBool("endangers_safety", f.EndangersSafety), fText("harm", string(f.Harm)),
 		fDate("counted_from", start), fDate("last_day", last))
-	e.param(pfPeriod(name, period.Value))
+	e.param(e.pfPeriod(name, period.Value))
 	res := "在追责时效内发现"
 	if fired {
 		res = "发现时已超过追责时效，不再给予行政处罚"
@@ -560,13 +669,14 @@ func (e *evaluation) firstOffence() bool {
 	e.fact(fBool("first_offence", first), fText("first_offence_source", source), fInt("prior_cases", len(f.Prior)),
 		fInt("prior_in_window", matches), fDate("window_from", from), fDate("window_to", f.OccurredAt),
 		fText("harm", string(f.Harm)), fBool("corrected", f.Corrected))
-	e.param(pfPeriod("parameters.first_offence_lookback", p.FirstOffenceLookback.Value),
+	e.param(e.pfPeriod("parameters.first_offence_lookback", p.FirstOffenceLookback.Value),
 		fText("parameters.first_offence_scope", p.FirstOffenceScope.Value))
 	res := "不同时具备初次违法、危害后果轻微、及时改正"
 	if fired {
 		listed, source := e.rs.listed(e.it, f.PartyKind, e.today)
 		e.listed = listed
-		e.d.Exemption = &Exemption{Listed: listed, Source: source}
+		e.a.exemption = Exemption{Listed: listed, Source: source}
+		e.d.Exemption = &e.a.exemption
 		e.fact(fBool("exemption_listed", listed), fBool("candidates_count_as_listed", e.rs.ExemptionList.CandidatesCountAsListed))
 		e.cite(citeArt33p1)
 		if listed {
@@ -606,7 +716,7 @@ func (e *evaluation) mitigations() (mandatory, discretionary bool) {
 	if minorAge {
 		res = "已满十四周岁不满十八周岁，应当从轻或者减轻行政处罚"
 		e.citeLater(citeArt30)
-		e.d.MitigationGrounds = append(e.d.MitigationGrounds, "minor_age")
+		e.ground("minor_age")
 	}
 	e.end("R10", "juvenile", "未成年人（应当从轻或者减轻）", citeArt30, minorAge, res)
 
@@ -623,7 +733,7 @@ func (e *evaluation) mitigations() (mandatory, discretionary bool) {
 		res = "有第三十二条规定的情形，应当从轻或者减轻行政处罚"
 		for _, m := range f.Mitigating {
 			e.citeLater(citeArt32i1 + m.item() - 1)
-			e.d.MitigationGrounds = append(e.d.MitigationGrounds, string(m))
+			e.ground(string(m))
 		}
 	}
 	e.end("R11", "statutory_mitigation", "法定从轻、减轻情形", citeArt32i1, art32, res)
@@ -635,7 +745,7 @@ func (e *evaluation) mitigations() (mandatory, discretionary bool) {
 	if limited {
 		res = "尚未完全丧失辨认或者控制自己行为能力，可以从轻或者减轻行政处罚"
 		e.citeLater(citeArt31)
-		e.d.MitigationGrounds = append(e.d.MitigationGrounds, "limited_capacity")
+		e.ground("limited_capacity")
 	}
 	e.end("R12", "limited_capacity", "限制辨认控制能力（可以从轻或者减轻）", citeArt31, limited, res)
 
@@ -654,7 +764,7 @@ func (e *evaluation) outcomeStep(also []string) {
 	e.begin()
 	e.fact(fText("outcome", string(e.d.Outcome)), fText("ground", string(e.d.Ground)), fText("suggestion", string(e.d.Suggestion)))
 	if len(also) > 0 {
-		e.fact(fText("also_applicable", strings.Join(also, ",")))
+		e.fact(fText("also_applicable", e.join(also, ",")))
 	}
 	res := e.d.Outcome.chinese()
 	if len(also) > 0 {
@@ -670,7 +780,7 @@ func (e *evaluation) outcomeReason(mandatory bool) {
 	law := "《中华人民共和国行政处罚法》"
 	switch d.Ground {
 	case GroundRepealed:
-		e.reason("依照现行规定，该行为已不再认为是违法，依照" + law + "第三十七条适用新的规定，不予行政处罚。")
+		e.reason("依照现行规定，该行为已不再认为是违法，依照", law, "第三十七条适用新的规定，不予行政处罚。")
 	case GroundTimeLimit:
 		p := e.p.Limitation.Value
 		if f.EndangersSafety && f.Harm != HarmNone {
@@ -690,52 +800,57 @@ func (e *evaluation) outcomeReason(mandatory bool) {
 		e.reason(fmt.Sprintf("当事人实施违法行为时不满%s周岁，依照%s第三十条，不予行政处罚，责令监护人加以管教。",
 			cnNumber(e.p.AgeOfResponsibility.Value), law))
 	case GroundCapacity:
-		e.reason("当事人在不能辨认或者不能控制自己行为时实施违法行为，依照" + law + "第三十一条，不予行政处罚，应当责令其监护人严加看管和治疗。")
+		e.reason("当事人在不能辨认或者不能控制自己行为时实施违法行为，依照", law, "第三十一条，不予行政处罚，应当责令其监护人严加看管和治疗。")
 	case GroundNoFault:
-		e.reason("当事人有证据足以证明没有主观过错，依照" + law + "第三十三条第二款，不予行政处罚。")
+		e.reason("当事人有证据足以证明没有主观过错，依照", law, "第三十三条第二款，不予行政处罚。")
 	case GroundMinorNoHarm:
-		e.reason("当事人的违法行为轻微并及时改正，没有造成危害后果，依照" + law + "第三十三条第一款，不予行政处罚。")
+		e.reason("当事人的违法行为轻微并及时改正，没有造成危害后果，依照", law, "第三十三条第一款，不予行政处罚。")
 	case GroundNoPenaltyProvided:
-		e.reason("依照" + e.penaltyLabel() + "，" + e.it.Name + "在本案情形下（" + f.PartyKind.chinese() + "，" + e.tier.Label + "）未设定罚款或者警告，依法责令改正，不予行政处罚。")
+		e.reason("依照", e.penaltyLabel(), "，", e.it.Name, "在本案情形下（", f.PartyKind.chinese(), "，", e.tier.Label, "）未设定罚款或者警告，依法责令改正，不予行政处罚。")
 	case GroundCorrected:
-		e.reason("依照" + e.penaltyLabel() + "，罚款以责令改正后拒不改正为前提；当事人已经改正，不予罚款。")
+		e.reason("依照", e.penaltyLabel(), "，罚款以责令改正后拒不改正为前提；当事人已经改正，不予罚款。")
 	case GroundFineDeclined:
-		e.reason("依照" + e.penaltyLabel() + "，对" + e.it.Name + "“可以”处以罚款；本案拟不处罚款，责令改正不是行政处罚，因此不给予行政处罚，依法责令改正，由行政机关负责人决定。")
+		e.reason("依照", e.penaltyLabel(), "，对", e.it.Name, "“可以”处以罚款；本案拟不处罚款，责令改正不是行政处罚，因此不给予行政处罚，依法责令改正，由行政机关负责人决定。")
 		e.flag("fine_declined", "罚则规定可以罚款，拟不罚款：不给予行政处罚，须由负责人决定并说明理由")
 	case GroundFirstOffence:
 		if e.listed {
-			e.reason("当事人系初次违法，危害后果轻微并及时改正，且本事项列入免罚清单（" + d.Exemption.Source + "），依照" + law + "第三十三条第一款，建议不予行政处罚。")
+			e.reason("当事人系初次违法，危害后果轻微并及时改正，且本事项列入免罚清单（", d.Exemption.Source, "），依照", law, "第三十三条第一款，建议不予行政处罚。")
 		} else {
-			e.reason("当事人系初次违法，危害后果轻微并及时改正，依照" + law + "第三十三条第一款，可以不予行政处罚；本事项未列入免罚清单，是否不予处罚由行政机关负责人决定。")
+			e.reason("当事人系初次违法，危害后果轻微并及时改正，依照", law, "第三十三条第一款，可以不予行政处罚；本事项未列入免罚清单，是否不予处罚由行政机关负责人决定。")
 		}
 	default:
-		e.reason("当事人的行为构成" + e.it.Name + "，违反" + e.prohibitionLabel() + "的规定，依照" + e.penaltyLabel() + "应当给予行政处罚。")
+		e.reason("当事人的行为构成", e.it.Name, "，违反", e.prohibitionLabel(), "的规定，依照", e.penaltyLabel(), "应当给予行政处罚。")
 	}
 	if d.Ground == GroundFirstOffence && f.FirstOffence == nil {
-		if note := e.setting("first_offence_lookback", "“初次违法”回溯期"+e.p.FirstOffenceLookback.Value.chinese(), e.p.FirstOffenceLookback.SettingNote()); note != "" {
-			e.reason("“初次违法”按回溯期" + e.p.FirstOffenceLookback.Value.chinese() + "内没有同类违法记录认定（" + note + "）。")
+		if note := e.setting("first_offence_lookback", e.p.FirstOffenceLookback.SettingNote(), "“初次违法”回溯期", e.p.FirstOffenceLookback.Value.chinese()); note != "" {
+			e.reason("“初次违法”按回溯期", e.p.FirstOffenceLookback.Value.chinese(), "内没有同类违法记录认定（", note, "）。")
 		}
 	}
 	if len(d.MitigationGrounds) > 0 && (d.Outcome == Mitigated || d.Outcome == Exemptible) {
-		var grounds []string
+		start := e.text.Len()
+		prefix := "当事人"
+		if d.Outcome == Exemptible {
+			prefix = "如给予处罚，当事人"
+		}
+		e.text.WriteString(prefix)
+		sep := ""
 		if f.PartyKind == Person && e.age != nil && *e.age >= e.p.AgeOfResponsibility.Value && *e.age < e.p.AgeOfMajority.Value {
-			grounds = append(grounds, "实施违法行为时已满"+cnNumber(e.p.AgeOfResponsibility.Value)+"周岁不满"+cnNumber(e.p.AgeOfMajority.Value)+"周岁（第三十条）")
+			e.write("实施违法行为时已满", cnNumber(e.p.AgeOfResponsibility.Value), "周岁不满", cnNumber(e.p.AgeOfMajority.Value), "周岁（第三十条）")
+			sep = "；"
 		}
 		for _, m := range f.Mitigating {
-			grounds = append(grounds, m.chinese()+"（第三十二条第（"+cnNumber(m.item())+"）项）")
+			e.write(sep, m.chinese(), "（第三十二条第（", cnNumber(m.item()), "）项）")
+			sep = "；"
 		}
 		if f.capacity() == CapacityLimited {
-			grounds = append(grounds, "尚未完全丧失辨认或者控制自己行为的能力（第三十一条）")
+			e.write(sep, "尚未完全丧失辨认或者控制自己行为的能力（第三十一条）")
 		}
 		verb := "应当"
 		if !mandatory {
 			verb = "可以"
 		}
-		prefix := "当事人"
-		if d.Outcome == Exemptible {
-			prefix = "如给予处罚，当事人"
-		}
-		e.reason(prefix + strings.Join(grounds, "；") + "，依照" + law + verb + "从轻或者减轻行政处罚。")
+		e.write("，依照", law, verb, "从轻或者减轻行政处罚。")
+		e.reason(e.since(start))
 	}
 }
 
@@ -761,9 +876,10 @@ func (e *evaluation) fine(mitigate bool) {
 		e.fact(fText("fine_kind", "none"))
 		res = "罚则对本案情形未设罚款"
 	case s.amount():
-		stat := FineRange{s.Min, s.Max}
-		d.StatutoryFine = &stat
-		sug := stat
+		stat, sug := &e.a.fines[0], &e.a.fines[1]
+		*stat = FineRange{s.Min, s.Max}
+		d.StatutoryFine = stat
+		*sug = *stat
 		if mitigate && s.Max > s.Min {
 			up := s.Min + p.LenientShare.Value.scale(s.Max-s.Min)
 			up -= up % Yuan
@@ -776,7 +892,7 @@ func (e *evaluation) fine(mitigate bool) {
 		if mitigate {
 			d.ReductionAllowed = true
 		}
-		d.Fine = &sug
+		d.Fine = sug
 		e.fact(fText("fine_kind", string(s.Kind)), fMoney("statutory_min", s.Min), fMoney("statutory_max", s.Max),
 			fMoney("suggested_min", sug.Min), fMoney("suggested_max", sug.Max))
 		res = "法定罚款幅度已确定"
@@ -822,12 +938,18 @@ func (e *evaluation) fine(mitigate bool) {
 	also := e.otherPenalties()
 	switch {
 	case s == nil && e.tier.WarningMandatory:
-		e.reason(prefix + "依照" + e.penaltyLabel() + "，应当给予警告" + also + "。")
+		e.reason(prefix, "依照", e.penaltyLabel(), "，应当给予警告", also, "。")
 	case s == nil:
-		e.reason(prefix + "依照" + e.penaltyLabel() + "，可以给予警告" + also + "。")
+		e.reason(prefix, "依照", e.penaltyLabel(), "，可以给予警告", also, "。")
 	case s.amount():
-		var b strings.Builder
-		b.Grow(256)
+		// The setting is noted before the reason is written: both use the
+		// text buffer.
+		lenientNote := ""
+		if d.Fine.Max < s.Max {
+			lenientNote = e.setting("lenient_share", e.p.LenientShare.SettingNote(), "从轻处罚的建议幅度（法定幅度的较低", e.rs.share, "）")
+		}
+		b := &e.text
+		start := b.Len()
 		b.WriteString(prefix)
 		b.WriteString("依照")
 		b.WriteString(e.penaltyLabel())
@@ -876,12 +998,10 @@ func (e *evaluation) fine(mitigate bool) {
 			b.WriteString("元")
 		}
 		b.WriteString(also)
-		if d.Fine.Max < s.Max {
-			if note := e.setting("lenient_share", "从轻处罚的建议幅度（法定幅度的较低"+e.rs.share+"）", e.p.LenientShare.SettingNote()); note != "" {
-				b.WriteString("（建议幅度为")
-				b.WriteString(note)
-				b.WriteString("）")
-			}
+		if lenientNote != "" {
+			b.WriteString("（建议幅度为")
+			b.WriteString(lenientNote)
+			b.WriteString("）")
 		}
 		if d.ReductionAllowed && s.Min > 0 {
 			b.WriteString("；减轻处罚（低于")
@@ -889,11 +1009,11 @@ func (e *evaluation) fine(mitigate bool) {
 			b.WriteString("元）须经法制审核")
 		}
 		b.WriteString("。")
-		e.reason(b.String())
+		e.reason(e.since(start))
 	case s.Kind == FineMultiple:
-		e.reason(prefix + "依照" + e.penaltyLabel() + "，罚款为" + d.FineFormula + also + "。")
+		e.reason(prefix, "依照", e.penaltyLabel(), "，罚款为", d.FineFormula, also, "。")
 	default:
-		e.reason(prefix + "依照" + e.penaltyLabel() + "，" + verbOptional(d.FineOptional) + "处以罚款，但罚款数额的规定尚未核实（" + s.Note + "），须由法制机构确认。")
+		e.reason(prefix, "依照", e.penaltyLabel(), "，", verbOptional(d.FineOptional), "处以罚款，但罚款数额的规定尚未核实（", s.Note, "），须由法制机构确认。")
 	}
 }
 
@@ -901,7 +1021,8 @@ func (e *evaluation) fine(mitigate bool) {
 // clause's words: "，并应当没收烧烤工具；有违法所得的，应当没收违法所得".
 // Terms under the same condition are said once.
 func (e *evaluation) otherPenalties() string {
-	var b strings.Builder
+	b := &e.text
+	start := b.Len()
 	for i, t := range e.d.PenaltyKinds {
 		if t.Kind == PenaltyFine || t.Kind == PenaltyWarning {
 			continue
@@ -915,7 +1036,7 @@ func (e *evaluation) otherPenalties() string {
 		}
 		if prev >= 0 && e.d.PenaltyKinds[prev].Condition == t.Condition && e.d.PenaltyKinds[prev].Mandatory == t.Mandatory {
 			b.WriteString("、")
-			b.WriteString(t.Thing())
+			e.write(t.thing())
 			continue
 		}
 		if t.Condition == "" {
@@ -927,9 +1048,9 @@ func (e *evaluation) otherPenalties() string {
 			b.WriteString("，")
 			b.WriteString(verbOptional(!t.Mandatory))
 		}
-		b.WriteString(t.Thing())
+		e.write(t.thing())
 	}
-	return b.String()
+	return e.since(start)
 }
 
 func verbOptional(optional bool) string {
@@ -953,7 +1074,8 @@ func (e *evaluation) proposedFine(mandatory bool) {
 		return
 	}
 	pf := *f.ProposedFine
-	d.ProposedFine = &pf
+	e.a.proposed = pf
+	d.ProposedFine = &e.a.proposed
 	e.begin()
 	e.fact(fMoney("proposed_fine", pf))
 	status := ProposedWithin
@@ -997,8 +1119,8 @@ func (e *evaluation) proposedFine(mandatory bool) {
 	case ProposedReduced:
 		fired = true
 		res = "低于法定最低额：依第三十条、第三十一条、第三十二条减轻处罚，须经法制审核"
-		e.flag("reduction_below_minimum", "拟罚款"+pf.String()+"元低于法定最低额"+s.Min.String()+"元（减轻处罚），须经法制审核")
-		e.reason("拟罚款" + pf.String() + "元低于法定最低额，属于减轻处罚，须经法制审核后决定。")
+		e.flag("reduction_below_minimum", "拟罚款", e.yuan(pf), "元低于法定最低额", e.yuan(s.Min), "元（减轻处罚），须经法制审核")
+		e.reason("拟罚款", e.yuan(pf), "元低于法定最低额，属于减轻处罚，须经法制审核后决定。")
 	case ProposedOutOfRange:
 		fired = true
 		res = "超出法定幅度，依法不得采用"
@@ -1006,12 +1128,12 @@ func (e *evaluation) proposedFine(mandatory bool) {
 		if s != nil && s.amount() {
 			rng = s.Min.String() + "元至" + s.Max.String() + "元"
 		}
-		e.flag("proposed_fine_out_of_range", "拟罚款"+pf.String()+"元超出法定幅度（"+rng+"），不得采用")
-		e.reason("拟罚款" + pf.String() + "元超出法定幅度（" + rng + "），依法不得采用；罚款应在法定幅度内确定，低于最低额的减轻处罚只能依第三十条、第三十一条、第三十二条并经法制审核。")
+		e.flag("proposed_fine_out_of_range", "拟罚款", e.yuan(pf), "元超出法定幅度（", rng, "），不得采用")
+		e.reason("拟罚款", e.yuan(pf), "元超出法定幅度（", rng, "），依法不得采用；罚款应在法定幅度内确定，低于最低额的减轻处罚只能依第三十条、第三十一条、第三十二条并经法制审核。")
 	case ProposedNotLenient:
 		fired = true
 		res = "在法定幅度内，但高于应当从轻的建议幅度"
-		e.flag("proposed_fine_not_mitigated", "当事人有应当从轻或者减轻的情形，拟罚款"+pf.String()+"元未体现从轻，须说明理由")
+		e.flag("proposed_fine_not_mitigated", "当事人有应当从轻或者减轻的情形，拟罚款", e.yuan(pf), "元未体现从轻，须说明理由")
 	}
 	e.endLabel("R21", "proposed_fine", "拟罚款额核对", e.penaltyLabel(), fired, res)
 }
@@ -1145,22 +1267,22 @@ func (e *evaluation) procedure() {
 
 	for _, t := range e.d.PenaltyKinds {
 		if (t.Kind == PenaltyConfiscIncome || t.Kind == PenaltyConfiscGoods) && t.Condition != "" && e.penalised() {
-			e.flag("confiscation_conditional", t.Condition+"，应当"+t.Thing()+"（第九条第（二）项）；拟没收的，不能当场处罚，适用普通程序（第五十一条）")
+			e.flag("confiscation_conditional", t.Condition, "，应当", t.Thing(), "（第九条第（二）项）；拟没收的，不能当场处罚，适用普通程序（第五十一条）")
 		}
 	}
 	switch {
 	case simple:
 		amt := "给予警告"
 		if e.amount > 0 {
-			amt = "罚款" + e.amount.String() + "元"
+			amt = e.words("罚款", e.yuan(e.amount), "元")
 		}
 		switch {
 		case d.ProcedureBasis == "proposed_fine" && e.amount == 0:
 			e.reason("拟给予警告，可以适用简易程序当场作出行政处罚决定（第五十一条）。")
 		case d.ProcedureBasis == "proposed_fine":
-			e.reason("拟" + amt + "，不超过" + ceil.String() + "元，可以适用简易程序当场作出行政处罚决定（第五十一条）。")
+			e.reason("拟", amt, "，不超过", e.yuan(ceil), "元，可以适用简易程序当场作出行政处罚决定（第五十一条）。")
 		default:
-			e.reason("建议幅度内的罚款不超过" + ceil.String() + "元，可以适用简易程序当场作出行政处罚决定（第五十一条）。")
+			e.reason("建议幅度内的罚款不超过", e.yuan(ceil), "元，可以适用简易程序当场作出行政处罚决定（第五十一条）。")
 		}
 		e.next("simple_decision", "当场出示执法证件，填写预定格式、编有号码的行政处罚决定书并当场交付当事人，报所属行政机关备案（第五十二条）；决定书应告知当事人对当场处罚不服的，先申请行政复议（《行政复议法》第二十三条）", 0, false)
 		if collect {
@@ -1178,19 +1300,19 @@ func (e *evaluation) procedure() {
 			for _, t := range confiscate {
 				what = append(what, t.Thing())
 			}
-			e.reason("本案依法应当" + strings.Join(what, "、") + "，没收属于行政处罚（第九条第（二）项），而当场只能给予警告或者小额罚款（第五十一条），适用普通程序。")
+			e.reason("本案依法应当", e.join(what, "、"), "，没收属于行政处罚（第九条第（二）项），而当场只能给予警告或者小额罚款（第五十一条），适用普通程序。")
 		case daily && e.penalised():
 			e.reason("按日计罚的罚款总额须依拒不改正的天数在案卷中核定，不能当场作出，适用普通程序。")
 		case reviewedReduction:
-			e.reason("拟减轻处罚（罚款" + d.ProposedFine.String() + "元，低于法定最低额）须先经法制审核，不能当场作出行政处罚决定，适用普通程序（第五十一条、第五十八条）。")
+			e.reason("拟减轻处罚（罚款", e.yuan(*d.ProposedFine), "元，低于法定最低额）须先经法制审核，不能当场作出行政处罚决定，适用普通程序（第五十一条、第五十八条）。")
 		case d.ProcedureBasis == "suggested_range" && d.SimpleAvailable && d.ProposedFine != nil:
-			e.reason("拟罚款额不能采用，按建议幅度上限" + e.amount.String() + "元判断适用普通程序；如拟罚款不超过" + ceil.String() + "元（或者给予警告），可以适用简易程序。")
+			e.reason("拟罚款额不能采用，按建议幅度上限", e.yuan(e.amount), "元判断适用普通程序；如拟罚款不超过", e.yuan(ceil), "元（或者给予警告），可以适用简易程序。")
 		case d.ProcedureBasis == "suggested_range" && d.SimpleAvailable:
-			e.reason("未填写拟罚款额，按建议幅度上限" + e.amount.String() + "元判断适用普通程序；如拟罚款不超过" + ceil.String() + "元（或者给予警告），可以适用简易程序。")
+			e.reason("未填写拟罚款额，按建议幅度上限", e.yuan(e.amount), "元判断适用普通程序；如拟罚款不超过", e.yuan(ceil), "元（或者给予警告），可以适用简易程序。")
 		case d.ProcedureBasis == "unknown_amount":
 			e.reason("罚款数额无法按元数额确定，适用普通程序。")
 		default:
-			e.reason("适用普通程序：立案调查，作出决定前告知拟处罚内容及陈述、申辩权利，自立案之日起" + itoa(p.DecisionDeadlineDays.Value) + "日内作出决定。")
+			e.reason("适用普通程序：立案调查，作出决定前告知拟处罚内容及陈述、申辩权利，自立案之日起", itoa(p.DecisionDeadlineDays.Value), "日内作出决定。")
 		}
 		if d.Outcome != Exemptible {
 			e.next("case_filing", "立案调查，执法人员不少于两人，自立案之日起"+itoa(p.DecisionDeadlineDays.Value)+"日内作出行政处罚决定（第六十条）", p.DecisionDeadlineDays.Value, false)
@@ -1226,7 +1348,7 @@ func (e *evaluation) hearing() {
 	e.end("R17", "hearing", "听证权利", citeArt63p1i1, fired, res)
 	if heavy := e.heavyPenalty(); heavy != "" && e.penalised() {
 		e.cite(citeArt63p1i4)
-		e.flag("heavy_penalty_possible", "本事项还可能给予"+heavy+"；拟作出该处罚时，应当告知听证权利（第六十三条）")
+		e.flag("heavy_penalty_possible", "本事项还可能给予", heavy, "；拟作出该处罚时，应当告知听证权利（第六十三条）")
 	}
 	if e.unknown {
 		e.flag("amount_unknown", "罚款数额无法按元数额确定（倍数、按日或者未核实的数额），已按从严要求提示听证、法制审核和集体讨论；请填写拟罚款额后复核")
@@ -1242,25 +1364,25 @@ func (e *evaluation) hearing() {
 	if d.Outcome == Exemptible {
 		text = "如决定给予处罚，" + text
 	}
-	e.reason(text + "，应当在告知后" + cnNumber(days) + "个工作日内提出（第六十三条、第六十四条第（一）项、第八十五条）。")
+	e.reason(text, "，应当在告知后", cnNumber(days), "个工作日内提出（第六十三条、第六十四条第（一）项、第八十五条）。")
 	e.next("hearing_notice", "在事先告知时告知听证权利；当事人要求听证的，应当在告知后"+itoa(days)+"个工作日内提出，行政机关在举行听证的七日前通知（第六十四条）", days, true)
 }
 
 // settingSuffix is "（本机关设定，待法制科确认）" for a setting, "" for law.
 func (e *evaluation) settingSuffix(code, what, note string) string {
-	if e.setting(code, what, note) == "" {
+	if e.setting(code, note, what) == "" {
 		return ""
 	}
-	return "（" + note + "）"
+	return e.words("（", note, "）")
 }
 
 // settingInside is "，本机关设定，待法制科确认" for a setting already inside
 // parentheses, "" for law.
 func (e *evaluation) settingInside(code, what, note string) string {
-	if e.setting(code, what, note) == "" {
+	if e.setting(code, note, what) == "" {
 		return ""
 	}
-	return "，" + note
+	return e.words("，", note)
 }
 
 func (e *evaluation) heavyPenalty() string {
@@ -1270,7 +1392,7 @@ func (e *evaluation) heavyPenalty() string {
 			names = append(names, t.Kind.chinese())
 		}
 	}
-	return strings.Join(names, "、")
+	return e.join(names, "、")
 }
 
 // legalReview: Art. 58 and the rule set's triggers (法制审核目录).
@@ -1300,18 +1422,18 @@ func (e *evaluation) legalReview() {
 		e.fact(fMoney("amount", e.amount))
 	}
 	e.fact(fText("proposed_fine_status", d.ProposedFineStatus), fBool("hearing_right", d.HearingRight))
-	e.param(fMoney("parameters.legal_review_min", threshold), fText("parameters.legal_review_triggers", strings.Join(p.LegalReviewTriggers.Value, ",")))
+	e.param(fMoney("parameters.legal_review_min", threshold), fText("parameters.legal_review_triggers", e.join(p.LegalReviewTriggers.Value, ",")))
 	res := "未触发法制审核"
 	if fired {
-		res = "须经法制审核：" + strings.Join(why, "、")
+		res = "须经法制审核：" + e.join(why, "、")
 		e.cite(citeArt58p1)
 		prefix := ""
 		if d.Outcome == Exemptible {
 			prefix = "如决定给予处罚，"
 		}
-		e.reason(prefix + "作出决定前须经法制审核：" + strings.Join(why, "；") + "。未经审核或者审核未通过的不得作出决定（第五十八条；该条未规定数额，审核范围依本机关法制审核目录）。")
+		e.reason(prefix, "作出决定前须经法制审核：", e.join(why, "；"), "。未经审核或者审核未通过的不得作出决定（第五十八条；该条未规定数额，审核范围依本机关法制审核目录）。")
 		e.next("legal_review", "提交法制审核，审核通过后方可作出决定（第五十八条）", 0, false)
-		e.flag("legal_review", "须经法制审核："+strings.Join(why, "、"))
+		e.flag("legal_review", "须经法制审核：", e.join(why, "、"))
 	}
 	e.end("R18", "legal_review", "法制审核", citeArt58p1, fired, res)
 }
@@ -1335,7 +1457,7 @@ func (e *evaluation) collective() {
 		if d.Outcome == Exemptible {
 			prefix = "如决定给予处罚，"
 		}
-		e.reason(prefix + "罚款达到重大违法行为的数额标准（" + e.f.PartyKind.chinese() + threshold.String() + "元" + e.settingInside("collective_discussion_min", "集体讨论数额标准", p.CollectiveDiscussionMin.SettingNote()) + "）或者数额无法确定，应当由行政机关负责人集体讨论决定（第五十七条第二款；该款未规定数额）。")
+		e.reason(prefix, "罚款达到重大违法行为的数额标准（", e.f.PartyKind.chinese(), e.yuan(threshold), "元", e.settingInside("collective_discussion_min", "集体讨论数额标准", p.CollectiveDiscussionMin.SettingNote()), "）或者数额无法确定，应当由行政机关负责人集体讨论决定（第五十七条第二款；该款未规定数额）。")
 		e.next("collective_discussion", "由行政机关负责人集体讨论决定，并记录讨论情况（第五十七条第二款）", 0, false)
 	}
 	e.end("R19", "collective_discussion", "集体讨论", citeArt57p2, fired, res)
@@ -1400,10 +1522,10 @@ func (e *evaluation) closing() {
 	}
 	e.next("record_history", "将本案（含不予处罚的）记入当事人违法记录，作为今后“初次违法”判断的依据", 0, false)
 	if it.Provisional {
-		e.reason("注意：本事项的罚则依据为暂定（" + it.ProvisionalReason + "），须经法制机构核实。")
+		e.reason("注意：本事项的罚则依据为暂定（", it.ProvisionalReason, "），须经法制机构核实。")
 	}
 	if it.Authority != "" {
-		e.reason("注意：本事项的罚则属" + it.Authority + "职权。")
+		e.reason("注意：本事项的罚则属", it.Authority, "职权。")
 	}
 }
 

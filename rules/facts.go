@@ -745,13 +745,13 @@ func checkFacts(f *Facts, idx int, today Date, known codeSet, bad int, priorBad 
 	}
 	seen := 0
 	for i, m := range f.Mitigating {
-		name := "mitigating[" + strconv.Itoa(i+1) + "]"
+		name := func() string { return "mitigating[" + strconv.Itoa(i+1) + "]" }
 		if m.item() == 0 {
-			errs.add(idx, name, fmt.Sprintf("%q 无效，应为 eliminated_harm、coerced、confessed、meritorious、other_statutory 之一", string(m)))
+			errs.add(idx, name(), fmt.Sprintf("%q 无效，应为 eliminated_harm、coerced、confessed、meritorious、other_statutory 之一", string(m)))
 			continue
 		}
 		if seen&(1<<m.item()) != 0 {
-			errs.add(idx, name, fmt.Sprintf("%q 重复", string(m)))
+			errs.add(idx, name(), fmt.Sprintf("%q 重复", string(m)))
 		}
 		seen |= 1 << m.item()
 	}

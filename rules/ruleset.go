@@ -287,17 +287,24 @@ func (t PenaltyTerm) Text() string {
 // Thing is what the term takes or imposes, in the clause's words when the
 // rule set gives them: "没收烧烤工具", "责令停业整治", "暂扣建筑垃圾相关许可证件".
 func (t PenaltyTerm) Thing() string {
+	verb, object := t.thing()
+	return verb + object
+}
+
+// thing is Thing in two parts, the verb and its object ("" for a kind
+// named whole), for writing without joining them first.
+func (t PenaltyTerm) thing() (string, string) {
 	if t.Object != "" {
 		switch t.Kind {
 		case PenaltyConfiscIncome, PenaltyConfiscGoods:
-			return "没收" + t.Object
+			return "没收", t.Object
 		case PenaltySuspension, PenaltyClosure:
-			return "责令" + t.Object
+			return "责令", t.Object
 		case PenaltyLicense:
-			return "暂扣" + t.Object
+			return "暂扣", t.Object
 		}
 	}
-	return t.Kind.chinese()
+	return t.Kind.chinese(), ""
 }
 
 // applies reports whether the term binds in the case: the party kind fits
@@ -546,7 +553,7 @@ type RuleSet struct {
 	itemCi [][]Citation // per item: prohibition, penalty, concurrent (all acts)
 	basis  [][]actBasis // per item: [0] the item as a whole, [1+j] its act j
 	itemTx []itemTexts
-	search []searchKey
+	search *searchIndex // built on the first Search: a start-up need not pay for it
 	hash   string
 	share  string // lenient_share as written, for the trace
 }
@@ -856,7 +863,7 @@ func (rs *RuleSet) index() {
 		}
 	}
 	rs.share = ratioText(rs.Params.LenientShare.Value)
-	rs.buildSearch()
+	rs.search = &searchIndex{}
 }
 
 func (rs *RuleSet) makeBasis(prohibition, penalty []Provision) actBasis {

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"unicode"
-
-	"github.com/mozillazg/go-pinyin"
 )
 
 // searchKey holds what a query is matched against for one item: the code,
@@ -26,28 +24,8 @@ type searchKey struct {
 	kwPinyins   []string
 }
 
-var pinyinArgs = func() pinyin.Args {
-	a := pinyin.NewArgs()
-	a.Style = pinyin.Normal
-	return a
-}()
-
-// syllables caches the pinyin of each Han character: the library runs
-// regular expressions per call, and rule sets reuse the same few hundred
-// characters on every load.
-var syllables sync.Map // rune → string
-
-func syllable(r rune) string {
-	if v, ok := syllables.Load(r); ok {
-		return v.(string)
-	}
-	s := ""
-	if syl := pinyin.SinglePinyin(r, pinyinArgs); len(syl) > 0 {
-		s = syl[0]
-	}
-	syllables.Store(r, s)
-	return s
-}
+// syllable is the common reading of a Han character, "" when unknown.
+func syllable(r rune) string { return FirstPinyin(r) }
 
 // toPinyin returns the full pinyin and the initials of the Han characters of
 // s; other letters and digits are kept as they are, lower-cased.
@@ -71,11 +49,22 @@ func toPinyin(s string) (full, initials string) {
 	return fb.String(), ib.String()
 }
 
+// searchIndex is a rule set's search keys, made once when first needed.
+type searchIndex struct {
+	once sync.Once
+	keys []searchKey
+}
+
+func (rs *RuleSet) searchKeys() []searchKey {
+	rs.search.once.Do(rs.buildSearch)
+	return rs.search.keys
+}
+
 func (rs *RuleSet) buildSearch() {
-	rs.search = make([]searchKey, len(rs.items))
+	rs.search.keys = make([]searchKey, len(rs.items))
 	for i := range rs.items {
 		it := &rs.items[i]
-		k := &rs.search[i]
+		k := &rs.search.keys[i]
 		k.code = strings.ToLower(it.Code)
 		k.name = strings.ToLower(it.Name)
 		k.text = strings.ToLower(it.Description + " " + strings.Join(it.Keywords, " "))
@@ -112,8 +101,9 @@ func (rs *RuleSet) Search(query string) []Item {
 		score int
 	}
 	var hits []hit
-	for i := range rs.search {
-		if s := rs.search[i].score(q, codeQ); s > 0 {
+	keys := rs.searchKeys()
+	for i := range keys {
+		if s := keys[i].score(q, codeQ); s > 0 {
 			hits = append(hits, hit{i, s})
 		}
 	}

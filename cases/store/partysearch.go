@@ -1,11 +1,14 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/binary"
 	"errors"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -24,24 +27,55 @@ import (
 // The index is a sorted slice of (term, party) searched by binary search
 // for the prefix, plus a small sorted overlay of recent changes merged in
 // when it grows; a changed party's old entries are recognised by an older
-// generation and skipped, then dropped at the next merge.
+// generation and skipped, then dropped at the next merge. The terms'
+// bytes live one after another in a single buffer, and an entry carries
+// the first eight of them as a number, so that building and sorting the
+// index allocates little and compares mostly integers.
+//
+// Results are ranked: a party whose name is the query, then one whose
+// pinyin initials start with it, then the other matches; within each, the
+// party of the most recent case first.
+
+// termKind says what a term is of its party, for ranking.
+type termKind uint8
+
+const (
+	termName     termKind = iota // the whole name
+	termNamePart                 // a later part of it: 三 of 张三
+	termPinyin                   // a full pinyin reading
+	termInitials                 // the initials of a reading
+	termNumber                   // ID number, credit code or phone
+)
+
+// Rank classes of a match, best first.
+const (
+	rankExactName = iota
+	rankInitials
+	rankOther
+)
 
 type searchEntry struct {
-	term string
+	pre  uint64 // the term's first eight bytes, big-endian, zero-padded
+	pre2 uint64 // and the next eight
+	off  uint32 // the term is text[off : off+n]
+	n    uint16
+	kind termKind
 	slot int32
 	gen  uint32
 }
 
 type searchSlot struct {
-	key   string
-	party cases.Party
-	gen   uint32
-	tx    int // the bbolt transaction that last wrote the party
+	key    string
+	party  cases.Party
+	gen    uint32
+	tx     int   // the bbolt transaction that last wrote the party
+	recent int64 // Unix ms of the party's latest case (or of its last write here)
 }
 
 type searchUpdate struct {
 	party cases.Party
 	tx    int
+	at    int64 // Unix ms of the commit
 }
 
 // mergeAt is the overlay size at which it is merged into the base: small
@@ -57,8 +91,15 @@ type partySearch struct {
 	built bool
 	slots []searchSlot
 	byKey map[string]int32
+	text  []byte // the bytes of every term
 	base  []searchEntry
 	extra []searchEntry
+
+	// A query's scratch, one mark per slot: the query that last saw the
+	// slot, and the best rank it matched with there.
+	query uint32
+	seen  []uint32
+	best  []uint8
 
 	// pmu guards only the fields below and is never held while taking
 	// another lock: commit handlers run while their transaction still
@@ -69,10 +110,10 @@ type partySearch struct {
 }
 
 // note is called after a transaction that wrote party p committed.
-func (ps *partySearch) note(p cases.Party, tx int) {
+func (ps *partySearch) note(p cases.Party, tx int, at int64) {
 	ps.pmu.Lock()
 	if ps.tracking {
-		ps.pending = append(ps.pending, searchUpdate{p, tx})
+		ps.pending = append(ps.pending, searchUpdate{p, tx, at})
 	}
 	ps.pmu.Unlock()
 }
@@ -85,78 +126,158 @@ func (ps *partySearch) reset() {
 	ps.pmu.Lock()
 	ps.tracking, ps.pending = false, nil
 	ps.pmu.Unlock()
+	ps.clear()
+}
+
+// clear drops the index (ps.mu held).
+func (ps *partySearch) clear() {
 	for i := range ps.slots {
 		ps.slots[i] = searchSlot{} // let the decrypted parties go
 	}
-	ps.built, ps.slots, ps.byKey, ps.base, ps.extra = false, nil, nil, nil, nil
+	clear(ps.text)
+	ps.built, ps.slots, ps.byKey, ps.text, ps.base, ps.extra = false, nil, nil, nil, nil, nil
+	ps.seen, ps.best = nil, nil
 }
 
-// Entries order by term, then by slot: slots are numbered in party-key
-// order when the index is built (parties added later come after), so
-// results come out in a stable order without comparing keys.
-func (ps *partySearch) less(a, b searchEntry) bool {
-	if a.term != b.term {
-		return a.term < b.term
+func (ps *partySearch) term(e searchEntry) []byte { return ps.text[e.off : e.off+uint32(e.n)] }
+
+// Entries order by term, then by slot.
+func (ps *partySearch) compare(a, b searchEntry) int { return compareIn(ps.text, a, b) }
+
+// compareIn compares entries whose terms are in text. Terms hold no zero
+// byte, so of two whose first sixteen bytes agree and which are no longer,
+// the shorter is a prefix of the other.
+func compareIn(text []byte, a, b searchEntry) int {
+	if a.pre != b.pre {
+		return cmp.Compare(a.pre, b.pre)
 	}
-	return a.slot < b.slot
-}
-
-func compareEntries(a, b searchEntry) int {
-	if c := strings.Compare(a.term, b.term); c != 0 {
-		return c
+	if a.pre2 != b.pre2 {
+		return cmp.Compare(a.pre2, b.pre2)
+	}
+	if a.n > 16 && b.n > 16 {
+		if c := bytes.Compare(text[a.off+16:a.off+uint32(a.n)], text[b.off+16:b.off+uint32(b.n)]); c != 0 {
+			return c
+		}
+	} else if a.n != b.n {
+		return cmp.Compare(a.n, b.n)
 	}
 	return cmp.Compare(a.slot, b.slot)
 }
 
-// termsOf is cases.SearchTerms(p), with the name's part (the pinyin, the
-// costly part) looked up in names when given: many parties share a name.
-func termsOf(p cases.Party, names map[string][]string) []string {
-	if names == nil {
-		return cases.SearchTerms(p)
-	}
-	nt, ok := names[p.Name]
-	if !ok {
-		nt = cases.SearchTerms(cases.Party{Name: p.Name})
-		names[p.Name] = nt
-	}
-	rest := cases.SearchTerms(cases.Party{IDNumber: p.IDNumber, USCC: p.USCC, Phone: p.Phone})
-	return append(append(make([]string, 0, len(nt)+len(rest)), nt...), rest...)
+// prefix8 is the first eight bytes of s as a big-endian number, zero-padded.
+func prefix8(s []byte) uint64 {
+	var b [8]byte
+	copy(b[:], s)
+	return binary.BigEndian.Uint64(b[:])
 }
 
-func (ps *partySearch) entries(slot int32, names map[string][]string) []searchEntry {
-	s := ps.slots[slot]
-	terms := termsOf(s.party, names)
-	out := make([]searchEntry, len(terms))
-	for i, t := range terms {
-		out[i] = searchEntry{term: t, slot: slot, gen: s.gen}
+// entryFor is the entry of the term text[off:off+n] (pre and pre2 set).
+func entryFor(text []byte, off uint32, n int) searchEntry {
+	t := text[off : off+uint32(n)]
+	e := searchEntry{pre: prefix8(t), off: off, n: uint16(n)}
+	if len(t) > 8 {
+		e.pre2 = prefix8(t[8:])
 	}
-	return out
+	return e
+}
+
+// nameTerms are the terms a name gives, computed once per distinct name.
+type nameTerms struct {
+	kinds []termKind
+	terms []string
+}
+
+func termsOfName(name string) nameTerms {
+	var nt nameTerms
+	name = cases.NormalizeSearch(name)
+	for i := range name {
+		if i == 0 {
+			nt.kinds = append(nt.kinds, termName)
+		} else {
+			nt.kinds = append(nt.kinds, termNamePart)
+		}
+		nt.terms = append(nt.terms, name[i:])
+	}
+	full, inits := cases.PinyinReadings(name)
+	for _, f := range full {
+		nt.kinds, nt.terms = append(nt.kinds, termPinyin), append(nt.terms, f)
+	}
+	for _, in := range inits {
+		nt.kinds, nt.terms = append(nt.kinds, termInitials), append(nt.terms, in)
+	}
+	return nt
+}
+
+// termWriter appends the terms of parties to a text buffer and entries,
+// the same terms cases.SearchTerms gives, each once per party.
+type termWriter struct {
+	text    []byte
+	entries []searchEntry
+	names   map[string]nameTerms // nil: no cache
+}
+
+func (w *termWriter) add(p cases.Party, slot int32, gen uint32) {
+	var nt nameTerms
+	if w.names == nil {
+		nt = termsOfName(p.Name)
+	} else if c, ok := w.names[p.Name]; ok {
+		nt = c
+	} else {
+		nt = termsOfName(p.Name)
+		w.names[p.Name] = nt
+	}
+	first := len(w.entries)
+	put := func(t string, kind termKind) {
+		if t == "" || len(t) > 0xffff {
+			return
+		}
+		for _, e := range w.entries[first:] {
+			if int(e.n) == len(t) && string(w.text[e.off:e.off+uint32(e.n)]) == t {
+				return
+			}
+		}
+		off := uint32(len(w.text))
+		w.text = append(w.text, t...)
+		e := entryFor(w.text, off, len(t))
+		e.kind, e.slot, e.gen = kind, slot, gen
+		w.entries = append(w.entries, e)
+	}
+	for i, t := range nt.terms {
+		put(t, nt.kinds[i])
+	}
+	for _, s := range []string{p.IDNumber, p.USCC, p.Phone} {
+		put(cases.NormalizeSearch(s), termNumber)
+	}
 }
 
 // apply records one party as written by transaction tx (ps.mu held).
-func (ps *partySearch) apply(p cases.Party, tx int) {
+func (ps *partySearch) apply(p cases.Party, tx int, at int64) {
 	key := p.Key()
 	slot, ok := ps.byKey[key]
 	if ok {
-		if ps.slots[slot].tx > tx {
+		s := &ps.slots[slot]
+		if s.tx > tx {
 			return // a later transaction's version is already in
 		}
-		if ps.slots[slot].party == p {
-			ps.slots[slot].tx = tx
+		s.recent = max(s.recent, at)
+		if s.party == p {
+			s.tx = tx
 			return
 		}
-		ps.slots[slot].party, ps.slots[slot].tx = p, tx
-		ps.slots[slot].gen++
+		s.party, s.tx = p, tx
+		s.gen++
 	} else {
 		slot = int32(len(ps.slots))
-		ps.slots = append(ps.slots, searchSlot{key: key, party: p, tx: tx})
+		ps.slots = append(ps.slots, searchSlot{key: key, party: p, tx: tx, recent: at})
+		ps.seen, ps.best = append(ps.seen, 0), append(ps.best, 0)
 		ps.byKey[key] = slot
 	}
-	for _, e := range ps.entries(slot, nil) {
-		i := sort.Search(len(ps.extra), func(i int) bool { return !ps.less(ps.extra[i], e) })
-		ps.extra = append(ps.extra, searchEntry{})
-		copy(ps.extra[i+1:], ps.extra[i:])
-		ps.extra[i] = e
+	w := termWriter{text: ps.text}
+	w.add(p, slot, ps.slots[slot].gen)
+	ps.text = w.text
+	for _, e := range w.entries {
+		i := sort.Search(len(ps.extra), func(i int) bool { return ps.compare(ps.extra[i], e) >= 0 })
+		ps.extra = slices.Insert(ps.extra, i, e)
 	}
 	if len(ps.extra) >= mergeAt {
 		ps.merge()
@@ -170,7 +291,7 @@ func (ps *partySearch) merge() {
 	i, j := 0, 0
 	for i < len(ps.base) || j < len(ps.extra) {
 		var e searchEntry
-		if j >= len(ps.extra) || i < len(ps.base) && ps.less(ps.base[i], ps.extra[j]) {
+		if j >= len(ps.extra) || i < len(ps.base) && ps.compare(ps.base[i], ps.extra[j]) < 0 {
 			e, i = ps.base[i], i+1
 		} else {
 			e, j = ps.extra[j], j+1
@@ -189,72 +310,233 @@ func (ps *partySearch) drain() {
 	ps.pending = nil
 	ps.pmu.Unlock()
 	for _, u := range pending {
-		ps.apply(u.party, u.tx)
+		ps.apply(u.party, u.tx, u.at)
 	}
 }
 
-// build reads every party once, in one read transaction (ps.mu held).
+// latestCases maps each party (by its bbolt key) to the time of its latest
+// case: idx_party holds ⟨party⟩ ‖ 0 ‖ case id, and case ids are UUIDv7,
+// whose first 48 bits are the Unix milliseconds of their making.
+func latestCases(tx *bolt.Tx) map[string]int64 {
+	out := map[string]int64{}
+	c := bucket(tx, bIdxParty).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if len(k) < 17 || k[len(k)-17] != 0 {
+			continue
+		}
+		id := k[len(k)-16:]
+		if id[6]>>4 != 7 {
+			continue // not a UUIDv7: no time in it
+		}
+		ms := int64(binary.BigEndian.Uint16(id[:2]))<<32 | int64(binary.BigEndian.Uint32(id[2:6]))
+		party := k[:len(k)-17]
+		if ms > out[string(party)] {
+			out[string(party)] = ms
+		}
+	}
+	return out
+}
+
+// build reads every party once, in one read transaction, decrypting and
+// indexing them on every core (ps.mu held).
 func (s *Store) buildPartySearch() error {
 	ps := &s.search
 	ps.pmu.Lock()
 	ps.tracking, ps.pending = true, nil
 	ps.pmu.Unlock()
-	ps.slots, ps.byKey, ps.base, ps.extra = nil, map[string]int32{}, nil, nil
-	err := s.view(func(tx *bolt.Tx) error {
-		snapshot := tx.ID()
-		return bucket(tx, bParties).ForEach(func(k, v []byte) error {
-			if ps.stop.Load() {
-				return errSearchStopped
-			}
-			data, err := s.openValue(bParties, k, v)
-			if err != nil {
-				return err
-			}
-			var p cases.Party
-			if err := s.decode(bParties, k, data, &p); err != nil {
-				return err
-			}
-			if p.Key() != "" {
-				ps.slots = append(ps.slots, searchSlot{key: p.Key(), party: p, tx: snapshot})
-			}
-			return nil
-		})
-	})
-	if err != nil {
+	ps.clear()
+	fail := func(err error) error {
 		ps.pmu.Lock()
 		ps.tracking, ps.pending = false, nil
 		ps.pmu.Unlock()
-		ps.slots, ps.byKey, ps.base = nil, nil, nil
+		ps.clear()
 		return err
 	}
-	slices.SortFunc(ps.slots, func(a, b searchSlot) int { return strings.Compare(a.key, b.key) })
-	names := map[string][]string{}
-	for i := range ps.slots {
-		if i%1024 == 0 && ps.stop.Load() {
-			ps.pmu.Lock()
-			ps.tracking, ps.pending = false, nil
-			ps.pmu.Unlock()
-			ps.slots, ps.byKey, ps.base = nil, nil, nil
-			return errSearchStopped
-		}
-		if i > 0 && ps.slots[i].key == ps.slots[i-1].key {
-			continue // blind keys do not collide; should two, the first stands
-		}
-		ps.byKey[ps.slots[i].key] = int32(i)
-		ps.base = append(ps.base, ps.entries(int32(i), names)...)
+	type part struct {
+		slots []searchSlot
+		w     termWriter
+		err   error
 	}
-	slices.SortFunc(ps.base, compareEntries)
+	var parts []part
+	err := s.view(func(tx *bolt.Tx) error {
+		snapshot := tx.ID()
+		recent := latestCases(tx)
+		type kv struct{ k, v []byte }
+		var raw []kv
+		if err := bucket(tx, bParties).ForEach(func(k, v []byte) error {
+			raw = append(raw, kv{k, v})
+			return nil
+		}); err != nil {
+			return err
+		}
+		// The values are read in place (valid while tx is open), by as
+		// many workers as there are cores, each on a contiguous share.
+		workers := max(1, min(runtime.GOMAXPROCS(0), len(raw)/1024))
+		parts = make([]part, workers)
+		var wg sync.WaitGroup
+		for w := range parts {
+			lo, hi := len(raw)*w/workers, len(raw)*(w+1)/workers
+			wg.Add(1)
+			go func(pt *part) {
+				defer wg.Done()
+				pt.slots = make([]searchSlot, 0, hi-lo)
+				pt.w = termWriter{names: map[string]nameTerms{}, text: make([]byte, 0, (hi-lo)*96), entries: make([]searchEntry, 0, (hi-lo)*10)}
+				for i, r := range raw[lo:hi] {
+					if i%1024 == 0 && ps.stop.Load() {
+						pt.err = errSearchStopped
+						return
+					}
+					data, err := s.openValue(bParties, r.k, r.v)
+					if err != nil {
+						pt.err = err
+						return
+					}
+					var p cases.Party
+					if err := s.decode(bParties, r.k, data, &p); err != nil {
+						pt.err = err
+						return
+					}
+					if p.Key() == "" {
+						continue
+					}
+					slot := int32(len(pt.slots)) // renumbered when the parts are joined
+					pt.slots = append(pt.slots, searchSlot{key: p.Key(), party: p, tx: snapshot, recent: recent[string(r.k)]})
+					pt.w.add(p, slot, 0)
+				}
+				sortEntries(pt.w.entries, pt.w.text)
+			}(&parts[w])
+		}
+		wg.Wait()
+		for _, pt := range parts {
+			if pt.err != nil {
+				return pt.err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(err)
+	}
+	n, terms, entries := 0, 0, 0
+	for _, pt := range parts {
+		n, terms, entries = n+len(pt.slots), terms+len(pt.w.text), entries+len(pt.w.entries)
+	}
+	ps.slots = make([]searchSlot, 0, n)
+	ps.byKey = make(map[string]int32, n)
+	ps.text = make([]byte, 0, terms)
+	// Join the parts: slots and text one after another, and the sorted
+	// runs of entries, renumbered (which keeps each run's order), merged.
+	var runs [][]searchEntry
+	for _, pt := range parts {
+		first, off := int32(len(ps.slots)), uint32(len(ps.text))
+		for _, sl := range pt.slots {
+			if _, dup := ps.byKey[sl.key]; dup {
+				sl.gen = 1 // blind keys do not collide; should two, the first stands
+			} else {
+				ps.byKey[sl.key] = int32(len(ps.slots))
+			}
+			ps.slots = append(ps.slots, sl)
+		}
+		ps.text = append(ps.text, pt.w.text...)
+		run := pt.w.entries[:0]
+		for _, e := range pt.w.entries {
+			e.slot += first
+			e.off += off
+			if ps.slots[e.slot].gen == 0 {
+				run = append(run, e)
+			}
+		}
+		if len(run) > 0 {
+			runs = append(runs, run)
+		}
+		clear(pt.w.text)
+	}
+	parts = nil
+	if ps.stop.Load() {
+		return fail(errSearchStopped)
+	}
+	ps.base = make([]searchEntry, 0, entries)
+	for len(runs) > 0 {
+		best := -1
+		for i, r := range runs {
+			if best < 0 || ps.compare(r[0], runs[best][0]) < 0 {
+				best = i
+			}
+		}
+		ps.base = append(ps.base, runs[best][0])
+		if runs[best] = runs[best][1:]; len(runs[best]) == 0 {
+			runs = slices.Delete(runs, best, best+1)
+		}
+	}
+	ps.seen, ps.best = make([]uint32, len(ps.slots)), make([]uint8, len(ps.slots))
 	ps.built = true
 	return nil
+}
+
+// sortEntries sorts entries made in slot order as compareIn does: a
+// stable radix sort on the sixteen bytes pre and pre2 hold (a byte
+// position all keys share is skipped), then, where two or more keys agree
+// on those, by the rest of their terms. Radix sorting keeps the slot order
+// of equal terms, and it is several times faster than comparing.
+func sortEntries(entries []searchEntry, text []byte) {
+	if len(entries) < 2 {
+		return
+	}
+	tmp := make([]searchEntry, len(entries))
+	src, dst := entries, tmp
+	for pass := range 16 {
+		shift := uint(8 * (pass % 8))
+		key := func(e *searchEntry) byte {
+			if pass < 8 {
+				return byte(e.pre2 >> shift)
+			}
+			return byte(e.pre >> shift)
+		}
+		var count [256]int
+		for i := range src {
+			count[key(&src[i])]++
+		}
+		if count[key(&src[0])] == len(src) {
+			continue // every key has this byte
+		}
+		pos := 0
+		for b := range count {
+			pos, count[b] = pos+count[b], pos
+		}
+		for i := range src {
+			k := key(&src[i])
+			dst[count[k]] = src[i]
+			count[k]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &entries[0] {
+		copy(entries, src)
+	}
+	// Keys equal in their first sixteen bytes: order by the rest.
+	for i := 0; i < len(entries); {
+		j := i + 1
+		for j < len(entries) && entries[j].pre == entries[i].pre && entries[j].pre2 == entries[i].pre2 {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortStableFunc(entries[i:j], func(a, b searchEntry) int { return compareIn(text, a, b) })
+		}
+		i = j
+	}
 }
 
 // errSearchStopped ends a build that Lock interrupted.
 var errSearchStopped = errors.New("当事人检索索引的建立被中止（已锁定）")
 
-// warmPartySearch builds the index in the background after sign-in (1.5–2 s
-// for 50,000 parties on a two-core machine), so the officer's first
-// search seldom waits. A failure leaves it unbuilt: the next search tries
-// again and reports the error.
+// warmPartySearch builds the index in the background after sign-in, so
+// the officer's first search seldom waits. A failure leaves it unbuilt:
+// the next search tries again and reports the error.
+//
+// Sign-in derives its key with argon2id (64 MB) and the build reads every
+// party: the runtime would keep the freed memory, and the process the
+// file's pages it read, resident for minutes. Both are handed back here,
+// once, so that a device's resident memory is what it uses.
 func (s *Store) warmPartySearch() {
 	ps := &s.search
 	ps.mu.Lock()
@@ -262,12 +544,17 @@ func (s *Store) warmPartySearch() {
 	if !ps.built {
 		s.buildPartySearch()
 	}
+	debug.FreeOSMemory()
+	s.view(func(tx *bolt.Tx) error { dropFilePages(tx); return nil })
 }
 
 // SearchParties finds known parties whose name, pinyin, pinyin initials,
-// ID number, credit code or phone starts with q, or whose name contains q,
-// in the order of the matching term. The first search after sign-in builds
-// the in-memory index; later ones cost a binary search and a short walk.
+// ID number, credit code or phone starts with q, or whose name contains q
+// from a character on. The best limit are returned, ranked: the name is
+// q, then the pinyin initials start with q, then the rest; within each,
+// the party of the most recent case first. The first search after sign-in
+// builds the in-memory index; later ones cost a binary search and a walk
+// of the matching terms.
 func (s *Store) SearchParties(q string, limit int) ([]cases.Party, error) {
 	q = cases.NormalizeSearch(q)
 	if q == "" || limit <= 0 {
@@ -288,27 +575,75 @@ func (s *Store) SearchParties(q string, limit int) ([]cases.Party, error) {
 		}
 	}
 	ps.drain()
-	var out []cases.Party
-	seen := map[int32]bool{}
-	i := sort.Search(len(ps.base), func(i int) bool { return ps.base[i].term >= q })
-	j := sort.Search(len(ps.extra), func(i int) bool { return ps.extra[i].term >= q })
-	for len(out) < limit {
-		var e searchEntry
-		inBase := i < len(ps.base) && strings.HasPrefix(ps.base[i].term, q)
-		inExtra := j < len(ps.extra) && strings.HasPrefix(ps.extra[j].term, q)
-		switch {
-		case !inBase && !inExtra:
-			return out, nil
-		case inBase && (!inExtra || ps.less(ps.base[i], ps.extra[j])):
-			e, i = ps.base[i], i+1
-		default:
-			e, j = ps.extra[j], j+1
+	ps.query++
+	if ps.query == 0 { // wrapped: forget every mark
+		clear(ps.seen)
+		ps.query = 1
+	}
+	qb := []byte(q)
+	qe := entryFor(qb, 0, len(qb))
+	var found []int32
+	walk := func(list []searchEntry) {
+		// The first entry whose term is not below q.
+		i := sort.Search(len(list), func(i int) bool {
+			e := list[i]
+			if e.pre != qe.pre {
+				return e.pre > qe.pre
+			}
+			if e.pre2 != qe.pre2 {
+				return e.pre2 > qe.pre2
+			}
+			return bytes.Compare(ps.term(e), qb) >= 0
+		})
+		for ; i < len(list) && bytes.HasPrefix(ps.term(list[i]), qb); i++ {
+			e := list[i]
+			if !ps.live(e) {
+				continue
+			}
+			rank := uint8(rankOther)
+			switch {
+			case e.kind == termName && int(e.n) == len(qb):
+				rank = rankExactName
+			case e.kind == termInitials:
+				rank = rankInitials
+			}
+			if ps.seen[e.slot] != ps.query {
+				ps.seen[e.slot], ps.best[e.slot] = ps.query, rank
+				found = append(found, e.slot)
+			} else if rank < ps.best[e.slot] {
+				ps.best[e.slot] = rank
+			}
 		}
-		if !ps.live(e) || seen[e.slot] {
+	}
+	walk(ps.base)
+	walk(ps.extra)
+	better := func(a, b int32) bool {
+		if ps.best[a] != ps.best[b] {
+			return ps.best[a] < ps.best[b]
+		}
+		if ps.slots[a].recent != ps.slots[b].recent {
+			return ps.slots[a].recent > ps.slots[b].recent
+		}
+		return ps.slots[a].key < ps.slots[b].key
+	}
+	// The best limit, kept in order: a query as short as one letter
+	// matches tens of thousands, of which a few are shown.
+	top := make([]int32, 0, min(limit, len(found)))
+	for _, sl := range found {
+		if len(top) == limit && !better(sl, top[len(top)-1]) {
 			continue
 		}
-		seen[e.slot] = true
-		out = append(out, ps.slots[e.slot].party)
+		i := sort.Search(len(top), func(i int) bool { return better(sl, top[i]) })
+		if len(top) < limit {
+			top = append(top, 0)
+		}
+		copy(top[i+1:], top[i:])
+		top[i] = sl
+	}
+	found = top
+	out := make([]cases.Party, 0, len(found))
+	for _, sl := range found {
+		out = append(out, ps.slots[sl].party)
 	}
 	return out, nil
 }

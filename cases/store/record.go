@@ -238,7 +238,8 @@ func (s *Store) putParty(tx *bolt.Tx, p cases.Party) error {
 		return err
 	}
 	id := tx.ID()
-	tx.OnCommit(func() { s.search.note(p, id) })
+	at := s.now().UnixMilli()
+	tx.OnCommit(func() { s.search.note(p, id, at) })
 	return nil
 }
 

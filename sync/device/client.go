@@ -40,7 +40,8 @@ type ClientOptions struct {
 	MaxWait time.Duration
 	// Batch is how many events one push carries (default 100, at most MaxOpsPerPush).
 	Batch int
-	// Page is how many changes one pull asks for (default 500).
+	// Page is how many changes one pull asks for (default and most: HQ's
+	// MaxPullLimit).
 	Page int
 	// OnStatus, when set, is called (from the syncing goroutine) whenever
 	// the status changes, so a UI can redraw without polling.
@@ -66,7 +67,7 @@ func (o *ClientOptions) defaults() {
 		o.Batch = 100
 	}
 	if o.Page <= 0 || o.Page > proto.MaxPullLimit {
-		o.Page = 500
+		o.Page = proto.MaxPullLimit
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -804,55 +805,116 @@ func (c *Client) upload(ctx context.Context, k *conn, sha string, ev cases.Evide
 	return nil
 }
 
-func (c *Client) pull(ctx context.Context, k *conn, epoch string, r *Report) error {
-	for pages := 0; pages < 100000; pages++ {
-		st, err := c.st.SyncState()
-		if err != nil {
-			return err
+// pulledPage is one page as fetched and checked, ready to apply.
+type pulledPage struct {
+	resp proto.PullResponse
+	keys map[string]ed25519.PublicKey
+	page store.Pull // the entries, decoded
+	size int        // bytes of events, rule sets and notices
+	// holidays are the holiday schedules HQ published, installed by the
+	// applying side before the page's transaction.
+	holidays [][]byte
+	err      error
+}
+
+// fetchPages asks HQ for pages from cursor on and sends each, checked, to
+// out, while the caller applies the ones before: fetching (HQ's reading
+// and encoding, the decoding here) and applying then use a core each. It
+// stops after the last page, an error, or when ctx ends.
+func (c *Client) fetchPages(ctx context.Context, k *conn, epoch string, cursor uint64, out chan<- pulledPage) {
+	defer close(out)
+	for range 100000 {
+		pg := c.fetchPage(ctx, k, epoch, cursor)
+		select {
+		case out <- pg:
+		case <-ctx.Done():
+			return
 		}
-		c.phase("拉取变更", r.Pulled+r.Parties, 0)
-		var resp proto.PullResponse
-		q := fmt.Sprintf("%s?cursor=%d&limit=%d", proto.PathPull, st.Cursor, c.opt.Page)
-		if err := k.call(ctx, http.MethodGet, q, nil, &resp); err != nil {
-			return err
+		if pg.err != nil || !pg.resp.More {
+			return
 		}
-		if resp.Epoch != epoch {
-			return errors.New("HQ 的数据在同步过程中已更换，请再同步一次")
-		}
-		keys, err := proto.DecodeDeviceKeys(resp.DeviceKeys, len(resp.Entries))
-		if err != nil {
-			return fmt.Errorf("HQ 下发的设备公钥未通过校验（%v），同步中止", err)
-		}
-		page := store.Pull{Epoch: resp.Epoch, Next: resp.Next, Complete: !resp.More, At: c.opt.Now(), DeviceKeys: storeKeys(keys)}
-		for _, en := range resp.Entries {
-			switch en.Kind {
-			case proto.EntryEvent:
-				e, err := proto.DecodeEvent(en.Event)
-				if err != nil {
-					return fmt.Errorf("HQ 下发的第 %d 项变更未通过校验（%v），同步中止", en.Seq, err)
-				}
-				page.Events = append(page.Events, e)
-			case proto.EntryParty:
-				page.Parties = append(page.Parties, store.PartyIndexEntry{Key: en.Party.Key, Priors: en.Party.Priors})
-			case proto.EntryRuleSet:
-				page.RuleSets = append(page.RuleSets, en.RuleSet)
-			case proto.EntryPolicy:
-				page.Policies = append(page.Policies, *en.Policy)
-			case proto.EntryHolidays:
-				// Installing is idempotent, so it may precede the page's
-				// transaction: a round killed in between installs it again.
-				sch, err := c.st.InstallHolidays(en.Holidays)
-				if err != nil {
-					page.Notices = append(page.Notices, store.Notice{Kind: "holidays", At: c.opt.Now(), Message: fmt.Sprintf("HQ 下发的节假日安排未通过本机校验，未安装：%v", err)})
-					continue
-				}
-				r.Holidays = append(r.Holidays, sch.Year)
-			case proto.EntryNotice:
-				n := en.Notice
-				page.Notices = append(page.Notices, store.Notice{ID: n.ID, At: n.At, Kind: n.Kind, CaseID: n.CaseID, Related: n.Related, Message: n.Message})
+		cursor = pg.resp.Next
+	}
+}
+
+func (c *Client) fetchPage(ctx context.Context, k *conn, epoch string, cursor uint64) pulledPage {
+	var pg pulledPage
+	q := fmt.Sprintf("%s?cursor=%d&limit=%d", proto.PathPull, cursor, c.opt.Page)
+	if err := k.call(ctx, http.MethodGet, q, nil, &pg.resp); err != nil {
+		pg.err = err
+		return pg
+	}
+	resp := &pg.resp
+	if resp.Epoch != epoch {
+		pg.err = errors.New("HQ 的数据在同步过程中已更换，请再同步一次")
+		return pg
+	}
+	keys, err := proto.DecodeDeviceKeys(resp.DeviceKeys, len(resp.Entries))
+	if err != nil {
+		pg.err = fmt.Errorf("HQ 下发的设备公钥未通过校验（%v），同步中止", err)
+		return pg
+	}
+	pg.keys = storeKeys(keys)
+	for _, en := range resp.Entries {
+		switch en.Kind {
+		case proto.EntryEvent:
+			e, err := proto.DecodeEvent(en.Event)
+			if err != nil {
+				pg.err = fmt.Errorf("HQ 下发的第 %d 项变更未通过校验（%v），同步中止", en.Seq, err)
+				return pg
 			}
+			pg.page.Events = append(pg.page.Events, e)
+			pg.size += len(en.Event)
+		case proto.EntryParty:
+			pg.page.Parties = append(pg.page.Parties, store.PartyIndexEntry{Key: en.Party.Key, Priors: en.Party.Priors})
+		case proto.EntryRuleSet:
+			pg.page.RuleSets = append(pg.page.RuleSets, en.RuleSet)
+			pg.size += len(en.RuleSet)
+		case proto.EntryPolicy:
+			pg.page.Policies = append(pg.page.Policies, *en.Policy)
+		case proto.EntryHolidays:
+			pg.holidays = append(pg.holidays, en.Holidays)
+		case proto.EntryNotice:
+			n := en.Notice
+			pg.page.Notices = append(pg.page.Notices, store.Notice{ID: n.ID, At: n.At, Kind: n.Kind, CaseID: n.CaseID, Related: n.Related, Message: n.Message})
+			pg.size += len(n.Message)
 		}
-		res, err := c.st.ApplyPull(page)
+	}
+	resp.Entries = nil // decoded above; let the raw bytes go
+	return pg
+}
+
+// Pages are applied together, in one store transaction, up to these
+// bounds: each transaction ends in an fsync, and the party index's keys are
+// spread over the whole bucket, so a transaction per 500-entry page
+// rewrote most of the bucket a hundred times for 50,000 parties.
+const (
+	pullBatchEntries = 10_000
+	pullBatchBytes   = 8 << 20 // of events, rule sets and notices as received
+)
+
+func (c *Client) pull(ctx context.Context, k *conn, epoch string, r *Report) error {
+	st, err := c.st.SyncState()
+	if err != nil {
+		return err
+	}
+	fctx, stop := context.WithCancel(ctx)
+	defer stop()
+	pages := make(chan pulledPage, 1)
+	go c.fetchPages(fctx, k, epoch, st.Cursor, pages)
+	defer func() {
+		stop()
+		for range pages { // the fetcher has ended when pages is closed
+		}
+	}()
+
+	var batch store.Pull
+	entries, size, inBatch := 0, 0, 0
+	apply := func() error {
+		if inBatch == 0 {
+			return nil
+		}
+		res, err := c.st.ApplyPull(batch)
 		if err != nil {
 			return err
 		}
@@ -861,10 +923,68 @@ func (c *Client) pull(ctx context.Context, k *conn, epoch string, r *Report) err
 		r.RuleSets = append(r.RuleSets, res.RuleSets...)
 		r.RuleErrors = append(r.RuleErrors, res.RuleErrors...)
 		r.Policy = r.Policy || res.Policy
-		r.Notices = append(r.Notices, page.Notices...)
+		r.Notices = append(r.Notices, batch.Notices...)
+		batch, entries, size, inBatch = store.Pull{}, 0, 0, 0
+		return nil
+	}
+	c.phase("拉取变更", r.Pulled+r.Parties, 0)
+	for pg := range pages {
+		if pg.err != nil {
+			// The pages before stay, as when each was applied on
+			// arrival: the next round goes on from them.
+			if aerr := apply(); aerr != nil {
+				return aerr
+			}
+			return pg.err
+		}
+		// A device key that differs from one already in the batch is
+		// applied in a transaction of its own, as pages were.
+		for id, key := range pg.keys {
+			if old, ok := batch.DeviceKeys[id]; ok && !old.Equal(key) {
+				if err := apply(); err != nil {
+					return err
+				}
+				break
+			}
+		}
+		if batch.DeviceKeys == nil {
+			batch.DeviceKeys = map[string]ed25519.PublicKey{}
+		}
+		for id, key := range pg.keys {
+			batch.DeviceKeys[id] = key
+		}
+		for _, h := range pg.holidays {
+			// Installing is idempotent, so it may precede the page's
+			// transaction: a round killed in between installs it again.
+			sch, err := c.st.InstallHolidays(h)
+			if err != nil {
+				pg.page.Notices = append(pg.page.Notices, store.Notice{Kind: "holidays", At: c.opt.Now(), Message: fmt.Sprintf("HQ 下发的节假日安排未通过本机校验，未安装：%v", err)})
+				continue
+			}
+			r.Holidays = append(r.Holidays, sch.Year)
+		}
+		resp := pg.resp
+		batch.Epoch, batch.Next, batch.Complete, batch.At = resp.Epoch, resp.Next, !resp.More, c.opt.Now()
+		batch.Events = append(batch.Events, pg.page.Events...)
+		batch.Parties = append(batch.Parties, pg.page.Parties...)
+		batch.RuleSets = append(batch.RuleSets, pg.page.RuleSets...)
+		batch.Policies = append(batch.Policies, pg.page.Policies...)
+		batch.Notices = append(batch.Notices, pg.page.Notices...)
+		entries += len(pg.page.Events) + len(pg.page.Parties) + len(pg.page.RuleSets) + len(pg.page.Policies) + len(pg.page.Notices)
+		size += pg.size
+		inBatch++
+		if !resp.More || entries >= pullBatchEntries || size >= pullBatchBytes {
+			if err := apply(); err != nil {
+				return err
+			}
+			c.phase("拉取变更", r.Pulled+r.Parties, 0)
+		}
 		if !resp.More {
 			return nil
 		}
+	}
+	if err := apply(); err != nil {
+		return err
 	}
 	return errors.New("HQ 的变更过多，请再同步一次")
 }

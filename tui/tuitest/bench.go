@@ -3,7 +3,6 @@ package tuitest
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"testing"
 
@@ -17,7 +16,11 @@ import (
 //	go test ./tui/... -run '^$' -bench . -benchtime 200x
 //
 // The store is built once (about a minute, RecordAll in transactions of
-// 1,000 cases) and kept in the system's temp directory for later runs.
+// 1,000 cases) and kept for later runs in the user's cache folder,
+// os.UserCacheDir()/fieldcase-bench/<version>: about 600 MB on disk; delete
+// the folder to reclaim it. Each user has their own, and a build goes to a
+// fresh folder renamed into place when complete, so runs at the same time
+// never read a half-built store.
 
 const (
 	benchCases   = 100_000
@@ -35,32 +38,52 @@ var (
 // on first use.
 func BenchData(b *testing.B) string {
 	b.Helper()
-	benchOnce.Do(func() {
-		dir := filepath.Join(os.TempDir(), "fieldcase-tui-bench-"+benchVersion+"-"+strconv.Itoa(benchCases))
-		done := filepath.Join(dir, "complete")
-		if _, err := os.Stat(done); err == nil {
-			if st, err := store.Open(dir, store.Options{}); err == nil {
-				st.Close()
-				benchDir = dir
-				return
-			}
-		}
-		os.RemoveAll(dir)
-		st, err := store.Open(dir, store.Options{})
-		if err != nil {
-			benchErr = err
-			return
-		}
-		AddUsers(b, st, OfficerWang, OfficerZhao, ReviewerLi)
-		FillCases(b, st, benchCases, benchParties)
-		st.Close()
-		benchErr = os.WriteFile(done, nil, 0o600)
-		benchDir = dir
-	})
+	benchOnce.Do(func() { benchDir, benchErr = benchData(b) })
 	if benchErr != nil {
 		b.Fatal(benchErr)
 	}
 	return benchDir
+}
+
+func benchData(b *testing.B) (string, error) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	root := filepath.Join(cache, "fieldcase-bench")
+	dir := filepath.Join(root, benchVersion)
+	if _, err := os.Stat(filepath.Join(dir, "complete")); err == nil {
+		if st, err := store.Open(dir, store.Options{}); err == nil {
+			st.Close()
+			return dir, nil
+		}
+		os.RemoveAll(dir) // a store that no longer opens: build it again
+	}
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(root, "building-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp) // left only when the rename did not take it
+	st, err := store.Open(tmp, store.Options{})
+	if err != nil {
+		return "", err
+	}
+	AddUsers(b, st, OfficerWang, OfficerZhao, ReviewerLi)
+	FillCases(b, st, benchCases, benchParties)
+	st.Close()
+	if err := os.WriteFile(filepath.Join(tmp, "complete"), nil, 0o600); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		// Another run finished first: use its store.
+		if _, serr := os.Stat(filepath.Join(dir, "complete")); serr != nil {
+			return "", err
+		}
+	}
+	return dir, nil
 }
 
 // BenchStore opens the benchmark store. The benchmarks only read it; the
