@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"fieldcase/cases"
+	"fieldcase/cases/store/boltguard"
 )
 
 // The layout of fieldcase.db at schema version 5, in one place: every
@@ -87,6 +88,29 @@ var (
 	// bIdxPartySearch existed from schema 1 to 4; only the migrations name it.
 	bIdxPartySearch = []byte("idx_party_search")
 )
+
+// layoutBuckets are the buckets of the current schema, all under bRoot.
+var layoutBuckets = [][]byte{bMeta, bUsers, bCases, bEvents, bOutbox, bParties, bPartyIndex, bRulesets, bDrafts,
+	bIdxStatus, bIdxParty, bIdxDate, bDocNumbers, bStats, bIdxDecided, bIdxPending, bNotices, bSuperseded, bStale, bDeviceKeys}
+
+// checkLayout makes sure every bucket is there after the migrations: a
+// file that lost one (damage, or an edit of its structure) is refused at
+// Open instead of failing inside a later command.
+func checkLayout(tx *bolt.Tx) error {
+	r := root(tx)
+	if r == nil {
+		return &boltguard.DamagedError{Path: tx.DB().Path(), Reason: "缺少根分区 " + string(bRoot)}
+	}
+	for _, name := range layoutBuckets {
+		if r.Bucket(name) == nil {
+			return &boltguard.DamagedError{Path: tx.DB().Path(), Reason: "缺少数据分区 " + string(name)}
+		}
+	}
+	if v := r.Bucket(bMeta).Get(kNextSeq); len(v) != 8 {
+		return &boltguard.DamagedError{Path: tx.DB().Path(), Reason: "设备事件序号（meta/next_seq）缺失或无效"}
+	}
+	return nil
+}
 
 // Keys of the meta bucket (besides count/<status>, countKey).
 var (

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fieldcase/cases/store"
+)
+
+// A damaged fieldcase.db is named, with what to do, and exit 1 — never a
+// stack trace, never a new empty store in its place.
+func TestDamagedStoreSaysWhatToDo(t *testing.T) {
+	damage := map[string]func(path string){
+		"0 bytes": func(path string) { os.Truncate(path, 0) },
+		"cut to 16 KiB": func(path string) {
+			os.Truncate(path, 16<<10)
+		},
+		"cut inside its pages": func(path string) {
+			b, _ := os.ReadFile(path)
+			pages := binary.LittleEndian.Uint64(b[16+40:]) // the first meta page's high water mark
+			os.Truncate(path, int64(pages-1)*4096)
+		},
+	}
+	for name, f := range damage {
+		t.Run(name, func(t *testing.T) {
+			dir := initDevice(t)
+			if code, _, errOut := runCLI(t, exampleCase, "case", "add", "--json", "-", "--data", dir); code != 0 {
+				t.Fatalf("case add: %d %s", code, errOut)
+			}
+			path := filepath.Join(dir, store.FileName)
+			f(path)
+			before, _ := os.ReadFile(path)
+			for _, args := range [][]string{{"case", "verify"}, {"case", "add", "--json", "-"}, {"case", "list"}} {
+				code, _, errOut := runCLI(t, exampleCase, append(args, "--data", dir)...)
+				if code != exitFailure {
+					t.Fatalf("%v: exit %d, want 1; %s", args, code, errOut)
+				}
+				for _, want := range []string{"数据文件已损坏", path, "fieldcase repair", "fieldcase.log"} {
+					if !strings.Contains(errOut, want) {
+						t.Fatalf("%v: %q does not say %q", args, errOut, want)
+					}
+				}
+				if strings.Contains(errOut, "goroutine") {
+					t.Fatalf("%v: a stack trace reached the officer: %s", args, errOut)
+				}
+			}
+			after, _ := os.ReadFile(path)
+			if string(before) != string(after) {
+				t.Fatal("the damaged file was changed or replaced")
+			}
+			log, _ := os.ReadFile(filepath.Join(dir, "fieldcase.log"))
+			if !strings.Contains(string(log), "数据文件损坏") {
+				t.Fatalf("the log does not record the damage: %s", log)
+			}
+		})
+	}
+}
