@@ -34,7 +34,8 @@ import (
 //	    │                           hq → Enrolment JSON [sealed]; hq_epoch → uuid;
 //	    │                           pull_cursor → u64; hq_receipt → HQ's signed receipt JSON;
 //	    │                           encrypted → version; sign_pub → ed25519 public key;
-//	    │                           sign_key → ed25519 private key [sealed]
+//	    │                           sign_key → ed25519 private key [sealed];
+//	    │                           dev_chain → count and running hash of the device's own events [sealed] (chain.go)
 //	    ├── users                   user id → cases.User JSON with the DK wrap,
 //	    │                           salt, KDF params, failed attempts and tag (auth.go)
 //	    ├── cases                   case id (16-byte UUIDv7) → cases.Case JSON [sealed]
@@ -127,6 +128,7 @@ var (
 	kEncrypted    = []byte("encrypted") // present once a data key exists
 	kSignPub      = []byte("sign_pub")
 	kSignKey      = []byte("sign_key")
+	kDeviceChain  = []byte("dev_chain")
 )
 
 func root(tx *bolt.Tx) *bolt.Bucket                { return tx.Bucket(bRoot) }

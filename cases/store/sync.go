@@ -169,24 +169,36 @@ func (s *Store) outboxEvent(tx *bolt.Tx, seq uint64) (json.RawMessage, cases.Eve
 	return append(json.RawMessage(nil), raw...), e, nil
 }
 
-// Outbox returns up to limit of the device's events after seq after, in order.
+// Outbox returns up to limit of the device's events after seq after, in
+// order. Events lost from the file (Verify names them) end the list: what
+// comes before them is returned, so it can still be pushed; a list that
+// would start at a lost event is ErrOutboxGap naming its seq.
 func (s *Store) Outbox(after uint64, limit int) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.view(func(tx *bolt.Tx) error {
 		if err := s.needKeys(); err != nil {
 			return err
 		}
-		last := getU64(meta(tx), kNextSeq) - 1
+		m := meta(tx)
+		last := getU64(m, kNextSeq) - 1
 		prev := ""
 		if after > 0 {
 			_, e, err := s.outboxEvent(tx, after)
-			if err != nil {
+			var rc receiptClaim
+			switch {
+			case err == nil:
+				prev = e.Hash
+			case json.Unmarshal(m.Get(kHQReceipt), &rc) == nil && rc.Through == after && rc.ChainHead != "":
+				prev = rc.ChainHead // HQ holds the lost event: its hash is in HQ's receipt (chain.go)
+			default:
 				return err
 			}
-			prev = e.Hash
 		}
 		for seq := after + 1; seq <= last && len(out) < limit; seq++ {
 			raw, e, err := s.outboxEvent(tx, seq)
+			if errors.Is(err, ErrOutboxGap) && len(out) > 0 {
+				return nil
+			}
 			if err != nil {
 				return err
 			}

@@ -27,6 +27,9 @@ type Problem struct {
 	// Warning marks what could not be checked rather than what failed: an
 	// event of a device whose key HQ has not sent yet.
 	Warning bool `json:"warning,omitempty"`
+	// derived marks a store-wide finding that follows from any broken case
+	// (the running hash, the case count); it is dropped when one is named.
+	derived bool
 }
 
 // Failures keeps the problems that are not warnings.
@@ -41,7 +44,10 @@ func Failures(ps []Problem) []Problem {
 }
 
 func (p Problem) String() string {
-	if p.CaseID == "" && !p.Warning {
+	if p.CaseID == "" {
+		if p.Warning {
+			return "提醒：" + p.Detail
+		}
 		return p.Detail // about the store as a whole, not one case
 	}
 	if p.Warning {
@@ -125,6 +131,24 @@ func (s *Store) Verify() ([]Problem, int, error) {
 			}
 			return nil
 		})
+	})
+	if err != nil {
+		return nil, checked, err
+	}
+	// The device's history as a whole: deleted cases, missing events. What
+	// only repeats a break already named for a case is left out.
+	failed := map[string]bool{}
+	for _, p := range Failures(problems) {
+		failed[p.CaseID] = true
+	}
+	err = s.view(func(tx *bolt.Tx) error {
+		for _, p := range s.verifyDevice(tx) {
+			if p.CaseID != "" && failed[p.CaseID] || p.derived && len(failed) > 0 {
+				continue
+			}
+			problems = append(problems, p)
+		}
+		return nil
 	})
 	return problems, checked, err
 }
