@@ -57,28 +57,6 @@ const (
 
 func (h Harm) valid() bool { return h == HarmNone || h == HarmMinor || h == HarmSerious }
 
-func (h Harm) rank() int {
-	switch h {
-	case HarmMinor:
-		return 1
-	case HarmSerious:
-		return 2
-	}
-	return 0
-}
-
-func (h Harm) chinese() string {
-	switch h {
-	case HarmNone:
-		return "没有造成危害后果"
-	case HarmMinor:
-		return "危害后果轻微"
-	case HarmSerious:
-		return "危害后果较重"
-	}
-	return "未填写"
-}
-
 // Mitigating is one of the grounds of Art. 32 that oblige 从轻或者减轻.
 type Mitigating string
 

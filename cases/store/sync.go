@@ -17,7 +17,7 @@ import (
 	"fieldcase/rules"
 )
 
-// The device's side of sync with HQ (the protocol itself is package sync).
+// The device's side of sync with HQ (the protocol itself is sync/proto, described in docs/sync.md).
 // Everything here keeps one rule: data and the cursor or acknowledgement
 // that covers it are written in one transaction, so a crash at any point
 // leaves either both or neither (a cursor that ran ahead of its data is how
@@ -301,7 +301,7 @@ type Ack struct {
 	Epoch   string   // the HQ incarnation that settled them
 	Notices []Notice // what the officer must be told (conflicts, rejections)
 	Stale   []string // cases whose local log no longer matches HQ's
-	// Receipt is HQ's signed receipt (sync.Receipt as JSON) for what it
+	// Receipt is HQ's signed receipt (proto.Receipt of sync/proto, as JSON) for what it
 	// holds of this device; kept as sent, the newest replacing the last.
 	Receipt []byte
 }

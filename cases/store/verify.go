@@ -15,7 +15,7 @@ import (
 )
 
 // HQKeyID is the name HQ's own signing key goes by among the device keys
-// a pull brings (sync.HQKeyID is the same string).
+// a pull brings (proto.HQKeyID in sync/proto is the same string).
 const HQKeyID = "hq"
 
 // Problem is one break found in a case's log.

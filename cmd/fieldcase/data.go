@@ -115,6 +115,9 @@ func openStoreLocked(e *env, c *common) (*store.Store, func(), int) {
 		return nil, nil, exitFailure
 	}
 	closeLog := setupLog(dir)
+	if err := protectDir(dir); err != nil {
+		slog.Warn("data directory access list not set", "err", err)
+	}
 	return st, func() { st.Close(); closeLog() }, exitOK
 }
 
@@ -129,9 +132,10 @@ func reportDamage(e *env, dir string, err error) {
 	fmt.Fprintf(e.stderr, "%v\n详细情况已写入 %s\n", err, filepath.Join(dir, "fieldcase.log"))
 }
 
-// setupLog sends diagnostics to fieldcase.log in the data dir, never to the terminal.
+// setupLog sends diagnostics to fieldcase.log in the data dir, never to the
+// terminal; the file is rotated by size (logfile.go).
 func setupLog(dir string) func() {
-	f, err := os.OpenFile(filepath.Join(dir, "fieldcase.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	f, err := openRotatingLog(filepath.Join(dir, "fieldcase.log"), logMaxSize, logKeep)
 	if err != nil {
 		slog.SetDefault(slog.New(slog.DiscardHandler))
 		return func() {}

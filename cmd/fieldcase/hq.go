@@ -4,31 +4,33 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"fieldcase/cases"
-	"fieldcase/sync"
-	"fieldcase/sync/hqbolt"
-	"fieldcase/sync/hqpg"
+	"fieldcase/sync/hq"
+	"fieldcase/sync/hq/hqbolt"
+	"fieldcase/sync/hq/hqpg"
 )
 
 func init() {
-	register("hq", "区局 HQ：serve 启动服务、enroll 生成设备注册码、revoke 吊销设备、devices 设备（含隔离报告）、release 解除隔离、cases 案件、rules 发布规则、policy 审核设置、epoch 备份恢复后换代", cmdHQ)
+	register("hq", "区局 HQ：serve 启动服务、enroll 生成设备注册码、revoke 吊销设备、devices 设备（含隔离报告）、release 解除隔离、cases 案件、rules 发布规则、policy 审核设置、epoch 备份恢复后换代、migrate status 数据结构版本", cmdHQ)
 }
 
 func cmdHQ(e *env, args []string) int {
 	sub := map[string]func(*env, []string) int{
 		"serve": hqServe, "enroll": hqEnroll, "revoke": hqRevoke, "devices": hqDevices, "release": hqRelease, "cases": hqCases,
-		"rules": hqRules, "policy": hqPolicy, "epoch": hqEpoch,
+		"rules": hqRules, "policy": hqPolicy, "epoch": hqEpoch, "migrate": hqMigrate,
 	}
 	if len(args) == 0 || sub[args[0]] == nil {
-		fmt.Fprintln(e.stderr, "用法：fieldcase hq serve|enroll|revoke|devices|release|cases|rules|policy|epoch …（加 -h 查看各子命令的参数）")
+		fmt.Fprintln(e.stderr, "用法：fieldcase hq serve|enroll|revoke|devices|release|cases|rules|policy|epoch|migrate …（加 -h 查看各子命令的参数）")
 		if len(args) > 0 {
 			fmt.Fprintf(e.stderr, "未知子命令 %q\n", args[0])
 		}
@@ -45,7 +47,7 @@ type hqFlags struct {
 
 func (f *hqFlags) register(fs *flagSet) {
 	fs.StringVar(&f.data, "data", "", "HQ 数据目录（bbolt；默认取 FIELDCASE_HQ_DATA 或系统用户数据目录下的 fieldcase-hq）")
-	fs.StringVar(&f.postgres, "postgres", "", "改用 PostgreSQL：连接串，如 postgres://用户:密码@主机:5432/库名（也可用 FIELDCASE_HQ_POSTGRES）")
+	fs.StringVar(&f.postgres, "postgres", "", "改用 PostgreSQL：连接串，如 postgres://用户@主机:5432/库名（也可用 FIELDCASE_HQ_POSTGRES；密码宜放在 PGPASSWORD 或 PGPASSFILE/.pgpass，而非命令行）")
 }
 
 func (f *hqFlags) resolve(e *env) error {
@@ -64,7 +66,7 @@ func (f *hqFlags) resolve(e *env) error {
 }
 
 // openStore opens HQ's store; a bbolt store held by a running HQ gives hqbolt.ErrLocked.
-func (f *hqFlags) openStore(ctx context.Context, lockWait time.Duration) (sync.Store, error) {
+func (f *hqFlags) openStore(ctx context.Context, lockWait time.Duration) (hq.Store, error) {
 	if f.postgres != "" {
 		return hqpg.Open(ctx, f.postgres)
 	}
@@ -73,14 +75,14 @@ func (f *hqFlags) openStore(ctx context.Context, lockWait time.Duration) (sync.S
 
 // openAdmin gives the admin commands HQ: the store itself when it is free,
 // or the running HQ's loopback admin API when that HQ holds the bbolt file.
-func openAdmin(e *env, f *hqFlags) (sync.Admin, func(), int) {
+func openAdmin(e *env, f *hqFlags) (hq.Admin, func(), int) {
 	if err := f.resolve(e); err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return nil, nil, exitInvalid
 	}
 	st, err := f.openStore(context.Background(), 300*time.Millisecond)
 	if errors.Is(err, hqbolt.ErrLocked) {
-		admin, derr := sync.DialAdmin(f.data)
+		admin, derr := hq.DialAdmin(f.data)
 		if derr != nil {
 			fmt.Fprintf(e.stderr, "%v\n数据目录：%s\n", derr, f.data)
 			return nil, nil, exitFailure
@@ -91,13 +93,13 @@ func openAdmin(e *env, f *hqFlags) (sync.Admin, func(), int) {
 		fmt.Fprintf(e.stderr, "无法打开 HQ 数据：%v\n", err)
 		return nil, nil, exitFailure
 	}
-	return sync.NewHQ(st, nil, nil), func() { st.Close() }, exitOK
+	return hq.NewHQ(st, nil, nil), func() { st.Close() }, exitOK
 }
 
 // adminFailed prints an admin error and picks the exit status.
 func adminFailed(e *env, what string, err error) int {
 	fmt.Fprintf(e.stderr, "%s：%v\n", what, err)
-	var ae *sync.APIError
+	var ae *hq.APIError
 	if errors.As(err, &ae) && ae.Status < 500 {
 		return exitInvalid
 	}
@@ -135,17 +137,23 @@ func hqServe(e *env, args []string) int {
 		return exitFailure
 	}
 	defer st.Close()
+	if f.postgres == "" {
+		// hq-admin.json, written below, holds the admin token.
+		if err := protectDir(f.data); err != nil {
+			fmt.Fprintf(e.stderr, "警告：无法把 HQ 数据目录的访问权限限制为本用户（%v）；其中的 hq-admin.json 含管理令牌，请手动限制 %s 的权限\n", err, f.data)
+		}
+	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	h := sync.NewHQ(st, nil, log)
+	h := hq.NewHQ(st, nil, log)
 	where := "PostgreSQL"
-	cfg := sync.ServeConfig{Addr: addr, TLSCert: cert, TLSKey: key, Options: sync.ServerOptions{Rate: rate, Burst: burst, Log: log}}
+	cfg := hq.ServeConfig{Addr: addr, TLSCert: cert, TLSKey: key, Options: hq.ServerOptions{Rate: rate, Burst: burst, Log: log}}
 	if f.postgres == "" {
 		where, cfg.AdminDir = f.data, f.data
 	}
 	cfg.Ready = func(url string) {
 		fmt.Fprintf(e.stdout, "HQ 已启动：%s（数据：%s）\n为设备生成注册码：fieldcase hq enroll --device 设备名称\n按 Ctrl-C 停止。\n", url, where)
 	}
-	if err := sync.Serve(ctx, h, cfg); err != nil {
+	if err := hq.Serve(ctx, h, cfg); err != nil {
 		fmt.Fprintf(e.stderr, "HQ 无法启动：%v\n", err)
 		return exitFailure
 	}
@@ -190,13 +198,13 @@ func hqEnroll(e *env, args []string) int {
 }
 
 func hqRevoke(e *env, args []string) int {
-	return hqDeviceAct(e, args, "hq revoke", "", "吊销失败", sync.Admin.Revoke,
+	return hqDeviceAct(e, args, "hq revoke", "", "吊销失败", hq.Admin.Revoke,
 		"已吊销设备「%s」（%s）。该设备此后的同步请求都将被拒绝，已同步的数据保留。\n")
 }
 
 // hqDeviceAct runs an admin act on one device named on the command line
 // (revoke, release) and says what became of it.
-func hqDeviceAct(e *env, args []string, cmd, hint, failed string, act func(sync.Admin, context.Context, string) (sync.Device, error), done string) int {
+func hqDeviceAct(e *env, args []string, cmd, hint, failed string, act func(hq.Admin, context.Context, string) (hq.Device, error), done string) int {
 	var f hqFlags
 	fs := newFlagSet(cmd, "fieldcase "+cmd+" 设备名称或编号 [--data 目录 | --postgres 连接串]", e.stderr)
 	f.register(fs)
@@ -247,7 +255,7 @@ func hqDevices(e *env, args []string) int {
 		return exitOK
 	}
 	t := newTable("设备", "状态", "人员", "已同步记录", "最近同步", "签名公钥", "警示")
-	var held []sync.Device
+	var held []hq.Device
 	for _, d := range ds {
 		seen := "—"
 		if d.LastSeen != nil {
@@ -289,7 +297,7 @@ func orDash(s string) string {
 // hqRelease lifts a device's quarantine once the administrator has looked
 // into the report (the device's laptop, its records, who used it).
 func hqRelease(e *env, args []string) int {
-	return hqDeviceAct(e, args, "hq release", "（fieldcase hq devices 列出被隔离的设备）", "解除隔离失败", sync.Admin.Release,
+	return hqDeviceAct(e, args, "hq release", "（fieldcase hq devices 列出被隔离的设备）", "解除隔离失败", hq.Admin.Release,
 		"已解除设备「%s」（%s）的隔离。该设备可以再次同步；若再次推送未通过校验的记录，将被重新隔离。\n")
 }
 
@@ -313,7 +321,7 @@ func hqCases(e *env, args []string) int {
 	}
 	if asJSON {
 		if cs == nil {
-			cs = []sync.CaseSummary{}
+			cs = []hq.CaseSummary{}
 		}
 		return writeJSON(e, cs)
 	}
@@ -345,11 +353,11 @@ func hqCases(e *env, args []string) int {
 
 func flagLabel(f string) string {
 	switch f {
-	case sync.FlagNeedsReview:
+	case hq.FlagNeedsReview:
 		return "初次违法判断需复核"
-	case sync.FlagAmendment:
+	case hq.FlagAmendment:
 		return "有修改申请"
-	case sync.FlagConflict:
+	case hq.FlagConflict:
 		return "有并发修改"
 	}
 	return f
@@ -468,4 +476,89 @@ func hqEpoch(e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "HQ 已换代（%s）。各设备下次同步时将补推 HQ 缺少的记录，并重新拉取全部变更。\n", ep)
 	return exitOK
+}
+
+// hqMigrate shows where the store's schema stands. It reads without
+// migrating (hq serve migrates on start), so it shows what a new build
+// would still apply; a bbolt store held by a running HQ is asked through
+// its admin API.
+func hqMigrate(e *env, args []string) int {
+	var f hqFlags
+	var asJSON bool
+	fs := newFlagSet("hq migrate", "fieldcase hq migrate status [--json] [--data 目录 | --postgres 连接串]", e.stderr)
+	f.register(fs)
+	fs.BoolVar(&asJSON, "json", false, "以 JSON 输出")
+	rest, err := fs.parse(args, e.stderr)
+	if err != nil {
+		return exitForParse(err)
+	}
+	if len(rest) != 1 || rest[0] != "status" {
+		fmt.Fprintln(e.stderr, "用法：fieldcase hq migrate status（迁移在 fieldcase hq serve 启动时自动执行）")
+		return exitInvalid
+	}
+	if err := f.resolve(e); err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return exitInvalid
+	}
+	ctx := context.Background()
+	var sc hq.Schema
+	running := false
+	if f.postgres != "" {
+		sc, err = hqpg.ReadSchema(ctx, f.postgres)
+	} else if sc, err = hqbolt.ReadSchema(f.data, 300*time.Millisecond); errors.Is(err, hqbolt.ErrLocked) {
+		var admin *hq.RemoteAdmin
+		if admin, err = hq.DialAdmin(f.data); err == nil {
+			sc, err = admin.Schema(ctx)
+			running = true
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "无法读取 HQ 数据结构版本：%v\n", err)
+		return exitFailure
+	}
+	if asJSON {
+		return writeJSON(e, sc)
+	}
+	printSchema(e.stdout, sc, running)
+	return exitOK
+}
+
+// printSchema writes a store's schema status for people.
+func printSchema(w io.Writer, sc hq.Schema, running bool) {
+	kind := map[string]string{hqbolt.Kind: "bbolt（单个 HQ 进程）", hqpg.Kind: "PostgreSQL（可多个 HQ 进程）"}[sc.Kind]
+	if kind == "" {
+		kind = sc.Kind
+	}
+	fmt.Fprintf(w, "存储：%s\n", kind)
+	switch {
+	case sc.Version == 0:
+		fmt.Fprintln(w, "结构版本：0（尚无 HQ 数据，首次启动时创建）")
+	case running:
+		fmt.Fprintf(w, "结构版本：%d（由正在运行的 HQ 报告）\n", sc.Version)
+	default:
+		fmt.Fprintf(w, "结构版本：%d\n", sc.Version)
+	}
+	t := newTable("版本", "迁移", "状态")
+	pending := 0
+	for _, m := range sc.Migrations {
+		state := "待执行"
+		switch {
+		case m.Applied && m.AppliedAt != nil:
+			state = "已执行（" + m.AppliedAt.Local().Format("2006-01-02 15:04") + "）"
+		case m.Applied:
+			state = "已执行"
+		default:
+			pending++
+		}
+		t.row(strconv.Itoa(m.Version), m.Name, state)
+	}
+	t.write(w)
+	switch {
+	case sc.Newer():
+		fmt.Fprintf(w, "数据由更新版本的 fieldcase 写入（结构版本 %d），本程序无法打开，请升级 fieldcase。\n", sc.Version)
+	case pending > 0:
+		fmt.Fprintf(w, "有 %d 项迁移待执行：fieldcase hq serve 启动时自动执行。\n", pending)
+	default:
+		fmt.Fprintln(w, "已是最新结构。")
+	}
 }

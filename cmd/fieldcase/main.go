@@ -13,9 +13,6 @@ import (
 	"fieldcase/cases"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
-
 // Exit statuses shared by every command.
 const (
 	exitOK      = 0
@@ -61,8 +58,7 @@ func run(e *env, args []string) int {
 	}
 	switch args[0] {
 	case "--version", "-version", "version":
-		fmt.Fprintf(e.stdout, "fieldcase %s\n", version)
-		return exitOK
+		return printVersion(e)
 	case "-h", "--help", "-help", "help":
 		usage(e.stdout)
 		return exitOK

@@ -13,7 +13,8 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/cases/store"
-	"fieldcase/sync"
+	"fieldcase/sync/device"
+	"fieldcase/sync/proto"
 )
 
 func init() {
@@ -48,15 +49,15 @@ func syncEnroll(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "用法：fieldcase sync enroll HQ地址 注册码（注册码由 HQ 管理员用 fieldcase hq enroll 生成）")
 		return exitInvalid
 	}
-	if err := sync.CheckURL(rest[0]); err != nil {
+	if err := device.CheckURL(rest[0]); err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return exitInvalid
 	}
-	if _, _, err := sync.SplitCode(rest[1]); err != nil {
+	if _, _, err := proto.SplitCode(rest[1]); err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return exitInvalid
 	}
-	var opt sync.EnrollOptions
+	var opt device.EnrollOptions
 	if caFile != "" {
 		if opt.CA, err = os.ReadFile(caFile); err != nil {
 			fmt.Fprintf(e.stderr, "无法读取 CA 证书：%v\n", err)
@@ -73,10 +74,10 @@ func syncEnroll(e *env, args []string) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	enr, err := sync.Enroll(ctx, st, rest[0], rest[1], opt)
+	enr, err := device.Enroll(ctx, st, rest[0], rest[1], opt)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "注册失败：%v\n", err)
-		var he *sync.HTTPError
+		var he *device.HTTPError
 		if errors.As(err, &he) && he.Status < 500 {
 			return exitInvalid
 		}
@@ -111,7 +112,7 @@ func syncRound(e *env, args []string) int {
 	defer done()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	r, err := sync.NewClient(st, sync.ClientOptions{}).Round(ctx)
+	r, err := device.NewClient(st, device.ClientOptions{}).Round(ctx)
 	if asJSON {
 		if code := writeJSON(e, r); code != exitOK {
 			return code
@@ -121,10 +122,10 @@ func syncRound(e *env, args []string) int {
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "同步未完成：%v\n", err)
-		if errors.Is(err, sync.ErrNotEnrolled) {
+		if errors.Is(err, device.ErrNotEnrolled) {
 			return exitInvalid
 		}
-		if sync.IsQuarantined(err) {
+		if device.IsQuarantined(err) {
 			// Retrying cannot help: HQ refuses the device until an
 			// administrator has looked into it.
 			fmt.Fprintln(e.stderr, "本设备已被 HQ 隔离，HQ 管理员核查并解除隔离之前无法同步。请停止在本设备上办案，并联系 HQ 管理员。")
@@ -136,7 +137,7 @@ func syncRound(e *env, args []string) int {
 	return exitOK
 }
 
-func printReport(e *env, r sync.Report) {
+func printReport(e *env, r device.Report) {
 	if r.HQ == "" {
 		return
 	}
@@ -240,9 +241,9 @@ func syncStatus(e *env, args []string) int {
 			HQ       string `json:"hq,omitempty"`
 			Name     string `json:"name,omitempty"`
 			store.SyncState
-			Pending      uint64        `json:"pending"`
-			Receipt      *sync.Receipt `json:"hq_receipt,omitempty"`
-			ReceiptCheck string        `json:"hq_receipt_check,omitempty"`
+			Pending      uint64         `json:"pending"`
+			Receipt      *proto.Receipt `json:"hq_receipt,omitempty"`
+			ReceiptCheck string         `json:"hq_receipt_check,omitempty"`
 		}{Enrolled: enr != nil && enr.Name != "", SyncState: ss, Pending: ss.Pending(), Receipt: receipt, ReceiptCheck: check}
 		if enr != nil {
 			out.HQ, out.Name = enr.URL, enr.Name
@@ -274,21 +275,21 @@ func syncStatus(e *env, args []string) int {
 // receiptCheck reads the newest HQ receipt and says whether it holds: HQ's
 // signature (with HQ's key from the pulls) and the hash it names against
 // this device's own record of that event.
-func receiptCheck(st *store.Store) (*sync.Receipt, string) {
+func receiptCheck(st *store.Store) (*proto.Receipt, string) {
 	data, err := st.HQReceipt()
 	if err != nil || len(data) == 0 {
 		return nil, ""
 	}
-	rc, err := sync.ParseReceipt(data)
+	rc, err := proto.ParseReceipt(data)
 	if err != nil {
 		return nil, ""
 	}
 	var parts []string
 	keys, err := st.DeviceKeys()
-	switch hq, ok := keys[sync.HQKeyID]; {
+	switch hqKey, ok := keys[store.HQKeyID]; {
 	case err != nil || !ok:
 		parts = append(parts, "HQ 签名待核对（尚未从 HQ 取得其公钥）")
-	case rc.Verify(hq) != nil:
+	case rc.Verify(hqKey) != nil:
 		parts = append(parts, "HQ 签名不符！")
 	default:
 		parts = append(parts, "HQ 签名有效")

@@ -12,8 +12,9 @@ import (
 	"github.com/google/uuid"
 
 	"fieldcase/cases"
-	"fieldcase/sync"
-	"fieldcase/sync/hqbolt"
+	"fieldcase/sync/hq"
+	"fieldcase/sync/hq/hqbolt"
+	"fieldcase/sync/proto"
 )
 
 // TestHQAndSyncCommands drives the admin and device commands against a
@@ -28,9 +29,9 @@ func TestHQAndSyncCommands(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	h := sync.NewHQ(st, nil, nil)
+	h := hq.NewHQ(st, nil, nil)
 	go func() {
-		done <- sync.Serve(ctx, h, sync.ServeConfig{Addr: "127.0.0.1:0", AdminDir: hqDir, Ready: func(u string) { ready <- u }})
+		done <- hq.Serve(ctx, h, hq.ServeConfig{Addr: "127.0.0.1:0", AdminDir: hqDir, Ready: func(u string) { ready <- u }})
 	}()
 	url := <-ready
 	stopped := false
@@ -47,6 +48,10 @@ func TestHQAndSyncCommands(t *testing.T) {
 	code, out, errOut := runCLI(t, "", "hq", "enroll", "--device", "南岸一中队-01", "--data", hqDir)
 	if code != 0 {
 		t.Fatalf("hq enroll: %d %s", code, errOut)
+	}
+	// While HQ runs, migrate status asks it through the admin API.
+	if code, out, errOut := runCLI(t, "", "hq", "migrate", "status", "--data", hqDir); code != 0 || !strings.Contains(out, "由正在运行的 HQ 报告") || !strings.Contains(out, "已是最新结构") {
+		t.Fatalf("hq migrate status while serving: %d %s %s", code, out, errOut)
 	}
 	m := regexp.MustCompile(`一次性注册码：(\S+)`).FindStringSubmatch(out)
 	if m == nil {
@@ -68,7 +73,7 @@ func TestHQAndSyncCommands(t *testing.T) {
 		t.Fatalf("sync status: %d %s", code, out)
 	}
 	code, out, errOut = runCLI(t, "", "hq", "cases", "--json", "--data", hqDir)
-	var cs []sync.CaseSummary
+	var cs []hq.CaseSummary
 	if code != 0 || json.Unmarshal([]byte(out), &cs) != nil || len(cs) != 1 || cs[0].Events != 3 {
 		t.Fatalf("hq cases while serving: %d %s %s", code, out, errOut)
 	}
@@ -121,14 +126,14 @@ func TestHQAndSyncCommands(t *testing.T) {
 // quarantineDevice pushes, as the named device, an unsigned event that
 // continues its chain: HQ refuses it and quarantines the device. It
 // returns the case and event the report names.
-func quarantineDevice(t *testing.T, h *sync.HQ, name string) (caseID, eventID string) {
+func quarantineDevice(t *testing.T, h *hq.HQ, name string) (caseID, eventID string) {
 	t.Helper()
 	ctx := context.Background()
 	ds, err := h.Devices(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var d sync.Device
+	var d hq.Device
 	for _, x := range ds {
 		if x.Name == name {
 			d = x
@@ -138,9 +143,9 @@ func quarantineDevice(t *testing.T, h *sync.HQ, name string) (caseID, eventID st
 		Actor: cases.Actor{ID: "wang5", Name: "王五", Role: cases.RoleOfficer}, At: time.Now(), Kind: cases.EventCreated, Payload: json.RawMessage(`{}`)}
 	e.Hash = e.ComputeHash()
 	raw, _ := json.Marshal(e)
-	_, err = h.Push(ctx, d.ID, sync.PushRequest{V: sync.ProtocolVersion, Ops: []sync.Op{{Seq: e.Seq, PrevOp: d.ChainHead, Event: raw}}})
-	var ae *sync.APIError
-	if !errors.As(err, &ae) || ae.Code != sync.CodeSignature {
+	_, err = h.Push(ctx, d.ID, proto.PushRequest{V: proto.ProtocolVersion, Ops: []proto.Op{{Seq: e.Seq, PrevOp: d.ChainHead, Event: raw}}})
+	var ae *hq.APIError
+	if !errors.As(err, &ae) || ae.Code != proto.CodeSignature {
 		t.Fatalf("unsigned push: %v", err)
 	}
 	return e.CaseID, e.ID

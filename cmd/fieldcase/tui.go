@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	gosync "sync"
+	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
+	"github.com/mattn/go-isatty"
 
-	fcsync "fieldcase/sync"
+	"fieldcase/sync/device"
 	"fieldcase/tui"
 )
 
@@ -39,8 +40,8 @@ func runTUI(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "未知命令 %q。运行 fieldcase help 查看全部命令。\n", rest[0])
 		return exitInvalid
 	}
-	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
-		fmt.Fprintln(e.stderr, "终端界面需要在终端中运行。脚本中请使用子命令，如 fieldcase case list --json。")
+	if msg := consoleAdvice(consoleOf(os.Stdin.Fd()), consoleOf(os.Stdout.Fd())); msg != "" {
+		fmt.Fprintln(e.stderr, msg)
 		return exitInvalid
 	}
 	// Before anything measures text: ambiguous-width characters are one
@@ -103,7 +104,7 @@ func runTUI(e *env, args []string) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var p *tea.Program
-	var startSync gosync.Once
+	var startSync sync.Once
 	// Background sync starts at the first sign-in (the enrolment is sealed
 	// until then) and goes on while the screen is locked.
 	onSignIn := func() {
@@ -111,9 +112,9 @@ func runTUI(e *env, args []string) int {
 			if en, err := st.Enrolment(); err == nil && en != nil {
 				// The client runs on its own goroutine and only reports its
 				// state to the program, so the officer never waits on it.
-				client := fcsync.NewClient(st, fcsync.ClientOptions{
+				client := device.NewClient(st, device.ClientOptions{
 					Log:      slog.Default(),
-					OnStatus: func(s fcsync.Status) { p.Send(tuiSyncStatus(s)) },
+					OnStatus: func(s device.Status) { p.Send(tuiSyncStatus(s)) },
 				})
 				go client.Run(ctx, syncEvery)
 			}
@@ -132,8 +133,44 @@ func runTUI(e *env, args []string) int {
 	return exitOK
 }
 
+// console is what a standard stream is connected to.
+type console int
+
+const (
+	notConsole console = iota // a file or a pipe
+	realConsole
+	// ptyPipe: the named pipe mintty (Git Bash, MSYS2, Cygwin) gives a
+	// Windows program instead of a console. Bubble Tea cannot read keys or
+	// the window size through it, so the TUI would hang or draw garbage.
+	ptyPipe
+)
+
+func consoleOf(fd uintptr) console {
+	switch {
+	case term.IsTerminal(fd):
+		return realConsole
+	case isatty.IsCygwinTerminal(fd): // always false outside Windows
+		return ptyPipe
+	}
+	return notConsole
+}
+
+// consoleAdvice says why the TUI cannot start on these streams and what to
+// do, or "" when both are a console.
+func consoleAdvice(in, out console) string {
+	switch {
+	case in == realConsole && out == realConsole:
+		return ""
+	case in == ptyPipe || out == ptyPipe:
+		return "终端界面无法直接在 Git Bash、MSYS2 或 Cygwin 的 mintty 窗口中运行（它不是 Windows 控制台）。\n" +
+			"请改用：winpty fieldcase（Git for Windows 自带 winpty），或在 Windows Terminal、PowerShell、命令提示符（cmd）中运行 fieldcase。\n" +
+			"子命令（如 fieldcase case list）在 mintty 中可以直接使用。"
+	}
+	return "终端界面需要在终端中运行。脚本中请使用子命令，如 fieldcase case list --json。"
+}
+
 // tuiSyncStatus passes the sync client's state to the TUI.
-func tuiSyncStatus(s fcsync.Status) tui.SyncStatus {
+func tuiSyncStatus(s device.Status) tui.SyncStatus {
 	out := tui.SyncStatus{Enrolled: s.Enrolled, Running: s.Running, Phase: s.Phase, Done: s.Done, Total: s.Total, LastError: s.LastError, Quarantined: s.Quarantined}
 	if s.Last != nil {
 		out.Finished = s.Last.Finished

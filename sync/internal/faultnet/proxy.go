@@ -11,7 +11,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
-	gosync "sync"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -35,14 +35,14 @@ type Proxy struct {
 	ln     net.Listener
 	target string
 
-	mu     gosync.Mutex
+	mu     sync.Mutex
 	rng    *rand.Rand
 	faults Faults
 
 	conns, cutReq, cutResp, delays, dups atomic.Int64
-	wg                                   gosync.WaitGroup
+	wg                                   sync.WaitGroup
 	closed                               atomic.Bool
-	open                                 gosync.Map // net.Conn → struct{}
+	open                                 sync.Map // net.Conn → struct{}
 }
 
 // Start listens on a free loopback port and forwards to target.

@@ -1,10 +1,11 @@
 // Package pgtest gives tests a real PostgreSQL database: the server named by
 // FIELDCASE_TEST_PG (what .ci/run exports), or else a throwaway cluster this
 // package starts itself from initdb and pg_ctl (run as the postgres user
-// when the tests run as root, since PostgreSQL refuses root), on a temporary
-// directory and a free loopback port, stopped when the tests end. Without
-// either, the tests fail with a message saying how to get one: the
-// PostgreSQL tests are never skipped.
+// when the tests run as root, since PostgreSQL refuses root, creating that
+// system user when it is missing), on a temporary directory and a free
+// loopback port, stopped and removed when the tests end or are interrupted
+// (Ctrl-C, SIGTERM). Without either, the tests fail with a message saying
+// how to get one: the PostgreSQL tests are never skipped.
 package pgtest
 
 import (
@@ -16,10 +17,12 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"os/signal"
 	"os/user"
 	"path/filepath"
 	"strings"
-	gosync "sync"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -30,10 +33,15 @@ import (
 const EnvDSN = "FIELDCASE_TEST_PG"
 
 var (
-	once     gosync.Once
+	once     sync.Once
 	baseDSN  string
 	startErr error
 	started  *cluster
+
+	// live is the cluster whose folder exists, from MkdirTemp until it
+	// is removed; an interrupt removes it before the process exits.
+	liveMu sync.Mutex
+	live   *cluster
 )
 
 type cluster struct {
@@ -45,7 +53,9 @@ type cluster struct {
 // Main runs the tests and stops the cluster Main's package started.
 // Call it from TestMain: os.Exit(pgtest.Main(m)).
 func Main(m *testing.M) int {
+	stopOnSignal := watchInterrupt()
 	code := m.Run()
+	stopOnSignal()
 	if started != nil {
 		started.stop()
 	}
@@ -147,19 +157,23 @@ func start() (*cluster, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	liveMu.Lock()
 	dir, err := os.MkdirTemp("", "fieldcase-pg-")
 	if err != nil {
+		liveMu.Unlock()
 		return nil, "", err
 	}
 	c := &cluster{dir: dir, pgCtl: pgCtl}
+	live = c
+	liveMu.Unlock()
 	if os.Geteuid() == 0 {
-		pg, err := user.Lookup("postgres")
+		pg, err := postgresUser()
 		if err != nil {
-			os.RemoveAll(dir)
-			return nil, "", fmt.Errorf("以 root 运行时需要 postgres 用户：%v", err)
+			c.stop()
+			return nil, "", err
 		}
 		if out, err := exec.Command("chown", "-R", pg.Uid+":"+pg.Gid, dir).CombinedOutput(); err != nil {
-			os.RemoveAll(dir)
+			c.stop()
 			return nil, "", fmt.Errorf("chown：%v %s", err, out)
 		}
 		if p, err := exec.LookPath("runuser"); err == nil {
@@ -170,18 +184,18 @@ func start() (*cluster, string, error) {
 	}
 	data := filepath.Join(dir, "data")
 	if out, err := c.run(initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"); err != nil {
-		os.RemoveAll(dir)
+		c.stop()
 		return nil, "", fmt.Errorf("initdb：%v\n%s", err, out)
 	}
 	port, err := freePort()
 	if err != nil {
-		os.RemoveAll(dir)
+		c.stop()
 		return nil, "", err
 	}
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200", port, dir)
 	if out, err := c.run(pgCtl, "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "log"))
-		os.RemoveAll(dir)
+		c.stop()
 		return nil, "", fmt.Errorf("pg_ctl start：%v\n%s\n%s", err, out, log)
 	}
 	return c, fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), nil
@@ -205,7 +219,54 @@ func (c *cluster) run(prog string, args ...string) ([]byte, error) {
 	return cmd.CombinedOutput()
 }
 
+// stop stops the server, if it runs, and removes its folder.
 func (c *cluster) stop() {
-	c.run(c.pgCtl, "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
+	if _, err := os.Stat(filepath.Join(c.dir, "data", "postmaster.pid")); err == nil {
+		c.run(c.pgCtl, "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
+	}
 	os.RemoveAll(c.dir)
+	liveMu.Lock()
+	if live == c {
+		live = nil
+	}
+	liveMu.Unlock()
+}
+
+// watchInterrupt removes the live cluster's folder (tens of MB under /tmp)
+// when the tests are interrupted, then exits; the returned function stops
+// watching.
+func watchInterrupt() func() {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-ch:
+			liveMu.Lock()
+			c := live
+			liveMu.Unlock()
+			if c != nil {
+				c.stop()
+				fmt.Fprintf(os.Stderr, "pgtest：收到 %v，已停止临时 PostgreSQL 并删除 %s\n", sig, c.dir)
+			}
+			os.Exit(1)
+		case <-done:
+		}
+	}()
+	return func() { signal.Stop(ch); close(done) }
+}
+
+// postgresUser is the system user the throwaway cluster runs as when the
+// tests run as root. A machine without one (a fresh container) gets it
+// made, as .ci/run does, rather than a failed test run.
+func postgresUser() (*user.User, error) {
+	if pg, err := user.Lookup("postgres"); err == nil {
+		return pg, nil
+	}
+	out, err := exec.Command("useradd", "--system", "--home-dir", "/var/lib/postgresql", "--shell", "/bin/sh", "postgres").CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("以 root 运行测试时，PostgreSQL 须以 postgres 系统用户运行，而该用户不存在且无法创建（useradd：%v %s）。请先运行 useradd --system postgres，或以普通用户运行测试", err, strings.TrimSpace(string(out)))
+	}
+	fmt.Fprintln(os.Stderr, "pgtest：已创建 postgres 系统用户，用于以 root 运行临时 PostgreSQL")
+	return user.Lookup("postgres")
 }

@@ -1,0 +1,162 @@
+package hqbolt
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"fieldcase/sync/hq"
+)
+
+// migration brings the file from version-1 to version. Open runs the
+// pending ones and records the version in meta/schema, all in one bbolt
+// transaction: a crash leaves the file as it was. Every migration has its
+// own test (migrations_test.go).
+type migration struct {
+	version int
+	name    string
+	run     func(tx *bolt.Tx) error
+}
+
+// migrations run in order; the layout they build is drawn in the package
+// comment and in docs/sync.md.
+var migrations = []migration{
+	{1, "创建初始结构", migrateCreate},
+	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
+}
+
+// SchemaVersion is the schema this build writes.
+func SchemaVersion() int { return migrations[len(migrations)-1].version }
+
+// migrate applies the pending migrations. A file written by a newer build
+// is refused: this build would drop fields it does not know when it
+// rewrites a record.
+func (s *Store) migrate() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		current, err := schemaOf(tx)
+		if err != nil {
+			return err
+		}
+		if current > SchemaVersion() {
+			return fmt.Errorf("HQ 数据文件的结构版本 %d 比本程序（%d）新，请升级 fieldcase", current, SchemaVersion())
+		}
+		for _, m := range migrations {
+			if m.version <= current {
+				continue
+			}
+			if err := m.run(tx); err != nil {
+				return fmt.Errorf("数据迁移 %d（%s）失败：%w", m.version, m.name, err)
+			}
+			if err := tx.Bucket(bRoot).Bucket(bMeta).Put(kSchema, u64(uint64(m.version))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// schemaOf is the file's schema version, 0 for a file with no HQ data yet.
+func schemaOf(tx *bolt.Tx) (int, error) {
+	r := tx.Bucket(bRoot)
+	if r == nil {
+		return 0, nil
+	}
+	v := r.Bucket(bMeta).Get(kSchema)
+	if len(v) != 8 {
+		return 0, errors.New("HQ 数据文件缺少结构版本，可能已损坏")
+	}
+	return int(binary.BigEndian.Uint64(v)), nil
+}
+
+// migrateCreate makes the root bucket, every bucket under it, and the epoch.
+func migrateCreate(tx *bolt.Tx) error {
+	r, err := tx.CreateBucket(bRoot)
+	if err != nil {
+		return err
+	}
+	for _, name := range allBuckets {
+		if _, err := r.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	return r.Bucket(bMeta).Put(kEpoch, []byte(uuid.NewString()))
+}
+
+// migrateSignKeys makes HQ's own signing key. Devices gained a signing key
+// and a quarantine report in their JSON; the buckets are unchanged, but the
+// version goes up so that an older build, which would drop those fields
+// when it rewrites a device — releasing a quarantined device, forgetting
+// its key — refuses the file.
+func migrateSignKeys(tx *bolt.Tx) error {
+	m := tx.Bucket(bRoot).Bucket(bMeta)
+	k := []byte("x/" + hq.MetaHQSignKey)
+	if m.Get(k) != nil {
+		return nil
+	}
+	v, err := hq.NewHQSignKey()
+	if err != nil {
+		return err
+	}
+	return m.Put(k, []byte(v))
+}
+
+// ReadSchema tells where the store in dir stands without changing it: no
+// file is created and no migration runs (fieldcase hq migrate status). A
+// file held by a running HQ gives ErrLocked.
+func ReadSchema(dir string, timeout time.Duration) (hq.Schema, error) {
+	path := filepath.Join(dir, FileName)
+	out := hq.Schema{Kind: Kind}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return schemaStatus(0), nil
+	}
+	if timeout <= 0 {
+		timeout = time.Second
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return out, ErrLocked
+	}
+	if err != nil {
+		return out, fmt.Errorf("无法打开 HQ 数据文件 %s：%w", path, err)
+	}
+	defer db.Close()
+	var current int
+	if err := db.View(func(tx *bolt.Tx) error {
+		current, err = schemaOf(tx)
+		return err
+	}); err != nil {
+		return out, err
+	}
+	return schemaStatus(current), nil
+}
+
+// Schema implements hq.SchemaReader for an open store (a running HQ
+// answers fieldcase hq migrate status through its admin API).
+func (s *Store) Schema(ctx context.Context) (hq.Schema, error) {
+	var current int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		current, err = schemaOf(tx)
+		return err
+	})
+	return schemaStatus(current), err
+}
+
+// Kind names this store in status reports.
+const Kind = "bbolt"
+
+func schemaStatus(current int) hq.Schema {
+	out := hq.Schema{Kind: Kind, Version: current}
+	for _, m := range migrations {
+		out.Migrations = append(out.Migrations, hq.MigrationState{Version: m.version, Name: m.name, Applied: m.version <= current})
+	}
+	return out
+}

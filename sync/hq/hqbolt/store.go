@@ -1,0 +1,567 @@
+// Package hqbolt is HQ's embedded store: one bbolt file, hq.db, in the HQ
+// data directory, for a district served by one HQ process. It is the only
+// HQ package that imports bbolt.
+//
+// The bucket tree as the migrations (migrations.go) leave it at schema
+// version 2; numbers in keys are big-endian u64, so ranges are cursor
+// seeks (docs/sync.md §11):
+//
+//	hq.db
+//	└── hq1                        root bucket of this schema generation
+//	    ├── meta                   schema → u64; epoch → uuid; x/tls_pin, x/tls_ca, x/hq_sign_key → text
+//	    ├── devices                device name → hq.Device JSON (with its signing key and quarantine)
+//	    ├── device_ids             device id → device name
+//	    ├── codes                  enrolment code hash → device name
+//	    ├── users                  user id → hq.User JSON
+//	    ├── ops                    device id ‖ 0 ‖ seq → hq.OpRecord JSON (the stored result)
+//	    ├── cases                  case id → hq.CaseRecord JSON
+//	    ├── events                 case id ‖ 0 ‖ index → event bytes as received (HQ's canonical log)
+//	    ├── origins                event hash → hq.Origin JSON
+//	    ├── parties                party key ‖ 0 ‖ case id → hq.PartyCase JSON
+//	    ├── conflicts              conflict id → hq.ConflictRecord JSON
+//	    ├── case_conflicts         case id ‖ 0 ‖ conflict id → ∅
+//	    ├── changes                seq → hq.Change header JSON ‖ \n ‖ body bytes (the change log devices pull)
+//	    ├── rulesets               version → rule-set file
+//	    ├── blobs                  sha256 → hq.Blob JSON
+//	    └── chunks                 sha256 ‖ offset → bytes
+//
+// bbolt has one writer at a time, so a push is applied in one Update with
+// nothing else interleaved, and change-log numbers (NextSequence inside
+// that Update) become visible in order: a pull can never pass a change that
+// commits later with a smaller number.
+//
+// The file is locked while open. A running HQ keeps it open; the admin
+// commands reach it through its loopback admin API instead (hq.DialAdmin).
+package hqbolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"fieldcase/sync/hq"
+)
+
+// FileName is the store's file inside the HQ data directory.
+const FileName = "hq.db"
+
+// ErrLocked means another process (a running HQ) holds the store open.
+var ErrLocked = errors.New("HQ 数据文件正被另一个进程使用")
+
+var (
+	bRoot          = []byte("hq1")
+	bMeta          = []byte("meta")
+	bDevices       = []byte("devices")
+	bDeviceIDs     = []byte("device_ids")
+	bCodes         = []byte("codes")
+	bUsers         = []byte("users")
+	bOps           = []byte("ops")
+	bCases         = []byte("cases")
+	bEvents        = []byte("events")
+	bOrigins       = []byte("origins")
+	bParties       = []byte("parties")
+	bConflicts     = []byte("conflicts")
+	bCaseConflicts = []byte("case_conflicts")
+	bChanges       = []byte("changes")
+	bRuleSets      = []byte("rulesets")
+	bBlobs         = []byte("blobs")
+	bChunks        = []byte("chunks")
+
+	kSchema = []byte("schema")
+	kEpoch  = []byte("epoch")
+)
+
+var allBuckets = [][]byte{bMeta, bDevices, bDeviceIDs, bCodes, bUsers, bOps, bCases, bEvents, bOrigins, bParties, bConflicts, bCaseConflicts, bChanges, bRuleSets, bBlobs, bChunks}
+
+// Store is an open HQ data directory.
+type Store struct {
+	db  *bolt.DB
+	dir string
+}
+
+var _ hq.Store = (*Store)(nil)
+
+// Open opens or creates the store in dir, waiting up to timeout (default
+// one second) for another process's lock.
+func Open(dir string, timeout time.Duration) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("无法创建 HQ 数据目录 %s：%w", dir, err)
+	}
+	if timeout <= 0 {
+		timeout = time.Second
+	}
+	path := filepath.Join(dir, FileName)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, ErrLocked
+	}
+	if err != nil {
+		return nil, fmt.Errorf("无法打开 HQ 数据文件 %s：%w", path, err)
+	}
+	s := &Store{db: db, dir: dir}
+	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dir is the data directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Close releases the file and its lock.
+func (s *Store) Close() error { return s.db.Close() }
+
+func u64(v uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], v)
+	return b[:]
+}
+
+func join(a string, n uint64) []byte {
+	return append(append([]byte(a), 0), u64(n)...)
+}
+
+func join2(a, b string) []byte {
+	return append(append([]byte(a), 0), b...)
+}
+
+// Epoch implements hq.Store.
+func (s *Store) Epoch(ctx context.Context) (string, error) {
+	var out string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		out = string(tx.Bucket(bRoot).Bucket(bMeta).Get(kEpoch))
+		return nil
+	})
+	return out, err
+}
+
+// RotateEpoch implements hq.Store.
+func (s *Store) RotateEpoch(ctx context.Context) (string, error) {
+	e := uuid.NewString()
+	return e, s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bRoot).Bucket(bMeta).Put(kEpoch, []byte(e)) })
+}
+
+// Update implements hq.Store.
+func (s *Store) Update(ctx context.Context, fn func(hq.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error { return fn(&btx{tx: tx, r: tx.Bucket(bRoot)}) })
+}
+
+// View implements hq.Store.
+func (s *Store) View(ctx context.Context, fn func(hq.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.View(func(tx *bolt.Tx) error { return fn(&btx{tx: tx, r: tx.Bucket(bRoot)}) })
+}
+
+// scanBudget bounds how many change-log entries one pull examines, so that
+// a device outside most changes' scope still gets a quick answer.
+const scanBudget = 20000
+
+// Changes implements hq.Store. bbolt's single writer makes the log's
+// numbers visible in order, so the cursor may move past every entry read.
+func (s *Store) Changes(ctx context.Context, after uint64, scope hq.Scope, limit int) ([]hq.Change, uint64, bool, error) {
+	var out []hq.Change
+	next, more := after, false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bRoot).Bucket(bChanges).Cursor()
+		scanned := 0
+		for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
+			if len(out) >= limit || scanned >= scanBudget {
+				more = true
+				return nil
+			}
+			scanned++
+			ch, err := decodeChange(v)
+			if err != nil {
+				return fmt.Errorf("HQ 变更记录 %d 已损坏：%w", binary.BigEndian.Uint64(k), err)
+			}
+			next = ch.Seq
+			if scope.Visible(ch) {
+				out = append(out, ch)
+			}
+		}
+		return nil
+	})
+	return out, next, more, err
+}
+
+// High implements hq.Store.
+func (s *Store) High(ctx context.Context) (uint64, error) {
+	var n uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bRoot).Bucket(bChanges).Sequence()
+		return nil
+	})
+	return n, err
+}
+
+// Blob implements hq.Store.
+func (s *Store) Blob(ctx context.Context, sha string) (hq.Blob, bool, error) {
+	var b hq.Blob
+	var found bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		found, err = getJSON(tx.Bucket(bRoot).Bucket(bBlobs), []byte(sha), &b)
+		return err
+	})
+	return b, found, err
+}
+
+// AppendBlob implements hq.Store.
+func (s *Store) AppendBlob(ctx context.Context, sha string, size, offset int64, data []byte) (hq.Blob, error) {
+	var out hq.Blob
+	var result error
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		r := tx.Bucket(bRoot)
+		blobs, chunks := r.Bucket(bBlobs), r.Bucket(bChunks)
+		var b hq.Blob
+		if _, err := getJSON(blobs, []byte(sha), &b); err != nil {
+			return err
+		}
+		nb, err := hq.AdvanceBlob(b, sha, size, offset, data)
+		if errors.Is(err, hq.ErrBlobHash) {
+			result = err
+			if err := blobs.Delete([]byte(sha)); err != nil {
+				return err
+			}
+			c := chunks.Cursor()
+			prefix := []byte(sha)
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if err != nil {
+			out, result = b, err
+			return nil
+		}
+		if len(data) > 0 {
+			if err := chunks.Put(append([]byte(sha), u64(uint64(offset))...), data); err != nil {
+				return err
+			}
+		}
+		out = nb
+		return putJSON(blobs, []byte(sha), nb)
+	})
+	if err != nil {
+		return out, err
+	}
+	return out, result
+}
+
+// ReadBlob implements hq.Store.
+func (s *Store) ReadBlob(ctx context.Context, sha string, fn func([]byte) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bRoot).Bucket(bChunks).Cursor()
+		prefix := []byte(sha)
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if err := fn(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
+	data := b.Get(key)
+	if data == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return true, fmt.Errorf("HQ 数据损坏（%s）：%w", key, err)
+	}
+	return true, nil
+}
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, data)
+}
+
+// btx implements hq.Tx on a bbolt transaction.
+type btx struct {
+	tx *bolt.Tx
+	r  *bolt.Bucket
+}
+
+func (t *btx) b(name []byte) *bolt.Bucket { return t.r.Bucket(name) }
+
+func (t *btx) Device(name string) (hq.Device, bool, error) {
+	var d hq.Device
+	found, err := getJSON(t.b(bDevices), []byte(name), &d)
+	return d, found, err
+}
+
+func (t *btx) DeviceByID(id string) (hq.Device, bool, error) {
+	name := t.b(bDeviceIDs).Get([]byte(id))
+	if name == nil {
+		return hq.Device{}, false, nil
+	}
+	return t.Device(string(name))
+}
+
+func (t *btx) DeviceByCode(codeHash string) (hq.Device, bool, error) {
+	name := t.b(bCodes).Get([]byte(codeHash))
+	if name == nil {
+		return hq.Device{}, false, nil
+	}
+	return t.Device(string(name))
+}
+
+func (t *btx) PutDevice(d hq.Device) error {
+	var old hq.Device
+	if _, err := getJSON(t.b(bDevices), []byte(d.Name), &old); err != nil {
+		return err
+	}
+	if err := hq.CheckSignKeyFixed(old, d); err != nil {
+		return err
+	}
+	if old.CodeHash != "" && old.CodeHash != d.CodeHash {
+		if err := t.b(bCodes).Delete([]byte(old.CodeHash)); err != nil {
+			return err
+		}
+	}
+	if d.CodeHash != "" {
+		if err := t.b(bCodes).Put([]byte(d.CodeHash), []byte(d.Name)); err != nil {
+			return err
+		}
+	}
+	if d.ID != "" {
+		if n := t.b(bDeviceIDs).Get([]byte(d.ID)); n != nil && string(n) != d.Name {
+			return fmt.Errorf("设备编号 %s 已属于设备「%s」", d.ID, n)
+		}
+		if err := t.b(bDeviceIDs).Put([]byte(d.ID), []byte(d.Name)); err != nil {
+			return err
+		}
+	}
+	return putJSON(t.b(bDevices), []byte(d.Name), d)
+}
+
+func (t *btx) Devices() ([]hq.Device, error) {
+	var out []hq.Device
+	err := t.b(bDevices).ForEach(func(k, v []byte) error {
+		var d hq.Device
+		if err := json.Unmarshal(v, &d); err != nil {
+			return fmt.Errorf("设备记录 %s 已损坏：%w", k, err)
+		}
+		out = append(out, d)
+		return nil
+	})
+	return out, err
+}
+
+func (t *btx) User(id string) (hq.User, bool, error) {
+	var u hq.User
+	found, err := getJSON(t.b(bUsers), []byte(id), &u)
+	return u, found, err
+}
+
+func (t *btx) PutUser(u hq.User) error { return putJSON(t.b(bUsers), []byte(u.ID), u) }
+
+func (t *btx) Op(device string, seq uint64) (hq.OpRecord, bool, error) {
+	var o hq.OpRecord
+	found, err := getJSON(t.b(bOps), join(device, seq), &o)
+	return o, found, err
+}
+
+func (t *btx) PutOp(o hq.OpRecord) error {
+	k := join(o.Device, o.Seq)
+	if t.b(bOps).Get(k) != nil {
+		return fmt.Errorf("设备 %s 第 %d 条事件已处理过", o.Device, o.Seq)
+	}
+	return putJSON(t.b(bOps), k, o)
+}
+
+func (t *btx) Case(id string) (hq.CaseRecord, bool, error) {
+	var c hq.CaseRecord
+	found, err := getJSON(t.b(bCases), []byte(id), &c)
+	return c, found, err
+}
+
+func (t *btx) PutCase(c hq.CaseRecord) error { return putJSON(t.b(bCases), []byte(c.Case.ID), c) }
+
+func (t *btx) Cases() ([]hq.CaseRecord, error) {
+	var out []hq.CaseRecord
+	err := t.b(bCases).ForEach(func(k, v []byte) error {
+		var c hq.CaseRecord
+		if err := json.Unmarshal(v, &c); err != nil {
+			return fmt.Errorf("案件记录 %s 已损坏：%w", k, err)
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+func (t *btx) Event(caseID string, index uint64) (json.RawMessage, bool, error) {
+	v := t.b(bEvents).Get(join(caseID, index))
+	if v == nil {
+		return nil, false, nil
+	}
+	return append(json.RawMessage(nil), v...), true, nil
+}
+
+func (t *btx) Events(caseID string) ([]json.RawMessage, error) {
+	var out []json.RawMessage
+	prefix := join2(caseID, "")
+	c := t.b(bEvents).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		out = append(out, append(json.RawMessage(nil), v...))
+	}
+	return out, nil
+}
+
+func (t *btx) PutEvent(caseID string, index uint64, raw json.RawMessage) error {
+	k := join(caseID, index)
+	if t.b(bEvents).Get(k) != nil {
+		return fmt.Errorf("案件 %s 第 %d 条事件已存在", caseID, index)
+	}
+	return t.b(bEvents).Put(k, raw)
+}
+
+func (t *btx) Origin(hash string) (hq.Origin, bool, error) {
+	var o hq.Origin
+	found, err := getJSON(t.b(bOrigins), []byte(hash), &o)
+	return o, found, err
+}
+
+func (t *btx) PutOrigin(o hq.Origin) error { return putJSON(t.b(bOrigins), []byte(o.Hash), o) }
+
+func (t *btx) PartyCases(key string) ([]hq.PartyCase, error) {
+	var out []hq.PartyCase
+	prefix := join2(key, "")
+	c := t.b(bParties).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var p hq.PartyCase
+		if err := json.Unmarshal(v, &p); err != nil {
+			return nil, fmt.Errorf("当事人记录已损坏：%w", err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (t *btx) PutPartyCase(p hq.PartyCase) error {
+	return putJSON(t.b(bParties), join2(p.Key, p.CaseID), p)
+}
+
+func (t *btx) DeletePartyCase(key, caseID string) error {
+	return t.b(bParties).Delete(join2(key, caseID))
+}
+
+func (t *btx) Conflict(id string) (hq.ConflictRecord, bool, error) {
+	var c hq.ConflictRecord
+	found, err := getJSON(t.b(bConflicts), []byte(id), &c)
+	return c, found, err
+}
+
+func (t *btx) PutConflict(c hq.ConflictRecord) error {
+	if err := t.b(bCaseConflicts).Put(join2(c.CaseID, c.ID), nil); err != nil {
+		return err
+	}
+	return putJSON(t.b(bConflicts), []byte(c.ID), c)
+}
+
+func (t *btx) Conflicts(caseID string) ([]hq.ConflictRecord, error) {
+	var out []hq.ConflictRecord
+	prefix := join2(caseID, "")
+	c := t.b(bCaseConflicts).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		cr, found, err := t.Conflict(string(k[len(prefix):]))
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			out = append(out, cr)
+		}
+	}
+	return out, nil
+}
+
+func (t *btx) Append(c hq.Change) error {
+	b := t.b(bChanges)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	c.Seq = seq
+	v, err := encodeChange(c)
+	if err != nil {
+		return err
+	}
+	return b.Put(u64(seq), v)
+}
+
+// A change is stored as its header in JSON, a newline, and its body as it
+// came (an event's exact bytes), so the body is never re-encoded.
+func encodeChange(c hq.Change) ([]byte, error) {
+	data := c.Data
+	c.Data = nil
+	head, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(head, '\n'), data...), nil
+}
+
+func decodeChange(v []byte) (hq.Change, error) {
+	var c hq.Change
+	i := bytes.IndexByte(v, '\n')
+	if i < 0 {
+		return c, errors.New("缺少分隔符")
+	}
+	if err := json.Unmarshal(v[:i], &c); err != nil {
+		return c, err
+	}
+	c.Data = append(json.RawMessage(nil), v[i+1:]...)
+	return c, nil
+}
+
+func (t *btx) RuleSets() (map[string][]byte, error) {
+	out := map[string][]byte{}
+	err := t.b(bRuleSets).ForEach(func(k, v []byte) error {
+		out[string(k)] = append([]byte(nil), v...)
+		return nil
+	})
+	return out, err
+}
+
+func (t *btx) PutRuleSet(version string, data []byte) error {
+	return t.b(bRuleSets).Put([]byte(version), data)
+}
+
+func (t *btx) Meta(key string) (string, bool, error) {
+	v := t.b(bMeta).Get([]byte("x/" + key))
+	return string(v), v != nil, nil
+}
+
+func (t *btx) PutMeta(key, value string) error {
+	return t.b(bMeta).Put([]byte("x/"+key), []byte(value))
+}
+
+func (t *btx) BlobComplete(sha string) (bool, error) {
+	var b hq.Blob
+	found, err := getJSON(t.b(bBlobs), []byte(sha), &b)
+	return found && b.Complete, err
+}

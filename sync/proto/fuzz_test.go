@@ -1,0 +1,199 @@
+package proto_test
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"fieldcase/cases"
+	"fieldcase/sync/hq/storetest"
+	"fieldcase/sync/proto"
+)
+
+// sampleEvent is a valid event as a device records it.
+func sampleEvent() []byte {
+	c := storetest.Content("张三", "11010519491231002X", storetest.Start, storetest.Wang)
+	payload, _ := json.Marshal(cases.ContentPayload{Content: c})
+	e := cases.Event{ID: uuid.NewString(), CaseID: uuid.NewString(), Index: 1, Device: uuid.NewString(), Seq: 1,
+		Actor: storetest.Wang.Actor(), At: storetest.Start, Kind: cases.EventCreated, Payload: payload}
+	e.Hash = e.ComputeHash()
+	raw, _ := json.Marshal(e)
+	return raw
+}
+
+// FuzzDecodeEvent: no input panics the decoder; an accepted event is
+// intact, safe to show, and survives a round trip through JSON unchanged.
+func FuzzDecodeEvent(f *testing.F) {
+	f.Add(sampleEvent())
+	f.Add([]byte(`{"id":"x"}`))
+	f.Add(bytes.Replace(sampleEvent(), []byte("张三"), []byte("张\u202e三"), 1))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		e, err := proto.DecodeEvent(raw)
+		if err != nil {
+			return
+		}
+		if e.ComputeHash() != e.Hash {
+			t.Fatal("accepted an event whose hash does not match")
+		}
+		again, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e2, err := proto.DecodeEvent(again)
+		if err != nil || e2.Hash != e.Hash {
+			t.Fatalf("the accepted event does not survive re-encoding: %v", err)
+		}
+	})
+}
+
+// FuzzDecodePush: no input panics; an accepted push has 1..MaxOpsPerPush
+// events with contiguous sequence numbers and clean user text.
+func FuzzDecodePush(f *testing.F) {
+	ev := sampleEvent()
+	good, _ := json.Marshal(proto.PushRequest{V: 1, Users: []cases.User{storetest.Wang}, Ops: []proto.Op{{Seq: 1, Event: ev}}})
+	f.Add(good)
+	f.Add([]byte(`{"v":1,"ops":[{"seq":1,"event":{}},{"seq":3,"event":{}}]}`))
+	f.Add([]byte(`{"v":2,"ops":[]}`))
+	f.Add([]byte(`{"v":1,"users":[{"id":"a","name":"\u001b]52;c;x\u0007","role":"officer"}],"ops":[{"seq":1,"event":{}}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req, err := proto.DecodePush(bytes.NewReader(body))
+		if err != nil {
+			return
+		}
+		if len(req.Ops) == 0 || len(req.Ops) > proto.MaxOpsPerPush {
+			t.Fatalf("accepted %d ops", len(req.Ops))
+		}
+		for i := 1; i < len(req.Ops); i++ {
+			if req.Ops[i].Seq != req.Ops[i-1].Seq+1 {
+				t.Fatal("accepted non-contiguous sequence numbers")
+			}
+		}
+		for _, u := range req.Users {
+			if cases.HasUnsafeRunes(u.Name) || cases.HasUnsafeRunes(u.Cert) {
+				t.Fatalf("user text not cleaned: %q", u.Name)
+			}
+		}
+	})
+}
+
+// FuzzDecodeEnroll: no input panics; an accepted request has a well-formed
+// code, device id and token.
+func FuzzDecodeEnroll(f *testing.F) {
+	f.Add([]byte(`{"v":1,"code":"ABCD-EFGH-JKLM-NPQR","device":"0190a0b0-0000-7000-8000-000000000001","token":"` + strings.Repeat("a", 43) + `"}`))
+	f.Add([]byte(`{"v":1,"code":"abcd efgh jklm npqr","device":"x","token":"y"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req, err := proto.DecodeEnroll(bytes.NewReader(body))
+		if err != nil {
+			return
+		}
+		if len(req.Code) != 16 || len(req.Token) != 43 || len(req.Device) != 36 || cases.HasUnsafeRunes(req.Host) {
+			t.Fatalf("accepted %+v", req)
+		}
+	})
+}
+
+// FuzzDecodePullResponse: no answer from HQ panics the device; an accepted
+// page is in order, within its cursor, and its notices are clean.
+func FuzzDecodePullResponse(f *testing.F) {
+	page, _ := json.Marshal(proto.PullResponse{V: 1, Epoch: uuid.NewString(), Next: 3, Entries: []proto.Entry{
+		{Seq: 1, Kind: proto.EntryEvent, Event: sampleEvent()},
+		{Seq: 2, Kind: proto.EntryParty, Party: &proto.PartyEntry{Key: "P:resident:1", Priors: []cases.PriorCase{{CaseID: "a", OccurredAt: time.Now()}}}},
+		{Seq: 3, Kind: proto.EntryNotice, Notice: &proto.Notice{Kind: "conflict", Message: "冲突\x1b[2J"}},
+	}})
+	f.Add(page)
+	f.Add([]byte(`{"v":1,"epoch":"x","entries":[{"seq":2},{"seq":1}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		resp, err := proto.DecodePullResponse(bytes.NewReader(body), 1<<20)
+		if err != nil {
+			return
+		}
+		var last uint64
+		for _, e := range resp.Entries {
+			if e.Seq <= last || e.Seq > resp.Next {
+				t.Fatal("accepted entries out of order or beyond the cursor")
+			}
+			last = e.Seq
+			if e.Notice != nil && cases.HasUnsafeRunes(e.Notice.Message) {
+				t.Fatalf("notice not cleaned: %q", e.Notice.Message)
+			}
+		}
+	})
+}
+
+// FuzzDecodePushResponse: no answer panics the device; an accepted answer
+// matches what was sent.
+func FuzzDecodePushResponse(f *testing.F) {
+	sent := []proto.Op{{Seq: 5}, {Seq: 6}}
+	good, _ := json.Marshal(proto.PushResponse{V: 1, Epoch: uuid.NewString(), AckedThrough: 6, Results: []proto.Result{{Seq: 5, Status: proto.Applied}, {Seq: 6, Status: proto.Conflict, Message: "冲突"}}})
+	f.Add(good)
+	f.Add([]byte(`{"v":1,"results":[{"seq":9,"status":"applied"}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		resp, err := proto.DecodePushResponse(bytes.NewReader(body), sent)
+		if err != nil {
+			return
+		}
+		if len(resp.Results) > len(sent) {
+			t.Fatal("accepted more results than events")
+		}
+		for i, r := range resp.Results {
+			if r.Seq != sent[i].Seq {
+				t.Fatal("accepted a result for another event")
+			}
+		}
+	})
+}
+
+// FuzzSplitCode: enrolment codes parse or are refused, never panic.
+func FuzzSplitCode(f *testing.F) {
+	f.Add("ABCD-EFGH-JKLM-NPQR")
+	f.Add("abcd efgh jklm npqr stuv wxyz 2345 6789")
+	f.Add("ÄBCD")
+	f.Fuzz(func(t *testing.T, code string) {
+		secret, pin, err := proto.SplitCode(code)
+		if err != nil {
+			return
+		}
+		if len(secret) != 16 || pin != "" && len(pin) != 16 {
+			t.Fatalf("split %q into %q %q", code, secret, pin)
+		}
+		if again, _, err := proto.SplitCode(proto.FormatCode(secret + pin)); err != nil || again != secret {
+			t.Fatal("a formatted code does not parse back")
+		}
+	})
+}
+
+// FuzzDecodeDeviceKeys: the device_keys of a pull page either decode to
+// valid ed25519 keys under device ids (or HQ's id) or are refused whole.
+func FuzzDecodeDeviceKeys(f *testing.F) {
+	pub, _, _ := ed25519.GenerateKey(nil)
+	good, _ := json.Marshal(map[string]string{uuid.NewString(): proto.EncodeSignKey(pub), proto.HQKeyID: proto.EncodeSignKey(pub)})
+	f.Add(good, 2)
+	f.Add([]byte(`{"x":"AAAA"}`), 1)
+	f.Add([]byte(`{"hq":"`+strings.Repeat("A", 44)+`"}`), 0)
+	f.Fuzz(func(t *testing.T, body []byte, entries int) {
+		var m map[string]string
+		if json.Unmarshal(body, &m) != nil {
+			return
+		}
+		keys, err := proto.DecodeDeviceKeys(m, entries)
+		if err != nil {
+			return
+		}
+		if len(keys) != len(m) || len(keys) > entries+1 {
+			t.Fatalf("accepted %d keys of %d for %d entries", len(keys), len(m), entries)
+		}
+		for id, k := range keys {
+			if len(k) != ed25519.PublicKeySize || (id != proto.HQKeyID && uuid.Validate(id) != nil) {
+				t.Fatalf("accepted key %q → %x", id, k)
+			}
+			if proto.EncodeSignKey(k) != m[id] {
+				t.Fatal("a key does not encode back to what was sent")
+			}
+		}
+	})
+}

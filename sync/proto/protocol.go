@@ -1,0 +1,812 @@
+package proto
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"regexp"
+	"time"
+	"unicode/utf8"
+
+	"fieldcase/cases"
+)
+
+// ProtocolVersion is the version of the JSON bodies below. Every request and
+// response carries it as "v"; the paths carry it as /v1/. A peer that sees a
+// version it does not speak refuses the message with a clear error instead
+// of guessing.
+const ProtocolVersion = 1
+
+// Limits the HQ enforces and tells devices about. They keep one request from
+// holding a store transaction or the server's memory for long.
+const (
+	MaxOpsPerPush   = 200      // events in one push
+	MaxPushBytes    = 8 << 20  // one push body
+	MaxEventBytes   = 1 << 20  // one event as JSON
+	MaxPullLimit    = 1000     // entries in one pull page
+	MaxChunkBytes   = 4 << 20  // one blob upload request
+	MaxBlobBytes    = 2 << 30  // one evidence file
+	MaxUsersPerPush = 64       // user registrations carried by one request
+	MaxSmallBody    = 64 << 10 // any other body (enrolment, admin requests, errors)
+)
+
+// Paths of the device API. JSON bodies carry "v"; devices send
+// "Authorization: Bearer <device id>:<token>" on all but enrolment.
+//
+//	POST  /v1/enroll          one-time code, the device's id, new token and signing key → name, epoch
+//	GET   /v1/sync/state      where the device stands at HQ: last seq settled, chain head, epoch
+//	POST  /v1/sync/push       ≤ MaxOpsPerPush events in device order → one stored result each, and a receipt
+//	GET   /v1/sync/pull       ?cursor=N&limit=M → changes in the device's scope, next cursor, signing keys
+//	GET   /v1/cases/{id}      HQ's log of one case (a device rebuilds a forked copy from it)
+//	HEAD  /v1/blobs/{sha256}  how much of an evidence file HQ has
+//	PATCH /v1/blobs/{sha256}  Upload-Offset / Upload-Length: resumable append, hash checked at the end
+//	GET   /v1/blobs/{sha256}  a complete evidence file
+//
+// The admin API is HQ's own (sync/hq), on a separate loopback listener.
+const (
+	PathEnroll = "/v1/enroll"
+	PathState  = "/v1/sync/state"
+	PathPush   = "/v1/sync/push"
+	PathPull   = "/v1/sync/pull"
+	PathCases  = "/v1/cases/"
+	PathBlobs  = "/v1/blobs/"
+)
+
+// Blob upload headers (tus-style resumable append).
+const (
+	HeaderUploadOffset = "Upload-Offset"
+	HeaderUploadLength = "Upload-Length"
+	HeaderBlobComplete = "Blob-Complete"
+)
+
+// EnrollRequest trades a one-time code for a device credential. The device
+// makes its own secret token and sends it with the code, so that a retried
+// enrolment whose answer was lost succeeds again with the same token instead
+// of finding the code used up.
+type EnrollRequest struct {
+	V      int          `json:"v"`
+	Code   string       `json:"code"`   // the secret part of the one-time code
+	Device string       `json:"device"` // the device store's own id (a UUID)
+	Token  string       `json:"token"`  // the device's new secret, 43 base64url characters
+	Host   string       `json:"host,omitempty"`
+	Users  []cases.User `json:"users,omitempty"` // the users registered on the device so far
+	// SignKey is the device's ed25519 public key (standard base64), with
+	// which HQ checks the signature of every event the device pushes. A
+	// device enrolled before it had a key sends it with its first push.
+	SignKey string `json:"sign_key,omitempty"`
+}
+
+// EnrollResponse confirms the enrolment.
+type EnrollResponse struct {
+	V          int         `json:"v"`
+	Device     string      `json:"device"`
+	Name       string      `json:"name"` // what HQ calls the device
+	Epoch      string      `json:"epoch"`
+	UserErrors []UserError `json:"user_errors,omitempty"`
+}
+
+// StateResponse is what HQ holds for the device: where its log stands at HQ
+// and which incarnation of HQ answers.
+type StateResponse struct {
+	V          int       `json:"v"`
+	Epoch      string    `json:"epoch"`
+	Device     string    `json:"device"`
+	Name       string    `json:"name"`
+	LastSeq    uint64    `json:"last_seq"`   // the device's events HQ has settled, 1..LastSeq
+	ChainHead  string    `json:"chain_head"` // hash of the device's event LastSeq
+	High       uint64    `json:"high"`       // the newest change HQ has
+	ServerTime time.Time `json:"server_time"`
+	MaxOps     int       `json:"max_ops"`
+	ChunkBytes int       `json:"chunk_bytes"`
+}
+
+// Op is one case-log event as a device pushes it: its place in the
+// device's sequence, the hash of the device's previous event (the device
+// chain), and the event exactly as the device recorded it.
+type Op struct {
+	Seq    uint64          `json:"seq"`
+	PrevOp string          `json:"prev_op"`
+	Event  json.RawMessage `json:"event"`
+}
+
+// PushRequest carries the events HQ has not acknowledged, in sequence order,
+// and the device's users (how HQ learns who may act on the device).
+type PushRequest struct {
+	V     int          `json:"v"`
+	Epoch string       `json:"epoch"`
+	Users []cases.User `json:"users,omitempty"`
+	// SignKey is the device's public key, sent with every push: HQ takes it
+	// on trust only when it has none for the device (enrolled before keys
+	// existed) and refuses a push that brings another one.
+	SignKey string `json:"sign_key,omitempty"`
+	Ops     []Op   `json:"ops"`
+}
+
+// ResultStatus is how HQ settled one event. Every status but a transient error
+// consumes the sequence number: the event is settled, and a retry gets the
+// same Result back.
+type ResultStatus string
+
+// Statuses of a Result.
+const (
+	Applied  ResultStatus = "applied"  // in the case log at HQ (Rebased: at another place than on the device)
+	Conflict ResultStatus = "conflict" // kept at HQ as a conflict record for people to resolve (Reason says which)
+	Rejected ResultStatus = "rejected" // refused (Reason says why); shown to the officer
+)
+
+// Reasons of conflicts and rejections.
+const (
+	ReasonLocked         = "locked"          // the case was approved or closed meanwhile: kept as an amendment request
+	ReasonStale          = "stale"           // the case moved on meanwhile and the event no longer fits
+	ReasonConcurrentEdit = "concurrent_edit" // someone else changed the case content meanwhile: both versions kept
+	ReasonUnauthorized   = "unauthorized"    // the actor may not do this from this device
+	ReasonInvalid        = "invalid"         // malformed or not allowed by the lifecycle
+	ReasonUnknownCase    = "unknown_case"    // HQ does not have the case this event continues
+)
+
+// Result is HQ's answer for one event. It is stored with the event and
+// returned verbatim, Duplicate set, whenever the event is pushed again.
+type Result struct {
+	Seq        uint64       `json:"seq"`
+	Status     ResultStatus `json:"status"`
+	Duplicate  bool         `json:"duplicate,omitempty"`
+	Reason     string       `json:"reason,omitempty"`
+	Message    string       `json:"message,omitempty"`
+	CaseID     string       `json:"case_id"`
+	Index      uint64       `json:"index,omitempty"` // the event's place in HQ's case log
+	Hash       string       `json:"hash,omitempty"`  // the hash of HQ's copy
+	Rebased    bool         `json:"rebased,omitempty"`
+	ConflictID string       `json:"conflict_id,omitempty"`
+}
+
+// UserError says why HQ did not accept one of the device's users.
+type UserError struct {
+	User    string `json:"user"`
+	Message string `json:"message"`
+}
+
+// PushResponse settles a prefix of the pushed events. When MissingBlobs is
+// not empty, the event after the settled prefix names evidence that HQ does
+// not have yet: upload it and push again.
+type PushResponse struct {
+	V            int         `json:"v"`
+	Epoch        string      `json:"epoch"`
+	AckedThrough uint64      `json:"acked_through"`
+	ChainHead    string      `json:"chain_head"`
+	Results      []Result    `json:"results"`
+	MissingBlobs []string    `json:"missing_blobs,omitempty"`
+	UserErrors   []UserError `json:"user_errors,omitempty"`
+	Receipt      *Receipt    `json:"receipt,omitempty"` // HQ's signed word of what it holds of the device
+}
+
+// EntryKind names what a pulled change is.
+type EntryKind string
+
+// Kinds of pulled changes.
+const (
+	EntryEvent   EntryKind = "event"   // an event of a case in the device's scope (HQ's canonical log)
+	EntryParty   EntryKind = "party"   // the prior cases HQ knows for one party (replaces the device's list)
+	EntryRuleSet EntryKind = "ruleset" // a rule set published at HQ
+	EntryNotice  EntryKind = "notice"  // something the device's users must be told
+	EntryPolicy  EntryKind = "policy"  // the district's review settings
+)
+
+// Entry is one change in HQ's change log.
+type Entry struct {
+	Seq     uint64              `json:"seq"`
+	Kind    EntryKind           `json:"kind"`
+	CaseID  string              `json:"case_id,omitempty"`
+	Event   json.RawMessage     `json:"event,omitempty"`
+	Party   *PartyEntry         `json:"party,omitempty"`
+	RuleSet json.RawMessage     `json:"ruleset,omitempty"`
+	Notice  *Notice             `json:"notice,omitempty"`
+	Policy  *cases.ReviewPolicy `json:"policy,omitempty"`
+}
+
+// PartyEntry is the party index for one party key.
+type PartyEntry struct {
+	Key    string            `json:"key"`
+	Priors []cases.PriorCase `json:"priors"`
+}
+
+// Notice kinds.
+const (
+	NoticeRebased    = "rebased"     // the event was placed after changes made meanwhile
+	NoticeAmendment  = "amendment"   // an edit to an approved or closed case, kept as an amendment request
+	NoticeConflict   = "conflict"    // kept as a conflict record
+	NoticeRejected   = "rejected"    // refused
+	NoticePartyLink  = "party_link"  // two records of one party linked, not merged
+	NoticeJudgement  = "judgement"   // a first-violation judgement must be reviewed
+	NoticeUserRefuse = "user_refuse" // a user registration was refused
+	// NoticeQuarantined is written on the device itself when HQ refuses a
+	// push and quarantines the device, so the officer finds it in the
+	// device's notices and sync status long after the round.
+	NoticeQuarantined = "quarantined"
+	// NoticeReceipt: HQ's receipt for a push did not check out and was not kept.
+	NoticeReceipt = "receipt"
+)
+
+// Notice is a message for the people on a device (or every reviewer).
+type Notice struct {
+	ID      string    `json:"id"`
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind"`
+	CaseID  string    `json:"case_id,omitempty"`
+	Related string    `json:"related_case,omitempty"`
+	Message string    `json:"message"`
+}
+
+// PullResponse is one page of changes after the device's cursor. Next is the
+// cursor to send next time: every change up to it has been returned or is
+// outside the device's scope, and none below it can still appear.
+type PullResponse struct {
+	V       int     `json:"v"`
+	Epoch   string  `json:"epoch"`
+	Entries []Entry `json:"entries"`
+	Next    uint64  `json:"next"`
+	More    bool    `json:"more"`
+	// DeviceKeys are the public keys (standard base64) of the devices whose
+	// events are in the page, and HQ's own under HQKeyID, so that the device
+	// can check every event's signature offline, now and later.
+	DeviceKeys map[string]string `json:"device_keys,omitempty"`
+}
+
+// HQKeyID is the id under which DeviceKeys carries HQ's own public key. HQ
+// signs the copies it makes of rebased events (a rebase changes the hash,
+// so the device's signature no longer fits); the device's original stays
+// at HQ with its own signature.
+const HQKeyID = "hq"
+
+// CaseResponse is one case's canonical log at HQ, for a device to rebuild
+// its copy when its own copy has forked from HQ's.
+type CaseResponse struct {
+	V      int               `json:"v"`
+	Epoch  string            `json:"epoch"`
+	CaseID string            `json:"case_id"`
+	Events []json.RawMessage `json:"events"`
+}
+
+// ErrorResponse is every non-2xx body. Code is for programs, Error for people.
+type ErrorResponse struct {
+	V        int    `json:"v"`
+	Code     string `json:"code"`
+	Error    string `json:"error"`
+	Expected uint64 `json:"expected,omitempty"` // seq_gap: the sequence number HQ expects next
+}
+
+// Error codes.
+const (
+	CodeBadRequest   = "bad_request"
+	CodeVersion      = "version"
+	CodeUnauthorized = "unauthorized"
+	CodeRevoked      = "revoked"
+	CodeSeqGap       = "seq_gap"
+	CodeReplay       = "replay_mismatch"
+	CodeChain        = "chain_broken"
+	CodeRateLimited  = "rate_limited"
+	CodeTooLarge     = "too_large"
+	CodeNotFound     = "not_found"
+	CodeOffset       = "offset_mismatch"
+	CodeBlobHash     = "blob_hash"
+	CodeInternal     = "internal"
+	CodeCode         = "enroll_code"
+	// CodeQuarantined: HQ found an event of the device that failed its
+	// signature, hash or chain check and stopped accepting anything from it
+	// until an administrator releases it (fieldcase hq release).
+	CodeQuarantined = "quarantined"
+	CodeSignature   = "bad_signature" // the push that put the device in quarantine
+	CodeSignKey     = "sign_key"      // no usable device key, or another key than the one HQ holds
+)
+
+// DecodeErrorResponse reads HQ's error body (what the device and the admin
+// commands show people): code and message cleaned of control characters
+// and bounded. ok is false when the body is not an error response.
+func DecodeErrorResponse(data []byte) (e ErrorResponse, ok bool) {
+	if len(data) > MaxSmallBody || json.Unmarshal(data, &e) != nil || e.Error == "" {
+		return ErrorResponse{}, false
+	}
+	if !codeRe.MatchString(e.Code) {
+		e.Code = ""
+	}
+	e.Error = cases.CleanText(e.Error)
+	if r := []rune(e.Error); len(r) > 2000 {
+		e.Error = string(r[:2000]) + "…"
+	}
+	return e, true
+}
+
+// DecodeError is a request or response body that is not what the protocol says.
+type DecodeError struct{ Msg string }
+
+func (e *DecodeError) Error() string { return e.Msg }
+
+// NewDecodeError is a DecodeError with a message for people.
+func NewDecodeError(format string, args ...any) error {
+	return &DecodeError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// DecodeJSON reads one JSON value of at most limit bytes and nothing after it.
+func DecodeJSON(r io.Reader, limit int64, v any) error {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return ReadError(err)
+	}
+	if int64(len(data)) > limit {
+		return NewDecodeError("内容超过 %d 字节的上限", limit)
+	}
+	return DecodeBytes(data, v)
+}
+
+// ReadError classifies a failed read of a body: over the server's size
+// limit (http.MaxBytesError, a 413) or cut short, which is the sender's
+// fault (a 400), never HQ's.
+func ReadError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return fmt.Errorf("读取失败：%w", err)
+	}
+	return &DecodeError{Msg: fmt.Sprintf("内容不完整或读取中断：%v", err)}
+}
+
+// DecodeBytes reads exactly one JSON value from data.
+func DecodeBytes(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(v); err != nil {
+		return NewDecodeError("JSON 格式错误：%v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return NewDecodeError("JSON 之后还有多余内容")
+	}
+	return nil
+}
+
+func checkVersion(v int) error {
+	if v != ProtocolVersion {
+		return &DecodeError{Msg: fmt.Sprintf("协议版本 %d 不受支持（本程序使用版本 %d），请升级 fieldcase", v, ProtocolVersion)}
+	}
+	return nil
+}
+
+var (
+	hexHash   = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	userIDRe  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+	tokenRe   = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+	codeRe    = regexp.MustCompile(`^[a-z_]{1,32}$`)
+	uuidRe    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	codeChars = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+)
+
+// IsSHA256 reports whether s is a lower-case hex SHA-256.
+func IsSHA256(s string) bool { return hexHash.MatchString(s) }
+
+// IsUUID reports whether s is a lower-case UUID, the form of every device,
+// case and event id.
+func IsUUID(s string) bool { return uuidRe.MatchString(s) }
+
+// ShortID is how a message for people names a case: the first 13
+// characters of its id, enough to find it in a list.
+func ShortID(id string) string {
+	if len(id) > 13 {
+		return id[:13]
+	}
+	return id
+}
+
+// Loopback reports whether host names this machine. Plain HTTP is allowed
+// only there, on HQ's listener and in the device's HQ address alike.
+func Loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// DecodeEnroll reads and checks an enrolment request.
+func DecodeEnroll(r io.Reader) (EnrollRequest, error) {
+	var req EnrollRequest
+	if err := DecodeJSON(r, MaxSmallBody, &req); err != nil {
+		return req, err
+	}
+	if err := checkVersion(req.V); err != nil {
+		return req, err
+	}
+	req.Code = NormalizeCode(req.Code)
+	if len(req.Code) != codeSecretLen {
+		return req, NewDecodeError("注册码格式不对")
+	}
+	if !uuidRe.MatchString(req.Device) {
+		return req, NewDecodeError("设备编号格式不对")
+	}
+	if !tokenRe.MatchString(req.Token) {
+		return req, NewDecodeError("设备凭据格式不对")
+	}
+	req.Host = cases.CleanLine(req.Host)
+	if utf8.RuneCountInString(req.Host) > 128 {
+		return req, NewDecodeError("主机名过长")
+	}
+	if err := checkUsers(req.Users); err != nil {
+		return req, err
+	}
+	if req.SignKey != "" {
+		if _, err := DecodeSignKey(req.SignKey); err != nil {
+			return req, err
+		}
+	}
+	return req, nil
+}
+
+// DecodeSignKey reads a device's public key as the protocol carries it.
+// Only the canonical encoding is accepted: HQ compares a device's key as
+// text, and base64 that ends in stray bits would read as the same key
+// under another spelling.
+func DecodeSignKey(s string) (ed25519.PublicKey, error) {
+	b, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err != nil || len(b) != ed25519.PublicKeySize {
+		return nil, NewDecodeError("设备签名公钥格式不对（应为 %d 字节的 ed25519 公钥，base64 编码）", ed25519.PublicKeySize)
+	}
+	return ed25519.PublicKey(b), nil
+}
+
+// EncodeSignKey writes a public key as the protocol carries it.
+func EncodeSignKey(k ed25519.PublicKey) string {
+	if len(k) == 0 {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString(k)
+}
+
+// DecodeDeviceKeys reads the device_keys of a pull page: each id is a
+// device id or HQKeyID, each key a valid public key; a page never names
+// more devices than it has entries (plus HQ).
+func DecodeDeviceKeys(m map[string]string, entries int) (map[string]ed25519.PublicKey, error) {
+	if len(m) > entries+1 {
+		return nil, NewDecodeError("HQ 返回的设备公钥多于变更")
+	}
+	out := make(map[string]ed25519.PublicKey, len(m))
+	for id, s := range m {
+		if id != HQKeyID && !uuidRe.MatchString(id) {
+			return nil, NewDecodeError("HQ 返回的设备编号格式不对")
+		}
+		k, err := DecodeSignKey(s)
+		if err != nil {
+			return nil, NewDecodeError("HQ 返回的设备 %s 的签名公钥格式不对", id)
+		}
+		out[id] = k
+	}
+	return out, nil
+}
+
+func checkUsers(us []cases.User) error {
+	if len(us) > MaxUsersPerPush {
+		return NewDecodeError("一次最多登记 %d 名执法人员", MaxUsersPerPush)
+	}
+	for i := range us {
+		u := &us[i]
+		u.Name, u.Cert = cases.CleanLine(u.Name), cases.CleanLine(u.Cert)
+		if !userIDRe.MatchString(u.ID) {
+			return NewDecodeError("执法人员编号 %q 格式不对", u.ID)
+		}
+		if u.Name == "" || utf8.RuneCountInString(u.Name) > 64 || utf8.RuneCountInString(u.Cert) > 64 {
+			return NewDecodeError("执法人员 %s 的姓名或执法证号不合要求", u.ID)
+		}
+		if !validRole(u.Role) {
+			return NewDecodeError("执法人员 %s 的角色 %q 无效", u.ID, u.Role)
+		}
+	}
+	return nil
+}
+
+func validRole(r cases.Role) bool {
+	for _, x := range cases.Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// DecodePush reads and checks the shape of a push. What the events say is
+// checked later, one by one, so that one bad event is a rejected result and
+// not a failed request.
+func DecodePush(r io.Reader) (PushRequest, error) {
+	var req PushRequest
+	if err := DecodeJSON(r, MaxPushBytes, &req); err != nil {
+		return req, err
+	}
+	if err := checkVersion(req.V); err != nil {
+		return req, err
+	}
+	if len(req.Ops) == 0 {
+		return req, NewDecodeError("推送中没有事件")
+	}
+	if len(req.Ops) > MaxOpsPerPush {
+		return req, NewDecodeError("一次最多推送 %d 条事件", MaxOpsPerPush)
+	}
+	if req.Epoch != "" && !uuidRe.MatchString(req.Epoch) {
+		return req, NewDecodeError("epoch 格式不对")
+	}
+	if err := checkUsers(req.Users); err != nil {
+		return req, err
+	}
+	if req.SignKey != "" {
+		if _, err := DecodeSignKey(req.SignKey); err != nil {
+			return req, err
+		}
+	}
+	for i, op := range req.Ops {
+		if op.Seq == 0 || op.Seq > math.MaxInt64 {
+			return req, NewDecodeError("第%d条事件缺少序号或序号过大", i+1)
+		}
+		if i > 0 && op.Seq != req.Ops[i-1].Seq+1 {
+			return req, NewDecodeError("事件序号不连续（%d 之后是 %d）", req.Ops[i-1].Seq, op.Seq)
+		}
+		if op.PrevOp != "" && !IsSHA256(op.PrevOp) {
+			return req, NewDecodeError("第%d条事件的前序哈希格式不对", i+1)
+		}
+		if len(op.Event) == 0 || len(op.Event) > MaxEventBytes {
+			return req, NewDecodeError("第%d条事件为空或超过 %d 字节", i+1, MaxEventBytes)
+		}
+	}
+	return req, nil
+}
+
+// DecodeEvent parses one event as pushed or pulled and checks both that it
+// is intact (ParseEvent) and that its content is acceptable (CheckEvent).
+func DecodeEvent(raw []byte) (cases.Event, error) {
+	e, err := ParseEvent(raw)
+	if err != nil {
+		return e, err
+	}
+	return e, CheckEvent(e)
+}
+
+// ParseEvent parses one event and checks that it is intact: well formed,
+// with ids where ids belong, and a hash that matches what it says. An event
+// that fails here cannot be linked into any chain.
+func ParseEvent(raw []byte) (cases.Event, error) {
+	var e cases.Event
+	if err := DecodeBytes(raw, &e); err != nil {
+		return e, err
+	}
+	switch {
+	case !uuidRe.MatchString(e.ID):
+		return e, NewDecodeError("事件编号格式不对")
+	case !uuidRe.MatchString(e.CaseID):
+		return e, NewDecodeError("案件编号格式不对")
+	case !uuidRe.MatchString(e.Device):
+		return e, NewDecodeError("设备编号格式不对")
+	case e.Index == 0 || e.Seq == 0:
+		return e, NewDecodeError("事件序号缺失")
+	case e.Index > math.MaxInt64 || e.Seq > math.MaxInt64:
+		return e, NewDecodeError("事件序号过大")
+	case e.Prev != "" && !IsSHA256(e.Prev), !IsSHA256(e.Hash):
+		return e, NewDecodeError("事件哈希格式不对")
+	}
+	if e.ComputeHash() != e.Hash {
+		return e, NewDecodeError("事件内容与其哈希不符")
+	}
+	return e, nil
+}
+
+// CheckEvent checks what an intact event says: a kind, a time, a payload in
+// the form json.Marshal writes (so every store that re-encodes the event
+// keeps the bytes the hash covers), and text that is safe to show. Text is
+// checked, not repaired: cleaning would change what the hash covers.
+func CheckEvent(e cases.Event) error {
+	switch {
+	case e.Kind == "" || len(e.Kind) > 64:
+		return NewDecodeError("事件类型缺失")
+	case e.At.IsZero():
+		return NewDecodeError("事件时间缺失")
+	case len(e.Payload) == 0:
+		return NewDecodeError("事件内容缺失")
+	}
+	if !compactEscaped(e.Payload) {
+		return NewDecodeError("事件内容不是规范的 JSON")
+	}
+	return checkText(e)
+}
+
+// compactEscaped reports whether valid JSON is already in the form
+// json.Marshal writes a json.RawMessage in: no whitespace between tokens,
+// and <, >, &, U+2028 and U+2029 escaped. (Marshal copies other escapes as
+// they are.) It is what json.Marshal(raw) == raw checks, in one pass
+// without allocating.
+func compactEscaped(b []byte) bool {
+	in, esc := false, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c == '<' || c == '>' || c == '&':
+			return false
+		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0xA8 || b[i+2] == 0xA9):
+			return false
+		case in:
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				in = false
+			}
+		case c == '"':
+			in = true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			return false
+		}
+	}
+	return true
+}
+
+// checkText refuses any string in the event that the shared rune filter
+// would change: control characters, bidi overrides, invalid UTF-8.
+func checkText(e cases.Event) error {
+	for _, s := range []string{e.Actor.ID, e.Actor.Name, e.Actor.Cert, string(e.Actor.Role), string(e.Kind)} {
+		if cases.HasUnsafeRunes(s) {
+			return NewDecodeError("事件含有控制字符或不可见的方向控制字符")
+		}
+	}
+	if !safeStrings(e.Payload) {
+		return NewDecodeError("事件内容含有控制字符或不可见的方向控制字符")
+	}
+	return nil
+}
+
+// safeStrings reports whether no string in valid JSON (keys included)
+// holds a rune the shared filter would drop. It scans the bytes once and
+// decodes only the strings that carry escapes.
+func safeStrings(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '"' {
+			continue
+		}
+		start, escaped := i, false
+		for i++; i < len(b) && b[i] != '"'; i++ {
+			if b[i] == '\\' {
+				escaped = true
+				i++
+			}
+		}
+		if i >= len(b) {
+			return false
+		}
+		lit := b[start : i+1]
+		if !escaped {
+			if cases.HasUnsafeRunes(string(lit[1 : len(lit)-1])) {
+				return false
+			}
+			continue
+		}
+		var s string
+		if json.Unmarshal(lit, &s) != nil || cases.HasUnsafeRunes(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// DecodePullResponse reads and checks a pull page as the device receives it.
+// Events are checked entry by entry when applied; here the shape is checked
+// and every text meant for people is cleaned.
+func DecodePullResponse(r io.Reader, limit int64) (PullResponse, error) {
+	var resp PullResponse
+	if err := DecodeJSON(r, limit, &resp); err != nil {
+		return resp, err
+	}
+	if err := checkVersion(resp.V); err != nil {
+		return resp, err
+	}
+	if !uuidRe.MatchString(resp.Epoch) {
+		return resp, NewDecodeError("HQ 返回的 epoch 格式不对")
+	}
+	if _, err := DecodeDeviceKeys(resp.DeviceKeys, len(resp.Entries)); err != nil {
+		return resp, err
+	}
+	last := uint64(0)
+	for i := range resp.Entries {
+		en := &resp.Entries[i]
+		if en.Seq <= last {
+			return resp, NewDecodeError("HQ 返回的变更顺序不对")
+		}
+		last = en.Seq
+		if en.Seq > resp.Next {
+			return resp, NewDecodeError("HQ 返回的游标落后于变更")
+		}
+		switch en.Kind {
+		case EntryEvent:
+			if len(en.Event) == 0 {
+				return resp, NewDecodeError("事件变更缺少事件")
+			}
+		case EntryParty:
+			if en.Party == nil || en.Party.Key == "" {
+				return resp, NewDecodeError("当事人索引变更缺少内容")
+			}
+			en.Party.Key = cases.CleanLine(en.Party.Key)
+			for j := range en.Party.Priors {
+				p := &en.Party.Priors[j]
+				p.Violation, p.CaseID = cases.CleanLine(p.Violation), cases.CleanLine(p.CaseID)
+				p.Source = "hq"
+			}
+		case EntryRuleSet:
+			if len(en.RuleSet) == 0 {
+				return resp, NewDecodeError("规则集变更缺少内容")
+			}
+		case EntryNotice:
+			if en.Notice == nil {
+				return resp, NewDecodeError("通知变更缺少内容")
+			}
+			cleanNotice(en.Notice)
+		case EntryPolicy:
+			if en.Policy == nil {
+				return resp, NewDecodeError("审核设置变更缺少内容")
+			}
+		default:
+			return resp, NewDecodeError("未知的变更类型 %q", en.Kind)
+		}
+	}
+	return resp, nil
+}
+
+func cleanNotice(n *Notice) {
+	n.ID, n.Kind = cases.CleanLine(n.ID), cases.CleanLine(n.Kind)
+	n.CaseID, n.Related = cases.CleanLine(n.CaseID), cases.CleanLine(n.Related)
+	n.Message = cases.CleanText(n.Message)
+}
+
+// DecodePushResponse reads and checks HQ's answer to a push.
+func DecodePushResponse(r io.Reader, sent []Op) (PushResponse, error) {
+	var resp PushResponse
+	if err := DecodeJSON(r, MaxPushBytes, &resp); err != nil {
+		return resp, err
+	}
+	if err := checkVersion(resp.V); err != nil {
+		return resp, err
+	}
+	if !uuidRe.MatchString(resp.Epoch) {
+		return resp, NewDecodeError("HQ 返回的 epoch 格式不对")
+	}
+	if len(resp.Results) > len(sent) {
+		return resp, NewDecodeError("HQ 返回的结果多于推送的事件")
+	}
+	for i := range resp.Results {
+		r := &resp.Results[i]
+		if r.Seq != sent[i].Seq {
+			return resp, NewDecodeError("HQ 返回的结果序号与推送不符")
+		}
+		switch r.Status {
+		case Applied, Conflict, Rejected:
+		default:
+			return resp, NewDecodeError("HQ 返回了未知的结果 %q", r.Status)
+		}
+		r.Message, r.Reason = cases.CleanText(r.Message), cases.CleanLine(r.Reason)
+		r.CaseID, r.ConflictID = cases.CleanLine(r.CaseID), cases.CleanLine(r.ConflictID)
+	}
+	if len(resp.Results) > 0 && resp.AckedThrough != resp.Results[len(resp.Results)-1].Seq {
+		return resp, NewDecodeError("HQ 返回的确认序号与结果不符")
+	}
+	for _, s := range resp.MissingBlobs {
+		if !IsSHA256(s) {
+			return resp, NewDecodeError("HQ 返回的证据哈希格式不对")
+		}
+	}
+	for i := range resp.UserErrors {
+		resp.UserErrors[i].User = cases.CleanLine(resp.UserErrors[i].User)
+		resp.UserErrors[i].Message = cases.CleanText(resp.UserErrors[i].Message)
+	}
+	if rc := resp.Receipt; rc != nil {
+		// Checked against HQ's key by the client; here only its shape.
+		if !uuidRe.MatchString(rc.Device) || rc.Epoch != resp.Epoch || (rc.ChainHead != "" && !IsSHA256(rc.ChainHead)) || rc.Through < resp.AckedThrough {
+			return resp, NewDecodeError("HQ 回执与本次推送的回答不符")
+		}
+	}
+	return resp, nil
+}
