@@ -192,6 +192,9 @@ func (s *Store) Unlock(userID, passphrase string) (cases.User, error) {
 	s.keys, s.user = ring, userID
 	s.mu.Unlock()
 	go s.warmPartySearch()
+	if !s.plain {
+		s.sweepDaily() // vault.go
+	}
 	return u, nil
 }
 

@@ -35,7 +35,8 @@ import (
 //	    │                           pull_cursor → u64; hq_receipt → HQ's signed receipt JSON;
 //	    │                           encrypted → version; sign_pub → ed25519 public key;
 //	    │                           sign_key → ed25519 private key [sealed];
-//	    │                           dev_chain → count and running hash of the device's own events [sealed] (chain.go)
+//	    │                           dev_chain → count and running hash of the device's own events [sealed] (chain.go);
+//	    │                           vault_swept → RFC 3339 (last vault sweep, vault.go)
 //	    ├── users                   user id → cases.User JSON with the DK wrap,
 //	    │                           salt, KDF params, failed attempts and tag (auth.go)
 //	    ├── cases                   case id (16-byte UUIDv7) → cases.Case JSON [sealed]
@@ -129,6 +130,7 @@ var (
 	kSignPub      = []byte("sign_pub")
 	kSignKey      = []byte("sign_key")
 	kDeviceChain  = []byte("dev_chain")
+	kVaultSwept   = []byte("vault_swept")
 )
 
 func root(tx *bolt.Tx) *bolt.Bucket                { return tx.Bucket(bRoot) }

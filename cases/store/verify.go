@@ -135,6 +135,12 @@ func (s *Store) Verify() ([]Problem, int, error) {
 	if err != nil {
 		return nil, checked, err
 	}
+	// The vault: every evidence file a log names is there and unchanged.
+	vault, err := s.verifyVault()
+	if err != nil {
+		return nil, checked, err
+	}
+	problems = append(problems, vault...)
 	// The device's history as a whole: deleted cases, missing events. What
 	// only repeats a break already named for a case is left out.
 	failed := map[string]bool{}
