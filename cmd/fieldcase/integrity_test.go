@@ -58,3 +58,33 @@ func TestDamagedStoreSaysWhatToDo(t *testing.T) {
 		})
 	}
 }
+
+func TestBackupAndRestoreCommands(t *testing.T) {
+	dir := initDevice(t)
+	if code, _, errOut := runCLI(t, exampleCase, "case", "add", "--json", "-", "--data", dir); code != 0 {
+		t.Fatalf("case add: %d %s", code, errOut)
+	}
+	file := filepath.Join(t.TempDir(), "备份.fcbk")
+	if code, out, errOut := runCLI(t, "", "backup", "--out", file, "--data", dir); code != 0 || !strings.Contains(out, "已备份到") {
+		t.Fatalf("backup: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "backup", "--out", file, "--data", dir); code != exitInvalid || !strings.Contains(errOut, "不会覆盖") {
+		t.Fatalf("backup over a file: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "restore", file, "--data", dir); code != exitInvalid || !strings.Contains(errOut, "已有数据文件") {
+		t.Fatalf("restore over a store: %d %s", code, errOut)
+	}
+	dst := filepath.Join(t.TempDir(), "新设备")
+	if code, _, errOut := runCLIEnv(t, map[string]string{envPassphrase: "别的口令-wrong horse"}, "", "restore", file, "--data", dst); code != exitInvalid || !strings.Contains(errOut, "口令不对") {
+		t.Fatalf("restore with a wrong passphrase: %d %s", code, errOut)
+	}
+	if code, out, errOut := runCLI(t, "", "restore", file, "--data", dst); code != 0 || !strings.Contains(out, "已恢复到") {
+		t.Fatalf("restore: %d %s %s", code, out, errOut)
+	}
+	if got, want := listCases(t, dst), listCases(t, dir); len(got) != 1 || got[0].ID != want[0].ID {
+		t.Fatalf("restored cases %v, want %v", got, want)
+	}
+	if code, out, _ := runCLI(t, "", "case", "verify", "--data", dst); code != 0 || !strings.Contains(out, "未发现改动") {
+		t.Fatalf("verify the restored store: %d %s", code, out)
+	}
+}
