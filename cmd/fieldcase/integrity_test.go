@@ -88,3 +88,26 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 		t.Fatalf("verify the restored store: %d %s", code, out)
 	}
 }
+
+func TestRepairCommand(t *testing.T) {
+	dir := initDevice(t)
+	for range 3 {
+		if code, _, errOut := runCLI(t, exampleCase, "case", "add", "--json", "-", "--data", dir); code != 0 {
+			t.Fatalf("case add: %d %s", code, errOut)
+		}
+	}
+	if code, out, _ := runCLI(t, "", "repair", "--data", dir); code != 0 || !strings.Contains(out, "未发现需要修复") {
+		t.Fatalf("repair of a good store: %d %s", code, out)
+	}
+	// Cut the store inside its pages.
+	path := filepath.Join(dir, store.FileName)
+	b, _ := os.ReadFile(path)
+	os.Truncate(path, int64(binary.LittleEndian.Uint64(b[16+40:])-1)*4096)
+	code, out, errOut := runCLI(t, "", "repair", "--data", dir)
+	if code == exitInvalid || !strings.Contains(out, "另存为") || strings.Contains(errOut, "goroutine") {
+		t.Fatalf("repair: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "case", "list", "--data", dir); code != 0 {
+		t.Fatalf("the repaired store does not open: %s", errOut)
+	}
+}

@@ -79,6 +79,13 @@ func parseMeta(b []byte) (meta, bool) {
 	return meta{pageSize: le.Uint32(m[8:]), pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:])}, true
 }
 
+// ParseMeta reads a bbolt meta page (at the start of b) whose checksum
+// holds: its page size, high-water mark and transaction id.
+func ParseMeta(b []byte) (pageSize uint32, pgid, txid uint64, ok bool) {
+	m, ok := parseMeta(b)
+	return m.pageSize, m.pgid, m.txid, ok
+}
+
 // Precheck looks at a bbolt file before bbolt maps it: a file that is empty,
 // whose meta pages are both broken, or that is shorter than its own meta
 // says is damaged. A missing file is not (exists is false): it is new.

@@ -1,0 +1,72 @@
+package store
+
+import (
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// repairAndUse repairs dir and opens the result as an officer would.
+func repairAndUse(t *testing.T, dir string) (RepairReport, []Problem, int) {
+	t.Helper()
+	rep, err := Repair(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(rep.DamagedCopy); err != nil {
+		t.Fatalf("the damaged file was not kept: %v", err)
+	}
+	st, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("the repaired store does not open: %v", err)
+	}
+	defer st.Close()
+	if err := signIn(st); err != nil {
+		t.Fatal(err)
+	}
+	problems, n, err := st.Verify()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep, problems, n
+}
+
+func TestRepairSalvagesAroundABrokenPage(t *testing.T) {
+	_, good := realStore(t, 40)
+	pageSize := int(binary.LittleEndian.Uint32(good[16+8:]))
+	inUse := int(binary.LittleEndian.Uint64(good[16+40:]))
+	// Break the first page past the middle whose damage Open notices.
+	for p := inUse / 2; p < inUse; p++ {
+		dir := t.TempDir()
+		b := append([]byte(nil), good...)
+		binary.LittleEndian.PutUint64(b[p*pageSize:], 999999) // the page no longer says its own id
+		os.WriteFile(filepath.Join(dir, FileName), b, 0o600)
+		if _, err := Open(dir, Options{}); err == nil {
+			continue // a free page: nothing lost
+		} else if _, ok := IsDamaged(err); !ok {
+			t.Fatal(err)
+		}
+		rep, problems, n := repairAndUse(t, dir)
+		t.Logf("page %d broken: %d cases kept, recovered %v, %d bad pages, missing %v; %d problems named", p, n, rep.Recovered, rep.BadPages, rep.Missing, len(problems))
+		if rep.BadPages == 0 || rep.Recovered["v1/users"] != 1 {
+			t.Fatalf("report %+v", rep)
+		}
+		if n == 40 && len(Failures(problems)) == 0 {
+			t.Fatal("a page was lost, yet nothing is missing")
+		}
+		return
+	}
+	t.Fatal("no page's damage was noticed")
+}
+
+func TestRepairOfACutFile(t *testing.T) {
+	_, good := realStore(t, 40)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, FileName), good[:len(good)/3], 0o600)
+	rep, problems, n := repairAndUse(t, dir)
+	t.Logf("cut to a third: %d cases kept, recovered %v, %d bad pages, missing %v; %d problems", n, rep.Recovered, rep.BadPages, rep.Missing, len(problems))
+	if rep.BadPages == 0 {
+		t.Fatal("pages past the cut were not counted as lost")
+	}
+}
