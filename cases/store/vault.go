@@ -42,20 +42,36 @@ type VaultSweep struct {
 // hex64 finds SHA-256s written anywhere in a draft's opaque state.
 var hex64 = regexp.MustCompile(`(?i)[0-9a-f]{64}`)
 
+// evidenceRef is what the case logs say of one evidence file.
+type evidenceRef struct {
+	cases []string // the cases naming it
+	own   bool     // named by an event this device recorded
+	paths []string // where it was recorded from
+}
+
 // evidenceRefs collects the SHA-256s (lower case) that the case logs name,
-// with the cases naming them, and those the drafts name.
-func (s *Store) evidenceRefs(tx *bolt.Tx) (logs map[string][]string, drafts map[string]bool, err error) {
-	logs, drafts = map[string][]string{}, map[string]bool{}
-	add := func(caseID string, payload []byte) {
+// and those the drafts name.
+func (s *Store) evidenceRefs(tx *bolt.Tx) (logs map[string]*evidenceRef, drafts map[string]bool, err error) {
+	logs, drafts = map[string]*evidenceRef{}, map[string]bool{}
+	add := func(e cases.Event) {
 		var v any
-		if json.Unmarshal(payload, &v) != nil {
+		if json.Unmarshal(e.Payload, &v) != nil {
 			return
 		}
-		for _, sha := range shaFields(v, nil) {
-			sha = strings.ToLower(sha)
-			if !contains(logs[sha], caseID) {
-				logs[sha] = append(logs[sha], caseID)
+		for _, f := range evidenceFields(v, nil) {
+			sha := strings.ToLower(f.sha)
+			r := logs[sha]
+			if r == nil {
+				r = &evidenceRef{}
+				logs[sha] = r
 			}
+			if !contains(r.cases, e.CaseID) {
+				r.cases = append(r.cases, e.CaseID)
+			}
+			if f.path != "" && !contains(r.paths, f.path) {
+				r.paths = append(r.paths, f.path)
+			}
+			r.own = r.own || e.Device == s.device
 		}
 	}
 	for _, name := range [][]byte{bEvents, bSuperseded} {
@@ -66,7 +82,7 @@ func (s *Store) evidenceRefs(tx *bolt.Tx) (logs map[string][]string, drafts map[
 			}
 			var e cases.Event
 			if json.Unmarshal(data, &e) == nil {
-				add(e.CaseID, e.Payload)
+				add(e)
 			}
 			return nil
 		})
@@ -87,20 +103,23 @@ func (s *Store) evidenceRefs(tx *bolt.Tx) (logs map[string][]string, drafts map[
 	return logs, drafts, err
 }
 
-// shaFields collects the values of every "sha256" field in decoded JSON.
-func shaFields(v any, out []string) []string {
+type evidenceField struct{ sha, path string }
+
+// evidenceFields collects every object with a "sha256" field in decoded
+// JSON (an evidence item, wherever the payload puts it), with its path.
+func evidenceFields(v any, out []evidenceField) []evidenceField {
 	switch x := v.(type) {
 	case map[string]any:
-		for k, val := range x {
-			if s, ok := val.(string); ok && k == "sha256" {
-				out = append(out, s)
-				continue
-			}
-			out = shaFields(val, out)
+		if sha, ok := x["sha256"].(string); ok {
+			path, _ := x["path"].(string)
+			out = append(out, evidenceField{sha, path})
+		}
+		for _, val := range x {
+			out = evidenceFields(val, out)
 		}
 	case []any:
 		for _, val := range x {
-			out = shaFields(val, out)
+			out = evidenceFields(val, out)
 		}
 	}
 	return out
@@ -190,11 +209,13 @@ func (s *Store) sweepDaily() {
 	})
 }
 
-// verifyVault checks that every evidence file a case log names is in the
-// vault and opens whole: the sealed chunks and the trailer bind it to the
-// SHA-256 the case recorded, so a changed byte shows.
+// verifyVault checks that every evidence file this device recorded is in
+// the vault and opens whole (the sealed chunks and the trailer bind it to
+// the SHA-256 the case recorded, so a changed byte shows), or, for
+// evidence recorded before the vault, is still at its path with that
+// SHA-256. Other devices' evidence is at HQ, not here.
 func (s *Store) verifyVault() ([]Problem, error) {
-	var logs map[string][]string
+	var logs map[string]*evidenceRef
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		logs, _, err = s.evidenceRefs(tx)
@@ -204,8 +225,10 @@ func (s *Store) verifyVault() ([]Problem, error) {
 		return nil, err
 	}
 	shas := make([]string, 0, len(logs))
-	for sha := range logs {
-		shas = append(shas, sha)
+	for sha, r := range logs {
+		if r.own {
+			shas = append(shas, sha)
+		}
 	}
 	sort.Strings(shas)
 	var problems []Problem
@@ -214,7 +237,7 @@ func (s *Store) verifyVault() ([]Problem, error) {
 		f, err := s.OpenEvidence(sha)
 		switch {
 		case errors.Is(err, cases.ErrNotFound):
-			detail = fmt.Sprintf("证据文件 %.12s… 不在证据库中：被删除", sha)
+			detail = s.checkAtPath(sha, logs[sha].paths)
 		case errors.Is(err, ErrEvidenceCorrupt):
 			detail = fmt.Sprintf("证据文件 %.12s… 已损坏或被改动", sha)
 		case err != nil:
@@ -229,10 +252,30 @@ func (s *Store) verifyVault() ([]Problem, error) {
 			}
 		}
 		if detail != "" {
-			for _, id := range logs[sha] {
+			for _, id := range logs[sha].cases {
 				problems = append(problems, Problem{CaseID: id, Detail: detail})
 			}
 		}
 	}
 	return problems, nil
+}
+
+// checkAtPath looks for evidence recorded before the vault at the paths it
+// was recorded from: "" when one still holds it unchanged.
+func (s *Store) checkAtPath(sha string, paths []string) string {
+	altered := false
+	for _, p := range paths {
+		got, _, err := cases.HashFile(p, nil)
+		if err != nil {
+			continue
+		}
+		if strings.EqualFold(got, sha) {
+			return ""
+		}
+		altered = true
+	}
+	if altered {
+		return fmt.Sprintf("证据文件 %.12s… 不在证据库中，原路径上的文件已被改动", sha)
+	}
+	return fmt.Sprintf("证据文件 %.12s… 不在证据库中：被删除", sha)
 }

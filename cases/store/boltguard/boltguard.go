@@ -61,6 +61,8 @@ const (
 // meta is what the check needs of one of the two meta pages.
 type meta struct {
 	pageSize uint32
+	root     uint64 // the root bucket's page
+	freelist uint64
 	pgid     uint64 // high water mark: pages 0..pgid-1 are in the file
 	txid     uint64
 }
@@ -76,7 +78,7 @@ func parseMeta(b []byte) (meta, bool) {
 	if le.Uint32(m[0:]) != boltMagic || le.Uint32(m[4:]) != boltVersion || h.Sum64() != le.Uint64(m[56:]) {
 		return meta{}, false
 	}
-	return meta{pageSize: le.Uint32(m[8:]), pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:])}, true
+	return meta{pageSize: le.Uint32(m[8:]), root: le.Uint64(m[16:]), freelist: le.Uint64(m[32:]), pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:])}, true
 }
 
 // ParseMeta reads a bbolt meta page (at the start of b) whose checksum
@@ -144,6 +146,14 @@ func Precheck(path string) (exists bool, err error) {
 	}
 	if want := int64(best.pgid) * int64(best.pageSize); best.pgid < 2 || size < want {
 		return true, &DamagedError{Path: path, Reason: fmt.Sprintf("文件被截短：应至少有 %d 字节，实际只有 %d 字节", want, size)}
+	}
+	// Every page bbolt will follow, checked with bounds-checked reads: bbolt
+	// itself turns a page's offsets into pointers unchecked, and a wrong
+	// one can point into the Go heap, which no recover can undo (the
+	// garbage collector stops the program).
+	v := &validator{f: f, m: best, seen: map[uint64]bool{}}
+	if err := v.check(); err != nil {
+		return true, &DamagedError{Path: path, Reason: err.Error()}
 	}
 	return true, nil
 }

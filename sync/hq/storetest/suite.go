@@ -386,15 +386,26 @@ func testTamperAndReplay(t *testing.T, open Open) {
 	if _, err := h.Release(context.Background(), o.ID); err == nil {
 		t.Fatal("released a device that is not in quarantine")
 	}
-	// The same event again with its signature stripped (as before the
-	// device had a key): compared by hash, it is a plain duplicate.
-	unsigned := o.Logs[id][0]
+	// The same event again, exactly as sent: a plain duplicate.
+	rs := o.MustPush(t, h, ops[0])
+	if !rs[0].Duplicate {
+		t.Fatalf("a settled event pushed again: %s", describe(rs))
+	}
+	// A replay that differs in anything is refused and quarantines: its
+	// content changed under the old hash field (the hash is recomputed),
+	// or its signature stripped (the bytes differ from what HQ received).
+	first := o.Logs[id][0]
+	sameHash := ops[0]
+	sameHash.Event = bytes.Replace(sameHash.Event, []byte("张三"), []byte("李四"), 1)
+	_, err = o.Push(h, sameHash)
+	wantQuarantine(t, h, o, err, proto.CodeReplay, id, first.ID, 1)
+	release(t, h, o)
+	unsigned := first
 	unsigned.Sig = ""
 	raw, _ := json.Marshal(unsigned)
-	rs := o.MustPush(t, h, proto.Op{Seq: 1, Event: raw})
-	if !rs[0].Duplicate {
-		t.Fatalf("a settled event without its signature: %s", describe(rs))
-	}
+	_, err = o.Push(h, proto.Op{Seq: 1, Event: raw})
+	wantQuarantine(t, h, o, err, proto.CodeReplay, id, first.ID, 1)
+	release(t, h, o)
 	// Bytes altered in transit: the hash no longer matches.
 	third := o.Logs[id][2]
 	altered := ops[2]
@@ -413,7 +424,7 @@ func testTamperAndReplay(t *testing.T, open Open) {
 	release(t, h, o)
 	rs = o.MustPush(t, h, ops[2])
 	wantStatus(t, rs, proto.Applied)
-	if d := o.Device(t, h); d.Alert != "" || d.LastSeq != 3 || len(d.Released) != 3 {
+	if d := o.Device(t, h); d.Alert != "" || d.LastSeq != 3 || len(d.Released) != 5 {
 		t.Fatalf("device after the good push: %+v", d)
 	}
 }
