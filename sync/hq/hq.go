@@ -330,9 +330,11 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 				if !found {
 					return fmt.Errorf("HQ 缺少设备 %s 第 %d 条事件的处理记录", d.ID, op.Seq)
 				}
-				if sentHash(op.Event) != rec.Hash {
-					q = &Quarantine{CaseID: rec.Result.CaseID, Seq: op.Seq, Reason: "与 HQ 已收到的同序号记录内容不同（本地记录可能被改动）"}
-					if e, perr := proto.ParseEvent(op.Event); perr == nil {
+				if why := replayDiffers(op, rec, d.ID, pub); why != "" {
+					q = &Quarantine{CaseID: rec.Result.CaseID, Seq: op.Seq, Reason: "与 HQ 已收到的同序号记录内容不同（本地记录可能被改动）：" + why}
+					// Named from the event even when it does not parse whole:
+					// cleanQuarantine keeps only ids that are ids.
+					if e, _ := proto.ParseEvent(op.Event); e.CaseID != "" && e.ID != "" {
 						q.CaseID, q.EventID = e.CaseID, e.ID
 					}
 					*q = cleanQuarantine(*q)
@@ -384,7 +386,7 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 				}
 			}
 			r.Seq = op.Seq
-			if err := tx.PutOp(OpRecord{Device: d.ID, Seq: op.Seq, Hash: e.Hash, Result: r, At: now}); err != nil {
+			if err := tx.PutOp(OpRecord{Device: d.ID, Seq: op.Seq, Hash: e.Hash, Sent: sentDigest(op.Event), Signed: e.Sig != "", Result: r, At: now}); err != nil {
 				return err
 			}
 			d.LastSeq, d.ChainHead, d.Alert = op.Seq, e.Hash, ""
@@ -563,15 +565,35 @@ func (c *caseCache) flush() error {
 	return nil
 }
 
-// sentHash reads the hash an event says it has, without trusting anything else.
-func sentHash(raw json.RawMessage) string {
-	var e struct {
-		Hash string `json:"hash"`
-	}
-	if json.Unmarshal(raw, &e) != nil {
+// sentDigest is the SHA-256 of an event exactly as pushed.
+func sentDigest(raw json.RawMessage) string {
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// replayDiffers compares a push of a seq HQ has settled with what HQ
+// received then, and says how it differs ("" for a true duplicate). The
+// whole event is compared: its bytes against the digest HQ kept, its hash
+// recomputed from its content (a changed field under the old hash field
+// is caught), its seq and device. The one difference allowed is a
+// signature added to an event first pushed unsigned (the device had no
+// key yet, and signed its own events when it got one), and only if that
+// signature is the device's.
+func replayDiffers(op proto.Op, rec OpRecord, device string, pub ed25519.PublicKey) string {
+	e, err := proto.ParseEvent(op.Event)
+	switch {
+	case err != nil:
+		return "记录不完整或被改动（" + err.Error() + "）"
+	case e.Hash != rec.Hash:
+		return "哈希不同"
+	case e.Seq != op.Seq || e.Device != device:
+		return "设备或序号不符"
+	case rec.Sent == "" || sentDigest(op.Event) == rec.Sent:
+		return "" // op records from before the digest: hash and content agree
+	case !rec.Signed && e.Sig != "" && pub != nil && e.VerifySig(pub) == nil:
 		return ""
 	}
-	return e.Hash
+	return "记录的字节与 HQ 收到的不同（签名或其他字段被改动）"
 }
 
 func reject(caseID, reason, msg string) proto.Result {

@@ -247,6 +247,8 @@ type OpRecord struct {
 	Device string       `json:"device"`
 	Seq    uint64       `json:"seq"`
 	Hash   string       `json:"hash"`
+	Sent   string       `json:"sent,omitempty"`   // SHA-256 of the event's bytes as pushed (replays are compared whole)
+	Signed bool         `json:"signed,omitempty"` // it carried a signature
 	Result proto.Result `json:"result"`
 	At     time.Time    `json:"at"`
 }
