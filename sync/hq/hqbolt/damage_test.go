@@ -1,0 +1,92 @@
+package hqbolt
+
+import (
+	"context"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fieldcase/cases"
+	"fieldcase/cases/store/boltguard"
+	"fieldcase/sync/hq"
+	"fieldcase/sync/hq/storetest"
+)
+
+// hqFile writes an HQ store holding a device's cases and returns its bytes.
+func hqFile(t *testing.T) []byte {
+	dir := t.TempDir()
+	s, err := Open(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := hq.NewHQ(s, nil, nil)
+	o := storetest.NewSim(t, h, "一中队-01", storetest.Wang)
+	for i := range 20 {
+		_, op := o.Make(t, "", storetest.Wang, cases.EventCreated, cases.ContentPayload{Content: storetest.Content("张三", "11010519491231002X", storetest.Start.AddDate(0, 0, i), storetest.Wang)})
+		o.MustPush(t, h, op)
+	}
+	s.Close()
+	data, err := os.ReadFile(filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// useHQ opens the file as `hq serve` and `hq cases` do.
+func useHQ(dir string) error {
+	s, err := Open(dir, 0)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	h := hq.NewHQ(s, nil, nil)
+	if _, err := h.Devices(context.Background()); err != nil {
+		return err
+	}
+	_, err = h.Cases(context.Background())
+	return err
+}
+
+func TestDamagedHQFileIsNamed(t *testing.T) {
+	good := hqFile(t)
+	pageSize := int(binary.LittleEndian.Uint32(good[16+8:]))
+	inUse := int(binary.LittleEndian.Uint64(good[16+40:])) * pageSize
+	for name, damage := range map[string]func([]byte) []byte{
+		"0 bytes":    func([]byte) []byte { return nil },
+		"cut inside": func(b []byte) []byte { return b[:inUse-pageSize] },
+		"metas scrambled": func(b []byte) []byte {
+			for i := 16; i < 2*pageSize; i += 7 {
+				b[i] ^= 0x5a
+			}
+			return b
+		},
+	} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, FileName)
+		os.WriteFile(path, damage(append([]byte(nil), good...)), 0o600)
+		err := useHQ(dir)
+		if _, ok := boltguard.IsDamaged(err); !ok || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "hq repair") {
+			t.Fatalf("%s: %v; want the file named as damaged, with what to do", name, err)
+		}
+	}
+	// A byte flipped at many places: never a panic.
+	named := 0
+	for off := 0; off < inUse; off += inUse/150 + 1 {
+		for _, at := range []int{off, off - off%pageSize + 10} {
+			dir := t.TempDir()
+			b := append([]byte(nil), good...)
+			b[at] ^= 0xff
+			os.WriteFile(filepath.Join(dir, FileName), b, 0o600)
+			if _, ok := boltguard.IsDamaged(useHQ(dir)); ok {
+				named++
+			}
+		}
+	}
+	if named == 0 {
+		t.Fatal("no damage noticed")
+	}
+	t.Logf("%d bytes in use; %d of the flips named as damage", inUse, named)
+}
