@@ -111,3 +111,26 @@ func TestRepairCommand(t *testing.T) {
 		t.Fatalf("the repaired store does not open: %s", errOut)
 	}
 }
+
+func TestHQRepairCommand(t *testing.T) {
+	hqDir := t.TempDir()
+	if code, _, errOut := runCLI(t, "", "hq", "enroll", "--device", "南岸一中队-01", "--data", hqDir); code != 0 {
+		t.Fatalf("hq enroll: %s", errOut)
+	}
+	if code, out, _ := runCLI(t, "", "hq", "repair", "--data", hqDir); code != 0 || !strings.Contains(out, "未发现需要修复") {
+		t.Fatalf("repair of a good hq.db: %d %s", code, out)
+	}
+	path := filepath.Join(hqDir, "hq.db")
+	b, _ := os.ReadFile(path)
+	os.Truncate(path, int64(binary.LittleEndian.Uint64(b[16+40:])-1)*4096)
+	code, _, errOut := runCLI(t, "", "hq", "devices", "--data", hqDir)
+	if code != exitFailure || !strings.Contains(errOut, "已损坏") || !strings.Contains(errOut, "hq repair") || strings.Contains(errOut, "goroutine") {
+		t.Fatalf("hq devices on a damaged hq.db: %d %s", code, errOut)
+	}
+	if code, out, errOut := runCLI(t, "", "hq", "repair", "--data", hqDir); code != 0 || !strings.Contains(out, "另存为") || !strings.Contains(out, "换代") {
+		t.Fatalf("hq repair: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "hq", "devices", "--data", hqDir); code != 0 {
+		t.Fatalf("hq devices after the repair: %s", errOut)
+	}
+}

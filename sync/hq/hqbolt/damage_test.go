@@ -90,3 +90,25 @@ func TestDamagedHQFileIsNamed(t *testing.T) {
 	}
 	t.Logf("%d bytes in use; %d of the flips named as damage", inUse, named)
 }
+
+func TestRepairHQ(t *testing.T) {
+	good := hqFile(t)
+	pageSize := int(binary.LittleEndian.Uint32(good[16+8:]))
+	inUse := int(binary.LittleEndian.Uint64(good[16+40:])) * pageSize
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, FileName), good[:inUse-pageSize], 0o600)
+	if _, ok := boltguard.IsDamaged(useHQ(dir)); !ok {
+		t.Fatal("the cut file opened")
+	}
+	rep, err := Repair(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(rep.DamagedCopy); err != nil {
+		t.Fatal("the damaged file was not kept")
+	}
+	if err := useHQ(dir); err != nil {
+		t.Fatalf("the repaired hq.db: %v", err)
+	}
+	t.Logf("recovered %v, %d bad pages, missing %v", rep.Recovered, rep.BadPages, rep.Missing)
+}
