@@ -484,6 +484,7 @@ func (s *Server) AdminHandler(token string) http.Handler {
 		out, err := s.hq.Schema(r.Context())
 		s.reply(w, r, out, err)
 	})
+	mux.HandleFunc("GET "+PathAdminBackup, s.adminBackup) // backup.go
 	mux.HandleFunc("GET "+PathAdminPolicy, func(w http.ResponseWriter, r *http.Request) {
 		out, err := s.hq.Policy(r.Context())
 		s.reply(w, r, out, err)

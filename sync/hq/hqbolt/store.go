@@ -41,6 +41,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -610,4 +611,22 @@ func (t *btx) BlobComplete(sha string) (bool, error) {
 	var b hq.Blob
 	found, err := getJSON(t.b(bBlobs), []byte(sha), &b)
 	return found && b.Complete, err
+}
+
+// Backup implements hq.Backuper: one read transaction's copy of hq.db,
+// written while HQ goes on serving.
+func (s *Store) Backup(ctx context.Context, open func(size int64) (io.Writer, error)) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := s.view(func(tx *bolt.Tx) error {
+		w, err := open(tx.Size())
+		if err != nil {
+			return err
+		}
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
 }
