@@ -336,6 +336,9 @@ func Restore(r io.Reader, dir, passphrase string) (BackupSummary, error) {
 	if sum.StoreBytes == 0 {
 		return fail(fmt.Errorf("备份中没有数据文件：%w", ErrBackupPassphrase))
 	}
+	if err := markRestored(dbTmp); err != nil { // restore.go
+		return fail(fmt.Errorf("恢复的数据文件无法打开：%w", err))
+	}
 	if err := os.Rename(dbTmp, filepath.Join(dir, FileName)); err != nil {
 		return fail(err)
 	}

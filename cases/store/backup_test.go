@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -113,5 +114,47 @@ func TestBackupRestoresTheSameStoreWhileCasesAreRecorded(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(dst, "device.json")); string(b) != `{"idle_lock":"5m"}` {
 		t.Fatalf("settings: %s", b)
+	}
+}
+
+// The laptop pushed events after its last backup, then died. The restored
+// store waits for HQ's word, then numbers new events after HQ's last seq:
+// none is numbered like one HQ already holds.
+func TestRestoredStoreCarriesOnAfterHQ(t *testing.T) {
+	dir := t.TempDir()
+	st := openTest(t, dir)
+	if err := st.SetEnrolment(Enrolment{URL: "https://hq.example", Name: "笔记本-01", Token: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 { // seqs 1–3
+		create(t, st, sampleContent(fmt.Sprintf("当事人%d", i), "11010519491231002X", time.Date(2026, 11, 20, 10, i, 0, 0, time.UTC)))
+	}
+	var buf bytes.Buffer
+	if _, err := st.Backup(&buf, testPass); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "new")
+	if _, err := Restore(bytes.NewReader(buf.Bytes()), dst, testPass); err != nil {
+		t.Fatal(err)
+	}
+	rs := openTest(t, dst)
+	if _, err := rs.Record(officer, "", Change{"created", contentPayload(sampleContent("李四", "11010519491231002X", time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)))}); !errors.Is(err, ErrSyncAfterRestore) {
+		t.Fatalf("recording before the first sync: %v", err)
+	}
+	// HQ holds seqs 1–7: the old laptop pushed 4–7 after the backup.
+	head := strings.Repeat("ab", 32)
+	if from, through, err := rs.AfterHQState(7, head); err != nil || from != 4 || through != 7 {
+		t.Fatalf("adopted %d–%d, %v", from, through, err)
+	}
+	if _, err := rs.Record(officer, "", Change{"created", contentPayload(sampleContent("李四", "11010519491231002X", time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)))}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := rs.Outbox(7, 10)
+	if err != nil || len(out) != 1 || out[0].Seq != 8 || out[0].PrevHash != head {
+		t.Fatalf("outbox after the adopted range: %+v %v", out, err)
+	}
+	problems, _, err := rs.Verify()
+	if err != nil || len(Failures(problems)) != 0 || len(problems) != 1 || !strings.Contains(problems[0].String(), "第 4–7 条") {
+		t.Fatalf("verify: %v %v", problems, err)
 	}
 }

@@ -146,10 +146,17 @@ func (s *Store) verifyDevice(tx *bolt.Tx) []Problem {
 	var unknown []seqRange               // missing seqs whose case nothing names any more
 	hashes := map[uint64]string{}
 	outbox := bucket(tx, bOutbox)
+	held := adopted(tx) // seqs HQ holds that this store, restored from a backup, never had
+	if held.Through > 0 {
+		problems = append(problems, Problem{Warning: true, Detail: fmt.Sprintf("本设备从备份恢复：第 %d–%d 条事件由原设备推送到 HQ，保存在 HQ，本设备没有", held.From, held.Through)})
+	}
 	for seq := uint64(1); seq <= top; seq++ {
 		_, e, err := s.outboxEvent(tx, seq)
 		if err == nil {
 			hashes[seq] = e.Hash
+			continue
+		}
+		if seq >= held.From && seq <= held.Through {
 			continue
 		}
 		missing = addToRanges(missing, seq)

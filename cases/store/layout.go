@@ -36,7 +36,8 @@ import (
 //	    │                           encrypted → version; sign_pub → ed25519 public key;
 //	    │                           sign_key → ed25519 private key [sealed];
 //	    │                           dev_chain → count and running hash of the device's own events [sealed] (chain.go);
-//	    │                           vault_swept → RFC 3339 (last vault sweep, vault.go)
+//	    │                           vault_swept → RFC 3339 (last vault sweep, vault.go);
+//	    │                           restored → RFC 3339; hq_adopted → JSON (after a restore, restore.go)
 //	    ├── users                   user id → cases.User JSON with the DK wrap,
 //	    │                           salt, KDF params, failed attempts and tag (auth.go)
 //	    ├── cases                   case id (16-byte UUIDv7) → cases.Case JSON [sealed]
@@ -131,6 +132,8 @@ var (
 	kSignKey      = []byte("sign_key")
 	kDeviceChain  = []byte("dev_chain")
 	kVaultSwept   = []byte("vault_swept")
+	kRestored     = []byte("restored")   // set by Restore on an enrolled store: sync before recording
+	kHQAdopted    = []byte("hq_adopted") // the device's seqs HQ holds and this store never had (restore.go)
 )
 
 func root(tx *bolt.Tx) *bolt.Bucket                { return tx.Bucket(bRoot) }

@@ -106,6 +106,9 @@ func (s *Store) apply(tx *bolt.Tx, actor cases.Actor, b Batch, now time.Time) (c
 		return c, err
 	}
 	m := meta(tx)
+	if m.Get(kRestored) != nil {
+		return c, ErrSyncAfterRestore // restore.go
+	}
 	seq := getU64(m, kNextSeq)
 	if seq == 0 {
 		return c, errors.New("设备事件序号（meta/next_seq）无效：数据文件被改动或损坏，请运行 fieldcase repair")

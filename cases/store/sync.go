@@ -190,6 +190,8 @@ func (s *Store) Outbox(after uint64, limit int) ([]OutboxEntry, error) {
 				prev = e.Hash
 			case json.Unmarshal(m.Get(kHQReceipt), &rc) == nil && rc.Through == after && rc.ChainHead != "":
 				prev = rc.ChainHead // HQ holds the lost event: its hash is in HQ's receipt (chain.go)
+			case adopted(tx).Through == after && after > 0:
+				prev = adopted(tx).ChainHead // HQ's history adopted after a restore (restore.go)
 			default:
 				return err
 			}
