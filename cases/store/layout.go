@@ -37,14 +37,15 @@ import (
 //	    │                           sign_key → ed25519 private key [sealed];
 //	    │                           dev_chain → count and running hash of the device's own events [sealed] (chain.go);
 //	    │                           vault_swept → RFC 3339 (last vault sweep, vault.go);
-//	    │                           restored → RFC 3339; hq_adopted → JSON (after a restore, restore.go)
+//	    │                           restored → RFC 3339; hq_adopted → JSON (after a restore, restore.go);
+//	    │                           district_key → the key party_index entries travel under [sealed] (partyindex.go)
 //	    ├── users                   user id → cases.User JSON with the DK wrap,
 //	    │                           salt, KDF params, failed attempts and tag (auth.go)
 //	    ├── cases                   case id (16-byte UUIDv7) → cases.Case JSON [sealed]
 //	    ├── events                  case id (16) ‖ index (u64) → cases.Event JSON [sealed]
 //	    ├── outbox                  device seq (u64) → case id (16) ‖ index (u64)
 //	    ├── parties                 ⟨party⟩ → cases.Party JSON [sealed] (as last recorded)
-//	    ├── party_index             ⟨party⟩ → []cases.PriorCase JSON [sealed] (synced from HQ)
+//	    ├── party_index             ⟨hq party⟩ → []cases.PriorCase JSON [sealed] (synced from HQ; partyindex.go)
 //	    ├── rulesets                version → rule set JSON (installed after validation)
 //	    ├── drafts                  user id → Draft JSON [sealed] (where the TUI wizard stood)
 //	    ├── idx_status              status ‖ 0 ‖ case id → ∅
@@ -134,6 +135,7 @@ var (
 	kVaultSwept   = []byte("vault_swept")
 	kRestored     = []byte("restored")   // set by Restore on an enrolled store: sync before recording
 	kHQAdopted    = []byte("hq_adopted") // the device's seqs HQ holds and this store never had (restore.go)
+	kDistrictKey  = []byte("district_key")
 )
 
 func root(tx *bolt.Tx) *bolt.Bucket                { return tx.Bucket(bRoot) }

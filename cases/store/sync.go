@@ -481,8 +481,15 @@ func (s *Store) ApplyPull(p Pull) (PullResult, error) {
 			priors []cases.PriorCase
 		}
 		entries := make([]blindEntry, 0, len(p.Parties))
+		dk, err := s.districtKey(tx)
+		if err != nil {
+			return err
+		}
 		for _, pe := range p.Parties {
 			pk, err := s.partyKey(pe.Key)
+			if dk != nil {
+				pk, err = s.wireKeyIn(pe.Key) // keyed by the district's blind key (partyindex.go)
+			}
 			if err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -311,6 +312,17 @@ func (c *Client) runRound(ctx context.Context) (Report, error) {
 			return r, err
 		}
 		r.Notices = append(r.Notices, n)
+	}
+	// The party index travels under the district key: a new one drops the
+	// index kept under the old and pulls it all again.
+	if state.PartyKey != "" {
+		dk, err := base64.StdEncoding.DecodeString(state.PartyKey)
+		if err != nil || len(dk) != 32 {
+			return r, errors.New("HQ 发来的当事人索引密钥无效")
+		}
+		if _, err := c.st.SetDistrictKey(dk); err != nil {
+			return r, err
+		}
 	}
 	// HQ may hold more of this device's history than the store (restored
 	// from an older backup): the store carries on after HQ's last seq, so

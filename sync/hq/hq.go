@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -267,19 +269,53 @@ func (h *HQ) State(ctx context.Context, d Device) (proto.StateResponse, error) {
 	if err != nil {
 		return proto.StateResponse{}, err
 	}
+	dk, err := h.districtKey(ctx)
+	if err != nil {
+		return proto.StateResponse{}, err
+	}
 	return proto.StateResponse{
 		V: proto.ProtocolVersion, Epoch: epoch, Device: d.ID, Name: d.Name, LastSeq: d.LastSeq, ChainHead: d.ChainHead,
 		High: high, ServerTime: h.now().UTC(), MaxOps: proto.MaxOpsPerPush, ChunkBytes: 1 << 20,
+		PartyKey: base64.StdEncoding.EncodeToString(dk),
 	}, nil
 }
 
+// districtKey reads the district key, making it on first use.
+func (h *HQ) districtKey(ctx context.Context) ([]byte, error) {
+	var out []byte
+	read := func(tx Tx) error {
+		v, found, err := tx.Meta(MetaDistrictKey)
+		if err != nil || !found {
+			return err
+		}
+		if out, err = base64.StdEncoding.DecodeString(v); err != nil || len(out) != 32 {
+			return fmt.Errorf("HQ 保存的区局当事人索引密钥已损坏")
+		}
+		return nil
+	}
+	if err := h.store.View(ctx, read); err != nil || out != nil {
+		return out, err
+	}
+	err := h.store.Update(ctx, func(tx Tx) error {
+		if err := read(tx); err != nil || out != nil {
+			return err
+		}
+		out = make([]byte, 32)
+		if _, err := rand.Read(out); err != nil {
+			return err
+		}
+		return tx.PutMeta(MetaDistrictKey, base64.StdEncoding.EncodeToString(out))
+	})
+	return out, err
+}
+
 // Push settles a batch of one device's events in one transaction: each
-// event already settled gets its stored result back (compared by hash, so
-// a signature added since does not matter); the next one in the device's
+// event already settled gets its stored result back when the replay is the
+// same event (replayDiffers); the next one in the device's
 // sequence is checked and applied; a gap refuses the batch and changes
 // nothing. An event that fails its integrity checks — hash, device chain,
-// the device's signature, or a replay whose hash differs from what HQ
-// settled — refuses the batch (422, nothing applied) and puts the device
+// the device's signature, or a replay that differs from what HQ settled —
+// refuses the batch (422, nothing applied) and puts the device
 // in quarantine: HQ answers all its later requests with 403 until an
 // administrator releases it. An event that names evidence HQ does not have
 // ends the batch before it, unsettled, with the missing files listed.
@@ -1220,6 +1256,10 @@ func (h *HQ) Pull(ctx context.Context, d Device, cursor uint64, limit int) (prot
 	if err != nil {
 		return proto.PullResponse{}, err
 	}
+	dk, err := h.districtKey(ctx)
+	if err != nil {
+		return proto.PullResponse{}, err
+	}
 	resp := proto.PullResponse{V: proto.ProtocolVersion, Epoch: epoch, Entries: make([]proto.Entry, 0, len(changes)), Next: next, More: more}
 	for _, c := range changes {
 		en := proto.Entry{Seq: c.Seq, Kind: c.Kind, CaseID: c.CaseID}
@@ -1233,6 +1273,9 @@ func (h *HQ) Pull(ctx context.Context, d Device, cursor uint64, limit int) (prot
 			if err := json.Unmarshal(c.Data, &p); err != nil {
 				return resp, fmt.Errorf("HQ 变更 %d 已损坏：%w", c.Seq, err)
 			}
+			// The whole district's index goes to every device: keyed by
+			// the blind key, never by an ID number or name.
+			p.Key = cases.BlindPartyKey(dk, p.Key)
 			en.Party = &p
 		case proto.EntryNotice:
 			var n proto.Notice

@@ -364,6 +364,11 @@ func CheckSignKeyFixed(old, next Device) error {
 // the copies it makes of rebased events.
 const MetaHQSignKey = "hq_sign_key"
 
+// MetaDistrictKey is the district key the party index travels under
+// (cases.BlindPartyKey), standard base64 of 32 random bytes, made on first
+// use. Enrolled devices receive it with the state answer.
+const MetaDistrictKey = "district_party_key"
+
 // NewHQSignKey makes a value for MetaHQSignKey.
 func NewHQSignKey() (string, error) {
 	_, priv, err := ed25519.GenerateKey(rand.Reader)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -924,9 +925,20 @@ func testSamePartyTwoDevices(t *testing.T, open Open) {
 		if len(notices(es, proto.NoticePartyLink)) != 1 {
 			t.Fatalf("%s was not told of the link", s.Name)
 		}
+		// The index travels under the district's blind key, never the ID
+		// number; the device blinds the key it records with the key HQ sent.
+		state, err := h.State(context.Background(), s.Device(t, h))
+		Must(t, err)
+		dk, err := base64.StdEncoding.DecodeString(state.PartyKey)
+		if err != nil || len(dk) != 32 {
+			t.Fatalf("state party key %q", state.PartyKey)
+		}
 		var last *proto.PartyEntry
 		for _, e := range es {
-			if e.Kind == proto.EntryParty && e.Party.Key == r1.PartyKey {
+			if e.Kind == proto.EntryParty && strings.Contains(e.Party.Key, "11010519491231002X") {
+				t.Fatalf("%s pulled a party key in the clear: %s", s.Name, e.Party.Key)
+			}
+			if e.Kind == proto.EntryParty && e.Party.Key == cases.BlindPartyKey(dk, r1.PartyKey) {
 				last = e.Party
 			}
 		}
