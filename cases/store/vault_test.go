@@ -114,3 +114,15 @@ func TestVerifyNamesMissingAndAlteredEvidence(t *testing.T) {
 	wantProblem(t, problems, c.ID, a[:12], "不在证据库中")
 	wantProblem(t, problems, c.ID, b[:12], "已损坏或被改动")
 }
+
+// BenchmarkSweepVault is the daily sweep at sign-in on a store of 2,000
+// cases (every event read for the evidence it names).
+func BenchmarkSweepVault(b *testing.B) {
+	dir, _ := realStore(b, 2000)
+	st := openTest(b, dir)
+	for b.Loop() {
+		if _, err := st.SweepVault(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
