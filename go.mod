@@ -3,6 +3,7 @@ module fieldcase
 go 1.26.0
 
 require (
+	github.com/6tail/lunar-go v1.4.7
 	github.com/charmbracelet/bubbles v1.0.0
 	github.com/charmbracelet/bubbletea v1.3.10
 	github.com/charmbracelet/lipgloss v1.1.0

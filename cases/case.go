@@ -175,7 +175,8 @@ type Circumstances struct {
 	Harm            string   `json:"harm"`             // none | minor | serious
 	NoFaultProven   bool     `json:"no_fault_proven"`  // 有证据足以证明没有主观过错
 	EndangersSafety bool     `json:"endangers_safety"` // 涉及生命健康安全、金融安全
-	Age             *int     `json:"age,omitempty"`    // 行为时年龄；缺省时由身份证号推算
+	Age             *int     `json:"age,omitempty"`    // 行为时年龄；缺省时由身份证号的出生日期按规则集计算
+	Act             string   `json:"act,omitempty"`    // 事项所列的具体行为（如 CG05 的 underpass），只引用该行为的条款
 	Capacity        string   `json:"capacity,omitempty"`
 	FirstOffence    *bool    `json:"first_offence,omitempty"` // 缺省时由既往案件推算
 	Mitigating      []string `json:"mitigating,omitempty"`
@@ -248,6 +249,8 @@ type Case struct {
 	Events        uint64      `json:"events"` // number of events in the log
 	Head          string      `json:"head"`   // hash of the last event
 
-	Documents  []IssuedDocument `json:"documents,omitempty"`  // documents issued, with their numbers
-	Disclosure *DisclosureState `json:"disclosure,omitempty"` // 公示: published or withheld
+	Documents []IssuedDocument `json:"documents,omitempty"` // documents issued, with their numbers
+	// Proceedings are the procedure's steps after the notice (procedure.go).
+	Proceedings Proceedings      `json:"proceedings,omitzero"`
+	Disclosure  *DisclosureState `json:"disclosure,omitempty"` // 公示: published or withheld
 }

@@ -104,7 +104,7 @@ func (c Case) Disposition(rs *rules.RuleSet) Disposition {
 			if ch.Fine != nil {
 				m := yuan(*ch.Fine)
 				out.Fine = &m
-				out.Procedure = simpleOrOrdinary(rs, c.Content.Party.Kind, m)
+				out.Procedure = simpleOrOrdinary(rs, c.Content.Violation, c.Content.Party.Kind, m)
 			}
 			return out
 		}
@@ -135,9 +135,16 @@ func (c Case) Disposition(rs *rules.RuleSet) Disposition {
 
 func yuan(f float64) rules.Money { return rules.Money(math.Round(f * float64(rules.Yuan))) }
 
-func simpleOrOrdinary(rs *rules.RuleSet, k PartyKind, m rules.Money) rules.Procedure {
+// simpleOrOrdinary: Art. 51 — a fine within the ceiling, for an item whose
+// penalty can be given on the spot at all (no confiscation due, no daily or
+// multiple amount).
+func simpleOrOrdinary(rs *rules.RuleSet, code string, k PartyKind, m rules.Money) rules.Procedure {
 	if rs == nil {
 		rs = rules.Default()
+	}
+	it, ok := rs.Item(code)
+	if ok && !rs.SimpleProcedurePossible(it, rules.PartyKind(k)) {
+		return rules.ProcedureOrdinary
 	}
 	if m <= rs.Params.SimpleProcedureMax.Value.For(rules.PartyKind(k)) {
 		return rules.ProcedureSimple
@@ -191,6 +198,8 @@ func GroundLabel(g rules.Ground) string {
 		return "限期内已改正"
 	case rules.GroundRepealed:
 		return "已不属于违法行为"
+	case rules.GroundFineDeclined:
+		return "可以罚款而未罚款"
 	case GroundNotEstablished:
 		return "违法事实不能成立"
 	case "":

@@ -70,6 +70,9 @@ func (k EventKind) Label() string {
 	if l, ok := recordLabel(k); ok {
 		return l
 	}
+	if l, ok := procedureLabel(k); ok {
+		return l
+	}
 	return string(k)
 }
 
@@ -278,8 +281,12 @@ func Apply(c *Case, e Event) error {
 		c.Review.Decision = &d
 		c.ReviewComment = d.Comment
 		c.ReviewedBy = &e.Actor
+	case EventStatement, EventHearing, EventDecisionServed, EventPayment, EventBriefed, EventDeferred:
+		if err := applyProcedure(c, e); err != nil {
+			return err
+		}
 	case EventReturned, EventApproved, EventReviewed, EventLegalReviewRequired, EventClosed:
-		var p CommentPayload
+		var p ClosingPayload // a comment, and for a closing its reason
 		if len(e.Payload) > 0 {
 			if err := decode(&p, "意见"); err != nil {
 				return err
@@ -298,6 +305,8 @@ func Apply(c *Case, e Event) error {
 		case EventLegalReviewRequired:
 			c.Review.LegalSent = s
 			c.Review.Legal = nil
+		case EventClosed:
+			c.Proceedings.Closing = &Closing{Reason: p.Reason, Comment: p.Comment, By: e.Actor, At: e.At}
 		}
 	case EventDocumentIssued, EventDisclosed, EventDisclosureWithheld:
 		if err := applyRecord(c, e); err != nil {

@@ -20,7 +20,8 @@ func FuzzApplyEvents(f *testing.F) {
 	f.Add([]byte(`{}`), uint8(5), []byte(`{"by":{},"at":"0001-01-01T00:00:00Z","kind":"notice"}`), uint8(12), []byte(`{"ruling":"no_penalty"}`))
 	kinds := []EventKind{EventCreated, EventContentSet, EventEvidence, EventDecisionMade, EventSubmitted,
 		EventNoticeServed, EventReviewed, EventLegalReviewRequired, EventLegalPassed, EventLegalFailed,
-		EventDiscussed, EventReturned, EventApproved, EventHeadDecision, EventClosed}
+		EventDiscussed, EventReturned, EventApproved, EventHeadDecision, EventClosed,
+		EventStatement, EventHearing, EventDecisionServed, EventPayment, EventBriefed, EventDeferred}
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, created []byte, k1 uint8, p1 []byte, k2 uint8, p2 []byte) {
 		var c Case
@@ -43,6 +44,10 @@ func FuzzApplyEvents(f *testing.F) {
 		_ = c.Deadlines(at.Add(24 * time.Hour))
 		_ = c.Disposition(nil)
 		_ = p.WaitingFor(c)
+		_ = c.Timeline(at.Add(24*time.Hour), ProcedureRules{Policy: p})
+		for _, k := range kinds {
+			_ = CheckStep(c, k, p2, at.Add(24*time.Hour), ProcedureRules{Policy: p})
+		}
 	})
 }
 

@@ -155,9 +155,10 @@ type ResidentID struct {
 // after 28 February, when the year since the last birthday is complete).
 //
 // Caution for 行政处罚法 Art. 30 thresholds: for criminal law the Supreme
-// People's Court counts 周岁 "从周岁生日的第二天起算" (法释〔2006〕1号 第二条,
-// from memory), i.e. one day later than AgeAt. Which count applies to a
-// 行政处罚 is for the rules to decide, not this function.
+// People's Court counts 周岁 "从周岁生日的第二天起算" (法释〔2006〕1号 第二条),
+// i.e. one day later than AgeAt. Which count applies to a 行政处罚 is the
+// rule set's age_counting setting: RuleFacts passes the birth date, not
+// this age.
 func (id ResidentID) AgeAt(t time.Time) int {
 	by, bm, bd := id.Birth.Date()
 	ty, tm, td := t.In(beijingTime).Date()

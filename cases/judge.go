@@ -8,8 +8,8 @@ import (
 )
 
 // RuleFacts turns a case's content into the facts the rules engine weighs.
-// Dates are the calendar days in China; the age comes from the resident ID
-// number when the officer did not state it; earlier cases are passed on so
+// Dates are the calendar days in China; the birth date comes from the
+// resident ID number when the officer did not state the age; earlier cases are passed on so
 // the engine can judge "first violation" itself.
 func (c Content) RuleFacts(priors []PriorCase) rules.Facts {
 	cn := ChinaTime()
@@ -25,6 +25,7 @@ func (c Content) RuleFacts(priors []PriorCase) rules.Facts {
 		NoFaultProven:   ci.NoFaultProven,
 		EndangersSafety: ci.EndangersSafety,
 		Harm:            rules.Harm(ci.Harm),
+		Act:             ci.Act,
 		FirstOffence:    ci.FirstOffence,
 	}
 	if f.Capacity == "" {
@@ -37,9 +38,10 @@ func (c Content) RuleFacts(priors []PriorCase) rules.Facts {
 		f.DiscoveredAt = rules.DateOf(c.DiscoveredAt.In(cn))
 	}
 	if f.Age == nil && c.Party.Kind == PartyPerson && (c.Party.IDType == "" || c.Party.IDType == IDResident) {
+		// The rule set counts 周岁 from the birth date: on the birthday
+		// itself its age_counting setting decides (Art. 30).
 		if id, err := ValidateResidentIDAt(c.Party.IDNumber, c.OccurredAt); err == nil {
-			age := id.AgeAt(c.OccurredAt)
-			f.Age = &age
+			f.BirthDate = rules.DateOf(id.Birth.In(cn))
 		}
 	}
 	for _, m := range ci.Mitigating {

@@ -82,9 +82,19 @@ var transitions = map[EventKind]struct {
 	EventHeadDecision:        {from: []Status{StatusPendingApproval}, to: StatusApproved},
 	EventClosed:              {from: []Status{StatusApproved}, to: StatusClosed},
 	EventDocumentIssued:      {from: Statuses, to: stay},
+	EventStatement:           {from: beforeDecision, to: stay},
+	EventHearing:             {from: beforeDecision, to: stay},
+	EventBriefed:             {from: beforeDecision, to: stay},
+	EventDecisionServed:      {from: []Status{StatusApproved}, to: stay},
+	EventPayment:             {from: []Status{StatusApproved}, to: stay},
+	EventDeferred:            {from: []Status{StatusApproved}, to: stay},
 	EventDisclosed:           {from: []Status{StatusApproved, StatusClosed}, to: stay},
 	EventDisclosureWithheld:  {from: []Status{StatusSubmitted, StatusLegalReview, StatusPendingApproval, StatusApproved, StatusClosed}, to: stay},
 }
+
+// beforeDecision are the statuses in which the party's statement and
+// hearing are recorded: any time from the notice to the decision.
+var beforeDecision = []Status{StatusDraft, StatusReturned, StatusSubmitted, StatusLegalReview, StatusPendingApproval}
 
 // TransitionError says why an event is not allowed in the case's status.
 type TransitionError struct {

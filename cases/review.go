@@ -429,12 +429,21 @@ func NoticeLabel(code string) string {
 
 // Notice is one document served on the party.
 type Notice struct {
-	Kind     string     `json:"kind"`
-	ServedAt time.Time  `json:"served_at"`
-	Deadline *time.Time `json:"deadline,omitempty"` // correction order: 改正期限 (the last day)
-	Note     string     `json:"note,omitempty"`
-	By       Actor      `json:"by,omitzero"`
-	At       time.Time  `json:"at,omitzero"`
+	Kind     string    `json:"kind"`
+	ServedAt time.Time `json:"served_at"`
+	Method   string    `json:"method,omitempty"` // 送达方式 (procedure.go ServiceMethods)
+	// A prior notice fixes what it proposes and the rights it offers
+	// (Art. 44, 63); set by PrepareNotice when the service is recorded.
+	Proposal      *Proposal `json:"proposal,omitempty"`
+	HearingRight  bool      `json:"hearing_right,omitempty"`
+	StatementDays int       `json:"statement_days,omitempty"`
+	// StatementCalendar: the notice gave the statement period in calendar
+	// days (the agency's setting), not working days.
+	StatementCalendar bool       `json:"statement_calendar,omitempty"`
+	Deadline          *time.Time `json:"deadline,omitempty"` // correction order: 改正期限 (the last day)
+	Note              string     `json:"note,omitempty"`
+	By                Actor      `json:"by,omitzero"`
+	At                time.Time  `json:"at,omitzero"`
 }
 
 // CheckNotice validates a notice.
@@ -637,11 +646,19 @@ func Authorize(p ReviewPolicy, a Actor, c Case, kind EventKind) error {
 			return forbid(kind, "只有本案承办人（%s）可以%s；审核、审批人员只能审核、退回或批准", officerNames(c), kind.Label())
 		}
 		return nil
-	case EventClosed:
-		if c.IsOfficer(a) || a.Role == RoleSupervisor || a.Role == RoleHead {
+	case EventClosed, EventDeferred:
+		// 结案报告、暂缓或分期缴纳经负责人批准.
+		return role(RoleHead)
+	case EventBriefed:
+		if !c.IsOfficer(a) {
+			return forbid(kind, "只有本案承办人（%s）可以记录当场告知", officerNames(c))
+		}
+		return nil
+	case EventStatement, EventHearing, EventDecisionServed, EventPayment:
+		if c.IsOfficer(a) || a.Role == RoleSupervisor || a.Role == RoleHead || a.Role == RoleLegal {
 			return nil
 		}
-		return forbid(kind, "只有本案承办人、审核人或负责人可以结案")
+		return forbid(kind, "只有本案承办人、审核人、法制审核员或负责人可以%s", kind.Label())
 	case EventDocumentIssued, EventDisclosed, EventDisclosureWithheld:
 		// Records of documents and disclosure (records.go) carry their own
 		// preconditions; they move no case through the review chain.
@@ -775,7 +792,16 @@ const (
 	DeadlineDecision   = "decision"        // 作出决定期限：立案之日起九十日 (Art. 60)
 	DeadlineHearing    = "hearing_request" // 听证申请期：告知后五个工作日 (Art. 64(一), 85)
 	DeadlineCorrection = "correction"      // 责令改正期限
+	DeadlineStatement  = "statement"       // 陈述申辩期限：告知后若干工作日（机关设定）
+	DeadlineHearingDay = "hearing_date"    // 听证举行日 (Art. 64(二))
+	DeadlineService    = "service"         // 决定书送达：七个工作日 (Art. 61, 85)
+	DeadlinePayment    = "payment"         // 缴纳罚款：送达后十五日 (Art. 67)
+	DeadlineCourt      = "court"           // 申请法院强制执行：期限届满后三个月 (行政强制法 Art. 53)
 )
+
+// overdueAlarms are the countdowns that stay urgent once past: something
+// the agency (or the party) failed to do in time.
+var overdueAlarms = []string{DeadlineDecision, DeadlineService, DeadlinePayment, DeadlineCourt}
 
 // Deadline is one countdown of a case.
 type Deadline struct {
@@ -793,7 +819,7 @@ func (d Deadline) Countdown() string {
 		return fmt.Sprintf("剩%d天", d.Left)
 	case d.Left == 0:
 		return "今日到期"
-	case d.Code != DeadlineDecision:
+	case !slices.Contains(overdueAlarms, d.Code):
 		return "已届满"
 	}
 	return fmt.Sprintf("逾期%d天", -d.Left)
@@ -804,7 +830,7 @@ func (d Deadline) Countdown() string {
 // deadline that has run out is no alarm: the decision may now be made, the
 // correction checked.
 func (d Deadline) Urgent() bool {
-	if d.Code == DeadlineDecision {
+	if slices.Contains(overdueAlarms, d.Code) {
 		return d.Left <= 3
 	}
 	return d.Left >= 0 && d.Left <= 3
@@ -818,20 +844,6 @@ func day(t time.Time) time.Time {
 
 func daysBetween(from, to time.Time) int {
 	return int(math.Round(day(to).Sub(day(from)).Hours() / 24))
-}
-
-// addWorkingDays counts n working days after d. Saturdays and Sundays are
-// skipped; the statutory holidays are not known to the device, so near a
-// holiday the countdown ends early, never late.
-func addWorkingDays(d time.Time, n int) time.Time {
-	d = day(d)
-	for n > 0 {
-		d = d.AddDate(0, 0, 1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n--
-		}
-	}
-	return d
 }
 
 // stepDays finds a next step of the suggestion by action, for its days.
@@ -850,12 +862,17 @@ func (c Case) stepDays(action string, def int, defWorking bool) (int, bool) {
 // the first submission (SubmittedAt): the device records no separate 立案
 // act. Nothing runs once the case is decided or before it is submitted.
 func (c Case) Deadlines(now time.Time) []Deadline {
-	if c.SubmittedAt == nil || c.Status == StatusApproved || c.Status == StatusClosed {
+	if c.SubmittedAt == nil || c.Status == StatusClosed {
 		return nil
 	}
 	var out []Deadline
 	add := func(code, label, basis string, due time.Time) {
 		out = append(out, Deadline{Code: code, Label: label, Due: due, Left: daysBetween(now, due), Basis: basis})
+	}
+	if c.Status == StatusApproved {
+		out = c.afterDecision(now, PeriodsOf(nil))
+		slices.SortStableFunc(out, func(a, b Deadline) int { return a.Due.Compare(b.Due) })
+		return out
 	}
 	if c.Suggestion == nil || c.Suggestion.Decision.Procedure != rules.ProcedureSimple {
 		days, _ := c.stepDays("case_filing", 90, false)
@@ -863,13 +880,22 @@ func (c Case) Deadlines(now time.Time) []Deadline {
 			day(*c.SubmittedAt).AddDate(0, 0, days))
 	}
 	hearing := c.Suggestion != nil && c.Suggestion.Decision.HearingRight
+	prior, hasPrior := c.PriorNotice()
+	if hasPrior {
+		hearing = hearing || prior.HearingRight
+		c.beforeDecision(prior, now, PeriodsOf(nil), add)
+	}
 	hearingFrom := func(at time.Time, what string) {
-		days, working := c.stepDays("hearing_notice", 5, true)
-		due, unit := day(at).AddDate(0, 0, days), "日"
-		if working {
-			due, unit = addWorkingDays(at, days), "个工作日"
+		if hasPrior && c.hearingClosed(prior) {
+			return
 		}
-		add(DeadlineHearing, "听证申请", fmt.Sprintf("%s%s，当事人应在告知后%d%s内要求听证（第六十四条第（一）项、第八十五条）", what, day(at).Format("01-02"), days, unit), due)
+		days, working := c.stepDays("hearing_notice", 5, true)
+		due, unit, warn := day(at).AddDate(0, 0, days), "日", ""
+		if working {
+			cnt := wd(at, days)
+			due, unit, warn = cnt.Due, "个工作日", withWarning(cnt)
+		}
+		add(DeadlineHearing, "听证申请", fmt.Sprintf("%s%s，当事人应在告知后%d%s内要求听证（第六十四条第（一）项、第八十五条）%s", what, day(at).Format("01-02"), days, unit, warn), due)
 	}
 	correctionBy := func(at, by time.Time, what string) {
 		add(DeadlineCorrection, "责令改正", fmt.Sprintf("%s%s，限%s前改正", what, day(at).Format("01-02"), day(by).Format("01-02")), day(by))
@@ -1003,6 +1029,15 @@ func ReviewNotes(c Case, e Event) []string {
 			return nil
 		}
 		line := NoticeLabel(n.Kind) + "，送达时间 " + n.ServedAt.In(cn).Format("2006-01-02 15:04")
+		if n.Method != "" {
+			line += "，" + ServiceMethodLabel(n.Method)
+		}
+		if p := n.Proposal; p != nil {
+			line += "；拟" + p.Text()
+			if n.HearingRight {
+				line += "，告知听证权利"
+			}
+		}
 		if n.Deadline != nil {
 			line += "，改正期限 " + n.Deadline.In(cn).Format("2006-01-02")
 		}
@@ -1020,7 +1055,13 @@ func ReviewNotes(c Case, e Event) []string {
 	case EventReturned:
 		return comment("退回意见：")
 	case EventClosed:
+		var p ClosingPayload
+		if len(e.Payload) > 0 && json.Unmarshal(e.Payload, &p) == nil && p.Reason != "" {
+			return []string{"结案事由：" + ClosingReasonLabel(p.Reason), "意见：" + p.Comment}
+		}
 		return comment("意见：")
+	case EventStatement, EventHearing, EventDecisionServed, EventPayment, EventBriefed, EventDeferred:
+		return procedureNotes(e)
 	case EventLegalPassed, EventLegalFailed:
 		var o LegalOpinion
 		if json.Unmarshal(e.Payload, &o) != nil {

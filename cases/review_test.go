@@ -142,7 +142,8 @@ func TestAuthorizeRoles(t *testing.T) {
 		{"head approves after discussion", three, zhou, pendingDiscussed, EventApproved, true, ""},
 
 		// After the decision.
-		{"officer closes", three, wang, approved, EventClosed, true, ""},
+		{"officer may not close: the head approves the closing report", three, wang, approved, EventClosed, false, "负责人"},
+		{"head closes", three, zhou, approved, EventClosed, true, ""},
 		{"legal reviewer may not close", three, chen, approved, EventClosed, false, "结案"},
 		{"nothing is approved twice", three, zhou, approved, EventApproved, false, ""},
 	}
@@ -382,7 +383,7 @@ func TestDeadlines(t *testing.T) {
 	})
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, cnTZ) // Tuesday
 	ds := c.Deadlines(now)
-	if len(ds) != 3 {
+	if len(ds) != 4 {
 		t.Fatalf("deadlines = %+v", ds)
 	}
 	byCode := map[string]Deadline{}
@@ -400,7 +401,11 @@ func TestDeadlines(t *testing.T) {
 	if d := byCode[DeadlineCorrection]; d.Left != 4 || d.Urgent() {
 		t.Errorf("correction = %+v", d)
 	}
-	if ds[0].Code != DeadlineHearing {
+	// The statement period (3 working days, the agency's setting): Mon 30, Tue 1, Wed 2.
+	if d := byCode[DeadlineStatement]; d.Due.Format("2006-01-02") != "2026-12-02" {
+		t.Errorf("statement = %+v", d)
+	}
+	if ds[0].Code != DeadlineStatement || ds[1].Code != DeadlineHearing {
 		t.Errorf("not soonest first: %+v", ds)
 	}
 	later := time.Date(2026, 12, 7, 9, 0, 0, 0, cnTZ)
@@ -416,8 +421,10 @@ func TestDeadlines(t *testing.T) {
 			}
 		}
 	}
-	if ds := reviewCase(StatusApproved).Deadlines(now); ds != nil {
-		t.Errorf("a decided case still counts down: %v", ds)
+	// A decided case counts only what follows the decision: its service (Art. 61).
+	decided := reviewCase(StatusApproved, func(c *Case) { c.Review.Approved = &Signoff{At: filedAt} })
+	if ds := decided.Deadlines(now); len(ds) != 1 || ds[0].Code != DeadlineService || ds[0].Due.Format("2006-01-02") != "2026-12-01" {
+		t.Errorf("a decided case counts down: %v", ds)
 	}
 	simple := reviewCase(StatusSubmitted, func(c *Case) { c.Suggestion.Decision.Procedure = rules.ProcedureSimple })
 	if ds := simple.Deadlines(now); len(ds) != 0 {

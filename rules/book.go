@@ -129,6 +129,18 @@ func (b *Book) ParseFacts(data []byte, today time.Time) ([]Facts, bool, error) {
 // bookCodes knows every code of every installed set.
 type bookCodes []*RuleSet
 
+func (b bookCodes) acts(code string) []string {
+	var out []string
+	for _, rs := range b {
+		for _, id := range rs.acts(code) {
+			if !has(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
 func (b bookCodes) hasCode(code string) bool {
 	for _, rs := range b {
 		if rs.hasCode(code) {

@@ -32,7 +32,7 @@ func TestBookArt37LighterLaterSetApplies(t *testing.T) {
 		t.Fatalf("applied %s with fine %v, want the lighter cq-2025.1 (20–300)", d.RulesVersion, d.Fine)
 	}
 	st := d.Trace[0]
-	if st.Rule != "ART37" || !st.Fired || traceFact(st, "act_rules_version") != "cq-2024.1" || traceFact(st, "applied_rules_version") != "cq-2025.1" {
+	if st.Rule != "ART37" || !st.Fired || traceFact(st, "act_rules_version") != "cq-2024.2" || traceFact(st, "applied_rules_version") != "cq-2025.1" {
 		t.Fatalf("trace[0] = %+v", st)
 	}
 	if !hasCitation(d, 37, -1, -1) || !reasonsContain(d, "第三十七条") {
@@ -50,8 +50,8 @@ func TestBookArt37HeavierLaterSetDoesNotApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.RulesVersion != "cq-2024.1" || d.Fine.Max != yuan(500) {
-		t.Fatalf("applied %s with %v, want act-time cq-2024.1", d.RulesVersion, d.Fine)
+	if d.RulesVersion != "cq-2024.2" || d.Fine.Max != yuan(500) {
+		t.Fatalf("applied %s with %v, want act-time cq-2024.2", d.RulesVersion, d.Fine)
 	}
 	if d.Trace[0].Fired {
 		t.Fatal("ART37 step fired although the old set applied")
@@ -91,7 +91,7 @@ func TestBookInForce(t *testing.T) {
 	cases := []struct {
 		day  string
 		want string
-	}{{"2023-12-31", ""}, {"2024-01-01", "cq-2024.1"}, {"2024-12-31", "cq-2024.1"}, {"2025-01-01", "cq-2025.1"}, {"2030-01-01", "cq-2025.1"}}
+	}{{"2023-12-31", ""}, {"2024-01-01", "cq-2024.2"}, {"2024-12-31", "cq-2024.2"}, {"2025-01-01", "cq-2025.1"}, {"2030-01-01", "cq-2025.1"}}
 	for _, c := range cases {
 		d, _ := ParseDate(c.day)
 		got := ""
@@ -113,7 +113,7 @@ func TestBookActBeforeEverySetIsFlagged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !hasFlag(d, "act_predates_rule_set") || d.RulesVersion != "cq-2024.1" {
+	if !hasFlag(d, "act_predates_rule_set") || d.RulesVersion != "cq-2024.2" {
 		t.Fatalf("flags %v version %s", d.SupervisorFlags, d.RulesVersion)
 	}
 	// The rule set alone flags it as well.
@@ -155,7 +155,7 @@ func TestBookRefusesBadSetAndKeepsCurrent(t *testing.T) {
 	// The old set still decides.
 	f := mustFacts(t, Default(), nil)
 	d, err := book.Evaluate(f, decisionDay)
-	if err != nil || d.RulesVersion != "cq-2024.1" {
+	if err != nil || d.RulesVersion != "cq-2024.2" {
 		t.Fatalf("after refusals: %v %v", d.RulesVersion, err)
 	}
 }

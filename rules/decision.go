@@ -59,6 +59,7 @@ const (
 	GroundCorrected         Ground = "corrected_before_penalty"
 	GroundRepealed          Ground = "no_longer_violation" // Art. 37: no longer an offence
 	GroundFirstOffence      Ground = "first_offence"       // Art. 33 ¶1 s2
+	GroundFineDeclined      Ground = "fine_declined"       // the provision says 可以处罚款 and no fine is proposed: 责令改正 alone is no penalty
 )
 
 // Procedure is the procedural track.
@@ -109,6 +110,8 @@ type Citation struct {
 	Label     string `json:"label"`     // 《中华人民共和国行政处罚法》第三十三条第一款
 	Text      string `json:"text"`
 	Status    Status `json:"status"`
+	Edition   string `json:"edition,omitempty"` // the version the text was copied from
+	Verified  bool   `json:"verified"`          // the text was checked against that version
 }
 
 func containsCitation(cs []Citation, c Citation) bool {
@@ -241,31 +244,38 @@ type Decision struct {
 	Trace                []TraceStep `json:"trace"`
 	RulesVersion         string      `json:"rules_version"`
 
-	Violation           string     `json:"violation"`
-	ItemName            string     `json:"item_name"`
-	PartyKind           PartyKind  `json:"party_kind"`
-	Ground              Ground     `json:"ground,omitempty"`
-	Suggestion          Suggestion `json:"suggestion"`
-	Exemption           *Exemption `json:"exemption,omitempty"`
-	Mitigation          string     `json:"mitigation,omitempty"` // "mandatory" (应当) | "discretionary" (可以)
-	MitigationGrounds   []string   `json:"mitigation_grounds,omitempty"`
-	Tier                string     `json:"tier,omitempty"`
-	StatutoryFine       *FineRange `json:"statutory_fine"`
-	FineUnit            string     `json:"fine_unit,omitempty"`    // "per_day" for 按日计罚
-	FineFormula         string     `json:"fine_formula,omitempty"` // multiples and unset amounts
-	FineOptional        bool       `json:"fine_optional,omitempty"`
-	WarningAvailable    bool       `json:"warning_available,omitempty"`
-	ReductionAllowed    bool       `json:"reduction_allowed,omitempty"` // 减轻 below the minimum, with legal review
-	ProposedFine        *Money     `json:"proposed_fine,omitempty"`
-	ProposedFineStatus  string     `json:"proposed_fine_status,omitempty"`
-	ProcedureBasis      string     `json:"procedure_basis"` // proposed_fine | suggested_range | unknown_amount | no_penalty | supervisor
-	SimpleAvailable     bool       `json:"simple_available"`
-	OnTheSpotCollection bool       `json:"on_the_spot_collection"`
-	NextSteps           []NextStep `json:"next_steps"`
-	SupervisorFlags     []Flag     `json:"supervisor_flags"`
-	Provisional         bool       `json:"provisional"`
-	RulesEffectiveFrom  Date       `json:"rules_effective_from"`
-	RulesHash           string     `json:"rules_hash"`
+	Violation           string        `json:"violation"`
+	ItemName            string        `json:"item_name"`
+	PartyKind           PartyKind     `json:"party_kind"`
+	Ground              Ground        `json:"ground,omitempty"`
+	Suggestion          Suggestion    `json:"suggestion"`
+	Exemption           *Exemption    `json:"exemption,omitempty"`
+	Mitigation          string        `json:"mitigation,omitempty"` // "mandatory" (应当) | "discretionary" (可以)
+	MitigationGrounds   []string      `json:"mitigation_grounds,omitempty"`
+	Tier                string        `json:"tier,omitempty"`
+	StatutoryFine       *FineRange    `json:"statutory_fine"`
+	FineUnit            string        `json:"fine_unit,omitempty"`    // "per_day" for 按日计罚
+	FineFormula         string        `json:"fine_formula,omitempty"` // multiples and unset amounts
+	FineOptional        bool          `json:"fine_optional,omitempty"`
+	WarningAvailable    bool          `json:"warning_available,omitempty"`
+	WarningMandatory    bool          `json:"warning_mandatory,omitempty"` // 给予警告 is due; the fine only "可以并处"
+	Act                 string        `json:"act,omitempty"`               // the act of the item the citations are for
+	Violated            []Citation    `json:"violated"`                    // the provisions the act breaches
+	PenaltyBasis        []Citation    `json:"penalty_basis"`               // the clause that punishes it
+	PenaltyKinds        []PenaltyTerm `json:"penalty_kinds"`               // the kinds the clause imposes in this case (Art. 9)
+	Orders              []string      `json:"orders"`                      // 责令改正 etc.: not penalties (Art. 28)
+	Settings            []Flag        `json:"settings,omitempty"`          // agency settings the decision used, with their mark
+	ReductionAllowed    bool          `json:"reduction_allowed,omitempty"` // 减轻 below the minimum, with legal review
+	ProposedFine        *Money        `json:"proposed_fine,omitempty"`
+	ProposedFineStatus  string        `json:"proposed_fine_status,omitempty"`
+	ProcedureBasis      string        `json:"procedure_basis"` // proposed_fine | suggested_range | unknown_amount | no_penalty | supervisor
+	SimpleAvailable     bool          `json:"simple_available"`
+	OnTheSpotCollection bool          `json:"on_the_spot_collection"`
+	NextSteps           []NextStep    `json:"next_steps"`
+	SupervisorFlags     []Flag        `json:"supervisor_flags"`
+	Provisional         bool          `json:"provisional"`
+	RulesEffectiveFrom  Date          `json:"rules_effective_from"`
+	RulesHash           string        `json:"rules_hash"`
 }
 
 // Proposed-fine statuses (R21).
@@ -354,6 +364,7 @@ func (rs *RuleSet) cite(p Provision) Citation {
 	if t == nil {
 		return c
 	}
+	c.Edition, c.Verified = t.Edition, t.Verified
 	paragraph := func(pp Paragraph, item int) string {
 		if item > 0 {
 			if item <= len(pp.Items) {

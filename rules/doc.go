@@ -5,11 +5,17 @@
 //
 // A rule set is one embedded JSON file per version (rulesets/*.json) with an
 // effective date, the statutory thresholds as parameters (each with its legal
-// reference and a confidence mark), the verified article texts, the 免罚清单
+// reference and a confidence mark), the article texts, the 免罚清单
 // and the catalog. Whatever the research could not verify is a parameter or a
-// provisional mark in that data, never a constant in this code. Load refuses a
-// malformed or inconsistent set; a Book keeps several sets by effective date
-// and applies 《行政处罚法》 Art. 37 (从旧兼从轻) between them.
+// provisional mark in that data, never a constant in this code; a figure the
+// statute leaves to the agency is a setting, shown as 「本机关设定，待法制科
+// 确认」 until 法制科 confirms it. Each item names the provision its act
+// breaches apart from the clause that punishes it, and its penalties in the
+// kinds of Art. 9, each 应当 or 可以, apart from its 责令 orders, which are
+// not penalties. Every cited article ships with its text and the edition it
+// was copied from. Load refuses a malformed or inconsistent set; a Book
+// keeps several sets by effective date and applies 《行政处罚法》 Art. 37
+// (从旧兼从轻) between them.
 //
 // Evaluate follows the law as "the penalty applies unless an exception
 // applies" (docs/legal.md §4): time limit (Art. 36), age (Art. 30), capacity

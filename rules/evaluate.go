@@ -35,6 +35,10 @@ type evaluation struct {
 	fMark  int
 	pMark  int
 
+	ab       *actBasis // the provisions of the act (or the item as a whole)
+	age      *int      // years at the act: stated, or counted from the birth date
+	birthday bool      // the act fell on the birthday of an Art. 30 age
+
 	tier     *Tier
 	spec     *FineSpec
 	listed   bool
@@ -67,6 +71,19 @@ func (rs *RuleSet) evaluate(f *Facts, today Date, inBook bool) (Decision, error)
 	d.Violation, d.ItemName, d.PartyKind = e.it.Code, e.it.Name, f.PartyKind
 	d.RulesVersion, d.RulesEffectiveFrom, d.RulesHash = rs.Version, rs.EffectiveFrom, rs.hash
 	d.Provisional = e.it.Provisional
+	e.ab = rs.basisOf(ii, f.Act)
+	if len(e.it.Acts) > 0 && f.Act != "" {
+		d.Act = f.Act
+	}
+	d.Violated, d.PenaltyBasis = e.ab.prohibition, e.ab.penalty
+	d.Orders = e.it.Orders
+	d.PenaltyKinds = make([]PenaltyTerm, 0, len(e.it.Penalties))
+	for _, t := range e.it.Penalties {
+		if t.Party == "" || t.Party == f.PartyKind {
+			d.PenaltyKinds = append(d.PenaltyKinds, t)
+		}
+	}
+	e.countAge()
 	d.Trace = make([]TraceStep, 0, 24) // 23 steps, and room for the Book's Art. 37 step
 	d.Citations = make([]Citation, 0, 18)
 	d.Reasons = make([]string, 0, 10)
@@ -80,7 +97,7 @@ func (rs *RuleSet) evaluate(f *Facts, today Date, inBook bool) (Decision, error)
 		fired  bool
 		ground Ground
 	}
-	var bars [7]exception
+	var bars [8]exception
 	bars[0] = exception{e.stillAnOffence(), GroundRepealed}
 	bars[1] = exception{e.timeLimit(), GroundTimeLimit}
 	bars[2] = exception{e.underAge(), GroundAge}
@@ -89,6 +106,7 @@ func (rs *RuleSet) evaluate(f *Facts, today Date, inBook bool) (Decision, error)
 	bars[5] = exception{e.minorNoHarm(), GroundMinorNoHarm}
 	pen, penGround := e.penaltyProvided()
 	bars[6] = exception{pen, penGround}
+	bars[7] = exception{e.fineDeclined(), GroundFineDeclined}
 	first := e.firstOffence()
 	mandatory, discretionary := e.mitigations()
 
@@ -132,6 +150,7 @@ func (rs *RuleSet) evaluate(f *Facts, today Date, inBook bool) (Decision, error)
 	}
 	e.outcomeStep(also)
 	e.outcomeReason(mandatory)
+	e.ageReason()
 
 	e.fine(mandatory || discretionary)
 	e.proposedFine(mandatory)
@@ -179,9 +198,30 @@ func (e *evaluation) addCitation(c Citation) {
 }
 
 func (e *evaluation) citeItem() {
-	for _, c := range e.rs.itemCi[e.ii] {
+	for _, c := range e.ab.prohibition {
 		e.addCitation(c)
 	}
+	for _, c := range e.ab.penalty {
+		e.addCitation(c)
+	}
+	for _, p := range e.it.Concurrent {
+		e.addCitation(e.rs.cite(p))
+	}
+}
+
+// setting records an agency setting the decision relied on, with its mark,
+// and returns the mark for the reason ("" for a figure of the statute).
+func (e *evaluation) setting(code, what, note string) string {
+	if note == "" {
+		return ""
+	}
+	for _, f := range e.d.Settings {
+		if f.Code == code {
+			return note
+		}
+	}
+	e.d.Settings = append(e.d.Settings, Flag{Code: code, Text: what + "：" + note})
+	return note
 }
 
 func (e *evaluation) flag(code, text string) {
@@ -205,10 +245,61 @@ func (e *evaluation) penalised() bool {
 
 func pfPeriod(name string, p Period) TraceFact { return fText(name, p.String()) }
 
-// penaltyLabel is the first penalty provision's label, the one read aloud.
-func (e *evaluation) penaltyLabel() string { return e.rs.itemTx[e.ii].penalty }
+// penaltyLabel is the penalty clause of the act, the one read aloud.
+func (e *evaluation) penaltyLabel() string { return e.ab.penaltyLabel }
 
-func (e *evaluation) prohibitionLabel() string { return e.rs.itemTx[e.ii].prohibition }
+func (e *evaluation) prohibitionLabel() string { return e.ab.prohibitionLabel }
+
+// countAge settles the age at the act: as stated, or counted from the birth
+// date. On the birthday itself the rule set's age_counting decides; its
+// default follows 法释〔2006〕1号 Art. 2 (周岁 from the day after the
+// birthday), since administrative law has no rule of its own.
+func (e *evaluation) countAge() {
+	f := e.f
+	if f.Age != nil || f.BirthDate.IsZero() || f.PartyKind != Person {
+		e.age = f.Age
+		return
+	}
+	by, bm, bd := f.BirthDate.YMD()
+	ay, am, ad := f.OccurredAt.YMD()
+	age := ay - by
+	if am < bm || am == bm && ad < bd {
+		age--
+	}
+	// Born on 29 February: the birthday of a common year is 1 March.
+	if bm == 2 && bd == 29 && daysIn(ay, 2) == 28 {
+		bm, bd = 3, 1
+	}
+	onBirthday := ay > by && am == bm && ad == bd
+	full := ay - by // the age the birthday completes
+	if onBirthday && e.p.AgeCounting.Value == AgeDayAfterBirthday {
+		age = full - 1
+	}
+	e.birthday = onBirthday && (full == e.p.AgeOfResponsibility.Value || full == e.p.AgeOfMajority.Value)
+	e.age = &age
+}
+
+// ageReason says how the age was counted when the act fell on a birthday
+// that decides Art. 30.
+func (e *evaluation) ageReason() {
+	if !e.birthday {
+		return
+	}
+	note := e.setting("age_counting", "生日当天的周岁计算", e.p.AgeCounting.SettingNote())
+	if note != "" {
+		note = "（生日当天的计算为" + note + "）"
+	}
+	if e.p.AgeCounting.Value == AgeDayAfterBirthday {
+		ref := "参照《最高人民法院关于审理未成年人刑事案件具体应用法律若干问题的解释》第二条"
+		if c := e.rs.Cite(Provision{Law: "spc_juvenile", Article: 2}); c.Text != "" {
+			ref = "参照" + c.Label + "：“" + strings.NewReplacer("“", "‘", "”", "’").Replace(c.Text) + "”"
+			e.addCitation(c)
+		}
+		e.reason("违法行为发生在当事人生日当天；行政处罚法对生日当天是否满周岁未作规定，周岁自生日的第二天起算（" + ref + "），当事人当日为" + cnNumber(*e.age) + "周岁" + note + "。")
+		return
+	}
+	e.reason("违法行为发生在当事人生日当天，按生日当天即满周岁计算，当事人当日为" + cnNumber(*e.age) + "周岁" + note + "。")
+}
 
 // --- the item ------------------------------------------------------------
 
@@ -240,6 +331,13 @@ func (e *evaluation) item(inBook bool) {
 	}
 	if !inBook && f.actDate().Before(e.rs.EffectiveFrom) {
 		e.flag("act_predates_rule_set", "违法行为发生在本规则集生效日（"+e.rs.EffectiveFrom.String()+"）之前，须核对行为时有效的规定（第三十七条）")
+	}
+	if len(it.Acts) > 0 && f.Act == "" {
+		names := make([]string, len(it.Acts))
+		for i, a := range it.Acts {
+			names[i] = a.ID + " " + a.Name
+		}
+		e.flag("act_unspecified", "本事项包含多种行为（"+strings.Join(names, "；")+"），未选定具体行为，引用的是各行为条款的合集；请选定行为，只引用该行为的条款")
 	}
 	if it.Provisional {
 		e.flag("provisional_provision", e.rs.itemTx[e.ii].provisional)
@@ -301,13 +399,9 @@ func (e *evaluation) timeLimit() bool {
 func (e *evaluation) underAge() bool {
 	f := e.f
 	limit := e.p.AgeOfResponsibility.Value
-	fired := f.PartyKind == Person && f.Age != nil && *f.Age < limit
+	fired := f.PartyKind == Person && e.age != nil && *e.age < limit
 	e.begin()
-	if f.Age != nil {
-		e.fact(fInt("age", *f.Age))
-	} else {
-		e.fact(fText("age", "未填写（按成年人）"))
-	}
+	e.ageFacts()
 	e.param(fInt("parameters.age_of_responsibility", limit))
 	res := "已满责任年龄或者不适用"
 	if fired {
@@ -316,6 +410,19 @@ func (e *evaluation) underAge() bool {
 	}
 	e.end("R4", "age", "未成年人（不予处罚）", citeArt30, fired, res)
 	return fired
+}
+
+func (e *evaluation) ageFacts() {
+	f := e.f
+	switch {
+	case e.age == nil:
+		e.fact(fText("age", "未填写（按成年人）"))
+	case f.Age == nil:
+		e.fact(fInt("age", *e.age), fDate("birth_date", f.BirthDate), fBool("on_birthday", e.birthday))
+		e.param(fText("parameters.age_counting", e.p.AgeCounting.Value))
+	default:
+		e.fact(fInt("age", *e.age))
+	}
 }
 
 // noCapacity: 不能辨认或者不能控制自己行为, Art. 31.
@@ -368,7 +475,10 @@ func (e *evaluation) minorNoHarm() bool {
 // the party refused to correct.
 func (e *evaluation) penaltyProvided() (bool, Ground) {
 	f, it := e.f, e.it
-	none := e.spec == nil && !e.tier.Warning
+	// None either when the tier sets nothing for this party, or when every
+	// penalty the clause names is for the other kind of party (道路交通安全法
+	// Art. 89 punishes 行人、乘车人、非机动车驾驶人, never an organisation).
+	none := e.spec == nil && !e.tier.Warning || len(e.it.Penalties) > 0 && len(e.d.PenaltyKinds) == 0
 	refusal := it.FineCondition == FineAfterRefusal
 	corrected := refusal && f.Corrected
 	e.begin()
@@ -387,6 +497,32 @@ func (e *evaluation) penaltyProvided() (bool, Ground) {
 		return true, GroundNoPenaltyProvided
 	}
 	return corrected, GroundCorrected
+}
+
+// fineDeclined: the provision says the fine "可以" be imposed, gives no
+// warning and no other penalty that binds, and the officer proposes no fine:
+// then nothing is left to impose — 责令改正 is an order, not a penalty
+// (Art. 28, Art. 9).
+func (e *evaluation) fineDeclined() bool {
+	f, t := e.f, e.tier
+	other := false
+	for _, k := range e.d.PenaltyKinds {
+		if k.Kind != PenaltyFine && k.Kind != PenaltyWarning && k.Mandatory && k.applies(f.PartyKind) {
+			other = true
+		}
+	}
+	fired := f.ProposedFine != nil && *f.ProposedFine == 0 && e.spec != nil && t.FineOptional && !t.Warning && !other
+	e.begin()
+	e.fact(fBool("fine_optional", t.FineOptional), fBool("warning_set", t.Warning), fBool("other_penalty_due", other))
+	if f.ProposedFine != nil {
+		e.fact(fMoney("proposed_fine", *f.ProposedFine))
+	}
+	res := "罚则设定了应当给予的处罚，或者拟给予罚款"
+	if fired {
+		res = "罚则规定可以处罚款，本案拟不罚款，又无其他应当给予的处罚：只责令改正，不给予行政处罚"
+	}
+	e.endLabel("PEN0", "fine_declined", "可以罚款而不罚款", e.penaltyLabel(), fired, res)
+	return fired
 }
 
 // firstOffence: 首违不罚, Art. 33 ¶1 s2 — discretionary ("可以"). "No harm"
@@ -462,13 +598,9 @@ func (rs *RuleSet) listed(it *Item, kind PartyKind, on Date) (bool, string) {
 // capacity, 可以).
 func (e *evaluation) mitigations() (mandatory, discretionary bool) {
 	f, p := e.f, e.p
-	minorAge := f.PartyKind == Person && f.Age != nil && *f.Age >= p.AgeOfResponsibility.Value && *f.Age < p.AgeOfMajority.Value
+	minorAge := f.PartyKind == Person && e.age != nil && *e.age >= p.AgeOfResponsibility.Value && *e.age < p.AgeOfMajority.Value
 	e.begin()
-	if f.Age != nil {
-		e.fact(fInt("age", *f.Age))
-	} else {
-		e.fact(fText("age", "未填写（按成年人）"))
-	}
+	e.ageFacts()
 	e.param(fInt("parameters.age_of_responsibility", p.AgeOfResponsibility.Value), fInt("parameters.age_of_majority", p.AgeOfMajority.Value))
 	res := "不属于已满十四周岁不满十八周岁的未成年人"
 	if minorAge {
@@ -567,6 +699,9 @@ func (e *evaluation) outcomeReason(mandatory bool) {
 		e.reason("依照" + e.penaltyLabel() + "，" + e.it.Name + "在本案情形下（" + f.PartyKind.chinese() + "，" + e.tier.Label + "）未设定罚款或者警告，依法责令改正，不予行政处罚。")
 	case GroundCorrected:
 		e.reason("依照" + e.penaltyLabel() + "，罚款以责令改正后拒不改正为前提；当事人已经改正，不予罚款。")
+	case GroundFineDeclined:
+		e.reason("依照" + e.penaltyLabel() + "，对" + e.it.Name + "“可以”处以罚款；本案拟不处罚款，责令改正不是行政处罚，因此不给予行政处罚，依法责令改正，由行政机关负责人决定。")
+		e.flag("fine_declined", "罚则规定可以罚款，拟不罚款：不给予行政处罚，须由负责人决定并说明理由")
 	case GroundFirstOffence:
 		if e.listed {
 			e.reason("当事人系初次违法，危害后果轻微并及时改正，且本事项列入免罚清单（" + d.Exemption.Source + "），依照" + law + "第三十三条第一款，建议不予行政处罚。")
@@ -576,9 +711,14 @@ func (e *evaluation) outcomeReason(mandatory bool) {
 	default:
 		e.reason("当事人的行为构成" + e.it.Name + "，违反" + e.prohibitionLabel() + "的规定，依照" + e.penaltyLabel() + "应当给予行政处罚。")
 	}
+	if d.Ground == GroundFirstOffence && f.FirstOffence == nil {
+		if note := e.setting("first_offence_lookback", "“初次违法”回溯期"+e.p.FirstOffenceLookback.Value.chinese(), e.p.FirstOffenceLookback.SettingNote()); note != "" {
+			e.reason("“初次违法”按回溯期" + e.p.FirstOffenceLookback.Value.chinese() + "内没有同类违法记录认定（" + note + "）。")
+		}
+	}
 	if len(d.MitigationGrounds) > 0 && (d.Outcome == Mitigated || d.Outcome == Exemptible) {
 		var grounds []string
-		if f.PartyKind == Person && f.Age != nil && *f.Age >= e.p.AgeOfResponsibility.Value && *f.Age < e.p.AgeOfMajority.Value {
+		if f.PartyKind == Person && e.age != nil && *e.age >= e.p.AgeOfResponsibility.Value && *e.age < e.p.AgeOfMajority.Value {
 			grounds = append(grounds, "实施违法行为时已满"+cnNumber(e.p.AgeOfResponsibility.Value)+"周岁不满"+cnNumber(e.p.AgeOfMajority.Value)+"周岁（第三十条）")
 		}
 		for _, m := range f.Mitigating {
@@ -609,7 +749,8 @@ func (e *evaluation) outcomeReason(mandatory bool) {
 // flagged as available and sent to legal review when proposed (R21).
 func (e *evaluation) fine(mitigate bool) {
 	d, s, p := &e.d, e.spec, e.p
-	d.WarningAvailable = e.tier.Warning
+	d.WarningAvailable = e.tier.Warning && !(len(e.it.Penalties) > 0 && len(d.PenaltyKinds) == 0)
+	d.WarningMandatory = e.tier.WarningMandatory
 	d.FineOptional = e.tier.FineOptional && s != nil
 	e.begin()
 	e.fact(fText("tier", e.tier.Label), fText("party_kind", string(e.f.PartyKind)))
@@ -678,22 +819,34 @@ func (e *evaluation) fine(mitigate bool) {
 		warn = "警告或者"
 	}
 	who := e.f.PartyKind.chinese()
+	also := e.otherPenalties()
 	switch {
+	case s == nil && e.tier.WarningMandatory:
+		e.reason(prefix + "依照" + e.penaltyLabel() + "，应当给予警告" + also + "。")
 	case s == nil:
-		e.reason(prefix + "依照" + e.penaltyLabel() + "，可以给予警告。")
+		e.reason(prefix + "依照" + e.penaltyLabel() + "，可以给予警告" + also + "。")
 	case s.amount():
 		var b strings.Builder
 		b.Grow(256)
 		b.WriteString(prefix)
 		b.WriteString("依照")
 		b.WriteString(e.penaltyLabel())
-		b.WriteString("，对")
-		b.WriteString(who)
-		if d.FineOptional {
-			b.WriteString("可以")
+		b.WriteString("，")
+		if e.it.FineCondition == FineAfterRefusal {
+			b.WriteString("拒不改正的，")
 		}
-		b.WriteString("处")
-		b.WriteString(warn)
+		b.WriteString("对")
+		b.WriteString(who)
+		switch {
+		case e.tier.WarningMandatory:
+			b.WriteString("给予警告，可以并处")
+		case d.FineOptional:
+			b.WriteString("可以处")
+			b.WriteString(warn)
+		default:
+			b.WriteString("处")
+			b.WriteString(warn)
+		}
 		var num [24]byte
 		switch {
 		case s.Kind == FineFixed:
@@ -722,6 +875,14 @@ func (e *evaluation) fine(mitigate bool) {
 			b.Write(d.Fine.Max.appendYuan(num[:0]))
 			b.WriteString("元")
 		}
+		b.WriteString(also)
+		if d.Fine.Max < s.Max {
+			if note := e.setting("lenient_share", "从轻处罚的建议幅度（法定幅度的较低"+e.rs.share+"）", e.p.LenientShare.SettingNote()); note != "" {
+				b.WriteString("（建议幅度为")
+				b.WriteString(note)
+				b.WriteString("）")
+			}
+		}
 		if d.ReductionAllowed && s.Min > 0 {
 			b.WriteString("；减轻处罚（低于")
 			b.Write(s.Min.appendYuan(num[:0]))
@@ -730,10 +891,45 @@ func (e *evaluation) fine(mitigate bool) {
 		b.WriteString("。")
 		e.reason(b.String())
 	case s.Kind == FineMultiple:
-		e.reason(prefix + "依照" + e.penaltyLabel() + "，罚款为" + d.FineFormula + "。")
+		e.reason(prefix + "依照" + e.penaltyLabel() + "，罚款为" + d.FineFormula + also + "。")
 	default:
 		e.reason(prefix + "依照" + e.penaltyLabel() + "，" + verbOptional(d.FineOptional) + "处以罚款，但罚款数额的规定尚未核实（" + s.Note + "），须由法制机构确认。")
 	}
+}
+
+// otherPenalties is the penalties beside the warning and the fine, in the
+// clause's words: "，并应当没收烧烤工具；有违法所得的，应当没收违法所得".
+// Terms under the same condition are said once.
+func (e *evaluation) otherPenalties() string {
+	var b strings.Builder
+	for i, t := range e.d.PenaltyKinds {
+		if t.Kind == PenaltyFine || t.Kind == PenaltyWarning {
+			continue
+		}
+		prev := -1
+		for j := i - 1; j >= 0; j-- {
+			if k := e.d.PenaltyKinds[j].Kind; k != PenaltyFine && k != PenaltyWarning {
+				prev = j
+				break
+			}
+		}
+		if prev >= 0 && e.d.PenaltyKinds[prev].Condition == t.Condition && e.d.PenaltyKinds[prev].Mandatory == t.Mandatory {
+			b.WriteString("、")
+			b.WriteString(t.Thing())
+			continue
+		}
+		if t.Condition == "" {
+			b.WriteString("，并")
+			b.WriteString(verbOptional(!t.Mandatory))
+		} else {
+			b.WriteString("；")
+			b.WriteString(t.Condition)
+			b.WriteString("，")
+			b.WriteString(verbOptional(!t.Mandatory))
+		}
+		b.WriteString(t.Thing())
+	}
+	return b.String()
 }
 
 func verbOptional(optional bool) string {
@@ -772,6 +968,8 @@ func (e *evaluation) proposedFine(mandatory bool) {
 		status = ProposedUnchecked
 	case pf == 0 && (e.tier.Warning || e.tier.FineOptional):
 		status = ProposedWithin
+	case pf == 0:
+		status = ProposedOutOfRange // 应当处罚款: no fine is no penalty the clause allows
 	case pf < s.Min:
 		if d.ReductionAllowed && pf > 0 {
 			status = ProposedReduced
@@ -868,7 +1066,8 @@ func (e *evaluation) procedure() {
 		e.unknown = e.penalised()
 		d.ProcedureBasis = "unknown_amount"
 	}
-	d.SimpleAvailable = e.penalised() && (e.tier.Warning || s != nil && s.amount() && !daily && d.Fine != nil && d.Fine.Min <= ceil)
+	confiscate := e.it.confiscation(e.f.PartyKind)
+	d.SimpleAvailable = e.penalised() && len(confiscate) == 0 && (e.tier.Warning || s != nil && s.amount() && !daily && d.Fine != nil && d.Fine.Min <= ceil)
 	simple := false
 	reviewedReduction := d.ProposedFineStatus == ProposedReduced && p.hasTrigger(TriggerReduction)
 	switch d.Outcome {
@@ -882,8 +1081,14 @@ func (e *evaluation) procedure() {
 	default:
 		// A warning, or a fine within the ceiling; a daily fine only when
 		// the officer states the total, since it grows each day.
+		// A daily fine never: its total rests on the days of refusal, to be
+		// established on the record. Confiscation never: Art. 51 allows only
+		// a warning or a small fine on the spot.
 		warningOnly := e.amountOK && e.amount == 0 && e.tier.Warning
-		simple = e.amountOK && (warningOnly || e.amount > 0 && e.amount <= ceil) && !(daily && d.ProcedureBasis != "proposed_fine")
+		// Nor an amount the law states only as a multiple or leaves unset:
+		// it cannot be checked against the statute on the spot.
+		simple = e.amountOK && (warningOnly || e.amount > 0 && e.amount <= ceil) && !daily && len(confiscate) == 0 &&
+			d.ProposedFineStatus != ProposedUnchecked
 		// A 减轻 the rule set sends to legal review cannot be decided on the
 		// spot: Art. 58 review comes before the head's decision, which the
 		// simple procedure does not have.
@@ -938,15 +1143,23 @@ func (e *evaluation) procedure() {
 	}
 	e.end("R15", "on_the_spot_collection", "当场收缴罚款", citeArt68i1, collect, res)
 
+	for _, t := range e.d.PenaltyKinds {
+		if (t.Kind == PenaltyConfiscIncome || t.Kind == PenaltyConfiscGoods) && t.Condition != "" && e.penalised() {
+			e.flag("confiscation_conditional", t.Condition+"，应当"+t.Thing()+"（第九条第（二）项）；拟没收的，不能当场处罚，适用普通程序（第五十一条）")
+		}
+	}
 	switch {
 	case simple:
 		amt := "给予警告"
 		if e.amount > 0 {
 			amt = "罚款" + e.amount.String() + "元"
 		}
-		if d.ProcedureBasis == "proposed_fine" {
+		switch {
+		case d.ProcedureBasis == "proposed_fine" && e.amount == 0:
+			e.reason("拟给予警告，可以适用简易程序当场作出行政处罚决定（第五十一条）。")
+		case d.ProcedureBasis == "proposed_fine":
 			e.reason("拟" + amt + "，不超过" + ceil.String() + "元，可以适用简易程序当场作出行政处罚决定（第五十一条）。")
-		} else {
+		default:
 			e.reason("建议幅度内的罚款不超过" + ceil.String() + "元，可以适用简易程序当场作出行政处罚决定（第五十一条）。")
 		}
 		e.next("simple_decision", "当场出示执法证件，填写预定格式、编有号码的行政处罚决定书并当场交付当事人，报所属行政机关备案（第五十二条）；决定书应告知当事人对当场处罚不服的，先申请行政复议（《行政复议法》第二十三条）", 0, false)
@@ -960,6 +1173,14 @@ func (e *evaluation) procedure() {
 		}
 		switch {
 		case d.Outcome == Exemptible:
+		case len(confiscate) > 0:
+			var what []string
+			for _, t := range confiscate {
+				what = append(what, t.Thing())
+			}
+			e.reason("本案依法应当" + strings.Join(what, "、") + "，没收属于行政处罚（第九条第（二）项），而当场只能给予警告或者小额罚款（第五十一条），适用普通程序。")
+		case daily && e.penalised():
+			e.reason("按日计罚的罚款总额须依拒不改正的天数在案卷中核定，不能当场作出，适用普通程序。")
 		case reviewedReduction:
 			e.reason("拟减轻处罚（罚款" + d.ProposedFine.String() + "元，低于法定最低额）须先经法制审核，不能当场作出行政处罚决定，适用普通程序（第五十一条、第五十八条）。")
 		case d.ProcedureBasis == "suggested_range" && d.SimpleAvailable && d.ProposedFine != nil:
@@ -1016,7 +1237,7 @@ func (e *evaluation) hearing() {
 	days := p.HearingRequestDays.Value
 	text := "罚款数额须按计算基数确定，按较大数额处理，当事人有权要求听证"
 	if e.amountOK {
-		text = "拟罚款" + e.amount.String() + "元，达到较大数额（" + e.f.PartyKind.chinese() + threshold.String() + "元），当事人有权要求听证"
+		text = "拟罚款" + e.amount.String() + "元，达到较大数额（" + e.f.PartyKind.chinese() + threshold.String() + "元" + e.settingInside("hearing_min", "听证“较大数额”标准", p.HearingMin.SettingNote()) + "），当事人有权要求听证"
 	}
 	if d.Outcome == Exemptible {
 		text = "如决定给予处罚，" + text
@@ -1025,11 +1246,28 @@ func (e *evaluation) hearing() {
 	e.next("hearing_notice", "在事先告知时告知听证权利；当事人要求听证的，应当在告知后"+itoa(days)+"个工作日内提出，行政机关在举行听证的七日前通知（第六十四条）", days, true)
 }
 
+// settingSuffix is "（本机关设定，待法制科确认）" for a setting, "" for law.
+func (e *evaluation) settingSuffix(code, what, note string) string {
+	if e.setting(code, what, note) == "" {
+		return ""
+	}
+	return "（" + note + "）"
+}
+
+// settingInside is "，本机关设定，待法制科确认" for a setting already inside
+// parentheses, "" for law.
+func (e *evaluation) settingInside(code, what, note string) string {
+	if e.setting(code, what, note) == "" {
+		return ""
+	}
+	return "，" + note
+}
+
 func (e *evaluation) heavyPenalty() string {
 	var names []string
-	for _, k := range e.it.Penalties {
-		if k.heavy() {
-			names = append(names, k.chinese())
+	for _, t := range e.d.PenaltyKinds {
+		if t.Kind.heavy() {
+			names = append(names, t.Kind.chinese())
 		}
 	}
 	return strings.Join(names, "、")
@@ -1044,9 +1282,9 @@ func (e *evaluation) legalReview() {
 		switch {
 		case !p.hasTrigger(TriggerFineThreshold):
 		case e.unknown:
-			why = append(why, "罚款数额无法确定，按达到"+threshold.String()+"元处理")
+			why = append(why, "罚款数额无法确定，按达到"+threshold.String()+"元处理"+e.settingSuffix("legal_review_min", "法制审核数额标准", p.LegalReviewMin.SettingNote()))
 		case e.amountOK && e.amount >= threshold:
-			why = append(why, "罚款达到"+threshold.String()+"元")
+			why = append(why, "罚款达到"+threshold.String()+"元"+e.settingSuffix("legal_review_min", "法制审核数额标准", p.LegalReviewMin.SettingNote()))
 		}
 		if p.hasTrigger(TriggerReduction) && d.ProposedFineStatus == ProposedReduced {
 			why = append(why, "减轻处罚")
@@ -1071,7 +1309,7 @@ func (e *evaluation) legalReview() {
 		if d.Outcome == Exemptible {
 			prefix = "如决定给予处罚，"
 		}
-		e.reason(prefix + "作出决定前须经法制审核（" + strings.Join(why, "、") + "；第五十八条），未经审核或者审核未通过的不得作出决定。")
+		e.reason(prefix + "作出决定前须经法制审核：" + strings.Join(why, "；") + "。未经审核或者审核未通过的不得作出决定（第五十八条；该条未规定数额，审核范围依本机关法制审核目录）。")
 		e.next("legal_review", "提交法制审核，审核通过后方可作出决定（第五十八条）", 0, false)
 		e.flag("legal_review", "须经法制审核："+strings.Join(why, "、"))
 	}
@@ -1097,7 +1335,7 @@ func (e *evaluation) collective() {
 		if d.Outcome == Exemptible {
 			prefix = "如决定给予处罚，"
 		}
-		e.reason(prefix + "罚款达到重大违法行为的数额标准（" + e.f.PartyKind.chinese() + threshold.String() + "元）或者数额无法确定，应当由行政机关负责人集体讨论决定（第五十七条第二款）。")
+		e.reason(prefix + "罚款达到重大违法行为的数额标准（" + e.f.PartyKind.chinese() + threshold.String() + "元" + e.settingInside("collective_discussion_min", "集体讨论数额标准", p.CollectiveDiscussionMin.SettingNote()) + "）或者数额无法确定，应当由行政机关负责人集体讨论决定（第五十七条第二款；该款未规定数额）。")
 		e.next("collective_discussion", "由行政机关负责人集体讨论决定，并记录讨论情况（第五十七条第二款）", 0, false)
 	}
 	e.end("R19", "collective_discussion", "集体讨论", citeArt57p2, fired, res)

@@ -114,7 +114,9 @@ type PriorCase struct {
 type Facts struct {
 	Violation       string       `json:"violation"`              // catalog code, e.g. "CG01"
 	PartyKind       PartyKind    `json:"party_kind"`             // "person" | "org"
+	Act             string       `json:"act,omitempty"`          // which of the item's acts (CG05: bridge | underpass)
 	Age             *int         `json:"age,omitempty"`          // years at the act; absent = adult
+	BirthDate       Date         `json:"birth_date,omitzero"`    // when age is absent: 周岁 counted per parameters.age_counting
 	Capacity        Capacity     `json:"capacity,omitempty"`     // default full
 	OccurredAt      Date         `json:"occurred_at"`            // the act (or its start)
 	EndedAt         Date         `json:"ended_at,omitzero"`      // end of a continuing act
@@ -249,6 +251,7 @@ const (
 	bPrior
 	bMitigating
 	bProposed
+	bBirth
 )
 
 func parseFacts(data []byte, today Date, known codeSet, single bool) ([]Facts, bool, error) {
@@ -420,6 +423,32 @@ func parseOne(idx int, raw json.RawMessage, today Date, known codeSet, errs *err
 				continue
 			}
 			f.Age = &n
+		case "act":
+			if isNull(v) {
+				continue
+			}
+			s, ok := decodeString(v)
+			if !ok {
+				errs.add(idx, "act", "应为字符串：事项所列的具体行为标识")
+				continue
+			}
+			f.Act = strings.TrimSpace(s)
+		case "birth_date":
+			if isNull(v) {
+				continue
+			}
+			s, ok := decodeString(v)
+			var d Date
+			if ok {
+				d, err = ParseDate(s)
+				ok = err == nil && len(strings.TrimSpace(s)) == 10
+			}
+			if !ok {
+				errs.add(idx, "birth_date", "日期格式应为 YYYY-MM-DD")
+				bad |= bBirth
+				continue
+			}
+			f.BirthDate = d
 		case "capacity":
 			if isNull(v) {
 				continue
@@ -648,7 +677,11 @@ func normalizeCode(s string) string { return strings.ToUpper(strings.TrimSpace(s
 // checkFacts applies the semantic rules: known code, enums, ranges, and an
 // order of dates that can have happened. Fields in bad already failed.
 // codeSet is what the parser needs of a catalog: whether a code exists.
-type codeSet interface{ hasCode(code string) bool }
+type codeSet interface {
+	hasCode(code string) bool
+	// acts lists the act ids of the item ("" none) in the sets that know it.
+	acts(code string) []string
+}
 
 func checkFacts(f *Facts, idx int, today Date, known codeSet, bad int, priorBad []int, errs *errList) {
 	const missing = "缺少必填字段"
@@ -658,6 +691,27 @@ func checkFacts(f *Facts, idx int, today Date, known codeSet, bad int, priorBad 
 		errs.add(idx, "violation", missing)
 	case !known.hasCode(f.Violation):
 		errs.add(idx, "violation", fmt.Sprintf("未知的违法事项代码 %q（应为目录代码，如 CG01）", f.Violation))
+	}
+	if f.Act != "" && bad&bViolation == 0 && known.hasCode(f.Violation) {
+		ids := known.acts(f.Violation)
+		switch {
+		case len(ids) == 0:
+			errs.add(idx, "act", fmt.Sprintf("事项 %s 不分具体行为，不应填写 act", f.Violation))
+		case !has(ids, f.Act):
+			errs.add(idx, "act", fmt.Sprintf("%q 无效，事项 %s 的具体行为为：%s", f.Act, f.Violation, strings.Join(ids, "、")))
+		}
+	}
+	if !f.BirthDate.IsZero() && bad&bBirth == 0 {
+		switch {
+		case f.PartyKind == Org:
+			errs.add(idx, "birth_date", "单位当事人不适用出生日期")
+		case f.Age != nil:
+			errs.add(idx, "birth_date", "age 与 birth_date 只填一项：填写出生日期时由规则集计算周岁")
+		case f.BirthDate.After(today):
+			errs.add(idx, "birth_date", "出生日期晚于今天（"+today.String()+"）")
+		case bad&bOccurred == 0 && !f.OccurredAt.IsZero() && f.OccurredAt.Before(f.BirthDate):
+			errs.add(idx, "birth_date", "出生日期晚于违法行为发生日期")
+		}
 	}
 	switch {
 	case bad&bPartyKind != 0:

@@ -56,10 +56,35 @@ func (s Status) valid() bool {
 // Param is one parameter of the rule set with its legal reference and
 // confidence mark, in the OpenFisca manner: a value never travels without
 // the text it comes from.
+//
+// A Setting is a figure the statute leaves to the agency (法制审核 and
+// 集体讨论 amounts, the first-offence look-back, the birthday count…): it
+// ships with a default and is shown as 「本机关设定，待法制科确认」 until HQ
+// publishes a rule set that records 法制科's confirmation.
 type Param[T any] struct {
-	Value  T      `json:"value"`
-	Ref    string `json:"ref"`
-	Status Status `json:"status"`
+	Value     T      `json:"value"`
+	Ref       string `json:"ref"`
+	Status    Status `json:"status"`
+	Setting   bool   `json:"setting,omitempty"`
+	Confirmed string `json:"confirmed,omitempty"` // 法制科's confirmation (文号 or date); "" awaiting
+}
+
+func (p Param[T]) mark() (setting bool, confirmed string) { return p.Setting, p.Confirmed }
+
+// SettingPending is how a setting not yet confirmed is marked wherever it is
+// shown.
+const SettingPending = "本机关设定，待法制科确认"
+
+// SettingNote says whether the figure is the agency's: 「本机关设定，待法制科
+// 确认」, 「本机关设定，法制科已确认（…）」, or "" for a figure of the statute.
+func (p Param[T]) SettingNote() string {
+	switch {
+	case !p.Setting:
+		return ""
+	case p.Confirmed == "":
+		return SettingPending
+	}
+	return "本机关设定，法制科已确认（" + p.Confirmed + "）"
 }
 
 // PartyAmounts is a threshold stated separately for a person and an
@@ -101,10 +126,19 @@ type Params struct {
 	LenientShare            Param[Ratio]        `json:"lenient_share"`             // 从轻: lower share of the range
 	AgeOfResponsibility     Param[int]          `json:"age_of_responsibility"`     // Art. 30: 14
 	AgeOfMajority           Param[int]          `json:"age_of_majority"`           // Art. 30: 18
+	AgeCounting             Param[string]       `json:"age_counting"`              // 周岁 on the birthday: day_after_birthday | on_birthday
 	HearingRequestDays      Param[int]          `json:"hearing_request_days"`      // Art. 64(一), 85: 五日 (工作日)
 	DecisionDeadlineDays    Param[int]          `json:"decision_deadline_days"`    // Art. 60: 九十日
 	EducationOnTimeBar      Param[bool]         `json:"education_on_time_bar"`     // Art. 33 ¶3 read broadly
 	NoPenaltyProcedure      Param[Procedure]    `json:"no_penalty_procedure"`
+
+	// Procedure periods after the review (procedure.go). A rule set
+	// published before they existed leaves them out and Load fills them in.
+	StatementDays       Param[int] `json:"statement_days,omitzero"`        // 陈述申辩期限（工作日）：机关设定，须与法制科确认
+	HearingNoticeDays   Param[int] `json:"hearing_notice_days,omitzero"`   // Art. 64(二), 85: 七日 (工作日)
+	DecisionServiceDays Param[int] `json:"decision_service_days,omitzero"` // Art. 61, 85: 七日 (工作日)
+	PaymentDays         Param[int] `json:"payment_days,omitzero"`          // Art. 67 ¶3: 十五日
+	ReminderDays        Param[int] `json:"reminder_days,omitzero"`         // 行政强制法 Art. 54: 催告后十日
 }
 
 func (p *Params) hasTrigger(t string) bool {
@@ -133,11 +167,15 @@ type Paragraph struct {
 	Items []string `json:"items,omitempty"`
 }
 
-// LegalText is the verified wording of an article, to be shown and read
-// aloud to the party.
+// LegalText is the wording of an article, to be shown and read aloud to the
+// party, with the version it was copied from and whether it was checked
+// against that version.
 type LegalText struct {
 	Law        string      `json:"law"`
 	Article    int         `json:"article"`
+	Edition    string      `json:"edition"`
+	Verified   bool        `json:"verified"`
+	Note       string      `json:"note,omitempty"`
 	Paragraphs []Paragraph `json:"paragraphs"`
 }
 
@@ -150,40 +188,127 @@ type Provision struct {
 	Item      int    `json:"item,omitempty"`
 }
 
-// PenaltyKind is a kind of administrative penalty (Art. 9).
+// PenaltyKind is a kind of administrative penalty in the words of Art. 9.
+// Orders (责令改正、限期拆除) are not penalties (Art. 28) and never appear here.
 type PenaltyKind string
 
-// Penalty kinds used by the catalog.
+// Penalty kinds of Art. 9 (一)–(五).
 const (
-	PenaltyWarning      PenaltyKind = "warning"      // 警告
-	PenaltyFine         PenaltyKind = "fine"         // 罚款
-	PenaltyConfiscation PenaltyKind = "confiscation" // 没收违法所得、没收非法财物
-	PenaltySuspension   PenaltyKind = "suspension"   // 责令停产停业、停业整治
-	PenaltyLicense      PenaltyKind = "license"      // 暂扣、吊销许可证件
+	PenaltyWarning       PenaltyKind = "warning"             // 警告
+	PenaltyCriticism     PenaltyKind = "criticism"           // 通报批评
+	PenaltyFine          PenaltyKind = "fine"                // 罚款
+	PenaltyConfiscIncome PenaltyKind = "confiscate_income"   // 没收违法所得
+	PenaltyConfiscGoods  PenaltyKind = "confiscate_property" // 没收非法财物
+	PenaltyLicense       PenaltyKind = "license"             // 暂扣许可证件
+	PenaltyDowngrade     PenaltyKind = "downgrade"           // 降低资质等级
+	PenaltyRevoke        PenaltyKind = "revoke"              // 吊销许可证件
+	PenaltyRestrict      PenaltyKind = "restrict_business"   // 限制开展生产经营活动
+	PenaltySuspension    PenaltyKind = "suspension"          // 责令停产停业（停业整治）
+	PenaltyClosure       PenaltyKind = "closure"             // 责令关闭
+	PenaltyBan           PenaltyKind = "restrict_practice"   // 限制从业
+	PenaltyDetention     PenaltyKind = "detention"           // 行政拘留
 )
 
-// Label is the kind's name in Chinese.
+// Label is the kind's name in Chinese, as Art. 9 words it.
 func (k PenaltyKind) Label() string { return k.chinese() }
 
 func (k PenaltyKind) chinese() string {
 	switch k {
 	case PenaltyWarning:
 		return "警告"
+	case PenaltyCriticism:
+		return "通报批评"
 	case PenaltyFine:
 		return "罚款"
-	case PenaltyConfiscation:
-		return "没收违法所得或者非法财物"
-	case PenaltySuspension:
-		return "责令停业（整治）"
+	case PenaltyConfiscIncome:
+		return "没收违法所得"
+	case PenaltyConfiscGoods:
+		return "没收非法财物"
 	case PenaltyLicense:
 		return "暂扣许可证件"
+	case PenaltyDowngrade:
+		return "降低资质等级"
+	case PenaltyRevoke:
+		return "吊销许可证件"
+	case PenaltyRestrict:
+		return "限制开展生产经营活动"
+	case PenaltySuspension:
+		return "责令停产停业"
+	case PenaltyClosure:
+		return "责令关闭"
+	case PenaltyBan:
+		return "限制从业"
+	case PenaltyDetention:
+		return "行政拘留"
 	}
 	return string(k)
 }
 
+func (k PenaltyKind) valid() bool { return k.chinese() != string(k) }
+
 // heavy reports kinds that carry a hearing right of their own (Art. 63
-// ¶1(三)(四)).
-func (k PenaltyKind) heavy() bool { return k == PenaltySuspension || k == PenaltyLicense }
+// ¶1(二)–(五)).
+func (k PenaltyKind) heavy() bool {
+	switch k {
+	case PenaltyLicense, PenaltyDowngrade, PenaltyRevoke, PenaltyRestrict, PenaltySuspension, PenaltyClosure, PenaltyBan:
+		return true
+	}
+	return false
+}
+
+// onTheSpot reports kinds Art. 51 allows in the simple procedure: only a
+// warning or a small fine. Confiscation always needs the ordinary procedure.
+func (k PenaltyKind) onTheSpot() bool { return k == PenaltyWarning || k == PenaltyFine }
+
+// PenaltyTerm is one penalty a provision imposes: its kind, whether the
+// provision says 应当 (处、并处) or 可以, what is confiscated, and the
+// condition or party it is limited to.
+type PenaltyTerm struct {
+	Kind      PenaltyKind `json:"kind"`
+	Mandatory bool        `json:"mandatory"`
+	Object    string      `json:"object,omitempty"`    // 烧烤工具和违法所得
+	Condition string      `json:"condition,omitempty"` // 拒不改正的
+	Party     PartyKind   `json:"party,omitempty"`     // only this kind of party; "" both
+}
+
+// Text is the term in the provision's words: "应当没收烧烤工具和违法所得",
+// "拒不改正的，可以责令停业".
+func (t PenaltyTerm) Text() string {
+	s := "可以"
+	if t.Mandatory {
+		s = "应当"
+	}
+	s += t.Thing()
+	if t.Party != "" {
+		s = "对" + t.Party.chinese() + s
+	}
+	if t.Condition != "" {
+		s = t.Condition + "，" + s
+	}
+	return s
+}
+
+// Thing is what the term takes or imposes, in the clause's words when the
+// rule set gives them: "没收烧烤工具", "责令停业整治", "暂扣建筑垃圾相关许可证件".
+func (t PenaltyTerm) Thing() string {
+	if t.Object != "" {
+		switch t.Kind {
+		case PenaltyConfiscIncome, PenaltyConfiscGoods:
+			return "没收" + t.Object
+		case PenaltySuspension, PenaltyClosure:
+			return "责令" + t.Object
+		case PenaltyLicense:
+			return "暂扣" + t.Object
+		}
+	}
+	return t.Kind.chinese()
+}
+
+// applies reports whether the term binds in the case: the party kind fits
+// and no condition (such as 拒不改正) stands in the way.
+func (t PenaltyTerm) applies(k PartyKind) bool {
+	return (t.Party == "" || t.Party == k) && t.Condition == ""
+}
 
 // FineKind is how a provision states its fine.
 type FineKind string
@@ -227,13 +352,14 @@ const (
 
 // Tier is one band of a penalty provision.
 type Tier struct {
-	Label        string     `json:"label"`
-	Select       TierSelect `json:"select"`
-	Warning      bool       `json:"warning,omitempty"`       // 警告 is an alternative
-	FineOptional bool       `json:"fine_optional,omitempty"` // "可以处…罚款"
-	Person       *FineSpec  `json:"person,omitempty"`
-	Org          *FineSpec  `json:"org,omitempty"`
-	Note         string     `json:"note,omitempty"`
+	Label            string     `json:"label"`
+	Select           TierSelect `json:"select"`
+	Warning          bool       `json:"warning,omitempty"`           // 警告 is an alternative
+	WarningMandatory bool       `json:"warning_mandatory,omitempty"` // 给予警告，可以并处罚款: the warning is due, not an alternative
+	FineOptional     bool       `json:"fine_optional,omitempty"`     // "可以处…罚款"
+	Person           *FineSpec  `json:"person,omitempty"`
+	Org              *FineSpec  `json:"org,omitempty"`
+	Note             string     `json:"note,omitempty"`
 }
 
 // For returns the fine for the party kind, nil when the tier fines no such
@@ -277,7 +403,8 @@ type Item struct {
 	Prohibition       []Provision         `json:"prohibition"`
 	Penalty           []Provision         `json:"penalty"`
 	Concurrent        []Provision         `json:"concurrent,omitempty"` // other provisions the act breaches (Art. 29)
-	Penalties         []PenaltyKind       `json:"penalties"`
+	Acts              []Act               `json:"acts,omitempty"`       // the distinct acts the item covers, each with its own provisions
+	Penalties         []PenaltyTerm       `json:"penalties"`
 	Orders            []string            `json:"orders"`             // 责令改正 etc.: orders, not penalties
 	Measures          []string            `json:"measures,omitempty"` // coercive measures (行政强制)
 	FineCondition     string              `json:"fine_condition,omitempty"`
@@ -288,6 +415,58 @@ type Item struct {
 	Provisional       bool                `json:"provisional"`
 	ProvisionalReason string              `json:"provisional_reason,omitempty"`
 	Note              string              `json:"note,omitempty"`
+}
+
+// Act is one of several acts an item covers (桥梁上摆摊 or 地下通道摆摊), with
+// the provision it breaches and the clause that punishes it, so that one act
+// is cited by its own provision and never by its neighbours'.
+type Act struct {
+	ID          string      `json:"id"`
+	Name        string      `json:"name"`
+	Prohibition []Provision `json:"prohibition"`
+	Penalty     []Provision `json:"penalty"`
+}
+
+// Basis is the provisions a case of the item cites: the act's own when the
+// act is named, else the item's.
+func (it *Item) Basis(act string) (prohibition, penalty []Provision) {
+	for i := range it.Acts {
+		if it.Acts[i].ID == act {
+			return it.Acts[i].Prohibition, it.Acts[i].Penalty
+		}
+	}
+	return it.Prohibition, it.Penalty
+}
+
+// Act returns the act with the id.
+func (it *Item) Act(id string) (Act, bool) {
+	for _, a := range it.Acts {
+		if a.ID == id {
+			return a, true
+		}
+	}
+	return Act{}, false
+}
+
+// HasPenalty reports whether the item can impose the kind.
+func (it *Item) HasPenalty(k PenaltyKind) bool {
+	for _, t := range it.Penalties {
+		if t.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// confiscation returns the confiscation terms that bind in the case.
+func (it *Item) confiscation(k PartyKind) []PenaltyTerm {
+	var out []PenaltyTerm
+	for _, t := range it.Penalties {
+		if (t.Kind == PenaltyConfiscIncome || t.Kind == PenaltyConfiscGoods) && t.Mandatory && t.applies(k) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // tier returns the tier the selector picks, falling back to the default.
@@ -368,18 +547,27 @@ type RuleSet struct {
 	laws   map[string]*Law
 	texts  map[textKey]*LegalText
 	cites  [numEngineCites]Citation
-	itemCi [][]Citation // per item: prohibition, penalty, concurrent
+	itemCi [][]Citation // per item: prohibition, penalty, concurrent (all acts)
+	basis  [][]actBasis // per item: [0] the item as a whole, [1+j] its act j
 	itemTx []itemTexts
 	search []searchKey
 	hash   string
 	share  string // lenient_share as written, for the trace
 }
 
-// itemTexts are an item's labels and notes, rendered once at load so that an
+// actBasis is what one act (or the item as a whole) cites, rendered once at
+// load: the provisions breached and the clause that punishes, each label
+// once.
+type actBasis struct {
+	prohibition      []Citation
+	penalty          []Citation
+	prohibitionLabel string // 《…》第十八条第一款第（五）项
+	penaltyLabel     string
+}
+
+// itemTexts are an item's notes, rendered once at load so that an
 // evaluation only copies them.
 type itemTexts struct {
-	prohibition string // label of the first prohibition provision
-	penalty     string // label of the first penalty provision
 	orders      string
 	provisional string
 	authority   string
@@ -400,6 +588,18 @@ func (rs *RuleSet) Item(code string) (Item, bool) {
 		return Item{}, false
 	}
 	return rs.items[i], true
+}
+
+func (rs *RuleSet) acts(code string) []string {
+	i, ok := rs.byCode[code]
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, a := range rs.items[i].Acts {
+		out = append(out, a.ID)
+	}
+	return out
 }
 
 func (rs *RuleSet) hasCode(code string) bool {
@@ -424,8 +624,56 @@ func (rs *RuleSet) Law(id string) (Law, bool) {
 // rule set holds it.
 func (rs *RuleSet) Cite(p Provision) Citation { return rs.cite(p) }
 
+// ActCitations returns the citations of the provisions breached and of the
+// penalty clause for one act of the item ("" or an unknown act: the item as
+// a whole), each provision once.
+func (rs *RuleSet) ActCitations(code, act string) (prohibition, penalty []Citation) {
+	i, ok := rs.byCode[normalizeCode(code)]
+	if !ok {
+		return nil, nil
+	}
+	b := rs.basisOf(i, act)
+	return append([]Citation(nil), b.prohibition...), append([]Citation(nil), b.penalty...)
+}
+
+func (rs *RuleSet) basisOf(i int, act string) *actBasis {
+	if act != "" {
+		for j := range rs.items[i].Acts {
+			if rs.items[i].Acts[j].ID == act {
+				return &rs.basis[i][1+j]
+			}
+		}
+	}
+	return &rs.basis[i][0]
+}
+
+// JoinLabels writes citations as a document lists them: each provision
+// once (never "第三十九条、第三十九条"), the law's name only where it
+// changes, the article once for two of its paragraphs.
+func JoinLabels(cs []Citation) string {
+	var b strings.Builder
+	for i, c := range cs {
+		if containsCitation(cs[:i], c) {
+			continue
+		}
+		l := c.Label
+		if b.Len() > 0 {
+			b.WriteString("、")
+			if i > 0 && cs[i-1].Law == c.Law {
+				l = strings.TrimPrefix(l, "《"+c.Law+"》")
+				// 第一百一十一条第一款第（一）项、第二款: the article once.
+				if art := "第" + cnNumber(c.Article) + "条"; cs[i-1].Article == c.Article && c.Paragraph > 0 && strings.HasPrefix(l, art+"第") {
+					l = strings.TrimPrefix(l, art)
+				}
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
 // ItemCitations returns the citations of an item's prohibition, penalty and
-// concurrent provisions, in that order.
+// concurrent provisions, in that order (the acts' provisions included).
 func (rs *RuleSet) ItemCitations(code string) []Citation {
 	i, ok := rs.byCode[normalizeCode(code)]
 	if !ok {
@@ -490,6 +738,11 @@ var (
 	lawIDRe   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 )
 
+// SchemaVersion is the rule-set file format: 2 states each penalty kind as
+// an object with 应当/可以, the acts of an item, the edition of each article
+// text and the agency settings.
+const SchemaVersion = 2
+
 // RequiredCodes is how many catalog codes every rule set must carry
 // (CG01–CG50); later sets may add CG51 on, never drop or renumber.
 const RequiredCodes = 50
@@ -511,8 +764,10 @@ func Load(data []byte) (*RuleSet, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &LoadError{Problems: []string{"JSON 值之后有多余内容"}}
 	}
+	f.Params.fillProcedure()
 	v := validator{}
 	v.file(&f)
+	v.procedure(&f.Params)
 	if len(v.problems) > 0 {
 		return nil, &LoadError{Problems: v.problems}
 	}
@@ -569,7 +824,11 @@ func (rs *RuleSet) index() {
 	for i := range rs.items {
 		it := &rs.items[i]
 		var cs []Citation
-		for _, group := range [][]Provision{it.Prohibition, it.Penalty, it.Concurrent} {
+		groups := [][]Provision{it.Prohibition, it.Penalty, it.Concurrent}
+		for _, a := range it.Acts {
+			groups = append(groups, a.Prohibition, a.Penalty)
+		}
+		for _, group := range groups {
 			for _, p := range group {
 				c := rs.cite(p)
 				if !containsCitation(cs, c) {
@@ -579,12 +838,19 @@ func (rs *RuleSet) index() {
 		}
 		rs.itemCi[i] = cs
 	}
+	rs.basis = make([][]actBasis, len(rs.items))
+	for i := range rs.items {
+		it := &rs.items[i]
+		rs.basis[i] = make([]actBasis, 1+len(it.Acts))
+		rs.basis[i][0] = rs.makeBasis(it.Prohibition, it.Penalty)
+		for j, a := range it.Acts {
+			rs.basis[i][1+j] = rs.makeBasis(a.Prohibition, a.Penalty)
+		}
+	}
 	rs.itemTx = make([]itemTexts, len(rs.items))
 	for i := range rs.items {
 		it := &rs.items[i]
 		tx := &rs.itemTx[i]
-		tx.prohibition = rs.cite(it.Prohibition[0]).Label
-		tx.penalty = rs.cite(it.Penalty[0]).Label
 		tx.orders = "责令当事人改正或者限期改正违法行为：" + strings.Join(it.Orders, "；") + "（第二十八条）"
 		if it.Provisional {
 			tx.provisional = "本事项罚则依据为暂定：" + it.ProvisionalReason
@@ -595,6 +861,23 @@ func (rs *RuleSet) index() {
 	}
 	rs.share = ratioText(rs.Params.LenientShare.Value)
 	rs.buildSearch()
+}
+
+func (rs *RuleSet) makeBasis(prohibition, penalty []Provision) actBasis {
+	var b actBasis
+	for _, p := range prohibition {
+		if c := rs.cite(p); !containsCitation(b.prohibition, c) {
+			b.prohibition = append(b.prohibition, c)
+		}
+	}
+	for _, p := range penalty {
+		if c := rs.cite(p); !containsCitation(b.penalty, c) {
+			b.penalty = append(b.penalty, c)
+		}
+	}
+	b.prohibitionLabel = JoinLabels(b.prohibition)
+	b.penaltyLabel = JoinLabels(b.penalty)
+	return b
 }
 
 // validator collects every problem of a rule-set file.
@@ -621,8 +904,8 @@ func (v *validator) text(where, s string, required bool, max int) {
 }
 
 func (v *validator) file(f *ruleSetFile) {
-	if f.Schema != 1 {
-		v.addf("schema：不支持的版本 %d（应为 1）", f.Schema)
+	if f.Schema != SchemaVersion {
+		v.addf("schema：不支持的版本 %d（应为 %d：处罚种类按第九条列明应当或者可以）", f.Schema, SchemaVersion)
 	}
 	if !versionRe.MatchString(f.Version) {
 		v.addf("version：应为 1–64 个字母、数字或 . _ -，且以字母或数字开头")
@@ -706,6 +989,8 @@ func (v *validator) texts(list []LegalText, laws map[string]*Law) map[textKey]*L
 		if len(t.Paragraphs) == 0 || len(t.Paragraphs) > 20 {
 			v.addf("%s.paragraphs：应有 1 至 20 款", where)
 		}
+		v.text(where+".edition", t.Edition, true, 100)
+		v.text(where+".note", t.Note, false, 500)
 		for j, p := range t.Paragraphs {
 			pw := fmt.Sprintf("%s.paragraphs[%d]", where, j+1)
 			v.text(pw+".text", p.Text, true, 2000)
@@ -726,6 +1011,12 @@ func (v *validator) amounts(where string, p Param[PartyAmounts]) {
 	}
 	v.status(where, p.Status, p.Ref)
 }
+
+// Ways of counting 周岁 on a birthday (parameters.age_counting).
+const (
+	AgeDayAfterBirthday = "day_after_birthday" // 法释〔2006〕1号 Art. 2: from the day after the birthday
+	AgeOnBirthday       = "on_birthday"        // the age goes up on the birthday itself
+)
 
 func (v *validator) status(where string, s Status, ref string) {
 	if !s.valid() {
@@ -784,6 +1075,10 @@ func (v *validator) params(p *Params) {
 	}
 	v.status("parameters.age_of_responsibility", p.AgeOfResponsibility.Status, p.AgeOfResponsibility.Ref)
 	v.status("parameters.age_of_majority", p.AgeOfMajority.Status, p.AgeOfMajority.Ref)
+	if c := p.AgeCounting.Value; c != AgeDayAfterBirthday && c != AgeOnBirthday {
+		v.addf("parameters.age_counting：应为 %s 或 %s", AgeDayAfterBirthday, AgeOnBirthday)
+	}
+	v.status("parameters.age_counting", p.AgeCounting.Status, p.AgeCounting.Ref)
 	if d := p.HearingRequestDays.Value; d <= 0 || d > 60 {
 		v.addf("parameters.hearing_request_days：应为 1 至 60")
 	}
@@ -793,13 +1088,37 @@ func (v *validator) params(p *Params) {
 	}
 	v.status("parameters.decision_deadline_days", p.DecisionDeadlineDays.Status, p.DecisionDeadlineDays.Ref)
 	v.status("parameters.education_on_time_bar", p.EducationOnTimeBar.Status, p.EducationOnTimeBar.Ref)
+	marks := []struct {
+		name string
+		p    interface{ mark() (bool, string) }
+	}{
+		{"simple_procedure_max", p.SimpleProcedureMax}, {"on_the_spot_collection_max", p.OnTheSpotCollectionMax},
+		{"hearing_min", p.HearingMin}, {"legal_review_min", p.LegalReviewMin}, {"legal_review_triggers", p.LegalReviewTriggers},
+		{"collective_discussion_min", p.CollectiveDiscussionMin}, {"limitation", p.Limitation}, {"limitation_extended", p.LimitationExtended},
+		{"first_offence_lookback", p.FirstOffenceLookback}, {"first_offence_scope", p.FirstOffenceScope}, {"lenient_share", p.LenientShare},
+		{"age_of_responsibility", p.AgeOfResponsibility}, {"age_of_majority", p.AgeOfMajority}, {"age_counting", p.AgeCounting},
+		{"hearing_request_days", p.HearingRequestDays}, {"decision_deadline_days", p.DecisionDeadlineDays},
+		{"education_on_time_bar", p.EducationOnTimeBar}, {"no_penalty_procedure", p.NoPenaltyProcedure},
+		{"statement_days", p.StatementDays}, {"hearing_notice_days", p.HearingNoticeDays},
+		{"decision_service_days", p.DecisionServiceDays}, {"payment_days", p.PaymentDays}, {"reminder_days", p.ReminderDays},
+	}
+	for _, m := range marks {
+		setting, confirmed := m.p.mark()
+		v.text("parameters."+m.name+".confirmed", confirmed, false, 100)
+		if confirmed != "" && !setting {
+			v.addf("parameters.%s.confirmed：只有本机关设定（setting）的参数才由法制科确认", m.name)
+		}
+	}
 	if pr := p.NoPenaltyProcedure.Value; pr != ProcedureSimple && pr != ProcedureOrdinary {
 		v.addf("parameters.no_penalty_procedure：应为 simple 或 ordinary")
 	}
 	v.status("parameters.no_penalty_procedure", p.NoPenaltyProcedure.Status, p.NoPenaltyProcedure.Ref)
 }
 
-func (v *validator) provisions(where string, list []Provision, laws map[string]*Law, required bool) {
+// provisions checks each cited provision, and that the set carries its
+// text down to the paragraph and item cited: a provision is never cited
+// without the words the party can be shown.
+func (v *validator) provisions(where string, list []Provision, laws map[string]*Law, texts map[textKey]*LegalText, required bool) {
 	if required && len(list) == 0 {
 		v.addf("%s：至少应有一条依据", where)
 	}
@@ -810,8 +1129,36 @@ func (v *validator) provisions(where string, list []Provision, laws map[string]*
 		}
 		if p.Article <= 0 || p.Article > 9999 || p.Paragraph < 0 || p.Paragraph > 20 || p.Item < 0 || p.Item > 30 {
 			v.addf("%s：条、款、项编号无效", pw)
+			continue
+		}
+		if i > 0 && has(list[:i], p) {
+			v.addf("%s：依据重复", pw)
+		}
+		t := texts[textKey{p.Law, p.Article}]
+		if t == nil {
+			v.addf("%s：texts 中缺少 %s 第%d条的条文", pw, p.Law, p.Article)
+			continue
+		}
+		if !textHas(t, p) {
+			v.addf("%s：%s 第%d条的条文中没有所引的款、项", pw, p.Law, p.Article)
 		}
 	}
+}
+
+// textHas reports whether the text holds the paragraph and item cited. An
+// item without a paragraph is read in a single-paragraph article.
+func textHas(t *LegalText, p Provision) bool {
+	para := p.Paragraph
+	if para == 0 && p.Item > 0 {
+		if len(t.Paragraphs) != 1 {
+			return false
+		}
+		para = 1
+	}
+	if para > len(t.Paragraphs) {
+		return false
+	}
+	return p.Item == 0 || p.Item <= len(t.Paragraphs[para-1].Items)
 }
 
 func (v *validator) fine(where string, s *FineSpec, provisional bool) {
@@ -877,9 +1224,10 @@ func (v *validator) items(list []Item, laws map[string]*Law, texts map[textKey]*
 		for k, kw := range it.Keywords {
 			v.text(fmt.Sprintf("%s.keywords[%d]", where, k+1), kw, true, 30)
 		}
-		v.provisions(where+".prohibition", it.Prohibition, laws, true)
-		v.provisions(where+".penalty", it.Penalty, laws, true)
-		v.provisions(where+".concurrent", it.Concurrent, laws, false)
+		v.provisions(where+".prohibition", it.Prohibition, laws, texts, true)
+		v.provisions(where+".penalty", it.Penalty, laws, texts, true)
+		v.provisions(where+".concurrent", it.Concurrent, laws, texts, false)
+		v.acts(where, it, laws, texts)
 		for k, o := range it.Orders {
 			v.text(fmt.Sprintf("%s.orders[%d]", where, k+1), o, true, 200)
 		}
@@ -957,25 +1305,78 @@ func (v *validator) tiers(where string, it *Item) {
 		if t.FineOptional && t.Person == nil && t.Org == nil {
 			v.addf("%s.fine_optional：未设罚款的档次不应标注可以罚款", tw)
 		}
+		if t.WarningMandatory && !t.Warning {
+			v.addf("%s.warning_mandatory：须同时设定 warning", tw)
+		}
+		if t.WarningMandatory && !t.FineOptional && (t.Person != nil || t.Org != nil) {
+			v.addf("%s.warning_mandatory：警告为必处时，罚款应为可以并处（fine_optional）", tw)
+		}
 	}
 	if !seen[SelectDefault] {
 		v.addf("%s.tiers：必须有一个 default 档", where)
 	}
-	if has(it.Penalties, PenaltyFine) != hasFine {
+	if it.HasPenalty(PenaltyFine) != hasFine {
 		v.addf("%s.penalties：罚款与档次中的罚款设定不一致", where)
 	}
-	if has(it.Penalties, PenaltyWarning) != hasWarning {
+	if it.HasPenalty(PenaltyWarning) != hasWarning {
 		v.addf("%s.penalties：警告与档次中的警告设定不一致", where)
 	}
-	for _, p := range it.Penalties {
-		switch p {
-		case PenaltyWarning, PenaltyFine, PenaltyConfiscation, PenaltySuspension, PenaltyLicense:
-		default:
-			v.addf("%s.penalties：未知的处罚种类 %q", where, p)
+	seenKind := map[PenaltyKind]bool{}
+	for k, p := range it.Penalties {
+		pw := fmt.Sprintf("%s.penalties[%d]", where, k+1)
+		if !p.Kind.valid() {
+			v.addf("%s.kind：未知的处罚种类 %q（应为第九条所列种类）", pw, p.Kind)
+		}
+		if seenKind[p.Kind] {
+			v.addf("%s.kind：处罚种类重复", pw)
+		}
+		seenKind[p.Kind] = true
+		if p.Party != "" && !p.Party.valid() {
+			v.addf("%s.party：应为 person、org 或留空", pw)
+		}
+		v.text(pw+".object", p.Object, false, 100)
+		v.text(pw+".condition", p.Condition, false, 100)
+	}
+	for k, o := range it.Orders {
+		if isPenaltyWording(o) {
+			v.addf("%s.orders[%d]：%q 是行政处罚（第九条），应列入 penalties", where, k+1, o)
 		}
 	}
 	if it.FineCondition == FineAfterRefusal && !hasFine && !hasWarning {
 		v.addf("%s.fine_condition：未设罚款或警告的事项不应有罚款条件", where)
+	}
+}
+
+// isPenaltyWording catches a penalty listed among the orders: 没收 and
+// 警告 are penalties of Art. 9, never 责令 measures.
+func isPenaltyWording(s string) bool {
+	for _, w := range []string{"没收", "警告", "罚款", "吊销", "暂扣许可", "通报批评", "拘留"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// acts checks an item's acts: distinct ids, their own provisions.
+func (v *validator) acts(where string, it *Item, laws map[string]*Law, texts map[textKey]*LegalText) {
+	if len(it.Acts) == 1 || len(it.Acts) > 20 {
+		v.addf("%s.acts：应不设或者设 2 至 20 种行为", where)
+	}
+	seen := map[string]bool{}
+	for k := range it.Acts {
+		a := &it.Acts[k]
+		aw := fmt.Sprintf("%s.acts[%d]", where, k+1)
+		if !lawIDRe.MatchString(a.ID) {
+			v.addf("%s.id：应为小写字母开头的标识符", aw)
+		}
+		if seen[a.ID] {
+			v.addf("%s.id：重复的行为标识 %q", aw, a.ID)
+		}
+		seen[a.ID] = true
+		v.text(aw+".name", a.Name, true, 30)
+		v.provisions(aw+".prohibition", a.Prohibition, laws, texts, true)
+		v.provisions(aw+".penalty", a.Penalty, laws, texts, true)
 	}
 }
 
@@ -1049,6 +1450,8 @@ func (t *Tier) Text(k PartyKind) string {
 		return "可处罚款（数额未定）"
 	case s.Kind == FineUnset:
 		return "罚款（数额未定）"
+	case t.WarningMandatory:
+		return "警告，可以并处" + s.Text()
 	case t.Warning:
 		return "警告或者" + s.Text()
 	case t.FineOptional:
@@ -1057,13 +1460,28 @@ func (t *Tier) Text(k PartyKind) string {
 	return s.Text()
 }
 
-// SimpleProcedurePossible reports whether the ordinary tier of the item
-// allows a penalty within the Art. 51 ceiling for the kind of party: a
-// warning, or a fine range that starts at or below the ceiling. (减轻 below
-// the minimum is not counted: it needs legal review, so never on the spot.)
+// SimpleProcedurePossible reports whether some tier the engine can pick
+// (default, minor or serious) allows a penalty within the Art. 51 ceiling
+// for the kind of party: a warning, or a fine range (not a daily fine) that
+// starts at or below the ceiling — and no confiscation is due, which Art. 51
+// never allows on the spot. (减轻 below the minimum is not counted: it needs
+// legal review, so never on the spot.)
 func (rs *RuleSet) SimpleProcedurePossible(it Item, k PartyKind) bool {
-	t := it.DefaultTier()
-	if t == nil {
+	if len(it.confiscation(k)) > 0 {
+		return false
+	}
+	for i := range it.Tiers {
+		if rs.TierOnTheSpot(&it.Tiers[i], k) {
+			return true
+		}
+	}
+	return false
+}
+
+// TierOnTheSpot reports whether the tier, if the engine picks it, allows the
+// simple procedure for the kind of party.
+func (rs *RuleSet) TierOnTheSpot(t *Tier, k PartyKind) bool {
+	if t.Select == SelectManual {
 		return false
 	}
 	if t.Warning {
@@ -1071,4 +1489,47 @@ func (rs *RuleSet) SimpleProcedurePossible(it Item, k PartyKind) bool {
 	}
 	s := t.For(k)
 	return s != nil && (s.Kind == FineRangeKind || s.Kind == FineFixed) && s.Min <= rs.Params.SimpleProcedureMax.Value.For(k)
+}
+
+// Setting is one figure or choice of the rule set that the statute leaves
+// to the agency, as `rules explain` and the reasons show it.
+type Setting struct {
+	Param string `json:"param"` // parameters.legal_review_min
+	Name  string `json:"name"`  // 法制审核数额标准
+	Value string `json:"value"` // 个人5000元、单位50000元
+	Ref   string `json:"ref"`
+	Note  string `json:"note"` // 本机关设定，待法制科确认
+}
+
+// Settings lists the parameters marked as agency settings, in file order.
+func (rs *RuleSet) Settings() []Setting {
+	p := &rs.Params
+	amounts := func(a PartyAmounts) string {
+		return "个人" + a.Person.String() + "元、单位" + a.Org.String() + "元"
+	}
+	yes := func(b bool) string {
+		if b {
+			return "是"
+		}
+		return "否"
+	}
+	var out []Setting
+	add := func(param, name, value, ref, note string) {
+		if note != "" {
+			out = append(out, Setting{"parameters." + param, name, value, ref, note})
+		}
+	}
+	add("simple_procedure_max", "简易程序罚款上限", amounts(p.SimpleProcedureMax.Value), p.SimpleProcedureMax.Ref, p.SimpleProcedureMax.SettingNote())
+	add("hearing_min", "听证“较大数额”标准", amounts(p.HearingMin.Value), p.HearingMin.Ref, p.HearingMin.SettingNote())
+	add("legal_review_min", "法制审核数额标准", amounts(p.LegalReviewMin.Value), p.LegalReviewMin.Ref, p.LegalReviewMin.SettingNote())
+	add("legal_review_triggers", "法制审核的其他情形", strings.Join(p.LegalReviewTriggers.Value, "、"), p.LegalReviewTriggers.Ref, p.LegalReviewTriggers.SettingNote())
+	add("collective_discussion_min", "集体讨论（重大违法行为）数额标准", amounts(p.CollectiveDiscussionMin.Value), p.CollectiveDiscussionMin.Ref, p.CollectiveDiscussionMin.SettingNote())
+	add("first_offence_lookback", "“初次违法”回溯期", p.FirstOffenceLookback.Value.chinese(), p.FirstOffenceLookback.Ref, p.FirstOffenceLookback.SettingNote())
+	add("first_offence_scope", "“初次违法”的同类口径", map[string]string{"same_item": "同一事项", "any_item": "任何事项"}[p.FirstOffenceScope.Value], p.FirstOffenceScope.Ref, p.FirstOffenceScope.SettingNote())
+	add("lenient_share", "从轻处罚的建议幅度（法定幅度的较低部分）", ratioText(p.LenientShare.Value), p.LenientShare.Ref, p.LenientShare.SettingNote())
+	add("age_counting", "生日当天的周岁计算", map[string]string{AgeDayAfterBirthday: "自生日的第二天起算", AgeOnBirthday: "生日当天即满"}[p.AgeCounting.Value], p.AgeCounting.Ref, p.AgeCounting.SettingNote())
+	add("education_on_time_bar", "超过时效不予处罚时仍须教育", yes(p.EducationOnTimeBar.Value), p.EducationOnTimeBar.Ref, p.EducationOnTimeBar.SettingNote())
+	add("no_penalty_procedure", "不予处罚决定的程序", p.NoPenaltyProcedure.Value.Label(), p.NoPenaltyProcedure.Ref, p.NoPenaltyProcedure.SettingNote())
+	add("statement_days", "陈述、申辩期限", fmt.Sprintf("告知送达后%d个工作日", p.StatementDays.Value), p.StatementDays.Ref, p.StatementDays.SettingNote())
+	return out
 }

@@ -10,7 +10,7 @@ import (
 
 func TestDefaultRuleSet(t *testing.T) {
 	rs := Default()
-	if rs.Version != "cq-2024.1" || rs.EffectiveFrom.String() != "2024-01-01" || len(rs.Hash()) != 64 {
+	if rs.Version != "cq-2024.2" || rs.EffectiveFrom.String() != "2024-01-01" || len(rs.Hash()) != 64 {
 		t.Fatalf("default set: %s %s %s", rs.Version, rs.EffectiveFrom, rs.Hash())
 	}
 	items := rs.Items()
@@ -149,7 +149,7 @@ func TestLoadRefusesBrokenSets(t *testing.T) {
 		}, "provisional"},
 		{"provisional without reason", func(m map[string]any) { delete(itemMap(m, "CG01"), "provisional_reason") }, "provisional_reason"},
 		{"penalties inconsistent", func(m map[string]any) { itemMap(m, "CG09")["penalties"] = []any{} }, "罚款与档次"},
-		{"schema version", func(m map[string]any) { m["schema"] = 2 }, "schema"},
+		{"schema version", func(m map[string]any) { m["schema"] = 1 }, "schema"},
 		{"bad version id", func(m map[string]any) { m["version"] = "../etc" }, "version"},
 		{"list entry for unknown code", func(m map[string]any) {
 			el := m["exemption_list"].(map[string]any)

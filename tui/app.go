@@ -1,15 +1,3 @@
-// Package tui is the officer's terminal interface: sign-in, the home screen,
-// the step-by-step case wizard with the live leniency suggestion, the case
-// list and the case detail with its full log. The root Model here is the only
-// tea.Model; each screen is a concrete type with Update, View, SetSize and
-// its key help (soft-serve's component contract, checked by the compiler in
-// screens.go). Looks come from tui/styles, keys from tui/keys.
-//
-// The rules are: focus first (while a text field has focus, letters go to
-// it, so q typed into a name never quits); I/O only in commands (cmds.go);
-// width in display cells; everything from the store or a file cleaned before
-// it is drawn; and nothing lost — the wizard saves each step as it is left
-// and remembers where it stood, so a restart reopens it there.
 package tui
 
 import (
@@ -25,6 +13,7 @@ import (
 	"fieldcase/cases/store"
 	"fieldcase/rules"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/styles"
 	"fieldcase/tui/widgets"
 )
@@ -55,83 +44,26 @@ type Options struct {
 	OnSignIn func()
 }
 
-// view is which screen has the body of the terminal.
-type view int
-
-const (
-	viewLoading view = iota
-	viewSignIn
-	viewHome
-	viewWizard
-	viewList
-	viewDetail
-	viewReader
-	viewQueue     // the reviewer's queue (queue.go)
-	viewReview    // one case under review (review.go)
-	viewPapers    // a case's documents (papers.go)
-	viewDashboard // the district's figures (dashboard.go)
-	viewNotices   // what sync told the device (notices.go)
-)
-
-// navKind is a screen's request to the root to change what is shown.
-type navKind int
-
-const (
-	navNone navKind = iota
-	navSignedIn
-	navHome
-	navNewCase
-	navEditCase
-	navList
-	navDetail
-	navReader
-	navBack // close the reader
-	navSignOut
-	navQuit
-	navQueue     // the reviewer's queue
-	navReview    // review the case caseID
-	navPapers    // the documents of the case caseID
-	navDashboard // the figures
-	navNotices   // the sync notices
-)
-
-// nav is the request a screen leaves for the root after an Update, read
-// and cleared by the root at once (no command round trip).
-type nav struct {
-	kind   navKind
-	user   cases.User
-	caseID string
-	cites  []rules.Citation
-	cite   int
-	notice string
-	tone   styles.Tone
-	back   navKind // navDetail: where Esc on the case goes (navNone: the list)
-}
-
-// Model is the root of the TUI and its only tea.Model.
+// Model is the root of the TUI and its only tea.Model. It draws the
+// header, the notice line and the help bar, handles the global keys and
+// the lock, and routes every other message: keys and clicks to the active
+// screen, results to the screen they are addressed to, navigation to
+// itself. It is passed by value, as Bubble Tea wants, but its screens and
+// their context are shared by the copies: only the latest one is live.
 type Model struct {
-	sh     *shared
+	sh     *screen.Context
 	keys   keys.Global
 	help   help.Model
 	width  int
 	height int
 
-	view     view
-	readFrom view // where the reader returns
-	showHelp bool
-	as       string
+	screens map[screen.ID]screen.Screen
+	order   []screen.ID // registry order: entry keys are offered in it
+	active  screen.ID   // "" while loading
+	prev    screen.ID   // where screen.Back returns
+	as      string
 
-	signin signIn
-	home   home
-	wiz    wizard
-	list   caseList
-	detail caseDetail
-	reader reader
-	queue  reviewQueue
-	review reviewScreen
-	papers papers    // papers_root.go
-	dash   dashboard // papers_root.go
-	notes  notices
+	showHelp bool
 
 	flash     string
 	flashTone styles.Tone
@@ -141,7 +73,7 @@ type Model struct {
 	lock       lockScreen
 	locked     bool
 	idleLock   time.Duration
-	active     bool      // a key or click since the last clock reading
+	touched    bool      // a key or click since the last clock reading
 	lastActive time.Time // the clock reading after the last input
 	onSignIn   func()
 }
@@ -163,7 +95,7 @@ func New(o Options) Model {
 		// starts at its sign-in screen with the keys forgotten.
 		o.Store.Lock()
 	}
-	sh := &shared{st: st, store: o.Store, clock: o.Clock, tick: o.Tick, now: o.Clock()}
+	sh := &screen.Context{Styles: st, Store: o.Store, Clock: o.Clock, Tick: o.Tick, Now: o.Clock()}
 	h := help.New()
 	h.Styles = st.Help
 	h.ShortSeparator = "  "
@@ -176,20 +108,15 @@ func New(o Options) Model {
 		width:    80,
 		height:   24,
 		as:       o.As,
-		signin:   newSignIn(sh, o.DemoPassphrase),
+		screens:  map[screen.ID]screen.Screen{},
 		lock:     newLockScreen(sh),
 		idleLock: o.IdleLock,
 		onSignIn: o.OnSignIn,
-		home:     newHome(sh),
-		wiz:      newWizard(sh),
-		list:     newCaseList(sh),
-		detail:   newCaseDetail(sh),
-		reader:   newReader(sh),
-		queue:    newReviewQueue(sh),
-		papers:   newPapers(sh),
-		dash:     newDashboard(sh),
-		review:   newReviewScreen(sh),
-		notes:    newNotices(sh),
+	}
+	for _, build := range registry {
+		s := build(sh, o)
+		m.screens[s.ID()] = s
+		m.order = append(m.order, s.ID())
 	}
 	m.setSize(m.width, m.height)
 	return m
@@ -200,7 +127,7 @@ const clockEvery = 30 * time.Second
 
 // Init loads the users and the rules, and starts the clock.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(loadUsers(m.sh.store), loadBook(m.sh.store), tickClock(m.sh, 0))
+	return tea.Batch(loadUsers(m.sh.Store), loadBook(m.sh.Store), tickClock(m.sh, 0))
 }
 
 const (
@@ -212,71 +139,72 @@ func (m *Model) setSize(w, h int) {
 	m.width, m.height = w, h
 	m.help.Width = w
 	bh := max(1, h-headerLines-footerLines)
-	m.signin.SetSize(w, bh)
 	m.lock.SetSize(w, bh)
-	m.home.SetSize(w, bh)
-	m.wiz.SetSize(w, bh)
-	m.list.SetSize(w, bh)
-	m.detail.SetSize(w, bh)
-	m.reader.SetSize(w, bh)
-	m.notes.SetSize(w, bh)
-	m.reviewSetSize(w, bh) // review_root.go
-	m.papersSetSize(w, bh) // papers_root.go
+	for _, id := range m.order {
+		m.screens[id].SetSize(w, bh)
+	}
 }
+
+// Active is the id of the screen shown ("" while loading).
+func (m Model) Active() screen.ID { return m.active }
+
+// Screen is the registered screen id (tests look inside it).
+func (m Model) Screen(id screen.ID) screen.Screen { return m.screens[id] }
+
+// Locked reports whether the lock screen covers everything.
+func (m Model) Locked() bool { return m.locked }
+
+// HelpShown reports whether the full help is open.
+func (m Model) HelpShown() bool { return m.showHelp }
+
+// User is the officer signed in (zero before sign-in).
+func (m Model) User() cases.User { return m.sh.User }
+
+// shown is the active screen, nil while loading.
+func (m Model) shown() screen.Screen { return m.screens[m.active] }
 
 // typing reports whether the active screen has a text field focused.
 func (m Model) typing() bool {
-	switch m.view {
-	case viewSignIn:
-		return m.signin.Typing()
-	case viewWizard:
-		return m.wiz.Typing()
-	case viewList:
-		return m.list.Typing()
-	}
-	return m.reviewTyping()
+	s := m.shown()
+	return s != nil && s.Typing()
 }
 
 // Update routes a message: global keys first, then the screen that owns
-// the message (async results go to their owner even when it is not shown).
+// the message (results go to their owner even when it is not shown).
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.setSize(msg.Width, msg.Height)
 		return m, nil
 	case clockMsg:
-		m.sh.now = time.Time(msg)
+		m.sh.Now = time.Time(msg)
 		var lockCmd tea.Cmd
-		m, lockCmd = m.idleCheck(m.sh.now)
+		m, lockCmd = m.idleCheck(m.sh.Now)
 		if lockCmd != nil {
 			return m, tea.Batch(lockCmd, tickClock(m.sh, clockEvery))
 		}
 		return m, tickClock(m.sh, clockEvery)
-	case errMsg:
-		m.flash, m.flashTone = "出错了："+msg.err.Error(), styles.ToneDanger
-		return m, nil
 	case bookMsg:
 		if msg.err != nil {
 			m.flash, m.flashTone = "规则载入不完整，使用内置规则："+msg.err.Error(), styles.ToneWarn
 		}
-		m.sh.book = msg.book
-		if m.sh.book == nil {
-			m.sh.book = rules.DefaultBook()
+		m.sh.Book = msg.book
+		if m.sh.Book == nil {
+			m.sh.Book = rules.DefaultBook()
 		}
 		return m, nil
-	case usersMsg:
-		if msg.err != nil {
-			m.fatal = msg.err
+	case screen.Users:
+		if msg.Err != nil {
+			m.fatal = msg.Err
 			return m, nil
 		}
-		m.sh.users = msg.users
-		m.signin.setAuth(msg.encrypted, msg.hasPass)
-		if m.view == viewLoading {
-			m.view = viewSignIn
-			m.signin.start(msg.users, m.as)
-			return m, m.signin.Focus()
+		m.sh.Users = msg.Users
+		cmd := m.screens[screen.SignIn].Update(msg)
+		if m.active == "" {
+			mm, c := m.navigate(screen.Navigate{To: screen.SignIn, As: m.as})
+			return mm, tea.Batch(cmd, c)
 		}
-		return m, nil
+		return m, cmd
 	case resumeMsg:
 		return m.resume(msg)
 	case SyncStatus:
@@ -284,26 +212,44 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case unlockedScreenMsg:
 		return m.lockUpdate(msg)
 	case tea.KeyMsg:
-		m.active = true
+		m.touched = true
 		return m.key(msg)
 	case tea.MouseMsg:
-		m.active = true
+		m.touched = true
 		msg.Y -= headerLines
 		if m.showHelp || m.locked || msg.Y < 0 {
 			return m, nil
 		}
 		return m.toScreen(msg)
+	case screen.Result:
+		if s := m.screens[msg.To]; s != nil {
+			return m, s.Update(msg.Msg)
+		}
+		return m, nil
+	case screen.Navigate:
+		return m.navigate(msg)
+	case screen.Back:
+		m.active = m.prev
+		return m, nil
+	case screen.Notice:
+		m.flash, m.flashTone = msg.Text, msg.Tone
+		return m, nil
+	case screen.SignedIn:
+		if msg.Notice != "" {
+			m.flash, m.flashTone = msg.Notice, msg.Tone
+		}
+		return m.signIn(msg.User)
+	case screen.SignOut:
+		return m.signOut()
 	}
-	return m.toOwner(msg)
+	return m.toScreen(msg)
 }
 
 func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	m.flash = ""
 	if key.Matches(msg, m.keys.Exit) {
-		if m.view == viewWizard {
-			var cmd tea.Cmd
-			m.wiz, cmd = m.wiz.saveAndQuit()
-			return m, cmd
+		if s := m.shown(); s != nil && s.HoldsUnsaved() {
+			return m, s.Update(screen.Exiting{})
 		}
 		return m, tea.Quit
 	}
@@ -328,195 +274,120 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, m.keys.Quit) && !typing && m.canQuitWithQ() {
 		return m, tea.Quit
 	}
-	if mm, cmd, ok := m.reviewKey(msg, typing); ok {
-		return mm.follow(cmd)
-	}
-	if mm, cmd, ok := m.papersKey(msg, typing); ok {
-		return mm.follow(cmd)
+	if !typing {
+		for _, e := range m.entries() {
+			if key.Matches(msg, e.Key) {
+				return m.navigate(e.nav)
+			}
+		}
 	}
 	return m.toScreen(msg)
 }
 
 // canQuitWithQ: the bare q quits from the screens that hold nothing unsaved.
 func (m Model) canQuitWithQ() bool {
-	switch m.view {
-	case viewHome, viewList, viewDetail, viewQueue, viewPapers, viewDashboard, viewNotices:
-		return true
-	case viewSignIn:
-		// The picker's filter takes every letter (F10 exits there).
-		return !m.signin.setup && !m.signin.Typing()
-	}
-	return false
+	s := m.shown()
+	return s != nil && s.QuitsWithQ()
 }
 
-// toScreen gives a key or mouse message to the active screen.
+// toScreen gives a key, a click or any unaddressed message to the active
+// screen.
 func (m Model) toScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmd tea.Cmd
-	switch m.view {
-	case viewSignIn:
-		m.signin, cmd = m.signin.Update(msg)
-	case viewHome:
-		m.home, cmd = m.home.Update(msg)
-	case viewWizard:
-		m.wiz, cmd = m.wiz.Update(msg)
-	case viewList:
-		m.list, cmd = m.list.Update(msg)
-	case viewDetail:
-		m.detail, cmd = m.detail.Update(msg)
-	case viewReader:
-		m.reader, cmd = m.reader.Update(msg)
-	case viewNotices:
-		m.notes, cmd = m.notes.Update(msg)
-	case viewPapers, viewDashboard:
-		m, cmd, _ = m.papersToScreen(msg)
-	default:
-		m, cmd, _ = m.reviewToScreen(msg)
+	if s := m.shown(); s != nil {
+		return m, s.Update(msg)
 	}
-	return m.follow(cmd)
+	return m, nil
 }
 
-// toOwner gives an async result to the screen that asked for it.
-func (m Model) toOwner(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmd tea.Cmd
-	switch msg.(type) {
-	case signedInMsg:
-		m.signin, cmd = m.signin.Update(msg)
-	case homeMsg:
-		m.home, cmd = m.home.Update(msg)
-	case openMsg, savedMsg, suggestionMsg, decidedMsg, submittedMsg, partiesMsg,
-		priorsMsg, hashProgressMsg, hashDoneMsg, completeMsg, autosaveMsg:
-		m.wiz, cmd = m.wiz.Update(msg)
-	case pageMsg:
-		m.list, cmd = m.list.Update(msg)
-	case detailMsg:
-		m.detail, cmd = m.detail.Update(msg)
-	case noticesMsg:
-		m.notes, cmd = m.notes.Update(msg)
-	case papersMsg, paperIssuedMsg, figuresMsg:
-		m, cmd, _ = m.papersToOwner(msg)
-	default:
-		var ok bool
-		if m, cmd, ok = m.reviewToOwner(msg); !ok {
-			return m.toScreen(msg)
-		}
-	}
-	return m.follow(cmd)
+// entry is an entry key offered on the active screen, with where it goes.
+type entry struct {
+	screen.Entry
+	nav screen.Navigate
 }
 
-// follow reads the navigation requests the screens left and acts on them.
-func (m Model) follow(cmd tea.Cmd) (tea.Model, tea.Cmd) {
-	cmds := []tea.Cmd{cmd}
-	for _, req := range append(append([]*nav{&m.signin.req, &m.home.req, &m.wiz.req, &m.list.req, &m.detail.req, &m.reader.req, &m.notes.req}, m.reviewRequests()...), m.papersRequests()...) {
-		r := *req
-		*req = nav{}
-		if r.kind == navNone && r.notice == "" {
-			continue
-		}
-		if r.notice != "" {
-			m.flash, m.flashTone = r.notice, r.tone
-		}
-		var c tea.Cmd
-		m, c = m.navigate(r)
-		cmds = append(cmds, c)
+// entries are the keys other screens declare for opening themselves from
+// the active one, in registry order.
+func (m Model) entries() []entry {
+	s := m.shown()
+	if s == nil {
+		return nil
 	}
-	return m, tea.Batch(cmds...)
+	var out []entry
+	for _, id := range m.order {
+		for _, e := range m.screens[id].Entries() {
+			if e.From != m.active {
+				continue
+			}
+			n := screen.Navigate{To: id}
+			if e.Case {
+				caseID, ok := s.Subject()
+				if !ok {
+					continue
+				}
+				n.CaseID = caseID
+			}
+			out = append(out, entry{Entry: e, nav: n})
+		}
+	}
+	return out
 }
 
-func (m Model) navigate(r nav) (Model, tea.Cmd) {
-	switch r.kind {
-	case navSignedIn:
-		return m.signIn(r.user)
-	case navHome:
-		m.view = viewHome
-		return m, m.home.Load()
-	case navNewCase:
-		m.view = viewWizard
-		m.wiz = newWizard(m.sh)
-		m.wiz.SetSize(m.width, max(1, m.height-headerLines-footerLines))
-		return m, m.wiz.Start()
-	case navEditCase:
-		m.view = viewWizard
-		m.wiz = newWizard(m.sh)
-		m.wiz.SetSize(m.width, max(1, m.height-headerLines-footerLines))
-		return m, m.wiz.Open(r.caseID)
-	case navList:
-		m.view = viewList
-		return m, m.list.Load()
-	case navDetail:
-		if m.view != viewPapers {
-			// Back from the case's documents, Esc still goes where it went.
-			m.detail.back = r.back
-		}
-		m.view = viewDetail
-		return m, m.detail.Open(r.caseID)
-	case navNotices:
-		back := m.view == viewDetail && m.notes.loaded
-		m.view = viewNotices
-		if back {
-			// Back from a case opened here: the list as it was, 未读 marks
-			// and all (the notices are read already).
-			return m, nil
-		}
-		return m, m.notes.Load()
-	case navReader:
-		m.readFrom = m.view
-		m.view = viewReader
-		m.reader.Open(r.cites, r.cite)
+// navigate shows the screen n names, opening it on what n carries.
+func (m Model) navigate(n screen.Navigate) (Model, tea.Cmd) {
+	if n.Notice != "" {
+		m.flash, m.flashTone = n.Notice, n.Tone
+	}
+	s := m.screens[n.To]
+	if s == nil {
 		return m, nil
-	case navBack:
-		m.view = m.readFrom
-		return m, nil
-	case navSignOut:
-		m.sh.user = cases.User{}
-		m.view = viewSignIn
-		m.locked, m.showHelp = false, false
-		m.signin.start(m.sh.users, "")
-		// The keys are forgotten, then the users read again.
-		return m, tea.Batch(signOut(m.sh.store), m.signin.Focus())
-	case navQuit:
-		return m, tea.Quit
 	}
-	if mm, cmd, ok := m.papersNavigate(r); ok {
-		return mm, cmd
+	n.From = m.active
+	if n.To != m.active {
+		m.prev = m.active
 	}
-	m, cmd, _ := m.reviewNavigate(r)
-	return m, cmd
+	m.active = n.To
+	return m, s.Open(n)
 }
 
 // signIn makes u the acting officer, once the store is unlocked with
-// their passphrase (signin.go): the one door every sign-in passes through.
+// their passphrase (the sign-in screen): the one door every sign-in
+// passes through.
 func (m Model) signIn(u cases.User) (Model, tea.Cmd) {
-	m.sh.user = u
-	m.view = viewLoading
-	m.locked, m.active = false, true
-	cmds := []tea.Cmd{loadResume(m.sh.store, u.ID), loadUsers(m.sh.store)}
+	m.sh.User = u
+	m.active = ""
+	m.locked, m.touched = false, true
+	cmds := []tea.Cmd{loadResume(m.sh.Store, u.ID), loadUsers(m.sh.Store)}
 	if f := m.onSignIn; f != nil {
 		cmds = append(cmds, func() tea.Msg { f(); return nil })
 	}
 	return m, tea.Batch(cmds...)
 }
 
-// resume reopens the wizard where the officer left it, or shows home.
+// signOut forgets the officer and shows the sign-in list; the keys are
+// forgotten, then the users read again.
+func (m Model) signOut() (Model, tea.Cmd) {
+	m.sh.User = cases.User{}
+	m.locked, m.showHelp = false, false
+	m, cmd := m.navigate(screen.Navigate{To: screen.SignIn})
+	return m, tea.Batch(signOut(m.sh.Store), cmd)
+}
+
+// resume lands the officer after signing in: on the wizard they left
+// open, a reviewer on the queue, everyone else on the home screen.
 func (m Model) resume(msg resumeMsg) (tea.Model, tea.Cmd) {
-	if msg.user != m.sh.user.ID {
+	if msg.user != m.sh.User.ID {
 		return m, nil
 	}
 	if msg.err != nil {
 		m.flash, m.flashTone = "读取未完成的案件失败："+msg.err.Error(), styles.ToneDanger
 	}
-	if msg.draft == nil {
-		if mm, cmd, ok := m.reviewLanding(); ok {
-			return mm, cmd
-		}
-		m.view = viewHome
-		return m, m.home.Load()
+	switch {
+	case msg.draft != nil:
+		return m.navigate(screen.Navigate{To: screen.Wizard, Resume: &screen.Resume{Draft: *msg.draft, Case: msg.c, Events: msg.events}})
+	case m.sh.User.Role != cases.RoleOfficer && m.sh.User.Role != "":
+		return m.navigate(screen.Navigate{To: screen.Queue, Fresh: true})
 	}
-	m.view = viewWizard
-	m.wiz = newWizard(m.sh)
-	m.wiz.SetSize(m.width, max(1, m.height-headerLines-footerLines))
-	cmd := m.wiz.Resume(*msg.draft, msg.c, msg.events)
-	m.flash, m.flashTone = "已恢复上次未完成的案件，停在："+m.wiz.stepTitle(), styles.ToneOK
-	return m, cmd
+	return m.navigate(screen.Navigate{To: screen.Home})
 }
 
 // View draws the header, the active screen, the notice line and the help bar.
@@ -526,34 +397,15 @@ func (m Model) View() string {
 	var body string
 	switch {
 	case m.fatal != nil:
-		body = m.sh.st.Error.Render(widgets.FitLines(strings.Join(widgets.Wrap("无法读取本机数据："+m.fatal.Error()+"\n请按 F10 退出后检查数据目录。", w-2), "\n"), w))
+		body = m.sh.Styles.Error.Render(widgets.FitLines(strings.Join(widgets.Wrap("无法读取本机数据："+m.fatal.Error()+"\n请按 F10 退出后检查数据目录。", w-2), "\n"), w))
 	case m.locked:
 		body = m.lock.View()
 	case m.showHelp:
 		body = m.fullHelp(bh)
+	case m.shown() == nil:
+		body = m.sh.Styles.Muted.Render(" 正在读取本机数据...")
 	default:
-		switch m.view {
-		case viewLoading:
-			body = m.sh.st.Muted.Render(" 正在读取本机数据...")
-		case viewSignIn:
-			body = m.signin.View()
-		case viewHome:
-			body = m.home.View()
-		case viewWizard:
-			body = m.wiz.View()
-		case viewList:
-			body = m.list.View()
-		case viewDetail:
-			body = m.detail.View()
-		case viewReader:
-			body = m.reader.View()
-		case viewNotices:
-			body = m.notes.View()
-		case viewPapers, viewDashboard:
-			body, _ = m.papersBody()
-		default:
-			body, _ = m.reviewBody()
-		}
+		body = m.shown().View()
 	}
 	notice := m.notice()
 	if m.locked {
@@ -579,49 +431,24 @@ func (m Model) View() string {
 }
 
 func (m Model) crumb() string {
-	if m.locked {
+	switch {
+	case m.locked:
 		return "已锁定"
+	case m.shown() == nil:
+		return ""
 	}
-	switch m.view {
-	case viewSignIn:
-		switch {
-		case m.signin.setup:
-			return "登记执法人员"
-		case m.signin.newPass:
-			return "设置口令"
-		case m.signin.chosen != nil:
-			return "登录"
-		}
-		return "选择身份"
-	case viewHome:
-		return "首页"
-	case viewWizard:
-		return m.wiz.Crumb()
-	case viewList:
-		return "案件列表"
-	case viewDetail:
-		return "案件详情"
-	case viewReader:
-		return "条文全文"
-	case viewNotices:
-		return "同步通知"
-	}
-	if c, ok := m.papersCrumb(); ok {
-		return c
-	}
-	c, _ := m.reviewCrumb()
-	return c
+	return m.shown().Crumb()
 }
 
 func (m Model) header() string {
-	st := m.sh.st
+	st := m.sh.Styles
 	left := " fieldcase 城管执法办案"
 	if c := m.crumb(); c != "" {
 		left += " > " + c
 	}
-	right := m.sh.now.In(local).Format("01-02 15:04") + " "
-	if m.sh.user.ID != "" {
-		right = m.sh.user.Name + "（" + m.sh.user.Role.Label() + "）  " + right
+	right := m.sh.Now.In(screen.Local).Format("01-02 15:04") + " "
+	if m.sh.User.ID != "" {
+		right = m.sh.User.Name + "（" + m.sh.User.Role.Label() + "）  " + right
 	}
 	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 1 {
@@ -640,7 +467,7 @@ func (m Model) header() string {
 }
 
 func (m Model) notice() string {
-	st := m.sh.st
+	st := m.sh.Styles
 	text := m.flash
 	tone := m.flashTone
 	if text == "" {
@@ -674,23 +501,15 @@ func (m Model) notice() string {
 
 // screenNotice is the active screen's standing status (saving, loading).
 func (m Model) screenNotice() (string, styles.Tone) {
-	switch m.view {
-	case viewWizard:
-		return m.wiz.Status()
-	case viewList:
-		return m.list.Status()
-	case viewNotices:
-		return m.notes.Status()
+	if s := m.shown(); s != nil {
+		return s.Status()
 	}
-	if n, t, ok := m.papersNotice(); ok {
-		return n, t
-	}
-	n, t, _ := m.reviewNotice()
-	return n, t
+	return "", styles.ToneNeutral
 }
 
-func (m Model) shortHelp() []key.Binding {
-	var bs []key.Binding
+// ShortHelp is the help bar's keys: the shown screen's, the entry keys of
+// other screens, then lock, help and exit (help.KeyMap).
+func (m Model) ShortHelp() []key.Binding {
 	if m.showHelp {
 		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("Esc", "关闭帮助"))}
 	}
@@ -699,67 +518,36 @@ func (m Model) shortHelp() []key.Binding {
 	if m.locked {
 		return append(m.lock.ShortHelp(), lock, m.keys.Help, m.keys.Exit)
 	}
-	switch m.view {
-	case viewSignIn:
-		bs = m.signin.ShortHelp()
-	case viewHome, viewQueue, viewReview:
-		bs, _ = m.reviewShortHelp()
-	case viewWizard:
-		bs = m.wiz.ShortHelp()
-	case viewList:
-		bs = m.list.ShortHelp()
-	case viewDetail:
-		bs = m.detail.ShortHelp()
-	case viewReader:
-		bs = m.reader.ShortHelp()
-	case viewNotices:
-		bs = m.notes.ShortHelp()
-	case viewPapers, viewDashboard:
-		bs, _ = m.papersShortHelp()
-	}
-	if !m.showHelp {
-		if m.view == viewHome {
-			// The screens it opens first; Enter next, refresh the first to go.
-			dash := m.dash.keys.Entry
-			dash.SetHelp("F8", "统计") // short, so Enter still fits at 80 columns
-			notes := m.home.keys.Notices
-			notes.SetHelp("F6", "通知")
-			bs = []key.Binding{m.home.keys.NewCase, m.home.keys.CaseList, m.queue.keys.Entry, dash, notes,
-				m.home.keys.Enter, m.home.keys.Resume, m.home.keys.Refresh}
-			if m.home.data.unread > 0 {
-				// Unread news first, before the queue and the figures.
-				bs = []key.Binding{m.home.keys.NewCase, m.home.keys.CaseList, notes, m.queue.keys.Entry, dash,
-					m.home.keys.Enter, m.home.keys.Resume, m.home.keys.Refresh}
+	var bs []key.Binding
+	if s := m.shown(); s != nil {
+		var entries []key.Binding
+		for _, e := range m.entries() {
+			b := e.Key
+			if e.Short != "" {
+				b.SetHelp(b.Help().Key, e.Short)
 			}
-		} else {
-			bs = append(bs, m.papersEntries()...) // F7 文书 on a case
+			entries = append(entries, b)
+		}
+		var placed bool
+		if bs, placed = s.ShortHelpWith(entries); !placed {
+			bs = append(s.ShortHelp(), entries...)
 		}
 	}
 	return append(bs, lock, m.keys.Help, m.keys.Exit)
 }
 
-func (m Model) fullHelpGroups() [][]key.Binding {
+// FullHelp is every key that works now, as the full help lists them.
+func (m Model) FullHelp() [][]key.Binding {
 	var g [][]key.Binding
-	switch m.view {
-	case viewSignIn:
-		g = m.signin.FullHelp()
-	case viewHome, viewQueue, viewReview:
-		g, _ = m.reviewFullHelp()
-	case viewWizard:
-		g = m.wiz.FullHelp()
-	case viewList:
-		g = m.list.FullHelp()
-	case viewDetail:
-		g = m.detail.FullHelp()
-	case viewReader:
-		g = m.reader.FullHelp()
-	case viewNotices:
-		g = m.notes.FullHelp()
-	case viewPapers, viewDashboard:
-		g, _ = m.papersFullHelp()
+	if s := m.shown(); s != nil {
+		g = s.FullHelp()
 	}
-	if e := m.papersEntries(); len(e) > 0 {
-		g = append(g, e)
+	var entries []key.Binding
+	for _, e := range m.entries() {
+		entries = append(entries, e.Key)
+	}
+	if len(entries) > 0 {
+		g = append(g, entries)
 	}
 	global := []key.Binding{m.keys.Help, m.keys.Exit}
 	if m.canLock() {
@@ -774,7 +562,7 @@ func (m Model) fullHelpGroups() [][]key.Binding {
 // helpBar lists the live keys; the lock (once signed in), help and exit
 // keys always show, at the right end, however many keys the screen has.
 func (m Model) helpBar() string {
-	bs := m.shortHelp()
+	bs := m.ShortHelp()
 	if m.showHelp || len(bs) < 3 {
 		return widgets.Truncate(m.help.ShortHelpView(bs), m.width)
 	}
@@ -829,11 +617,11 @@ func fitHelp(bs []key.Binding, room int, width func([]key.Binding) int) []key.Bi
 }
 
 func (m Model) fullHelp(h int) string {
-	st := m.sh.st
+	st := m.sh.Styles
 	type entry struct{ key, desc string }
 	var entries []entry
 	seen := map[string]bool{}
-	for _, g := range m.fullHelpGroups() {
+	for _, g := range m.FullHelp() {
 		for _, b := range g {
 			hk := b.Help()
 			if !b.Enabled() || seen[hk.Key+hk.Desc] {

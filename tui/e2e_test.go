@@ -1,4 +1,4 @@
-package tui
+package tui_test
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fieldcase/cases"
+	"fieldcase/tui/tuitest"
 )
 
 // The end-to-end test drives the built binary in a real terminal: tmux at
@@ -132,7 +133,7 @@ func (tm *tmuxTerm) panePID() int {
 // checkScreen: every captured line fits the 80 columns.
 func checkScreen(t *testing.T, s string) {
 	t.Helper()
-	checkFits(t, strings.TrimRight(s, "\n"), 80, 24)
+	tuitest.CheckFits(t, strings.TrimRight(s, "\n"), 80, 24)
 }
 
 func buildBinary(t *testing.T) string {
@@ -202,7 +203,7 @@ func TestEndToEndInTmux(t *testing.T) {
 	tm.keys("F3")
 	tm.text("欧阳秋菊")
 	tm.keys("Tab", "Tab")
-	tm.text(residentID(t, "50010819880808002"))
+	tm.text(tuitest.ResidentID(t, "50010819880808002"))
 	checkScreen(t, tm.waitFor("号码有效"))
 	tm.keys("F8")
 	tm.waitFor("第 3 步 时间地点")

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -10,8 +8,9 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"fieldcase/cases/store"
 	"fieldcase/tui/keys"
+	"fieldcase/tui/present"
+	"fieldcase/tui/screen"
 	"fieldcase/tui/widgets"
 )
 
@@ -24,7 +23,7 @@ import (
 // state, and their async results keep arriving while locked. The keys stay
 // in memory, so background sync goes on. "切换用户" signs out instead.
 type lockScreen struct {
-	sh     *shared
+	sh     *screen.Context
 	keys   keys.Lock
 	width  int
 	height int
@@ -38,8 +37,8 @@ type lockScreen struct {
 	switching bool // set by Update: sign out
 }
 
-func newLockScreen(sh *shared) lockScreen {
-	return lockScreen{sh: sh, keys: keys.NewLock(), pass: widgets.NewPassword(sh.st, "", passLimit)}
+func newLockScreen(sh *screen.Context) lockScreen {
+	return lockScreen{sh: sh, keys: keys.NewLock(), pass: widgets.NewPassword(sh.Styles, "", present.PassLimit)}
 }
 
 // start shows the screen empty, the passphrase focused.
@@ -59,7 +58,7 @@ func (l *lockScreen) SetSize(w, h int) {
 func (l lockScreen) Update(msg tea.Msg) (lockScreen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case unlockedScreenMsg:
-		if msg.user != l.sh.user.ID {
+		if msg.user != l.sh.User.ID {
 			return l, nil
 		}
 		l.busy = false
@@ -67,7 +66,7 @@ func (l lockScreen) Update(msg tea.Msg) (lockScreen, tea.Cmd) {
 			l.unlocked = true
 			return l, nil
 		}
-		l.err = passProblem(msg.err, l.sh.now)
+		l.err = present.PassProblem(msg.err, l.sh.Now)
 		return l, l.pass.Focus()
 	case tea.KeyMsg:
 		if l.busy {
@@ -85,7 +84,7 @@ func (l lockScreen) Update(msg tea.Msg) (lockScreen, tea.Cmd) {
 			pass := l.pass.Value()
 			l.pass.SetValue("")
 			l.busy, l.err = true, ""
-			return l, checkPassphrase(l.sh.store, l.sh.user.ID, pass)
+			return l, checkPassphrase(l.sh.Store, l.sh.User.ID, pass)
 		}
 		before := l.pass.Value()
 		var cmd tea.Cmd
@@ -100,8 +99,8 @@ func (l lockScreen) Update(msg tea.Msg) (lockScreen, tea.Cmd) {
 
 // View draws the lock: who is signed in, the passphrase, nothing else.
 func (l lockScreen) View() string {
-	st := l.sh.st
-	u := l.sh.user
+	st := l.sh.Styles
+	u := l.sh.User
 	why := "屏幕已锁定"
 	if l.idle {
 		why = "较长时间无操作，屏幕已自动锁定"
@@ -140,39 +139,15 @@ func (l lockScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{l.keys.Unlock, l.keys.SwitchUser}}
 }
 
-// passProblem says in Chinese why a passphrase was refused: attempts left,
-// or until when the user is locked out (China time, the date when it is
-// not today).
-func passProblem(err error, now time.Time) string {
-	var wrong *store.WrongPassphraseError
-	var locked *store.LockedOutError
-	switch {
-	case errors.As(err, &locked):
-		until := locked.Until.In(local)
-		f := "15:04:05"
-		if store.DayOf(until) != store.DayOf(now) {
-			f = "01月02日 15:04:05"
-		}
-		return "口令错误次数过多，已暂时锁定，请于 " + until.Format(f) + " 后再试"
-	case errors.As(err, &wrong) && wrong.Left > 0:
-		return "口令不正确（还可尝试 " + strconv.Itoa(wrong.Left) + " 次）"
-	case errors.As(err, &wrong), errors.Is(err, store.ErrBadPassphrase):
-		return "口令不正确"
-	case errors.Is(err, store.ErrNoPassphrase):
-		return "该人员还没有设置口令"
-	}
-	return "无法核对口令：" + firstLine(err.Error())
-}
-
 // idleCheck is called on every clock reading: input since the last
 // reading restarts the count; idleFor without any locks the screen.
 func (m Model) idleCheck(now time.Time) (Model, tea.Cmd) {
-	if m.idleLock <= 0 || m.locked || m.sh.user.ID == "" || m.view == viewSignIn {
-		m.active, m.lastActive = false, now
+	if m.idleLock <= 0 || m.locked || m.sh.User.ID == "" || m.active == screen.SignIn {
+		m.touched, m.lastActive = false, now
 		return m, nil
 	}
-	if m.active || m.lastActive.IsZero() {
-		m.active, m.lastActive = false, now
+	if m.touched || m.lastActive.IsZero() {
+		m.touched, m.lastActive = false, now
 		return m, nil
 	}
 	if now.Sub(m.lastActive) >= m.idleLock {
@@ -183,19 +158,18 @@ func (m Model) idleCheck(now time.Time) (Model, tea.Cmd) {
 
 // canLock: someone is signed in and past the sign-in screen.
 func (m Model) canLock() bool {
-	return m.sh.user.ID != "" && m.view != viewSignIn && m.view != viewLoading && m.fatal == nil
+	return m.sh.User.ID != "" && m.active != screen.SignIn && m.active != "" && m.fatal == nil
 }
 
-// lockScreen locks the screen. The wizard saves where it stands first, so
-// that signing out from the lock loses nothing.
+// lockScreen locks the screen. A screen with unsaved input (the wizard)
+// saves where it stands first, so that signing out from the lock loses
+// nothing.
 func (m Model) lockScreen(idle bool) (Model, tea.Cmd) {
 	m.locked, m.showHelp = true, false
 	m.flash = ""
 	cmds := []tea.Cmd{m.lock.start(idle)}
-	if m.view == viewWizard {
-		var cmd tea.Cmd
-		m.wiz, cmd = m.wiz.Update(autosaveMsg{wizard: m.wiz.id, gen: m.wiz.gen})
-		cmds = append(cmds, cmd)
+	if s := m.shown(); s != nil && s.HoldsUnsaved() {
+		cmds = append(cmds, s.Update(screen.Locking{}))
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -208,14 +182,14 @@ func (m Model) lockUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case m.lock.unlocked:
 		m.lock.unlocked = false
 		m.locked = false
-		m.active = true
+		m.touched = true
 		m.flash = ""
 		return m, cmd
 	case m.lock.switching:
 		m.lock.switching = false
 		m.locked = false
 		m.flash = ""
-		mm, c := m.navigate(nav{kind: navSignOut})
+		mm, c := m.signOut()
 		return mm, tea.Batch(cmd, c)
 	}
 	return m, cmd

@@ -1,58 +1,59 @@
-package tui
+package tui_test
 
 import (
 	"strings"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"fieldcase/cases/store"
 	"fieldcase/cases/store/storefix"
+	"fieldcase/tui"
+	"fieldcase/tui/screen"
+	"fieldcase/tui/tuitest"
 )
 
 // signInScenarios are the passphrase step at 80×24.
-var signInScenarios = []scenario{
-	{name: "signin_passphrase", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
-		d.typeText("abc")
+var signInScenarios = []tuitest.Scenario{
+	{Name: "signin_passphrase", As: "wangwu", Drive: func(d *tuitest.Driver) {
+		d.Press("enter")
+		d.Type("abc")
 	}},
-	{name: "signin_wrong_passphrase", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
-		d.typeText("not-my-passphrase")
-		d.press("enter")
+	{Name: "signin_wrong_passphrase", As: "wangwu", Drive: func(d *tuitest.Driver) {
+		d.Press("enter")
+		d.Type("not-my-passphrase")
+		d.Press("enter")
 	}},
-	{name: "signin_locked_out", as: "wangwu", drive: func(d *driver) {
-		d.press("enter")
+	{Name: "signin_locked_out", As: "wangwu", Drive: func(d *tuitest.Driver) {
+		d.Press("enter")
 		for i := 0; i < 5; i++ {
-			d.typeText("not-my-passphrase")
-			d.press("enter")
+			d.Type("not-my-passphrase")
+			d.Press("enter")
 		}
-		d.typeText(testPass) // right, but too late
-		d.press("enter")
+		d.Type(tuitest.Pass) // right, but too late
+		d.Press("enter")
 	}},
-	{name: "lock_screen", as: "wangwu", drive: func(d *driver) {
-		d.signIn()
-		openReturned(d)
-		d.press("ctrl+l")
+	{Name: "lock_screen", As: "wangwu", Drive: func(d *tuitest.Driver) {
+		d.SignIn()
+		tuitest.OpenReturned(d)
+		d.Press("ctrl+l")
 	}},
-	{name: "lock_screen_wrong", as: "wangwu", drive: func(d *driver) {
-		d.signIn()
-		d.press("ctrl+l")
-		d.typeText("not-my-passphrase")
-		d.press("enter")
+	{Name: "lock_screen_wrong", As: "wangwu", Drive: func(d *tuitest.Driver) {
+		d.SignIn()
+		d.Press("ctrl+l")
+		d.Type("not-my-passphrase")
+		d.Press("enter")
 	}},
 }
 
 // TestSignInScreens renders the passphrase step and the lock screen.
 func TestSignInScreens(t *testing.T) {
 	for _, sc := range signInScenarios {
-		t.Run(sc.name, func(t *testing.T) {
-			d := runScenario(t, sc, "standard", func(t testing.TB, st *store.Store) { seedStandard(t, st) })
-			if strings.Contains(d.view(), testPass) || strings.Contains(d.view(), "not-my-passphrase") {
-				t.Fatalf("a passphrase is on the screen:\n%s", d.view())
+		t.Run(sc.Name, func(t *testing.T) {
+			d := tuitest.RunScenario(t, sc, "standard", func(t testing.TB, st *store.Store) { tuitest.SeedStandard(t, st) })
+			if strings.Contains(d.View(), tuitest.Pass) || strings.Contains(d.View(), "not-my-passphrase") {
+				t.Fatalf("a passphrase is on the screen:\n%s", d.View())
 			}
-			d.golden()
+			d.Golden()
 		})
 	}
 }
@@ -60,32 +61,32 @@ func TestSignInScreens(t *testing.T) {
 // A wrong passphrase keeps the picker's user on the passphrase step and
 // signs nobody in; the lockout refuses even the right one.
 func TestWrongPassphraseAndLockout(t *testing.T) {
-	st := openTestStore(t, t.TempDir())
-	addUsers(t, st, officerWang, officerZhao)
-	d := newDriver(t, st, "wangwu")
-	d.press("enter")
-	d.typeText("not-my-passphrase")
-	d.press("enter")
-	d.contains("口令不正确（还可尝试 4 次）")
-	if d.m.sh.user.ID != "" || st.Unlocked() {
-		t.Fatalf("a wrong passphrase signed in %q (store unlocked %v)", d.m.sh.user.ID, st.Unlocked())
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
+	d := tuitest.New(t, st, "wangwu")
+	d.Press("enter")
+	d.Type("not-my-passphrase")
+	d.Press("enter")
+	d.Contains("口令不正确（还可尝试 4 次）")
+	if d.M.User().ID != "" || st.Unlocked() {
+		t.Fatalf("a wrong passphrase signed in %q (store unlocked %v)", d.M.User().ID, st.Unlocked())
 	}
 	for i := 0; i < 4; i++ {
-		d.typeText("not-my-passphrase")
-		d.press("enter")
+		d.Type("not-my-passphrase")
+		d.Press("enter")
 	}
-	d.typeText(testPass)
-	d.press("enter")
-	d.contains("口令错误次数过多，已暂时锁定，请于")
-	if d.m.sh.user.ID != "" || st.Unlocked() {
+	d.Type(tuitest.Pass)
+	d.Press("enter")
+	d.Contains("口令错误次数过多，已暂时锁定，请于")
+	if d.M.User().ID != "" || st.Unlocked() {
 		t.Fatal("the right passphrase signed in during the lockout")
 	}
 	// Another user is not locked out.
-	d.press("esc", "down", "enter")
-	d.typeText(testPass)
-	d.press("enter")
-	if d.m.sh.user.ID != "zhaoliu" || st.UnlockedAs() != "zhaoliu" {
-		t.Fatalf("zhaoliu: signed in as %q", d.m.sh.user.ID)
+	d.Press("esc", "down", "enter")
+	d.Type(tuitest.Pass)
+	d.Press("enter")
+	if d.M.User().ID != "zhaoliu" || st.UnlockedAs() != "zhaoliu" {
+		t.Fatalf("zhaoliu: signed in as %q", d.M.User().ID)
 	}
 }
 
@@ -94,58 +95,55 @@ func TestWrongPassphraseAndLockout(t *testing.T) {
 // of the wizard, and the passphrase returns to the same step with what was
 // typed.
 func TestIdleLock(t *testing.T) {
-	st := openTestStore(t, seededCopy(t, "standard", func(t testing.TB, st *store.Store) { seedStandard(t, st) }))
-	d := &driver{t: t, w: 80, h: 24}
-	d.m = New(Options{Store: st, As: "wangwu", Clock: testClock, Styles: d.styles(), Tick: noTick, IdleLock: 10 * time.Minute})
-	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	d.run(d.m.Init())
-	at := func(m int) { d.send(clockMsg(testNow.Add(time.Duration(m) * time.Minute))) }
+	st := tuitest.OpenStore(t, tuitest.SeededCopy(t, "standard", func(t testing.TB, st *store.Store) { tuitest.SeedStandard(t, st) }))
+	d := tuitest.NewWith(t, tui.Options{Store: st, As: "wangwu", IdleLock: 10 * time.Minute})
+	at := func(m int) { d.Send(tui.ClockAt(tuitest.Now.Add(time.Duration(m) * time.Minute))) }
 	// Not signed in: no lock however long.
 	at(30)
-	if d.m.locked {
+	if d.M.Locked() {
 		t.Fatal("the sign-in screen locked")
 	}
-	d.signIn()
-	toPlace(d)
-	d.typeText("南岸区南坪正街 100 号门前")
+	d.SignIn()
+	tuitest.ToPlace(d)
+	d.Type("南岸区南坪正街 100 号门前")
 	at(31) // input since the last tick: the count starts here
 	at(40)
-	if d.m.locked {
+	if d.M.Locked() {
 		t.Fatal("locked after 9 minutes")
 	}
-	d.press("left") // activity
+	d.Press("left") // activity
 	at(41)
 	at(50)
-	if d.m.locked {
+	if d.M.Locked() {
 		t.Fatal("locked 9 minutes after the last key")
 	}
 	at(51)
-	if !d.m.locked {
-		t.Fatalf("not locked 10 minutes after the last key:\n%s", d.view())
+	if !d.M.Locked() {
+		t.Fatalf("not locked 10 minutes after the last key:\n%s", d.View())
 	}
-	d.contains("较长时间无操作，屏幕已自动锁定")
-	if v := d.view(); strings.Contains(v, "南坪正街") || strings.Contains(v, "陈小红") {
+	d.Contains("较长时间无操作，屏幕已自动锁定")
+	if v := d.View(); strings.Contains(v, "南坪正街") || strings.Contains(v, "陈小红") {
 		t.Fatalf("the lock screen shows case data:\n%s", v)
 	}
 	// Keys go to the lock screen only.
-	d.press("f7")
-	d.typeText("not-my-passphrase")
-	d.press("enter")
-	d.contains("口令不正确（还可尝试 4 次）")
-	d.typeText(testPass)
-	d.press("enter")
-	if d.m.locked || d.m.view != viewWizard || d.m.wiz.step != stepPlace {
-		t.Fatalf("after unlocking: locked %v, view %d, step %d", d.m.locked, d.m.view, d.m.wiz.step)
+	d.Press("f7")
+	d.Type("not-my-passphrase")
+	d.Press("enter")
+	d.Contains("口令不正确（还可尝试 4 次）")
+	d.Type(tuitest.Pass)
+	d.Press("enter")
+	if d.M.Locked() || d.Active() != screen.Wizard {
+		t.Fatalf("after unlocking: locked %v, view %q", d.M.Locked(), d.Active())
 	}
-	d.contains("南岸区南坪正街 100 号门前")
-	d.contains("第 3 步 时间地点")
+	d.Contains("南岸区南坪正街 100 号门前")
+	d.Contains("第 3 步 时间地点")
 	// IdleLock 0: never.
-	d2 := newDriver(t, openTestStore(t, seededCopy(t, "standard", func(t testing.TB, st *store.Store) { seedStandard(t, st) })), "wangwu")
-	d2.signIn()
+	d2 := tuitest.New(t, tuitest.OpenStore(t, tuitest.SeededCopy(t, "standard", func(t testing.TB, st *store.Store) { tuitest.SeedStandard(t, st) })), "wangwu")
+	d2.SignIn()
 	for m := 1; m < 200; m += 30 {
-		d2.send(clockMsg(testNow.Add(time.Duration(m) * time.Minute)))
+		d2.Send(tui.ClockAt(tuitest.Now.Add(time.Duration(m) * time.Minute)))
 	}
-	if d2.m.locked {
+	if d2.M.Locked() {
 		t.Fatal("locked with the idle lock off")
 	}
 }
@@ -153,49 +151,46 @@ func TestIdleLock(t *testing.T) {
 // Hostile text on the screen below never reaches the lock screen; after
 // switching user the sign-in picker shows and the keys are forgotten.
 func TestLockScreenHidesHostileText(t *testing.T) {
-	st := openTestStore(t, t.TempDir())
-	addUsers(t, st, officerWang, officerZhao, reviewerLi)
-	seedHostile(t, st)
-	d := newDriver(t, st, "wangwu")
-	d.signIn()
-	openList(d)
-	if !strings.Contains(d.view(), "林某某") {
-		t.Fatalf("the list should show the hostile parties first:\n%s", d.view())
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao, tuitest.ReviewerLi)
+	tuitest.SeedHostile(t, st)
+	d := tuitest.New(t, st, "wangwu")
+	d.SignIn()
+	tuitest.OpenList(d)
+	if !strings.Contains(d.View(), "林某某") {
+		t.Fatalf("the list should show the tuitest.Hostile parties first:\n%s", d.View())
 	}
-	d.press("enter") // a hostile case's detail
-	d.press("ctrl+l")
-	v := d.view()
-	for _, h := range append(hostile, "林某某", "pwned", "阿卜杜拉", "弹子石", "南坪正街", "事实", "审核意见", "\x1b]", "\u202e", "\u009b") {
+	d.Press("enter") // a hostile case's detail
+	d.Press("ctrl+l")
+	v := d.View()
+	for _, h := range append(tuitest.Hostile, "林某某", "pwned", "阿卜杜拉", "弹子石", "南坪正街", "事实", "审核意见", "\x1b]", "\u202e", "\u009b") {
 		if strings.Contains(v, h) {
 			t.Fatalf("the lock screen shows %q:\n%q", h, v)
 		}
 	}
-	checkFits(t, v, 80, 24)
-	d.contains("当前登录：王五（wangwu，执法队员）")
-	d.press("f2") // 切换用户
-	if d.m.view != viewSignIn || d.m.locked || d.m.sh.user.ID != "" {
-		t.Fatalf("switch user: view %d locked %v user %q", d.m.view, d.m.locked, d.m.sh.user.ID)
+	tuitest.CheckFits(t, v, 80, 24)
+	d.Contains("当前登录：王五（wangwu，执法队员）")
+	d.Press("f2") // 切换用户
+	if d.Active() != screen.SignIn || d.M.Locked() || d.M.User().ID != "" {
+		t.Fatalf("switch user: view %q locked %v user %q", d.Active(), d.M.Locked(), d.M.User().ID)
 	}
 	if st.Unlocked() {
 		t.Fatal("signing out left the store unlocked")
 	}
-	d.contains("请选择您的身份")
+	d.Contains("请选择您的身份")
 }
 
 // A user of a store from before encryption sets a passphrase at sign-in,
 // which encrypts the store; the demo passphrase is shown only when asked.
 func TestDemoPassphraseHint(t *testing.T) {
-	st := openTestStore(t, t.TempDir())
-	addUsers(t, st, officerWang)
-	d := &driver{t: t, w: 80, h: 24}
-	d.m = New(Options{Store: st, As: "wangwu", Clock: testClock, Styles: d.styles(), Tick: noTick, DemoPassphrase: "demo1234"})
-	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	d.run(d.m.Init())
-	d.contains("各演示人员的口令都是 demo1234")
-	d.press("enter")
-	d.contains("各演示人员的口令都是 demo1234")
-	d2 := newDriver(t, st, "wangwu")
-	if strings.Contains(d2.view(), "demo1234") {
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang)
+	d := tuitest.NewWith(t, tui.Options{Store: st, As: "wangwu", DemoPassphrase: "demo1234"})
+	d.Contains("各演示人员的口令都是 demo1234")
+	d.Press("enter")
+	d.Contains("各演示人员的口令都是 demo1234")
+	d2 := tuitest.New(t, st, "wangwu")
+	if strings.Contains(d2.View(), "demo1234") {
 		t.Fatal("the demo passphrase is shown on a store that is not a demo")
 	}
 }
@@ -205,38 +200,38 @@ func TestDemoPassphraseHint(t *testing.T) {
 // the screen); a second user then needs a colleague to vouch.
 func TestLegacyStoreSetsAPassphrase(t *testing.T) {
 	dir := storefix.LegacyDir(t)
-	st := openTestStore(t, dir)
-	d := newDriver(t, st, "wangwu")
-	d.contains("本机数据尚未加密")
-	d.press("enter")
-	d.contains("王五（wangwu，执法队员） 还没有口令")
-	d.typeText("wang-pass-1")
-	d.press("tab")
-	d.typeText("wang-pass-2")
-	d.press("ctrl+s")
-	d.contains("两次输入的口令不一致")
+	st := tuitest.OpenStore(t, dir)
+	d := tuitest.New(t, st, "wangwu")
+	d.Contains("本机数据尚未加密")
+	d.Press("enter")
+	d.Contains("王五（wangwu，执法队员） 还没有口令")
+	d.Type("wang-pass-1")
+	d.Press("tab")
+	d.Type("wang-pass-2")
+	d.Press("ctrl+s")
+	d.Contains("两次输入的口令不一致")
 	if st.Encrypted() {
 		t.Fatal("encrypted with mismatched passphrases")
 	}
-	d.press("ctrl+u")
-	d.typeText("wang-pass-1")
-	d.press("ctrl+s")
-	if d.m.sh.user.ID != "wangwu" || !st.Encrypted() || st.UnlockedAs() != "wangwu" {
-		t.Fatalf("after setting the passphrase: user %q encrypted %v\n%s", d.m.sh.user.ID, st.Encrypted(), d.view())
+	d.Press("ctrl+u")
+	d.Type("wang-pass-1")
+	d.Press("ctrl+s")
+	if d.M.User().ID != "wangwu" || !st.Encrypted() || st.UnlockedAs() != "wangwu" {
+		t.Fatalf("after setting the passphrase: user %q encrypted %v\n%s", d.M.User().ID, st.Encrypted(), d.View())
 	}
-	d.contains("明文备份")
+	d.Contains("明文备份")
 	// zhaoliu has none: wangwu vouches for him.
-	d.press("ctrl+o")
-	d.typeText("zl")
-	d.press("enter")
-	d.contains("开通人")
-	d.typeText("zhao-pass-1")
-	d.press("tab")
-	d.typeText("zhao-pass-1")
-	d.press("tab", "tab")
-	d.typeText("wang-pass-1")
-	d.press("ctrl+s")
-	if d.m.sh.user.ID != "zhaoliu" || st.UnlockedAs() != "zhaoliu" {
-		t.Fatalf("zhaoliu after wangwu vouched: %q\n%s", d.m.sh.user.ID, d.view())
+	d.Press("ctrl+o")
+	d.Type("zl")
+	d.Press("enter")
+	d.Contains("开通人")
+	d.Type("zhao-pass-1")
+	d.Press("tab")
+	d.Type("zhao-pass-1")
+	d.Press("tab", "tab")
+	d.Type("wang-pass-1")
+	d.Press("ctrl+s")
+	if d.M.User().ID != "zhaoliu" || st.UnlockedAs() != "zhaoliu" {
+		t.Fatalf("zhaoliu after wangwu vouched: %q\n%s", d.M.User().ID, d.View())
 	}
 }

@@ -1,131 +1,43 @@
-package tui
+package tui_test
 
 import (
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
 	"fieldcase/cases/store"
+	"fieldcase/tui/tuitest"
 )
-
-// checkFits fails when the view is taller than h lines or any line is
-// wider than w cells.
-func checkFits(t testing.TB, view string, w, h int) {
-	t.Helper()
-	lines := strings.Split(view, "\n")
-	if len(lines) > h {
-		t.Errorf("%d lines, the terminal has %d", len(lines), h)
-	}
-	for i, l := range lines {
-		if n := ansi.StringWidth(l); n > w {
-			t.Errorf("line %d is %d cells wide (max %d): %q", i+1, n, w, ansi.Strip(l))
-		}
-	}
-}
-
-// sgr matches the only escape sequences a frame may hold: colour and
-// emphasis (Select Graphic Rendition).
-var sgr = regexp.MustCompile(`\x1b\[[0-9;]*m`)
-
-// checkInert fails when the frame holds control characters that are not
-// styling: what is left after removing SGR sequences must have no ESC, no
-// BEL, no C1 controls and no bidi overrides.
-func checkInert(t testing.TB, view string) {
-	t.Helper()
-	rest := sgr.ReplaceAllString(view, "")
-	for i, r := range rest {
-		switch {
-		case r == '\n':
-		case r < 0x20, r >= 0x7f && r <= 0x9f:
-			t.Fatalf("control character %U at byte %d: %q", r, i, around(rest, i))
-		case r == '\u202e' || r == '\u202d' || r == '\u2066' || r == '\u2067' || r == '\u2068':
-			t.Fatalf("bidi control %U at byte %d: %q", r, i, around(rest, i))
-		}
-	}
-}
-
-func around(s string, i int) string {
-	lo, hi := max(0, i-30), min(len(s), i+30)
-	return s[lo:hi]
-}
 
 // Every screen, with long Chinese names and hostile text (terminal
 // escapes, bidi overrides) in the store, at 80×24 and 100×30: no line
 // overflows and nothing but styling reaches the terminal.
 func TestEveryScreenFitsAndIsInert(t *testing.T) {
 	seed := func(t testing.TB, st *store.Store) {
-		seedStandard(t, st)
-		seedHostile(t, st)
+		tuitest.SeedStandard(t, st)
+		tuitest.SeedHostile(t, st)
 	}
 	for _, profile := range []termenv.Profile{termenv.Ascii, termenv.ANSI256} {
 		lipgloss.SetColorProfile(profile)
 		for _, size := range [][2]int{{80, 24}, {100, 30}} {
 			for _, sc := range scenarios {
-				name := sc.name + "/" + profileName(profile) + "/" + sizeName(size)
+				name := sc.Name + "/" + tuitest.ProfileName(profile) + "/" + tuitest.SizeName(size)
 				t.Run(name, func(t *testing.T) {
-					d := runScenario(t, sc, "hostile", seed)
-					d.resize(size[0], size[1])
-					v := d.view()
-					checkFits(t, v, size[0], size[1])
-					checkInert(t, v)
+					d := tuitest.RunScenario(t, sc, "hostile", seed)
+					d.Resize(size[0], size[1])
+					v := d.View()
+					tuitest.CheckFits(t, v, size[0], size[1])
+					tuitest.CheckInert(t, v)
 					if profile == termenv.Ascii && strings.Contains(v, "\x1b") {
 						t.Fatal("an escape sequence under the ASCII profile")
 					}
-					checkHelpKeysUnique(t, d)
-					checkHelpBarWhole(t, v)
+					tuitest.CheckHelpKeysUnique(t, d)
+					tuitest.CheckHelpBarWhole(t, v)
 				})
 			}
 		}
 	}
 	lipgloss.SetColorProfile(termenv.Ascii)
-}
-
-func profileName(p termenv.Profile) string {
-	if p == termenv.Ascii {
-		return "ascii"
-	}
-	return "ansi256"
-}
-
-func sizeName(s [2]int) string { return strconv.Itoa(s[0]) + "x" + strconv.Itoa(s[1]) }
-
-// checkHelpKeysUnique: no two live bindings of the help bar share a key,
-// or one of them would never act.
-func checkHelpKeysUnique(t testing.TB, d *driver) {
-	t.Helper()
-	seen := map[string]string{}
-	for _, b := range d.m.shortHelp() {
-		if !b.Enabled() {
-			continue
-		}
-		for _, k := range b.Keys() {
-			if prev, ok := seen[k]; ok && prev != b.Help().Desc {
-				t.Errorf("key %q is both %q and %q", k, prev, b.Help().Desc)
-			}
-			seen[k] = b.Help().Desc
-		}
-	}
-}
-
-// checkHelpBarWhole fails when the help bar (the last line) cuts a key or
-// its description: bindings that do not fit are left out whole, and F1
-// and F10 always show.
-func checkHelpBarWhole(t testing.TB, view string) {
-	t.Helper()
-	lines := strings.Split(view, "\n")
-	bar := ansi.Strip(lines[len(lines)-1])
-	if strings.Contains(bar, "..") {
-		t.Errorf("help bar cuts a key: %q", bar)
-	}
-	if strings.TrimSpace(bar) == "Esc 关闭帮助" {
-		return // the full help is open
-	}
-	if !strings.Contains(bar, "F1 帮助") || !strings.Contains(bar, "F10 退出") {
-		t.Errorf("help bar lost F1 or F10: %q", bar)
-	}
 }

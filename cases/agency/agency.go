@@ -130,6 +130,10 @@ type Disclosure struct {
 	// masking digits; off by default, since free text may name third parties.
 	PublishFacts bool   `json:"publish_facts"`
 	Ref          string `json:"ref,omitempty"`
+	// DueWorkingDays is the 公示 period: a penalty decision is published
+	// within this many working days of the decision (local rule; HQ flags
+	// the late ones).
+	DueWorkingDays int `json:"due_working_days,omitempty"`
 }
 
 // Masking choices for ID numbers.
@@ -193,6 +197,7 @@ func Default() Settings {
 			ExcludeMinors:     true,
 			PublishPersonName: true,
 			AgeOfMajority:     18,
+			DueWorkingDays:    7,
 			Ref:               "参照《浙江省行政处罚结果信息网上公开暂行办法》第五条、第七条；重庆公示规则待法制科确认",
 		},
 		TextWidth: 48,
@@ -314,6 +319,9 @@ func (s Settings) Validate() error {
 	}
 	if s.Disclosure.AgeOfMajority < 14 || s.Disclosure.AgeOfMajority > 25 {
 		bad("disclosure.age_of_majority 应在 14–25 之间")
+	}
+	if s.Disclosure.DueWorkingDays < 0 || s.Disclosure.DueWorkingDays > 60 {
+		bad("disclosure.due_working_days（决定后几个工作日内公示）应在 1–60 之间，0 表示默认 7 日")
 	}
 	if s.TextWidth < 32 || s.TextWidth > 120 {
 		bad("text_width（纯文本宽度）应在 32–120 格之间")

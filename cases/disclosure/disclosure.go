@@ -171,20 +171,9 @@ func record(c cases.Case, decided time.Time, ag agency.Settings, rs *rules.RuleS
 	}
 	if it, ok := rs.Item(ct.Violation); ok {
 		r.Violation = it.Name
-		var labels []string
-		prev := ""
-		for _, pr := range append(append([]rules.Provision{}, it.Prohibition...), it.Penalty...) {
-			c := rs.Cite(pr)
-			l := c.Label
-			if c.Law == prev {
-				l = strings.TrimPrefix(l, "《"+c.Law+"》")
-			}
-			if !contains(labels, l) {
-				labels = append(labels, l)
-			}
-			prev = c.Law
-		}
-		r.Basis = strings.Join(labels, "、")
+		// The act's own provisions, each once (issue 14: one act, one item).
+		pro, pen := rs.ActCitations(ct.Violation, ct.Circumstances.Act)
+		r.Basis = rules.JoinLabels(append(pro, pen...))
 	} else {
 		r.Violation = ct.Violation
 	}

@@ -358,3 +358,18 @@ func FuzzExportNoIDOrMobile(f *testing.F) {
 		checkNoLeak(t, c)
 	})
 }
+
+// TestBasisCitesEachProvisionOnce: an article that both prohibits and
+// penalises (CG09: 《重庆市市容环境卫生管理条例》第四十五条) is cited once.
+func TestBasisCitesEachProvisionOnce(t *testing.T) {
+	ag := agency.Default()
+	ag.Disclosure.IncludeSimple = true
+	c := decided(t, content("CG09", adult, onSpot, "乱丢烟头"), agency.KindDecision)
+	recs, skips := Select([]Decided{{Case: c, Decided: c.Content.OccurredAt}}, ag, nil)
+	if len(recs) != 1 {
+		t.Fatalf("no record: %v", skips)
+	}
+	if b := recs[0].Basis; strings.Count(b, "第四十五条") != 1 {
+		t.Errorf("basis %q cites an article twice", b)
+	}
+}

@@ -107,16 +107,57 @@ func sentence(s string) string {
 
 // joinLabels joins citations, naming a law once for a run of its articles:
 // 《…处罚法》第三十三条第一款、第五十七条第一款第（二）项.
-func joinLabels(cs []rules.Citation) string {
-	labels := make([]string, 0, len(cs))
-	for i, c := range cs {
-		l := c.Label
-		if i > 0 && cs[i-1].Law == c.Law {
-			l = strings.TrimPrefix(l, "《"+c.Law+"》")
+func joinLabels(cs []rules.Citation) string { return rules.JoinLabels(cs) }
+
+// quoteTexts quotes the words of the provisions (释法说理: the party reads
+// the rule it broke), or "" when a text is missing.
+func quoteTexts(cs []rules.Citation) string {
+	parts := make([]string, 0, len(cs))
+	for _, c := range cs {
+		if c.Text == "" {
+			return ""
 		}
-		labels = append(labels, l)
+		t := strings.NewReplacer("“", "‘", "”", "’", "\n", "").Replace(c.Text)
+		parts = append(parts, strings.TrimRight(t, "。；，：;,"))
 	}
-	return strings.Join(labels, "、")
+	if len(parts) == 0 {
+		return ""
+	}
+	return "：“" + strings.Join(parts, "……") + "”"
+}
+
+// violatedCites are the provisions the case's act breaches; penaltyCites the
+// clause that punishes it — the act's own when the case names one.
+func (b *builder) violatedCites() []rules.Citation {
+	pro, _ := b.rs.ActCitations(b.item.Code, b.c.Content.Circumstances.Act)
+	return pro
+}
+
+func (b *builder) penaltyCites() []rules.Citation {
+	_, pen := b.rs.ActCitations(b.item.Code, b.c.Content.Circumstances.Act)
+	return pen
+}
+
+// penaltyWords is the penalty as the decision states it: the fine after a
+// warning the clause makes due (噪声法 Art. 82), and the confiscation the
+// clause imposes without condition (大气法 Art. 118 ¶3), which is a penalty
+// of its own (行政处罚法 Art. 9(二)).
+func (b *builder) penaltyWords() string {
+	s := penaltyText(b.disp)
+	if s == "" {
+		return s
+	}
+	if sg := b.c.Suggestion; b.disp.Fine != nil && !b.disp.Warning && sg != nil && sg.Decision.WarningMandatory {
+		s = "警告，并处" + s
+	}
+	kind := rules.PartyKind(b.c.Content.Party.Kind)
+	for _, t := range b.item.Penalties {
+		if (t.Kind == rules.PenaltyConfiscIncome || t.Kind == rules.PenaltyConfiscGoods) && t.Mandatory && t.Condition == "" &&
+			(t.Party == "" || t.Party == kind) {
+			s += "，" + t.Thing()
+		}
+	}
+	return s
 }
 
 func (b *builder) cite(ps []rules.Provision) []rules.Citation {
@@ -243,7 +284,7 @@ func (b *builder) factsOf(subject string) string {
 
 // violated: which provisions the act breaches, and what it is.
 func (b *builder) violated() string {
-	return "当事人的上述行为违反了" + joinLabels(b.cite(b.item.Prohibition)) + "的规定，属于" + b.item.Name + "的违法行为。"
+	return "当事人的上述行为违反了" + joinLabels(b.violatedCites()) + "的规定，属于" + b.item.Name + "的违法行为。"
 }
 
 // evidence lists the evidence on file: the case's items and the
@@ -303,17 +344,17 @@ func PenaltySummary(d cases.Disposition) string {
 // basis: the penalty provisions, and the mitigation articles where the
 // suggestion (followed) mitigated the penalty.
 func (b *builder) basis() string {
-	labels := []string{joinLabels(b.cite(b.item.Penalty))}
+	cs := b.penaltyCites()
 	if s := b.c.Suggestion; s != nil && s.Decision.Outcome == rules.Mitigated && (b.c.Choice == nil || b.c.Choice.Follow) && b.c.Review.Decision == nil {
 		for _, ci := range s.Decision.Citations {
 			if ci.LawShort == "penalty_law" || strings.Contains(ci.Law, "行政处罚法") {
 				if ci.Article == 30 || ci.Article == 31 || ci.Article == 32 {
-					labels = append(labels, ci.Label)
+					cs = append(cs, ci)
 				}
 			}
 		}
 	}
-	return strings.Join(labels, "、")
+	return joinLabels(cs)
 }
 
 // order: Art. 28 ¶1, 责令改正 alongside the penalty.
@@ -465,7 +506,7 @@ func (b *builder) inspection() {
 	b.para("执法人员已向当事人（在场人）出示执法证件，表明身份，告知检查事由，并告知当事人有申请回避的权利（" + b.penaltyLaw(55, 0, 0) + "、第四十三条）。")
 	b.heading("现场检查情况")
 	b.para("经现场检查：" + b.factsText())
-	b.para("涉嫌违法事项：" + b.item.Name + "（" + b.item.Code + "），涉嫌违反" + joinLabels(b.cite(b.item.Prohibition)) + "的规定。")
+	b.para("涉嫌违法事项：" + b.item.Name + "（" + b.item.Code + "），涉嫌违反" + joinLabels(b.violatedCites()) + "的规定。")
 	if ev := b.evidence(); len(ev) > 0 {
 		b.items("现场取证", ev)
 	} else {
@@ -520,8 +561,8 @@ func (b *builder) correction() {
 	if d := b.correctionDeadline(); d != nil {
 		when = "于" + dateCN(*d) + "前"
 	}
-	b.para("依据" + b.penaltyLaw(28, 1, 0) + "及" + joinLabels(b.cite(b.item.Penalty)) + "的规定，现责令" + b.you() + when + what + "。")
-	b.para("逾期不改正的，本机关将依照" + joinLabels(b.cite(b.item.Penalty)) + "的规定依法处理。")
+	b.para("依据" + b.penaltyLaw(28, 1, 0) + "及" + joinLabels(b.penaltyCites()) + "的规定，现责令" + b.you() + when + what + "。")
+	b.para("逾期不改正的，本机关将依照" + joinLabels(b.penaltyCites()) + "的规定依法处理。")
 	b.contact()
 	b.officerSigns()
 	b.closing(b.date, true)
@@ -537,7 +578,7 @@ func (b *builder) onsite() {
 		b.items("证据", ev)
 	}
 	b.heading("处罚依据和内容")
-	b.para(b.violated() + "依据" + b.basis() + "的规定，决定给予当事人" + penaltyText(b.disp) + "的行政处罚。" + b.order())
+	b.para(b.violated() + "依据" + b.basis() + "的规定，决定给予当事人" + b.penaltyWords() + "的行政处罚。" + b.order())
 	b.field("决定时间", timeCN(b.date))
 	b.field("决定地点", cases.CleanLine(b.c.Content.Place.Text))
 	b.payment(true)
@@ -558,7 +599,7 @@ func (b *builder) notice() {
 	if ev := b.evidence(); len(ev) > 0 {
 		b.items("以上事实有下列证据证明", ev)
 	}
-	b.para(strings.Replace(b.violated(), "当事人", you, 1) + "依据" + b.basis() + "的规定，本机关拟对" + you + "作出" + penaltyText(b.disp) + "的行政处罚。")
+	b.para(strings.Replace(b.violated(), "当事人", you, 1) + "依据" + b.basis() + "的规定，本机关拟对" + you + "作出" + b.penaltyWords() + "的行政处罚。")
 	b.heading("陈述、申辩的权利")
 	unit := "日"
 	if b.ag.StatementWorkingDays {
@@ -585,7 +626,7 @@ func (b *builder) decision() {
 	b.heading("处罚的种类和依据")
 	b.para(b.violated())
 	b.para(b.procedureRecord())
-	b.para("依据" + b.basis() + "的规定，本机关决定对当事人给予" + penaltyText(b.disp) + "的行政处罚。" + b.order())
+	b.para("依据" + b.basis() + "的规定，本机关决定对当事人给予" + b.penaltyWords() + "的行政处罚。" + b.order())
 	b.payment(false)
 	b.remediesOrdinary(true)
 	b.closing(at, true)
@@ -641,7 +682,7 @@ func (b *builder) groundText() string {
 		}
 		return s
 	case rules.GroundNoPenaltyProvided, rules.GroundCorrected:
-		return "依据" + joinLabels(b.cite(b.item.Penalty)) + "的规定，本案情形不予行政处罚"
+		return "依据" + joinLabels(b.penaltyCites()) + "的规定，本案情形不予行政处罚"
 	case rules.GroundRepealed:
 		return "依据" + pl(37, 0, 0) + "的规定，该行为依照现行规定不属于违法行为，不予行政处罚"
 	case cases.GroundNotEstablished:
@@ -670,7 +711,7 @@ func (b *builder) noPenalty() {
 		} else {
 			b.para("依据" + b.penaltyLaw(28, 1, 0) + "的规定，责令当事人立即改正违法行为。")
 		}
-		b.para("依据" + b.penaltyLaw(33, 3, 0) + "的规定，本机关对当事人进行教育：当事人应当认真学习并自觉遵守" + joinLabels(b.cite(b.item.Prohibition)) + "的规定；再次违反的，本机关将依法处理。")
+		b.para("依据" + b.penaltyLaw(33, 3, 0) + "的规定，本机关对当事人进行教育：当事人应当认真学习并自觉遵守" + joinLabels(b.violatedCites()) + "的规定" + quoteTexts(b.violatedCites()) + "；再次违反的，本机关将依法处理。")
 	}
 	b.remediesOrdinary(false)
 	b.closing(at, true)

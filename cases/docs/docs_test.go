@@ -396,3 +396,36 @@ func TestWarningAndHeadRulings(t *testing.T) {
 		t.Errorf("referral: %v", err)
 	}
 }
+
+// TestDossierListsEveryEvent: the 卷内目录 lists every document and every
+// log event, in order, under the cover.
+func TestDossierListsEveryEvent(t *testing.T) {
+	f := newFixture(t)
+	f.decide(t, "person-ordinary")
+	c := f.get(t, "person-ordinary")
+	events, err := f.st.Events(c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Dossier(Input{Case: c, Events: events, Agency: agency.Default(), Now: f.clk.t})
+	var list []string
+	for _, b := range d.Blocks {
+		if b.Kind == Items {
+			list = b.List
+		}
+	}
+	if len(list) != len(events) {
+		t.Fatalf("卷内目录 has %d entries for %d events", len(list), len(events))
+	}
+	for i, e := range events {
+		if !strings.Contains(list[i], timeCN(e.At)) {
+			t.Errorf("entry %d out of order: %s", i+1, list[i])
+		}
+	}
+	text := Text(d, 400) // wide: no wrapping inside the phrases looked for
+	for _, want := range []string{"行政处罚案卷", "案件编号 " + c.ID, "事先告知书", "当事人明确放弃陈述、申辩", "立卷人"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("dossier lacks %q:\n%s", want, text)
+		}
+	}
+}

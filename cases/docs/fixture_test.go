@@ -10,6 +10,8 @@ import (
 	"fieldcase/cases"
 	"fieldcase/cases/agency"
 	"fieldcase/cases/store"
+	"fieldcase/cases/store/procfix"
+	"fieldcase/rules"
 )
 
 // TestMain makes argon2id cheap: the fixture signs users in for every test,
@@ -123,7 +125,7 @@ func newFixture(t testing.TB) *fixture {
 		Violation: "CG09", Party: person("王秀英", "500108199207083321"),
 		Place: cases.Place{Text: "南岸区南滨路一号码头"}, OccurredAt: at, DiscoveredAt: at,
 		Facts:         "随地乱丢烟头，经劝导当场捡拾",
-		Circumstances: cases.Circumstances{Minor: true, Corrected: true, Harm: cases.HarmNone},
+		Circumstances: cases.Circumstances{Minor: true, Corrected: true, Harm: cases.HarmNone, Act: "littering"},
 		Officers:      pair,
 	})
 	// A sign board, mended before anyone complained: 无错不罚 (organisation).
@@ -148,6 +150,12 @@ func (f *fixture) add(t testing.TB, name string, c cases.Content) {
 		t.Fatalf("%s: %v", name, err)
 	}
 	f.cases[name] = got[0].ID
+	// The simple procedure: the party was told and heard on the spot (Art. 52).
+	if d := got[0].Disposition(nil); d.Penalty && d.Procedure == rules.ProcedureSimple {
+		if _, err := f.st.RecordBriefing(officerA.Actor(), got[0].ID, cases.Briefing{At: c.DiscoveredAt, Said: "当事人承认违法事实"}); err != nil {
+			t.Fatalf("%s briefing: %v", name, err)
+		}
+	}
 }
 
 func (f *fixture) get(t testing.TB, name string) cases.Case {
@@ -185,6 +193,11 @@ func (f *fixture) decide(t testing.TB, name string) {
 		day := time.Date(f.clk.t.Year(), f.clk.t.Month(), f.clk.t.Day(), 0, 0, 0, 0, cn)
 		must(f.st.RecordDiscussion(head.Actor(), id, cases.Discussion{Date: day, Participants: []string{"周敏", "吴强", "孙丽"}, Conclusion: "同意给予罚款的行政处罚"}))
 	}
+	served := f.clk.t
+	if d, ok := f.get(t, name).Document("notice"); ok {
+		served = d.IssuedAt // handed over when printed
+	}
+	procfix.Notified(t, f.st, officerA.Actor(), id, served)
 	must(f.st.Approve(head.Actor(), id, "同意"))
 }
 

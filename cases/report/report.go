@@ -6,9 +6,14 @@
 // disclosures, documents issued, by violation and by month, the average
 // time from 立案 to decision, and the cases past the Art. 60 deadline.
 //
-// It reads only what the store keeps for it — one row of counters per day
-// and the index of undecided cases — never the cases or their logs, so a
-// year's report costs the same on a store of a hundred cases or a million.
+// On a device it reads only what the store keeps for it — one row of
+// counters per day and the index of undecided cases — never the cases or
+// their logs, so a year's report costs the same on a store of a hundred
+// cases or a million. HQ, which holds every device's logs, replays them
+// through a Ledger; both count through Deltas (ledger.go), the one place
+// that says what an event adds to the figures. District (district.go) is
+// the report over many devices, grouped, as text, CSV or a printable HTML
+// section with SVG charts (html.go).
 package report
 
 import (
@@ -18,7 +23,6 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/cases/agency"
-	"fieldcase/cases/store"
 	"fieldcase/rules"
 )
 
@@ -45,8 +49,8 @@ type Month struct {
 	NotPenalized int64  `json:"not_penalized"`
 }
 
-// Day is one day's count of recorded cases, for the sparkline.
-type Day struct {
+// DayFigures is one day's count of recorded cases, for the sparkline.
+type DayFigures struct {
 	Date     string `json:"date"`
 	Recorded int64  `json:"recorded"`
 	Decided  int64  `json:"decided"`
@@ -65,42 +69,59 @@ type Figures struct {
 	To   string `json:"to"`
 	AsOf string `json:"as_of"`
 
-	Recorded     int64  `json:"recorded"`      // 记录案件
-	Filed        int64  `json:"filed"`         // 立案（首次提交）
-	Reviewed     int64  `json:"reviewed"`      // 审核
-	Returned     int64  `json:"returned"`      // 退回补正
-	LegalSent    int64  `json:"legal_sent"`    // 送法制审核
-	LegalReviews int64  `json:"legal_reviews"` // 法制审核意见
-	Collective   int64  `json:"collective"`    // 集体讨论
-	Decided      int64  `json:"decided"`       // 作出决定
-	Penalized    int64  `json:"penalized"`     // 给予行政处罚
-	Warnings     int64  `json:"warnings"`      // 其中警告
-	Fined        int64  `json:"fined"`         // 其中罚款
-	FinesYuan    string `json:"fines_yuan"`    // 罚款金额合计
-	NotPenalized int64  `json:"not_penalized"` // 不予行政处罚
-	Simple       int64  `json:"simple"`        // 简易程序
-	Ordinary     int64  `json:"ordinary"`      // 普通程序
-	Disclosed    int64  `json:"disclosed"`     // 公示
-	Withheld     int64  `json:"withheld"`      // 不予公开
+	Recorded      int64  `json:"recorded"`           // 记录案件
+	Filed         int64  `json:"filed"`              // 立案（首次提交）
+	Reviewed      int64  `json:"reviewed"`           // 审核
+	Returned      int64  `json:"returned"`           // 退回补正
+	LegalSent     int64  `json:"legal_sent"`         // 送法制审核
+	LegalReviews  int64  `json:"legal_reviews"`      // 法制审核意见
+	Collective    int64  `json:"collective"`         // 集体讨论
+	Decided       int64  `json:"decided"`            // 作出决定
+	Penalized     int64  `json:"penalized"`          // 给予行政处罚
+	Warnings      int64  `json:"warnings"`           // 其中警告
+	Fined         int64  `json:"fined"`              // 其中罚款
+	FinesYuan     string `json:"fines_yuan"`         // 罚款金额合计
+	NotPenalized  int64  `json:"not_penalized"`      // 不予行政处罚
+	Simple        int64  `json:"simple"`             // 简易程序
+	Ordinary      int64  `json:"ordinary"`           // 普通程序
+	Disclosed     int64  `json:"disclosed"`          // 公示
+	HearingsAsked int64  `json:"hearings_requested"` // 当事人要求听证
+	HearingsHeld  int64  `json:"hearings_held"`      // 举行听证
+	Payments      int64  `json:"payments"`           // 缴纳罚款的记录
+	CollectedYuan string `json:"collected_yuan"`     // 实缴罚款合计（含加处罚款）
+	Withheld      int64  `json:"withheld"`           // 不予公开
 
-	ByGround        []Count     `json:"not_penalized_by_ground"`
-	Documents       []Count     `json:"documents"`
-	ByViolation     []Violation `json:"by_violation"`
-	ByMonth         []Month     `json:"by_month"`
-	Daily           []Day       `json:"daily"`
-	AvgHandlingDays float64     `json:"avg_handling_days"` // 立案 to decision
-	HandlingCases   int64       `json:"handling_cases"`
+	ByGround        []Count      `json:"not_penalized_by_ground"`
+	Org             Org          `json:"org"` // 涉企
+	Documents       []Count      `json:"documents"`
+	ByViolation     []Violation  `json:"by_violation"`
+	ByMonth         []Month      `json:"by_month"`
+	Daily           []DayFigures `json:"daily"`
+	AvgHandlingDays float64      `json:"avg_handling_days"`         // 立案 to decision
+	AvgWorkingDays  float64      `json:"avg_handling_working_days"` // the same in working days
+	HandlingCases   int64        `json:"handling_cases"`
 
 	Pending      int       `json:"pending_filed"`          // 已立案未决
 	DeadlineDays int       `json:"decision_deadline_days"` // Art. 60
 	Overdue      []Overdue `json:"overdue"`
 }
 
+// Org are the decision figures of cases whose party is an organisation
+// (法人或者其他组织, 涉企), which the 涉企 leniency lists report apart.
+type Org struct {
+	Decided      int64   `json:"decided"`
+	Penalized    int64   `json:"penalized"`
+	Fined        int64   `json:"fined"`
+	FinesYuan    string  `json:"fines_yuan"`
+	NotPenalized int64   `json:"not_penalized"`
+	ByGround     []Count `json:"not_penalized_by_ground"`
+}
+
 // Compute reads the figures for the days from through to (inclusive). The
 // overdue cases are those undecided today (asOf) more than the rule set's
 // decision deadline after 立案 (行政处罚法 Art. 60: ninety days), counted
 // for the ordinary procedure, where the deadline applies.
-func Compute(st *store.Store, from, to store.Day, asOf time.Time, rs *rules.RuleSet) (Figures, error) {
+func Compute(st Source, from, to Day, asOf time.Time, rs *rules.RuleSet) (Figures, error) {
 	if to < from {
 		return Figures{}, fmt.Errorf("结束日期 %s 早于开始日期 %s", to, from)
 	}
@@ -111,7 +132,7 @@ func Compute(st *store.Store, from, to store.Day, asOf time.Time, rs *rules.Rule
 	if err != nil {
 		return Figures{}, err
 	}
-	f := Figures{From: from.String(), To: to.String(), AsOf: store.DayOf(asOf).String()}
+	f := Figures{From: from.String(), To: to.String(), AsOf: DayOf(asOf).String()}
 	total := map[string]int64{}
 	months := map[string]*Month{}
 	for _, d := range days {
@@ -124,62 +145,74 @@ func Compute(st *store.Store, from, to store.Day, asOf time.Time, rs *rules.Rule
 		}
 		np := int64(0)
 		for k, v := range d.Counts {
-			if len(k) > len(store.MetricNoPenalty) && k[:len(store.MetricNoPenalty)] == store.MetricNoPenalty {
+			if len(k) > len(MetricNoPenalty) && k[:len(MetricNoPenalty)] == MetricNoPenalty {
 				np += v
 			}
 		}
-		months[m].Recorded += d.Counts[store.MetricRecorded]
-		months[m].Decided += d.Counts[store.MetricDecided]
+		months[m].Recorded += d.Counts[MetricRecorded]
+		months[m].Decided += d.Counts[MetricDecided]
 		months[m].NotPenalized += np
-		f.Daily = append(f.Daily, Day{Date: d.Day.String(), Recorded: d.Counts[store.MetricRecorded], Decided: d.Counts[store.MetricDecided]})
+		f.Daily = append(f.Daily, DayFigures{Date: d.Day.String(), Recorded: d.Counts[MetricRecorded], Decided: d.Counts[MetricDecided]})
 	}
 	f.Daily = fillDays(from, to, f.Daily)
 	f.ByMonth = fillMonths(from, to, months)
 
-	f.Recorded = total[store.MetricRecorded]
-	f.Filed = total[store.MetricSubmitted]
-	f.Reviewed = total[store.MetricReviewed]
-	f.Returned = total[store.MetricReturned]
-	f.LegalSent = total[store.MetricLegalSent]
-	f.LegalReviews = total[store.MetricLegalReview]
-	f.Collective = total[store.MetricCollective]
-	f.Decided = total[store.MetricDecided]
-	f.Penalized = total[store.MetricPenalty]
-	f.Warnings = total[store.MetricWarning]
-	f.Fined = total[store.MetricFined]
-	f.FinesYuan = rules.Money(total[store.MetricFinesFen]).String()
-	f.Simple = total[store.MetricProcedure+string(rules.ProcedureSimple)]
-	f.Ordinary = total[store.MetricProcedure+string(rules.ProcedureOrdinary)]
-	f.Disclosed = total[store.MetricDisclosed]
-	f.Withheld = total[store.MetricWithheld]
-	f.HandlingCases = total[store.MetricHandlingCases]
+	f.Recorded = total[MetricRecorded]
+	f.Filed = total[MetricSubmitted]
+	f.Reviewed = total[MetricReviewed]
+	f.Returned = total[MetricReturned]
+	f.LegalSent = total[MetricLegalSent]
+	f.LegalReviews = total[MetricLegalReview]
+	f.Collective = total[MetricCollective]
+	f.Decided = total[MetricDecided]
+	f.Penalized = total[MetricPenalty]
+	f.Warnings = total[MetricWarning]
+	f.Fined = total[MetricFined]
+	f.FinesYuan = rules.Money(total[MetricFinesFen]).String()
+	f.Simple = total[MetricProcedure+string(rules.ProcedureSimple)]
+	f.Ordinary = total[MetricProcedure+string(rules.ProcedureOrdinary)]
+	f.Disclosed = total[MetricDisclosed]
+	f.HearingsAsked = total[MetricHearingAsked]
+	f.HearingsHeld = total[MetricHearingHeld]
+	f.Payments = total[MetricPayments]
+	f.CollectedYuan = rules.Money(total[MetricCollectedFen]).String()
+	f.Withheld = total[MetricWithheld]
+	f.HandlingCases = total[MetricHandlingCases]
 	if f.HandlingCases > 0 {
-		f.AvgHandlingDays = float64(total[store.MetricHandlingSeconds]) / float64(f.HandlingCases) / 86400
+		f.AvgHandlingDays = float64(total[MetricHandlingSeconds]) / float64(f.HandlingCases) / 86400
+		f.AvgWorkingDays = float64(total[MetricHandlingWorkday]) / float64(f.HandlingCases)
 	}
 
 	grounds := append([]rules.Ground{}, cases.Grounds...)
-	grounds = append(grounds, store.GroundOther)
+	grounds = append(grounds, GroundOther)
 	for _, g := range grounds {
-		n := total[store.MetricNoPenalty+string(g)]
+		n := total[MetricNoPenalty+string(g)]
 		f.NotPenalized += n
 		label := cases.GroundLabel(g)
-		if g == store.GroundOther {
+		if g == GroundOther {
 			label = cases.GroundLabel("")
 		}
 		f.ByGround = append(f.ByGround, Count{Code: string(g), Label: label, Count: n})
+		on := total[MetricOrg+MetricNoPenalty+string(g)]
+		f.Org.NotPenalized += on
+		f.Org.ByGround = append(f.Org.ByGround, Count{Code: string(g), Label: label, Count: on})
 	}
+	f.Org.Decided = total[MetricOrg+MetricDecided]
+	f.Org.Penalized = total[MetricOrg+MetricPenalty]
+	f.Org.Fined = total[MetricOrg+MetricFined]
+	f.Org.FinesYuan = rules.Money(total[MetricOrg+MetricFinesFen]).String()
 	for _, k := range agency.Kinds {
-		f.Documents = append(f.Documents, Count{Code: k, Label: agency.KindTitle(k), Count: total[store.MetricIssued+k]})
+		f.Documents = append(f.Documents, Count{Code: k, Label: agency.KindTitle(k), Count: total[MetricIssued+k]})
 	}
 	byCode := map[string]*Violation{}
 	for k, v := range total {
 		var code string
 		var rec bool
 		switch {
-		case len(k) > len(store.MetricRecordedBy) && k[:len(store.MetricRecordedBy)] == store.MetricRecordedBy:
-			code, rec = k[len(store.MetricRecordedBy):], true
-		case len(k) > len(store.MetricDecidedBy) && k[:len(store.MetricDecidedBy)] == store.MetricDecidedBy:
-			code = k[len(store.MetricDecidedBy):]
+		case len(k) > len(MetricRecordedBy) && k[:len(MetricRecordedBy)] == MetricRecordedBy:
+			code, rec = k[len(MetricRecordedBy):], true
+		case len(k) > len(MetricDecidedBy) && k[:len(MetricDecidedBy)] == MetricDecidedBy:
+			code = k[len(MetricDecidedBy):]
 		default:
 			continue
 		}
@@ -210,7 +243,7 @@ func Compute(st *store.Store, from, to store.Day, asOf time.Time, rs *rules.Rule
 	})
 
 	f.DeadlineDays = rs.Params.DecisionDeadlineDays.Value
-	today := store.DayOf(asOf)
+	today := DayOf(asOf)
 	counts, err := st.Counts()
 	if err != nil {
 		return Figures{}, err
@@ -234,25 +267,25 @@ func Compute(st *store.Store, from, to store.Day, asOf time.Time, rs *rules.Rule
 	return f, nil
 }
 
-func daysBetween(a, b store.Day) int {
+func daysBetween(a, b Day) int {
 	return int(b.Time().Sub(a.Time()).Hours()/24 + 0.5)
 }
 
 // fillDays gives every day of a range of at most 92 days its entry, so a
 // sparkline has no gaps; longer ranges keep the days that have figures.
-func fillDays(from, to store.Day, have []Day) []Day {
+func fillDays(from, to Day, have []DayFigures) []DayFigures {
 	if daysBetween(from, to) > 92 {
 		return have
 	}
-	idx := map[string]Day{}
+	idx := map[string]DayFigures{}
 	for _, d := range have {
 		idx[d.Date] = d
 	}
-	var out []Day
+	var out []DayFigures
 	for d := from; d <= to; d = d.AddDays(1) {
 		e, ok := idx[d.String()]
 		if !ok {
-			e = Day{Date: d.String()}
+			e = DayFigures{Date: d.String()}
 		}
 		out = append(out, e)
 	}
@@ -260,7 +293,7 @@ func fillDays(from, to store.Day, have []Day) []Day {
 }
 
 // fillMonths lists every month of the range in order, empty ones included.
-func fillMonths(from, to store.Day, have map[string]*Month) []Month {
+func fillMonths(from, to Day, have map[string]*Month) []Month {
 	var out []Month
 	t := time.Date(int(from/10000), time.Month(from/100%100), 1, 0, 0, 0, 0, cases.ChinaTime())
 	end := to.Time()

@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"fieldcase/cases"
+	"fieldcase/cases/report"
 	"fieldcase/cases/store"
+	"fieldcase/cases/store/procfix"
 	"fieldcase/rules"
 )
 
@@ -38,7 +40,7 @@ func (c *clock) now() time.Time { return c.t }
 type generated struct {
 	st   *store.Store
 	clk  *clock
-	want Figures
+	want report.Figures
 	ids  map[string][]string
 }
 
@@ -128,6 +130,7 @@ func generate(t testing.TB) *generated {
 		day := time.Date(clk.t.Year(), clk.t.Month(), clk.t.Day(), 0, 0, 0, 0, cn)
 		must(st.RecordDiscussion(head.Actor(), id, cases.Discussion{Date: day, Participants: []string{"周敏", "吴强"}, Conclusion: "同意处罚"}))
 		clk.t = clk.t.Add(24 * time.Hour)
+		procfix.Notified(t, st, officer.Actor(), id, clk.t)
 		must(st.Approve(head.Actor(), id, "同意"))
 		clk.t = clk.t.Add(-48 * time.Hour)
 	}
@@ -163,7 +166,7 @@ func generate(t testing.TB) *generated {
 		clk.t = time.Date(2026, 12, 28+i, 10, 0, 0, 0, cn)
 		add("draft", "CG08", cases.Circumstances{}, clk.t.Add(-time.Hour), true)
 	}
-	g.want = Figures{
+	g.want = report.Figures{
 		Recorded: 30, Filed: 28,
 		Reviewed:  27, // 19 no-penalty and 5 simple approved, 1 returned, 2 sent to legal
 		Returned:  1,
@@ -179,7 +182,7 @@ func generate(t testing.TB) *generated {
 func TestFiguresMatchTheStore(t *testing.T) {
 	g := generate(t)
 	asOf := time.Date(2027, 2, 15, 12, 0, 0, 0, cn)
-	f, err := Compute(g.st, store.Day(20261101), store.Day(20261231), asOf, rules.Default())
+	f, err := report.Compute(g.st, store.Day(20261101), store.Day(20261231), asOf, rules.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,17 +216,17 @@ func TestFiguresMatchTheStore(t *testing.T) {
 	check("无错不罚", grounds["no_fault"], 4)
 	check("首违不罚", grounds["first_offence"], 3)
 	check("超过时效", grounds["time_limit"], 2)
-	byV := map[string]Violation{}
+	byV := map[string]report.Violation{}
 	for _, v := range f.ByViolation {
 		byV[v.Code] = v
 	}
 	check("CG01 recorded", byV["CG01"].Recorded, 18)
 	check("CG01 decided", byV["CG01"].Decided, 17)
-	check("CG23", byV["CG23"], Violation{Code: "CG23", Name: "未密闭运输", Recorded: 3, Decided: 2})
+	check("CG23", byV["CG23"], report.Violation{Code: "CG23", Name: "未密闭运输", Recorded: 3, Decided: 2})
 	check("CG08", byV["CG08"].Recorded, 2)
 	check("months", len(f.ByMonth), 2)
-	check("november", f.ByMonth[0], Month{Month: "2026-11", Recorded: 13, Decided: 12, NotPenalized: 10})
-	check("december", f.ByMonth[1], Month{Month: "2026-12", Recorded: 17, Decided: 14, NotPenalized: 9})
+	check("november", f.ByMonth[0], report.Month{Month: "2026-11", Recorded: 13, Decided: 12, NotPenalized: 10})
+	check("december", f.ByMonth[1], report.Month{Month: "2026-12", Recorded: 17, Decided: 14, NotPenalized: 9})
 	check("daily entries", len(f.Daily), 61)
 	// Handling: 24 cases decided 48 hours after 立案, 2 after 48 hours too.
 	check("handling cases", f.HandlingCases, 26)
@@ -235,7 +238,7 @@ func TestFiguresMatchTheStore(t *testing.T) {
 	check("days over", f.Overdue[0].DaysOver, 15)
 
 	// A range that holds only part of the activity.
-	dec, err := Compute(g.st, store.Day(20261201), store.Day(20261231), asOf, nil)
+	dec, err := report.Compute(g.st, store.Day(20261201), store.Day(20261231), asOf, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +246,7 @@ func TestFiguresMatchTheStore(t *testing.T) {
 	check("december decided", dec.Decided, 14)
 
 	var buf bytes.Buffer
-	if err := WriteText(&buf, f); err != nil {
+	if err := report.WriteText(&buf, f); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"记录案件", "轻微不罚", "首违不罚", "无错不罚", "超过追责时效", "超过90日未决", g.ids["ordinary"][2], "2026-12"} {
@@ -259,11 +262,11 @@ func TestFiguresMatchTheStore(t *testing.T) {
 
 func TestEmptyRangeAndBadRange(t *testing.T) {
 	g := generate(t)
-	f, err := Compute(g.st, store.Day(20250101), store.Day(20250131), time.Date(2025, 2, 1, 0, 0, 0, 0, cn), nil)
+	f, err := report.Compute(g.st, store.Day(20250101), store.Day(20250131), time.Date(2025, 2, 1, 0, 0, 0, 0, cn), nil)
 	if err != nil || f.Recorded != 0 || f.Decided != 0 || len(f.Daily) != 31 {
 		t.Fatalf("%+v %v", f, err)
 	}
-	if _, err := Compute(g.st, store.Day(20260201), store.Day(20260101), time.Now(), nil); err == nil {
+	if _, err := report.Compute(g.st, store.Day(20260201), store.Day(20260101), time.Now(), nil); err == nil {
 		t.Error("a range ending before it starts was accepted")
 	}
 }
@@ -279,7 +282,7 @@ func BenchmarkReportYear(b *testing.B) {
 	asOf := time.Date(2027, 1, 1, 0, 0, 0, 0, cn)
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := Compute(st, store.Day(20260101), store.Day(20261231), asOf, nil); err != nil {
+		if _, err := report.Compute(st, store.Day(20260101), store.Day(20261231), asOf, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -327,4 +330,41 @@ func bigStore(b *testing.B, n int) *store.Store {
 		}
 	}
 	return st
+}
+
+// TestLedgerCountsAsTheStore replays every log of a device store through a
+// Ledger, as HQ does, and gets the store's own figures: the device and HQ
+// count through the one report.Deltas.
+func TestLedgerCountsAsTheStore(t *testing.T) {
+	g := generate(t)
+	all, err := g.st.List(store.Filter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := report.NewLedger()
+	for _, c := range all {
+		log, err := g.st.Events(c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Replay(log); err != nil {
+			t.Fatal(err)
+		}
+	}
+	asOf := time.Date(2027, 2, 15, 12, 0, 0, 0, cn)
+	for _, r := range [][2]report.Day{{20261101, 20261231}, {20261201, 20261215}, {20250101, 20250131}} {
+		want, err := report.Compute(g.st, r[0], r[1], asOf, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := report.Compute(l, r[0], r[1], asOf, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := json.Marshal(want)
+		b, _ := json.Marshal(got)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%v: ledger figures differ from the store's\nstore  %s\nledger %s", r, a, b)
+		}
+	}
 }

@@ -30,10 +30,12 @@ func WriteText(w io.Writer, f Figures) error {
 	row("  不予行政处罚", f.NotPenalized)
 	row("    简易 / 普通程序", fmt.Sprintf("%d / %d", f.Simple, f.Ordinary))
 	if f.HandlingCases > 0 {
-		row("平均办理时间", fmt.Sprintf("%.1f 天（立案至决定，%d 件）", f.AvgHandlingDays, f.HandlingCases))
+		row("平均办理时间", fmt.Sprintf("%.1f 个工作日，%.1f 天（立案至决定，%d 件）", f.AvgWorkingDays, f.AvgHandlingDays, f.HandlingCases))
 	} else {
 		row("平均办理时间", "无")
 	}
+	row("听证（要求 / 举行）", fmt.Sprintf("%d / %d", f.HearingsAsked, f.HearingsHeld))
+	row("实缴罚款", fmt.Sprintf("%s 元（%d 笔）", f.CollectedYuan, f.Payments))
 	row("公示", f.Disclosed)
 	row("决定不予公开", f.Withheld)
 	row("已立案未决", f.Pending)
@@ -48,6 +50,17 @@ func WriteText(w io.Writer, f Figures) error {
 	for _, c := range f.ByGround {
 		if c.Count > 0 || isMain(c.Code) {
 			line("  %s %4d %s", pad(c.Label, 22), c.Count, bar(c.Count, max, 24))
+		}
+	}
+	line("")
+
+	line("涉企（当事人为法人或者其他组织）")
+	row("作出决定", f.Org.Decided)
+	row("  给予行政处罚", fmt.Sprintf("%d（罚款 %d 起，合计 %s 元）", f.Org.Penalized, f.Org.Fined, f.Org.FinesYuan))
+	row("  不予行政处罚", f.Org.NotPenalized)
+	for _, c := range f.Org.ByGround {
+		if c.Count > 0 {
+			row("    "+c.Label, c.Count)
 		}
 	}
 	line("")

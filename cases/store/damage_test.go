@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"fieldcase/cases/store/boltguard"
 )
@@ -200,5 +203,27 @@ func BenchmarkPrecheck(b *testing.B) {
 		if _, err := boltguard.Precheck(path); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The buckets checkLayout and Repair know are every bucket the migrations make.
+func TestLayoutBucketsAreEveryBucket(t *testing.T) {
+	st := openTest(t, t.TempDir())
+	var made, known []string
+	st.view(func(tx *bolt.Tx) error {
+		return root(tx).ForEach(func(k, v []byte) error {
+			if v == nil {
+				made = append(made, string(k))
+			}
+			return nil
+		})
+	})
+	for _, b := range layoutBuckets {
+		known = append(known, string(b))
+	}
+	sort.Strings(made)
+	sort.Strings(known)
+	if strings.Join(made, ",") != strings.Join(known, ",") {
+		t.Fatalf("migrations make %v; layoutBuckets lists %v", made, known)
 	}
 }

@@ -191,11 +191,11 @@ const (
 	statLen       = 8              // a stats value: int64, big-endian
 )
 
-func (d Day) key() []byte {
+func dayKey(d Day) []byte {
 	var b [dayKeyLen]byte
 	binary.BigEndian.PutUint32(b[:], uint32(d))
 	return b[:]
 }
 
 // statKey is a stats key: day ‖ metric.
-func statKey(d Day, metric string) []byte { return append(d.key(), metric...) }
+func statKey(d Day, metric string) []byte { return append(dayKey(d), metric...) }

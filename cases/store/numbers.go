@@ -122,6 +122,9 @@ func (s *Store) IssueDocument(actor cases.Actor, caseID, kind string, issue Issu
 			doc, reused = d, true
 			return nil
 		}
+		if err := documentBar(tx, kind, c, s.now()); err != nil { // procedure.go
+			return err
+		}
 		ns, err := loadSeries(tx, kind)
 		if err != nil {
 			return err

@@ -150,6 +150,9 @@ func (s *Store) reviewAct(a cases.Actor, id string, build func(p cases.ReviewPol
 		if len(es) > 0 {
 			return es
 		}
+		if err := checkStep(tx, c, ch, s.now()); err != nil { // the statutory procedure: procedure.go
+			return err
+		}
 		out, err = s.apply(tx, a, Batch{CaseID: id, Changes: []Change{ch}}, s.now())
 		return err
 	})
@@ -222,16 +225,6 @@ func (s *Store) RecordHeadDecision(a cases.Actor, id string, d cases.HeadDecisio
 	d.By, d.At = cases.Actor{}, time.Time{}
 	return s.reviewAct(a, id, func(_ cases.ReviewPolicy, c cases.Case) (Change, cases.FieldErrors) {
 		return Change{cases.EventHeadDecision, d}, cases.CheckHeadDecision(d, c)
-	})
-}
-
-// RecordNotice records a document served on the party, for the countdowns.
-func (s *Store) RecordNotice(a cases.Actor, id string, n cases.Notice) (cases.Case, error) {
-	n.Note = comment(n.Note)
-	n.By, n.At = cases.Actor{}, time.Time{}
-	now := s.now()
-	return s.reviewAct(a, id, func(_ cases.ReviewPolicy, c cases.Case) (Change, cases.FieldErrors) {
-		return Change{cases.EventNoticeServed, n}, cases.CheckNotice(n, c, now)
 	})
 }
 

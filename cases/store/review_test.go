@@ -194,6 +194,7 @@ func TestLegalReviewBlocksApproval(t *testing.T) {
 		t.Fatal(err)
 	}
 	fine := 5000.0
+	notified(t, st, officer, c.ID, ck.t)
 	got, err = st.RecordHeadDecision(head, c.ID, cases.HeadDecision{Ruling: "penalty", Fine: &fine, Comment: "经集体讨论，当事人及时整改，从轻罚款5000元"})
 	if err != nil {
 		t.Fatal(err)
@@ -202,7 +203,7 @@ func TestLegalReviewBlocksApproval(t *testing.T) {
 		t.Fatalf("decided: %s %+v", got.Status, got.Review)
 	}
 	want := []cases.EventKind{cases.EventCreated, cases.EventDecisionMade, cases.EventSubmitted, cases.EventLegalReviewRequired,
-		cases.EventLegalPassed, cases.EventDiscussed, cases.EventHeadDecision}
+		cases.EventLegalPassed, cases.EventDiscussed, cases.EventNoticeServed, cases.EventStatement, cases.EventHearing, cases.EventHeadDecision}
 	if got := events(t, st, c.ID); !slices.Equal(got, want) {
 		t.Fatalf("log = %v", got)
 	}

@@ -136,6 +136,7 @@ func (s *Store) loadState() error {
 		m := meta(tx)
 		s.device = string(m.Get(kDevice))
 		s.encrypted = m.Get(kEncrypted) != nil
+		installHolidays(tx) // procedure.go
 		if pub := m.Get(kSignPub); len(pub) == ed25519.PublicKeySize {
 			s.signPub = append(ed25519.PublicKey(nil), pub...)
 		}

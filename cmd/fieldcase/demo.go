@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -315,6 +316,9 @@ func (d *demoCase) run(i int, content cases.Content) error {
 		return err
 	}
 	target := d.target()
+	if err := d.notice(); err != nil {
+		return err
+	}
 	if !content.Circumstances.Corrected && d.rng.Float64() < 0.5 {
 		d.later()
 		by := d.clock.AddDate(0, 0, 7+d.rng.IntN(8))
@@ -363,17 +367,18 @@ func (d *demoCase) run(i int, content cases.Content) error {
 			}
 			err = d.do(d.st.RecordLegalOpinion(demoLegal, c.ID, cases.LegalOpinion{Pass: true, Checklist: cases.NewChecklist(),
 				Comment: "执法主体合法，程序合法，事实清楚，证据充分，适用法律正确，裁量适当。"}))
-			if err == nil && c.Suggestion != nil && c.Suggestion.Decision.HearingRight {
-				d.later()
-				err = d.do(d.st.RecordNotice(demoOfficer, c.ID, cases.Notice{Kind: cases.NoticePrior, ServedAt: *d.clock, Note: "直接送达，当事人签收；已告知陈述、申辩及听证权利"}))
-			}
 		case cases.StatusPendingApproval:
 			if target == demoPending {
 				return nil
 			}
-			// The head decides once the hearing request period has run out.
+			if err := d.holdHearing(); err != nil {
+				return err
+			}
+			c = d.c
+			// The head decides once the statement and hearing request
+			// periods have run out (Art. 62, 64).
 			for _, dl := range c.Deadlines(*d.clock) {
-				if dl.Code == cases.DeadlineHearing && dl.Left >= 0 {
+				if (dl.Code == cases.DeadlineHearing || dl.Code == cases.DeadlineStatement) && dl.Left >= 0 {
 					after := dl.Due.AddDate(0, 0, 1).Add(9 * time.Hour)
 					if after.After(d.now) {
 						return nil
@@ -396,12 +401,13 @@ func (d *demoCase) run(i int, content cases.Content) error {
 				err = d.do(d.st.Approve(demoHead, c.ID, "同意。"))
 			}
 		case cases.StatusApproved:
-			if target != demoClosed {
-				return nil
-			}
-			return d.do(d.st.Record(demoOfficer, c.ID, store.Change{Kind: cases.EventClosed, Payload: cases.CommentPayload{Comment: "已执行完毕，归档。"}}))
+			return d.afterDecision(target)
 		default:
 			return nil
+		}
+		var pe *cases.ProcedureError
+		if errors.As(err, &pe) {
+			return nil // the law does not allow the next step yet: the case waits
 		}
 		if err != nil {
 			return err

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register("review", "审核：list 队列、show 审核情况、approve 同意/批准、return 退回、send-legal 送法制审核、legal 法制审核意见、discuss 集体讨论、decide 负责人决定、notice 送达记录、settings 审核设置", cmdReview)
+	register("review", "审核与处罚程序：list 队列、show 审核情况、approve 同意/批准、return 退回、send-legal 送法制审核、legal 法制审核意见、discuss 集体讨论、decide 负责人决定、notice 告知书送达、statement 陈述申辩、hearing 听证、brief 当场告知、serve 决定书送达、pay 缴纳罚款、defer 暂缓或分期缴纳、close 结案、settings 审核设置", cmdReview)
 }
 
 func cmdReview(e *env, args []string) int {
@@ -21,9 +21,10 @@ func cmdReview(e *env, args []string) int {
 		"list": reviewList, "show": reviewShow, "approve": reviewApprove, "return": reviewReturn,
 		"send-legal": reviewSendLegal, "legal": reviewLegal, "discuss": reviewDiscuss, "decide": reviewDecide,
 		"notice": reviewNotice, "settings": reviewSettings,
+		"statement": reviewStatement, "hearing": reviewHearing, "serve": reviewServe, "pay": reviewPay, "close": reviewClose, "brief": reviewBrief, "defer": reviewDefer,
 	}
 	if len(args) == 0 || sub[args[0]] == nil {
-		fmt.Fprintln(e.stderr, "用法：fieldcase review list|show|approve|return|send-legal|legal|discuss|decide|notice|settings …（加 -h 查看各子命令的参数）")
+		fmt.Fprintln(e.stderr, "用法：fieldcase review list|show|approve|return|send-legal|legal|discuss|decide|notice|statement|hearing|brief|serve|pay|defer|close|settings …（加 -h 查看各子命令的参数）")
 		if len(args) > 0 {
 			fmt.Fprintf(e.stderr, "未知子命令 %q\n", args[0])
 		}
@@ -38,8 +39,9 @@ func reviewExit(e *env, id string, err error) int {
 	var fe cases.FieldErrors
 	var fb *cases.ForbiddenError
 	var te *cases.TransitionError
+	var pe *cases.ProcedureError
 	switch {
-	case errors.As(err, &fb), errors.As(err, &te):
+	case errors.As(err, &fb), errors.As(err, &te), errors.As(err, &pe):
 		fmt.Fprintf(e.stderr, "%v\n未作任何记录。\n", err)
 		return exitInvalid
 	case errors.As(err, &fe):
@@ -96,13 +98,14 @@ type queueRow struct {
 
 func reviewList(e *env, args []string) int {
 	var c common
-	var asJSON, all bool
+	var asJSON, all, decided bool
 	var limit int
-	fs := newFlagSet("review list", "fieldcase review list [--all] [--json] [--limit N] [--as 编号] [--data 目录]", e.stderr)
+	fs := newFlagSet("review list", "fieldcase review list [--all|--decided] [--json] [--limit N] [--as 编号] [--data 目录]", e.stderr)
 	c.register(fs)
 	fs.BoolVar(&asJSON, "json", false, "以 JSON 输出")
 	fs.BoolVar(&all, "all", false, "列出全部在审和退回的案件（默认只列等待本人角色处理的）")
 	fs.IntVar(&limit, "limit", 1000, "最多列出多少件")
+	fs.BoolVar(&decided, "decided", false, "列出已作出决定、尚有期限未了的案件（送达、缴纳罚款、申请强制执行）")
 	rest, err := fs.parse(args, e.stderr)
 	if err != nil {
 		return exitForParse(err)
@@ -120,7 +123,12 @@ func reviewList(e *env, args []string) int {
 		return code
 	}
 	defer done()
-	q, err := st.Queue(user.Actor(), store.QueueFilter{All: all, Limit: limit})
+	var q []cases.QueueItem
+	if decided {
+		q, err = st.Decided(user.Actor(), limit)
+	} else {
+		q, err = st.Queue(user.Actor(), store.QueueFilter{All: all, Limit: limit})
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "读取失败：%v\n", err)
 		return exitFailure
@@ -162,6 +170,9 @@ func reviewList(e *env, args []string) int {
 	}
 	if all {
 		scope = "全部在审和退回的案件"
+	}
+	if decided {
+		scope = "已作出决定、尚有期限未了的案件"
 	}
 	if len(rows) == 0 {
 		fmt.Fprintf(e.stdout, "没有%s。\n", scope)
@@ -295,10 +306,29 @@ func printReview(w io.Writer, p cases.ReviewPolicy, a cases.Actor, k cases.Case,
 	sign("批准", r.Approved)
 	for _, n := range r.Notices {
 		v := cases.NoticeLabel(n.Kind) + "，送达 " + when(n.ServedAt)
+		if n.Method != "" {
+			v += "，" + cases.ServiceMethodLabel(n.Method)
+		}
+		if n.Proposal != nil {
+			v += "；拟" + n.Proposal.Text()
+			if n.HearingRight {
+				v += "，告知听证权利"
+			}
+		}
 		if n.Deadline != nil {
 			v += "，改正期限 " + n.Deadline.In(cn).Format("2006-01-02")
 		}
 		line("送达", v)
+	}
+	if tl := k.Timeline(now, cases.ProcedureRules{Policy: p}); tl.Next != nil {
+		v := tl.Next.Label
+		if tl.Next.Due != nil {
+			v += "（期限 " + tl.Next.Due.Format("2006-01-02") + "）"
+		}
+		if tl.Next.Note != "" {
+			v += "：" + tl.Next.Note
+		}
+		line("程序下一步", v+"（详见 fieldcase case timeline）")
 	}
 	var acts []string
 	for _, act := range p.Allowed(a, k) {
@@ -496,14 +526,15 @@ func reviewDecide(e *env, args []string) int {
 
 func reviewNotice(e *env, args []string) int {
 	var c common
-	var kind, served, deadline, note string
-	usage := "fieldcase review notice 案件编号 --kind prior_notice|correction_order --served 送达时间 [--deadline 改正期限] [--note 说明] [--as 编号] [--data 目录]"
+	var kind, served, deadline, note, method string
+	usage := "fieldcase review notice 案件编号 --kind prior_notice|correction_order --served 送达时间 [--method direct|left|post|electronic|announcement] [--deadline 改正期限] [--note 说明] [--as 编号] [--data 目录]"
 	fs := newFlagSet("review notice", usage, e.stderr)
 	c.register(fs)
 	fs.StringVar(&kind, "kind", "", "文书：prior_notice 行政处罚事先告知书（有听证权利的同时告知）、correction_order 责令（限期）改正通知书")
 	fs.StringVar(&served, "served", "", "送达时间（如 2026-11-20 15:30）")
 	fs.StringVar(&deadline, "deadline", "", "改正期限（YYYY-MM-DD，责令改正通知书必填）")
-	fs.StringVar(&note, "note", "", "说明（送达方式、签收或拒签等）")
+	fs.StringVar(&note, "note", "", "说明（签收或拒签等）")
+	fs.StringVar(&method, "method", "direct", "送达方式："+serviceMethods())
 	rest, err := fs.parse(args, e.stderr)
 	if err != nil {
 		return exitForParse(err)
@@ -512,7 +543,7 @@ func reviewNotice(e *env, args []string) int {
 	if !ok {
 		return exitInvalid
 	}
-	n := cases.Notice{Kind: strings.TrimSpace(kind), Note: note}
+	n := cases.Notice{Kind: strings.TrimSpace(kind), Note: note, Method: strings.TrimSpace(method)}
 	if served != "" {
 		t, err := cases.ParseTime(served)
 		if err != nil {

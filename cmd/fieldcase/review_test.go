@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -153,7 +154,7 @@ func actNames(acts []cases.Act) []string {
 	return out
 }
 
-const majorCase = `{"violation":"CG23","party":{"kind":"person","name":"刘德明","id_number":"11010519491231002X"},
+const majorCase = `{"violation":"CG23","party":{"kind":"person","name":"刘德明","id_number":"11010519491231002X","address":"重庆市南岸区南坪正街1号"},
  "place":"南岸区江南大道8号","occurred_at":"2026-11-20T10:30:00+08:00","facts":"渣土运输车未密闭运输，沿途散落约200米",
  "officers":[{"name":"王五","cert":"50010001"},{"name":"赵六","cert":"50010002"}],
  "harm":"serious","proposed_fine":6000}`
@@ -177,6 +178,23 @@ func TestReviewLegalDiscussDecide(t *testing.T) {
 	refused(t, dir, id, "至少", "review", "discuss", id, "--date", today, "--participants", "周敏", "--conclusion", "同意", "--as", "zhoumin")
 	ok(t, dir, "review", "discuss", id, "--date", today, "--participants", "周敏、吴九、郑十", "--conclusion", "同意罚款5000元", "--as", "zhoumin")
 	refused(t, dir, id, "法定上限", "review", "decide", id, "--ruling", "penalty", "--fine", "50000", "--comment", "x", "--as", "zhoumin")
+	// The reported defects: a decision with no notice served (Art. 44, 62)…
+	refused(t, dir, id, "第四十四条", "review", "decide", id, "--ruling", "penalty", "--fine", "5000", "--comment", "x", "--as", "zhoumin")
+	// … a service time before the notice existed or in the future (Art. 47)…
+	future := time.Now().Add(48 * time.Hour).In(cases.ChinaTime()).Format("2006-01-02 15:04")
+	refused(t, dir, id, "不能晚于现在", "review", "notice", id, "--kind", "prior_notice", "--served", future, "--as", "wangwu")
+	refused(t, dir, id, "送达方式", "review", "notice", id, "--kind", "prior_notice", "--served", today, "--method", "pigeon", "--as", "wangwu")
+	served := time.Now().Add(-time.Minute).In(cases.ChinaTime()).Format("2006-01-02 15:04")
+	ok(t, dir, "review", "notice", id, "--kind", "prior_notice", "--served", served, "--method", "direct", "--as", "wangwu")
+	// … the decision the same day as the service (Art. 62) and inside the
+	// hearing window of a 6,000-yuan fine (Art. 64): refused with the date.
+	refused(t, dir, id, "最早可于", "review", "decide", id, "--ruling", "penalty", "--fine", "5000", "--comment", "x", "--as", "zhoumin")
+	refused(t, dir, id, "--summary", "review", "statement", id, "--at", served, "--as", "wangwu")
+	ok(t, dir, "review", "statement", id, "--at", served, "--waived", "--as", "wangwu")
+	refused(t, dir, id, "第六十四条", "review", "decide", id, "--ruling", "penalty", "--fine", "5000", "--comment", "x", "--as", "zhoumin")
+	ok(t, dir, "review", "hearing", id, "--waived", served, "--note", "当事人书面表示放弃听证", "--as", "wangwu")
+	// Heavier than notified (6,000 → 8,000): a new notice is needed (Art. 45 ¶2).
+	refused(t, dir, id, "第四十五条第二款", "review", "decide", id, "--ruling", "penalty", "--fine", "8000", "--comment", "x", "--as", "zhoumin")
 	out := ok(t, dir, "review", "decide", id, "--ruling", "penalty", "--fine", "5000", "--comment", "经集体讨论，从轻罚款", "--as", "zhoumin")
 	if !strings.Contains(out, "已批准") {
 		t.Fatalf("decide: %q", out)
@@ -193,6 +211,101 @@ func TestReviewLegalDiscussDecide(t *testing.T) {
 	}
 	if code, out, _ := runCLI(t, "", "case", "verify", "--data", dir, "--as", "wangwu"); code != 0 {
 		t.Fatalf("verify: %s", out)
+	}
+	afterDecision(t, dir, id)
+}
+
+// afterDecision walks a decided 5,000-yuan case through service (Art. 61),
+// payment (Art. 67) and closing.
+func afterDecision(t *testing.T, dir, id string) {
+	t.Helper()
+	now := func(d time.Duration) string {
+		return time.Now().Add(d).In(cases.ChinaTime()).Format("2006-01-02 15:04")
+	}
+	refused(t, dir, id, "尚未出具", "review", "serve", id, "--doc", "decision", "--served", now(0), "--method", "direct", "--as", "wangwu")
+	for _, k := range []string{"inspection", "decision"} {
+		if code, _, errOut := runCLI(t, "", "doc", "numbers", "--reserve", "1-100", "--kind", k, "--data", dir, "--as", "wangwu"); code != 0 {
+			t.Fatalf("numbers: %s", errOut)
+		}
+	}
+	if code, out, errOut := runCLI(t, "", "doc", id, "--kind", "inspection", "--format", "text", "--data", dir, "--as", "wangwu"); code != 0 {
+		t.Fatalf("inspection record: %d %s %s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, "", "doc", id, "--kind", "decision", "--format", "text", "--data", dir, "--as", "wangwu"); code != 0 {
+		t.Fatalf("decision document: %d %s %s", code, out, errOut)
+	}
+	refused(t, dir, id, "送达方式", "review", "serve", id, "--doc", "decision", "--served", now(0), "--method", "carrier-pigeon", "--as", "wangwu")
+	refused(t, dir, id, "早于", "review", "serve", id, "--doc", "decision", "--served", now(-72*time.Hour), "--method", "direct", "--as", "wangwu")
+	refused(t, dir, id, "早于作出决定", "review", "pay", id, "--amount", "5000", "--paid", now(-72*time.Hour), "--as", "zhaoliu")
+	ok(t, dir, "review", "serve", id, "--doc", "decision", "--served", now(0), "--method", "direct", "--note", "当事人签收", "--as", "wangwu")
+	refused(t, dir, id, "超过应缴数额", "review", "pay", id, "--amount", "6000", "--paid", now(0), "--as", "wangwu")
+	// The enforcement queue flags the payment period (Art. 67).
+	var rows []queueRow
+	if err := json.Unmarshal([]byte(ok(t, dir, "review", "list", "--decided", "--json", "--as", "zhoumin")), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].CaseID != id || len(rows[0].Deadlines) == 0 || rows[0].Deadlines[0].Code != cases.DeadlinePayment {
+		t.Fatalf("review list --decided: %+v", rows)
+	}
+	refused(t, dir, id, "未缴清", "review", "close", id, "--reason", "executed", "--comment", "执行完毕", "--as", "zhoumin")
+	ok(t, dir, "review", "pay", id, "--amount", "5000", "--paid", now(0), "--receipt", "工行转账20261206001", "--as", "wangwu")
+	refused(t, dir, id, "只有负责人", "review", "close", id, "--reason", "executed", "--comment", "执行完毕", "--as", "wangwu")
+	refused(t, dir, id, "结案事由", "review", "close", id, "--reason", "bored", "--comment", "x", "--as", "zhoumin")
+	ok(t, dir, "review", "close", id, "--reason", "executed", "--comment", "罚款已缴清，同意结案", "--as", "zhoumin")
+	var tl cases.Timeline
+	if err := json.Unmarshal([]byte(ok(t, dir, "case", "timeline", id, "--json")), &tl); err != nil {
+		t.Fatal(err)
+	}
+	done := map[string]bool{}
+	for _, s := range tl.Steps {
+		done[s.Code] = s.State == cases.StepDone
+	}
+	for _, code := range []string{"filing", "notice", "statement", "hearing", "legal_review", "discussion", "decision", "service", "payment", "closing"} {
+		if !done[code] {
+			t.Errorf("timeline step %s not done: %+v", code, tl.Steps)
+		}
+	}
+	if tl.Next != nil || tl.Status != cases.StatusClosed {
+		t.Errorf("closed case still has a next step: %+v", tl.Next)
+	}
+	log := ok(t, dir, "case", "log", id)
+	for _, want := range []string{"当事人明确放弃陈述、申辩", "当事人放弃听证", "行政处罚决定书，直接送达", "缴纳 5000 元", "结案事由：处罚决定已执行完毕"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+// TestReviewHearingArt64: the hearing's steps through the CLI.
+func TestReviewHearingArt64(t *testing.T) {
+	dir := reviewDevice(t)
+	id := addCase(t, dir, majorCase)
+	served := time.Now().Add(-time.Minute).In(cases.ChinaTime())
+	at := func(t time.Time) string { return t.Format("2006-01-02 15:04") }
+	refused(t, dir, id, "第四十四条", "review", "hearing", id, "--requested", at(served), "--as", "wangwu")
+	ok(t, dir, "review", "notice", id, "--kind", "prior_notice", "--served", at(served), "--as", "wangwu")
+	refused(t, dir, id, "第六十四条第（一）项", "review", "hearing", id, "--scheduled", at(served.AddDate(0, 0, 20)), "--host", "lihua", "--notice-served", at(served), "--as", "wangwu")
+	ok(t, dir, "review", "hearing", id, "--requested", at(served), "--as", "wangwu")
+	// The host is an investigator of the case (Art. 64(四)).
+	refused(t, dir, id, "第六十四条第（四）项", "review", "hearing", id, "--scheduled", at(served.AddDate(0, 0, 20)), "--host", "wangwu", "--notice-served", at(served), "--as", "wangwu")
+	// Seven working days' notice (Art. 64(二), 85): two calendar days is never enough.
+	refused(t, dir, id, "最早可定于", "review", "hearing", id, "--scheduled", at(served.AddDate(0, 0, 2)), "--host", "lihua", "--notice-served", at(served), "--as", "wangwu")
+	refused(t, dir, id, "尚未安排听证", "case", "dossier", id, "--kind", "hearing_notice", "--as", "wangwu")
+	ok(t, dir, "review", "hearing", id, "--scheduled", at(served.AddDate(0, 0, 20)), "--host", "lihua", "--notice-served", at(served), "--place", "本局三楼听证室", "--as", "wangwu")
+	if out := ok(t, dir, "case", "dossier", id, "--kind", "hearing_notice", "--as", "wangwu"); !strings.Contains(out, "听证通知书") || !strings.Contains(out, "李华") {
+		t.Errorf("hearing notice: %s", out)
+	}
+	refused(t, dir, id, "听证", "review", "hearing", id, "--held", at(served), "--as", "wangwu")
+	var tl cases.Timeline
+	if err := json.Unmarshal([]byte(ok(t, dir, "case", "timeline", id, "--json")), &tl); err != nil {
+		t.Fatal(err)
+	}
+	var flagged bool
+	for _, f := range tl.Flags {
+		flagged = flagged || f.Code == cases.DeadlineHearingDay
+	}
+	if !flagged {
+		t.Errorf("the hearing date is not flagged: %+v", tl.Flags)
 	}
 }
 
@@ -271,4 +384,52 @@ func TestReviewUsageErrors(t *testing.T) {
 	if code, out, _ := runCLI(t, "", "review", "list", "--as", "chenjing", "--data", dir); code != 0 || !strings.Contains(out, "没有等待法制审核员处理的案件") {
 		t.Errorf("empty legal queue: %d %q", code, out)
 	}
+}
+
+// TestPenaltyForAChildRefusedArt30: the engine finds a 13-year-old not
+// punishable; the head may not record a penalty all the same (Art. 30).
+func TestPenaltyForAChildRefusedArt30(t *testing.T) {
+	dir := reviewDevice(t)
+	id17 := "50010820130601123"
+	check, err := cases.ResidentIDCheckChar(id17)
+	if err != nil {
+		t.Fatal(err)
+	}
+	child := strings.Replace(majorCase, "11010519491231002X", id17+string(check), 1)
+	id := addCase(t, dir, child)
+	ok(t, dir, "review", "approve", id, "--comment", "同意不予处罚", "--as", "lihua")
+	refused(t, dir, id, "第三十条", "review", "decide", id, "--ruling", "penalty", "--fine", "5000", "--comment", "予以处罚", "--as", "zhoumin")
+	ok(t, dir, "review", "decide", id, "--ruling", "no_penalty", "--comment", "不满十四周岁，不予处罚，责令监护人加以管教", "--as", "zhoumin")
+}
+
+// TestReductionNeedsLegalReviewArt30and58: a 16-year-old notified a fine
+// inside the range; the head cuts it below the minimum (减轻, Art. 30).
+// The rule set sends 减轻 to legal review (Art. 58): refused until it passed.
+func TestReductionNeedsLegalReviewArt30and58(t *testing.T) {
+	dir := reviewDevice(t)
+	id17 := "50010820100601123"
+	check, err := cases.ResidentIDCheckChar(id17)
+	if err != nil {
+		t.Fatal(err)
+	}
+	minor := strings.Replace(majorCase, "11010519491231002X", id17+string(check), 1)
+	minor = strings.Replace(minor, `"harm":"serious","proposed_fine":6000`, `"harm":"minor","proposed_fine":2500`, 1)
+	id := addCase(t, dir, minor)
+	c := showCase(t, dir, id)
+	if c.Suggestion == nil || !c.Suggestion.Decision.ReductionAllowed || c.Suggestion.Decision.StatutoryFine == nil || c.LegalRequired(cases.DefaultReviewPolicy()) {
+		t.Fatalf("want a 16-year-old's case inside the range, 减轻 allowed, no legal review yet: %+v", c.Suggestion)
+	}
+	below := fmt.Sprint(float64(c.Suggestion.Decision.StatutoryFine.Min)/100 - 10)
+	ok(t, dir, "review", "approve", id, "--as", "lihua")
+	if showCase(t, dir, id).CollectiveRequired() {
+		today := time.Now().In(cases.ChinaTime()).Format("2006-01-02")
+		ok(t, dir, "review", "discuss", id, "--date", today, "--participants", "周敏、吴九", "--conclusion", "减轻", "--as", "zhoumin")
+	}
+	served := time.Now().Add(-time.Minute).In(cases.ChinaTime()).Format("2006-01-02 15:04")
+	ok(t, dir, "review", "notice", id, "--kind", "prior_notice", "--served", served, "--as", "wangwu")
+	ok(t, dir, "review", "statement", id, "--at", served, "--waived", "--as", "wangwu")
+	refused(t, dir, id, "第五十八条", "review", "decide", id, "--ruling", "penalty", "--fine", below, "--comment", "减轻", "--as", "zhoumin")
+	ok(t, dir, "review", "send-legal", id, "--comment", "拟减轻处罚", "--as", "zhoumin")
+	ok(t, dir, "review", "legal", id, "--pass", "--comment", "已满十四周岁不满十八周岁，可以减轻", "--as", "chenjing")
+	ok(t, dir, "review", "decide", id, "--ruling", "penalty", "--fine", below, "--comment", "依第三十条减轻", "--as", "zhoumin")
 }

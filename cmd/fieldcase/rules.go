@@ -24,6 +24,8 @@ const rulesUsage = `用法：
   fieldcase rules explain 代码 [--json]   解释一个事项：依据、幅度、暂定说明和法条原文
   fieldcase rules search 关键词           按代码、中文或拼音（如 zdjy）查找事项
   fieldcase rules check 文件              校验一个规则集文件
+  fieldcase rules holidays [--install 文件] [--json]
+        列出工作日日历覆盖的年份；安装 HQ 发布的某年法定节假日安排（第八十五条计算期限用）
 `
 
 // rulesMaxInput bounds what `rules eval` reads: far above any batch an
@@ -46,6 +48,8 @@ func cmdRules(e *env, args []string) int {
 		return rulesSearch(e, args[1:])
 	case "check":
 		return rulesCheck(e, args[1:])
+	case "holidays":
+		return rulesHolidays(e, args[1:])
 	case "-h", "--help", "-help", "help":
 		fmt.Fprint(e.stdout, rulesUsage)
 		return exitOK
@@ -299,27 +303,37 @@ func rulesExplain(e *env, args []string) int {
 		return rulesPrintJSON(e, struct {
 			Item      rules.Item       `json:"item"`
 			Citations []rules.Citation `json:"citations"`
+			Settings  []rules.Setting  `json:"settings"`
 			Version   string           `json:"rules_version"`
-		}{it, rs.ItemCitations(it.Code), rs.Version})
+		}{it, rs.ItemCitations(it.Code), rs.Settings(), rs.Version})
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "%s %s\n", it.Code, it.Name)
 	fmt.Fprintf(w, "说明：%s\n", it.Description)
-	fmt.Fprintf(w, "禁止性规定：%s\n", rulesLabels(rs, it.Prohibition))
-	fmt.Fprintf(w, "罚则：%s\n", rulesLabels(rs, it.Penalty))
+	if len(it.Acts) > 0 {
+		fmt.Fprintln(w, "具体行为（每种行为只引用其自身的条款；评估时以 act 选定）：")
+		for _, a := range it.Acts {
+			pro, pen := rs.ActCitations(it.Code, a.ID)
+			fmt.Fprintf(w, "  %s %s：违反%s；罚则%s\n", a.ID, a.Name, rules.JoinLabels(pro), rules.JoinLabels(pen))
+		}
+	} else {
+		pro, pen := rs.ActCitations(it.Code, "")
+		fmt.Fprintf(w, "违反的规定：%s\n", rules.JoinLabels(pro))
+		fmt.Fprintf(w, "罚则：%s\n", rules.JoinLabels(pen))
+	}
 	if len(it.Concurrent) > 0 {
 		fmt.Fprintf(w, "同时违反：%s（只能罚款一次，按数额高的规定，第二十九条）\n", rulesLabels(rs, it.Concurrent))
 	}
-	fmt.Fprintf(w, "责令措施：%s\n", strings.Join(it.Orders, "；"))
 	if len(it.Penalties) > 0 {
 		kinds := make([]string, len(it.Penalties))
-		for i, k := range it.Penalties {
-			kinds[i] = k.Label()
+		for i, t := range it.Penalties {
+			kinds[i] = t.Kind.Label() + "（" + t.Text() + "）"
 		}
-		fmt.Fprintf(w, "处罚种类：%s\n", strings.Join(kinds, "、"))
+		fmt.Fprintf(w, "处罚种类（第九条）：%s\n", strings.Join(kinds, "；"))
 	} else {
-		fmt.Fprintln(w, "处罚种类：无（罚则未设行政处罚）")
+		fmt.Fprintln(w, "处罚种类（第九条）：无（罚则未设行政处罚）")
 	}
+	fmt.Fprintf(w, "责令措施（不是行政处罚，第二十八条）：%s\n", strings.Join(it.Orders, "；"))
 	if len(it.Measures) > 0 {
 		fmt.Fprintf(w, "强制措施：%s\n", strings.Join(it.Measures, "；"))
 	}
@@ -330,7 +344,9 @@ func rulesExplain(e *env, args []string) int {
 	for i := range it.Tiers {
 		tier := &it.Tiers[i]
 		auto := map[rules.TierSelect]string{rules.SelectDefault: "一般情形", rules.SelectMinor: "违法行为轻微时", rules.SelectSerious: "危害后果严重时", rules.SelectManual: "须人工认定"}[tier.Select]
-		fmt.Fprintf(w, "  %s（%s）：个人 %s；单位 %s\n", tier.Label, auto, tier.Text(rules.Person), tier.Text(rules.Org))
+		fmt.Fprintf(w, "  %s（%s）：个人 %s；单位 %s；当场处罚：个人%s、单位%s\n", tier.Label, auto, tier.Text(rules.Person), tier.Text(rules.Org),
+			rulesPossible(rs.SimpleProcedurePossible(it, rules.Person) && rs.TierOnTheSpot(tier, rules.Person)),
+			rulesPossible(rs.SimpleProcedurePossible(it, rules.Org) && rs.TierOnTheSpot(tier, rules.Org)))
 		if tier.Note != "" {
 			fmt.Fprintf(w, "    %s\n", tier.Note)
 		}
@@ -350,6 +366,10 @@ func rulesExplain(e *env, args []string) int {
 	if it.Note != "" {
 		fmt.Fprintf(w, "备注：%s\n", it.Note)
 	}
+	fmt.Fprintln(w, "\n本机关设定（法律未规定的数额和做法）：")
+	for _, st := range rs.Settings() {
+		fmt.Fprintf(w, "  %s：%s（%s）\n", st.Name, st.Value, st.Note)
+	}
 	fmt.Fprintln(w, "\n法条原文：")
 	for _, c := range rs.ItemCitations(it.Code) {
 		fmt.Fprintf(w, "  %s\n", c.Label)
@@ -360,6 +380,11 @@ func rulesExplain(e *env, args []string) int {
 		for _, line := range strings.Split(c.Text, "\n") {
 			fmt.Fprintf(w, "    %s\n", line)
 		}
+		check := "已对照该版本核对"
+		if !c.Verified {
+			check = "未对照所引版本核对"
+		}
+		fmt.Fprintf(w, "    ——文本：%s，%s\n", c.Edition, check)
 	}
 	fmt.Fprintf(w, "\n规则集 %s（%s起施行）\n", rs.Version, rs.EffectiveFrom)
 	return exitOK

@@ -200,9 +200,27 @@ func TestRulesExplain(t *testing.T) {
 			t.Errorf("explain CG31 lacks %q:\n%s", want, out)
 		}
 	}
+	// Issue 14: the article text of local regulations was missing
+	// (《重庆市市容环境卫生管理条例》第十八条 printed "原文未收录").
 	code, out, _ = rulesCLI(t, "", "rules", "explain", "CG01")
-	if code != exitOK || !strings.Contains(out, "暂定：是") || !strings.Contains(out, "原文未收录") {
+	if code != exitOK || !strings.Contains(out, "暂定：是") || !strings.Contains(out, "道路上禁止下列行为：（一）在主干道") ||
+		!strings.Contains(out, "2018年7月26日修正文本") {
 		t.Fatalf("explain CG01:\n%s", out)
+	}
+	// Figures the statute does not fix are marked as the agency's (Art. 58, 57 ¶2 set no amount).
+	if !strings.Contains(out, "法制审核数额标准：个人5000元、单位50000元（本机关设定，待法制科确认）") {
+		t.Errorf("explain CG01 does not mark the legal-review amount as a setting:\n%s", out)
+	}
+	for _, it := range rules.Default().Items() {
+		code, out, _ := rulesCLI(t, "", "rules", "explain", it.Code)
+		if code != exitOK || strings.Contains(out, "原文未收录") {
+			t.Errorf("explain %s lacks an article text:\n%s", it.Code, out)
+		}
+	}
+	// CG05: each act cites its own item of Art. 18 ¶1.
+	_, out, _ = rulesCLI(t, "", "rules", "explain", "CG05")
+	if !strings.Contains(out, "underpass 地下通道擅自摆摊兜售：违反《重庆市市容环境卫生管理条例》第十八条第一款第（六）项") {
+		t.Errorf("explain CG05 acts:\n%s", out)
 	}
 	code, out, errOut := rulesCLI(t, "", "rules", "explain", "CG99")
 	if code != exitInvalid || out != "" || !strings.Contains(errOut, "CG99") {

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -140,6 +141,10 @@ func decideOne(t *testing.T, d *laptop, rng *rand.Rand) {
 	c := cs[rng.IntN(len(cs))]
 	if rng.IntN(2) == 0 {
 		_, err = d.st.Approve(d.user.Actor(), c.ID, "同意")
+		var pe *cases.ProcedureError
+		if errors.As(err, &pe) { // no prior notice served yet (Art. 44): send it back
+			_, err = d.st.Return(d.user.Actor(), c.ID, "请先送达事先告知书")
+		}
 	} else {
 		_, err = d.st.Return(d.user.Actor(), c.ID, "请补充证据")
 	}

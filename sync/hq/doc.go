@@ -6,6 +6,10 @@
 // and sync/hq/hqpg (many stateless HQ processes on one PostgreSQL
 // database). sync/hq/storetest is the conformance suite both pass.
 //
+// HQ also makes the district's figures (report.go) and its 公示 (disclosure.go,
+// with a record of what it published) from every case it holds, through the
+// same cases/report and cases/disclosure code the devices use.
+//
 // HQ links no device code: it speaks to devices only through sync/proto.
 // The protocol, the store layouts and their migrations are described in
 // docs/sync.md.

@@ -498,6 +498,7 @@ func (s *Server) AdminHandler(token string) http.Handler {
 		err = s.hq.SetPolicy(r.Context(), p)
 		s.reply(w, r, p, err)
 	})
+	s.adminReports(mux) // admin_report.go
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, apiErr(http.StatusNotFound, proto.CodeNotFound, "没有这个管理接口：%s %s", r.Method, r.URL.Path))
 	})

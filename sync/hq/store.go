@@ -108,6 +108,12 @@ type Tx interface {
 	PutMeta(key, value string) error
 
 	BlobComplete(sha string) (bool, error)
+
+	// Publication, PutPublication and Publications keep HQ's record of
+	// what it published (公示), one per case (publication.go).
+	Publication(caseID string) (Publication, bool, error)
+	PutPublication(p Publication) error
+	Publications() ([]Publication, error)
 }
 
 // Scope is what a device may pull: the changes addressed to everyone, to

@@ -127,7 +127,7 @@ type Home struct {
 	Refresh  key.Binding
 	SignOut  key.Binding
 	Focus    key.Binding
-	Notices  key.Binding // the sync notices (notices.go)
+	Notices  key.Binding // the sync notices (tui/notices)
 }
 
 // NewHome returns the home bindings.

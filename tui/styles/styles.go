@@ -8,7 +8,7 @@
 // (which lipgloss honours by rendering no colour at all) and in goldens.
 //
 // Chrome uses only ASCII and glyphs whose East Asian width is not ambiguous
-// (see ../../shared/reference/tui-and-bbolt.md §6): borders are drawn with
+// (see docs/tui.md, "Width"): borders are drawn with
 // + - | =, and truncation ends in "..", never "…".
 package styles
 

@@ -1,8 +1,9 @@
 // Package widgets holds the small building blocks the screens share: a form
-// of labelled fields with errors under them, cell-correct truncation and
-// padding, fuzzy-match highlighting that survives CJK, a scroll window, the
-// outcome banner and a progress bar. Widgets take their look from
-// tui/styles and measure everything in display cells.
+// of labelled fields with errors under them, the searchable list's fuzzy
+// search and highlighted columns (list.go), the tab strip, cell-correct
+// truncation and padding, fuzzy-match highlighting that survives CJK, a
+// scroll window, the outcome banner and a progress bar. Widgets take their
+// look from tui/styles and measure everything in display cells.
 package widgets
 
 import (

@@ -7,8 +7,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"fieldcase/cases"
 	"fieldcase/cases/store/boltguard"
@@ -159,5 +162,33 @@ func TestBackupWhileServing(t *testing.T) {
 	cs, err := hq.NewHQ(r, nil, nil).Cases(context.Background())
 	if err != nil || len(cs) < 10 {
 		t.Fatalf("restored HQ holds %d cases, %v", len(cs), err)
+	}
+}
+
+// The buckets checkLayout and Repair know are every bucket the migrations make.
+func TestLayoutBucketsAreEveryBucket(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var made []string
+	s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bRoot).ForEach(func(k, v []byte) error {
+			if v == nil {
+				made = append(made, string(k))
+			}
+			return nil
+		})
+	})
+	var known []string
+	for _, b := range layoutBuckets {
+		known = append(known, string(b))
+	}
+	sort.Strings(made)
+	sort.Strings(known)
+	if strings.Join(made, ",") != strings.Join(known, ",") {
+		t.Fatalf("migrations make %v; layoutBuckets lists %v", made, known)
 	}
 }

@@ -31,6 +31,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "创建初始结构", migrateCreate},
 	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
+	{3, "公示记录", migratePublications},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -106,6 +107,12 @@ func migrateSignKeys(tx *bolt.Tx) error {
 		return err
 	}
 	return m.Put(k, []byte(v))
+}
+
+// migratePublications makes the bucket of HQ's publication records.
+func migratePublications(tx *bolt.Tx) error {
+	_, err := tx.Bucket(bRoot).CreateBucket(bPublications)
+	return err
 }
 
 // ReadSchema tells where the store in dir stands without changing it: no

@@ -130,7 +130,7 @@ func TestMigration2SignKeys(t *testing.T) {
 	if got.Name != dev.Name || got.LastSeq != 7 || got.SignKey != "" {
 		t.Fatalf("device after migration: %+v", got)
 	}
-	if st, _ := s.Schema(ctx); st.Version != 2 {
+	if st, _ := s.Schema(ctx); st.Version != SchemaVersion() {
 		t.Fatalf("schema %d after migration", st.Version)
 	}
 	put := func(k string) error {
@@ -243,5 +243,5 @@ func TestReadSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want(st, 2, true, true)
+	want(st, SchemaVersion(), true, true, true)
 }

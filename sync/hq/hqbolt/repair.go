@@ -28,7 +28,7 @@ func Repair(dir string) (RepairReport, error) {
 		if err != nil {
 			return err
 		}
-		for _, name := range allBuckets {
+		for _, name := range layoutBuckets {
 			if r.Bucket(name) == nil {
 				rep.Missing = append(rep.Missing, string(name))
 				if _, err := r.CreateBucket(name); err != nil {

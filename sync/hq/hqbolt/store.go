@@ -3,7 +3,7 @@
 // HQ package that imports bbolt.
 //
 // The bucket tree as the migrations (migrations.go) leave it at schema
-// version 2; numbers in keys are big-endian u64, so ranges are cursor
+// version 3; numbers in keys are big-endian u64, so ranges are cursor
 // seeks (docs/sync.md §11):
 //
 //	hq.db
@@ -23,7 +23,8 @@
 //	    ├── changes                seq → hq.Change header JSON ‖ \n ‖ body bytes (the change log devices pull)
 //	    ├── rulesets               version → rule-set file
 //	    ├── blobs                  sha256 → hq.Blob JSON
-//	    └── chunks                 sha256 ‖ offset → bytes
+//	    ├── chunks                 sha256 ‖ offset → bytes
+//	    └── publications           case id → hq.Publication JSON (what HQ published, migration 3)
 //
 // bbolt has one writer at a time, so a push is applied in one Update with
 // nothing else interleaved, and change-log numbers (NextSequence inside
@@ -78,6 +79,7 @@ var (
 	bRuleSets      = []byte("rulesets")
 	bBlobs         = []byte("blobs")
 	bChunks        = []byte("chunks")
+	bPublications  = []byte("publications")
 
 	kSchema = []byte("schema")
 	kEpoch  = []byte("epoch")
@@ -138,6 +140,10 @@ func damaged(err error) error {
 	return err
 }
 
+// layoutBuckets are the buckets of the current schema: those of schema 1
+// and those later migrations add. checkLayout and Repair use them.
+var layoutBuckets = append(append([][]byte(nil), allBuckets...), bPublications)
+
 // checkLayout makes sure every bucket is there, so no later read meets a
 // missing one.
 func checkLayout(tx *bolt.Tx) error {
@@ -145,7 +151,7 @@ func checkLayout(tx *bolt.Tx) error {
 	if r == nil {
 		return &boltguard.DamagedError{Path: tx.DB().Path(), Reason: "缺少根分区 " + string(bRoot), Advice: RepairAdvice}
 	}
-	for _, name := range allBuckets {
+	for _, name := range layoutBuckets {
 		if r.Bucket(name) == nil {
 			return &boltguard.DamagedError{Path: tx.DB().Path(), Reason: "缺少数据分区 " + string(name), Advice: RepairAdvice}
 		}
@@ -611,6 +617,29 @@ func (t *btx) BlobComplete(sha string) (bool, error) {
 	var b hq.Blob
 	found, err := getJSON(t.b(bBlobs), []byte(sha), &b)
 	return found && b.Complete, err
+}
+
+func (t *btx) Publication(caseID string) (hq.Publication, bool, error) {
+	var p hq.Publication
+	found, err := getJSON(t.b(bPublications), []byte(caseID), &p)
+	return p, found, err
+}
+
+func (t *btx) PutPublication(p hq.Publication) error {
+	return putJSON(t.b(bPublications), []byte(p.CaseID), p)
+}
+
+func (t *btx) Publications() ([]hq.Publication, error) {
+	var out []hq.Publication
+	err := t.b(bPublications).ForEach(func(k, v []byte) error {
+		var p hq.Publication
+		if err := json.Unmarshal(v, &p); err != nil {
+			return fmt.Errorf("公示记录 %s 已损坏：%w", k, err)
+		}
+		out = append(out, p)
+		return nil
+	})
+	return out, err
 }
 
 // Backup implements hq.Backuper: one read transaction's copy of hq.db,

@@ -25,6 +25,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "创建初始结构", migrateCreate},
 	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
+	{3, "公示记录", migratePublications},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -130,6 +131,13 @@ func migrateSignKeys(ctx context.Context, tx pgx.Tx) error {
 		return err
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO hq_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, "x/"+hq.MetaHQSignKey, key)
+	return err
+}
+
+// migratePublications makes the table of HQ's publication records, one
+// row per case.
+func migratePublications(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `CREATE TABLE publications (case_id text PRIMARY KEY, data bytea NOT NULL)`)
 	return err
 }
 

@@ -148,7 +148,7 @@ func TestMigration2SignKeys(t *testing.T) {
 	}
 	defer s.Close()
 	var version int
-	if err := pool.QueryRow(ctx, `SELECT max(version) FROM hq_schema`).Scan(&version); err != nil || version != 2 {
+	if err := pool.QueryRow(ctx, `SELECT max(version) FROM hq_schema`).Scan(&version); err != nil || version != SchemaVersion() {
 		t.Fatalf("schema %d (%v)", version, err)
 	}
 	var key string
@@ -255,5 +255,5 @@ func TestReadSchema(t *testing.T) {
 	if st, err = s.Schema(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want(st, 2, true, true)
+	want(st, SchemaVersion(), true, true, true)
 }

@@ -605,3 +605,21 @@ func (t *ptx) BlobComplete(sha string) (bool, error) {
 	}
 	return complete, err
 }
+
+func (t *ptx) Publication(caseID string) (hq.Publication, bool, error) {
+	var p hq.Publication
+	found, err := t.getJSON(&p, `SELECT data FROM publications WHERE case_id = $1`+t.forUpdate(), caseID)
+	return p, found, err
+}
+
+func (t *ptx) PutPublication(p hq.Publication) error {
+	data, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO publications (case_id, data) VALUES ($1, $2) ON CONFLICT (case_id) DO UPDATE SET data = excluded.data`, p.CaseID, data)
+}
+
+func (t *ptx) Publications() ([]hq.Publication, error) {
+	return listJSON[hq.Publication](t, `SELECT data FROM publications ORDER BY case_id`)
+}

@@ -37,7 +37,7 @@ func NewHQ(t *testing.T, open Open) *hq.HQ {
 // RuleSet is the embedded rule set as a new version with a new effective date.
 func RuleSet(version, from string) []byte {
 	data := rules.DefaultData()
-	data = bytes.Replace(data, []byte(`"version": "cq-2024.1"`), []byte(`"version": "`+version+`"`), 1)
+	data = bytes.Replace(data, []byte(`"version": "cq-2024.2"`), []byte(`"version": "`+version+`"`), 1)
 	return bytes.Replace(data, []byte(`"effective_from": "2024-01-01"`), []byte(`"effective_from": "`+from+`"`), 1)
 }
 
@@ -63,6 +63,9 @@ func Run(t *testing.T, open Open) {
 		{"LateEarlierCase", testLateEarlierCase},
 		{"Evidence", testEvidence},
 		{"RulesPolicyEpoch", testRulesPolicyEpoch},
+		{"DistrictFigures", testDistrictFigures},
+		{"DisclosureRecord", testDisclosureRecord},
+		{"PublicationRecords", testPublicationRecords},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

@@ -1,0 +1,9 @@
+package home_test
+
+import (
+	"testing"
+
+	"fieldcase/tui/tuitest"
+)
+
+func TestMain(m *testing.M) { tuitest.Main(m) }

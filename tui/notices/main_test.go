@@ -1,0 +1,9 @@
+package notices_test
+
+import (
+	"testing"
+
+	"fieldcase/tui/tuitest"
+)
+
+func TestMain(m *testing.M) { tuitest.Main(m) }

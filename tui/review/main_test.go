@@ -1,0 +1,9 @@
+package review_test
+
+import (
+	"testing"
+
+	"fieldcase/tui/tuitest"
+)
+
+func TestMain(m *testing.M) { tuitest.Main(m) }
