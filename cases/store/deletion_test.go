@@ -3,14 +3,11 @@ package store
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-
-	"fieldcase/cases"
 )
 
 // Someone with the file and a bbolt tool (no key needed) removes a whole
@@ -176,7 +173,6 @@ func TestChainBuiltForAStoreWithout(t *testing.T) {
 	var ch deviceChain
 	st.view(func(tx *bolt.Tx) error { _, err := st.getJSON(tx, bMeta, kDeviceChain, &ch); return err })
 	if ch.From != 1 || ch.Seq != 7 {
-		t.Fatal(fmt.Sprintf("chain %+v, want 1..7", ch))
+		t.Fatalf("chain %+v, want 1..7", ch)
 	}
-	_ = cases.Event{}
 }

@@ -21,6 +21,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -248,29 +249,32 @@ func isFormatError(err error) bool {
 }
 
 // sink keeps the compiler from dropping the reads Walk makes.
-var sink byte
+var sink atomic.Uint32
 
 // Walk reads every bucket, key and value of the transaction, touching the
 // first and last byte of each value so that every page, overflow pages
 // included, is mapped and checked. Run it inside Guard.
 func Walk(tx *bolt.Tx) error {
-	return tx.ForEach(func(name []byte, b *bolt.Bucket) error { return walkBucket(b) })
+	var x byte
+	err := tx.ForEach(func(name []byte, b *bolt.Bucket) error { return walkBucket(b, &x) })
+	sink.Store(uint32(x))
+	return err
 }
 
-func walkBucket(b *bolt.Bucket) error {
+func walkBucket(b *bolt.Bucket, x *byte) error {
 	c := b.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if len(k) > 0 {
-			sink ^= k[0] ^ k[len(k)-1]
+			*x ^= k[0] ^ k[len(k)-1]
 		}
 		if v != nil {
 			if len(v) > 0 {
-				sink ^= v[0] ^ v[len(v)-1]
+				*x ^= v[0] ^ v[len(v)-1]
 			}
 			continue
 		}
 		if sub := b.Bucket(k); sub != nil {
-			if err := walkBucket(sub); err != nil {
+			if err := walkBucket(sub, x); err != nil {
 				return err
 			}
 		}
