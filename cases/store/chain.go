@@ -1,11 +1,15 @@
 package store
 
 import (
+	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -112,11 +116,39 @@ func rangesString(rs []seqRange) string {
 	return strings.Join(parts, "、")
 }
 
-// receiptClaim is what the store reads of HQ's receipt (sync.Receipt): how
-// many of the device's events HQ holds and the hash of the last.
+// receiptClaim is what the store reads of HQ's receipt (proto.Receipt):
+// how many of the device's events HQ holds and the hash of the last, with
+// HQ's signature over them.
 type receiptClaim struct {
-	Through   uint64 `json:"through"`
-	ChainHead string `json:"chain_head"`
+	Device    string    `json:"device"`
+	Through   uint64    `json:"through"`
+	ChainHead string    `json:"chain_head"`
+	Epoch     string    `json:"epoch"`
+	At        time.Time `json:"at"`
+	Sig       string    `json:"sig"`
+}
+
+// message is what HQ signs: proto.Receipt's message (a domain tag, every
+// field length-prefixed). The sync tests verify stores holding real
+// receipts, so the two cannot drift apart unnoticed.
+func (r receiptClaim) message() []byte {
+	msg := []byte("fieldcase-hq-receipt-v1")
+	put := func(b []byte) {
+		msg = binary.BigEndian.AppendUint64(msg, uint64(len(b)))
+		msg = append(msg, b...)
+	}
+	put([]byte(r.Device))
+	msg = binary.BigEndian.AppendUint64(msg, r.Through)
+	put([]byte(r.ChainHead))
+	put([]byte(r.Epoch))
+	put([]byte(r.At.UTC().Format(time.RFC3339Nano)))
+	return msg
+}
+
+// signedByHQ checks the receipt's signature with HQ's key.
+func (r receiptClaim) signedByHQ(hq ed25519.PublicKey) bool {
+	sig, err := base64.StdEncoding.Strict().DecodeString(r.Sig)
+	return err == nil && len(sig) == ed25519.SignatureSize && len(hq) == ed25519.PublicKeySize && ed25519.Verify(hq, r.message(), sig)
 }
 
 // verifyDevice checks the device's own history as a whole: every seq from
@@ -241,8 +273,11 @@ func (s *Store) verifyDevice(tx *bolt.Tx) []Problem {
 	// HQ's receipt: HQ cannot hold more of this device's events than it has.
 	if raw := m.Get(kHQReceipt); raw != nil {
 		var rc receiptClaim
+		hq := ed25519.PublicKey(bucket(tx, bDeviceKeys).Get([]byte(HQKeyID)))
 		if json.Unmarshal(raw, &rc) == nil && rc.Through > 0 {
 			switch {
+			case len(hq) == ed25519.PublicKeySize && (!rc.signedByHQ(hq) || rc.Device != s.device):
+				fail("", "本设备保存的 HQ 回执签名不符或不是本设备的：回执被改动")
 			case rc.Through > last:
 				fail("", "HQ 回执表明 HQ 已收到本设备第 1–%d 条事件，本设备现只记到第 %d 条：第 %d–%d 条在本设备上丢失（HQ 仍保存）", rc.Through, last, last+1, rc.Through)
 			case hashes[rc.Through] != "" && hashes[rc.Through] != rc.ChainHead:

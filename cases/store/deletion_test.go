@@ -1,6 +1,8 @@
 package store
 
 import (
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -174,5 +176,40 @@ func TestChainBuiltForAStoreWithout(t *testing.T) {
 	st.view(func(tx *bolt.Tx) error { _, err := st.getJSON(tx, bMeta, kDeviceChain, &ch); return err })
 	if ch.From != 1 || ch.Seq != 7 {
 		t.Fatalf("chain %+v, want 1..7", ch)
+	}
+}
+
+// A receipt kept on the device is checked with HQ's key once the device
+// has it: one edited to claim less (to hide a cut tail) no longer verifies.
+func TestVerifyChecksTheReceiptSignature(t *testing.T) {
+	dir, _ := threeCases(t)
+	st := openTest(t, dir)
+	pub, key := mustKey()
+	if _, err := st.ApplyPull(Pull{Next: 1, DeviceKeys: map[string]ed25519.PublicKey{HQKeyID: pub}}); err != nil {
+		t.Fatal(err)
+	}
+	var head string
+	st.view(func(tx *bolt.Tx) error {
+		_, e, err := st.outboxEvent(tx, 6)
+		head = e.Hash
+		return err
+	})
+	rc := receiptClaim{Device: st.DeviceID(), Through: 6, ChainHead: head, Epoch: "e", At: time.Now()}
+	rc.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(key, rc.message()))
+	genuine, _ := json.Marshal(rc)
+	rc.Through = 4 // edited after HQ signed it
+	edited, _ := json.Marshal(rc)
+	for _, tc := range []struct {
+		name    string
+		receipt []byte
+		bad     bool
+	}{{"genuine", genuine, false}, {"edited", edited, true}} {
+		if err := st.Acknowledge(Ack{Receipt: tc.receipt}); err != nil {
+			t.Fatal(err)
+		}
+		problems, _, err := st.Verify()
+		if err != nil || (len(Failures(problems)) > 0) != tc.bad {
+			t.Fatalf("%s receipt: %v %v", tc.name, problems, err)
+		}
 	}
 }
