@@ -89,6 +89,10 @@ var (
 	bStale      = []byte("stale_cases")
 	bDeviceKeys = []byte("device_keys")
 
+	// bSalvaged holds, between Repair and the first sign-in after it, the
+	// entries found on orphaned leaf pages (repair.go); it is then dropped.
+	bSalvaged = []byte("salvaged")
+
 	// bIdxPartySearch existed from schema 1 to 4; only the migrations name it.
 	bIdxPartySearch = []byte("idx_party_search")
 )

@@ -78,6 +78,14 @@ func cmdRepair(e *env, args []string) int {
 		return exitFailure
 	}
 	defer done()
+	events, rebuilt, err := st.AdoptSalvaged()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "取回游离页中的事件失败：%v\n", err)
+		return exitFailure
+	}
+	if events > 0 {
+		fmt.Fprintf(out, "从已无索引指向的页中取回 %d 条事件（经解密与哈希核对），重建 %d 件案件记录。\n", events, rebuilt)
+	}
 	problems, n, err := st.Verify()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "核对无法完成：%v\n", err)

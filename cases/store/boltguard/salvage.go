@@ -25,6 +25,65 @@ type SalvageReport struct {
 	DamagedCopy string         // where the damaged file was moved
 	Recovered   map[string]int // bucket path ("a/b") → keys recovered
 	BadPages    int            // pages that could not be read
+	Orphans     int            // entries found on leaf pages no tree reaches
+}
+
+// Orphan is an entry found on a leaf page that no bucket tree reaches any
+// more (its branch page was lost, or it is an older copy bbolt freed). Its
+// bucket is unknown: the caller decides what it can vouch for.
+type Orphan struct {
+	Page       uint64
+	Bucket     string // the inline bucket it was found in, "" when unknown
+	Key, Value []byte
+}
+
+// leafEntries appends the entries of a leaf page (or an inline bucket's
+// page), descending once into inline buckets, whose name it keeps.
+func leafEntries(out []Orphan, id uint64, bucket string, p []byte, depth int) []Orphan {
+	le := binary.LittleEndian
+	if len(p) < 16 || le.Uint16(p[8:]) != pageLeaf {
+		return out
+	}
+	count := int(le.Uint16(p[10:]))
+	if 16+count*16 > len(p) {
+		return out
+	}
+	for i := 0; i < count; i++ {
+		at := 16 + i*16
+		el := p[at:]
+		eflags, pos, ksize, vsize := le.Uint32(el[0:]), int(le.Uint32(el[4:])), int(le.Uint32(el[8:])), int(le.Uint32(el[12:]))
+		start := at + pos
+		if pos < 0 || ksize <= 0 || vsize < 0 || start+ksize+vsize > len(p) || start+ksize+vsize < start {
+			continue
+		}
+		k, v := p[start:start+ksize], p[start+ksize:start+ksize+vsize]
+		switch {
+		case eflags == 0:
+			out = append(out, Orphan{Page: id, Bucket: bucket, Key: append([]byte(nil), k...), Value: append([]byte(nil), v...)})
+		case eflags&leafBucket != 0 && depth == 0 && len(v) >= 32 && le.Uint64(v) == 0:
+			out = leafEntries(out, id, string(k), v[16:], depth+1)
+		}
+	}
+	return out
+}
+
+// orphanLeaves reads every page no walk reached and keeps the entries of
+// those that are whole leaf pages naming themselves.
+func orphanLeaves(data []byte, pageSize int, reached map[uint64]bool) []Orphan {
+	var out []Orphan
+	le := binary.LittleEndian
+	for id := uint64(2); (id+1)*uint64(pageSize) <= uint64(len(data)); id++ {
+		if reached[id] {
+			continue
+		}
+		f := &rawFile{data: data, pageSize: pageSize, bad: map[uint64]bool{}, seen: map[uint64]bool{}}
+		p := f.page(id)
+		if p == nil || le.Uint16(p[8:]) != pageLeaf {
+			continue
+		}
+		out = leafEntries(out, id, "", p, 0)
+	}
+	return out
 }
 
 // Salvage recovers what it can of the bbolt file at path into a new file,
@@ -32,7 +91,7 @@ type SalvageReport struct {
 // program needs, counters to rebuild), then moves the damaged file to
 // path.damaged.<UTC time> and the new one into place. It must not run
 // while another process has the file open.
-func Salvage(path string, fix func(*bolt.Tx) error) (SalvageReport, error) {
+func Salvage(path string, fix func(tx *bolt.Tx, orphans []Orphan) error) (SalvageReport, error) {
 	rep := SalvageReport{Recovered: map[string]int{}}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -68,14 +127,20 @@ func Salvage(path string, fix func(*bolt.Tx) error) (SalvageReport, error) {
 	sort.Slice(metas, func(i, j int) bool { return metas[i].txid > metas[j].txid })
 	sv := &salvaged{buckets: map[string]bool{}, kv: map[string]map[string][]byte{}}
 	bad := map[uint64]bool{}
+	reached := map[uint64]bool{}
 	for _, m := range metas {
 		if m.root == 0 {
 			continue
 		}
 		f := &rawFile{data: data, pageSize: m.pageSize, bad: bad, seen: map[uint64]bool{}}
 		f.walk(nil, m.root, nil, 0, sv.put)
+		for id := range f.seen {
+			reached[id] = true
+		}
 	}
 	rep.BadPages = len(bad)
+	orphans := orphanLeaves(data, metas[0].pageSize, reached)
+	rep.Orphans = len(orphans)
 
 	// The new file, beside the old one.
 	tmp := path + ".repairing"
@@ -112,7 +177,7 @@ func Salvage(path string, fix func(*bolt.Tx) error) (SalvageReport, error) {
 				rep.Recovered[string(bytes.ReplaceAll([]byte(n), []byte{0}, []byte("/")))] = len(keys)
 			}
 		}
-		return fix(tx)
+		return fix(tx, orphans)
 	})
 	if err == nil {
 		err = db.Sync()

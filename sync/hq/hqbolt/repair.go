@@ -23,7 +23,10 @@ type RepairReport struct {
 // holds. The damaged file is kept beside it, unchanged. HQ must be stopped.
 func Repair(dir string) (RepairReport, error) {
 	rep := RepairReport{Epoch: uuid.NewString()}
-	sr, err := boltguard.Salvage(filepath.Join(dir, FileName), func(tx *bolt.Tx) error {
+	// Orphaned leaf entries are not used: HQ's buckets do not vouch for
+	// their own values the way the device's sealed ones do; the devices
+	// push again what HQ lost.
+	sr, err := boltguard.Salvage(filepath.Join(dir, FileName), func(tx *bolt.Tx, _ []boltguard.Orphan) error {
 		r, err := tx.CreateBucketIfNotExists(bRoot)
 		if err != nil {
 			return err
