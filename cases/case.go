@@ -253,4 +253,7 @@ type Case struct {
 	// Proceedings are the procedure's steps after the notice (procedure.go).
 	Proceedings Proceedings      `json:"proceedings,omitzero"`
 	Disclosure  *DisclosureState `json:"disclosure,omitempty"` // 公示: published or withheld
+
+	Void  *Remark `json:"void,omitempty"`         // why the draft was voided (officeracts.go)
+	Reply *Remark `json:"return_reply,omitempty"` // the officer's answer to a return
 }

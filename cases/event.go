@@ -73,6 +73,9 @@ func (k EventKind) Label() string {
 	if l, ok := procedureLabel(k); ok {
 		return l
 	}
+	if l, ok := officerActLabel(k); ok {
+		return l
+	}
 	return string(k)
 }
 
@@ -310,6 +313,10 @@ func Apply(c *Case, e Event) error {
 		}
 	case EventDocumentIssued, EventDisclosed, EventDisclosureWithheld:
 		if err := applyRecord(c, e); err != nil {
+			return err
+		}
+	case EventVoided, EventReplied:
+		if err := applyOfficerAct(c, e, decode); err != nil {
 			return err
 		}
 	default:

@@ -15,7 +15,9 @@ const (
 	StatusClosed          Status = "closed"           // 已结案
 )
 
-// Statuses lists every status in lifecycle order.
+// Statuses lists every status of a case being worked, in lifecycle order.
+// A voided draft (StatusVoided) has left the lifecycle: it is not listed,
+// counted as pending or offered as a filter tab.
 var Statuses = []Status{StatusDraft, StatusSubmitted, StatusLegalReview, StatusPendingApproval, StatusReturned, StatusApproved, StatusClosed}
 
 // Label is the status in Chinese, as officers say it.
@@ -35,18 +37,20 @@ func (s Status) Label() string {
 		return "已批准"
 	case StatusClosed:
 		return "已结案"
+	case StatusVoided:
+		return "已作废"
 	}
 	return string(s)
 }
 
 // ParseStatus accepts the English code or the Chinese label.
 func ParseStatus(s string) (Status, error) {
-	for _, st := range Statuses {
+	for _, st := range append(Statuses[:len(Statuses):len(Statuses)], StatusVoided) {
 		if s == string(st) || s == st.Label() {
 			return st, nil
 		}
 	}
-	return "", fmt.Errorf("未知状态 %q（可用：draft 草稿、submitted 待审核、legal_review 法制审核中、pending_approval 待审批、returned 退回补正、approved 已批准、closed 已结案）", s)
+	return "", fmt.Errorf("未知状态 %q（可用：draft 草稿、submitted 待审核、legal_review 法制审核中、pending_approval 待审批、returned 退回补正、approved 已批准、closed 已结案、voided 已作废）", s)
 }
 
 // stay marks a transition that keeps the case where it is.
@@ -81,6 +85,8 @@ var transitions = map[EventKind]struct {
 	EventApproved:            {from: []Status{StatusSubmitted, StatusPendingApproval}, to: StatusApproved},
 	EventHeadDecision:        {from: []Status{StatusPendingApproval}, to: StatusApproved},
 	EventClosed:              {from: []Status{StatusApproved}, to: StatusClosed},
+	EventVoided:              {from: []Status{StatusDraft}, to: StatusVoided},
+	EventReplied:             {from: []Status{StatusReturned}, to: stay},
 	EventDocumentIssued:      {from: Statuses, to: stay},
 	EventStatement:           {from: beforeDecision, to: stay},
 	EventHearing:             {from: beforeDecision, to: stay},

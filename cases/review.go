@@ -641,7 +641,7 @@ func Authorize(p ReviewPolicy, a Actor, c Case, kind EventKind) error {
 	switch kind {
 	case EventCreated:
 		return nil
-	case EventContentSet, EventEvidence, EventDecisionMade, EventSubmitted, EventNoticeServed:
+	case EventContentSet, EventEvidence, EventDecisionMade, EventSubmitted, EventNoticeServed, EventVoided, EventReplied:
 		if !c.IsOfficer(a) {
 			return forbid(kind, "只有本案承办人（%s）可以%s；审核、审批人员只能审核、退回或批准", officerNames(c), kind.Label())
 		}
@@ -1062,6 +1062,15 @@ func ReviewNotes(c Case, e Event) []string {
 		return comment("意见：")
 	case EventStatement, EventHearing, EventDecisionServed, EventPayment, EventBriefed, EventDeferred:
 		return procedureNotes(e)
+	case EventVoided, EventReplied:
+		var p ReasonPayload
+		if json.Unmarshal(e.Payload, &p) != nil || p.Text == "" {
+			return nil
+		}
+		if e.Kind == EventVoided {
+			return []string{"作废理由：" + p.Text}
+		}
+		return []string{"答复：" + p.Text}
 	case EventLegalPassed, EventLegalFailed:
 		var o LegalOpinion
 		if json.Unmarshal(e.Payload, &o) != nil {

@@ -99,3 +99,32 @@ func SearchTerms(p Party) []string {
 	}
 	return dedupe(terms)
 }
+
+// BeginsTerm reports whether the folded query q (NormalizeSearch) begins one
+// of terms. It is the one rule by which things are found by what an officer
+// types: party search reads its index this way, and the case list and the
+// reviewer's queue their rows (with a case's number and its party's terms).
+func BeginsTerm(q string, terms []string) bool {
+	if q == "" {
+		return false
+	}
+	for _, t := range terms {
+		if strings.HasPrefix(t, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// CaseTerms are the keys a case is found by in a list: its party's terms
+// (name, pinyin and initials, ID number, credit code, phone), the case
+// number as the screens show it (the id's last eight characters) and the
+// whole id.
+func CaseTerms(c Case) []string {
+	terms := SearchTerms(c.Content.Party)
+	id := NormalizeSearch(c.ID)
+	if len(id) > 8 {
+		terms = append(terms, id[len(id)-8:])
+	}
+	return dedupe(append(terms, id))
+}

@@ -256,10 +256,6 @@ func (k PenaltyKind) heavy() bool {
 	return false
 }
 
-// onTheSpot reports kinds Art. 51 allows in the simple procedure: only a
-// warning or a small fine. Confiscation always needs the ordinary procedure.
-func (k PenaltyKind) onTheSpot() bool { return k == PenaltyWarning || k == PenaltyFine }
-
 // PenaltyTerm is one penalty a provision imposes: its kind, whether the
 // provision says 应当 (处、并处) or 可以, what is confiscated, and the
 // condition or party it is limited to.

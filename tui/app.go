@@ -42,6 +42,11 @@ type Options struct {
 	// OnSignIn is called (in a command) after each successful sign-in;
 	// the program starts background sync from it.
 	OnSignIn func()
+	// FetchEvidence fetches an evidence file from HQ into the vault (the
+	// device's sync client); nil when the device cannot reach HQ.
+	FetchEvidence screen.FetchEvidence
+	// Images names the terminal's inline image protocol (review.DetectImages).
+	Images string
 }
 
 // Model is the root of the TUI and its only tea.Model. It draws the
@@ -64,6 +69,9 @@ type Model struct {
 	as      string
 
 	showHelp bool
+	// quitAsked: a bare q was pressed once; a second q quits, any other
+	// key carries on (a stray q must not end the shift's program).
+	quitAsked bool
 
 	flash     string
 	flashTone styles.Tone
@@ -95,7 +103,7 @@ func New(o Options) Model {
 		// starts at its sign-in screen with the keys forgotten.
 		o.Store.Lock()
 	}
-	sh := &screen.Context{Styles: st, Store: o.Store, Clock: o.Clock, Tick: o.Tick, Now: o.Clock()}
+	sh := &screen.Context{Styles: st, Store: o.Store, Clock: o.Clock, Tick: o.Tick, Now: o.Clock(), FetchEvidence: o.FetchEvidence, Images: o.Images}
 	h := help.New()
 	h.Styles = st.Help
 	h.ShortSeparator = "  "
@@ -124,6 +132,14 @@ func New(o Options) Model {
 
 // clockEvery is how often the clock in the header is read.
 const clockEvery = 30 * time.Second
+
+// nextClockRead is when to read the clock after now: every clockEvery,
+// and just after the minute turns, so the header's HH:MM never shows the
+// minute before (it lagged up to half a minute).
+func nextClockRead(now time.Time) time.Duration {
+	untilMinute := now.Truncate(time.Minute).Add(time.Minute).Sub(now) + 20*time.Millisecond
+	return min(clockEvery, untilMinute)
+}
 
 // Init loads the users and the rules, and starts the clock.
 func (m Model) Init() tea.Cmd {
@@ -180,10 +196,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.sh.Now = time.Time(msg)
 		var lockCmd tea.Cmd
 		m, lockCmd = m.idleCheck(m.sh.Now)
+		next := tickClock(m.sh, nextClockRead(m.sh.Now))
 		if lockCmd != nil {
-			return m, tea.Batch(lockCmd, tickClock(m.sh, clockEvery))
+			return m, tea.Batch(lockCmd, next)
 		}
-		return m, tickClock(m.sh, clockEvery)
+		return m, next
 	case bookMsg:
 		if msg.err != nil {
 			m.flash, m.flashTone = "规则载入不完整，使用内置规则："+msg.err.Error(), styles.ToneWarn
@@ -247,6 +264,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	m.flash = ""
+	asked := m.quitAsked
+	m.quitAsked = false
 	if key.Matches(msg, m.keys.Exit) {
 		if s := m.shown(); s != nil && s.HoldsUnsaved() {
 			return m, s.Update(screen.Exiting{})
@@ -254,6 +273,17 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	}
 	if m.locked {
+		// F1 works on the lock screen too: it lists the lock's keys only.
+		switch {
+		case m.showHelp && (msg.Type == tea.KeyEsc || key.Matches(msg, m.keys.Help)):
+			m.showHelp = false
+			return m, nil
+		case m.showHelp:
+			return m, nil
+		case key.Matches(msg, m.keys.Help) && msg.Type != tea.KeyRunes:
+			m.showHelp = true
+			return m, nil
+		}
 		return m.lockUpdate(msg)
 	}
 	if key.Matches(msg, m.keys.Lock) && m.canLock() {
@@ -272,7 +302,12 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if key.Matches(msg, m.keys.Quit) && !typing && m.canQuitWithQ() {
-		return m, tea.Quit
+		if asked {
+			return m, tea.Quit
+		}
+		m.quitAsked = true
+		m.flash, m.flashTone = "要退出程序吗？再按一次 q 退出，按其他键继续", styles.ToneWarn
+		return m, nil
 	}
 	if !typing {
 		for _, e := range m.entries() {
@@ -398,7 +433,7 @@ func (m Model) View() string {
 	switch {
 	case m.fatal != nil:
 		body = m.sh.Styles.Error.Render(widgets.FitLines(strings.Join(widgets.Wrap("无法读取本机数据："+m.fatal.Error()+"\n请按 F10 退出后检查数据目录。", w-2), "\n"), w))
-	case m.locked:
+	case m.locked && !m.showHelp:
 		body = m.lock.View()
 	case m.showHelp:
 		body = m.fullHelp(bh)
@@ -538,6 +573,9 @@ func (m Model) ShortHelp() []key.Binding {
 
 // FullHelp is every key that works now, as the full help lists them.
 func (m Model) FullHelp() [][]key.Binding {
+	if m.locked {
+		return onceEach(append(m.lock.FullHelp(), []key.Binding{m.keys.Help, m.keys.Exit}))
+	}
 	var g [][]key.Binding
 	if s := m.shown(); s != nil {
 		g = s.FullHelp()
@@ -556,7 +594,42 @@ func (m Model) FullHelp() [][]key.Binding {
 	if m.canQuitWithQ() {
 		global = append(global, m.keys.Quit)
 	}
-	return append(g, global)
+	return onceEach(append(g, global))
+}
+
+// onceEach keeps the first live binding of each key in the full help: a
+// screen and its step both listing ↑↓ or F2 showed them twice. A key that
+// does two things by context (Tab: next field, or complete a path) is
+// listed once with both.
+func onceEach(groups [][]key.Binding) [][]key.Binding {
+	at := map[string][2]int{}
+	var out [][]key.Binding
+	for _, g := range groups {
+		var kept []key.Binding
+		for _, b := range g {
+			if !b.Enabled() {
+				continue
+			}
+			h := b.Help()
+			if pos, ok := at[h.Key]; ok {
+				first := &kept
+				if pos[0] < len(out) {
+					first = &out[pos[0]]
+				}
+				prev := (*first)[pos[1]].Help()
+				if !strings.Contains(prev.Desc, h.Desc) {
+					(*first)[pos[1]].SetHelp(prev.Key, prev.Desc+"/"+h.Desc)
+				}
+				continue
+			}
+			at[h.Key] = [2]int{len(out), len(kept)}
+			kept = append(kept, b)
+		}
+		if len(kept) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
 }
 
 // helpBar lists the live keys; the lock (once signed in), help and exit

@@ -259,6 +259,8 @@ func TestEndToEndInTmux(t *testing.T) {
 	tm.keys("F8")
 	checkScreen(t, tm.waitFor("第 9 步 核对提交", "各项已填写完整"))
 	tm.keys("Enter")
+	checkScreen(t, tm.waitFor("提交后即为立案"))
+	tm.keys("Enter")
 	checkScreen(t, tm.waitFor("已提交审核：CG01 占道经营 欧阳秋菊"))
 	tm.keys("F10")
 	tm.waitGone()

@@ -9,3 +9,6 @@ import (
 // ClockAt is the clock reading at t, as the root's timer delivers it (for
 // the package's tests).
 func ClockAt(t time.Time) tea.Msg { return clockMsg(t) }
+
+// CutTail is cutTail, for the input tests.
+var CutTail = cutTail

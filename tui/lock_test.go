@@ -235,3 +235,28 @@ func TestLegacyStoreSetsAPassphrase(t *testing.T) {
 		t.Fatalf("zhaoliu after wangwu vouched: %q\n%s", d.M.User().ID, d.View())
 	}
 }
+
+// F1 on the lock screen lists the lock's keys (and nothing of the case
+// underneath); Esc returns to the passphrase.
+func TestHelpOnTheLockScreen(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
+	d := tuitest.New(t, st, "wangwu")
+	d.SignIn()
+	tuitest.ToPlace(d)
+	d.Press("ctrl+l")
+	d.Contains("屏幕已锁定")
+	d.Press("f1")
+	d.Contains("按键说明")
+	d.Contains("切换用户")
+	for _, hidden := range []string{"陈小红", "下一步", "CG01"} {
+		if strings.Contains(d.View(), hidden) {
+			t.Fatalf("the lock's help shows %q:\n%s", hidden, d.View())
+		}
+	}
+	d.Press("esc")
+	d.Contains("屏幕已锁定")
+	d.Type(tuitest.Pass)
+	d.Press("enter")
+	d.Contains("第 3 步 时间地点")
+}

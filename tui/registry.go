@@ -5,6 +5,7 @@ import (
 	"fieldcase/tui/home"
 	"fieldcase/tui/notices"
 	"fieldcase/tui/papers"
+	"fieldcase/tui/procedure"
 	"fieldcase/tui/review"
 	"fieldcase/tui/screen"
 	"fieldcase/tui/signin"
@@ -26,4 +27,5 @@ var registry = []func(*screen.Context, Options) screen.Screen{
 	func(c *screen.Context, _ Options) screen.Screen { return papers.New(c) },
 	func(c *screen.Context, _ Options) screen.Screen { return papers.NewDashboard(c) },
 	func(c *screen.Context, _ Options) screen.Screen { return notices.New(c) },
+	func(c *screen.Context, _ Options) screen.Screen { return procedure.New(c) },
 }

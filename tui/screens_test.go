@@ -53,21 +53,30 @@ var scenarios = []tuitest.Scenario{
 	{Name: "wizard_suggestion_minor", As: "wangwu", Drive: func(d *tuitest.Driver) { d.SignIn(); tuitest.ToSuggestion(d, true, 0, true) }},
 	{Name: "wizard_suggestion_first", As: "wangwu", Drive: func(d *tuitest.Driver) { d.SignIn(); tuitest.ToSuggestion(d, true, 1, false) }},
 	{Name: "wizard_suggestion_punish", As: "wangwu", Drive: func(d *tuitest.Driver) { d.SignIn(); tuitest.ToSuggestion(d, false, 2, false) }},
+	// A departure from a suggested fine (not from 不予处罚, where none is offered).
 	{Name: "wizard_decision_depart", As: "wangwu", Drive: func(d *tuitest.Driver) {
 		d.SignIn()
-		tuitest.ToDecision(d)
+		tuitest.ToSuggestion(d, false, 1, false)
+		d.Press("enter")
 		d.Press("right", "down", "right", "right")
 		d.Press("f8")
 	}},
 	// A departure to a fine above the provision's maximum is refused on the spot.
 	{Name: "wizard_decision_fine_above_max", As: "wangwu", Drive: func(d *tuitest.Driver) {
 		d.SignIn()
-		tuitest.ToDecision(d)
+		tuitest.ToSuggestion(d, false, 1, false)
+		d.Press("enter")
 		d.Press("right", "down", "right", "right", "down")
 		d.Type("60000")
 		d.Press("down")
 		d.Type("当事人拒不改正。")
 		d.Press("f8")
+	}},
+	// From 不予处罚 no penalty may be chosen: only 采纳 is offered, with why.
+	{Name: "wizard_decision_not_punishable", As: "wangwu", Drive: func(d *tuitest.Driver) {
+		d.SignIn()
+		tuitest.ToDecision(d)
+		d.Press("right")
 	}},
 	{Name: "wizard_officers", As: "wangwu", Drive: func(d *tuitest.Driver) { d.SignIn(); tuitest.ToOfficers(d) }},
 	{Name: "wizard_review", As: "wangwu", Drive: func(d *tuitest.Driver) { d.SignIn(); tuitest.ToReview(d) }},
@@ -89,7 +98,7 @@ var scenarios = []tuitest.Scenario{
 		if _, err := st.SaveContent(tuitest.OfficerWang.Actor(), c.ID, c.Content); err != nil {
 			d.T.Fatal(err)
 		}
-		d.Press("f9")
+		d.Press("f9", "enter")
 	}},
 	{Name: "wizard_returned", As: "wangwu", Drive: func(d *tuitest.Driver) { d.SignIn(); tuitest.OpenReturned(d); d.Press("f4") }},
 	// One item of a returned case opened from the review: F9 goes back to it.
@@ -144,6 +153,7 @@ func TestScreens(t *testing.T) {
 		t.Run(sc.Name, func(t *testing.T) {
 			d := tuitest.RunScenario(t, sc, "standard", func(t testing.TB, st *store.Store) { tuitest.SeedStandard(t, st) })
 			d.Golden()
+			tuitest.CheckFullHelpOnce(t, d, sc.Name)
 		})
 	}
 }

@@ -26,7 +26,10 @@ func TestProgramSignInToHome(t *testing.T) {
 	tuitest.WaitOutput(t, tm, "请选择您的身份")
 	tuitest.ProgramSignIn(t, tm)
 	tuitest.WaitOutput(t, tm, "继续办理")
-	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}}) // no field focused: quits
+	// No field focused: q asks, a second q quits.
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}})
+	tuitest.WaitOutput(t, tm, "再按一次 q 退出")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(tuitest.Wait)).(tui.Model)
 	if fm.Active() != screen.Home || strings.Contains(fm.View(), "正在读取") {
 		t.Fatalf("ended on view %q", fm.Active())

@@ -1,6 +1,11 @@
 package tui
 
-import "github.com/mattn/go-runewidth"
+import (
+	"github.com/mattn/go-runewidth"
+
+	// Pins RUNEWIDTH_EASTASIAN to 0 before charmbracelet/x/ansi reads it.
+	_ "fieldcase/tui/narrow"
+)
 
 // ForceNarrowAmbiguous makes go-runewidth (used by bubbles' text fields)
 // count East Asian ambiguous characters as one cell, as lipgloss and the

@@ -160,14 +160,6 @@ func (b *builder) penaltyWords() string {
 	return s
 }
 
-func (b *builder) cite(ps []rules.Provision) []rules.Citation {
-	out := make([]rules.Citation, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, b.rs.Cite(p))
-	}
-	return out
-}
-
 // penaltyLaws cites several provisions of 《行政处罚法》, each as {article, paragraph, item}.
 func (b *builder) penaltyLaws(ps ...[3]int) string {
 	var cs []rules.Citation

@@ -54,7 +54,7 @@ func Check(kind string, in Input) error {
 	filed := func() {
 		switch {
 		case issued:
-		case c.Status == cases.StatusDraft || c.Status == "":
+		case !c.Status.Filed():
 			add("案件尚未提交立案（当前为「%s」），请先提交", c.Status.Label())
 		case c.Status == cases.StatusReturned:
 			add("案件已退回补正，请修改并重新提交后再出具")

@@ -109,11 +109,11 @@ func (s *Store) evidenceKeys() (*keyring, uint64, error) {
 // name, synced and renamed, so the vault never holds half a file.
 func (s *Store) ImportEvidence(path string, progress func(done, total int64)) (sha256hex string, size int64, err error) {
 	defer func() { err = diskFull(err) }()
-	keys, _, err := s.evidenceKeys()
+	keys, _, err := s.evidenceKeys() // refuse before opening anything
 	if err != nil {
 		return "", 0, err
 	}
-	defer keys.wipe()
+	keys.wipe()
 	src, err := os.Open(path)
 	if err != nil {
 		return "", 0, fmt.Errorf("无法打开证据文件 %s：%w", path, err)
@@ -126,6 +126,19 @@ func (s *Store) ImportEvidence(path string, progress func(done, total int64)) (s
 	if info.IsDir() {
 		return "", 0, fmt.Errorf("%s 是文件夹，不是文件", path)
 	}
+	return s.sealEvidence(src, info.Size(), path, "", progress)
+}
+
+// sealEvidence writes what src yields (total bytes expected, read from
+// name) into the vault. With want set, content whose SHA-256 differs is
+// refused and nothing is kept.
+func (s *Store) sealEvidence(src io.Reader, total int64, name, want string, progress func(done, total int64)) (sha256hex string, size int64, err error) {
+	keys, _, err := s.evidenceKeys()
+	if err != nil {
+		return "", 0, err
+	}
+	defer keys.wipe()
+	path := name
 	dir := s.evidenceDir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", 0, fmt.Errorf("无法创建证据库 %s：%w", dir, err)
@@ -156,7 +169,6 @@ func (s *Store) ImportEvidence(path string, progress func(done, total int64)) (s
 		return "", 0, fmt.Errorf("写入证据库失败：%w", err)
 	}
 	h := sha256.New()
-	total := info.Size()
 	// Read one chunk ahead, so the last chunk is known when it is sealed.
 	cur := make([]byte, evChunk)
 	next := make([]byte, evChunk)
@@ -200,6 +212,9 @@ func (s *Store) ImportEvidence(path string, progress func(done, total int64)) (s
 	}
 	sum := h.Sum(nil)
 	sha256hex = hex.EncodeToString(sum)
+	if want != "" && !strings.EqualFold(want, sha256hex) {
+		return "", 0, fmt.Errorf("%s：%w", name, ErrEvidenceMismatch)
+	}
 	trailer := binary.BigEndian.AppendUint64(append([]byte(nil), sum...), uint64(size))
 	if _, err := tmp.WriteAt(aead.Seal(nil, evNonce(prefix, evTrailerCtr, 2), trailer, header), evHeaderLen); err != nil {
 		return "", 0, fmt.Errorf("写入证据库失败：%w", err)

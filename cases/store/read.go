@@ -251,8 +251,8 @@ func (s *Store) PriorCases(partyKey, exceptCase string) ([]cases.PriorCase, erro
 				return err
 			}
 			seen[id] = true
-			if pc.Status == cases.StatusDraft {
-				continue // an unfinished draft is no prior violation
+			if !pc.Status.Filed() {
+				continue // an unfinished or voided draft is no prior violation
 			}
 			out = append(out, cases.PriorCase{CaseID: id, Violation: pc.Content.Violation, OccurredAt: pc.Content.OccurredAt, Source: "local"})
 		}

@@ -14,16 +14,16 @@ import (
 )
 
 func init() {
-	register("case", "案件：add 记录、submit 提交、list 列表、show 详情、log 全过程记录、timeline 程序进度与期限、dossier 案卷与卷内目录、verify 校验、evidence 导出证据", cmdCase)
+	register("case", "案件：add 记录、submit 提交、list 列表、show 详情、log 全过程记录、void 作废草稿、reply 答复退回意见、timeline 程序进度与期限、dossier 案卷与卷内目录、verify 校验、evidence 导出证据", cmdCase)
 }
 
 func cmdCase(e *env, args []string) int {
 	sub := map[string]func(*env, []string) int{
 		"add": caseAdd, "submit": caseSubmit, "list": caseList, "show": caseShow, "log": caseLog, "verify": caseVerify, "evidence": caseEvidence,
-		"timeline": caseTimeline, "dossier": caseDossier,
+		"timeline": caseTimeline, "dossier": caseDossier, "void": caseVoid, "reply": caseReply,
 	}
 	if len(args) == 0 || sub[args[0]] == nil {
-		fmt.Fprintln(e.stderr, "用法：fieldcase case add|submit|list|show|log|timeline|dossier|verify|evidence …（加 -h 查看各子命令的参数）")
+		fmt.Fprintln(e.stderr, "用法：fieldcase case add|submit|list|show|log|void|reply|timeline|dossier|verify|evidence …（加 -h 查看各子命令的参数）")
 		if len(args) == 0 {
 			return exitInvalid
 		}

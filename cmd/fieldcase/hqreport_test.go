@@ -26,7 +26,7 @@ func districtHQ(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := hq.NewHQ(st, nil, nil)
+	h := hq.NewHQ(st, storetest.DistrictClock, nil)
 	if err := h.SetPolicy(context.Background(), cases.ReviewPolicy{Chain: cases.ChainTwoLevel, StaleIndexDays: 7}); err != nil {
 		t.Fatal(err)
 	}

@@ -174,6 +174,9 @@ func printReport(e *env, r device.Report) {
 	if r.Policy {
 		pull += "，审核设置已更新"
 	}
+	if len(r.Holidays) > 0 {
+		pull += "，安装节假日安排 " + joinYears(r.Holidays) + " 年"
+	}
 	fmt.Fprintln(w, pull)
 	for _, re := range r.RuleErrors {
 		fmt.Fprintln(w, "  "+re)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -15,6 +16,7 @@ import (
 
 	"fieldcase/sync/device"
 	"fieldcase/tui"
+	"fieldcase/tui/review"
 )
 
 // syncEvery is how often the TUI syncs in the background while HQ is
@@ -105,6 +107,7 @@ func runTUI(e *env, args []string) int {
 	defer cancel()
 	var p *tea.Program
 	var startSync sync.Once
+	var client atomic.Pointer[device.Client]
 	// Background sync starts at the first sign-in (the enrolment is sealed
 	// until then) and goes on while the screen is locked.
 	onSignIn := func() {
@@ -112,17 +115,28 @@ func runTUI(e *env, args []string) int {
 			if en, err := st.Enrolment(); err == nil && en != nil {
 				// The client runs on its own goroutine and only reports its
 				// state to the program, so the officer never waits on it.
-				client := device.NewClient(st, device.ClientOptions{
+				c := device.NewClient(st, device.ClientOptions{
 					Log:      slog.Default(),
 					OnStatus: func(s device.Status) { p.Send(tuiSyncStatus(s)) },
 				})
-				go client.Run(ctx, syncEvery)
+				client.Store(c)
+				go c.Run(ctx, syncEvery)
 			}
 		})
 	}
 	m := tui.New(tui.Options{Store: st, As: c.as, NoColor: e.getenv("NO_COLOR") != "",
-		IdleLock: dev.IdleLock, DemoPassphrase: demoHint, OnSignIn: onSignIn})
-	p = tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion())
+		IdleLock: dev.IdleLock, DemoPassphrase: demoHint, OnSignIn: onSignIn,
+		Images: review.DetectImages(e.getenv),
+		// A reviewer fetches evidence files through the same client.
+		FetchEvidence: func(fctx context.Context, sha string, progress func(done, total int64)) error {
+			c := client.Load()
+			if c == nil {
+				return errors.New("本设备未注册到 HQ，无法取回证据文件（fieldcase sync enroll）")
+			}
+			return c.FetchEvidence(fctx, sha, progress)
+		}})
+	p = tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithInput(tui.NewTerminalInput(os.Stdin)))
+	defer review.ClearViewCopies() // the decrypted copies opened for viewing
 	slog.Info("tui started", "dir", st.Dir(), "as", c.as)
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		slog.Error("tui stopped", "err", err)

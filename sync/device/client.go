@@ -98,7 +98,8 @@ type Report struct {
 	RuleSets   []string `json:"rulesets,omitempty"`
 	RuleErrors []string `json:"rule_errors,omitempty"`
 	Policy     bool     `json:"policy,omitempty"`
-	Rebuilt    int      `json:"rebuilt"` // cases whose local log was replaced by HQ's
+	Holidays   []int    `json:"holidays,omitempty"` // years whose holiday schedule HQ published was installed
+	Rebuilt    int      `json:"rebuilt"`            // cases whose local log was replaced by HQ's
 	// For the officer.
 	Notices    []store.Notice    `json:"notices,omitempty"`
 	UserErrors []proto.UserError `json:"user_errors,omitempty"`
@@ -857,6 +858,15 @@ func (c *Client) pull(ctx context.Context, k *conn, epoch string, r *Report) err
 				page.RuleSets = append(page.RuleSets, en.RuleSet)
 			case proto.EntryPolicy:
 				page.Policies = append(page.Policies, *en.Policy)
+			case proto.EntryHolidays:
+				// Installing is idempotent, so it may precede the page's
+				// transaction: a round killed in between installs it again.
+				sch, err := c.st.InstallHolidays(en.Holidays)
+				if err != nil {
+					page.Notices = append(page.Notices, store.Notice{Kind: "holidays", At: c.opt.Now(), Message: fmt.Sprintf("HQ 下发的节假日安排未通过本机校验，未安装：%v", err)})
+					continue
+				}
+				r.Holidays = append(r.Holidays, sch.Year)
 			case proto.EntryNotice:
 				n := en.Notice
 				page.Notices = append(page.Notices, store.Notice{ID: n.ID, At: n.At, Kind: n.Kind, CaseID: n.CaseID, Related: n.Related, Message: n.Message})

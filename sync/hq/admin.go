@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"fieldcase/cases"
+	"fieldcase/cases/workday"
 	"fieldcase/sync/proto"
 )
 
@@ -27,6 +28,8 @@ type Admin interface {
 	Devices(ctx context.Context) ([]Device, error)
 	Cases(ctx context.Context) ([]CaseSummary, error)
 	PublishRules(ctx context.Context, data []byte) (string, error)
+	// PublishHolidays publishes a year's holiday schedule (holidays.go).
+	PublishHolidays(ctx context.Context, data []byte) (workday.Schedule, error)
 	RotateEpoch(ctx context.Context) (string, error)
 	Policy(ctx context.Context) (cases.ReviewPolicy, error)
 	SetPolicy(ctx context.Context, p cases.ReviewPolicy) error
@@ -204,6 +207,13 @@ func (a *RemoteAdmin) PublishRules(ctx context.Context, data []byte) (string, er
 	var out map[string]string
 	err := a.call(ctx, http.MethodPost, PathAdminRules, data, &out)
 	return out["version"], err
+}
+
+// PublishHolidays implements Admin.
+func (a *RemoteAdmin) PublishHolidays(ctx context.Context, data []byte) (workday.Schedule, error) {
+	var out workday.Schedule
+	err := a.call(ctx, http.MethodPost, PathAdminHolidays, data, &out)
+	return out, err
 }
 
 // RotateEpoch implements Admin.

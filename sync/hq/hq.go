@@ -570,6 +570,7 @@ type caseCache struct {
 	Tx
 	cases map[string]CaseRecord
 	dirty []string
+	book  *rules.Book // procedure.go: loaded once per push
 }
 
 func (c *caseCache) Case(id string) (CaseRecord, bool, error) {
@@ -760,6 +761,10 @@ func actorProblem(tx Tx, d *Device, e cases.Event) (string, error) {
 //     change of the content; on an approved or closed case it is kept as an
 //     amendment request; otherwise it is kept as a stale conflict.
 //   - An event after one kept as an amendment request joins that request.
+//
+// Before an event is applied or rebased, the statutory procedure is checked
+// as the device checks it (procedure.go): a refusal is a rejection, or a
+// stale conflict for a rebased event.
 func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now time.Time) (proto.Result, error) {
 	if msg, err := actorProblem(tx, d, e); err != nil || msg != "" {
 		return reject(e.CaseID, proto.ReasonUnauthorized, msg), err
@@ -789,6 +794,9 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 		} else if ferr != nil {
 			return reject(e.CaseID, proto.ReasonUnauthorized, ferr.Error()), nil
 		}
+		if refused, err := checkProcedure(tx, policy, e, rec.Case, now); err != nil || refused != nil {
+			return procedureRefused(e, refused), err
+		}
 		c := rec.Case
 		if err := cases.Apply(&c, e); err != nil {
 			return reject(e.CaseID, proto.ReasonInvalid, err.Error()), nil
@@ -814,6 +822,11 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 	lerr, ferr := authorize(policy, e, head)
 	if ferr != nil {
 		return reject(e.CaseID, proto.ReasonUnauthorized, ferr.Error()), nil
+	}
+	if lerr == nil {
+		if lerr, err = checkProcedure(tx, policy, moved, head, now); err != nil {
+			return proto.Result{}, err
+		}
 	}
 	if lerr == nil {
 		lerr = cases.Apply(&c, moved)
@@ -1013,7 +1026,7 @@ func notify(tx Tx, audience string, n proto.Notice) error {
 func (h *HQ) indexParty(tx Tx, rec *CaseRecord, now time.Time) error {
 	c := rec.Case
 	key := c.Content.Party.Key()
-	if c.Status == cases.StatusDraft {
+	if !c.Status.Filed() { // drafts, voided or not
 		key = ""
 	}
 	if rec.PartyKey != "" && rec.PartyKey != key {
@@ -1105,7 +1118,7 @@ func maskKey(key string) string {
 func publishParty(tx Tx, key string, rows []PartyCase, now time.Time) error {
 	entry := proto.PartyEntry{Key: key, Priors: []cases.PriorCase{}}
 	for _, r := range rows {
-		if r.Status == cases.StatusDraft {
+		if !r.Status.Filed() {
 			continue
 		}
 		entry.Priors = append(entry.Priors, cases.PriorCase{CaseID: r.CaseID, Violation: r.Violation, OccurredAt: r.OccurredAt, Source: "hq"})
@@ -1268,6 +1281,8 @@ func (h *HQ) Pull(ctx context.Context, d Device, cursor uint64, limit int) (prot
 			en.Event = c.Data
 		case proto.EntryRuleSet:
 			en.RuleSet = c.Data
+		case proto.EntryHolidays:
+			en.Holidays = c.Data
 		case proto.EntryParty:
 			var p proto.PartyEntry
 			if err := json.Unmarshal(c.Data, &p); err != nil {

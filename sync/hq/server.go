@@ -373,15 +373,16 @@ func (s *Server) blobGet(w http.ResponseWriter, r *http.Request, _ Device) {
 
 // Admin paths.
 const (
-	PathAdminEnroll  = "/v1/admin/enroll"
-	PathAdminRevoke  = "/v1/admin/revoke"
-	PathAdminDevices = "/v1/admin/devices"
-	PathAdminCases   = "/v1/admin/cases"
-	PathAdminRules   = "/v1/admin/rules"
-	PathAdminEpoch   = "/v1/admin/epoch"
-	PathAdminPolicy  = "/v1/admin/policy"
-	PathAdminRelease = "/v1/admin/release"
-	PathAdminSchema  = "/v1/admin/schema"
+	PathAdminEnroll   = "/v1/admin/enroll"
+	PathAdminRevoke   = "/v1/admin/revoke"
+	PathAdminDevices  = "/v1/admin/devices"
+	PathAdminCases    = "/v1/admin/cases"
+	PathAdminRules    = "/v1/admin/rules"
+	PathAdminHolidays = "/v1/admin/holidays"
+	PathAdminEpoch    = "/v1/admin/epoch"
+	PathAdminPolicy   = "/v1/admin/policy"
+	PathAdminRelease  = "/v1/admin/release"
+	PathAdminSchema   = "/v1/admin/schema"
 )
 
 // AdminEnrollRequest asks for a one-time code.
@@ -475,6 +476,15 @@ func (s *Server) AdminHandler(token string) http.Handler {
 		}
 		v, err := s.hq.PublishRules(r.Context(), data)
 		s.reply(w, r, map[string]string{"version": v}, err)
+	})
+	mux.HandleFunc("POST "+PathAdminHolidays, func(w http.ResponseWriter, r *http.Request) {
+		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, proto.MaxSmallBody))
+		if err != nil {
+			s.fail(w, r, proto.ReadError(err))
+			return
+		}
+		sch, err := s.hq.PublishHolidays(r.Context(), data)
+		s.reply(w, r, sch, err)
 	})
 	mux.HandleFunc("POST "+PathAdminEpoch, func(w http.ResponseWriter, r *http.Request) {
 		v, err := s.hq.RotateEpoch(r.Context())

@@ -103,6 +103,11 @@ type Tx interface {
 	RuleSets() (map[string][]byte, error)
 	PutRuleSet(version string, data []byte) error
 
+	// Holidays and PutHolidays keep the holiday schedules HQ published
+	// (cases/workday.Schedule files), one a year, the later replacing.
+	Holidays() (map[int][]byte, error)
+	PutHolidays(year int, data []byte) error
+
 	// Meta and PutMeta keep HQ settings (the TLS CA pin, for one).
 	Meta(key string) (string, bool, error)
 	PutMeta(key, value string) error

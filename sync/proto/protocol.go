@@ -199,6 +199,9 @@ const (
 	EntryRuleSet EntryKind = "ruleset" // a rule set published at HQ
 	EntryNotice  EntryKind = "notice"  // something the device's users must be told
 	EntryPolicy  EntryKind = "policy"  // the district's review settings
+	// EntryHolidays is a year's holiday schedule published at HQ
+	// (cases/workday.Schedule), for deadlines in working days.
+	EntryHolidays EntryKind = "holidays"
 )
 
 // Entry is one change in HQ's change log.
@@ -211,6 +214,8 @@ type Entry struct {
 	RuleSet json.RawMessage     `json:"ruleset,omitempty"`
 	Notice  *Notice             `json:"notice,omitempty"`
 	Policy  *cases.ReviewPolicy `json:"policy,omitempty"`
+	// Holidays is the schedule file as HQ published it.
+	Holidays json.RawMessage `json:"holidays,omitempty"`
 }
 
 // PartyEntry is the party index for one party key.
@@ -751,6 +756,10 @@ func DecodePullResponse(r io.Reader, limit int64) (PullResponse, error) {
 		case EntryPolicy:
 			if en.Policy == nil {
 				return resp, NewDecodeError("审核设置变更缺少内容")
+			}
+		case EntryHolidays:
+			if len(en.Holidays) == 0 {
+				return resp, NewDecodeError("节假日安排变更缺少内容")
 			}
 		default:
 			return resp, NewDecodeError("未知的变更类型 %q", en.Kind)

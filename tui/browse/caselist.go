@@ -1,6 +1,7 @@
 package browse
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,7 +71,7 @@ func NewList(ctx *screen.Context) screen.Screen {
 
 func newCaseList(sh *screen.Context) caseList {
 	l := caseList{sh: sh, keys: keys.NewCaseList(), pkeys: keys.NewPicker()}
-	l.search = widgets.NewSearchBox(sh.Styles, "名称、当事人、地点", 50)
+	l.search = widgets.NewSearchBox(sh.Styles, "当事人、拼音、案号、证件号、地点", 50)
 	l.pickInput = widgets.NewInput(sh.Styles, "代码、名称或拼音首字母", 30)
 	l.syncKeys()
 	return l
@@ -346,12 +347,19 @@ func (l caseList) tabs() widgets.Tabs {
 
 func (l caseList) targetOf(c cases.Case) widgets.Target {
 	rs := l.sh.Rules()
-	return widgets.NewTarget(present.ViolationLabel(rs, c.Content.Violation), present.Clean(c.Content.Party.Name), present.Clean(c.Content.Place.Text))
+	return widgets.NewTarget(present.ViolationLabel(rs, c.Content.Violation), present.Clean(c.Content.Party.Name), present.Clean(c.Content.Place.Text), cases.CaseTerms(c))
 }
 
-// refilter applies the search to the loaded cases.
+// refilter applies the search to the loaded cases, shown by the time they
+// occurred (the date the list shows), latest first. The store pages by
+// when cases were recorded, so a page loaded later may slot rows in
+// between; among what is loaded the order always matches the column.
 func (l *caseList) refilter() {
-	l.shown = widgets.Search(l.search.Value(), l.targets, widgets.All(len(l.targets)))
+	order := widgets.All(len(l.loaded))
+	slices.SortStableFunc(order, func(a, b int) int {
+		return l.loaded[b].Content.OccurredAt.Compare(l.loaded[a].Content.OccurredAt)
+	})
+	l.shown = widgets.Search(l.search.Value(), l.targets, order)
 	l.cursor, l.offset = 0, 0
 }
 

@@ -22,3 +22,13 @@ func DetailLoaded(r registry) bool { return screen.Unbox[caseDetail](r.Screen(sc
 
 // ListTop is the body line of the list's first row.
 const ListTop = caseListTop
+
+// Shown are the cases the list shows, in order.
+func Shown(r registry) []cases.Case {
+	l := screen.Unbox[caseList](r.Screen(screen.List))
+	var out []cases.Case
+	for _, row := range l.shown {
+		out = append(out, l.loaded[row.I])
+	}
+	return out
+}

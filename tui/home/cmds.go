@@ -7,6 +7,7 @@ import (
 
 	"fieldcase/cases"
 	"fieldcase/cases/store"
+	"fieldcase/tui/present"
 	"fieldcase/tui/screen"
 )
 
@@ -16,7 +17,8 @@ type homeData struct {
 	today     int
 	pending   int
 	lastSync  *time.Time
-	resume    []cases.Case // the user's drafts and returned cases, newest first
+	resume    []cases.Case      // the user's drafts and returned cases, newest first
+	due       []*cases.Deadline // each resume case's most pressing countdown, nil if none runs
 	draft     *store.Draft
 	unread    int  // unread sync notices
 	unreadErr bool // the unread count could not be read
@@ -70,6 +72,9 @@ func loadHome(st *store.Store, userID string, now time.Time, job int) tea.Cmd {
 			if len(d.resume) >= resumeLimit {
 				break
 			}
+		}
+		for _, c := range d.resume {
+			d.due = append(d.due, present.Pressing(c, now))
 		}
 		if d.draft, err = st.Draft(userID); err != nil {
 			return homeMsg{job: job, err: screen.Logged("home figures", err)}

@@ -211,19 +211,7 @@ func (h home) View() string {
 		lines = append(lines, st.Error.Render(widgets.Truncate(" ! 读取失败："+h.err.Error()+"（F5 重试）", h.width)))
 	}
 	d := h.data
-	count := func(label string, n int, style func(...string) string) string {
-		return st.Label.Render(label+" ") + style(strconv.Itoa(n))
-	}
-	today := count("今日发生", d.today, st.Count.Render)
-	figures := []string{
-		today,
-		count("草稿", d.counts[cases.StatusDraft], st.Count.Render),
-		count("退回补正", d.counts[cases.StatusReturned], st.StatusStyle(string(cases.StatusReturned)).Render),
-		count("待审核", d.counts[cases.StatusSubmitted], st.Count.Render),
-		count("法制审核中", d.counts[cases.StatusLegalReview], st.Count.Render),
-		count("待审批", d.counts[cases.StatusPendingApproval], st.Count.Render),
-	}
-	lines = append(lines, fitJoin(figures, "    ", h.width-1))
+	lines = append(lines, h.figures())
 	sync := h.syncLine()
 	// The line under it stays blank unless a background sync has news, so
 	// the layout (and the mouse rows below) never moves.
@@ -257,7 +245,15 @@ func (h home) View() string {
 		return strings.Join(lines, "\n")
 	}
 	cw := h.columns()
-	lines = append(lines, st.List.Header.Render("   "+widgets.Pad("状态", cw[0])+" "+widgets.Pad("发生时间", cw[1])+" "+widgets.Pad("违法事项", cw[2])+" "+"当事人"))
+	head := "   " + widgets.Pad("状态", cw[0]) + " "
+	if cw[1] > 0 {
+		head += widgets.Pad("期限", cw[1]) + " "
+	}
+	when := "发生时间"
+	if cw[2] < 8 {
+		when = "发生"
+	}
+	lines = append(lines, st.List.Header.Render(head+widgets.Pad(when, cw[2])+" "+widgets.Pad("违法事项", cw[3])+" "+"当事人"))
 	rs := h.sh.Rules()
 	for i := h.offset; i < len(d.resume) && i < h.offset+h.rows(); i++ {
 		c := d.resume[i]
@@ -265,13 +261,30 @@ func (h home) View() string {
 		if d.draft != nil && d.draft.CaseID == c.ID {
 			mark = "*"
 		}
-		status := st.StatusStyle(string(c.Status)).Render(widgets.Pad(c.Status.Label(), cw[0]))
-		row := widgets.Pad(present.Short(c.Content.OccurredAt), cw[1]) + " " + widgets.Pad(present.ViolationLabel(rs, c.Content.Violation), cw[2]) + " " + widgets.Truncate(present.PartyLabel(c.Content.Party), cw[3])
-		if h.onList && i == h.cursor {
-			lines = append(lines, st.List.Selected.Render(">"+mark+" "+widgets.Pad(c.Status.Label(), cw[0])+" "+widgets.Pad(row, h.width-cw[0]-5)))
-		} else {
-			lines = append(lines, " "+mark+" "+status+" "+st.List.Row.Render(row))
+		selected := h.onList && i == h.cursor
+		row := st.List.Row.Render
+		status, due := st.StatusStyle(string(c.Status)).Render, present.DeadlineStyle(st, d.due[i])
+		lead := " " + mark + " "
+		if selected {
+			row, status, due, lead = st.List.Selected.Render, st.List.Selected.Render, st.List.Selected.Render, ">"+mark+" "
 		}
+		line := row(lead) + status(widgets.Pad(c.Status.Label(), cw[0])) + row(" ")
+		if cw[1] > 0 {
+			text := ""
+			if d.due[i] != nil {
+				text = present.DeadlineShort(d.due[i])
+			}
+			line += due(widgets.Pad(text, cw[1])) + row(" ")
+		}
+		when := present.Short(c.Content.OccurredAt)
+		if cw[2] < len(when) {
+			when = c.Content.OccurredAt.In(screen.Local).Format("01-02")
+		}
+		line += row(widgets.Pad(when, cw[2]) + " " + widgets.Pad(present.ViolationLabel(rs, c.Content.Violation), cw[3]) + " " + widgets.Truncate(present.PartyLabel(c.Content.Party), cw[4]))
+		if n := ansi.StringWidth(line); selected && n < h.width {
+			line += row(strings.Repeat(" ", h.width-n))
+		}
+		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -318,30 +331,66 @@ func (h home) syncLine() string {
 	return line
 }
 
-// columns are the widths of status, time, violation and party.
-func (h home) columns() [4]int {
-	c := [4]int{8, 11, 0, 0}
-	free := h.width - 6 - c[0] - c[1]
-	c[2] = min(28, max(20, free*36/100))
-	c[3] = max(6, free-c[2])
+// columns are the widths of status, countdown, time, violation and party.
+// The countdown column is there when a listed case has one running; below
+// 76 columns the time keeps only its date.
+func (h home) columns() [5]int {
+	c := [5]int{8, 0, 11, 0, 0}
+	for _, d := range h.data.due {
+		if d != nil {
+			c[1] = 13
+		}
+	}
+	if h.width < 76 {
+		c[2] = 5
+	}
+	free := h.width - 6 - c[0] - c[1] - c[2]
+	if c[1] > 0 {
+		free--
+	}
+	c[3] = min(28, max(min(20, free/2), free*36/100))
+	c[4] = max(6, free-c[3])
 	return c
 }
 
-// fitJoin joins parts with sep, dropping trailing parts that do not fit.
-func fitJoin(parts []string, sep string, w int) string {
-	out := " "
-	for i, p := range parts {
-		next := out
-		if i > 0 {
-			next += sep
+// figures is today's count and the count of each status the officer
+// follows, on one line: the gaps narrow, then the labels shorten, so no
+// status is dropped (a count missing reads as none).
+func (h home) figures() string {
+	st := h.sh.Styles
+	d := h.data
+	returned := st.StatusStyle(string(cases.StatusReturned)).Render
+	all := []struct {
+		long, short string
+		n           int
+		style       func(...string) string
+	}{
+		{"今日发生", "今日", d.today, st.Count.Render},
+		{"草稿", "草稿", d.counts[cases.StatusDraft], st.Count.Render},
+		{"退回补正", "退回", d.counts[cases.StatusReturned], returned},
+		{"待审核", "待审", d.counts[cases.StatusSubmitted], st.Count.Render},
+		{"法制审核中", "法审", d.counts[cases.StatusLegalReview], st.Count.Render},
+		{"待审批", "待批", d.counts[cases.StatusPendingApproval], st.Count.Render},
+	}
+	var line string
+	for _, v := range []struct {
+		short bool
+		gap   string
+	}{{false, "    "}, {false, "  "}, {true, "  "}, {true, " "}} {
+		var parts []string
+		for _, f := range all {
+			label := f.long
+			if v.short {
+				label = f.short
+			}
+			parts = append(parts, st.Label.Render(label+" ")+f.style(strconv.Itoa(f.n)))
 		}
-		next += p
-		if ansi.StringWidth(next) > w {
+		line = " " + strings.Join(parts, v.gap)
+		if ansi.StringWidth(line) < h.width {
 			break
 		}
-		out = next
 	}
-	return out
+	return widgets.Truncate(line, h.width)
 }
 
 // Open shows the screen with fresh figures.

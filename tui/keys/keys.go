@@ -163,6 +163,7 @@ type Wizard struct {
 	Scroll    key.Binding
 	Submit    key.Binding
 	ToReview  key.Binding // F9 before the last step: save and go to 核对提交
+	Void      key.Binding // void the draft, with a reason
 	Search    key.Binding // party: search known parties
 	NewPerson key.Binding
 	NewOrg    key.Binding
@@ -189,6 +190,7 @@ func NewWizard() Wizard {
 		Scroll:    b([]string{"up", "down", "pgup", "pgdown"}, "上下键", "滚动"),
 		Submit:    b([]string{"f9", "ctrl+g"}, "F9", "提交审核"),
 		ToReview:  b([]string{"f9", "ctrl+g"}, "F9", "到核对提交"),
+		Void:      b([]string{"f5"}, "F5", "作废草稿"),
 		Search:    b([]string{"f2"}, "F2", "查找当事人"),
 		NewPerson: b([]string{"f3"}, "F3", "新登记公民"),
 		NewOrg:    b([]string{"f4"}, "F4", "新登记单位"),

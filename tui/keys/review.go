@@ -52,6 +52,10 @@ type Review struct {
 	Refresh   key.Binding
 	Article   key.Binding
 	Citation  key.Binding
+	// On the evidence tab.
+	Evidence     key.Binding // choose the evidence file
+	OpenEvidence key.Binding // fetch it from HQ if need be, and open it
+	Preview      key.Binding // draw the photo in the terminal, where it can
 	// In an action form.
 	Field   key.Binding
 	Confirm key.Binding
@@ -76,8 +80,13 @@ func NewReview() Review {
 		Refresh:   b([]string{"f5", "ctrl+r"}, "F5", "刷新"),
 		Article:   b([]string{"f6", "ctrl+t"}, "F6", "条文全文"),
 		Citation:  b([]string{"left", "right"}, "左右键", "选择条文"),
-		Field:     b([]string{"tab", "shift+tab"}, "Tab", "下一栏"),
-		Confirm:   b([]string{"ctrl+s"}, "ctrl+s", "确认"),
-		Cancel:    b([]string{"esc"}, "Esc", "取消"),
+		// F6 opens what the tab shows: the article on the decision tab,
+		// the evidence file on the evidence tab.
+		Evidence:     b([]string{"left", "right"}, "左右键", "选择证据"),
+		OpenEvidence: b([]string{"f6", "ctrl+t"}, "F6", "查看"),
+		Preview:      b([]string{"ctrl+p"}, "ctrl+p", "预览图片"),
+		Field:        b([]string{"tab", "shift+tab"}, "Tab", "下一栏"),
+		Confirm:      b([]string{"ctrl+s"}, "ctrl+s", "确认"),
+		Cancel:       b([]string{"esc"}, "Esc", "取消"),
 	}
 }

@@ -7,3 +7,6 @@ import "fieldcase/tui/screen"
 func CanIssue(r interface{ Screen(screen.ID) screen.Screen }) bool {
 	return screen.Unbox[papers](r.Screen(screen.Papers)).keys.Issue.Enabled()
 }
+
+// ScreenWords is screenWords, for the wording test.
+var ScreenWords = screenWords

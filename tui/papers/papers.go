@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -49,6 +50,7 @@ type papers struct {
 	unfit  error
 	fits   []bool
 	busy   bool
+	asking bool   // F9 pressed once: the next F9 or Enter issues
 	saved  string // where the last issue was saved
 	vp     viewport.Model
 }
@@ -266,7 +268,7 @@ func (p *papers) rebuild(top bool) {
 		}
 		lines = append(lines, "", "  "+st.Warn.Render("不能出具"+agency.KindTitle(agency.Kinds[p.kind])+"："))
 		for _, r := range reasons {
-			for i, l := range widgets.Wrap(present.CleanText(r), max(20, p.width-8)) {
+			for i, l := range widgets.Wrap(screenWords(present.CleanText(r)), max(20, p.width-8)) {
 				prefix := "    - "
 				if i > 0 {
 					prefix = "      "
@@ -340,7 +342,11 @@ func (p papers) Update(msg tea.Msg) (papers, tea.Cmd) {
 		return p, tea.Batch(screen.Say("已出具"+agency.KindTitle(msg.kind)+" "+msg.rec.Number+"，已保存到 "+msg.saved, styles.ToneOK),
 			loadPapers(p.sh.Store, p.id, p.job))
 	case tea.KeyMsg:
+		asked := p.asking
+		p.asking = false
 		switch {
+		case asked && msg.Type == tea.KeyEsc:
+			return p, screen.Say("已取消，未出具", styles.ToneInfo)
 		case key.Matches(msg, p.keys.Back):
 			return p, screen.Go(screen.Navigate{To: screen.Detail, CaseID: p.id})
 		case key.Matches(msg, p.keys.Kind):
@@ -354,7 +360,13 @@ func (p papers) Update(msg tea.Msg) (papers, tea.Cmd) {
 		case key.Matches(msg, p.keys.Width) && p.keys.Width.Enabled():
 			p.narrow = !p.narrow
 			p.rebuild(false)
-		case key.Matches(msg, p.keys.Issue) && p.keys.Issue.Enabled():
+		case (key.Matches(msg, p.keys.Issue) || asked && msg.Type == tea.KeyEnter) && p.keys.Issue.Enabled():
+			if _, issued := p.c.Document(agency.Kinds[p.kind]); !issued && !asked {
+				// Issuing draws a number from the device's block for good:
+				// ask first (a re-save reuses the number and need not).
+				p.asking = true
+				return p, nil
+			}
 			p.busy = true
 			p.syncKeys()
 			p.job++
@@ -401,6 +413,8 @@ func (p papers) View() string {
 	case !p.loaded || p.err != nil:
 	case p.unfit != nil:
 		info = st.Warn.Render(" 本案不适用此文书")
+	case p.asking:
+		info = st.Warn.Render(" 出具将占用本设备号段的下一个文号，不能收回。再按 F9 或 Enter 确认，Esc 取消")
 	case p.doc.Number != "":
 		info = st.OK.Render(" 已出具：" + p.doc.Number)
 	default:
@@ -436,4 +450,15 @@ func (p papers) ShortHelp() []key.Binding {
 // FullHelp lists every key of the screen.
 func (p papers) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{p.keys.Kind, p.keys.Issue, p.keys.Width}, {p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom, p.keys.Back}}
+}
+
+// kindFlag is a command-line document kind in a reason ("（--kind notice）").
+var kindFlag = regexp.MustCompile(`（--kind ([a-z]+)）`)
+
+// screenWords says a reason written for the command line the way this
+// screen works: the document to choose with ←/→, not a flag to type.
+func screenWords(r string) string {
+	return kindFlag.ReplaceAllStringFunc(r, func(m string) string {
+		return "（按左右键选「" + agency.KindTitle(kindFlag.FindStringSubmatch(m)[1]) + "」）"
+	})
 }

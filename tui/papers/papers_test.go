@@ -88,7 +88,14 @@ func TestPapersScreen(t *testing.T) {
 		t.Error("F9 is live on a document that does not fit")
 	}
 	d.Press("left")
-	d.Press("f9")
+	d.Press("f9") // asks first: the number is used up for good
+	d.Contains("不能收回")
+	if c, _ := d.Store.Get(fine); len(c.Documents) != 0 {
+		t.Fatalf("one F9 issued the document: %+v", c.Documents)
+	}
+	d.Press("esc")
+	d.Contains("已取消，未出具")
+	d.Press("f9", "enter")
 	d.Contains("已出具当场行政处罚决定书 南城管当罚字〔2026〕第000001号")
 	d.Contains("已出具：南城管当罚字〔2026〕第000001号")
 	saved := filepath.Join(dir, "文书", "南城管当罚字〔2026〕第000001号-onsite")
@@ -149,5 +156,13 @@ func TestDashboardScreen(t *testing.T) {
 	d.Press("esc")
 	if d.Active() != screen.Home {
 		t.Fatal("Esc did not go home")
+	}
+}
+
+// The document screen names documents to choose, never command-line flags.
+func TestReasonsNameDocumentsNotFlags(t *testing.T) {
+	got := papers.ScreenWords("本案应当不予行政处罚，请出具不予行政处罚决定书（--kind nopenalty）")
+	if strings.Contains(got, "--kind") || !strings.Contains(got, "（按左右键选「不予行政处罚决定书」）") {
+		t.Fatalf("%q", got)
 	}
 }

@@ -2,7 +2,6 @@ package present
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,7 +61,7 @@ func EvidenceText(e cases.Evidence) string {
 	if len(sum) > 12 {
 		sum = sum[:12]
 	}
-	return cases.EvidenceKindLabel(Clean(e.Kind)) + "  " + Clean(filepath.Base(e.Path)) + "  " + Size(e.Size) + "  SHA-256 " + Clean(sum)
+	return cases.EvidenceKindLabel(Clean(e.Kind)) + "  " + FileName(e.Path) + "  " + Size(e.Size) + "  SHA-256 " + Clean(sum)
 }
 
 // Size says a file size.
@@ -144,4 +143,14 @@ func FirstLine(s string) string {
 		return s[:i] + "（等）"
 	}
 	return s
+}
+
+// FileName is the last element of a recorded path, whichever system
+// recorded it (a Windows path read on Linux keeps its backslashes), cleaned
+// for the screen.
+func FileName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 && i < len(p)-1 {
+		p = p[i+1:]
+	}
+	return Clean(p)
 }

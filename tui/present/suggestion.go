@@ -91,7 +91,7 @@ func (v SuggestionView) Body() (lines []string, citeLine int) {
 		kv("罚款", d.FineFormula, st.Strong.Render)
 	}
 	if d.ProposedFine != nil {
-		kv("拟罚款", Money(*d.ProposedFine)+proposedStatus(d.ProposedFineStatus), st.Value.Render)
+		kv("拟罚款", Money(*d.ProposedFine)+proposedStatus(d), st.Value.Render)
 	}
 	kv("程序", d.Procedure.Label(), st.Strong.Render)
 	if d.Provisional {
@@ -176,8 +176,11 @@ func (v SuggestionView) Body() (lines []string, citeLine int) {
 	return lines, citeLine
 }
 
-func proposedStatus(s string) string {
-	switch s {
+// proposedStatus says how the officer's proposed fine stands against the
+// ranges; out of range, it says which side (a fine below the statutory
+// minimum is not "beyond" it).
+func proposedStatus(d rules.Decision) string {
+	switch d.ProposedFineStatus {
 	case rules.ProposedWithin:
 		return "（在建议幅度内）"
 	case rules.ProposedNotLenient:
@@ -185,7 +188,10 @@ func proposedStatus(s string) string {
 	case rules.ProposedReduced:
 		return "（低于法定最低额：减轻处罚，须法制审核）"
 	case rules.ProposedOutOfRange:
-		return "（超出法定幅度，不能采用）"
+		if sf := d.StatutoryFine; sf != nil && d.ProposedFine != nil && *d.ProposedFine < sf.Min {
+			return "（低于法定幅度，不能采用）"
+		}
+		return "（高于法定幅度，不能采用）"
 	}
 	return ""
 }

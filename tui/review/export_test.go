@@ -56,3 +56,11 @@ func FormFocused(r registry) string { return review(r).form.form.Focused() }
 func CanApprove(r registry) bool { return review(r).keys.Approve.Enabled() }
 
 func CanDecide(r registry) bool { return review(r).keys.Decide.Enabled() }
+
+// SetOpener replaces the system viewer for a test; the returned func puts
+// it back.
+func SetOpener(f func(path string) error) (restore func()) {
+	old := openWithSystem
+	openWithSystem = f
+	return func() { openWithSystem = old }
+}

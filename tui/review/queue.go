@@ -114,7 +114,7 @@ func NewQueue(ctx *screen.Context) screen.Screen {
 
 func newReviewQueue(sh *screen.Context) reviewQueue {
 	q := reviewQueue{sh: sh, keys: keys.NewQueue(), policy: cases.DefaultReviewPolicy()}
-	q.search = widgets.NewSearchBox(sh.Styles, "事项、当事人、承办人、地点", 50)
+	q.search = widgets.NewSearchBox(sh.Styles, "当事人、拼音、案号、承办人", 50)
 	q.syncKeys()
 	return q
 }
@@ -306,20 +306,16 @@ func (q reviewQueue) mouse(msg tea.MouseMsg) (reviewQueue, tea.Cmd) {
 	return q, nil
 }
 
-// targetOf is the text fuzzy search reads for a case: the violation and the
-// party (the two columns it highlights), then the officers, the place, the
-// case number and the party's name in pinyin, so 张三 is found by "zs".
+// targetOf is what search reads for a case: the violation and the party
+// (the two columns it highlights), then the officers and the place; and the
+// case's terms, so 张三 is found by "zs" and a case by its number.
 func (q reviewQueue) targetOf(c cases.Case) widgets.Target {
-	p := present.Clean(c.Content.Party.Name)
 	var more []string
 	for _, o := range c.Content.Officers {
 		more = append(more, present.Clean(o.Name))
 	}
-	more = append(more, present.Clean(c.Content.Place.Text), present.ShortID(c.ID))
-	full, inits := cases.PinyinReadings(p)
-	more = append(more, full...)
-	more = append(more, inits...)
-	return widgets.NewTarget(present.ViolationLabel(q.sh.Rules(), c.Content.Violation), p, strings.Join(more, " "))
+	more = append(more, present.Clean(c.Content.Place.Text))
+	return widgets.NewTarget(present.ViolationLabel(q.sh.Rules(), c.Content.Violation), present.Clean(c.Content.Party.Name), strings.Join(more, " "), cases.CaseTerms(c))
 }
 
 // refilter applies the filter, the order and the search.
@@ -375,7 +371,11 @@ func (q reviewQueue) View() string {
 	}
 	lines = append(lines, widgets.Truncate(bar, q.width))
 	cw := q.columns()
-	lines = append(lines, st.List.Header.Render(widgets.Truncate("  "+widgets.Pad("立案", cw[0])+" "+widgets.Pad("状态", cw[1])+" "+widgets.Pad("期限", cw[2])+" "+
+	filed := ""
+	if cw[0] > 0 {
+		filed = widgets.Pad("立案", cw[0]) + " "
+	}
+	lines = append(lines, st.List.Header.Render(widgets.Truncate("  "+filed+widgets.Pad("状态", cw[1])+" "+widgets.Pad("期限", cw[2])+" "+
 		widgets.Pad("违法事项", cw[3])+" "+widgets.Pad("当事人", cw[4])+" 提示", q.width)))
 	switch {
 	case q.err != nil:
@@ -402,43 +402,32 @@ func (q reviewQueue) View() string {
 }
 
 // columns are the widths of 立案, status, countdown, violation and party;
-// the flags take the rest.
+// the flags take the rest. Past 80 columns the violation and the party
+// widen to what the loaded rows need, so a wide terminal shows names
+// whole rather than leaving its width empty.
 func (q reviewQueue) columns() [5]int {
 	c := [5]int{5, 10, 12, 18, 12}
 	if rest := q.width - 2 - 5 - c[0] - c[1] - c[2] - c[3] - c[4]; rest < 10 {
-		c[3], c[4] = 14, 10
+		// Narrow: the 立案 date goes (the rows keep its order), the
+		// countdown takes what its texts need, and the flags keep room
+		// for one whole (首违存疑).
+		c[0], c[3], c[4] = 0, 14, 10
+		c[2] = 4
+		for _, it := range q.items {
+			c[2] = max(c[2], ansi.StringWidth(present.DeadlineShort(it.Deadline())))
+		}
+		c[2] = min(c[2], 12)
+		return c
 	}
+	var viol, party int
+	for _, it := range q.items {
+		viol = max(viol, ansi.StringWidth(present.ViolationLabel(q.sh.Rules(), it.Case.Content.Violation)))
+		party = max(party, ansi.StringWidth(present.Clean(it.Case.Content.Party.Name)))
+	}
+	extra := max(0, q.width-80)
+	c[3] = min(max(c[3], viol), c[3]+extra/3)
+	c[4] = min(max(c[4], party), c[4]+extra/2)
 	return c
-}
-
-// deadlineShort is a countdown in a column: 决定剩32天, 听证已届满.
-func deadlineShort(d *cases.Deadline) string {
-	if d == nil {
-		return "--"
-	}
-	var head string
-	switch d.Code {
-	case cases.DeadlineDecision:
-		head = "决定"
-	case cases.DeadlineHearing:
-		head = "听证"
-	case cases.DeadlineCorrection:
-		head = "改正"
-	}
-	return head + d.Countdown()
-}
-
-// deadlineStyle marks a countdown that needs attention.
-func deadlineStyle(st *styles.Styles, d *cases.Deadline) func(...string) string {
-	switch {
-	case d == nil:
-		return st.Faint.Render
-	case d.Code == cases.DeadlineDecision && d.Left < 0:
-		return st.Error.Render
-	case d.Urgent():
-		return st.Warn.Render
-	}
-	return st.Value.Render
 }
 
 func (q reviewQueue) rowView(i int, cw [5]int) string {
@@ -469,10 +458,14 @@ func (q reviewQueue) rowView(i int, cw [5]int) string {
 	}
 	d := it.Deadline()
 	sp := base.Render(" ")
-	line := base.Render(mark) + base.Render(widgets.Pad(filed, cw[0])) + sp +
+	line := base.Render(mark)
+	if cw[0] > 0 {
+		line += base.Render(widgets.Pad(filed, cw[0])) + sp
+	}
+	line +=
 		style(st.StatusStyle(string(c.Status)).Render)(widgets.Pad(c.Status.Label(), cw[1])) + sp +
-		style(deadlineStyle(st, d))(widgets.Pad(deadlineShort(d), cw[2])) + sp +
-		text(0, cw[3]) + sp + text(1, cw[4]) + sp
+			style(present.DeadlineStyle(st, d))(widgets.Pad(present.DeadlineShort(d), cw[2])) + sp +
+			text(0, cw[3]) + sp + text(1, cw[4]) + sp
 	rest := max(0, q.width-ansi.StringWidth(line))
 	line += style(st.Warn.Render)(widgets.Pad(strings.Join(it.Tags(), " "), rest))
 	return widgets.Truncate(line, q.width)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,6 +56,15 @@ type reviewScreen struct {
 	working bool
 	refusal string // why the act key just pressed was refused
 
+	// The evidence tab: the file chosen, a fetch from HQ under way, and
+	// what the last fetch or opening said.
+	evSel      int
+	fetching   bool
+	fetchJob   int
+	fetchDone  int64
+	fetchTotal int64
+	evNote     string
+	evTone     styles.Tone
 }
 
 var reviewTabs = []string{"审核要点", "案情与证据", "建议与决定", "全过程记录"}
@@ -199,6 +207,7 @@ func (r *reviewScreen) Open(n screen.Navigate) tea.Cmd { return r.open(n.CaseID)
 func (r *reviewScreen) open(id string) tea.Cmd {
 	r.id, r.loaded, r.err, r.tab, r.cite, r.form, r.working = id, false, nil, 0, 0, nil, false
 	r.hashes, r.refusal = nil, ""
+	r.evSel, r.fetching, r.evNote = 0, false, ""
 	r.job++
 	return loadReview(r.sh.Store, id, r.job)
 }
@@ -224,6 +233,10 @@ func (r reviewScreen) Status() (string, styles.Tone) {
 		return "正在读取案件...", styles.ToneInfo
 	case r.refusal != "" && r.form == nil:
 		return r.refusal, styles.ToneDanger
+	case r.fetching:
+		return "正在从 HQ 取回证据 " + r.evidenceName(r.evSel) + "：" + progressText(r.fetchDone, r.fetchTotal), styles.ToneInfo
+	case r.evNote != "" && r.form == nil:
+		return r.evNote, r.evTone
 	}
 	return "", styles.ToneNeutral
 }
@@ -274,6 +287,14 @@ func (r *reviewScreen) syncKeys() {
 	cites := !inForm && r.tab == 2 && r.c.Suggestion != nil && len(r.c.Suggestion.Decision.Citations) > 0
 	r.keys.Citation.SetEnabled(cites)
 	r.keys.Article.SetEnabled(cites)
+	evs := 0
+	if !inForm && r.tab == 1 && r.loaded && r.err == nil {
+		evs = len(r.c.Content.Evidence)
+	}
+	r.keys.Evidence.SetEnabled(evs > 1)
+	r.keys.OpenEvidence.SetEnabled(evs > 0 && !r.fetching)
+	chosen := evs > 0 && r.evSel < len(r.hashes) && r.hashes[r.evSel] == evidenceIntact && previewable(r.c.Content.Evidence[r.evSel].Path)
+	r.keys.Preview.SetEnabled(chosen && imagesOf(r.sh.Images) != noImages && !r.fetching)
 }
 
 // Update handles keys, loaded data and the outcome of an act.
@@ -297,6 +318,35 @@ func (r reviewScreen) Update(msg tea.Msg) (reviewScreen, tea.Cmd) {
 		if msg.job == r.job && len(msg.checks) == len(r.hashes) {
 			r.hashes = msg.checks
 			r.refresh(false)
+		}
+	case fetchProgressMsg:
+		if msg.job == r.fetchJob && r.fetching {
+			r.fetchDone, r.fetchTotal = msg.done, msg.total
+			r.refresh(false)
+		}
+		cmd = msg.wait // read on: the fetch goes on even if no longer shown
+	case fetchedMsg:
+		if msg.job != r.fetchJob || !r.fetching {
+			break
+		}
+		r.fetching = false
+		if msg.err != nil {
+			r.evNote, r.evTone = "未能取回证据 "+r.evidenceName(msg.i)+"："+msg.err.Error(), styles.ToneDanger
+			r.refresh(false)
+			break
+		}
+		r.evNote, r.evTone = "已从 HQ 取回证据 "+r.evidenceName(msg.i)+"，正在打开...", styles.ToneInfo
+		evs := append([]cases.Evidence(nil), r.c.Content.Evidence...)
+		cmd = tea.Batch(checkEvidence(r.sh.Store, evs, r.job), openEvidence(r.sh.Store, evs[msg.i], openWithSystem))
+	case previewedMsg:
+		if msg.err != nil {
+			r.evNote, r.evTone = "无法预览："+msg.err.Error(), styles.ToneDanger
+		}
+	case openedMsg:
+		if msg.err != nil {
+			r.evNote, r.evTone = "无法打开证据 "+msg.name+"："+msg.err.Error(), styles.ToneDanger
+		} else {
+			r.evNote, r.evTone = "已用系统查看程序打开证据 "+msg.name, styles.ToneOK
 		}
 	case actedMsg:
 		if msg.job != r.actJob {
@@ -363,6 +413,21 @@ func (r reviewScreen) key(msg tea.KeyMsg) (reviewScreen, tea.Cmd) {
 			r.tab = (r.tab + 1) % n
 		}
 		r.refresh(true)
+	case key.Matches(msg, r.keys.OpenEvidence) && r.keys.OpenEvidence.Enabled():
+		return r.openChosen()
+	case key.Matches(msg, r.keys.Preview) && r.keys.Preview.Enabled():
+		return r, previewEvidence(r.sh.Store, r.c.Content.Evidence[r.evSel], imagesOf(r.sh.Images), r.width-2)
+	case key.Matches(msg, r.keys.Evidence) && r.keys.Evidence.Enabled():
+		n := len(r.c.Content.Evidence)
+		if msg.Type == tea.KeyLeft {
+			r.evSel = (r.evSel + n - 1) % n
+		} else {
+			r.evSel = (r.evSel + 1) % n
+		}
+		r.evNote = ""
+		if line := r.refresh(false); line < r.vp.YOffset || line >= r.vp.YOffset+r.vp.Height {
+			r.vp.SetYOffset(line - r.vp.Height/2)
+		}
 	case key.Matches(msg, r.keys.Article) && r.keys.Article.Enabled():
 		return r, screen.Go(screen.Navigate{To: screen.Reader, Cites: r.c.Suggestion.Decision.Citations, Cite: r.cite})
 	case key.Matches(msg, r.keys.Citation) && r.keys.Citation.Enabled():
@@ -379,6 +444,45 @@ func (r reviewScreen) key(msg tea.KeyMsg) (reviewScreen, tea.Cmd) {
 		widgets.Scroll(&r.vp, r.keys.Nav, msg)
 	}
 	return r, nil
+}
+
+// openChosen opens the evidence file chosen, fetching it from HQ first
+// when this machine does not hold it. A file whose content no longer
+// matches its recorded hash is not opened: it is not the evidence.
+func (r reviewScreen) openChosen() (reviewScreen, tea.Cmd) {
+	evs := r.c.Content.Evidence
+	i := min(r.evSel, len(evs)-1)
+	state := evidenceChecking
+	if i < len(r.hashes) {
+		state = r.hashes[i]
+	}
+	name := r.evidenceName(i)
+	r.evNote, r.evTone = "", styles.ToneNeutral
+	switch {
+	case state == evidenceChecking:
+		r.evNote, r.evTone = "正在核对证据文件，请稍候再试", styles.ToneInfo
+	case state == evidenceChanged:
+		r.evNote, r.evTone = "证据 "+name+" 与记录的 SHA-256 不符，不予打开：请退回承办人核实", styles.ToneDanger
+	case state == evidenceIntact:
+		r.evNote, r.evTone = "正在打开证据 "+name+"...", styles.ToneInfo
+		return r, openEvidence(r.sh.Store, evs[i], openWithSystem)
+	case r.sh.FetchEvidence == nil:
+		r.evNote, r.evTone = "本机没有证据 "+name+"，且本设备未连接 HQ，无法取回", styles.ToneWarn
+	default:
+		r.fetching, r.fetchDone, r.fetchTotal = true, 0, evs[i].Size
+		r.fetchJob = r.sh.NextJob()
+		r.refresh(false)
+		return r, fetchEvidence(r.sh.FetchEvidence, evs[i].SHA256, i, r.fetchJob)
+	}
+	return r, nil
+}
+
+// evidenceName is the file name of evidence i, cleaned for the screen.
+func (r reviewScreen) evidenceName(i int) string {
+	if i < 0 || i >= len(r.c.Content.Evidence) {
+		return ""
+	}
+	return present.FileName(r.c.Content.Evidence[i].Path)
 }
 
 // The action forms.
@@ -630,7 +734,8 @@ func (r *reviewScreen) showError(err error) {
 }
 
 // refresh rebuilds the header and the tab's content; it returns the line
-// of the selected citation on the decision tab.
+// of the selected citation on the decision tab, or of the evidence file
+// chosen on the evidence tab.
 func (r *reviewScreen) refresh(top bool) int {
 	st := r.sh.Styles
 	w := r.width
@@ -661,7 +766,7 @@ func (r *reviewScreen) refresh(top bool) int {
 	case 0:
 		body = r.reviewLines()
 	case 1:
-		body = r.contentLines()
+		body, citeLine = r.contentLines()
 	case 2:
 		body, citeLine = r.decisionLines()
 	case 3:
@@ -771,7 +876,7 @@ func (r reviewScreen) reviewLines() []string {
 	if ds := c.Deadlines(r.sh.Now); len(ds) > 0 {
 		lw.section("期限")
 		for _, d := range ds {
-			lw.kv(d.Label, d.Countdown()+"（截止 "+d.Due.Format("2006-01-02")+"）", deadlineStyle(st, &d))
+			lw.kv(d.Label, d.Countdown()+"（截止 "+d.Due.Format("2006-01-02")+"）", present.DeadlineStyle(st, &d))
 			lw.para("             ", d.Basis, st.Muted.Render)
 		}
 	}
@@ -785,6 +890,9 @@ func (r reviewScreen) reviewLines() []string {
 				changed = strings.Join(c.Review.Changed, "、")
 			}
 			lw.kv("重新提交", "第"+strconv.Itoa(c.Review.Round)+"次提交，自退回以来修改了："+changed, st.Strong.Render)
+		}
+		if r, ok := c.ReplyCurrent(); ok {
+			lw.kv("承办人答复", present.Clean(r.Text)+"（"+present.Clean(r.By.Name)+"  "+present.Time(r.At)+"）", st.Strong.Render)
 		}
 	}
 	if o := c.Review.Legal; o != nil {
@@ -953,8 +1061,9 @@ func (r reviewScreen) chainSteps() []chainStep {
 }
 
 // contentLines is the second tab: the facts and the evidence, each file
-// checked against its recorded hash.
-func (r reviewScreen) contentLines() []string {
+// checked against its recorded hash; it returns the line of the file chosen.
+func (r reviewScreen) contentLines() ([]string, int) {
+	citeLine := 0
 	st := r.sh.Styles
 	c := r.c.Content
 	lw := &lineWriter{st: st, w: r.width}
@@ -1007,16 +1116,37 @@ func (r reviewScreen) contentLines() []string {
 				state, style = "文件已被改动！", st.Error.Render
 			case evidenceMissing:
 				state, style = "本机无此文件", st.Warn.Render
+				if r.sh.FetchEvidence != nil {
+					state += "（F6 从 HQ 取回并查看）"
+				}
 			}
+		}
+		if r.fetching && i == r.evSel {
+			state, style = "正在从 HQ 取回 "+progressText(r.fetchDone, r.fetchTotal), st.Info.Render
 		}
 		sum := present.Clean(e.SHA256)
 		if len(sum) > 12 {
 			sum = sum[:12]
 		}
-		lw.para(" "+strconv.Itoa(i+1)+". ", cases.EvidenceKindLabel(present.Clean(e.Kind))+"  "+present.Clean(filepath.Base(e.Path))+"  "+present.Size(e.Size)+"  "+present.Short(e.CapturedAt), v)
+		mark := " "
+		if i == r.evSel {
+			mark = ">"
+			citeLine = len(lw.lines)
+		}
+		lw.para(mark+strconv.Itoa(i+1)+". ", cases.EvidenceKindLabel(present.Clean(e.Kind))+"  "+present.FileName(e.Path)+"  "+present.Size(e.Size)+"  "+present.Short(e.CapturedAt), v)
 		lw.para("    ", "SHA-256 "+sum+"..  "+state, style)
 	}
-	return lw.lines
+	if len(c.Evidence) > 0 {
+		how := "F6 用系统程序查看所选证据"
+		if imagesOf(r.sh.Images) != noImages {
+			how += "，ctrl+p 在终端中预览图片"
+		}
+		if len(c.Evidence) > 1 {
+			how += "，左右键选择"
+		}
+		lw.para("    ", how+"。", st.Faint.Render)
+	}
+	return lw.lines, citeLine
 }
 
 // decisionLines is the third tab: the rules' suggestion and the officer's
@@ -1192,14 +1322,14 @@ func (r reviewScreen) ShortHelp() []key.Binding {
 	if r.form != nil {
 		return []key.Binding{r.keys.Field, r.keys.Confirm, r.keys.Cancel}
 	}
-	return []key.Binding{r.keys.Approve, r.keys.Return, r.keys.SendLegal, r.keys.Legal, r.keys.Discuss, r.keys.Decide, r.keys.Tab, r.keys.Back}
+	return []key.Binding{r.keys.OpenEvidence, r.keys.Approve, r.keys.Return, r.keys.SendLegal, r.keys.Legal, r.keys.Discuss, r.keys.Decide, r.keys.Evidence, r.keys.Preview, r.keys.Tab, r.keys.Back}
 }
 
 // FullHelp lists every key of the screen.
 func (r reviewScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{r.keys.Approve, r.keys.Return, r.keys.SendLegal, r.keys.Legal, r.keys.Discuss, r.keys.Decide},
-		{r.keys.Tab, r.keys.Up, r.keys.Down, r.keys.PageUp, r.keys.PageDown, r.keys.Citation, r.keys.Article, r.keys.Refresh, r.keys.Back},
+		{r.keys.Tab, r.keys.Up, r.keys.Down, r.keys.PageUp, r.keys.PageDown, r.keys.Citation, r.keys.Article, r.keys.Evidence, r.keys.OpenEvidence, r.keys.Preview, r.keys.Refresh, r.keys.Back},
 		{r.keys.Field, r.keys.Confirm, r.keys.Cancel},
 	}
 }

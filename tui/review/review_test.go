@@ -405,3 +405,59 @@ func TestReviewScreensCleanHostileText(t *testing.T) {
 		}
 	}
 }
+
+// Issue 15 item 2: queue search is no looser than party search: initials
+// that only scatter over a company's pinyin, or a neighbouring violation
+// code, find nothing; pinyin initials and the case number do.
+func TestQueueSearchIsNotLoose(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	s := seedReview(t, st)
+	shop := tuitest.Record(t, st, tuitest.Case{Violation: "CG35", Party: cases.Party{Kind: cases.PartyOrg, Name: "重庆小面馆", USCC: tuitest.USCC(t, "91500103MA5U4C2Y"), LegalRep: "周强"},
+		Place: "渝中区民族路 4 号", Facts: "油烟直排。", Occurred: time.Date(2026, 11, 19, 12, 0, 0, 0, cases.ChinaTime()), Harm: cases.HarmMinor, Submit: true})
+	d := tuitest.New(t, st, "lihua")
+	d.SignIn()
+	for _, tc := range []struct {
+		q    string
+		want []string
+	}{
+		{"zxm", nil}, // zhongqing xiao mian: z, x and m, scattered
+		{"CG34", nil},
+		{"CG35", []string{shop.ID}},
+		{"cqxm", []string{shop.ID}},
+		{"ldm", []string{s.major}},
+		{"liudeming", []string{s.major}},
+		{s.major[len(s.major)-8:], []string{s.major}},
+	} {
+		d.Type("/")
+		d.Type(tc.q)
+		if got := review.Shown(d); !slices.Equal(got, tc.want) {
+			t.Errorf("search %q shows %v, want %v", tc.q, got, tc.want)
+		}
+		d.Press("esc")
+	}
+}
+
+// Issue 15 item 8: at 120×40 the queue gives the width to the names, so a
+// company's name is whole; at 80×24 the columns are as before.
+func TestQueueWidensAt120(t *testing.T) {
+	d, _ := runReview(t, "lihua", func(d *tuitest.Driver, s reviewSeed) { d.Press("tab") })
+	d.Resize(120, 40)
+	tuitest.CheckFits(t, d.View(), 120, 40)
+	d.Contains("重庆渝南建筑工程有限公司 ")
+	d.Contains("CG23 未密闭运输 ")
+	d.Golden()
+}
+
+// Issue 15 item 8: at 60×20 the flags column keeps room for a whole flag
+// (it shrank to one character): the 立案 date gives way.
+func TestQueueAt60KeepsTheFlags(t *testing.T) {
+	d, _ := runReview(t, "lihua", func(d *tuitest.Driver, s reviewSeed) { d.Press("tab") })
+	d.Resize(60, 20)
+	tuitest.CheckFits(t, d.View(), 60, 20)
+	for _, l := range strings.Split(d.View(), "\n") {
+		if strings.Contains(l, "张建国") && !strings.Contains(l, "首违存疑") {
+			t.Fatalf("the flags are cut: %q", l)
+		}
+	}
+	d.Golden()
+}

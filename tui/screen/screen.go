@@ -8,6 +8,7 @@
 package screen
 
 import (
+	"context"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -52,8 +53,19 @@ type Context struct {
 	Now   time.Time  // from the last clock reading
 	Sync  SyncStatus // background sync, as last reported
 
+	// FetchEvidence brings an evidence file from HQ into the vault; nil
+	// when the program has no sync client. Safe to call from a command.
+	FetchEvidence FetchEvidence
+	// Images names the terminal's inline image protocol ("kitty",
+	// "iterm"), "" when it draws none.
+	Images string
+
 	jobs int // last async job number handed out
 }
+
+// FetchEvidence fetches the evidence file of a SHA-256 from HQ into the
+// vault, telling progress the bytes received of the size announced.
+type FetchEvidence func(ctx context.Context, sha string, progress func(done, total int64)) error
 
 // Rules returns the rule set in force now, or the embedded default before
 // the book has loaded.

@@ -22,14 +22,25 @@ func TestQTypedIntoAFieldDoesNotQuit(t *testing.T) {
 	if d.M.HelpShown() {
 		t.Fatal("? typed into a field opened the help")
 	}
-	// On the home screen, with no field focused, q does quit.
+	// On the home screen, with no field focused, q asks first; a second q
+	// quits, any other key carries on.
 	st2 := tuitest.OpenStore(t, t.TempDir())
 	tuitest.AddUsers(t, st2, tuitest.OfficerWang)
 	d2 := tuitest.New(t, st2, "wangwu")
 	d2.SignIn()
 	d2.Type("q")
+	if d2.Quit {
+		t.Fatal("one q on the home screen quit without asking")
+	}
+	d2.Contains("再按一次 q 退出")
+	d2.Press("down")
+	d2.Type("q")
+	if d2.Quit {
+		t.Fatal("q after another key quit: the question was not forgotten")
+	}
+	d2.Type("q")
 	if !d2.Quit {
-		t.Fatal("q on the home screen did not quit")
+		t.Fatal("q, q on the home screen did not quit")
 	}
 }
 

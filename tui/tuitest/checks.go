@@ -97,3 +97,21 @@ func CheckHelpBarWhole(t testing.TB, view string) {
 		t.Errorf("help bar lost F1 or F10: %q", bar)
 	}
 }
+
+// CheckFullHelpOnce: the full help (F1) lists each live key once.
+func CheckFullHelpOnce(t testing.TB, d *Driver, where string) {
+	t.Helper()
+	seen := map[string]string{}
+	for _, g := range d.M.FullHelp() {
+		for _, b := range g {
+			if !b.Enabled() {
+				continue
+			}
+			k := b.Help().Key
+			if prev, ok := seen[k]; ok {
+				t.Errorf("%s: F1 lists %q twice (%s; %s)", where, k, prev, b.Help().Desc)
+			}
+			seen[k] = b.Help().Desc
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package widgets
 
 import (
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
@@ -508,12 +510,14 @@ func (f Form) Update(msg tea.Msg) (Form, tea.Cmd) {
 		var cmd tea.Cmd
 		*fl.input, cmd = fl.input.Update(km)
 		f.Changed = fl.input.Value() != before
+		fl.noteLimit(km, before, fl.input.Value(), fl.input.CharLimit)
 		return f, cmd
 	case KindArea:
 		before := fl.area.Value()
 		var cmd tea.Cmd
 		*fl.area, cmd = fl.area.Update(km)
 		f.Changed = fl.area.Value() != before
+		fl.noteLimit(km, before, fl.area.Value(), fl.area.CharLimit)
 		return f, cmd
 	}
 	return f, nil
@@ -769,4 +773,31 @@ func (f *Form) Click(y int) bool {
 func (f Form) Height() int {
 	lines, _ := f.render()
 	return len(lines)
+}
+
+// limitNote starts the warning shown when typing reaches a field's limit.
+const limitNote = "已达上限 "
+
+// noteLimit says at once, under the field, that characters typed past its
+// limit were not taken (the command line refuses such text and says why;
+// the form must not cut it without a word). The warning goes with the next
+// edit that fits.
+func (fl *Field) noteLimit(km tea.KeyMsg, before, after string, limit int) {
+	typed := 0
+	switch km.Type {
+	case tea.KeyRunes:
+		typed = len(km.Runes)
+	case tea.KeySpace:
+		typed = 1
+	default:
+		return
+	}
+	n := utf8.RuneCountInString(after)
+	lost := typed - (n - utf8.RuneCountInString(before))
+	switch {
+	case limit > 0 && lost > 0 && n >= limit:
+		fl.Warn = limitNote + strconv.Itoa(limit) + " 字：多出的 " + strconv.Itoa(lost) + " 字没有录入，请精简后再输入"
+	case strings.HasPrefix(fl.Warn, limitNote):
+		fl.Warn = ""
+	}
 }

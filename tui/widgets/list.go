@@ -2,32 +2,47 @@ package widgets
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/sahilm/fuzzy"
 
+	"fieldcase/cases"
 	"fieldcase/tui/styles"
 )
 
 // A searchable list (the case list, the reviewer's queue) keeps one Target
-// per loaded row and shows Rows: all of them, or those a fuzzy query
-// matched, with the matched runes to highlight in the first columns.
+// per loaded row and shows Rows: all of them in the order given, or those
+// the query finds, in the same order, with the matched runes to highlight.
+//
+// A row is found the way party search finds a party (cases.BeginsTerm): the
+// folded query is part of a column's text (张建国 by 建国, a place by its
+// street), or begins one of the row's terms (pinyin rjg or ranjianguo, an
+// ID number's first digits, the case number). Nothing looser: a scattered
+// subsequence (zxm in an unrelated company's pinyin, CG34 in CG35's row)
+// finds nothing.
 
-// Target is one row of a searchable list as fuzzy search sees it: the text
-// of its searchable columns joined by spaces, and where each of the first
-// three columns starts (in runes).
+// Target is one row of a searchable list as search sees it: the text of its
+// searchable columns joined by spaces, where each of the first three
+// columns starts (in runes), and the terms it is found by.
 type Target struct {
 	Text  string
 	Start [3]int
+	Terms []string
+	// Lit is the column highlighted whole when a term found the row (the
+	// party, whose name the pinyin spells).
+	Lit int
 }
 
 // NewTarget joins the two highlighted columns and the rest search reads
-// (the third column, or more words to find the row by).
-func NewTarget(first, second, rest string) Target {
-	var t Target
+// (the third column, or more words to find the row by); terms are what the
+// row is also found by prefix, such as cases.CaseTerms. A row found by a
+// term lights its second column.
+func NewTarget(first, second, rest string, terms []string) Target {
+	t := Target{Terms: terms, Lit: 1}
 	t.Start[1] = len([]rune(first)) + 1
 	t.Start[2] = t.Start[1] + len([]rune(second)) + 1
 	t.Text = first + " " + second + " " + rest
@@ -41,23 +56,58 @@ type Row struct {
 	Match []int
 }
 
-// Search shows the targets listed in order that match the query q, best
-// first; an empty query shows every one in order.
-// sahilm/fuzzy reports byte offsets; they are turned into rune indexes
-// here, before any highlighting, or a match on 三 in 张三 would light up the
-// wrong cell.
+// Search shows the targets listed in order that the query q finds, in that
+// order; an empty query shows every one.
 func Search(q string, targets []Target, order []int) []Row {
 	var rows []Row
-	if q = strings.TrimSpace(q); q == "" {
-		for _, i := range order {
+	q = cases.NormalizeSearch(q)
+	for _, i := range order {
+		if q == "" {
 			rows = append(rows, Row{I: i})
+			continue
 		}
-		return rows
-	}
-	for _, m := range fuzzy.FindFrom(q, source{targets, order}) {
-		rows = append(rows, Row{I: order[m.Index], Match: RuneIndexes(m.Str, m.MatchedIndexes)})
+		if m, ok := targets[i].find(q); ok {
+			rows = append(rows, Row{I: i, Match: m})
+		}
 	}
 	return rows
+}
+
+// find matches the folded query q against t: the runes of the first place
+// its text holds q (spaces and case folded as NormalizeSearch folds them),
+// or, if only a term begins with q, the runes of the lit column.
+func (t Target) find(q string) ([]int, bool) {
+	runes := []rune(t.Text)
+	var folded []rune
+	var at []int // at[k] is the rune of Text folded[k] came from
+	for i, r := range runes {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		folded = append(folded, unicode.ToLower(r))
+		at = append(at, i)
+	}
+	if k := strings.Index(string(folded), q); k >= 0 {
+		k = utf8.RuneCountInString(string(folded)[:k])
+		n := utf8.RuneCountInString(q)
+		m := make([]int, n)
+		for j := range m {
+			m[j] = at[k+j]
+		}
+		return m, true
+	}
+	if !cases.BeginsTerm(q, t.Terms) {
+		return nil, false
+	}
+	from, to := t.Start[t.Lit], len(runes)
+	if t.Lit < 2 {
+		to = t.Start[t.Lit+1] - 1
+	}
+	var m []int
+	for i := from; i < to; i++ {
+		m = append(m, i)
+	}
+	return m, true
 }
 
 // All is every index below n, in order.
@@ -68,15 +118,6 @@ func All(n int) []int {
 	}
 	return order
 }
-
-// source lets fuzzy search read the targets in order without copying them.
-type source struct {
-	targets []Target
-	order   []int
-}
-
-func (s source) String(i int) string { return s.targets[s.order[i]].Text }
-func (s source) Len() int            { return len(s.order) }
 
 // Column is column k (0, 1 or 2; the last runs to the end of the text) of
 // t, cut to w cells, with the row's matches in it highlighted in match and

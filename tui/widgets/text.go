@@ -63,8 +63,10 @@ func Center(s string, w int) string {
 
 // Wrap breaks plain text s into lines of at most w cells. Chinese breaks
 // between any two characters, other text at spaces (a word longer than a
-// line is cut), and closing punctuation never starts a line (禁则): the
-// character before it moves down with it.
+// line is cut), and the line-breaking rules of Chinese typesetting (禁则)
+// hold: closing punctuation (。，、；：？！”）》 …) never starts a line and
+// opening punctuation (“（《 …) never ends one; the characters around such
+// a break move down together.
 func Wrap(s string, w int) []string {
 	if w <= 0 {
 		return nil
@@ -76,14 +78,32 @@ func Wrap(s string, w int) []string {
 	return out
 }
 
-// noLineStart are the characters a line must not begin with.
-const noLineStart = "，。、；：？！）》」』〉】,.;:?!)"
+const (
+	// noLineStart are the characters a line must not begin with.
+	noLineStart = "，。、；：？！”’）》」』〉】〕…,.;:?!)]}"
+	// noLineEnd are the characters a line must not end with.
+	noLineEnd = "“‘（《「『〈【〔([{"
+	// maxCarry is how many units at most move down to keep 禁则; past
+	// that (a run of punctuation on a very narrow line) the line breaks
+	// where it must.
+	maxCarry = 4
+)
+
+func startsWithAny(u, set string) bool {
+	r, _ := utf8.DecodeRuneInString(u)
+	return u != "" && strings.ContainsRune(set, r)
+}
+
+func endsWithAny(u, set string) bool {
+	r, _ := utf8.DecodeLastRuneInString(u)
+	return u != "" && strings.ContainsRune(set, r)
+}
 
 func wrapLine(s string, w int) []string {
 	if ansi.StringWidth(s) <= w {
 		return []string{s}
 	}
-	var units []string // words, single CJK characters, spaces
+	var units []string // words, single CJK characters and punctuation, spaces
 	word := []rune{}
 	flush := func() {
 		if len(word) > 0 {
@@ -96,6 +116,9 @@ func wrapLine(s string, w int) []string {
 		case r == ' ':
 			flush()
 			units = append(units, " ")
+		case strings.ContainsRune(noLineEnd, r):
+			flush()
+			word = append(word, r) // opens the word that follows
 		case r < 0x2E80 && !strings.ContainsRune(noLineStart, r):
 			word = append(word, r)
 		default:
@@ -113,6 +136,13 @@ func wrapLine(s string, w int) []string {
 		}
 		lines = append(lines, strings.Join(cur, ""))
 		cur, curW = nil, 0
+	}
+	width := func(us []string) int {
+		n := 0
+		for _, u := range us {
+			n += ansi.StringWidth(u)
+		}
+		return n
 	}
 	for _, u := range units {
 		uw := ansi.StringWidth(u)
@@ -136,22 +166,34 @@ func wrapLine(s string, w int) []string {
 			emit()
 			continue
 		}
-		// 禁则: closing punctuation may not start the line; take the
-		// characters before it along (past any closing marks among them).
-		var carry []string
-		if strings.Contains(noLineStart, u) {
-			for len(cur) > 1 && len(carry) < 4 && (len(carry) == 0 || strings.Contains(noLineStart, carry[0])) {
-				carry = append([]string{cur[len(cur)-1]}, carry...)
-				cur = cur[:len(cur)-1]
+		// Break before u, or earlier: move units down until the new line
+		// does not begin with closing punctuation and this one does not
+		// end with opening punctuation, as long as the new line fits.
+		k := len(cur)
+		for c := 0; c <= maxCarry && k > 0; c++ {
+			first := u
+			if k < len(cur) {
+				first = cur[k]
 			}
+			if !startsWithAny(first, noLineStart) && !endsWithAny(cur[k-1], noLineEnd) || k == 1 {
+				break
+			}
+			if width(cur[k-1:])+uw > w {
+				break
+			}
+			k--
 		}
+		if k == 0 || width(cur[k:])+uw > w {
+			k = len(cur)
+		}
+		carry := append([]string(nil), cur[k:]...)
+		cur = cur[:k]
 		emit()
-		for _, c := range carry {
-			cur = append(cur, c)
-			curW += ansi.StringWidth(c)
+		for len(carry) > 0 && carry[0] == " " {
+			carry = carry[1:]
 		}
-		cur = append(cur, u)
-		curW += uw
+		cur = append(carry, u)
+		curW = width(cur)
 	}
 	if len(cur) > 0 {
 		emit()

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -125,6 +126,38 @@ func TestWindowKeepsTheCursorInView(t *testing.T) {
 	} {
 		if got := Window(tc.off, tc.cur, tc.n, tc.total); got != tc.want {
 			t.Errorf("Window%v = %d", tc, got)
+		}
+	}
+}
+
+// Issue 15 item 8: 禁则 at every width. No line begins with closing
+// punctuation (including a closing quote), no line but the last ends with
+// opening punctuation, no line is wider than asked, nothing is lost. (On
+// a line of five characters or fewer a run like 告。”， cannot move down
+// whole; the rules give way to the width there.)
+func TestWrapKinsokuAtEveryWidth(t *testing.T) {
+	texts := []string{
+		"当事人称“不知道不能摆摊”，经教育后自行改正。依据《重庆市市容环境卫生管理条例》（2022年修正）第二十条。",
+		"建议：警告。”，数额由承办人依据“情节较轻”的认定提出；（见第三十二条）。",
+		"罚款“200元”。《城市市容和环境卫生管理条例》第三十六条：“责令停止违法行为，限期清理、拆除或者采取其他补救措施，并可处以罚款。”",
+	}
+	for _, text := range texts {
+		for w := 10; w <= 40; w++ {
+			lines := Wrap(text, w)
+			if got := strings.Join(lines, ""); got != text {
+				t.Fatalf("width %d lost text: %q", w, lines)
+			}
+			for i, l := range lines {
+				if ansi.StringWidth(l) > w {
+					t.Errorf("width %d: line %q is wider", w, l)
+				}
+				if r, _ := utf8.DecodeRuneInString(l); i > 0 && strings.ContainsRune("。，、；：？！”’）》」』】〉", r) {
+					t.Errorf("width %d: line %d %q starts with closing punctuation", w, i, l)
+				}
+				if r, _ := utf8.DecodeLastRuneInString(l); i < len(lines)-1 && strings.ContainsRune("“‘（《「『【〈", r) {
+					t.Errorf("width %d: line %d %q ends with opening punctuation", w, i, l)
+				}
+			}
 		}
 	}
 }

@@ -78,30 +78,22 @@ type savedMsg struct {
 	err error
 }
 
+// saveWizard records the content and the position in one transaction
+// (store.SaveStep), so a crash cannot keep one without the other.
 func saveWizard(st *store.Store, r saveReq) tea.Cmd {
 	return func() tea.Msg {
-		var c *cases.Case
-		if r.content != nil {
-			var got cases.Case
-			var err error
-			if r.caseID == "" {
-				got, err = st.NewDraft(r.actor, *r.content)
-			} else {
-				got, err = st.SaveContent(r.actor, r.caseID, *r.content)
-			}
-			if err != nil {
-				return savedMsg{req: r, err: screen.Logged("save content", err)}
-			}
-			c = &got
-			r.caseID = got.ID
+		var pos *store.Draft
+		if !r.clear {
+			pos = &store.Draft{CaseID: r.caseID, Step: r.step, State: r.state}
 		}
-		var err error
-		if r.clear {
-			err = st.ClearDraft(r.userID)
-		} else {
-			err = st.SaveDraft(r.userID, store.Draft{CaseID: r.caseID, Step: r.step, State: r.state})
+		c, err := st.SaveStep(r.actor, r.userID, r.caseID, r.content, pos)
+		if err != nil {
+			return savedMsg{req: r, err: screen.Logged("save step", err)}
 		}
-		return savedMsg{req: r, c: c, err: screen.Logged("save draft position", err)}
+		if c != nil {
+			r.caseID = c.ID
+		}
+		return savedMsg{req: r, c: c}
 	}
 }
 
@@ -136,13 +128,6 @@ type submittedMsg struct {
 	job int
 	c   cases.Case
 	err error
-}
-
-func submit(st *store.Store, actor cases.Actor, id string, book *rules.Book, job int) tea.Cmd {
-	return func() tea.Msg {
-		c, err := st.Submit(actor, id, book) // forgets the wizard position too
-		return submittedMsg{job: job, c: c, err: screen.Logged("submit", err)}
-	}
 }
 
 type partiesMsg struct {

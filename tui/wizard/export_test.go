@@ -50,3 +50,6 @@ func EnterStep(r registry, name string) tea.Cmd {
 	s, _ := stepByName(name)
 	return peek(r).enter(s)
 }
+
+// PartyField is a field of the party form.
+func PartyField(r registry, name string) string { return peek(r).party.form.Value(name) }

@@ -48,8 +48,10 @@ func TestWizardRecordsAndSubmitsACase(t *testing.T) {
 	d.Contains("第 8 步 执法人员")
 	d.Contains("[赵六]")
 	d.Press("f8")
-	d.Contains("各项已填写完整")
+	d.Contains("必填项已填写")
 	d.Press("enter") // the submit button has focus
+	d.Contains("提交后即为立案")
+	d.Press("enter") // confirm
 	d.Contains("已提交审核：CG01 占道经营 欧阳秋菊")
 	d.Contains("首页")
 
@@ -202,6 +204,9 @@ func TestReturnedCaseResubmits(t *testing.T) {
 	d.Press("f4")
 	d.Contains("审核意见（退回补正）")
 	d.Press("f9")
+	d.Contains("退回后未作任何修改")
+	d.Type("经核实，现场照片已随案提交，无需补充。")
+	d.Press("enter")
 	d.Contains("已提交审核")
 	cs, _ := st.List(store.Filter{Status: cases.StatusReturned})
 	if len(cs) != 0 {
@@ -300,7 +305,7 @@ func TestDepartureIsRecordedAndFlagged(t *testing.T) {
 	d.Type("当事人多次在同一地点摆摊，经教育仍不改正。")
 	d.Press("f8")
 	d.Contains("第 8 步 执法人员")
-	d.Press("f8", "enter")
+	d.Press("f8", "enter", "enter")
 	d.Contains("已提交审核")
 	cs, _ := st.List(store.Filter{Status: cases.StatusSubmitted})
 	if len(cs) != 1 {
@@ -340,6 +345,8 @@ func TestReturnedCaseF9BackToReview(t *testing.T) {
 		t.Fatalf("facts not saved on F9: %q %v", c.Content.Facts, err)
 	}
 	d.Press("f9")
+	d.Contains("退回后已修改：违法事实")
+	d.Press("enter")
 	d.Contains("已提交审核")
 	if c, _ := st.Get(c.ID); c.Status != cases.StatusSubmitted {
 		t.Fatalf("status %s", c.Status)
@@ -371,12 +378,19 @@ func TestF9ToReviewFromTheDecision(t *testing.T) {
 	d.Contains("F9 到核对提交")
 	d.Press("f9")
 	d.Contains("第 9 步 核对提交")
-	d.Contains("各项已填写完整")
+	d.Contains("必填项已填写")
 
-	d.Press("up", "up", "enter")
+	// A departure without its reason is refused (on a case the law
+	// punishes: from 轻微不罚 no departure is offered).
+	st3 := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st3, tuitest.OfficerWang, tuitest.OfficerZhao)
+	d = tuitest.New(t, st3, "wangwu")
+	d.SignIn()
+	tuitest.ToSuggestion(d, false, 1, false)
+	d.Press("enter")
 	d.Contains("第 7 步 处理决定")
 	d.Press("right", "down", "right", "right") // depart, with no reason written
-	d.Press("f9")
+	d.Press("f8")
 	d.Contains("第 7 步 处理决定")
 	d.Contains("请先改正标出的项目")
 }

@@ -24,12 +24,13 @@ type decisionStep struct {
 	height int
 	form   widgets.Form
 	sug    *cases.Suggestion
+	err    error // the suggestion could not be computed
 }
 
 func newDecisionStep(sh *screen.Context) decisionStep {
 	d := decisionStep{sh: sh, keys: keys.NewWizard()}
 	f := widgets.NewForm(sh.Styles)
-	f.AddChoice("choice.follow", "是否采纳建议", []widgets.Option{{Value: "true", Label: "采纳系统建议"}, {Value: "false", Label: "不采纳，另行决定"}})
+	f.AddChoice("choice.follow", "是否采纳建议", followOptions)
 	opts := make([]widgets.Option, len(present.ChoiceOutcomes))
 	for i, o := range present.ChoiceOutcomes {
 		opts[i] = widgets.Option{Value: o.Value, Label: o.Label}
@@ -41,10 +42,41 @@ func newDecisionStep(sh *screen.Context) decisionStep {
 	return d
 }
 
+// followOptions are the answers to 是否采纳建议.
+var followOptions = []widgets.Option{{Value: "true", Label: "采纳系统建议"}, {Value: "false", Label: "不采纳，另行决定"}}
+
+// departureRefused says why the officer may not depart from the
+// suggestion ("" when they may): where the law says 不予行政处罚, no
+// penalty may be chosen instead (CheckChoiceAgainst), so it is not offered.
+func departureRefused(sug *cases.Suggestion) string {
+	if sug == nil || sug.Decision.Outcome != rules.NotPunishable {
+		return ""
+	}
+	return "依法应当不予行政处罚（" + cases.GroundLabel(sug.Decision.Ground) + "），不能改为警告或罚款；如认为情节认定有误，请回到第 5 步修改情节"
+}
+
+// setSuggestion takes the suggestion computed after the step was shown,
+// keeping what the officer has chosen or typed.
+func (d *decisionStep) setSuggestion(sug *cases.Suggestion, err error) {
+	d.sug, d.err = sug, err
+	if departureRefused(sug) != "" {
+		d.form.SetOptions("choice.follow", followOptions[:1])
+	} else {
+		d.form.SetOptions("choice.follow", followOptions)
+	}
+	d.sync()
+}
+
 func (d *decisionStep) load(sug *cases.Suggestion, prev *decision) tea.Cmd {
-	d.sug = sug
+	d.sug, d.err = sug, nil
 	f := &d.form
 	f.ClearMessages()
+	if departureRefused(sug) != "" {
+		f.SetOptions("choice.follow", followOptions[:1])
+		prev = nil // a departure recorded before the facts changed cannot stand
+	} else {
+		f.SetOptions("choice.follow", followOptions)
+	}
 	f.SetValue("choice.follow", "true")
 	f.SetValue("choice.outcome", "not_punished")
 	f.SetValue("choice.fine", "")
@@ -72,7 +104,7 @@ func (d *decisionStep) sync() {
 	f.SetHidden("choice.fine", !depart || f.Value("choice.outcome") != "fine")
 	f.SetHidden("choice.reason", !depart)
 	if fl := f.Field("choice.follow"); fl != nil {
-		fl.Warn = ""
+		fl.Warn, fl.Hint = "", departureRefused(d.sug)
 		if depart {
 			fl.Warn = "不采纳系统建议的，案件将标记给审核人，请写明理由"
 		}
@@ -81,6 +113,9 @@ func (d *decisionStep) sync() {
 		fl.Hint = ""
 		if r := d.sug.Decision.StatutoryFine; r != nil {
 			fl.Hint = "法定幅度 " + present.FineRangeText(r)
+			if !d.sug.Decision.ReductionAllowed {
+				fl.Hint += "；本案没有减轻情形，不得低于最低额"
+			}
 		}
 	}
 }
@@ -139,8 +174,10 @@ func (d decisionStep) View() string {
 		} else {
 			lines = append(lines, "")
 		}
+	} else if d.err != nil {
+		lines = append(lines, st.Error.Render(widgets.Truncate(" 无法计算处理建议："+d.err.Error(), d.width)), st.Muted.Render(" 请回到第 6 步查看原因"), "")
 	} else {
-		lines = append(lines, st.Muted.Render(" 尚无处理建议：请回到上一步"), "", "")
+		lines = append(lines, st.Muted.Render(" 正在依据规则计算处理建议..."), "", "")
 	}
 	lines = append(lines, "", d.form.View())
 	return strings.Join(lines, "\n")

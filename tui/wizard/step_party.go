@@ -318,7 +318,7 @@ func (p partyStep) choose() (partyStep, tea.Cmd) {
 func (p partyStep) newParty(kind cases.PartyKind, q string) (partyStep, tea.Cmd) {
 	pt := cases.Party{Kind: kind}
 	switch {
-	case q == "":
+	case q == "", looksLikePinyin(q): // a search by pinyin is no name to record
 	case looksLikeNumber(q) && kind == cases.PartyPerson:
 		pt.IDNumber = strings.ToUpper(q)
 	case looksLikeNumber(q):
@@ -337,6 +337,20 @@ func (p partyStep) newParty(kind cases.PartyKind, q string) (partyStep, tea.Cmd)
 		return p, p.form.Focus("party.uscc")
 	}
 	return p, p.form.Focus("party.id_number")
+}
+
+// looksLikePinyin: only Latin letters, as typed to find a name by its
+// pinyin or initials (zxm, zhangxiaoming).
+func looksLikePinyin(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == ' ' || r == '\'') {
+			return false
+		}
+	}
+	return true
 }
 
 func looksLikeNumber(s string) bool {
@@ -489,8 +503,11 @@ func (p partyStep) View() string {
 }
 
 func suffixQuery(q string) string {
-	if q == "" {
+	switch {
+	case q == "":
 		return ""
+	case looksLikePinyin(q):
+		return "（姓名、名称请在下一屏填写）"
 	}
 	return "：" + q
 }

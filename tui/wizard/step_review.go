@@ -17,10 +17,12 @@ import (
 // check of the content, and the supervisor's comment on a returned case.
 type reviewData struct {
 	lines   [numSteps]string
+	warns   [numSteps]string // needs a look, does not block (no evidence)
 	check   cases.FieldErrors
 	stale   bool
 	comment string
 	status  cases.Status
+	canVoid bool // a draft: it may be voided
 }
 
 // reviewStep shows the whole case, step by step, with what is missing
@@ -50,7 +52,15 @@ func (r *reviewStep) load(d reviewData) tea.Cmd {
 	}
 	f.AddButton("submit", "提交审核（F9）")
 	f.AddButton("keep", "保留草稿，返回首页")
+	if d.canVoid {
+		f.AddButton("void", "作废草稿（F5，须写明理由）")
+	}
 	r.form = f
+	for s, msg := range d.warns {
+		if fl := r.form.Field("step." + stepNames[s]); fl != nil && msg != "" {
+			fl.Warn = msg
+		}
+	}
 	r.setErrors(d.check)
 	if d.stale {
 		r.form.SetError("step."+stepNames[stepDecide], "案情已修改，处理建议需要重新计算：请进入第 6 步查看并确认")
@@ -104,10 +114,22 @@ func (r *reviewStep) SetSize(w, h int) {
 }
 
 func (r reviewStep) headLines() int {
-	if r.data.comment != "" {
-		return 3
+	return len(r.commentLines()) + 2
+}
+
+// commentLines is the supervisor's return comment, wrapped whole (it says
+// what to fix; cut to one line it could not be read at 80 columns), up to
+// a third of the screen.
+func (r reviewStep) commentLines() []string {
+	if r.data.comment == "" {
+		return nil
 	}
-	return 2
+	ls := widgets.Wrap(" 审核意见（退回补正）："+r.data.comment, max(10, r.width-1))
+	if n := max(1, r.height/3); len(ls) > n {
+		ls = ls[:n]
+		ls[n-1] = widgets.Truncate(ls[n-1]+"……", r.width)
+	}
+	return ls
 }
 
 // Update moves between the rows and presses them.
@@ -135,11 +157,17 @@ func (r reviewStep) Update(msg tea.Msg) (reviewStep, tea.Cmd) {
 func (r reviewStep) View() string {
 	st := r.sh.Styles
 	var lines []string
-	if r.data.comment != "" {
-		lines = append(lines, st.Warn.Render(widgets.Truncate(" 审核意见（退回补正）："+r.data.comment, r.width)))
+	for _, l := range r.commentLines() {
+		lines = append(lines, st.Warn.Render(l))
 	}
 	n := len(r.data.check)
+	warned := false
+	for _, w := range r.data.warns {
+		warned = warned || w != ""
+	}
 	switch {
+	case n == 0 && !r.data.stale && warned:
+		lines = append(lines, st.Warn.Render(widgets.Truncate(" 必填项已填写；请留意下方标出的提示。要修改某一项，选中后按 Enter。", r.width)))
 	case n == 0 && !r.data.stale:
 		lines = append(lines, st.OK.Render(widgets.Truncate(" 各项已填写完整。核对无误后提交审核；要修改某一项，选中后按 Enter。", r.width)))
 	default:
@@ -157,6 +185,8 @@ func (r reviewStep) ShortHelp() []key.Binding {
 		k.Confirm.SetHelp("Enter", "提交审核")
 	case f == "keep":
 		k.Confirm.SetHelp("Enter", "保留草稿")
+	case f == "void":
+		k.Confirm.SetHelp("Enter", "作废草稿")
 	default:
 		k.Confirm.SetHelp("Enter", "修改此项")
 	}

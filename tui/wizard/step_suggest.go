@@ -141,5 +141,7 @@ func (s suggestStep) ShortHelp() []key.Binding {
 	has := s.sug != nil && len(s.sug.Decision.Citations) > 0
 	s.keys.Citation.SetEnabled(has)
 	s.keys.Article.SetEnabled(has)
-	return []key.Binding{s.keys.Scroll, s.keys.Citation, s.keys.Article, s.keys.Confirm}
+	// Enter (on to the decision) before the articles: a narrow help bar
+	// drops bindings from the end, and must keep the way forward.
+	return []key.Binding{s.keys.Scroll, s.keys.Confirm, s.keys.Citation, s.keys.Article}
 }

@@ -97,8 +97,12 @@ type wizardState struct {
 }
 
 // autosaveDelay is how long after the last keystroke the step's inputs are
-// saved (so a flat battery loses at most a few seconds of typing).
-const autosaveDelay = 3 * time.Second
+// saved: a short pause, so a flat battery or a crash loses less than a
+// second of typing. autosaveEdits saves during typing that never pauses.
+const (
+	autosaveDelay = 800 * time.Millisecond
+	autosaveEdits = 20
+)
 
 type autosaveMsg struct {
 	wizard int
@@ -143,11 +147,17 @@ type wizard struct {
 	submitting bool
 	openJob    int
 	opening    bool
-	gen        int  // edits since the last save, for autosave
+	gen        int  // edits, for autosave
+	savedGen   int  // gen at the last autosave
 	quitAfter  bool // quit once the step change in flight has landed
 
 	notice string
 	tone   styles.Tone
+
+	confirm confirmBox // an irreversible act waiting for Enter (confirm.go)
+	voiding bool
+	voidJob int
+	loaded  cases.Case // the case as opened (its return, for what changed since)
 }
 
 // New builds the new-case wizard, for the root's registry.
@@ -239,6 +249,7 @@ func (w *wizard) Resume(d store.Draft, c *cases.Case, evs []cases.Event) tea.Cmd
 // load takes a stored case as the wizard's starting point.
 func (w *wizard) load(c cases.Case, evs []cases.Event) {
 	w.caseID, w.status, w.content, w.comment = c.ID, c.Status, c.Content, present.Clean(c.ReviewComment)
+	w.loaded = c
 	w.editing = true
 	if c.Suggestion != nil && c.Choice != nil {
 		w.decided = &decision{sug: *c.Suggestion, choice: *c.Choice}
@@ -320,7 +331,12 @@ func (w *wizard) enter(s stepID) tea.Cmd {
 	case stepSuggest:
 		cmd = w.suggest.load(w.content, w.caseID)
 	case stepDecide:
-		cmd = w.decide.load(w.suggest.sug, w.decided)
+		// Reached without the suggestion step (a resumed draft, an item
+		// opened from the review): compute the suggestion again.
+		if w.suggest.sug == nil || judgedDifferently(w.suggest.content, w.content) {
+			cmd = w.suggest.load(w.content, w.caseID)
+		}
+		cmd = tea.Batch(cmd, w.decide.load(w.suggest.sug, w.decided))
 	case stepOfficers:
 		cmd = w.officers.load(w.content)
 	case stepReview:
@@ -344,6 +360,7 @@ func (w *wizard) SetSize(width, h int) {
 	w.decide.SetSize(width, bh)
 	w.officers.SetSize(width, bh)
 	w.review.SetSize(width, bh)
+	w.layoutConfirm()
 }
 
 // chromeLines are the wizard's own lines above the step: the step bar, the
@@ -357,6 +374,9 @@ func (w wizard) chromeLines() int {
 
 // Typing reports whether the step has a text field focused.
 func (w wizard) Typing() bool {
+	if w.confirm.open() {
+		return w.confirm.form.Typing()
+	}
 	switch w.step {
 	case stepViolation:
 		return true
@@ -397,6 +417,8 @@ func (w wizard) Status() (string, styles.Tone) {
 		return "正在打开案件...", styles.ToneInfo
 	case w.moving:
 		return "正在保存...", styles.ToneInfo
+	case w.voiding:
+		return "正在作废...", styles.ToneInfo
 	}
 	return w.notice, w.tone
 }
@@ -406,6 +428,7 @@ func (w *wizard) syncKeys() {
 	w.keys.NextStep.SetEnabled(w.step < stepReview)
 	w.keys.Submit.SetEnabled(w.step == stepReview)
 	w.keys.ToReview.SetEnabled(w.canJumpToReview())
+	w.keys.Void.SetEnabled(w.canVoid())
 }
 
 // canJumpToReview: F9 before the last step saves the step and goes straight
@@ -432,14 +455,21 @@ func (w wizard) Update(msg tea.Msg) (wizard, tea.Cmd) {
 		return w.decidedResult(msg)
 	case submittedMsg:
 		return w.submitted(msg)
+	case voidedMsg:
+		return w.voided(msg)
 	case autosaveMsg:
-		if msg.wizard != w.id || msg.gen != w.gen || w.saving || w.opening {
+		idle := msg.gen == w.gen
+		if msg.wizard != w.id || w.gen == w.savedGen || (!idle && w.gen-w.savedGen < autosaveEdits) || w.saving || w.opening {
 			return w, nil
 		}
+		w.savedGen = w.gen
 		return w, w.request(w.positionSave(afterSave{goTo: -1}))
 	case suggestionMsg:
 		var cmd tea.Cmd
 		w.suggest, cmd = w.suggest.Update(msg)
+		if w.step == stepDecide {
+			w.decide.setSuggestion(w.suggest.sug, w.suggest.err)
+		}
 		return w, cmd
 	case partiesMsg:
 		var cmd tea.Cmd
@@ -454,11 +484,18 @@ func (w wizard) Update(msg tea.Msg) (wizard, tea.Cmd) {
 		w.facts, cmd = w.facts.Update(msg)
 		return w, cmd
 	case tea.KeyMsg:
-		if w.moving || w.submitting || w.opening {
+		if w.moving || w.submitting || w.opening || w.voiding {
 			return w, nil // a step change is landing; keys would act on the old step
+		}
+		if w.confirm.open() {
+			w.notice = ""
+			return w.confirmKey(msg)
 		}
 		return w.key(msg)
 	case tea.MouseMsg:
+		if w.confirm.open() {
+			return w, nil
+		}
 		msg.Y -= w.chromeLines()
 		if msg.Y < 0 {
 			return w, nil
@@ -486,6 +523,9 @@ func (w wizard) key(msg tea.KeyMsg) (wizard, tea.Cmd) {
 		return w.toReview()
 	case key.Matches(msg, w.keys.Submit) && w.step == stepReview:
 		return w.trySubmit()
+	case key.Matches(msg, w.keys.Void) && w.canVoid():
+		w.askVoid()
+		return w, nil
 	case key.Matches(msg, w.keys.Article) && w.step == stepSuggest && w.suggest.sug != nil:
 		d := w.suggest.sug.Decision
 		if len(d.Citations) > 0 {
@@ -703,7 +743,7 @@ func (w wizard) saved(msg savedMsg) (wizard, tea.Cmd) {
 		if errors.As(msg.err, &fe) {
 			w.showErrors(fe)
 		}
-		w.say("保存失败："+present.FirstLine(msg.err.Error()), styles.ToneDanger)
+		w.say("保存失败："+errWords(msg.err), styles.ToneDanger)
 		if msg.req.then.quit {
 			next = tea.Quit
 		}
@@ -844,7 +884,11 @@ func setFormError(f interface{ SetError(k, msg string) bool }, field, msg string
 func (w wizard) recordDecision(then afterSave) (wizard, tea.Cmd) {
 	sug := w.suggest.sug
 	if sug == nil {
-		w.say("还没有处理建议：请先回到上一步", styles.ToneDanger)
+		if w.suggest.loading {
+			w.say("正在计算处理建议，请稍候", styles.ToneInfo)
+		} else {
+			w.say("无法计算处理建议：请回到第 6 步查看原因", styles.ToneDanger)
+		}
 		return w, nil
 	}
 	ch := w.decide.choice()
@@ -854,6 +898,7 @@ func (w wizard) recordDecision(then afterSave) (wizard, tea.Cmd) {
 	if msg := fineAboveMaximum(ch, *sug); msg != "" {
 		es = append(es, cases.FieldError{Field: "choice.fine", Msg: msg})
 	}
+	es = es.Merge(cases.CheckChoiceAgainst(ch, sug.Decision)) // what the store would refuse, said on the spot
 	if len(es) > 0 {
 		w.showErrors(es)
 		w.say("请先改正标出的项目", styles.ToneDanger)
@@ -908,7 +953,7 @@ func (w wizard) decidedResult(msg decidedMsg) (wizard, tea.Cmd) {
 		if errors.As(msg.err, &fe) {
 			w.showErrors(fe)
 		}
-		w.say("记录处理决定失败："+present.FirstLine(msg.err.Error()), styles.ToneDanger)
+		w.say("记录处理决定失败："+errWords(msg.err), styles.ToneDanger)
 		return w, quit
 	}
 	c := msg.c
@@ -926,6 +971,9 @@ func (w wizard) reviewAction(p string, cmd tea.Cmd) (wizard, tea.Cmd) {
 	case p == "submit":
 		w, c := w.trySubmit()
 		return w, tea.Batch(cmd, c)
+	case p == "void" && w.canVoid():
+		w.askVoid()
+		return w, cmd
 	case p == "keep":
 		w, c := w.leave(afterSave{goTo: -1, leave: true, notice: "已保存草稿，可在首页继续办理"})
 		return w, tea.Batch(cmd, c)
@@ -938,7 +986,7 @@ func (w wizard) reviewAction(p string, cmd tea.Cmd) (wizard, tea.Cmd) {
 	return w, cmd
 }
 
-// trySubmit submits the case once the decision is current.
+// trySubmit asks to submit the case once the decision is current.
 func (w wizard) trySubmit() (wizard, tea.Cmd) {
 	if w.caseID == "" {
 		w.say("请先选择违法事项", styles.ToneDanger)
@@ -948,9 +996,8 @@ func (w wizard) trySubmit() (wizard, tea.Cmd) {
 		w.say("案情有修改或尚未确认处理决定：请查看建议并确认决定", styles.ToneWarn)
 		return w.leave(afterSave{goTo: int(stepSuggest)})
 	}
-	w.submitting = true
-	w.submitJob = w.sh.NextJob()
-	return w, submit(w.sh.Store, w.sh.Actor(), w.caseID, w.sh.Book, w.submitJob)
+	w.askSubmit()
+	return w, nil
 }
 
 func (w wizard) submitted(msg submittedMsg) (wizard, tea.Cmd) {
@@ -1049,7 +1096,7 @@ func (w *wizard) restore(m map[string]string) {
 func (w wizard) reviewSummary() reviewData {
 	c := w.content
 	rs := w.sh.Rules()
-	d := reviewData{comment: w.comment, status: w.status}
+	d := reviewData{comment: w.comment, status: w.status, canVoid: w.canVoid()}
 	d.lines[stepViolation] = present.ViolationLabel(rs, c.Violation)
 	d.lines[stepParty] = present.PartyKindLabel(c.Party.Kind) + " " + present.PartyLabel(c.Party)
 	if c.Party.Name == "" {
@@ -1062,7 +1109,13 @@ func (w wizard) reviewSummary() reviewData {
 	if c.Circumstances.FirstOffence != nil {
 		first = present.YesNo(*c.Circumstances.FirstOffence)
 	}
-	d.lines[stepCirc] = "及时改正：" + present.YesNo(c.Circumstances.Corrected) + "；危害后果：" + present.HarmLabel(c.Circumstances.Harm) + "；初次违法：" + first
+	d.lines[stepCirc] = "及时改正：" + present.YesNo(c.Circumstances.Corrected) + "；危害：" + present.HarmLabel(c.Circumstances.Harm) + "；行为轻微：" + present.YesNo(c.Circumstances.Minor) + "；初次违法：" + first
+	if f := c.Circumstances.ProposedFine; f != nil {
+		d.lines[stepCirc] += "；拟罚款：" + strconv.FormatFloat(*f, 'f', -1, 64) + "元"
+	}
+	if len(c.Evidence) == 0 {
+		d.warns[stepFacts] = "尚未添加证据：请核实有无照片、视频、笔录等，有的请添加"
+	}
 	switch {
 	case w.decided == nil:
 		d.lines[stepSuggest] = "尚未计算"
@@ -1096,27 +1149,34 @@ func (w wizard) View() string {
 	}
 	lines = append(lines, widgets.Truncate(title, w.width))
 	if w.comment != "" && w.step != stepReview {
-		lines = append(lines, st.Warn.Render(widgets.Truncate(" 审核意见："+w.comment, w.width)))
+		c := " 审核意见：" + w.comment
+		if ansi.StringWidth(c) > w.width {
+			const whole = "（全文见第 9 步）"
+			c = widgets.Truncate(c, w.width-ansi.StringWidth(whole)) + whole
+		}
+		lines = append(lines, st.Warn.Render(c))
 	}
 	var body string
-	switch w.step {
-	case stepViolation:
+	switch {
+	case w.confirm.open():
+		body = w.confirmView()
+	case w.step == stepViolation:
 		body = w.violation.View()
-	case stepParty:
+	case w.step == stepParty:
 		body = w.party.View()
-	case stepPlace:
+	case w.step == stepPlace:
 		body = w.place.View()
-	case stepFacts:
+	case w.step == stepFacts:
 		body = w.facts.View()
-	case stepCirc:
+	case w.step == stepCirc:
 		body = w.circ.View()
-	case stepSuggest:
+	case w.step == stepSuggest:
 		body = w.suggest.View()
-	case stepDecide:
+	case w.step == stepDecide:
 		body = w.decide.View()
-	case stepOfficers:
+	case w.step == stepOfficers:
 		body = w.officers.View()
-	case stepReview:
+	case w.step == stepReview:
 		body = w.review.View()
 	}
 	lines = append(lines, body)
@@ -1157,6 +1217,9 @@ func (w wizard) stepBar() string {
 
 // ShortHelp lists the live keys of the step and the wizard.
 func (w wizard) ShortHelp() []key.Binding {
+	if w.confirm.open() {
+		return w.confirmHelp()
+	}
 	var bs []key.Binding
 	switch w.step {
 	case stepViolation:
@@ -1196,6 +1259,9 @@ func (w wizard) formOf() formInfo {
 
 // FullHelp lists the keys of the current step, then the wizard's own.
 func (w wizard) FullHelp() [][]key.Binding {
+	if w.confirm.open() {
+		return [][]key.Binding{w.confirmHelp()}
+	}
 	k := w.keys
 	step := w.ShortHelp()
 	step = step[:len(step)-5] // the wizard's keys follow in their own group
@@ -1207,5 +1273,19 @@ func (w wizard) FullHelp() [][]key.Binding {
 	case stepSuggest:
 		step = append(step, k.PageDown)
 	}
-	return [][]key.Binding{step, {k.NextStep, k.PrevStep, k.Save, k.ToReview, k.Submit, k.Leave}}
+	return [][]key.Binding{step, {k.NextStep, k.PrevStep, k.Save, k.ToReview, k.Submit, k.Void, k.Leave}}
+}
+
+// errWords is an error as the officer reads it: a refused field gives its
+// message alone, never the domain's field name (choice.outcome).
+func errWords(err error) string {
+	var fe cases.FieldErrors
+	if errors.As(err, &fe) && len(fe) > 0 {
+		return fe[0].Msg
+	}
+	var e cases.FieldError
+	if errors.As(err, &e) {
+		return e.Msg
+	}
+	return present.FirstLine(err.Error())
 }

@@ -18,11 +18,11 @@ import (
 // it, of the hearing. Tests that reach a decision call it first.
 func Notified(t testing.TB, st *store.Store, officer cases.Actor, id string, served time.Time) cases.Case {
 	t.Helper()
-	c, err := st.RecordNotice(officer, id, cases.Notice{Kind: cases.NoticePrior, ServedAt: served, Method: "direct"})
-	if err != nil {
+	if _, err := st.RecordNotice(officer, id, cases.Notice{Kind: cases.NoticePrior, ServedAt: served, Method: "direct"}); err != nil {
 		t.Fatalf("notice: %v", err)
 	}
-	if c, err = st.RecordStatement(officer, id, cases.Statement{At: served, Waived: true}); err != nil {
+	c, err := st.RecordStatement(officer, id, cases.Statement{At: served, Waived: true})
+	if err != nil {
 		t.Fatalf("statement waiver: %v", err)
 	}
 	if n, _ := c.PriorNotice(); n.HearingRight {

@@ -34,7 +34,7 @@ func TestMigration3Publications(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if st, _ := s.Schema(ctx); st.Version != 3 {
+	if st, _ := s.Schema(ctx); st.Version != SchemaVersion() {
 		t.Fatalf("schema %d after migration", st.Version)
 	}
 	if err := s.Update(ctx, func(tx hq.Tx) error {

@@ -32,6 +32,7 @@ var migrations = []migration{
 	{1, "创建初始结构", migrateCreate},
 	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
 	{3, "公示记录", migratePublications},
+	{4, "HQ 发布的法定节假日安排", migrateHolidays},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -112,6 +113,13 @@ func migrateSignKeys(tx *bolt.Tx) error {
 // migratePublications makes the bucket of HQ's publication records.
 func migratePublications(tx *bolt.Tx) error {
 	_, err := tx.Bucket(bRoot).CreateBucket(bPublications)
+	return err
+}
+
+// migrateHolidays makes the bucket of the holiday schedules HQ publishes
+// (year → schedule file, as published).
+func migrateHolidays(tx *bolt.Tx) error {
+	_, err := tx.Bucket(bRoot).CreateBucket(bHolidays)
 	return err
 }
 

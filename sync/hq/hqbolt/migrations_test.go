@@ -245,3 +245,58 @@ func TestReadSchema(t *testing.T) {
 	}
 	want(st, SchemaVersion(), true, true, true)
 }
+
+// TestMigration4Holidays: a schema-3 file with a published rule set opens
+// under schema 4 with the rule set intact and an empty holidays bucket, in
+// which a published schedule is kept by year and survives a reopen.
+func TestMigration4Holidays(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	fileAt(t, dir, 3)
+	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bRoot).Bucket(bHolidays) != nil {
+			t.Error("the holidays bucket exists before migration 4")
+		}
+		return tx.Bucket(bRoot).Bucket(bRuleSets).Put([]byte("cq-2025.1"), []byte(`{"version":"cq-2025.1"}`))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Open(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.Schema(ctx); st.Version != SchemaVersion() {
+		t.Fatalf("schema %d after migration", st.Version)
+	}
+	sch := []byte(`{"year":2028,"source":"国办发明电〔2027〕1号","days":[{"date":"2028-01-03","name":"元旦"}]}`)
+	if err := s.Update(ctx, func(tx hq.Tx) error {
+		sets, err := tx.RuleSets()
+		if err != nil || len(sets) != 1 {
+			t.Errorf("rule sets after migration: %v %v", sets, err)
+		}
+		hs, err := tx.Holidays()
+		if err != nil || len(hs) != 0 {
+			t.Errorf("holidays after migration: %v %v", hs, err)
+		}
+		return tx.PutHolidays(2028, sch)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = Open(dir, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.View(ctx, func(tx hq.Tx) error {
+		hs, err := tx.Holidays()
+		if err != nil || string(hs[2028]) != string(sch) {
+			t.Errorf("holidays after reopen: %s %v", hs[2028], err)
+		}
+		return nil
+	})
+}

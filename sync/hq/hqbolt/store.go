@@ -24,7 +24,8 @@
 //	    ├── rulesets               version → rule-set file
 //	    ├── blobs                  sha256 → hq.Blob JSON
 //	    ├── chunks                 sha256 ‖ offset → bytes
-//	    └── publications           case id → hq.Publication JSON (what HQ published, migration 3)
+//	    ├── publications           case id → hq.Publication JSON (what HQ published, migration 3)
+//	    └── holidays               year (u64) → holiday schedule file as published (migration 4)
 //
 // bbolt has one writer at a time, so a push is applied in one Update with
 // nothing else interleaved, and change-log numbers (NextSequence inside
@@ -80,6 +81,7 @@ var (
 	bBlobs         = []byte("blobs")
 	bChunks        = []byte("chunks")
 	bPublications  = []byte("publications")
+	bHolidays      = []byte("holidays") // migration 4
 
 	kSchema = []byte("schema")
 	kEpoch  = []byte("epoch")
@@ -142,7 +144,7 @@ func damaged(err error) error {
 
 // layoutBuckets are the buckets of the current schema: those of schema 1
 // and those later migrations add. checkLayout and Repair use them.
-var layoutBuckets = append(append([][]byte(nil), allBuckets...), bPublications)
+var layoutBuckets = append(append([][]byte(nil), allBuckets...), bPublications, bHolidays)
 
 // checkLayout makes sure every bucket is there, so no later read meets a
 // missing one.
@@ -602,6 +604,22 @@ func (t *btx) RuleSets() (map[string][]byte, error) {
 
 func (t *btx) PutRuleSet(version string, data []byte) error {
 	return t.b(bRuleSets).Put([]byte(version), data)
+}
+
+func (t *btx) Holidays() (map[int][]byte, error) {
+	out := map[int][]byte{}
+	err := t.b(bHolidays).ForEach(func(k, v []byte) error {
+		if len(k) != 8 {
+			return fmt.Errorf("HQ 数据文件中的节假日安排键 %x 无效", k)
+		}
+		out[int(binary.BigEndian.Uint64(k))] = append([]byte(nil), v...)
+		return nil
+	})
+	return out, err
+}
+
+func (t *btx) PutHolidays(year int, data []byte) error {
+	return t.b(bHolidays).Put(u64(uint64(year)), data)
 }
 
 func (t *btx) Meta(key string) (string, bool, error) {

@@ -26,6 +26,7 @@ var migrations = []migration{
 	{1, "创建初始结构", migrateCreate},
 	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
 	{3, "公示记录", migratePublications},
+	{4, "HQ 发布的法定节假日安排", migrateHolidays},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -138,6 +139,13 @@ func migrateSignKeys(ctx context.Context, tx pgx.Tx) error {
 // row per case.
 func migratePublications(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `CREATE TABLE publications (case_id text PRIMARY KEY, data bytea NOT NULL)`)
+	return err
+}
+
+// migrateHolidays makes the table of the holiday schedules HQ publishes,
+// one row a year, the file as published.
+func migrateHolidays(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `CREATE TABLE holidays (year integer PRIMARY KEY, data bytea NOT NULL)`)
 	return err
 }
 

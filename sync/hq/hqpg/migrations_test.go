@@ -257,3 +257,64 @@ func TestReadSchema(t *testing.T) {
 	}
 	want(st, SchemaVersion(), true, true, true)
 }
+
+// TestMigration4Holidays: a database at schema 3 with a published rule set
+// gains the holidays table; the rule set stays, and a published schedule
+// is kept by year, replaced by a later publication of the same year.
+func TestMigration4Holidays(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`CREATE TABLE hq_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+		`INSERT INTO hq_schema (version, name) VALUES (1, 'initial'), (2, 'keys'), (3, 'publications')`} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range migrations[:3] {
+		if err := m.run(ctx, tx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO rulesets (version, data) VALUES ('cq-2025.1', '{}')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var exists bool
+	if err := pool.QueryRow(ctx, `SELECT to_regclass('holidays') IS NOT NULL`).Scan(&exists); err != nil || exists {
+		t.Fatalf("holidays before migration 4 (%v)", err)
+	}
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	first := []byte(`{"year":2028,"source":"一","days":[{"date":"2028-01-03","name":"元旦"}]}`)
+	second := []byte(`{"year":2028,"source":"二","days":[{"date":"2028-01-03","name":"元旦"}]}`)
+	for _, data := range [][]byte{first, second} {
+		if err := s.Update(ctx, func(tx hq.Tx) error { return tx.PutHolidays(2028, data) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.View(ctx, func(tx hq.Tx) error {
+		sets, err := tx.RuleSets()
+		if err != nil || len(sets) != 1 {
+			t.Errorf("rule sets after migration: %v %v", sets, err)
+		}
+		hs, err := tx.Holidays()
+		if err != nil || len(hs) != 1 || string(hs[2028]) != string(second) {
+			t.Errorf("holidays: %s %v", hs[2028], err)
+		}
+		return nil
+	})
+}

@@ -584,6 +584,28 @@ func (t *ptx) PutRuleSet(version string, data []byte) error {
 	return t.exec(`INSERT INTO rulesets (version, data) VALUES ($1, $2) ON CONFLICT (version) DO UPDATE SET data = excluded.data`, version, data)
 }
 
+func (t *ptx) Holidays() (map[int][]byte, error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT year, data FROM holidays`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int][]byte{}
+	for rows.Next() {
+		var y int
+		var data []byte
+		if err := rows.Scan(&y, &data); err != nil {
+			return nil, err
+		}
+		out[y] = data
+	}
+	return out, rows.Err()
+}
+
+func (t *ptx) PutHolidays(year int, data []byte) error {
+	return t.exec(`INSERT INTO holidays (year, data) VALUES ($1, $2) ON CONFLICT (year) DO UPDATE SET data = excluded.data`, year, data)
+}
+
 func (t *ptx) Meta(key string) (string, bool, error) {
 	var v string
 	err := t.tx.QueryRow(t.ctx, `SELECT value FROM hq_meta WHERE key = $1`, "x/"+key).Scan(&v)

@@ -13,6 +13,7 @@ import (
 	"fieldcase/cases/agency"
 	"fieldcase/cases/disclosure"
 	"fieldcase/cases/report"
+	"fieldcase/rules"
 	"fieldcase/sync/hq"
 	"fieldcase/sync/proto"
 )
@@ -22,6 +23,8 @@ import (
 // decisions, hearings requested and held, fines paid (some in two parts),
 // returns, documents, drafts, violations changed after recording, cases
 // left undecided — over several weeks, and pushes them to HQ. It returns the devices (whose Logs are their own cases).
+// HQ's clock must be at least DistrictClock: the histories run for months
+// after Start.
 func District(t *testing.T, h *hq.HQ, seed uint64) []*Sim {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
@@ -34,7 +37,7 @@ func District(t *testing.T, h *hq.HQ, seed uint64) []*Sim {
 		{"铜元局中队-01", []cases.User{Sun, Zhou, Li}},
 	}
 	var sims []*Sim
-	n := 0
+	n, held := 0, false
 	for _, tm := range teams {
 		s := NewSim(t, h, tm.name, tm.users...)
 		sims = append(sims, s)
@@ -65,17 +68,50 @@ func District(t *testing.T, h *hq.HQ, seed uint64) []*Sim {
 				s.MustPush(t, h, ops...)
 				continue
 			}
-			_, op = s.Make(t, id, officer, cases.EventDecisionMade, Decision(t, c, nil, s.Now))
+			dec := Decision(t, c, nil, s.Now)
+			if r := dec.Suggestion.Decision.Fine; r != nil && c.Circumstances.ProposedFine != nil {
+				// The officer proposes the least fine the law allows: HQ refuses
+				// a decision below the range without a mitigating ground (Art. 30–32).
+				c.Circumstances.ProposedFine = fineOf(float64(r.Min))
+				_, op = s.Make(t, id, officer, cases.EventContentSet, cases.ContentPayload{Content: c})
+				ops = append(ops, op)
+				dec = Decision(t, c, nil, s.Now)
+			}
+			_, op = s.Make(t, id, officer, cases.EventDecisionMade, dec)
 			ops = append(ops, op)
 			_, op = s.Make(t, id, officer, cases.EventSubmitted, cases.CommentPayload{})
 			ops = append(ops, op)
-			if rng.IntN(4) == 0 { // the party asks for a hearing; most are held
-				_, op = s.Make(t, id, officer, cases.EventHearing, cases.HearingStep{Stage: cases.HearingRequested, At: s.Now})
+			// The procedure before a penalty (Art. 44, 62–64): the notice is
+			// served and the party waives its statement; a hearing is asked
+			// for and held only where the notice offers one.
+			if o := dec.Suggestion.Decision.Outcome; o == rules.Punishable || o == rules.Mitigated {
+				notice := s.Projection(t, id).PrepareNotice(cases.Notice{Kind: cases.NoticePrior, ServedAt: s.Now, Method: "direct"}, cases.ProcedureRules{})
+				_, op = s.Make(t, id, officer, cases.EventNoticeServed, notice)
 				ops = append(ops, op)
-				if rng.IntN(3) > 0 {
-					s.Now = s.Now.Add(time.Duration(1+rng.IntN(48)) * time.Hour)
-					_, op = s.Make(t, id, officer, cases.EventHearing, cases.HearingStep{Stage: cases.HearingHeld, At: s.Now, Place: "区局听证室"})
-					ops = append(ops, op)
+				_, op = s.Make(t, id, officer, cases.EventStatement, cases.Statement{At: s.Now, Waived: true})
+				ops = append(ops, op)
+				if notice.HearingRight {
+					if rng.IntN(4) == 0 || !held { // the party asks for a hearing; most are held, and one surely
+						_, op = s.Make(t, id, officer, cases.EventHearing, cases.HearingStep{Stage: cases.HearingRequested, At: s.Now})
+						ops = append(ops, op)
+						if rng.IntN(3) > 0 || !held {
+							held = true
+							// Notified three weeks ahead (at least seven working
+							// days, Art. 64(二)), hosted by the reviewer, who did
+							// not investigate the case.
+							served, host := s.Now, reviewer.Actor()
+							at := s.Now.AddDate(0, 0, 21)
+							_, op = s.Make(t, id, officer, cases.EventHearing, cases.HearingStep{Stage: cases.HearingScheduled, At: at, Host: &host, NoticeServed: &served, Place: "区局听证室"})
+							ops = append(ops, op)
+							s.Now = at.Add(time.Duration(rng.IntN(3)) * time.Hour)
+							_, op = s.Make(t, id, officer, cases.EventHearing, cases.HearingStep{Stage: cases.HearingHeld, At: s.Now, Place: "区局听证室",
+								Record: fmt.Sprintf("%064x", n), RecordName: "听证笔录.pdf"})
+							ops = append(ops, op)
+						}
+					} else {
+						_, op = s.Make(t, id, officer, cases.EventHearing, cases.HearingStep{Stage: cases.HearingWaived, At: s.Now})
+						ops = append(ops, op)
+					}
 				}
 			}
 			s.Now = s.Now.Add(time.Duration(rng.IntN(72)) * time.Hour)
@@ -242,7 +278,7 @@ func testDistrictFigures(t *testing.T, open Open) {
 	ctx := context.Background()
 	for seed := range uint64(3) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			h := NewHQ(t, open)
+			h := NewHQAt(t, open, DistrictClock)
 			sims := District(t, h, seed)
 			from, to := report.DayOf(Start), report.DayOf(Start.AddDate(0, 2, 0))
 			asOf := Start.AddDate(0, 6, 0)
@@ -304,7 +340,7 @@ func testDistrictFigures(t *testing.T, open Open) {
 // publication, keeps all of it in the store, and flags late publications.
 func testDisclosureRecord(t *testing.T, open Open) {
 	ctx := context.Background()
-	h := NewHQ(t, open)
+	h := NewHQAt(t, open, DistrictClock)
 	sims := District(t, h, 7)
 	from, to := report.DayOf(Start), report.DayOf(Start.AddDate(0, 2, 0))
 	ag := agency.Default()

@@ -125,6 +125,18 @@ func Decision(t testing.TB, c cases.Content, priors []cases.PriorCase, now time.
 	return cases.DecisionPayload{Suggestion: sug, Choice: cases.Choice{Follow: true}}
 }
 
+// Projection is the device's copy of a case as its log stands.
+func (s *Sim) Projection(t testing.TB, caseID string) cases.Case {
+	t.Helper()
+	var c cases.Case
+	for _, e := range s.Logs[caseID] {
+		if err := cases.Apply(&c, e); err != nil {
+			t.Fatalf("replay %s: %v", caseID, err)
+		}
+	}
+	return c
+}
+
 // Make records an event on the device's copy of a case (a new case when
 // caseID is ""), numbering it in the device's sequence and chain.
 func (s *Sim) Make(t testing.TB, caseID string, actor cases.User, kind cases.EventKind, payload any) (cases.Event, proto.Op) {

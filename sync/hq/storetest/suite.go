@@ -29,7 +29,17 @@ type Open func(t *testing.T) hq.Store
 // the supervisor's approval is final).
 func NewHQ(t *testing.T, open Open) *hq.HQ {
 	t.Helper()
-	h := hq.NewHQ(open(t), nil, nil)
+	return NewHQAt(t, open, nil)
+}
+
+// DistrictClock is HQ's clock for the random histories of District, which
+// run for months after Start: HQ refuses an event dated ahead of its clock.
+func DistrictClock() time.Time { return Start.AddDate(1, 0, 0) }
+
+// NewHQAt is NewHQ with HQ's clock (nil: the wall clock).
+func NewHQAt(t *testing.T, open Open, now func() time.Time) *hq.HQ {
+	t.Helper()
+	h := hq.NewHQ(open(t), now, nil)
 	Must(t, h.SetPolicy(context.Background(), cases.ReviewPolicy{Chain: cases.ChainTwoLevel, StaleIndexDays: 7}))
 	return h
 }
@@ -66,6 +76,8 @@ func Run(t *testing.T, open Open) {
 		{"DistrictFigures", testDistrictFigures},
 		{"DisclosureRecord", testDisclosureRecord},
 		{"PublicationRecords", testPublicationRecords},
+		{"ProcedureAtHQ", testProcedureAtHQ},         // procedure.go
+		{"HolidaysPublished", testHolidaysPublished}, // procedure.go
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
