@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"fieldcase/cases"
+	"fieldcase/cases/store/boltguard"
 )
 
 // Sign-in: a user's passphrase unwraps the data key; the store is then
@@ -178,7 +179,9 @@ func (s *Store) Unlock(userID, passphrase string) (cases.User, error) {
 		return u, err
 	}
 	s.mu.Lock()
-	if err := s.db.View(func(tx *bolt.Tx) error { return loadSignKey(tx, ring) }); err != nil {
+	if err := damaged(boltguard.Guard(s.Path(), func() error {
+		return s.db.View(func(tx *bolt.Tx) error { return loadSignKey(tx, ring) })
+	})); err != nil {
 		s.mu.Unlock()
 		ring.wipe()
 		return u, err
@@ -189,6 +192,9 @@ func (s *Store) Unlock(userID, passphrase string) (cases.User, error) {
 	s.keys, s.user = ring, userID
 	s.mu.Unlock()
 	go s.warmPartySearch()
+	if !s.plain {
+		s.sweepDaily() // vault.go
+	}
 	return u, nil
 }
 

@@ -114,6 +114,9 @@ func (s *Store) encryptStore(userID, passphrase string) (string, error) {
 	}
 	s.encrypted, s.legacy, s.signPub = true, false, pub
 	s.keys, s.user = ring, userID
+	if err := s.dbUpdate(s.startChain); err != nil { // chain.go: from now on every event is counted
+		return backup, err
+	}
 	if err := s.compact(path); err != nil {
 		return backup, fmt.Errorf("数据已加密，但清除文件中的旧明文页失败：%w", err)
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"path/filepath"
@@ -74,6 +75,49 @@ func FuzzSealedValue(f *testing.F) {
 		got, err := st.Get(c.ID)
 		if err == nil && string(data) != string(good) {
 			t.Fatalf("a forged value opened as a case: %+v", got.ID)
+		}
+	})
+}
+
+// A backup file comes from a USB stick: anything may be in it. Restore
+// refuses what is not a backup made under the passphrase, leaves nothing
+// behind when it refuses, and never writes outside the data directory.
+// The header's cost parameters stay the cheap ones (a hostile header's
+// costs are bounded by KDFParams.check); everything after them is fuzzed.
+func FuzzRestore(f *testing.F) {
+	dir := f.TempDir()
+	st := openTest(f, dir)
+	create(f, st, sampleContent("张三丰", "11010519491231002X", time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)))
+	var buf bytes.Buffer
+	if _, err := st.Backup(&buf, testPass); err != nil {
+		f.Fatal(err)
+	}
+	good := buf.Bytes()
+	const params = 4 + 1 + 16 // the KDF parameters start after magic, version, salt
+	f.Add(good[params+9:])
+	f.Add(good[params+9 : len(good)/2])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, rest []byte) {
+		data := append(append([]byte(nil), good[:params+9]...), rest...)
+		parent := t.TempDir()
+		dst := filepath.Join(parent, "data")
+		_, err := Restore(bytes.NewReader(data), dst, testPass)
+		outside, _ := os.ReadDir(parent)
+		if len(outside) > 1 || len(outside) == 1 && outside[0].Name() != "data" {
+			t.Fatalf("restore wrote beside the data directory: %v", outside)
+		}
+		if err == nil {
+			return
+		}
+		var left []string
+		filepath.WalkDir(dst, func(p string, d os.DirEntry, _ error) error {
+			if d != nil && !d.IsDir() {
+				left = append(left, p)
+			}
+			return nil
+		})
+		if len(left) > 0 {
+			t.Fatalf("a refused restore left %v (%v)", left, err)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"fieldcase/cases"
+	"fieldcase/cases/store/boltguard"
 )
 
 // The layout of fieldcase.db at schema version 5, in one place: every
@@ -33,14 +34,18 @@ import (
 //	    │                           hq → Enrolment JSON [sealed]; hq_epoch → uuid;
 //	    │                           pull_cursor → u64; hq_receipt → HQ's signed receipt JSON;
 //	    │                           encrypted → version; sign_pub → ed25519 public key;
-//	    │                           sign_key → ed25519 private key [sealed]
+//	    │                           sign_key → ed25519 private key [sealed];
+//	    │                           dev_chain → count and running hash of the device's own events [sealed] (chain.go);
+//	    │                           vault_swept → RFC 3339 (last vault sweep, vault.go);
+//	    │                           restored → RFC 3339; hq_adopted → JSON (after a restore, restore.go);
+//	    │                           district_key → the key party_index entries travel under [sealed] (partyindex.go)
 //	    ├── users                   user id → cases.User JSON with the DK wrap,
 //	    │                           salt, KDF params, failed attempts and tag (auth.go)
 //	    ├── cases                   case id (16-byte UUIDv7) → cases.Case JSON [sealed]
 //	    ├── events                  case id (16) ‖ index (u64) → cases.Event JSON [sealed]
 //	    ├── outbox                  device seq (u64) → case id (16) ‖ index (u64)
 //	    ├── parties                 ⟨party⟩ → cases.Party JSON [sealed] (as last recorded)
-//	    ├── party_index             ⟨party⟩ → []cases.PriorCase JSON [sealed] (synced from HQ)
+//	    ├── party_index             ⟨hq party⟩ → []cases.PriorCase JSON [sealed] (synced from HQ; partyindex.go)
 //	    ├── rulesets                version → rule set JSON (installed after validation)
 //	    ├── drafts                  user id → Draft JSON [sealed] (where the TUI wizard stood)
 //	    ├── idx_status              status ‖ 0 ‖ case id → ∅
@@ -84,9 +89,36 @@ var (
 	bStale      = []byte("stale_cases")
 	bDeviceKeys = []byte("device_keys")
 
+	// bSalvaged holds, between Repair and the first sign-in after it, the
+	// entries found on orphaned leaf pages (repair.go); it is then dropped.
+	bSalvaged = []byte("salvaged")
+
 	// bIdxPartySearch existed from schema 1 to 4; only the migrations name it.
 	bIdxPartySearch = []byte("idx_party_search")
 )
+
+// layoutBuckets are the buckets of the current schema, all under bRoot.
+var layoutBuckets = [][]byte{bMeta, bUsers, bCases, bEvents, bOutbox, bParties, bPartyIndex, bRulesets, bDrafts,
+	bIdxStatus, bIdxParty, bIdxDate, bDocNumbers, bStats, bIdxDecided, bIdxPending, bNotices, bSuperseded, bStale, bDeviceKeys}
+
+// checkLayout makes sure every bucket is there after the migrations: a
+// file that lost one (damage, or an edit of its structure) is refused at
+// Open instead of failing inside a later command.
+func checkLayout(tx *bolt.Tx) error {
+	r := root(tx)
+	if r == nil {
+		return &boltguard.DamagedError{Path: tx.DB().Path(), Reason: "缺少根分区 " + string(bRoot)}
+	}
+	for _, name := range layoutBuckets {
+		if r.Bucket(name) == nil {
+			return &boltguard.DamagedError{Path: tx.DB().Path(), Reason: "缺少数据分区 " + string(name)}
+		}
+	}
+	if v := r.Bucket(bMeta).Get(kNextSeq); len(v) != 8 {
+		return &boltguard.DamagedError{Path: tx.DB().Path(), Reason: "设备事件序号（meta/next_seq）缺失或无效"}
+	}
+	return nil
+}
 
 // Keys of the meta bucket (besides count/<status>, countKey).
 var (
@@ -103,6 +135,11 @@ var (
 	kEncrypted    = []byte("encrypted") // present once a data key exists
 	kSignPub      = []byte("sign_pub")
 	kSignKey      = []byte("sign_key")
+	kDeviceChain  = []byte("dev_chain")
+	kVaultSwept   = []byte("vault_swept")
+	kRestored     = []byte("restored")   // set by Restore on an enrolled store: sync before recording
+	kHQAdopted    = []byte("hq_adopted") // the device's seqs HQ holds and this store never had (restore.go)
+	kDistrictKey  = []byte("district_key")
 )
 
 func root(tx *bolt.Tx) *bolt.Bucket                { return tx.Bucket(bRoot) }

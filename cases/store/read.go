@@ -257,7 +257,11 @@ func (s *Store) PriorCases(partyKey, exceptCase string) ([]cases.PriorCase, erro
 			out = append(out, cases.PriorCase{CaseID: id, Violation: pc.Content.Violation, OccurredAt: pc.Content.OccurredAt, Source: "local"})
 		}
 		var synced []cases.PriorCase
-		if _, err := s.getJSON(tx, bPartyIndex, pk, &synced); err != nil {
+		hk, err := s.hqPartyKey(tx, partyKey) // partyindex.go
+		if err != nil {
+			return err
+		}
+		if _, err := s.getJSON(tx, bPartyIndex, hk, &synced); err != nil {
 			return err
 		}
 		for _, p := range synced {
@@ -279,7 +283,7 @@ func (s *Store) PriorCases(partyKey, exceptCase string) ([]cases.PriorCase, erro
 func (s *Store) SetPartyIndex(entries map[string][]cases.PriorCase, asOf time.Time) error {
 	return s.update(func(tx *bolt.Tx) error {
 		for key, priors := range entries {
-			pk, err := s.partyKey(key)
+			pk, err := s.hqPartyKey(tx, key)
 			if err != nil {
 				return err
 			}

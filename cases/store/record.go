@@ -106,8 +106,15 @@ func (s *Store) apply(tx *bolt.Tx, actor cases.Actor, b Batch, now time.Time) (c
 		return c, err
 	}
 	m := meta(tx)
-	seq := binary.BigEndian.Uint64(m.Get(kNextSeq))
+	if m.Get(kRestored) != nil {
+		return c, ErrSyncAfterRestore // restore.go
+	}
+	seq := getU64(m, kNextSeq)
+	if seq == 0 {
+		return c, errors.New("设备事件序号（meta/next_seq）无效：数据文件被改动或损坏，请运行 fieldcase repair")
+	}
 	outbox := bucket(tx, bOutbox)
+	var recorded []cases.Event
 	for _, ch := range b.Changes {
 		payload, err := json.Marshal(ch.Payload)
 		if err != nil {
@@ -142,7 +149,11 @@ func (s *Store) apply(tx *bolt.Tx, actor cases.Actor, b Batch, now time.Time) (c
 		if err := outbox.Put(u64(seq), ek); err != nil {
 			return c, err
 		}
+		recorded = append(recorded, ev)
 		seq++
+	}
+	if err := s.advanceChain(tx, recorded); err != nil { // chain.go
+		return c, err
 	}
 	if err := m.Put(kNextSeq, u64(seq)); err != nil {
 		return c, err

@@ -26,6 +26,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"fieldcase/cases/store/boltguard"
 )
 
 // FileName is the store's file inside the data directory.
@@ -82,29 +84,55 @@ func Open(dir string, opt Options) (*Store, error) {
 		opt.Now = time.Now
 	}
 	path := filepath.Join(dir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout})
+	// A damaged file is named, never replaced: boltguard refuses an empty or
+	// truncated file (bbolt would start a new store in an empty one) and
+	// reads every page once, so a broken page shows now, not mid-command.
+	db, err := boltguard.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, ErrLocked
+	}
+	if _, ok := boltguard.IsDamaged(err); ok {
+		return nil, damaged(err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("无法打开数据文件 %s：%w", path, err)
 	}
 	s := &Store{shared: &shared{db: db, dir: dir}, now: opt.Now}
-	if err := s.migrate(); err != nil {
+	err = boltguard.Guard(path, func() error {
+		if err := s.migrate(); err != nil {
+			return err
+		}
+		return s.loadState()
+	})
+	if err != nil {
 		db.Close()
-		return nil, err
-	}
-	if err := s.loadState(); err != nil {
-		db.Close()
-		return nil, err
+		return nil, damaged(err)
 	}
 	return s, nil
 }
+
+// RepairAdvice is what to do about a damaged store, said with every
+// *boltguard.DamagedError the store returns.
+const RepairAdvice = "请不要再使用这份文件。运行 fieldcase repair：它先把原文件另存一份，再把能读出的案件、事件、人员和设置抢救到新文件，并列出恢复了什么、丢失了什么；已同步到 HQ 的案件会在下次同步时取回"
+
+// damaged adds the advice to a damage error; other errors pass unchanged.
+func damaged(err error) error {
+	if d, ok := boltguard.IsDamaged(err); ok && d.Advice == "" {
+		d.Advice = RepairAdvice
+	}
+	return err
+}
+
+// IsDamaged finds a damaged-file error in what Open or any later call returned.
+func IsDamaged(err error) (*boltguard.DamagedError, bool) { return boltguard.IsDamaged(err) }
 
 // loadState reads what the store is: its device, whether it is encrypted,
 // whether it holds plaintext data from before encryption.
 func (s *Store) loadState() error {
 	return s.db.View(func(tx *bolt.Tx) error {
+		if err := checkLayout(tx); err != nil {
+			return err
+		}
 		m := meta(tx)
 		s.device = string(m.Get(kDevice))
 		s.encrypted = m.Get(kEncrypted) != nil
@@ -144,16 +172,20 @@ func (s *Store) Path() string { return filepath.Join(s.dir, FileName) }
 // view and update are bbolt's View and Update holding the session lock for
 // reading, so the keys a transaction uses stay valid until it ends. Code
 // inside fn must not call them again (a waiting Lock would deadlock it).
+//
+// Both run under boltguard.Guard: damage that Open's walk could not see (the
+// file changed under the running program) is an error naming the file, and
+// bbolt rolls the transaction back.
 func (s *Store) view(fn func(*bolt.Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.db.View(fn)
+	return damaged(boltguard.Guard(s.Path(), func() error { return s.db.View(fn) }))
 }
 
 func (s *Store) update(fn func(*bolt.Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return diskFull(s.db.Update(fn))
+	return damaged(boltguard.Guard(s.Path(), func() error { return diskFull(s.db.Update(fn)) }))
 }
 
 // DeviceID identifies this device's store; it is made once, at creation.

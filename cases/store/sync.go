@@ -169,24 +169,38 @@ func (s *Store) outboxEvent(tx *bolt.Tx, seq uint64) (json.RawMessage, cases.Eve
 	return append(json.RawMessage(nil), raw...), e, nil
 }
 
-// Outbox returns up to limit of the device's events after seq after, in order.
+// Outbox returns up to limit of the device's events after seq after, in
+// order. Events lost from the file (Verify names them) end the list: what
+// comes before them is returned, so it can still be pushed; a list that
+// would start at a lost event is ErrOutboxGap naming its seq.
 func (s *Store) Outbox(after uint64, limit int) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.view(func(tx *bolt.Tx) error {
 		if err := s.needKeys(); err != nil {
 			return err
 		}
-		last := getU64(meta(tx), kNextSeq) - 1
+		m := meta(tx)
+		last := getU64(m, kNextSeq) - 1
 		prev := ""
 		if after > 0 {
 			_, e, err := s.outboxEvent(tx, after)
-			if err != nil {
+			var rc receiptClaim
+			switch {
+			case err == nil:
+				prev = e.Hash
+			case json.Unmarshal(m.Get(kHQReceipt), &rc) == nil && rc.Through == after && rc.ChainHead != "":
+				prev = rc.ChainHead // HQ holds the lost event: its hash is in HQ's receipt (chain.go)
+			case adopted(tx).Through == after && after > 0:
+				prev = adopted(tx).ChainHead // HQ's history adopted after a restore (restore.go)
+			default:
 				return err
 			}
-			prev = e.Hash
 		}
 		for seq := after + 1; seq <= last && len(out) < limit; seq++ {
 			raw, e, err := s.outboxEvent(tx, seq)
+			if errors.Is(err, ErrOutboxGap) && len(out) > 0 {
+				return nil
+			}
 			if err != nil {
 				return err
 			}
@@ -467,8 +481,15 @@ func (s *Store) ApplyPull(p Pull) (PullResult, error) {
 			priors []cases.PriorCase
 		}
 		entries := make([]blindEntry, 0, len(p.Parties))
+		dk, err := s.districtKey(tx)
+		if err != nil {
+			return err
+		}
 		for _, pe := range p.Parties {
 			pk, err := s.partyKey(pe.Key)
+			if dk != nil {
+				pk, err = s.wireKeyIn(pe.Key) // keyed by the district's blind key (partyindex.go)
+			}
 			if err != nil {
 				return err
 			}

@@ -107,6 +107,8 @@ func openStoreLocked(e *env, c *common) (*store.Store, func(), int) {
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
 			fmt.Fprintf(e.stderr, "%v\n数据目录：%s\n", err, dir)
+		} else if _, ok := store.IsDamaged(err); ok {
+			reportDamage(e, dir, err)
 		} else {
 			fmt.Fprintf(e.stderr, "无法打开数据目录：%v\n", err)
 		}
@@ -117,6 +119,17 @@ func openStoreLocked(e *env, c *common) (*store.Store, func(), int) {
 		slog.Warn("data directory access list not set", "err", err)
 	}
 	return st, func() { st.Close(); closeLog() }, exitOK
+}
+
+// reportDamage tells the officer that the store file is damaged, where it
+// is and what to do, and writes the details (what bbolt said, where) to
+// the log, never to the terminal.
+func reportDamage(e *env, dir string, err error) {
+	d, _ := store.IsDamaged(err)
+	closeLog := setupLog(dir)
+	slog.Error("数据文件损坏", "path", d.Path, "reason", d.Reason, "detail", d.Detail)
+	closeLog()
+	fmt.Fprintf(e.stderr, "%v\n详细情况已写入 %s\n", err, filepath.Join(dir, "fieldcase.log"))
 }
 
 // setupLog sends diagnostics to fieldcase.log in the data dir, never to the

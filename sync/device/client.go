@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -314,8 +315,27 @@ func (c *Client) runRound(ctx context.Context) (Report, error) {
 		}
 		r.Notices = append(r.Notices, n)
 	}
-	if state.LastSeq > local.LastSeq {
-		return r, fmt.Errorf("HQ 已收到本设备 %d 条记录，而本设备只有 %d 条：本设备的数据可能是从旧备份恢复的。请勿继续使用，并联系技术支持", state.LastSeq, local.LastSeq)
+	// The party index travels under the district key: a new one drops the
+	// index kept under the old and pulls it all again.
+	if state.PartyKey != "" {
+		dk, err := base64.StdEncoding.DecodeString(state.PartyKey)
+		if err != nil || len(dk) != 32 {
+			return r, errors.New("HQ 发来的当事人索引密钥无效")
+		}
+		if _, err := c.st.SetDistrictKey(dk); err != nil {
+			return r, err
+		}
+	}
+	// HQ may hold more of this device's history than the store (restored
+	// from an older backup): the store carries on after HQ's last seq, so
+	// no new event is numbered like one HQ holds. This also ends a
+	// restored store's wait for its first sync.
+	if from, through, err := c.st.AfterHQState(state.LastSeq, state.ChainHead); err != nil {
+		return r, err
+	} else if through > 0 {
+		local.LastSeq, local.AckedThrough = through, through
+		r.Notices = append(r.Notices, store.Notice{Kind: "epoch", At: c.opt.Now(),
+			Message: fmt.Sprintf("本设备从备份恢复：HQ 另有本设备第 %d–%d 条记录，已接续在其后编号", from, through)})
 	}
 	if state.LastSeq < local.AckedThrough {
 		if err := c.st.ResetAcked(state.LastSeq); err != nil {

@@ -36,6 +36,9 @@ type Admin interface {
 	// Schema is where the store's schema stands (fieldcase hq migrate status
 	// while a bbolt HQ runs).
 	Schema(ctx context.Context) (Schema, error)
+	// Backup writes a consistent copy of a bbolt HQ's store, HQ's signing
+	// key included (backup.go); a PostgreSQL HQ is backed up with pg_dump.
+	Backup(ctx context.Context, w io.Writer) (int64, error)
 }
 
 var _ Admin = (*HQ)(nil)

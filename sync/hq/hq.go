@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -267,19 +269,53 @@ func (h *HQ) State(ctx context.Context, d Device) (proto.StateResponse, error) {
 	if err != nil {
 		return proto.StateResponse{}, err
 	}
+	dk, err := h.districtKey(ctx)
+	if err != nil {
+		return proto.StateResponse{}, err
+	}
 	return proto.StateResponse{
 		V: proto.ProtocolVersion, Epoch: epoch, Device: d.ID, Name: d.Name, LastSeq: d.LastSeq, ChainHead: d.ChainHead,
 		High: high, ServerTime: h.now().UTC(), MaxOps: proto.MaxOpsPerPush, ChunkBytes: 1 << 20,
+		PartyKey: base64.StdEncoding.EncodeToString(dk),
 	}, nil
 }
 
+// districtKey reads the district key, making it on first use.
+func (h *HQ) districtKey(ctx context.Context) ([]byte, error) {
+	var out []byte
+	read := func(tx Tx) error {
+		v, found, err := tx.Meta(MetaDistrictKey)
+		if err != nil || !found {
+			return err
+		}
+		if out, err = base64.StdEncoding.DecodeString(v); err != nil || len(out) != 32 {
+			return fmt.Errorf("HQ 保存的区局当事人索引密钥已损坏")
+		}
+		return nil
+	}
+	if err := h.store.View(ctx, read); err != nil || out != nil {
+		return out, err
+	}
+	err := h.store.Update(ctx, func(tx Tx) error {
+		if err := read(tx); err != nil || out != nil {
+			return err
+		}
+		out = make([]byte, 32)
+		if _, err := rand.Read(out); err != nil {
+			return err
+		}
+		return tx.PutMeta(MetaDistrictKey, base64.StdEncoding.EncodeToString(out))
+	})
+	return out, err
+}
+
 // Push settles a batch of one device's events in one transaction: each
-// event already settled gets its stored result back (compared by hash, so
-// a signature added since does not matter); the next one in the device's
+// event already settled gets its stored result back when the replay is the
+// same event (replayDiffers); the next one in the device's
 // sequence is checked and applied; a gap refuses the batch and changes
 // nothing. An event that fails its integrity checks — hash, device chain,
-// the device's signature, or a replay whose hash differs from what HQ
-// settled — refuses the batch (422, nothing applied) and puts the device
+// the device's signature, or a replay that differs from what HQ settled —
+// refuses the batch (422, nothing applied) and puts the device
 // in quarantine: HQ answers all its later requests with 403 until an
 // administrator releases it. An event that names evidence HQ does not have
 // ends the batch before it, unsettled, with the missing files listed.
@@ -330,9 +366,11 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 				if !found {
 					return fmt.Errorf("HQ 缺少设备 %s 第 %d 条事件的处理记录", d.ID, op.Seq)
 				}
-				if sentHash(op.Event) != rec.Hash {
-					q = &Quarantine{CaseID: rec.Result.CaseID, Seq: op.Seq, Reason: "与 HQ 已收到的同序号记录内容不同（本地记录可能被改动）"}
-					if e, perr := proto.ParseEvent(op.Event); perr == nil {
+				if why := replayDiffers(op, rec, d.ID, pub); why != "" {
+					q = &Quarantine{CaseID: rec.Result.CaseID, Seq: op.Seq, Reason: "与 HQ 已收到的同序号记录内容不同（本地记录可能被改动）：" + why}
+					// Named from the event even when it does not parse whole:
+					// cleanQuarantine keeps only ids that are ids.
+					if e, _ := proto.ParseEvent(op.Event); e.CaseID != "" && e.ID != "" {
 						q.CaseID, q.EventID = e.CaseID, e.ID
 					}
 					*q = cleanQuarantine(*q)
@@ -384,7 +422,7 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 				}
 			}
 			r.Seq = op.Seq
-			if err := tx.PutOp(OpRecord{Device: d.ID, Seq: op.Seq, Hash: e.Hash, Result: r, At: now}); err != nil {
+			if err := tx.PutOp(OpRecord{Device: d.ID, Seq: op.Seq, Hash: e.Hash, Sent: sentDigest(op.Event), Signed: e.Sig != "", Result: r, At: now}); err != nil {
 				return err
 			}
 			d.LastSeq, d.ChainHead, d.Alert = op.Seq, e.Hash, ""
@@ -564,15 +602,35 @@ func (c *caseCache) flush() error {
 	return nil
 }
 
-// sentHash reads the hash an event says it has, without trusting anything else.
-func sentHash(raw json.RawMessage) string {
-	var e struct {
-		Hash string `json:"hash"`
-	}
-	if json.Unmarshal(raw, &e) != nil {
+// sentDigest is the SHA-256 of an event exactly as pushed.
+func sentDigest(raw json.RawMessage) string {
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// replayDiffers compares a push of a seq HQ has settled with what HQ
+// received then, and says how it differs ("" for a true duplicate). The
+// whole event is compared: its bytes against the digest HQ kept, its hash
+// recomputed from its content (a changed field under the old hash field
+// is caught), its seq and device. The one difference allowed is a
+// signature added to an event first pushed unsigned (the device had no
+// key yet, and signed its own events when it got one), and only if that
+// signature is the device's.
+func replayDiffers(op proto.Op, rec OpRecord, device string, pub ed25519.PublicKey) string {
+	e, err := proto.ParseEvent(op.Event)
+	switch {
+	case err != nil:
+		return "记录不完整或被改动（" + err.Error() + "）"
+	case e.Hash != rec.Hash:
+		return "哈希不同"
+	case e.Seq != op.Seq || e.Device != device:
+		return "设备或序号不符"
+	case rec.Sent == "" || sentDigest(op.Event) == rec.Sent:
+		return "" // op records from before the digest: hash and content agree
+	case !rec.Signed && e.Sig != "" && pub != nil && e.VerifySig(pub) == nil:
 		return ""
 	}
-	return e.Hash
+	return "记录的字节与 HQ 收到的不同（签名或其他字段被改动）"
 }
 
 func reject(caseID, reason, msg string) proto.Result {
@@ -1211,6 +1269,10 @@ func (h *HQ) Pull(ctx context.Context, d Device, cursor uint64, limit int) (prot
 	if err != nil {
 		return proto.PullResponse{}, err
 	}
+	dk, err := h.districtKey(ctx)
+	if err != nil {
+		return proto.PullResponse{}, err
+	}
 	resp := proto.PullResponse{V: proto.ProtocolVersion, Epoch: epoch, Entries: make([]proto.Entry, 0, len(changes)), Next: next, More: more}
 	for _, c := range changes {
 		en := proto.Entry{Seq: c.Seq, Kind: c.Kind, CaseID: c.CaseID}
@@ -1226,6 +1288,9 @@ func (h *HQ) Pull(ctx context.Context, d Device, cursor uint64, limit int) (prot
 			if err := json.Unmarshal(c.Data, &p); err != nil {
 				return resp, fmt.Errorf("HQ 变更 %d 已损坏：%w", c.Seq, err)
 			}
+			// The whole district's index goes to every device: keyed by
+			// the blind key, never by an ID number or name.
+			p.Key = cases.BlindPartyKey(dk, p.Key)
 			en.Party = &p
 		case proto.EntryNotice:
 			var n proto.Notice

@@ -2,7 +2,9 @@ package hq
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -105,6 +107,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
+// errorRef is a short random id tying an answer to its log line.
+func errorRef() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *APIError
 	var de *proto.DecodeError
@@ -122,8 +131,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		ae = apiErr(http.StatusServiceUnavailable, proto.CodeInternal, "请求已取消或超时")
 	default:
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		ae = apiErr(http.StatusServiceUnavailable, proto.CodeInternal, "HQ 暂时无法处理（%v），请稍后重试", err)
+		// The error may name the database, its host and user: those go to
+		// the log only, under an id the caller can quote to the admin.
+		ref := errorRef()
+		s.log.Error("request failed", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
+		ae = apiErr(http.StatusServiceUnavailable, proto.CodeInternal, "HQ 暂时无法处理，请稍后重试（错误编号 %s，HQ 管理员可据此在服务器日志中查到详情）", ref)
 	}
 	writeJSON(w, ae.Status, proto.ErrorResponse{V: proto.ProtocolVersion, Code: ae.Code, Error: ae.Msg, Expected: ae.Expected})
 }
@@ -482,6 +494,7 @@ func (s *Server) AdminHandler(token string) http.Handler {
 		out, err := s.hq.Schema(r.Context())
 		s.reply(w, r, out, err)
 	})
+	mux.HandleFunc("GET "+PathAdminBackup, s.adminBackup) // backup.go
 	mux.HandleFunc("GET "+PathAdminPolicy, func(w http.ResponseWriter, r *http.Request) {
 		out, err := s.hq.Policy(r.Context())
 		s.reply(w, r, out, err)

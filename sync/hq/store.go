@@ -258,6 +258,8 @@ type OpRecord struct {
 	Device string       `json:"device"`
 	Seq    uint64       `json:"seq"`
 	Hash   string       `json:"hash"`
+	Sent   string       `json:"sent,omitempty"`   // SHA-256 of the event's bytes as pushed (replays are compared whole)
+	Signed bool         `json:"signed,omitempty"` // it carried a signature
 	Result proto.Result `json:"result"`
 	At     time.Time    `json:"at"`
 }
@@ -372,6 +374,11 @@ func CheckSignKeyFixed(old, next Device) error {
 // standard base64), made once by each store's migration. HQ signs with it
 // the copies it makes of rebased events.
 const MetaHQSignKey = "hq_sign_key"
+
+// MetaDistrictKey is the district key the party index travels under
+// (cases.BlindPartyKey), standard base64 of 32 random bytes, made on first
+// use. Enrolled devices receive it with the state answer.
+const MetaDistrictKey = "district_party_key"
 
 // NewHQSignKey makes a value for MetaHQSignKey.
 func NewHQSignKey() (string, error) {

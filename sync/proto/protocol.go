@@ -95,13 +95,16 @@ type EnrollResponse struct {
 // StateResponse is what HQ holds for the device: where its log stands at HQ
 // and which incarnation of HQ answers.
 type StateResponse struct {
-	V          int       `json:"v"`
-	Epoch      string    `json:"epoch"`
-	Device     string    `json:"device"`
-	Name       string    `json:"name"`
-	LastSeq    uint64    `json:"last_seq"`   // the device's events HQ has settled, 1..LastSeq
-	ChainHead  string    `json:"chain_head"` // hash of the device's event LastSeq
-	High       uint64    `json:"high"`       // the newest change HQ has
+	V         int    `json:"v"`
+	Epoch     string `json:"epoch"`
+	Device    string `json:"device"`
+	Name      string `json:"name"`
+	LastSeq   uint64 `json:"last_seq"`   // the device's events HQ has settled, 1..LastSeq
+	ChainHead string `json:"chain_head"` // hash of the device's event LastSeq
+	High      uint64 `json:"high"`       // the newest change HQ has
+	// PartyKey is the district key (base64, 32 bytes) under which the
+	// party index's entries travel (cases.BlindPartyKey).
+	PartyKey   string    `json:"party_key,omitempty"`
 	ServerTime time.Time `json:"server_time"`
 	MaxOps     int       `json:"max_ops"`
 	ChunkBytes int       `json:"chunk_bytes"`

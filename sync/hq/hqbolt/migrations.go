@@ -42,7 +42,7 @@ func SchemaVersion() int { return migrations[len(migrations)-1].version }
 // is refused: this build would drop fields it does not know when it
 // rewrites a record.
 func (s *Store) migrate() error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		current, err := schemaOf(tx)
 		if err != nil {
 			return err
@@ -157,7 +157,7 @@ func ReadSchema(dir string, timeout time.Duration) (hq.Schema, error) {
 // answers fieldcase hq migrate status through its admin API).
 func (s *Store) Schema(ctx context.Context) (hq.Schema, error) {
 	var current int
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		current, err = schemaOf(tx)
 		return err

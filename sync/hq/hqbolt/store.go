@@ -43,6 +43,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -51,6 +52,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
+	"fieldcase/cases/store/boltguard"
 	"fieldcase/sync/hq"
 )
 
@@ -105,9 +107,14 @@ func Open(dir string, timeout time.Duration) (*Store, error) {
 		timeout = time.Second
 	}
 	path := filepath.Join(dir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+	// A damaged hq.db is named, never a panic or a new store (boltguard
+	// checks every page before bbolt maps the file).
+	db, err := boltguard.Open(path, 0o600, &bolt.Options{Timeout: timeout})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, ErrLocked
+	}
+	if _, ok := boltguard.IsDamaged(err); ok {
+		return nil, damaged(err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("无法打开 HQ 数据文件 %s：%w", path, err)
@@ -115,9 +122,53 @@ func Open(dir string, timeout time.Duration) (*Store, error) {
 	s := &Store{db: db, dir: dir}
 	if err := s.migrate(); err != nil {
 		db.Close()
+		return nil, damaged(err)
+	}
+	if err := s.view(checkLayout); err != nil {
+		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// RepairAdvice is what to do about a damaged hq.db.
+const RepairAdvice = "请停止 HQ 服务，运行 fieldcase hq repair：它先把原文件另存一份，再把能读出的记录抢救到新文件并列出丢失的内容；设备仍保存的记录会在下次同步时重新推送。也可从备份恢复（fieldcase hq backup 的文件）"
+
+// damaged adds the advice to a damage error; other errors pass unchanged.
+func damaged(err error) error {
+	if d, ok := boltguard.IsDamaged(err); ok && d.Advice == "" {
+		d.Advice = RepairAdvice
+	}
+	return err
+}
+
+// layoutBuckets are the buckets of the current schema: those of schema 1
+// and those later migrations add. checkLayout and Repair use them.
+var layoutBuckets = append(append([][]byte(nil), allBuckets...), bPublications, bHolidays)
+
+// checkLayout makes sure every bucket is there, so no later read meets a
+// missing one.
+func checkLayout(tx *bolt.Tx) error {
+	r := tx.Bucket(bRoot)
+	if r == nil {
+		return &boltguard.DamagedError{Path: tx.DB().Path(), Reason: "缺少根分区 " + string(bRoot), Advice: RepairAdvice}
+	}
+	for _, name := range layoutBuckets {
+		if r.Bucket(name) == nil {
+			return &boltguard.DamagedError{Path: tx.DB().Path(), Reason: "缺少数据分区 " + string(name), Advice: RepairAdvice}
+		}
+	}
+	return nil
+}
+
+// view and update are bbolt's View and Update under boltguard.Guard:
+// damage met after Open is an error naming the file, not a crash.
+func (s *Store) view(fn func(*bolt.Tx) error) error {
+	return damaged(boltguard.Guard(s.db.Path(), func() error { return s.db.View(fn) }))
+}
+
+func (s *Store) update(fn func(*bolt.Tx) error) error {
+	return damaged(boltguard.Guard(s.db.Path(), func() error { return s.db.Update(fn) }))
 }
 
 // Dir is the data directory.
@@ -143,7 +194,7 @@ func join2(a, b string) []byte {
 // Epoch implements hq.Store.
 func (s *Store) Epoch(ctx context.Context) (string, error) {
 	var out string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		out = string(tx.Bucket(bRoot).Bucket(bMeta).Get(kEpoch))
 		return nil
 	})
@@ -153,7 +204,7 @@ func (s *Store) Epoch(ctx context.Context) (string, error) {
 // RotateEpoch implements hq.Store.
 func (s *Store) RotateEpoch(ctx context.Context) (string, error) {
 	e := uuid.NewString()
-	return e, s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bRoot).Bucket(bMeta).Put(kEpoch, []byte(e)) })
+	return e, s.update(func(tx *bolt.Tx) error { return tx.Bucket(bRoot).Bucket(bMeta).Put(kEpoch, []byte(e)) })
 }
 
 // Update implements hq.Store.
@@ -161,7 +212,7 @@ func (s *Store) Update(ctx context.Context, fn func(hq.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bolt.Tx) error { return fn(&btx{tx: tx, r: tx.Bucket(bRoot)}) })
+	return s.update(func(tx *bolt.Tx) error { return fn(&btx{tx: tx, r: tx.Bucket(bRoot)}) })
 }
 
 // View implements hq.Store.
@@ -169,7 +220,7 @@ func (s *Store) View(ctx context.Context, fn func(hq.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.View(func(tx *bolt.Tx) error { return fn(&btx{tx: tx, r: tx.Bucket(bRoot)}) })
+	return s.view(func(tx *bolt.Tx) error { return fn(&btx{tx: tx, r: tx.Bucket(bRoot)}) })
 }
 
 // scanBudget bounds how many change-log entries one pull examines, so that
@@ -181,7 +232,7 @@ const scanBudget = 20000
 func (s *Store) Changes(ctx context.Context, after uint64, scope hq.Scope, limit int) ([]hq.Change, uint64, bool, error) {
 	var out []hq.Change
 	next, more := after, false
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bRoot).Bucket(bChanges).Cursor()
 		scanned := 0
 		for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
@@ -207,7 +258,7 @@ func (s *Store) Changes(ctx context.Context, after uint64, scope hq.Scope, limit
 // High implements hq.Store.
 func (s *Store) High(ctx context.Context) (uint64, error) {
 	var n uint64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bRoot).Bucket(bChanges).Sequence()
 		return nil
 	})
@@ -218,7 +269,7 @@ func (s *Store) High(ctx context.Context) (uint64, error) {
 func (s *Store) Blob(ctx context.Context, sha string) (hq.Blob, bool, error) {
 	var b hq.Blob
 	var found bool
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		found, err = getJSON(tx.Bucket(bRoot).Bucket(bBlobs), []byte(sha), &b)
 		return err
@@ -230,7 +281,7 @@ func (s *Store) Blob(ctx context.Context, sha string) (hq.Blob, bool, error) {
 func (s *Store) AppendBlob(ctx context.Context, sha string, size, offset int64, data []byte) (hq.Blob, error) {
 	var out hq.Blob
 	var result error
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		r := tx.Bucket(bRoot)
 		blobs, chunks := r.Bucket(bBlobs), r.Bucket(bChunks)
 		var b hq.Blob
@@ -272,7 +323,7 @@ func (s *Store) AppendBlob(ctx context.Context, sha string, size, offset int64, 
 
 // ReadBlob implements hq.Store.
 func (s *Store) ReadBlob(ctx context.Context, sha string, fn func([]byte) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bRoot).Bucket(bChunks).Cursor()
 		prefix := []byte(sha)
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
@@ -607,4 +658,22 @@ func (t *btx) Publications() ([]hq.Publication, error) {
 		return nil
 	})
 	return out, err
+}
+
+// Backup implements hq.Backuper: one read transaction's copy of hq.db,
+// written while HQ goes on serving.
+func (s *Store) Backup(ctx context.Context, open func(size int64) (io.Writer, error)) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := s.view(func(tx *bolt.Tx) error {
+		w, err := open(tx.Size())
+		if err != nil {
+			return err
+		}
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
 }

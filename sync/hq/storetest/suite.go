@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -401,15 +402,26 @@ func testTamperAndReplay(t *testing.T, open Open) {
 	if _, err := h.Release(context.Background(), o.ID); err == nil {
 		t.Fatal("released a device that is not in quarantine")
 	}
-	// The same event again with its signature stripped (as before the
-	// device had a key): compared by hash, it is a plain duplicate.
-	unsigned := o.Logs[id][0]
+	// The same event again, exactly as sent: a plain duplicate.
+	rs := o.MustPush(t, h, ops[0])
+	if !rs[0].Duplicate {
+		t.Fatalf("a settled event pushed again: %s", describe(rs))
+	}
+	// A replay that differs in anything is refused and quarantines: its
+	// content changed under the old hash field (the hash is recomputed),
+	// or its signature stripped (the bytes differ from what HQ received).
+	first := o.Logs[id][0]
+	sameHash := ops[0]
+	sameHash.Event = bytes.Replace(sameHash.Event, []byte("张三"), []byte("李四"), 1)
+	_, err = o.Push(h, sameHash)
+	wantQuarantine(t, h, o, err, proto.CodeReplay, id, first.ID, 1)
+	release(t, h, o)
+	unsigned := first
 	unsigned.Sig = ""
 	raw, _ := json.Marshal(unsigned)
-	rs := o.MustPush(t, h, proto.Op{Seq: 1, Event: raw})
-	if !rs[0].Duplicate {
-		t.Fatalf("a settled event without its signature: %s", describe(rs))
-	}
+	_, err = o.Push(h, proto.Op{Seq: 1, Event: raw})
+	wantQuarantine(t, h, o, err, proto.CodeReplay, id, first.ID, 1)
+	release(t, h, o)
 	// Bytes altered in transit: the hash no longer matches.
 	third := o.Logs[id][2]
 	altered := ops[2]
@@ -428,7 +440,7 @@ func testTamperAndReplay(t *testing.T, open Open) {
 	release(t, h, o)
 	rs = o.MustPush(t, h, ops[2])
 	wantStatus(t, rs, proto.Applied)
-	if d := o.Device(t, h); d.Alert != "" || d.LastSeq != 3 || len(d.Released) != 3 {
+	if d := o.Device(t, h); d.Alert != "" || d.LastSeq != 3 || len(d.Released) != 5 {
 		t.Fatalf("device after the good push: %+v", d)
 	}
 }
@@ -928,9 +940,20 @@ func testSamePartyTwoDevices(t *testing.T, open Open) {
 		if len(notices(es, proto.NoticePartyLink)) != 1 {
 			t.Fatalf("%s was not told of the link", s.Name)
 		}
+		// The index travels under the district's blind key, never the ID
+		// number; the device blinds the key it records with the key HQ sent.
+		state, err := h.State(context.Background(), s.Device(t, h))
+		Must(t, err)
+		dk, err := base64.StdEncoding.DecodeString(state.PartyKey)
+		if err != nil || len(dk) != 32 {
+			t.Fatalf("state party key %q", state.PartyKey)
+		}
 		var last *proto.PartyEntry
 		for _, e := range es {
-			if e.Kind == proto.EntryParty && e.Party.Key == r1.PartyKey {
+			if e.Kind == proto.EntryParty && strings.Contains(e.Party.Key, "11010519491231002X") {
+				t.Fatalf("%s pulled a party key in the clear: %s", s.Name, e.Party.Key)
+			}
+			if e.Kind == proto.EntryParty && e.Party.Key == cases.BlindPartyKey(dk, r1.PartyKey) {
 				last = e.Party
 			}
 		}
