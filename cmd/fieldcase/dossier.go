@@ -19,13 +19,9 @@ func caseDossier(e *env, args []string) int {
 	c.register(fs)
 	fs.StringVar(&html, "html", "", "另存为可打印的 A4 HTML 文件")
 	fs.StringVar(&kind, "kind", docs.KindDossier, "dossier 案卷及卷内目录、hearing_notice 听证通知书、hearing_record 听证笔录封面")
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	st, done, code := openStore(e, &c)
 	if code != exitOK {

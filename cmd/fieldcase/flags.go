@@ -14,6 +14,7 @@ import (
 type flagSet struct {
 	*flag.FlagSet
 	usageLine string
+	exit      int // the status parseCase ends the command with when it fails
 }
 
 func newFlagSet(name, usageLine string, stderr io.Writer) *flagSet {

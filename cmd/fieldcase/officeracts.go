@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"fieldcase/cases"
 	"fieldcase/cases/store"
 )
@@ -27,35 +25,16 @@ func caseReply(e *env, args []string) int {
 		func(st *store.Store, a cases.Actor, id string) (cases.Case, error) { return st.Reply(a, id, text) })
 }
 
-// officerAct runs one act of the officer on one case: parse, sign in, act,
-// say the case's new status; a refusal exits 2 with nothing recorded.
+// officerAct runs one act of the officer on one case, as the review acts
+// run: a refusal exits 2 with nothing recorded.
 func officerAct(e *env, args []string, name, usage string, flags func(*flagSet), act func(*store.Store, cases.Actor, string) (cases.Case, error)) int {
 	var c common
 	fs := newFlagSet(name, usage, e.stderr)
 	c.register(fs)
 	flags(fs)
-	ids, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
+	id, ok := fs.parseCase(e, args, usage)
+	if !ok {
+		return fs.exit
 	}
-	if len(ids) != 1 {
-		fmt.Fprintln(e.stderr, "请给出一个案件编号")
-		return exitInvalid
-	}
-	st, done, code := openStore(e, &c)
-	if code != exitOK {
-		return code
-	}
-	defer done()
-	user, code := actingUser(e, st, c.as)
-	if code != exitOK {
-		return code
-	}
-	got, err := act(st, user.Actor(), ids[0])
-	if err != nil {
-		fmt.Fprintf(e.stderr, "案件 %s 未记录：\n%v\n", ids[0], err)
-		return exitCodeFor(err)
-	}
-	fmt.Fprintf(e.stdout, "%s 已记录，案件现为「%s」\n", got.ID, got.Status.Label())
-	return exitOK
+	return recordReview(e, &c, id, func(st *store.Store, a cases.Actor) (cases.Case, error) { return act(st, a, id) })
 }

@@ -54,13 +54,9 @@ func reviewStatement(e *env, args []string) int {
 	fs.BoolVar(&rejected, "rejected", false, "复核：理由不成立，不予采纳")
 	fs.StringVar(&reason, "reason", "", "复核理由（给出复核结论时必填）")
 	fs.BoolVar(&waived, "waived", false, "当事人明确放弃陈述、申辩（第六十二条）")
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	if accepted && rejected {
 		fmt.Fprintln(e.stderr, "--accepted 与 --rejected 只能选一")
@@ -99,13 +95,9 @@ func reviewHearing(e *env, args []string) int {
 	fs.StringVar(&record, "record", "", "听证笔录文件（存入证据库并附卷）")
 	fs.StringVar(&waived, "waived", "", "当事人放弃听证的时间（含无正当理由拒不到场、中途退出）")
 	fs.StringVar(&note, "note", "", "说明")
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	n := 0
 	for _, v := range []string{requested, scheduled, held, waived} {
@@ -175,13 +167,9 @@ func reviewBrief(e *env, args []string) int {
 	fs.StringVar(&at, "at", "", "当场告知违法事实、理由、依据及陈述申辩权利的时间（简易程序，第五十二条）")
 	fs.StringVar(&said, "said", "", "当事人的陈述、申辩")
 	fs.BoolVar(&waived, "waived", false, "当事人明确放弃陈述、申辩")
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	b := cases.Briefing{Said: said, Waived: waived}
 	if b.At, ok = timeFlag(e, "at", at); !ok {
@@ -206,13 +194,9 @@ func reviewServe(e *env, args []string) int {
 	fs.StringVar(&served, "served", "", "送达时间")
 	fs.StringVar(&method, "method", "", "送达方式："+serviceMethods())
 	fs.StringVar(&note, "note", "", "说明（签收、拒签、见证人等）")
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	sv := cases.Service{Doc: strings.TrimSpace(doc), Method: strings.TrimSpace(method), Note: note}
 	if sv.ServedAt, ok = timeFlag(e, "served", served); !ok {
@@ -235,13 +219,9 @@ func reviewPay(e *env, args []string) int {
 	fs.StringVar(&receipt, "receipt", "", "罚款收据号或银行流水号")
 	fs.BoolVar(&spot, "on-the-spot", false, "当场收缴（第六十八条；须出具专用票据，二日内交至行政机关，第七十一条）")
 	fs.StringVar(&ground, "spot-ground", "", "超过限额当场收缴的事由：hard_to_enforce（第六十八条第（二）项）、remote（第六十九条）")
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(amount), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
@@ -269,13 +249,9 @@ func reviewClose(e *env, args []string) int {
 	c.register(fs)
 	fs.StringVar(&reason, "reason", "", "结案事由："+strings.Join(codes, "、"))
 	fs.StringVar(&text, "comment", "", "结案报告意见（负责人批准）")
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	return recordReview(e, &c, id, func(st *store.Store, a cases.Actor) (cases.Case, error) {
 		return st.CloseCase(a, id, strings.TrimSpace(reason), text)
@@ -292,13 +268,9 @@ func reviewDefer(e *env, args []string) int {
 	fs.StringVar(&until, "until", "", "批准的最后缴纳日期")
 	fs.IntVar(&parts, "instalments", 0, "分期缴纳的期数（不分期为 0）")
 	fs.StringVar(&reason, "reason", "", "当事人的书面申请及确有经济困难的情况（第六十六条第二款）")
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	d := cases.Deferral{Instalments: parts, Reason: reason}
 	if d.Until, ok = timeFlag(e, "until", until); !ok {

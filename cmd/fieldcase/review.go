@@ -70,6 +70,21 @@ func reviewSession(e *env, c *common) (*store.Store, cases.User, func(), int) {
 }
 
 // oneID takes exactly one case id from the positional arguments.
+// parseCase parses the flags of a command on one case and returns the
+// case's id; when it cannot, fs.exit is the status to end with (0 after -h).
+func (fs *flagSet) parseCase(e *env, args []string, usage string) (string, bool) {
+	rest, err := fs.parse(args, e.stderr)
+	if err != nil {
+		fs.exit = exitForParse(err)
+		return "", false
+	}
+	id, ok := oneID(e, rest, usage)
+	if !ok {
+		fs.exit = exitInvalid
+	}
+	return id, ok
+}
+
 func oneID(e *env, rest []string, usage string) (string, bool) {
 	if len(rest) != 1 {
 		fmt.Fprintf(e.stderr, "请给出一个案件编号：%s\n", usage)
@@ -362,13 +377,9 @@ func commentAct(e *env, args []string, name, usage string, required bool, act fu
 		help = "意见（必填）"
 	}
 	fs.StringVar(&text, "comment", "", help)
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	return recordReview(e, &c, id, func(st *store.Store, a cases.Actor) (cases.Case, error) {
 		return act(st, a, id, text)
@@ -433,13 +444,9 @@ func reviewLegal(e *env, args []string) int {
 		codes = append(codes, ch.Code+" "+ch.Label)
 	}
 	fs.StringVar(&failed, "failed", "", "不合格的审核要点，逗号分隔："+strings.Join(codes, "、"))
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	if pass == fail {
 		fmt.Fprintln(e.stderr, "请用 --pass 或 --fail 给出审核结论（二者选一）")
@@ -466,13 +473,9 @@ func reviewDiscuss(e *env, args []string) int {
 	fs.StringVar(&date, "date", "", "讨论日期（YYYY-MM-DD）")
 	fs.StringVar(&people, "participants", "", "参加人员，逗号或顿号分隔")
 	fs.StringVar(&conclusion, "conclusion", "", "讨论结论")
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	var d cases.Discussion
 	if date != "" {
@@ -502,13 +505,9 @@ func reviewDecide(e *env, args []string) int {
 	fs.StringVar(&ruling, "ruling", "", "决定（第五十七条）："+strings.Join(names, "、"))
 	fs.StringVar(&fine, "fine", "", "罚款数额（元），给予罚款时填写")
 	fs.StringVar(&text, "comment", "", "决定理由（必填）")
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	d := cases.HeadDecision{Ruling: strings.ReplaceAll(ruling, "-", "_"), Comment: text}
 	if fine != "" {
@@ -535,13 +534,9 @@ func reviewNotice(e *env, args []string) int {
 	fs.StringVar(&deadline, "deadline", "", "改正期限（YYYY-MM-DD，责令改正通知书必填）")
 	fs.StringVar(&note, "note", "", "说明（签收或拒签等）")
 	fs.StringVar(&method, "method", "direct", "送达方式："+serviceMethods())
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	n := cases.Notice{Kind: strings.TrimSpace(kind), Note: note, Method: strings.TrimSpace(method)}
 	if served != "" {

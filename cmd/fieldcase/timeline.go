@@ -17,13 +17,9 @@ func caseTimeline(e *env, args []string) int {
 	fs := newFlagSet("case timeline", usage, e.stderr)
 	c.register(fs)
 	fs.BoolVar(&asJSON, "json", false, "以 JSON 输出")
-	rest, err := fs.parse(args, e.stderr)
-	if err != nil {
-		return exitForParse(err)
-	}
-	id, ok := oneID(e, rest, usage)
+	id, ok := fs.parseCase(e, args, usage)
 	if !ok {
-		return exitInvalid
+		return fs.exit
 	}
 	st, done, code := openStore(e, &c)
 	if code != exitOK {
