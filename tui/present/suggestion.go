@@ -23,7 +23,8 @@ type SuggestionView struct {
 	Content    cases.Content
 	Width      int
 	Cite       int
-	Trace      bool // show the rules' trace (case detail)
+	Trace      bool   // show the rules' trace (case detail)
+	ActName    string // the name of the decision's act (Decision.Act), shown when set
 }
 
 // Banner is the outcome box.
@@ -63,6 +64,9 @@ func (v SuggestionView) Body() (lines []string, citeLine int) {
 
 	if d.ItemName != "" {
 		kv("违法事项", d.Violation+" "+d.ItemName, st.Value.Render)
+	}
+	if d.Act != "" && v.ActName != "" {
+		kv("具体行为", v.ActName, st.Value.Render)
 	}
 	switch {
 	case d.Outcome == rules.NotPunishable || d.Outcome == rules.Exemptible && d.Suggestion != rules.SuggestSupervisor:

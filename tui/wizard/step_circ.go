@@ -183,6 +183,7 @@ func (c *circStep) apply(content *cases.Content) cases.FieldErrors {
 		Harm:            f.Value("harm"),
 		NoFaultProven:   f.Value("no_fault_proven") == "true",
 		EndangersSafety: f.Value("endangers_safety") == "true",
+		Act:             content.Circumstances.Act, // chosen on step 1, not here
 	}
 	if v := f.Value("first_offence"); v != "" {
 		b := v == "true"

@@ -70,7 +70,8 @@ func (s *suggestStep) render() {
 		}
 		return
 	}
-	v := present.SuggestionView{Styles: st, Suggestion: *s.sug, Content: s.content, Width: s.width, Cite: s.cite}
+	v := present.SuggestionView{Styles: st, Suggestion: *s.sug, Content: s.content, Width: s.width, Cite: s.cite,
+		ActName: actName(s.sh.Rules(), s.content.Violation, s.sug.Decision.Act)}
 	s.banner = v.Banner()
 	body, citeLine := v.Body()
 	s.vp.Height = max(1, s.height-strings.Count(s.banner, "\n")-1)

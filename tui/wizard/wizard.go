@@ -294,7 +294,7 @@ func judgedDifferently(a, b cases.Content) bool {
 func (w *wizard) firstIncomplete() stepID {
 	c := w.content
 	switch {
-	case c.Violation == "":
+	case c.Violation == "" || actMissing(w.sh.Rules(), c):
 		return stepViolation
 	case c.Party.Name == "":
 		return stepParty
@@ -310,6 +310,16 @@ func (w *wizard) firstIncomplete() stepID {
 		return stepOfficers
 	}
 	return stepReview
+}
+
+// actMissing: the item lists acts and the case names none of them.
+func actMissing(rs *rules.RuleSet, c cases.Content) bool {
+	it, ok := rs.Item(c.Violation)
+	if !ok || len(it.Acts) == 0 {
+		return false
+	}
+	_, ok = it.Act(c.Circumstances.Act)
+	return !ok
 }
 
 // enter shows step s, filled from the wizard's content.
@@ -379,7 +389,7 @@ func (w wizard) Typing() bool {
 	}
 	switch w.step {
 	case stepViolation:
-		return true
+		return !w.violation.picking
 	case stepParty:
 		return w.party.Typing()
 	case stepPlace:
@@ -429,6 +439,7 @@ func (w *wizard) syncKeys() {
 	w.keys.Submit.SetEnabled(w.step == stepReview)
 	w.keys.ToReview.SetEnabled(w.canJumpToReview())
 	w.keys.Void.SetEnabled(w.canVoid())
+	w.keys.Leave.SetEnabled(w.step != stepViolation || !w.violation.picking) // Esc closes the act picker
 }
 
 // canJumpToReview: F9 before the last step saves the step and goes straight
@@ -539,6 +550,8 @@ func (w wizard) key(msg tea.KeyMsg) (wizard, tea.Cmd) {
 // stepWantsEsc: some steps close a popup with Esc before Esc leaves.
 func (w wizard) stepWantsEsc() bool {
 	switch w.step {
+	case stepViolation:
+		return w.violation.picking // Esc goes back to the list
 	case stepFacts:
 		return w.facts.wantsEsc()
 	}
@@ -624,6 +637,11 @@ func (w wizard) forward() (wizard, tea.Cmd) {
 	switch w.step {
 	case stepReview:
 		return w.trySubmit()
+	case stepViolation:
+		if w.violation.askAct() {
+			w.syncKeys()
+			return w, nil
+		}
 	case stepSuggest:
 		if w.suggest.sug == nil {
 			if w.suggest.err != nil {
@@ -1097,7 +1115,7 @@ func (w wizard) reviewSummary() reviewData {
 	c := w.content
 	rs := w.sh.Rules()
 	d := reviewData{comment: w.comment, status: w.status, canVoid: w.canVoid()}
-	d.lines[stepViolation] = present.ViolationLabel(rs, c.Violation)
+	d.lines[stepViolation] = actLabel(rs, c.Violation, c.Circumstances.Act)
 	d.lines[stepParty] = present.PartyKindLabel(c.Party.Kind) + " " + present.PartyLabel(c.Party)
 	if c.Party.Name == "" {
 		d.lines[stepParty] = "未填写"
