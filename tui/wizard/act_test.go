@@ -141,3 +141,30 @@ func TestNextStepAsksForTheAct(t *testing.T) {
 		t.Fatalf("act %q, want bridge", c.Content.Circumstances.Act)
 	}
 }
+
+// The picker is part of step 1's autosaved state: quit while it is open,
+// start again, and it reopens on the act that was highlighted.
+func TestActPickerReopensAfterQuit(t *testing.T) {
+	st := tuitest.OpenStore(t, t.TempDir())
+	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
+	d := tuitest.New(t, st, "wangwu")
+	d.SignIn()
+	d.Press("f2")
+	d.Type("CG09")
+	d.Press("enter", "down", "down")
+	d.Press("f10")
+	if !d.Quit {
+		t.Fatal("F10 did not quit")
+	}
+
+	d2 := tuitest.New(t, st, "wangwu")
+	d2.SignIn()
+	d2.Contains("本事项包括几种行为")
+	d2.Contains("> ")
+	d2.Press("enter")
+	d2.Contains("第 2 步 当事人")
+	c, _ := st.Get(wizard.CaseID(d2))
+	if c.Content.Violation != "CG09" || c.Content.Circumstances.Act != "sewage" {
+		t.Fatalf("content: %q act %q, want CG09 sewage", c.Content.Violation, c.Content.Circumstances.Act)
+	}
+}
