@@ -286,7 +286,8 @@ func (d caseDetail) decisionLines() ([]string, int) {
 	if c.Suggestion == nil {
 		return []string{"", st.Muted.Render(" 尚未作出处理建议。案件提交时将依据规则计算。")}, 0
 	}
-	v := present.SuggestionView{Styles: st, Suggestion: *c.Suggestion, Content: c.Content, Width: d.width, Cite: d.cite, Trace: true}
+	v := present.SuggestionView{Styles: st, Suggestion: *c.Suggestion, Content: c.Content, Width: d.width, Cite: d.cite, Trace: true,
+		ActName: present.ActName(d.sh.Rules(), c.Content.Violation, c.Suggestion.Decision.Act)}
 	lines := strings.Split(v.Banner(), "\n")
 	lines = append(lines, "", st.Section.Render(" 承办人决定"))
 	choice := present.ChoiceText(c.Choice)

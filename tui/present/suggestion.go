@@ -246,3 +246,17 @@ func PriorsHint(priors []cases.PriorCase, last *time.Time) (string, styles.Tone)
 	}
 	return s + "依据截至 " + Time(*last) + " 的当事人记录。", styles.ToneNeutral
 }
+
+// ActName is the name of the act of item code the case is about ("地下通道擅自摆摊兜售"),
+// "" when the item lists no acts or none is chosen.
+func ActName(rs *rules.RuleSet, code, act string) string {
+	if rs == nil || act == "" {
+		return ""
+	}
+	if it, ok := rs.Item(code); ok {
+		if a, ok := it.Act(act); ok {
+			return Clean(a.Name)
+		}
+	}
+	return ""
+}

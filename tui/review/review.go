@@ -1202,7 +1202,8 @@ func (r reviewScreen) decisionLines() ([]string, int) {
 			lines = append(lines, widgets.Wrap(" "+l, r.width)...)
 		}
 	}
-	v := present.SuggestionView{Styles: st, Suggestion: *c.Suggestion, Content: c.Content, Width: r.width, Cite: r.cite, Trace: true}
+	v := present.SuggestionView{Styles: st, Suggestion: *c.Suggestion, Content: c.Content, Width: r.width, Cite: r.cite, Trace: true,
+		ActName: present.ActName(r.sh.Rules(), c.Content.Violation, c.Suggestion.Decision.Act)}
 	body, citeLine := v.Body()
 	offset := len(lines)
 	lines = append(lines, body...)

@@ -380,14 +380,7 @@ func actViolated(rs *rules.RuleSet, code, act string) string {
 }
 
 // actName is the act's name, "" when the item has no such act.
-func actName(rs *rules.RuleSet, code, act string) string {
-	if it, ok := rs.Item(code); ok && act != "" {
-		if a, ok := it.Act(act); ok {
-			return present.Clean(a.Name)
-		}
-	}
-	return ""
-}
+func actName(rs *rules.RuleSet, code, act string) string { return present.ActName(rs, code, act) }
 
 // actLabel is "CG05 桥梁通道摆摊（地下通道擅自摆摊兜售）", or the item
 // alone when no act is chosen.
