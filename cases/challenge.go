@@ -129,6 +129,9 @@ func applyChallenge(c *Case, e Event) error {
 	if i < 0 {
 		return fmt.Errorf("事件 %d 记录%s结果，但没有待决的%s", e.Index, ChallengeKindLabel(ch.Kind), ChallengeKindLabel(ch.Kind))
 	}
+	// A new slice: the case before this event (kept by the figures' Deltas)
+	// must not see the outcome.
+	p.Challenges = append([]Challenge(nil), p.Challenges...)
 	o := &p.Challenges[i]
 	o.Outcome, o.Decided = ch.Outcome, ch.Decided
 	if ch.Note != "" {
