@@ -119,9 +119,8 @@ func applyChallenge(c *Case, e Event) error {
 	p := &c.Proceedings
 	if ch.Outcome == "" {
 		ch.By, ch.Recorded = e.Actor, e.At
-		if sv, ok := c.DecisionServed(); ok && day(ch.Filed).After(ChallengeDue(ch.Kind, sv.ServedAt)) {
-			ch.Late = true
-		}
+		sv, ok := c.DecisionServed() // the mark is the log's dates, never the payload's word
+		ch.Late = ok && day(ch.Filed).After(ChallengeDue(ch.Kind, sv.ServedAt))
 		p.Challenges = append(p.Challenges, ch)
 		return nil
 	}

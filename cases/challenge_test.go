@@ -71,6 +71,17 @@ func TestChallengeStepsArt73(t *testing.T) {
 	if ch := c.Proceedings.Challenges[0]; !ch.Late || !c.InChallenge() {
 		t.Errorf("a filing on day 61 is recorded and flagged late: %+v", ch)
 	}
+	// The same day is inside the six months of 诉讼; the late mark is the
+	// log's dates, never what the payload says.
+	if err := challengeEvent(t, &c, Challenge{Kind: ChallengeLitigation, Filed: at(2027, 1, 2, 0), Body: "南岸区人民法院", Late: true}, at(2027, 1, 3, 9)); err != nil {
+		t.Fatal(err)
+	}
+	if ch := c.Proceedings.Challenges[1]; ch.Late {
+		t.Errorf("a suit on day 61 is within six months: %+v", ch)
+	}
+	if err := challengeEvent(t, &c, Challenge{Kind: ChallengeLitigation, Outcome: "withdrawn", Decided: d(2027, 1, 3)}, at(2027, 1, 3, 9)); err != nil {
+		t.Fatal(err)
+	}
 	if err := challengeEvent(t, &c, Challenge{Kind: ChallengeReconsideration, Filed: at(2027, 1, 3, 0), Body: "x"}, at(2027, 1, 3, 9)); err == nil {
 		t.Error("a second pending 复议 was accepted")
 	}
