@@ -284,7 +284,7 @@ func Apply(c *Case, e Event) error {
 		c.Review.Decision = &d
 		c.ReviewComment = d.Comment
 		c.ReviewedBy = &e.Actor
-	case EventStatement, EventHearing, EventDecisionServed, EventPayment, EventBriefed, EventDeferred:
+	case EventStatement, EventHearing, EventDecisionServed, EventPayment, EventBriefed, EventDeferred, EventChallenge:
 		if err := applyProcedure(c, e); err != nil {
 			return err
 		}

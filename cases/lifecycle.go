@@ -94,6 +94,7 @@ var transitions = map[EventKind]struct {
 	EventDecisionServed:      {from: []Status{StatusApproved}, to: stay},
 	EventPayment:             {from: []Status{StatusApproved}, to: stay},
 	EventDeferred:            {from: []Status{StatusApproved}, to: stay},
+	EventChallenge:           {from: []Status{StatusApproved, StatusClosed}, to: stay},
 	EventDisclosed:           {from: []Status{StatusApproved, StatusClosed}, to: stay},
 	EventDisclosureWithheld:  {from: []Status{StatusSubmitted, StatusLegalReview, StatusPendingApproval, StatusApproved, StatusClosed}, to: stay},
 }

@@ -45,6 +45,8 @@ func procedureLabel(k EventKind) (string, bool) {
 		return "记录当场告知", true
 	case EventDeferred:
 		return "批准暂缓或分期缴纳", true
+	case EventChallenge:
+		return "记录复议、诉讼", true
 	}
 	return "", false
 }
@@ -309,6 +311,7 @@ type Proceedings struct {
 	Closing    *Closing      `json:"closing,omitempty"`
 	Briefing   *Briefing     `json:"briefing,omitempty"`
 	Deferral   *Deferral     `json:"deferral,omitempty"`
+	Challenges []Challenge   `json:"challenges,omitempty"` // 行政复议、行政诉讼
 }
 
 // Deferral is the head's approval of the party's request to pay later or
@@ -374,6 +377,8 @@ func applyProcedure(c *Case, e Event) error {
 		}
 		d.By, d.Recorded = e.Actor, e.At
 		p.Deferral = &d
+	case EventChallenge:
+		return applyChallenge(c, e)
 	default:
 		return fmt.Errorf("事件 %d 类型未知：%q", e.Index, e.Kind)
 	}
@@ -716,6 +721,12 @@ func CheckStep(c Case, kind EventKind, payload []byte, at time.Time, pr Procedur
 			return err
 		}
 		return c.checkDeferral(d, at, pr)
+	case EventChallenge:
+		var ch Challenge
+		if err := json.Unmarshal(payload, &ch); err != nil {
+			return err
+		}
+		return c.checkChallenge(ch, at)
 	}
 	return nil
 }
@@ -1040,7 +1051,7 @@ func (c Case) Paid() float64 {
 // less what was paid.
 func (c Case) Outstanding(t time.Time) float64 {
 	d := c.Disposition(nil)
-	if !d.Penalty || d.Fine == nil {
+	if !d.Penalty || d.Fine == nil || c.Revoked() {
 		return 0
 	}
 	return math.Round((yuanOf(*d.Fine)+c.LateFee(t)-c.Paid())*100) / 100
@@ -1050,6 +1061,9 @@ func (c Case) checkPayment(p Payment, now time.Time, pr ProcedureRules) error {
 	d := c.Disposition(pr.ruleSet())
 	if !d.Penalty || d.Fine == nil {
 		return &ProcedureError{Kind: EventPayment, Reason: "本案没有罚款决定", Article: "行政处罚法第六十七条"}
+	}
+	if c.Revoked() {
+		return &ProcedureError{Kind: EventPayment, Reason: "处罚决定已被复议机关或人民法院撤销，不再缴纳"}
 	}
 	var es FieldErrors
 	switch {
@@ -1176,7 +1190,7 @@ func ReviewEnds(served time.Time) (review, suit time.Time) {
 // for three months (行政强制法 Art. 53–54). False while no reminder is served.
 func (c Case) CourtWindow(per Periods) (Window, bool) {
 	sv, ok := c.DecisionServed()
-	if !ok {
+	if !ok || c.Revoked() {
 		return Window{}, false
 	}
 	var reminder *Service
@@ -1372,6 +1386,8 @@ func procedureNotes(e Event) []string {
 			line += fmt.Sprintf("，分 %d 期", d.Instalments)
 		}
 		return []string{line, "当事人申请及理由：" + d.Reason}
+	case EventChallenge:
+		return challengeNotes(e)
 	case EventBriefed:
 		var b Briefing
 		if json.Unmarshal(e.Payload, &b) != nil {

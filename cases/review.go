@@ -654,7 +654,7 @@ func Authorize(p ReviewPolicy, a Actor, c Case, kind EventKind) error {
 			return forbid(kind, "只有本案承办人（%s）可以记录当场告知", officerNames(c))
 		}
 		return nil
-	case EventStatement, EventHearing, EventDecisionServed, EventPayment:
+	case EventStatement, EventHearing, EventDecisionServed, EventPayment, EventChallenge:
 		if c.IsOfficer(a) || a.Role == RoleSupervisor || a.Role == RoleHead || a.Role == RoleLegal {
 			return nil
 		}
@@ -1060,7 +1060,7 @@ func ReviewNotes(c Case, e Event) []string {
 			return []string{"结案事由：" + ClosingReasonLabel(p.Reason), "意见：" + p.Comment}
 		}
 		return comment("意见：")
-	case EventStatement, EventHearing, EventDecisionServed, EventPayment, EventBriefed, EventDeferred:
+	case EventStatement, EventHearing, EventDecisionServed, EventPayment, EventBriefed, EventDeferred, EventChallenge:
 		return procedureNotes(e)
 	case EventVoided, EventReplied:
 		var p ReasonPayload

@@ -230,6 +230,9 @@ func (c Case) afterDecisionSteps(now time.Time, per Periods, d Disposition, deci
 		sv.Due, sv.Warning = tptr(cnt.Due), cnt.Warning()
 	}
 	add(sv)
+	if ok {
+		c.challengeSteps(add)
+	}
 	if !d.Penalty || d.Fine == nil {
 		return
 	}
@@ -242,6 +245,8 @@ func (c Case) afterDecisionSteps(now time.Time, per Periods, d Disposition, deci
 	}
 	owe := c.Outstanding(now)
 	switch {
+	case c.Revoked():
+		pay.State, pay.Due, pay.Note = StepSkipped, nil, "处罚决定已被撤销，不再缴纳"
 	case c.Paid() > 0 && owe <= 0.005:
 		last := c.Proceedings.Payments[len(c.Proceedings.Payments)-1]
 		pay.State, pay.At = StepDone, tptr(last.PaidAt)
@@ -253,7 +258,7 @@ func (c Case) afterDecisionSteps(now time.Time, per Periods, d Disposition, deci
 		}
 	}
 	add(pay)
-	if !ok || pay.State == StepDone || !day(now).After(c.paymentDue(served, per)) {
+	if !ok || pay.State != StepLater && pay.State != StepDue || !day(now).After(c.paymentDue(served, per)) {
 		return
 	}
 	rem := TimelineStep{Code: "reminder", Label: "催告", State: StepDue, Basis: "申请人民法院强制执行前，应当催告当事人履行义务（行政强制法第五十四条）"}

@@ -184,6 +184,7 @@ var csvColumns = []struct {
 	{"涉企无错不罚", func(f Figures) string { return ground(f.Org.ByGround, "no_fault") }},
 	{"要求听证", func(f Figures) string { return i64(f.HearingsAsked) }},
 	{"举行听证", func(f Figures) string { return i64(f.HearingsHeld) }},
+	{"复议、诉讼待决", func(f Figures) string { return i64(f.InChallenge) }},
 	{"实缴罚款（元）", func(f Figures) string { return f.CollectedYuan }},
 	{"简易程序", func(f Figures) string { return i64(f.Simple) }},
 	{"普通程序", func(f Figures) string { return i64(f.Ordinary) }},

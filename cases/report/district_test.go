@@ -29,6 +29,7 @@ func sample() District {
 		Decided: 1850, Penalized: 1203, Warnings: 12, Fined: 1191, FinesYuan: "1234567.5", NotPenalized: 647,
 		Simple: 998, Ordinary: 205, Disclosed: 0, Withheld: 3,
 		HearingsAsked: 9, HearingsHeld: 6, Payments: 1100, CollectedYuan: "1101234.5",
+		Reconsiderations: 3, Litigations: 1, InChallenge: 2,
 		ByGround: []Count{{"minor_no_harm", "轻微不罚", 402}, {"first_offence", "首违不罚", 201}, {"no_fault", "无错不罚", 30}, {"time_limit", "超过追责时效", 2}, {"other", "其他", 12}},
 		Org: Org{Decided: 310, Penalized: 180, Fined: 178, FinesYuan: "456000", NotPenalized: 130,
 			ByGround: []Count{{"minor_no_harm", "轻微不罚", 70}, {"first_offence", "首违不罚", 52}, {"no_fault", "无错不罚", 8}, {"time_limit", "超过追责时效", 0}, {"other", "其他", 0}}},

@@ -234,6 +234,9 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <tr><th scope="row">实缴罚款（元）</th><td class="n">{{.CollectedYuan}}</td></tr>
 <tr><th scope="row">当事人要求听证</th><td class="n">{{.HearingsAsked}}</td></tr>
 <tr><th scope="row">举行听证</th><td class="n">{{.HearingsHeld}}</td></tr>
+<tr><th scope="row">申请行政复议</th><td class="n">{{.Reconsiderations}}</td></tr>
+<tr><th scope="row">提起行政诉讼</th><td class="n">{{.Litigations}}</td></tr>
+<tr><th scope="row">复议、诉讼待决（期末）</th><td class="n">{{.InChallenge}}</td></tr>
 <tr><th scope="row">不予行政处罚</th><td class="n">{{.NotPenalized}}</td></tr>
 </tbody>
 </table>

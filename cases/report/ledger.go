@@ -46,6 +46,12 @@ const (
 	MetricHearingHeld     = "hearing_held"      // 听证：举行听证
 	MetricPayments        = "payments"          // 缴纳罚款的记录
 	MetricCollectedFen    = "collected_fen"     // 实缴罚款（含加处罚款）, in fen
+	MetricChallenged      = "challenged/"       // + kind: 申请行政复议、提起行政诉讼, on the day filed
+	MetricChallengeResult = "challenge_result/" // + outcome code, on the day decided
+	// MetricChallengeOpen is +1 on the day a challenge is filed and -1 on
+	// the day it is decided: summed from the first day, the cases in
+	// review or litigation on a day.
+	MetricChallengeOpen = "challenge_open"
 	// Organisations (涉企): the same decision figures, for parties that are
 	// 法人或者其他组织, under this prefix (org/decided, org/no_penalty/…).
 	MetricOrg = "org/"
@@ -131,6 +137,8 @@ func Deltas(before, after cases.Case, ev cases.Event) []Delta {
 				add(day, MetricHearingHeld, 1)
 			}
 		}
+	case cases.EventChallenge:
+		challengeDeltas(before, after, add)
 	case cases.EventPayment:
 		if p := after.Proceedings.Payments; len(p) > len(before.Proceedings.Payments) {
 			add(day, MetricPayments, 1)
@@ -155,6 +163,25 @@ func Deltas(before, after cases.Case, ev cases.Event) []Delta {
 		return out[i].Metric < out[j].Metric
 	})
 	return out
+}
+
+// challengeDeltas count a 复议 or 诉讼 filed (on the day of filing) or
+// decided (on the day of the outcome), so that the open ones on a day are
+// the sum of MetricChallengeOpen up to it.
+func challengeDeltas(before, after cases.Case, add func(Day, string, int64)) {
+	a, b := after.Proceedings.Challenges, before.Proceedings.Challenges
+	if len(a) > len(b) {
+		ch := a[len(a)-1]
+		add(DayOf(ch.Filed), MetricChallenged+ch.Kind, 1)
+		add(DayOf(ch.Filed), MetricChallengeOpen, 1)
+		return
+	}
+	for i := range a {
+		if i < len(b) && b[i].Open() && !a[i].Open() && a[i].Decided != nil {
+			add(DayOf(*a[i].Decided), MetricChallengeResult+a[i].Outcome, 1)
+			add(DayOf(*a[i].Decided), MetricChallengeOpen, -1)
+		}
+	}
 }
 
 // decisionMetrics count a decision: its outcome, ground, procedure and how

@@ -90,6 +90,12 @@ type Figures struct {
 	Payments      int64  `json:"payments"`           // 缴纳罚款的记录
 	CollectedYuan string `json:"collected_yuan"`     // 实缴罚款合计（含加处罚款）
 	Withheld      int64  `json:"withheld"`           // 不予公开
+	// Reconsiderations and Litigations were filed in the period;
+	// InChallenge are the cases in review or litigation at its end.
+	Reconsiderations  int64   `json:"reconsiderations"`   // 申请行政复议
+	Litigations       int64   `json:"litigations"`        // 提起行政诉讼
+	ChallengeOutcomes []Count `json:"challenge_outcomes"` // 复议、诉讼结果
+	InChallenge       int64   `json:"in_challenge"`       // 期末复议、诉讼待决
 
 	ByGround        []Count      `json:"not_penalized_by_ground"`
 	Org             Org          `json:"org"` // 涉企
@@ -177,6 +183,20 @@ func Compute(st Source, from, to Day, asOf time.Time, rs *rules.RuleSet) (Figure
 	f.Payments = total[MetricPayments]
 	f.CollectedYuan = rules.Money(total[MetricCollectedFen]).String()
 	f.Withheld = total[MetricWithheld]
+	f.Reconsiderations = total[MetricChallenged+cases.ChallengeReconsideration]
+	f.Litigations = total[MetricChallenged+cases.ChallengeLitigation]
+	for _, o := range cases.ChallengeOutcomes {
+		f.ChallengeOutcomes = append(f.ChallengeOutcomes, Count{Code: o.Code, Label: o.Label, Count: total[MetricChallengeResult+o.Code]})
+	}
+	// The open challenges are a stock: every filing and outcome up to the
+	// period's end, not only those in it.
+	all, err := st.DailyCounts(0, to)
+	if err != nil {
+		return Figures{}, err
+	}
+	for _, d := range all {
+		f.InChallenge += d.Counts[MetricChallengeOpen]
+	}
 	f.HandlingCases = total[MetricHandlingCases]
 	if f.HandlingCases > 0 {
 		f.AvgHandlingDays = float64(total[MetricHandlingSeconds]) / float64(f.HandlingCases) / 86400

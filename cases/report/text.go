@@ -36,6 +36,11 @@ func WriteText(w io.Writer, f Figures) error {
 	}
 	row("听证（要求 / 举行）", fmt.Sprintf("%d / %d", f.HearingsAsked, f.HearingsHeld))
 	row("实缴罚款", fmt.Sprintf("%s 元（%d 笔）", f.CollectedYuan, f.Payments))
+	row("复议 / 诉讼（申请 / 起诉）", fmt.Sprintf("%d / %d", f.Reconsiderations, f.Litigations))
+	row("复议、诉讼待决（期末）", fmt.Sprintf("%d", f.InChallenge))
+	if s := outcomeText(f.ChallengeOutcomes); s != "" {
+		row("复议、诉讼结果", s)
+	}
 	row("公示", f.Disclosed)
 	row("决定不予公开", f.Withheld)
 	row("已立案未决", f.Pending)
@@ -143,4 +148,15 @@ func pad(s string, w int) string {
 		return s
 	}
 	return s + strings.Repeat(" ", w-n)
+}
+
+// outcomeText lists the outcomes that occurred, or "" when none did.
+func outcomeText(cs []Count) string {
+	var parts []string
+	for _, c := range cs {
+		if c.Count > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", c.Label, c.Count))
+		}
+	}
+	return strings.Join(parts, "，")
 }

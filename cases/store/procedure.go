@@ -302,3 +302,22 @@ func (s *Store) Decided(a cases.Actor, limit int) ([]cases.QueueItem, error) {
 	}
 	return out, err
 }
+
+// RecordChallenge records the party's application for 行政复议 or suit
+// (行政诉讼), or its outcome (cases/challenge.go). Dates are kept as days.
+func (s *Store) RecordChallenge(a cases.Actor, id string, ch cases.Challenge) (cases.Case, error) {
+	ch.Body, ch.Note = cases.CleanLine(ch.Body), comment(ch.Note)
+	ch.By, ch.Recorded, ch.Late = cases.Actor{}, time.Time{}, false
+	if !ch.Filed.IsZero() {
+		y, m, dd := ch.Filed.In(cases.ChinaTime()).Date()
+		ch.Filed = time.Date(y, m, dd, 0, 0, 0, 0, cases.ChinaTime())
+	}
+	if ch.Decided != nil {
+		y, m, dd := ch.Decided.In(cases.ChinaTime()).Date()
+		t := time.Date(y, m, dd, 0, 0, 0, 0, cases.ChinaTime())
+		ch.Decided = &t
+	}
+	return s.stepAct(a, id, func(cases.Case, cases.ProcedureRules, time.Time) (Change, error) {
+		return Change{cases.EventChallenge, ch}, nil
+	})
+}

@@ -280,3 +280,40 @@ func reviewDefer(e *env, args []string) int {
 		return st.RecordDeferral(a, id, d)
 	})
 }
+
+// reviewChallenge records the party's 行政复议 or 行政诉讼, or its outcome.
+func reviewChallenge(e *env, args []string) int {
+	var c common
+	var kind, filed, body, outcome, decided, note string
+	usage := "fieldcase review challenge 案件编号 --kind reconsideration|litigation (--filed YYYY-MM-DD --body 复议机关或法院 | --outcome upheld|changed|revoked|confirmed_illegal|withdrawn --decided YYYY-MM-DD) [--note 说明] [--as 编号] [--data 目录]"
+	fs := newFlagSet("review challenge", usage, e.stderr)
+	c.register(fs)
+	fs.StringVar(&kind, "kind", "", "reconsideration 行政复议 或 litigation 行政诉讼")
+	fs.StringVar(&filed, "filed", "", "申请复议或起诉的日期")
+	fs.StringVar(&body, "body", "", "复议机关或受理的人民法院")
+	fs.StringVar(&outcome, "outcome", "", "结果：upheld 维持、changed 变更、revoked 撤销、confirmed_illegal 确认违法、withdrawn 撤回")
+	fs.StringVar(&decided, "decided", "", "作出结果的日期")
+	fs.StringVar(&note, "note", "", "说明")
+	id, ok := fs.parseCase(e, args, usage)
+	if !ok {
+		return fs.exit
+	}
+	ch := cases.Challenge{Kind: strings.TrimSpace(kind), Body: body, Outcome: strings.TrimSpace(outcome), Note: note}
+	if (filed != "" || body != "") == (outcome != "" || decided != "") {
+		fmt.Fprintln(e.stderr, "请记录申请（--filed 与 --body）或结果（--outcome 与 --decided），二者选一")
+		return exitInvalid
+	}
+	if ch.Filed, ok = timeFlag(e, "filed", filed); !ok {
+		return exitInvalid
+	}
+	if decided != "" {
+		t, ok := timeFlag(e, "decided", decided)
+		if !ok {
+			return exitInvalid
+		}
+		ch.Decided = &t
+	}
+	return recordReview(e, &c, id, func(st *store.Store, a cases.Actor) (cases.Case, error) {
+		return st.RecordChallenge(a, id, ch)
+	})
+}

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register("review", "审核与处罚程序：list 队列、show 审核情况、approve 同意/批准、return 退回、send-legal 送法制审核、legal 法制审核意见、discuss 集体讨论、decide 负责人决定、notice 告知书送达、statement 陈述申辩、hearing 听证、brief 当场告知、serve 决定书送达、pay 缴纳罚款、defer 暂缓或分期缴纳、close 结案、settings 审核设置", cmdReview)
+	register("review", "审核与处罚程序：list 队列、show 审核情况、approve 同意/批准、return 退回、send-legal 送法制审核、legal 法制审核意见、discuss 集体讨论、decide 负责人决定、notice 告知书送达、statement 陈述申辩、hearing 听证、brief 当场告知、serve 决定书送达、pay 缴纳罚款、defer 暂缓或分期缴纳、challenge 复议诉讼、close 结案、settings 审核设置", cmdReview)
 }
 
 func cmdReview(e *env, args []string) int {
@@ -21,10 +21,10 @@ func cmdReview(e *env, args []string) int {
 		"list": reviewList, "show": reviewShow, "approve": reviewApprove, "return": reviewReturn,
 		"send-legal": reviewSendLegal, "legal": reviewLegal, "discuss": reviewDiscuss, "decide": reviewDecide,
 		"notice": reviewNotice, "settings": reviewSettings,
-		"statement": reviewStatement, "hearing": reviewHearing, "serve": reviewServe, "pay": reviewPay, "close": reviewClose, "brief": reviewBrief, "defer": reviewDefer,
+		"statement": reviewStatement, "hearing": reviewHearing, "serve": reviewServe, "pay": reviewPay, "close": reviewClose, "brief": reviewBrief, "defer": reviewDefer, "challenge": reviewChallenge,
 	}
 	if len(args) == 0 || sub[args[0]] == nil {
-		fmt.Fprintln(e.stderr, "用法：fieldcase review list|show|approve|return|send-legal|legal|discuss|decide|notice|statement|hearing|brief|serve|pay|defer|close|settings …（加 -h 查看各子命令的参数）")
+		fmt.Fprintln(e.stderr, "用法：fieldcase review list|show|approve|return|send-legal|legal|discuss|decide|notice|statement|hearing|brief|serve|pay|defer|challenge|close|settings …（加 -h 查看各子命令的参数）")
 		if len(args) > 0 {
 			fmt.Fprintf(e.stderr, "未知子命令 %q\n", args[0])
 		}

@@ -239,6 +239,28 @@ func afterDecision(t *testing.T, dir, id string) {
 	refused(t, dir, id, "早于作出决定", "review", "pay", id, "--amount", "5000", "--paid", now(-72*time.Hour), "--as", "zhaoliu")
 	ok(t, dir, "review", "serve", id, "--doc", "decision", "--served", now(0), "--method", "direct", "--note", "当事人签收", "--as", "wangwu")
 	refused(t, dir, id, "超过应缴数额", "review", "pay", id, "--amount", "6000", "--paid", now(0), "--as", "wangwu")
+	// The party applies for 行政复议: recorded, shown, counted; the
+	// payment deadline stays (行政处罚法第七十三条).
+	today := now(0)[:10]
+	refused(t, dir, id, "二者选一", "review", "challenge", id, "--kind", "reconsideration", "--filed", today, "--outcome", "upheld", "--as", "wangwu")
+	refused(t, dir, id, "没有待决", "review", "challenge", id, "--kind", "reconsideration", "--outcome", "upheld", "--decided", today, "--as", "wangwu")
+	refused(t, dir, id, "复议机关", "review", "challenge", id, "--kind", "reconsideration", "--filed", today, "--body", " ", "--as", "wangwu")
+	ok(t, dir, "review", "challenge", id, "--kind", "reconsideration", "--filed", today, "--body", "南岸区人民政府", "--as", "wangwu")
+	refused(t, dir, id, "待决", "review", "challenge", id, "--kind", "reconsideration", "--filed", today, "--body", "南岸区人民政府", "--as", "wangwu")
+	var fig struct {
+		Reconsiderations int64 `json:"reconsiderations"`
+		InChallenge      int64 `json:"in_challenge"`
+	}
+	if err := json.Unmarshal([]byte(ok(t, dir, "report", "--from", "2000-01-01", "--to", "2099-12-31", "--json", "--as", "wangwu")), &fig); err != nil || fig.Reconsiderations != 1 || fig.InChallenge != 1 {
+		t.Errorf("report while in review: %+v %v", fig, err)
+	}
+	if tl := ok(t, dir, "case", "timeline", id); !strings.Contains(tl, "南岸区人民政府") || !strings.Contains(tl, "不停止执行") {
+		t.Errorf("timeline lacks the 复议:\n%s", tl)
+	}
+	ok(t, dir, "review", "challenge", id, "--kind", "reconsideration", "--outcome", "upheld", "--decided", today, "--as", "wangwu")
+	if err := json.Unmarshal([]byte(ok(t, dir, "report", "--from", "2000-01-01", "--to", "2099-12-31", "--json", "--as", "wangwu")), &fig); err != nil || fig.Reconsiderations != 1 || fig.InChallenge != 0 {
+		t.Errorf("report after the outcome: %+v %v", fig, err)
+	}
 	// The enforcement queue flags the payment period (Art. 67).
 	var rows []queueRow
 	if err := json.Unmarshal([]byte(ok(t, dir, "review", "list", "--decided", "--json", "--as", "zhoumin")), &rows); err != nil {
@@ -269,7 +291,7 @@ func afterDecision(t *testing.T, dir, id string) {
 		t.Errorf("closed case still has a next step: %+v", tl.Next)
 	}
 	log := ok(t, dir, "case", "log", id)
-	for _, want := range []string{"当事人明确放弃陈述、申辩", "当事人放弃听证", "行政处罚决定书，直接送达", "缴纳 5000 元", "结案事由：处罚决定已执行完毕"} {
+	for _, want := range []string{"当事人明确放弃陈述、申辩", "当事人放弃听证", "行政处罚决定书，直接送达", "缴纳 5000 元", "当事人申请行政复议，南岸区人民政府", "行政复议结果：维持（驳回）", "结案事由：处罚决定已执行完毕"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}

@@ -139,6 +139,24 @@ func District(t *testing.T, h *hq.HQ, seed uint64) []*Sim {
 					doc := cases.IssuedDocument{Kind: agency.KindDecision, Number: fmt.Sprintf("南城管罚决字〔2026〕第%04d号", n), Seq: uint64(n), IssuedAt: s.Now}
 					_, op = s.Make(t, id, officer, cases.EventDocumentIssued, cases.DocumentPayload{Document: doc})
 					ops = append(ops, op)
+					if rng.IntN(2) == 0 { // served, and perhaps challenged (复议、诉讼) and decided
+						s.Now = s.Now.Add(time.Duration(1+rng.IntN(5)) * time.Hour)
+						_, op = s.Make(t, id, officer, cases.EventDecisionServed, cases.Service{Doc: "decision", ServedAt: s.Now, Method: "direct"})
+						ops = append(ops, op)
+						if rng.IntN(2) == 0 {
+							kind := []string{cases.ChallengeReconsideration, cases.ChallengeLitigation}[rng.IntN(2)]
+							s.Now = s.Now.Add(time.Duration(24+rng.IntN(240)) * time.Hour)
+							_, op = s.Make(t, id, officer, cases.EventChallenge, cases.Challenge{Kind: kind, Filed: s.Now, Body: "南岸区人民政府"})
+							ops = append(ops, op)
+							if rng.IntN(2) == 0 {
+								s.Now = s.Now.Add(time.Duration(24+rng.IntN(480)) * time.Hour)
+								decided := s.Now
+								outcome := cases.ChallengeOutcomes[rng.IntN(len(cases.ChallengeOutcomes))].Code
+								_, op = s.Make(t, id, officer, cases.EventChallenge, cases.Challenge{Kind: kind, Outcome: outcome, Decided: &decided})
+								ops = append(ops, op)
+							}
+						}
+					}
 				}
 			}
 			for _, r := range s.MustPush(t, h, ops...) {
@@ -236,7 +254,11 @@ func additive(f report.Figures) map[string]int64 {
 		"org_fines": fen(f.Org.FinesYuan), "pending": int64(f.Pending), "overdue": int64(len(f.Overdue)),
 		"handling": f.HandlingCases, "disclosed": f.Disclosed, "withheld": f.Withheld,
 		"hearings_requested": f.HearingsAsked, "hearings_held": f.HearingsHeld, "payments": f.Payments,
-		"collected": fen(f.CollectedYuan),
+		"collected": fen(f.CollectedYuan), "reconsiderations": f.Reconsiderations, "litigations": f.Litigations,
+		"in_challenge": f.InChallenge,
+	}
+	for _, c := range f.ChallengeOutcomes {
+		out["challenge_outcome/"+c.Code] = c.Count
 	}
 	for _, c := range f.ByGround {
 		out["ground/"+c.Code] = c.Count
@@ -296,7 +318,7 @@ func testDistrictFigures(t *testing.T, open Open) {
 					t.Errorf("%s: HQ %d, devices' sum %d", k, got[k], v)
 				}
 			}
-			if d.Figures.Recorded == 0 || d.Figures.Decided == 0 || d.Figures.Org.Decided == 0 || d.Figures.HearingsHeld == 0 || d.Figures.Payments == 0 {
+			if d.Figures.Recorded == 0 || d.Figures.Decided == 0 || d.Figures.Org.Decided == 0 || d.Figures.HearingsHeld == 0 || d.Figures.Payments == 0 || d.Figures.Reconsiderations+d.Figures.Litigations == 0 {
 				t.Fatalf("the histories decided nothing: %+v", d.Figures)
 			}
 			if len(d.Groups) != len(sims) {
