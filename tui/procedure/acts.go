@@ -35,6 +35,8 @@ var allActs = []act{
 	{"reminder", "送达催告书", cases.EventDecisionServed},
 	{"payment", "缴纳罚款", cases.EventPayment},
 	{"deferral", "批准暂缓或分期缴纳", cases.EventDeferred},
+	{"challenge_filed", "当事人申请行政复议或提起行政诉讼", cases.EventChallenge},
+	{"challenge_decided", "复议决定或判决结果", cases.EventChallenge},
 	{"closing", "结案（负责人批准）", cases.EventClosed},
 }
 
@@ -113,10 +115,39 @@ func probe(a act, c cases.Case, pr cases.ProcedureRules, now time.Time) any {
 		return cases.Payment{Amount: max(0.01, c.Outstanding(now)), PaidAt: now, Receipt: "probe"}
 	case "deferral":
 		return cases.Deferral{Until: now.AddDate(0, 1, 0), Reason: "probe"}
+	case "challenge_filed":
+		return cases.Challenge{Kind: openChallengeKind(c, false), Filed: now, Body: "probe"}
+	case "challenge_decided":
+		return cases.Challenge{Kind: openChallengeKind(c, true), Outcome: cases.ChallengeOutcomes[0].Code, Decided: &now}
 	case "closing":
 		return cases.ClosingPayload{Reason: closingGuess(c, pr, now), Comment: "probe"}
 	}
 	return nil
+}
+
+// openChallengeKind is the kind of challenge the form starts on: one
+// pending when the outcome is asked (open), else one not pending.
+func openChallengeKind(c cases.Case, open bool) string {
+	for _, k := range []string{cases.ChallengeReconsideration, cases.ChallengeLitigation} {
+		pending := false
+		for _, ch := range c.Proceedings.Challenges {
+			if ch.Kind == k && ch.Open() {
+				pending = true
+			}
+		}
+		if pending == open {
+			return k
+		}
+	}
+	return cases.ChallengeReconsideration
+}
+
+func challengeKindOptions() []widgets.Option {
+	var out []widgets.Option
+	for _, k := range []string{cases.ChallengeReconsideration, cases.ChallengeLitigation} {
+		out = append(out, widgets.Option{Value: k, Label: cases.ChallengeKindLabel(k)})
+	}
+	return out
 }
 
 // closingGuess is the closing reason the case most likely has: the first
@@ -282,6 +313,20 @@ func newStepForm(sf *stepForm, a act, c cases.Case, pr cases.ProcedureRules, use
 		sf.form.AddText("instalments", "分期期数", "不分期填 0", 3)
 		sf.form.SetValue("instalments", "0")
 		sf.form.AddText("reason", "申请理由", "确有经济困难的情况（第六十六条第二款）", 500)
+	case "challenge_filed":
+		sf.form.AddChoice("kind", "类别", challengeKindOptions())
+		sf.form.SetValue("kind", openChallengeKind(c, false))
+		addTime("filed", "申请（起诉）时间")
+		sf.form.AddText("body", "复议机关或法院", "如 重庆市南岸区人民政府", 100)
+	case "challenge_decided":
+		sf.form.AddChoice("kind", "类别", challengeKindOptions())
+		sf.form.SetValue("kind", openChallengeKind(c, true))
+		var opts []widgets.Option
+		for _, o := range cases.ChallengeOutcomes {
+			opts = append(opts, widgets.Option{Value: o.Code, Label: o.Label})
+		}
+		sf.form.AddChoice("outcome", "结果", opts)
+		addTime("decided", "作出时间")
 	case "closing":
 		var opts []widgets.Option
 		for _, r := range cases.ClosingReasons {
@@ -418,6 +463,11 @@ func (sf *stepForm) build(c cases.Case, pr cases.ProcedureRules, now time.Time, 
 		}
 		d.Instalments = n
 		sf.payload = d
+	case "challenge_filed":
+		sf.payload = cases.Challenge{Kind: f.Value("kind"), Filed: when("filed"), Body: text("body")}
+	case "challenge_decided":
+		d := when("decided")
+		sf.payload = cases.Challenge{Kind: f.Value("kind"), Outcome: f.Value("outcome"), Decided: &d}
 	case "closing":
 		sf.payload = cases.ClosingPayload{Reason: f.Value("reason"), Comment: text("comment")}
 	}
@@ -505,6 +555,11 @@ func (sf *stepForm) summary() string {
 		return present.Time(p.PaidAt) + " 缴款 " + present.Yuan(p.Amount)
 	case cases.Deferral:
 		return "暂缓缴纳至 " + p.Until.In(cases.ChinaTime()).Format("2006-01-02")
+	case cases.Challenge:
+		if p.Outcome != "" {
+			return cases.ChallengeKindLabel(p.Kind) + "结果：" + cases.ChallengeOutcomeLabel(p.Outcome)
+		}
+		return present.Time(p.Filed) + " " + cases.ChallengeKindLabel(p.Kind) + "，" + p.Body
 	case cases.ClosingPayload:
 		return "结案：" + cases.ClosingReasonLabel(p.Reason)
 	}

@@ -162,6 +162,8 @@ func record(st *store.Store, actor cases.Actor, id string, payload any, recordFi
 			m.c, m.err = st.RecordPayment(actor, id, v)
 		case cases.Deferral:
 			m.c, m.err = st.RecordDeferral(actor, id, v)
+		case cases.Challenge:
+			m.c, m.err = st.RecordChallenge(actor, id, v)
 		case cases.ClosingPayload:
 			m.c, m.err = st.CloseCase(actor, id, v.Reason, v.Comment)
 		}

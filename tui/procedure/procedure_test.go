@@ -421,3 +421,40 @@ func TestEnforcementQueue(t *testing.T) {
 		t.Fatalf("opened %s, want %s", got, id)
 	}
 }
+
+// TestRecordChallenge: once the decision is served, a 行政复议 is recorded
+// from the screen (行政处罚法 Art. 73: it does not stop enforcement), and
+// before any filing its outcome is refused.
+func TestRecordChallenge(t *testing.T) {
+	st, clk, id := seed(t, served)
+	d := open(t, st, clk, "wangwu", id)
+	d.Press("tab")
+	if refused := refusedOf(t, d, "challenge_decided"); !strings.Contains(refused, "没有待决") {
+		t.Fatalf("an outcome before any filing is refused as %q", refused)
+	}
+	for i, a := range procedure.Acts(d) {
+		if a.Code == "challenge_filed" {
+			if a.Refused != "" {
+				t.Fatalf("filing refused after service: %s", a.Refused)
+			}
+			for range i - procedure.Cursor(d) {
+				d.Press("down")
+			}
+		}
+	}
+	d.Press("enter")
+	d.Contains("记录：当事人申请行政复议或提起行政诉讼")
+	d.Press("tab", "tab")
+	d.Type("重庆市南岸区人民政府")
+	d.Press("f9")
+	d.Contains("行政复议，重庆市南岸区人民政府")
+	d.Press("enter")
+	c, err := st.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Proceedings.Challenges) != 1 || c.Proceedings.Challenges[0].Kind != cases.ChallengeReconsideration ||
+		c.Proceedings.Challenges[0].Body != "重庆市南岸区人民政府" || !c.Proceedings.Challenges[0].Open() {
+		t.Fatalf("challenge not recorded as typed: %+v", c.Proceedings.Challenges)
+	}
+}
