@@ -71,6 +71,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL 连接串无效：%w", err)
 	}
+	return OpenConfig(ctx, cfg)
+}
+
+// OpenConfig is Open with a parsed pool configuration (a benchmark sets a
+// tracer on it to count round trips).
+func OpenConfig(ctx context.Context, cfg *pgxpool.Config) (*Store, error) {
 	if cfg.MaxConns < 8 {
 		cfg.MaxConns = 8
 	}
