@@ -204,21 +204,59 @@ type CommentPayload struct {
 // into state, so the store, verification and sync all agree. It does not
 // ask who may do what (Authorize does, before an event is recorded): a log
 // replays the same whatever the device's review settings are today.
-func Apply(c *Case, e Event) error {
+func Apply(c *Case, e Event) error { return apply(c, e, nil) }
+
+// Prepared is an event with its content or decision payload decoded ahead
+// of ApplyPrepared, so that a caller (HQ, for a whole push) can decode
+// payloads in parallel, away from the state they are applied to.
+type Prepared struct {
+	Event
+	content  *ContentPayload
+	decision *DecisionPayload
+}
+
+// Prepare decodes the payload of a content or decision event. An error is
+// the one Apply would return for that payload.
+func Prepare(e Event) (Prepared, error) {
+	p := Prepared{Event: e}
+	var err error
+	switch e.Kind {
+	case EventCreated, EventContentSet:
+		p.content = new(ContentPayload)
+		err = decodePayload(e, p.content, "内容")
+	case EventDecisionMade:
+		p.decision = new(DecisionPayload)
+		err = decodePayload(e, p.decision, "决定")
+	}
+	if err != nil {
+		p.content, p.decision = nil, nil // ApplyPrepared decodes again and fails as Apply does
+	}
+	return p, err
+}
+
+// ApplyPrepared is Apply with the payload Prepare decoded; it may be used
+// once per Prepared (the decoded payload becomes the case's).
+func ApplyPrepared(c *Case, p Prepared) error { return apply(c, p.Event, &p) }
+
+func decodePayload(e Event, v any, what string) error {
+	if err := json.Unmarshal(e.Payload, v); err != nil {
+		return fmt.Errorf("事件 %d %s无法解析：%w", e.Index, what, err)
+	}
+	return nil
+}
+
+func apply(c *Case, e Event, pre *Prepared) error {
 	to, err := Transition(c.Status, e.Kind)
 	if err != nil {
 		return err
 	}
-	decode := func(v any, what string) error {
-		if err := json.Unmarshal(e.Payload, v); err != nil {
-			return fmt.Errorf("事件 %d %s无法解析：%w", e.Index, what, err)
-		}
-		return nil
-	}
+	decode := func(v any, what string) error { return decodePayload(e, v, what) }
 	switch e.Kind {
 	case EventCreated, EventContentSet:
 		var p ContentPayload
-		if err := decode(&p, "内容"); err != nil {
+		if pre != nil && pre.content != nil {
+			p = *pre.content
+		} else if err := decode(&p, "内容"); err != nil {
 			return err
 		}
 		if e.Kind == EventCreated {
@@ -236,7 +274,9 @@ func Apply(c *Case, e Event) error {
 		c.Content.Evidence = append(c.Content.Evidence, p.Evidence)
 	case EventDecisionMade:
 		var p DecisionPayload
-		if err := decode(&p, "决定"); err != nil {
+		if pre != nil && pre.decision != nil {
+			p = *pre.decision
+		} else if err := decode(&p, "决定"); err != nil {
 			return err
 		}
 		s, ch := p.Suggestion, p.Choice

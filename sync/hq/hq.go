@@ -442,7 +442,7 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 				} else if len(missing) > 0 {
 					resp.MissingBlobs = missing
 					break
-				} else if r, err = h.ingest(tx, &d, e, op.Event, now); err != nil {
+				} else if r, err = h.ingest(tx, &d, e, st.pre, op.Event, now); err != nil {
 					return err
 				}
 			}
@@ -725,6 +725,7 @@ type stagedOp struct {
 	sent       string
 	sigKey     string // the key serr was checked with; "" if not checked
 	serr       error
+	pre        *cases.Prepared // the payload decoded, for an event that passed CheckEvent
 }
 
 // verify checks the event's signature with the device's registered key,
@@ -750,6 +751,11 @@ func stageOps(ops []proto.Op, signKey string) []stagedOp {
 			return
 		}
 		st.cerr = proto.CheckEvent(st.e)
+		if st.cerr == nil {
+			if p, err := cases.Prepare(st.e); err == nil {
+				st.pre = &p
+			}
+		}
 		if signKey != "" {
 			st.sigKey, st.serr = signKey, st.e.VerifySig(pub)
 		}
@@ -921,7 +927,7 @@ func actorProblem(tx Tx, d *Device, e cases.Event) (string, error) {
 // Before an event is applied or rebased, the statutory procedure is checked
 // as the device checks it (procedure.go): a refusal is a rejection, or a
 // stale conflict for a rebased event.
-func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now time.Time) (proto.Result, error) {
+func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, pre *cases.Prepared, raw json.RawMessage, now time.Time) (proto.Result, error) {
 	if msg, err := actorProblem(tx, d, e); err != nil || msg != "" {
 		return reject(e.CaseID, proto.ReasonUnauthorized, msg), err
 	}
@@ -938,7 +944,7 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 			return reject(e.CaseID, proto.ReasonUnknownCase, "HQ 没有该案件的前序记录，无法接续"), nil
 		}
 		var c cases.Case
-		if err := cases.Apply(&c, e); err != nil {
+		if err := applyEvent(&c, e, pre); err != nil {
 			return reject(e.CaseID, proto.ReasonInvalid, err.Error()), nil
 		}
 		rec = CaseRecord{Case: c, Creator: d.ID, Received: now}
@@ -954,7 +960,7 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 			return procedureRefused(e, refused), err
 		}
 		c := rec.Case
-		if err := cases.Apply(&c, e); err != nil {
+		if err := applyEvent(&c, e, pre); err != nil {
 			return reject(e.CaseID, proto.ReasonInvalid, err.Error()), nil
 		}
 		rec.Case = c
@@ -985,7 +991,7 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 		}
 	}
 	if lerr == nil {
-		lerr = cases.Apply(&c, moved)
+		lerr = applyEvent(&c, moved, pre)
 	}
 	if lerr != nil {
 		if locked(head.Status) && (editKinds[e.Kind] || e.Kind == cases.EventSubmitted) {
@@ -1039,6 +1045,17 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 		r.Status, r.Reason, r.ConflictID, r.Message = proto.Conflict, proto.ReasonConcurrentEdit, id, msg
 	}
 	return r, nil
+}
+
+// applyEvent applies e (the event as pushed, or HQ's rebased copy of it)
+// with the payload decoded before the transaction, when there is one.
+func applyEvent(c *cases.Case, e cases.Event, pre *cases.Prepared) error {
+	if pre == nil {
+		return cases.Apply(c, e)
+	}
+	p := *pre
+	p.Event = e
+	return cases.ApplyPrepared(c, p)
 }
 
 // overwritten lists the content fields that others changed after base and
