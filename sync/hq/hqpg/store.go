@@ -155,18 +155,17 @@ func (s *Store) update(ctx context.Context, fn func(hq.Tx) error) error {
 	if err := fn(t); err != nil {
 		return err
 	}
+	// The queued writes and the change log go in one batch; the change
+	// log's lock is taken in it, after the writes, as late as it can be.
 	if len(t.pending) > 0 {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, 0)`, lockChangeLog); err != nil {
-			return err
-		}
-		b := &pgx.Batch{}
+		t.writes.Queue(`SELECT pg_advisory_xact_lock($1, 0)`, lockChangeLog)
 		for _, c := range t.pending {
-			b.Queue(`INSERT INTO changelog (seq, kind, audience, case_id, data, at) VALUES (nextval('changelog_seq'), $1, $2, $3, $4, $5)`,
+			t.writes.Queue(`INSERT INTO changelog (seq, kind, audience, case_id, data, at) VALUES (nextval('changelog_seq'), $1, $2, $3, $4, $5)`,
 				string(c.Kind), c.Audience, c.CaseID, []byte(c.Data), c.At)
 		}
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
-			return err
-		}
+	}
+	if err := t.flush(); err != nil {
+		return err
 	}
 	return tx.Commit(ctx)
 }
@@ -329,6 +328,21 @@ type ptx struct {
 	tx      pgx.Tx
 	write   bool
 	pending []hq.Change
+	// writes are the transaction's statements whose results it does not
+	// read, sent as one pipelined batch before its next read or commit:
+	// a push's rows cost a round trip per read, not one per row.
+	writes pgx.Batch
+}
+
+// flush sends the queued writes. Every read calls it first, so the
+// transaction reads what it wrote.
+func (t *ptx) flush() error {
+	if t.writes.Len() == 0 {
+		return nil
+	}
+	b := t.writes
+	t.writes = pgx.Batch{}
+	return t.tx.SendBatch(t.ctx, &b).Close()
 }
 
 func (t *ptx) forUpdate() string {
@@ -340,6 +354,9 @@ func (t *ptx) forUpdate() string {
 
 // getJSON runs a one-row, one-column query and decodes the column.
 func (t *ptx) getJSON(v any, sql string, args ...any) (bool, error) {
+	if err := t.flush(); err != nil {
+		return false, err
+	}
 	var data []byte
 	err := t.tx.QueryRow(t.ctx, sql, args...).Scan(&data)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -355,11 +372,18 @@ func (t *ptx) getJSON(v any, sql string, args ...any) (bool, error) {
 }
 
 func (t *ptx) exec(sql string, args ...any) error {
+	if t.write {
+		t.writes.Queue(sql, args...)
+		return nil
+	}
 	_, err := t.tx.Exec(t.ctx, sql, args...)
 	return err
 }
 
 func listJSON[T any](t *ptx, sql string, args ...any) ([]T, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.Query(t.ctx, sql, args...)
 	if err != nil {
 		return nil, err
@@ -408,6 +432,9 @@ func nullable(s string) any {
 func (t *ptx) PutDevice(d hq.Device) error {
 	data, err := json.Marshal(d)
 	if err != nil {
+		return err
+	}
+	if err := t.flush(); err != nil {
 		return err
 	}
 	// The WHERE keeps a key once set: an update that would replace or drop
@@ -476,6 +503,9 @@ func (t *ptx) Cases() ([]hq.CaseRecord, error) {
 }
 
 func (t *ptx) Event(caseID string, index uint64) (json.RawMessage, bool, error) {
+	if err := t.flush(); err != nil {
+		return nil, false, err
+	}
 	var raw []byte
 	err := t.tx.QueryRow(t.ctx, `SELECT raw FROM events WHERE case_id = $1 AND idx = $2`, caseID, int64(index)).Scan(&raw)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -485,6 +515,9 @@ func (t *ptx) Event(caseID string, index uint64) (json.RawMessage, bool, error) 
 }
 
 func (t *ptx) Events(caseID string) ([]json.RawMessage, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.Query(t.ctx, `SELECT raw FROM events WHERE case_id = $1 ORDER BY idx`, caseID)
 	if err != nil {
 		return nil, err
@@ -569,6 +602,9 @@ func (t *ptx) Append(c hq.Change) error {
 }
 
 func (t *ptx) RuleSets() (map[string][]byte, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.Query(t.ctx, `SELECT version, data FROM rulesets`)
 	if err != nil {
 		return nil, err
@@ -591,6 +627,9 @@ func (t *ptx) PutRuleSet(version string, data []byte) error {
 }
 
 func (t *ptx) Holidays() (map[int][]byte, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.Query(t.ctx, `SELECT year, data FROM holidays`)
 	if err != nil {
 		return nil, err
@@ -613,6 +652,9 @@ func (t *ptx) PutHolidays(year int, data []byte) error {
 }
 
 func (t *ptx) Meta(key string) (string, bool, error) {
+	if err := t.flush(); err != nil {
+		return "", false, err
+	}
 	var v string
 	err := t.tx.QueryRow(t.ctx, `SELECT value FROM hq_meta WHERE key = $1`, "x/"+key).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -626,6 +668,9 @@ func (t *ptx) PutMeta(key, value string) error {
 }
 
 func (t *ptx) BlobComplete(sha string) (bool, error) {
+	if err := t.flush(); err != nil {
+		return false, err
+	}
 	var complete bool
 	err := t.tx.QueryRow(t.ctx, `SELECT complete FROM blobs WHERE sha = $1`, sha).Scan(&complete)
 	if errors.Is(err, pgx.ErrNoRows) {
