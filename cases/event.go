@@ -234,6 +234,14 @@ func Prepare(e Event) (Prepared, error) {
 	return p, err
 }
 
+// Content is the content a prepared content event sets, or nil.
+func (p *Prepared) Content() *Content {
+	if p.content == nil {
+		return nil
+	}
+	return &p.content.Content
+}
+
 // ApplyPrepared is Apply with the payload Prepare decoded; it may be used
 // once per Prepared (the decoded payload becomes the case's).
 func ApplyPrepared(c *Case, p Prepared) error { return apply(c, p.Event, &p) }

@@ -380,6 +380,9 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 		}
 		now := h.now()
 		resp.UserErrors = registerUsers(tx, &d, req.Users, now)
+		if err := tx.prefetch(d.LastSeq, req.Ops, staged); err != nil {
+			return err
+		}
 		resp.AckedThrough = req.Ops[0].Seq - 1
 		for i, op := range req.Ops {
 			st := &staged[i]
@@ -598,6 +601,8 @@ type caseCache struct {
 	book  *rules.Book // procedure.go: loaded once per push
 	users map[string]cachedUser
 	meta  map[string]cachedMeta
+	// absent are cases prefetched and found not to exist (until written).
+	absent map[string]bool
 	// policy is the review policy, read once per push.
 	policy *cases.ReviewPolicy
 }
@@ -655,9 +660,65 @@ type cachedMeta struct {
 	found bool
 }
 
+// prefetch locks and reads, where the store can do it at once, the cases
+// the push's new events name and their parties' keys.
+func (c *caseCache) prefetch(last uint64, ops []proto.Op, staged []stagedOp) error {
+	p, ok := c.Tx.(Prefetcher)
+	if !ok {
+		return nil
+	}
+	var ids, keys []string
+	for i, op := range ops {
+		st := &staged[i]
+		if op.Seq <= last || st.perr != nil {
+			continue
+		}
+		if !contains(ids, st.e.CaseID) {
+			ids = append(ids, st.e.CaseID)
+		}
+		if st.pre != nil {
+			if content := st.pre.Content(); content != nil {
+				if k := content.Party.Key(); k != "" && !contains(keys, k) {
+					keys = append(keys, k)
+				}
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := p.LockCases(ids)
+	if err != nil {
+		return err
+	}
+	if c.absent == nil {
+		c.absent = map[string]bool{}
+	}
+	for _, id := range ids {
+		r, ok := found[id]
+		if !ok {
+			c.absent[id] = true
+			continue
+		}
+		c.cases[id] = r
+		for _, k := range []string{r.PartyKey, r.Case.Content.Party.Key()} {
+			if k != "" && !contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	return p.LockParties(keys)
+}
+
 func (c *caseCache) Case(id string) (CaseRecord, bool, error) {
 	if r, ok := c.cases[id]; ok {
 		return r, true, nil
+	}
+	if c.absent[id] {
+		return CaseRecord{}, false, nil
 	}
 	r, found, err := c.Tx.Case(id)
 	if found && err == nil {

@@ -55,6 +55,16 @@ type Store interface {
 	Close() error
 }
 
+// Prefetcher is a Tx that can lock and read at once the cases a push is
+// about to touch, and then the party keys of those cases, instead of one
+// by one as the push reaches them (PostgreSQL: a round trip each). Cases
+// not returned do not exist; parties prefetched are locked and read as
+// PartyCases would, and PartyCases answers them from memory thereafter.
+type Prefetcher interface {
+	LockCases(ids []string) (map[string]CaseRecord, error)
+	LockParties(keys []string) error
+}
+
 // Tx is one transaction of a Store. Records are returned by value; changes
 // are written back with the Put methods.
 type Tx interface {

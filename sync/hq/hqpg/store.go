@@ -40,6 +40,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -332,6 +334,87 @@ type ptx struct {
 	// read, sent as one pipelined batch before its next read or commit:
 	// a push's rows cost a round trip per read, not one per row.
 	writes pgx.Batch
+	// parties are party keys locked and read by LockParties, kept current
+	// with the transaction's own writes.
+	parties map[string][]hq.PartyCase
+}
+
+var _ hq.Prefetcher = (*ptx)(nil)
+
+// LockCases implements hq.Prefetcher: one statement locks every case of a
+// push, in id order.
+func (t *ptx) LockCases(ids []string) (map[string]hq.CaseRecord, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
+	rows, err := t.tx.Query(t.ctx, `SELECT id, data FROM cases WHERE id = ANY($1) ORDER BY id`+t.forUpdate(), ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[string]hq.CaseRecord, len(ids))
+	for rows.Next() {
+		var id string
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, err
+		}
+		var c hq.CaseRecord
+		if err := json.Unmarshal(data, &c); err != nil {
+			return nil, fmt.Errorf("HQ 数据损坏：%w", err)
+		}
+		out[id] = c
+	}
+	return out, rows.Err()
+}
+
+// LockParties implements hq.Prefetcher: the party keys' advisory locks (in
+// the order of their lock numbers) and their rows, in one round trip.
+func (t *ptx) LockParties(keys []string) error {
+	if !t.write {
+		return nil
+	}
+	t.writes.Queue(`SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY h) AS l`, lockParty, keys)
+	b := t.writes
+	t.writes = pgx.Batch{}
+	b.Queue(`SELECT key, data FROM party_cases WHERE key = ANY($1) ORDER BY key, case_id`, keys)
+	res := t.tx.SendBatch(t.ctx, &b)
+	defer res.Close()
+	for range b.Len() - 1 {
+		if _, err := res.Exec(); err != nil {
+			return err
+		}
+	}
+	rows, err := res.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if t.parties == nil {
+		t.parties = map[string][]hq.PartyCase{}
+	}
+	for _, k := range keys {
+		if _, ok := t.parties[k]; !ok {
+			t.parties[k] = nil
+		}
+	}
+	for rows.Next() {
+		var key string
+		var data []byte
+		if err := rows.Scan(&key, &data); err != nil {
+			return err
+		}
+		var p hq.PartyCase
+		if err := json.Unmarshal(data, &p); err != nil {
+			return fmt.Errorf("HQ 数据损坏：%w", err)
+		}
+		t.parties[key] = append(t.parties[key], p)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	return res.Close()
 }
 
 // flush sends the queued writes. Every read calls it first, so the
@@ -553,6 +636,9 @@ func (t *ptx) PutOrigin(o hq.Origin) error {
 }
 
 func (t *ptx) PartyCases(key string) ([]hq.PartyCase, error) {
+	if rows, ok := t.parties[key]; ok {
+		return slices.Clone(rows), nil
+	}
 	if t.write {
 		if err := t.exec(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockParty, key); err != nil {
 			return nil, err
@@ -566,11 +652,23 @@ func (t *ptx) PutPartyCase(p hq.PartyCase) error {
 	if err != nil {
 		return err
 	}
+	if rows, ok := t.parties[p.Key]; ok {
+		i, found := slices.BinarySearchFunc(rows, p.CaseID, func(r hq.PartyCase, id string) int { return strings.Compare(r.CaseID, id) })
+		if found {
+			rows[i] = p
+		} else {
+			rows = slices.Insert(rows, i, p)
+		}
+		t.parties[p.Key] = rows
+	}
 	return t.exec(`INSERT INTO party_cases (key, case_id, data) VALUES ($1, $2, $3)
 		ON CONFLICT (key, case_id) DO UPDATE SET data = excluded.data`, p.Key, p.CaseID, data)
 }
 
 func (t *ptx) DeletePartyCase(key, caseID string) error {
+	if rows, ok := t.parties[key]; ok {
+		t.parties[key] = slices.DeleteFunc(slices.Clone(rows), func(r hq.PartyCase) bool { return r.CaseID == caseID })
+	}
 	return t.exec(`DELETE FROM party_cases WHERE key = $1 AND case_id = $2`, key, caseID)
 }
 
