@@ -379,10 +379,10 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 			}
 		}
 		now := h.now()
-		resp.UserErrors = registerUsers(tx, &d, req.Users, now)
-		if err := tx.prefetch(d.LastSeq, req.Ops, staged); err != nil {
+		if err := tx.prefetch(d.LastSeq, req, staged); err != nil {
 			return err
 		}
+		resp.UserErrors = registerUsers(tx, &d, req.Users, now)
 		resp.AckedThrough = req.Ops[0].Seq - 1
 		for i, op := range req.Ops {
 			st := &staged[i]
@@ -623,8 +623,14 @@ func (c *caseCache) User(id string) (User, bool, error) {
 }
 
 func (c *caseCache) PutUser(u User) error {
-	delete(c.users, u.ID)
-	return c.Tx.PutUser(u)
+	if err := c.Tx.PutUser(u); err != nil {
+		return err
+	}
+	if c.users == nil {
+		c.users = map[string]cachedUser{}
+	}
+	c.users[u.ID] = cachedUser{u, true}
+	return nil
 }
 
 // Meta reads a setting (the review policy, HQ's key) once per push.
@@ -643,11 +649,17 @@ func (c *caseCache) Meta(key string) (string, bool, error) {
 }
 
 func (c *caseCache) PutMeta(key, value string) error {
-	delete(c.meta, key)
+	if err := c.Tx.PutMeta(key, value); err != nil {
+		return err
+	}
+	if c.meta == nil {
+		c.meta = map[string]cachedMeta{}
+	}
+	c.meta[key] = cachedMeta{value, true}
 	if key == MetaReviewPolicy {
 		c.policy = nil
 	}
-	return c.Tx.PutMeta(key, value)
+	return nil
 }
 
 type cachedUser struct {
@@ -661,51 +673,66 @@ type cachedMeta struct {
 }
 
 // prefetch locks and reads, where the store can do it at once, the cases
-// the push's new events name and their parties' keys.
-func (c *caseCache) prefetch(last uint64, ops []proto.Op, staged []stagedOp) error {
+// the push's new events name, the users it registers or names as actors,
+// HQ's settings, and then the cases' party keys.
+func (c *caseCache) prefetch(last uint64, req proto.PushRequest, staged []stagedOp) error {
 	p, ok := c.Tx.(Prefetcher)
 	if !ok {
 		return nil
 	}
-	var ids, keys []string
-	for i, op := range ops {
+	want := Prefetch{Meta: []string{MetaReviewPolicy, MetaHQSignKey}}
+	add := func(list *[]string, s string) {
+		if s != "" && !contains(*list, s) {
+			*list = append(*list, s)
+		}
+	}
+	for _, u := range req.Users {
+		add(&want.Users, u.ID)
+	}
+	var keys []string
+	for i, op := range req.Ops {
 		st := &staged[i]
 		if op.Seq <= last || st.perr != nil {
 			continue
 		}
-		if !contains(ids, st.e.CaseID) {
-			ids = append(ids, st.e.CaseID)
-		}
+		add(&want.Cases, st.e.CaseID)
+		add(&want.Users, st.e.Actor.ID)
 		if st.pre != nil {
 			if content := st.pre.Content(); content != nil {
-				if k := content.Party.Key(); k != "" && !contains(keys, k) {
-					keys = append(keys, k)
-				}
+				add(&keys, content.Party.Key())
 			}
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	found, err := p.LockCases(ids)
+	got, err := p.Prefetch(want)
 	if err != nil {
 		return err
 	}
 	if c.absent == nil {
 		c.absent = map[string]bool{}
 	}
-	for _, id := range ids {
-		r, ok := found[id]
+	if c.users == nil {
+		c.users = map[string]cachedUser{}
+	}
+	if c.meta == nil {
+		c.meta = map[string]cachedMeta{}
+	}
+	for _, id := range want.Users {
+		u, found := got.Users[id]
+		c.users[id] = cachedUser{u, found}
+	}
+	for _, k := range want.Meta {
+		v, found := got.Meta[k]
+		c.meta[k] = cachedMeta{v, found}
+	}
+	for _, id := range want.Cases {
+		r, ok := got.Cases[id]
 		if !ok {
 			c.absent[id] = true
 			continue
 		}
 		c.cases[id] = r
-		for _, k := range []string{r.PartyKey, r.Case.Content.Party.Key()} {
-			if k != "" && !contains(keys, k) {
-				keys = append(keys, k)
-			}
-		}
+		add(&keys, r.PartyKey)
+		add(&keys, r.Case.Content.Party.Key())
 	}
 	if len(keys) == 0 {
 		return nil

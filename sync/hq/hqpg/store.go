@@ -334,6 +334,7 @@ type ptx struct {
 	// read, sent as one pipelined batch before its next read or commit:
 	// a push's rows cost a round trip per read, not one per row.
 	writes pgx.Batch
+	checks []int // queued writes that must change a row (execWrites)
 	// parties are party keys locked and read by LockParties, kept current
 	// with the transaction's own writes.
 	parties map[string][]hq.PartyCase
@@ -341,31 +342,88 @@ type ptx struct {
 
 var _ hq.Prefetcher = (*ptx)(nil)
 
-// LockCases implements hq.Prefetcher: one statement locks every case of a
-// push, in id order.
-func (t *ptx) LockCases(ids []string) (map[string]hq.CaseRecord, error) {
-	if err := t.flush(); err != nil {
-		return nil, err
+// Prefetch implements hq.Prefetcher: one pipelined batch locks every case
+// of a push (one statement, in id order) and reads its users and settings.
+func (t *ptx) Prefetch(p hq.Prefetch) (hq.Prefetched, error) {
+	out := hq.Prefetched{Cases: map[string]hq.CaseRecord{}, Users: map[string]hq.User{}, Meta: map[string]string{}}
+	meta := make([]string, len(p.Meta))
+	for i, k := range p.Meta {
+		meta[i] = "x/" + k
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT id, data FROM cases WHERE id = ANY($1) ORDER BY id`+t.forUpdate(), ids)
-	if err != nil {
-		return nil, err
+	n := t.writes.Len()
+	t.writes.Queue(`SELECT id, data FROM cases WHERE id = ANY($1) ORDER BY id`+t.forUpdate(), p.Cases)
+	t.writes.Queue(`SELECT id, data FROM users WHERE id = ANY($1)`, p.Users)
+	t.writes.Queue(`SELECT key, convert_to(value, 'UTF8') FROM hq_meta WHERE key = ANY($1)`, meta)
+	b, checks := t.writes, t.checks
+	t.writes, t.checks = pgx.Batch{}, nil
+	res := t.tx.SendBatch(t.ctx, &b)
+	defer res.Close()
+	if err := execWrites(res, n, checks); err != nil {
+		return out, err
 	}
-	defer rows.Close()
-	out := make(map[string]hq.CaseRecord, len(ids))
-	for rows.Next() {
-		var id string
-		var data []byte
-		if err := rows.Scan(&id, &data); err != nil {
-			return nil, err
-		}
+	err := scanPairs(res, func(k string, data []byte) error {
 		var c hq.CaseRecord
 		if err := json.Unmarshal(data, &c); err != nil {
-			return nil, fmt.Errorf("HQ 数据损坏：%w", err)
+			return fmt.Errorf("HQ 数据损坏：%w", err)
 		}
-		out[id] = c
+		out.Cases[k] = c
+		return nil
+	})
+	if err == nil {
+		err = scanPairs(res, func(k string, data []byte) error {
+			var u hq.User
+			if err := json.Unmarshal(data, &u); err != nil {
+				return fmt.Errorf("HQ 数据损坏：%w", err)
+			}
+			out.Users[k] = u
+			return nil
+		})
 	}
-	return out, rows.Err()
+	if err == nil {
+		err = scanPairs(res, func(k string, data []byte) error {
+			out.Meta[strings.TrimPrefix(k, "x/")] = string(data)
+			return nil
+		})
+	}
+	if err != nil {
+		return out, err
+	}
+	return out, res.Close()
+}
+
+// execWrites reads the results of the first n queued writes of a batch;
+// checks are those that must change a row (PutDevice's key guard).
+func execWrites(res pgx.BatchResults, n int, checks []int) error {
+	for i := range n {
+		tag, err := res.Exec()
+		if err != nil {
+			return err
+		}
+		if slices.Contains(checks, i) && tag.RowsAffected() == 0 {
+			return hq.ErrSignKeyFixed
+		}
+	}
+	return nil
+}
+
+// scanPairs reads the next result of a batch as (key, data) rows.
+func scanPairs(res pgx.BatchResults, fn func(string, []byte) error) error {
+	rows, err := res.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var data []byte
+		if err := rows.Scan(&k, &data); err != nil {
+			return err
+		}
+		if err := fn(k, data); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // LockParties implements hq.Prefetcher: the party keys' advisory locks (in
@@ -375,15 +433,13 @@ func (t *ptx) LockParties(keys []string) error {
 		return nil
 	}
 	t.writes.Queue(`SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY h) AS l`, lockParty, keys)
-	b := t.writes
-	t.writes = pgx.Batch{}
+	b, checks := t.writes, t.checks
+	t.writes, t.checks = pgx.Batch{}, nil
 	b.Queue(`SELECT key, data FROM party_cases WHERE key = ANY($1) ORDER BY key, case_id`, keys)
 	res := t.tx.SendBatch(t.ctx, &b)
 	defer res.Close()
-	for range b.Len() - 1 {
-		if _, err := res.Exec(); err != nil {
-			return err
-		}
+	if err := execWrites(res, b.Len()-1, checks); err != nil {
+		return err
 	}
 	rows, err := res.Query()
 	if err != nil {
@@ -423,9 +479,14 @@ func (t *ptx) flush() error {
 	if t.writes.Len() == 0 {
 		return nil
 	}
-	b := t.writes
-	t.writes = pgx.Batch{}
-	return t.tx.SendBatch(t.ctx, &b).Close()
+	b, checks := t.writes, t.checks
+	t.writes, t.checks = pgx.Batch{}, nil
+	res := t.tx.SendBatch(t.ctx, &b)
+	defer res.Close()
+	if err := execWrites(res, b.Len(), checks); err != nil {
+		return err
+	}
+	return res.Close()
 }
 
 func (t *ptx) forUpdate() string {
@@ -517,15 +578,18 @@ func (t *ptx) PutDevice(d hq.Device) error {
 	if err != nil {
 		return err
 	}
-	if err := t.flush(); err != nil {
-		return err
-	}
 	// The WHERE keeps a key once set: an update that would replace or drop
 	// it changes no row.
-	tag, err := t.tx.Exec(t.ctx, `INSERT INTO devices (name, id, code_hash, sign_key, data) VALUES ($1, $2, $3, $4, $5)
+	const put = `INSERT INTO devices (name, id, code_hash, sign_key, data) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (name) DO UPDATE SET id = excluded.id, code_hash = excluded.code_hash, sign_key = excluded.sign_key, data = excluded.data
-		WHERE devices.sign_key IS NULL OR devices.sign_key = excluded.sign_key`,
-		d.Name, nullable(d.ID), nullable(d.CodeHash), nullable(d.SignKey), data)
+		WHERE devices.sign_key IS NULL OR devices.sign_key = excluded.sign_key`
+	args := []any{d.Name, nullable(d.ID), nullable(d.CodeHash), nullable(d.SignKey), data}
+	if t.write {
+		t.checks = append(t.checks, t.writes.Len())
+		t.writes.Queue(put, args...)
+		return nil
+	}
+	tag, err := t.tx.Exec(t.ctx, put, args...)
 	if err != nil {
 		return err
 	}
