@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"fieldcase/rules"
 )
 
 // EventKind names what happened to a case.
@@ -215,7 +217,28 @@ type Prepared struct {
 	decision *DecisionPayload
 }
 
-// Prepare decodes the payload of a content or decision event. An error is
+// leanDecisionPayload is DecisionPayload with the rule trace left as the
+// bytes it came in: the trace explains the suggestion to people, and a
+// projection kept beside the event log (HQ's) finds it in the event.
+type leanDecisionPayload struct {
+	Suggestion struct {
+		Decision struct {
+			rules.Decision
+			Trace json.RawMessage `json:"trace"` // shadows Decision.Trace
+		} `json:"decision"`
+		FirstOffence FirstOffenceBasis `json:"first_offence"`
+		MadeAt       time.Time         `json:"made_at"`
+	} `json:"suggestion"`
+	Choice Choice `json:"choice"`
+}
+
+func (l *leanDecisionPayload) payload() *DecisionPayload {
+	s := l.Suggestion
+	return &DecisionPayload{Suggestion: Suggestion{Decision: s.Decision.Decision, FirstOffence: s.FirstOffence, MadeAt: s.MadeAt}, Choice: l.Choice}
+}
+
+// Prepare decodes the payload of a content or decision event; a decision's
+// rule trace is not decoded (the case ApplyPrepared projects has none). An error is
 // the one Apply would return for that payload.
 func Prepare(e Event) (Prepared, error) {
 	p := Prepared{Event: e}
@@ -225,8 +248,10 @@ func Prepare(e Event) (Prepared, error) {
 		p.content = new(ContentPayload)
 		err = decodePayload(e, p.content, "内容")
 	case EventDecisionMade:
-		p.decision = new(DecisionPayload)
-		err = decodePayload(e, p.decision, "决定")
+		var lean leanDecisionPayload
+		if err = decodePayload(e, &lean, "决定"); err == nil {
+			p.decision = lean.payload()
+		}
 	}
 	if err != nil {
 		p.content, p.decision = nil, nil // ApplyPrepared decodes again and fails as Apply does

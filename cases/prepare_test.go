@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"fieldcase/rules"
 )
 
 // A payload decoded ahead (Prepare) applies exactly as Apply decodes it,
@@ -14,7 +16,9 @@ func TestApplyPreparedMatchesApply(t *testing.T) {
 	for _, mk := range []func(c *Case) Event{
 		func(c *Case) Event { return event(c, EventCreated, wang, filedAt, ContentPayload{Content: content}) },
 		func(c *Case) Event {
-			return event(c, EventDecisionMade, wang, filedAt, DecisionPayload{Choice: Choice{Follow: true}})
+			d := rules.Decision{Outcome: "warning", Reasons: []string{"初次违法"}, RulesVersion: "v1",
+				Trace: []rules.TraceStep{{Rule: "R1", Name: "time_limit", Fired: true, Result: "在追责时效内"}}}
+			return event(c, EventDecisionMade, wang, filedAt, DecisionPayload{Suggestion: Suggestion{Decision: d, MadeAt: filedAt}, Choice: Choice{Follow: true}})
 		},
 		func(c *Case) Event { return event(c, EventSubmitted, wang, filedAt, CommentPayload{}) },
 	} {
@@ -28,6 +32,11 @@ func TestApplyPreparedMatchesApply(t *testing.T) {
 			t.Fatalf("%s: %v", e.Kind, err)
 		}
 	}
+	// The prepared projection has everything but the rule trace.
+	if len(plain.Suggestion.Decision.Trace) != 1 || prepared.Suggestion.Decision.Trace != nil {
+		t.Fatalf("trace: plain %v, prepared %v", plain.Suggestion.Decision.Trace, prepared.Suggestion.Decision.Trace)
+	}
+	plain.Suggestion.Decision.Trace = nil
 	if !reflect.DeepEqual(plain, prepared) {
 		t.Fatalf("prepared apply differs:\n%+v\n%+v", prepared, plain)
 	}
@@ -42,5 +51,27 @@ func TestApplyPreparedMatchesApply(t *testing.T) {
 	}
 	if err := ApplyPrepared(&Case{}, p); err == nil || err.Error() != aerr.Error() {
 		t.Fatalf("ApplyPrepared after a failed Prepare: %v, want %v", err, aerr)
+	}
+}
+
+// leanDecisionPayload mirrors DecisionPayload and Suggestion field by
+// field: a field added to either must be added there too.
+func TestLeanDecisionPayloadMirrorsDecisionPayload(t *testing.T) {
+	names := func(v any) []string {
+		var out []string
+		ty := reflect.TypeOf(v)
+		for i := range ty.NumField() {
+			out = append(out, ty.Field(i).Name+" "+ty.Field(i).Tag.Get("json"))
+		}
+		return out
+	}
+	var lean leanDecisionPayload
+	for _, c := range []struct{ got, want []string }{
+		{names(lean), names(DecisionPayload{})},
+		{names(lean.Suggestion), names(Suggestion{})},
+	} {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("lean fields %v, want %v", c.got, c.want)
+		}
 	}
 }
