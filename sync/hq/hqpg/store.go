@@ -335,6 +335,9 @@ type ptx struct {
 	// a push's rows cost a round trip per read, not one per row.
 	writes pgx.Batch
 	checks []int // queued writes that must change a row (execWrites)
+	// rows are the event, op and origin rows of a push, written with one
+	// statement per table when the writes are sent.
+	rows rowBuffer
 	// parties are party keys locked and read by LockParties, kept current
 	// with the transaction's own writes.
 	parties map[string][]hq.PartyCase
@@ -350,12 +353,11 @@ func (t *ptx) Prefetch(p hq.Prefetch) (hq.Prefetched, error) {
 	for i, k := range p.Meta {
 		meta[i] = "x/" + k
 	}
-	n := t.writes.Len()
-	t.writes.Queue(`SELECT id, data FROM cases WHERE id = ANY($1) ORDER BY id`+t.forUpdate(), p.Cases)
-	t.writes.Queue(`SELECT id, data FROM users WHERE id = ANY($1)`, p.Users)
-	t.writes.Queue(`SELECT key, convert_to(value, 'UTF8') FROM hq_meta WHERE key = ANY($1)`, meta)
-	b, checks := t.writes, t.checks
-	t.writes, t.checks = pgx.Batch{}, nil
+	b, checks := t.takeWrites()
+	n := b.Len()
+	b.Queue(`SELECT id, data FROM cases WHERE id = ANY($1) ORDER BY id`+t.forUpdate(), p.Cases)
+	b.Queue(`SELECT id, data FROM users WHERE id = ANY($1)`, p.Users)
+	b.Queue(`SELECT key, convert_to(value, 'UTF8') FROM hq_meta WHERE key = ANY($1)`, meta)
 	res := t.tx.SendBatch(t.ctx, &b)
 	defer res.Close()
 	if err := execWrites(res, n, checks); err != nil {
@@ -433,8 +435,7 @@ func (t *ptx) LockParties(keys []string) error {
 		return nil
 	}
 	t.writes.Queue(`SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY h) AS l`, lockParty, keys)
-	b, checks := t.writes, t.checks
-	t.writes, t.checks = pgx.Batch{}, nil
+	b, checks := t.takeWrites()
 	b.Queue(`SELECT key, data FROM party_cases WHERE key = ANY($1) ORDER BY key, case_id`, keys)
 	res := t.tx.SendBatch(t.ctx, &b)
 	defer res.Close()
@@ -473,14 +474,46 @@ func (t *ptx) LockParties(keys []string) error {
 	return res.Close()
 }
 
+// rowBuffer gathers the rows a push writes one per event.
+type rowBuffer struct {
+	evCase   []string
+	evIdx    []int64
+	evRaw    [][]byte
+	opDevice []string
+	opSeq    []int64
+	opHash   []string
+	opData   [][]byte
+	orHash   []string
+	orData   [][]byte
+	orAt     map[string]int // an origin written twice keeps the last
+}
+
+// takeWrites queues the gathered rows and hands over the queued writes.
+func (t *ptx) takeWrites() (pgx.Batch, []int) {
+	r := &t.rows
+	if len(r.evCase) > 0 {
+		t.writes.Queue(`INSERT INTO events (case_id, idx, raw) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])`, r.evCase, r.evIdx, r.evRaw)
+	}
+	if len(r.opDevice) > 0 {
+		t.writes.Queue(`INSERT INTO ops (device, seq, hash, data) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[])`, r.opDevice, r.opSeq, r.opHash, r.opData)
+	}
+	if len(r.orHash) > 0 {
+		t.writes.Queue(`INSERT INTO origins (hash, data) SELECT * FROM unnest($1::text[], $2::bytea[])
+			ON CONFLICT (hash) DO UPDATE SET data = excluded.data`, r.orHash, r.orData)
+	}
+	t.rows = rowBuffer{}
+	b, checks := t.writes, t.checks
+	t.writes, t.checks = pgx.Batch{}, nil
+	return b, checks
+}
+
 // flush sends the queued writes. Every read calls it first, so the
 // transaction reads what it wrote.
 func (t *ptx) flush() error {
-	if t.writes.Len() == 0 {
+	b, checks := t.takeWrites()
+	if b.Len() == 0 {
 		return nil
 	}
-	b, checks := t.writes, t.checks
-	t.writes, t.checks = pgx.Batch{}, nil
 	res := t.tx.SendBatch(t.ctx, &b)
 	defer res.Close()
 	if err := execWrites(res, b.Len(), checks); err != nil {
@@ -628,6 +661,11 @@ func (t *ptx) PutOp(o hq.OpRecord) error {
 	if err != nil {
 		return err
 	}
+	if t.write {
+		r := &t.rows
+		r.opDevice, r.opSeq, r.opHash, r.opData = append(r.opDevice, o.Device), append(r.opSeq, int64(o.Seq)), append(r.opHash, o.Hash), append(r.opData, data)
+		return nil
+	}
 	return t.exec(`INSERT INTO ops (device, seq, hash, data) VALUES ($1, $2, $3, $4)`, o.Device, int64(o.Seq), o.Hash, data)
 }
 
@@ -682,6 +720,11 @@ func (t *ptx) Events(caseID string) ([]json.RawMessage, error) {
 }
 
 func (t *ptx) PutEvent(caseID string, index uint64, raw json.RawMessage) error {
+	if t.write {
+		r := &t.rows
+		r.evCase, r.evIdx, r.evRaw = append(r.evCase, caseID), append(r.evIdx, int64(index)), append(r.evRaw, raw)
+		return nil
+	}
 	return t.exec(`INSERT INTO events (case_id, idx, raw) VALUES ($1, $2, $3)`, caseID, int64(index), []byte(raw))
 }
 
@@ -695,6 +738,19 @@ func (t *ptx) PutOrigin(o hq.Origin) error {
 	data, err := json.Marshal(o)
 	if err != nil {
 		return err
+	}
+	if t.write {
+		r := &t.rows
+		if i, ok := r.orAt[o.Hash]; ok {
+			r.orData[i] = data
+			return nil
+		}
+		if r.orAt == nil {
+			r.orAt = map[string]int{}
+		}
+		r.orAt[o.Hash] = len(r.orHash)
+		r.orHash, r.orData = append(r.orHash, o.Hash), append(r.orData, data)
+		return nil
 	}
 	return t.exec(`INSERT INTO origins (hash, data) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET data = excluded.data`, o.Hash, data)
 }
