@@ -161,10 +161,18 @@ func (s *Store) update(ctx context.Context, fn func(hq.Tx) error) error {
 	// log's lock is taken in it, after the writes, as late as it can be.
 	if len(t.pending) > 0 {
 		t.writes.Queue(`SELECT pg_advisory_xact_lock($1, 0)`, lockChangeLog)
-		for _, c := range t.pending {
-			t.writes.Queue(`INSERT INTO changelog (seq, kind, audience, case_id, data, at) VALUES (nextval('changelog_seq'), $1, $2, $3, $4, $5)`,
-				string(c.Kind), c.Audience, c.CaseID, []byte(c.Data), c.At)
+		n := len(t.pending)
+		kinds, audiences, caseIDs, data, at := make([]string, n), make([]string, n), make([]string, n), make([][]byte, n), make([]time.Time, n)
+		for i, c := range t.pending {
+			kinds[i], audiences[i], caseIDs[i], data[i], at[i] = string(c.Kind), c.Audience, c.CaseID, c.Data, c.At
 		}
+		// ORDER BY makes nextval run in the rows' order (PostgreSQL
+		// evaluates volatile output after the sort): the log keeps the
+		// order of Append.
+		t.writes.Queue(`INSERT INTO changelog (seq, kind, audience, case_id, data, at)
+			SELECT nextval('changelog_seq'), k, a, c, d, t
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::timestamptz[]) WITH ORDINALITY AS u(k, a, c, d, t, n)
+			ORDER BY n`, kinds, audiences, caseIDs, data, at)
 	}
 	if err := t.flush(); err != nil {
 		return err
