@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"fieldcase/rules"
 )
 
 // EventKind names what happened to a case.
@@ -204,21 +206,90 @@ type CommentPayload struct {
 // into state, so the store, verification and sync all agree. It does not
 // ask who may do what (Authorize does, before an event is recorded): a log
 // replays the same whatever the device's review settings are today.
-func Apply(c *Case, e Event) error {
+func Apply(c *Case, e Event) error { return apply(c, e, nil) }
+
+// Prepared is an event with its content or decision payload decoded ahead
+// of ApplyPrepared, so that a caller (HQ, for a whole push) can decode
+// payloads in parallel, away from the state they are applied to.
+type Prepared struct {
+	Event
+	content  *ContentPayload
+	decision *DecisionPayload
+}
+
+// leanDecisionPayload is DecisionPayload with the rule trace left as the
+// bytes it came in: the trace explains the suggestion to people, and a
+// projection kept beside the event log (HQ's) finds it in the event.
+type leanDecisionPayload struct {
+	Suggestion struct {
+		Decision struct {
+			rules.Decision
+			Trace json.RawMessage `json:"trace"` // shadows Decision.Trace
+		} `json:"decision"`
+		FirstOffence FirstOffenceBasis `json:"first_offence"`
+		MadeAt       time.Time         `json:"made_at"`
+	} `json:"suggestion"`
+	Choice Choice `json:"choice"`
+}
+
+func (l *leanDecisionPayload) payload() *DecisionPayload {
+	s := l.Suggestion
+	return &DecisionPayload{Suggestion: Suggestion{Decision: s.Decision.Decision, FirstOffence: s.FirstOffence, MadeAt: s.MadeAt}, Choice: l.Choice}
+}
+
+// Prepare decodes the payload of a content or decision event; a decision's
+// rule trace is not decoded (the case ApplyPrepared projects has none). An error is
+// the one Apply would return for that payload.
+func Prepare(e Event) (Prepared, error) {
+	p := Prepared{Event: e}
+	var err error
+	switch e.Kind {
+	case EventCreated, EventContentSet:
+		p.content = new(ContentPayload)
+		err = decodePayload(e, p.content, "内容")
+	case EventDecisionMade:
+		var lean leanDecisionPayload
+		if err = decodePayload(e, &lean, "决定"); err == nil {
+			p.decision = lean.payload()
+		}
+	}
+	if err != nil {
+		p.content, p.decision = nil, nil // ApplyPrepared decodes again and fails as Apply does
+	}
+	return p, err
+}
+
+// Content is the content a prepared content event sets, or nil.
+func (p *Prepared) Content() *Content {
+	if p.content == nil {
+		return nil
+	}
+	return &p.content.Content
+}
+
+// ApplyPrepared is Apply with the payload Prepare decoded; it may be used
+// once per Prepared (the decoded payload becomes the case's).
+func ApplyPrepared(c *Case, p Prepared) error { return apply(c, p.Event, &p) }
+
+func decodePayload(e Event, v any, what string) error {
+	if err := json.Unmarshal(e.Payload, v); err != nil {
+		return fmt.Errorf("事件 %d %s无法解析：%w", e.Index, what, err)
+	}
+	return nil
+}
+
+func apply(c *Case, e Event, pre *Prepared) error {
 	to, err := Transition(c.Status, e.Kind)
 	if err != nil {
 		return err
 	}
-	decode := func(v any, what string) error {
-		if err := json.Unmarshal(e.Payload, v); err != nil {
-			return fmt.Errorf("事件 %d %s无法解析：%w", e.Index, what, err)
-		}
-		return nil
-	}
+	decode := func(v any, what string) error { return decodePayload(e, v, what) }
 	switch e.Kind {
 	case EventCreated, EventContentSet:
 		var p ContentPayload
-		if err := decode(&p, "内容"); err != nil {
+		if pre != nil && pre.content != nil {
+			p = *pre.content
+		} else if err := decode(&p, "内容"); err != nil {
 			return err
 		}
 		if e.Kind == EventCreated {
@@ -236,7 +307,9 @@ func Apply(c *Case, e Event) error {
 		c.Content.Evidence = append(c.Content.Evidence, p.Evidence)
 	case EventDecisionMade:
 		var p DecisionPayload
-		if err := decode(&p, "决定"); err != nil {
+		if pre != nil && pre.decision != nil {
+			p = *pre.decision
+		} else if err := decode(&p, "决定"); err != nil {
 			return err
 		}
 		s, ch := p.Suggestion, p.Choice

@@ -3,17 +3,25 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"fieldcase/cases"
 	"fieldcase/sync/device"
 	"fieldcase/sync/hq"
+	"fieldcase/sync/hq/hqpg"
 	"fieldcase/sync/hq/storetest"
 	"fieldcase/sync/proto"
 )
@@ -24,13 +32,32 @@ const benchBatch = 99
 // BenchmarkPush measures push throughput end to end on loopback — JSON,
 // HTTP, authentication, the exactly-once checks and the case logic, one
 // store transaction per push of 99 events (33 cases of three events) — and,
-// in the same run on the same store, a plain loop inserting the same number
-// of event rows in transactions of the same size. The ratio push/insert is
-// the figure: what the protocol's guarantees cost over bare storage.
+// in the same run, its reference: the storage floor for the same events,
+// that is one ed25519 verification per event over both cores plus a raw
+// write of the same event bytes in transactions of the same size (bbolt:
+// a plain insert loop; PostgreSQL: one COPY per push). push/ref is the
+// figure (the target is ≥ 0.5 on bbolt, ≥ 0.3 on PostgreSQL), and on
+// PostgreSQL the round trips per push are counted by a pgx tracer.
 func BenchmarkPush(b *testing.B) {
 	for _, be := range backends {
 		b.Run(be.name, func(b *testing.B) {
-			st := be.open(b, be.target(b))
+			target := be.target(b)
+			var trips roundTrips
+			var st hq.Store
+			if be.name == "postgres" {
+				cfg, err := pgxpool.ParseConfig(target)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cfg.ConnConfig.Tracer = &trips
+				pst, err := hqpg.OpenConfig(context.Background(), cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				st = pst
+			} else {
+				st = be.open(b, target)
+			}
 			b.Cleanup(func() { st.Close() })
 			hs := serveHQ(b, st, fastServer)
 			sim := storetest.NewSim(b, hs.hq, "bench", storetest.Wang)
@@ -46,19 +73,43 @@ func BenchmarkPush(b *testing.B) {
 				}
 				bodies[i], _ = json.Marshal(proto.PushRequest{V: 1, Ops: ops})
 			}
+			// The reference's inputs, prepared outside the timing: the raw
+			// event bytes, and each event's signed message and signature.
+			pub := sim.Key.Public().(ed25519.PublicKey)
 			raws := make([][]json.RawMessage, b.N)
+			sigs := make([][]sigCheck, b.N)
 			for i, body := range bodies {
 				var req proto.PushRequest
 				json.Unmarshal(body, &req)
 				for _, op := range req.Ops {
 					raws[i] = append(raws[i], op.Event)
+					e, err := proto.ParseEvent(op.Event)
+					if err != nil {
+						b.Fatal(err)
+					}
+					sig, _ := base64.StdEncoding.DecodeString(e.Sig)
+					sigs[i] = append(sigs[i], sigCheck{msg: append([]byte("fieldcase-event-sig-v1\x00"), e.Hash...), sig: sig})
 				}
 			}
 			client := &http.Client{}
 			auth := "Bearer " + sim.ID + ":" + sim.Token
+			ctx := context.Background()
+			var conn *pgx.Conn
+			if be.name == "postgres" {
+				var err error
+				if conn, err = pgx.Connect(ctx, target); err != nil {
+					b.Fatal(err)
+				}
+				defer conn.Close(ctx)
+			}
+			// Each push is followed by its reference, so that both see the
+			// same load on a shared machine.
+			var pushTime, refTime time.Duration
+			var pushTrips int64
 			b.ResetTimer()
-			start := time.Now()
 			for i := range b.N {
+				before := trips.n.Load()
+				start := time.Now()
 				req, _ := http.NewRequest(http.MethodPost, hs.url+proto.PathPush, bytes.NewReader(bodies[i]))
 				req.Header.Set("Authorization", auth)
 				resp, err := client.Do(req)
@@ -71,35 +122,95 @@ func BenchmarkPush(b *testing.B) {
 				if err != nil || resp.StatusCode != 200 || len(pr.Results) != benchBatch || pr.Results[0].Status != proto.Applied {
 					b.Fatalf("push %d: %d %v %v", i, resp.StatusCode, err, pr.Results)
 				}
-			}
-			pushTime := time.Since(start)
-			// The plain insert loop: the same rows, the same transaction size.
-			ctx := context.Background()
-			start = time.Now()
-			for i := range b.N {
-				err := st.Update(ctx, func(tx hq.Tx) error {
+				pushTime += time.Since(start)
+				pushTrips += trips.n.Load() - before
+				// The reference: verify every event over both cores, then
+				// write the same bytes in one transaction.
+				start = time.Now()
+				verifyAll(b, pub, sigs[i])
+				if conn != nil {
+					rows := make([][]any, len(raws[i]))
 					for j, raw := range raws[i] {
-						if err := tx.PutEvent(fmt.Sprintf("plain-%d-%d", i, j/3), uint64(j%3+1), raw); err != nil {
-							return err
-						}
+						rows[j] = []any{fmt.Sprintf("plain-%d-%d", i, j/3), int64(j%3 + 1), []byte(raw)}
 					}
-					return nil
-				})
-				if err != nil {
-					b.Fatal(err)
+					if _, err := conn.CopyFrom(ctx, pgx.Identifier{"events"}, []string{"case_id", "idx", "raw"}, pgx.CopyFromRows(rows)); err != nil {
+						b.Fatal(err)
+					}
+				} else {
+					err := st.Update(ctx, func(tx hq.Tx) error {
+						for j, raw := range raws[i] {
+							if err := tx.PutEvent(fmt.Sprintf("plain-%d-%d", i, j/3), uint64(j%3+1), raw); err != nil {
+								return err
+							}
+						}
+						return nil
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
 				}
+				refTime += time.Since(start)
 			}
-			insertTime := time.Since(start)
 			b.StopTimer()
 			events := float64(b.N * benchBatch)
-			push, insert := events/pushTime.Seconds(), events/insertTime.Seconds()
+			push, ref := events/pushTime.Seconds(), events/refTime.Seconds()
 			b.ReportMetric(push, "push-events/s")
-			b.ReportMetric(insert, "insert-events/s")
-			b.ReportMetric(insert/push, "insert/push")
-			b.Logf("%s: push %.0f events/s, plain insert %.0f events/s, ratio %.2f (%d events)", be.name, push, insert, insert/push, b.N*benchBatch)
+			b.ReportMetric(ref, "ref-events/s")
+			b.ReportMetric(push/ref, "push/ref")
+			if be.name == "postgres" {
+				b.ReportMetric(float64(pushTrips)/float64(b.N), "trips/push")
+			}
+			b.Logf("%s: push %.0f events/s, reference %.0f events/s, push/ref %.2f, %.1f round trips per push (%d events)",
+				be.name, push, ref, push/ref, float64(pushTrips)/float64(b.N), b.N*benchBatch)
 		})
 	}
 }
+
+// sigCheck is one event's signed message and signature.
+type sigCheck struct{ msg, sig []byte }
+
+// verifyAll checks a push's signatures split over every core.
+func verifyAll(b *testing.B, pub ed25519.PublicKey, checks []sigCheck) {
+	n := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	var bad atomic.Bool
+	for w := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := w; j < len(checks); j += n {
+				if !ed25519.Verify(pub, checks[j].msg, checks[j].sig) {
+					bad.Store(true)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if bad.Load() {
+		b.Fatal("a reference signature does not verify")
+	}
+}
+
+// roundTrips counts the PostgreSQL round trips of a pool: each query or
+// command, each pipelined batch and each COPY is one.
+type roundTrips struct{ n atomic.Int64 }
+
+func (r *roundTrips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	r.n.Add(1)
+	return ctx
+}
+func (r *roundTrips) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (r *roundTrips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	r.n.Add(1)
+	return ctx
+}
+func (r *roundTrips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (r *roundTrips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+func (r *roundTrips) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceCopyFromStartData) context.Context {
+	r.n.Add(1)
+	return ctx
+}
+func (r *roundTrips) TraceCopyFromEnd(context.Context, *pgx.Conn, pgx.TraceCopyFromEndData) {}
 
 // partyIndexSize is the party index a device pulls in BenchmarkPullPartyIndex.
 const partyIndexSize = 50000

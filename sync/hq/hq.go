@@ -14,8 +14,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -320,6 +322,28 @@ func (h *HQ) districtKey(ctx context.Context) ([]byte, error) {
 // administrator releases it. An event that names evidence HQ does not have
 // ends the batch before it, unsettled, with the missing files listed.
 func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (proto.PushResponse, error) {
+	return h.push(ctx, deviceID, "", req)
+}
+
+// push is Push for a device whose registered key may already be known
+// (the server has just read the device to authenticate it). The events are
+// parsed, checked and their signatures verified before the write
+// transaction, over every core; inside it a verification is trusted only
+// if it was made with the key the transaction reads.
+func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushRequest) (proto.PushResponse, error) {
+	if req.SignKey != "" {
+		signKey = req.SignKey
+	} else if signKey == "" {
+		err := h.store.View(ctx, func(tx Tx) error {
+			d, _, err := tx.DeviceByID(deviceID)
+			signKey = d.SignKey
+			return err
+		})
+		if err != nil {
+			return proto.PushResponse{}, err
+		}
+	}
+	staged := stageOps(req.Ops, signKey)
 	epoch, err := h.store.Epoch(ctx)
 	if err != nil {
 		return proto.PushResponse{}, err
@@ -355,9 +379,13 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 			}
 		}
 		now := h.now()
+		if err := tx.prefetch(d.LastSeq, req, staged); err != nil {
+			return err
+		}
 		resp.UserErrors = registerUsers(tx, &d, req.Users, now)
 		resp.AckedThrough = req.Ops[0].Seq - 1
-		for _, op := range req.Ops {
+		for i, op := range req.Ops {
+			st := &staged[i]
 			if op.Seq <= d.LastSeq {
 				rec, found, err := tx.Op(d.ID, op.Seq)
 				if err != nil {
@@ -366,11 +394,11 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 				if !found {
 					return fmt.Errorf("HQ 缺少设备 %s 第 %d 条事件的处理记录", d.ID, op.Seq)
 				}
-				if why := replayDiffers(op, rec, d.ID, pub); why != "" {
+				if why := replayDiffers(st, op, rec, d.ID, d.SignKey, pub); why != "" {
 					q = &Quarantine{CaseID: rec.Result.CaseID, Seq: op.Seq, Reason: "与 HQ 已收到的同序号记录内容不同（本地记录可能被改动）：" + why}
 					// Named from the event even when it does not parse whole:
 					// cleanQuarantine keeps only ids that are ids.
-					if e, _ := proto.ParseEvent(op.Event); e.CaseID != "" && e.ID != "" {
+					if e := st.e; e.CaseID != "" && e.ID != "" {
 						q.CaseID, q.EventID = e.CaseID, e.ID
 					}
 					*q = cleanQuarantine(*q)
@@ -386,7 +414,7 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 				return &APIError{Status: http.StatusConflict, Code: proto.CodeSeqGap, Expected: d.LastSeq + 1,
 					Msg: fmt.Sprintf("事件序号不连续：HQ 期待第 %d 条，收到第 %d 条", d.LastSeq+1, op.Seq)}
 			}
-			e, perr := proto.ParseEvent(op.Event)
+			e, perr := st.e, st.perr
 			code, why := proto.CodeChain, ""
 			switch {
 			case perr != nil:
@@ -398,7 +426,7 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 			case pub == nil:
 				return apiErr(http.StatusForbidden, proto.CodeSignKey, "HQ 没有本设备的签名公钥，无法核验记录。请将 fieldcase 升级到最新版本、设置登录口令后再同步")
 			default:
-				if serr := e.VerifySig(pub); serr != nil {
+				if serr := st.verify(d.SignKey, pub); serr != nil {
 					code, why = proto.CodeSignature, serr.Error()
 				}
 			}
@@ -408,7 +436,7 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 				return quarantineErr(code, *q)
 			}
 			var r proto.Result
-			if cerr := proto.CheckEvent(e); cerr != nil {
+			if cerr := st.cerr; cerr != nil {
 				r = reject(e.CaseID, proto.ReasonInvalid, cerr.Error())
 			} else {
 				missing, berr := missingBlobs(tx, e)
@@ -417,12 +445,12 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 				} else if len(missing) > 0 {
 					resp.MissingBlobs = missing
 					break
-				} else if r, err = h.ingest(tx, &d, e, op.Event, now); err != nil {
+				} else if r, err = h.ingest(tx, &d, e, st.pre, op.Event, now); err != nil {
 					return err
 				}
 			}
 			r.Seq = op.Seq
-			if err := tx.PutOp(OpRecord{Device: d.ID, Seq: op.Seq, Hash: e.Hash, Sent: sentDigest(op.Event), Signed: e.Sig != "", Result: r, At: now}); err != nil {
+			if err := tx.PutOp(OpRecord{Device: d.ID, Seq: op.Seq, Hash: e.Hash, Sent: st.sent, Signed: e.Sig != "", Result: r, At: now}); err != nil {
 				return err
 			}
 			d.LastSeq, d.ChainHead, d.Alert = op.Seq, e.Hash, ""
@@ -571,11 +599,153 @@ type caseCache struct {
 	cases map[string]CaseRecord
 	dirty []string
 	book  *rules.Book // procedure.go: loaded once per push
+	users map[string]cachedUser
+	meta  map[string]cachedMeta
+	// absent are cases prefetched and found not to exist (until written).
+	absent map[string]bool
+	// policy is the review policy, read once per push.
+	policy *cases.ReviewPolicy
+}
+
+// User reads a user once per push (every event checks its actor).
+func (c *caseCache) User(id string) (User, bool, error) {
+	if u, ok := c.users[id]; ok {
+		return u.User, u.found, nil
+	}
+	u, found, err := c.Tx.User(id)
+	if err == nil {
+		if c.users == nil {
+			c.users = map[string]cachedUser{}
+		}
+		c.users[id] = cachedUser{u, found}
+	}
+	return u, found, err
+}
+
+func (c *caseCache) PutUser(u User) error {
+	if err := c.Tx.PutUser(u); err != nil {
+		return err
+	}
+	if c.users == nil {
+		c.users = map[string]cachedUser{}
+	}
+	c.users[u.ID] = cachedUser{u, true}
+	return nil
+}
+
+// Meta reads a setting (the review policy, HQ's key) once per push.
+func (c *caseCache) Meta(key string) (string, bool, error) {
+	if m, ok := c.meta[key]; ok {
+		return m.value, m.found, nil
+	}
+	v, found, err := c.Tx.Meta(key)
+	if err == nil {
+		if c.meta == nil {
+			c.meta = map[string]cachedMeta{}
+		}
+		c.meta[key] = cachedMeta{v, found}
+	}
+	return v, found, err
+}
+
+func (c *caseCache) PutMeta(key, value string) error {
+	if err := c.Tx.PutMeta(key, value); err != nil {
+		return err
+	}
+	if c.meta == nil {
+		c.meta = map[string]cachedMeta{}
+	}
+	c.meta[key] = cachedMeta{value, true}
+	if key == MetaReviewPolicy {
+		c.policy = nil
+	}
+	return nil
+}
+
+type cachedUser struct {
+	User
+	found bool
+}
+
+type cachedMeta struct {
+	value string
+	found bool
+}
+
+// prefetch locks and reads, where the store can do it at once, the cases
+// the push's new events name, the users it registers or names as actors,
+// HQ's settings, and then the cases' party keys.
+func (c *caseCache) prefetch(last uint64, req proto.PushRequest, staged []stagedOp) error {
+	p, ok := c.Tx.(Prefetcher)
+	if !ok {
+		return nil
+	}
+	want := Prefetch{Meta: []string{MetaReviewPolicy, MetaHQSignKey}}
+	add := func(list *[]string, s string) {
+		if s != "" && !contains(*list, s) {
+			*list = append(*list, s)
+		}
+	}
+	for _, u := range req.Users {
+		add(&want.Users, u.ID)
+	}
+	var keys []string
+	for i, op := range req.Ops {
+		st := &staged[i]
+		if op.Seq <= last || st.perr != nil {
+			continue
+		}
+		add(&want.Cases, st.e.CaseID)
+		add(&want.Users, st.e.Actor.ID)
+		if st.pre != nil {
+			if content := st.pre.Content(); content != nil {
+				add(&keys, content.Party.Key())
+			}
+		}
+	}
+	got, err := p.Prefetch(want)
+	if err != nil {
+		return err
+	}
+	if c.absent == nil {
+		c.absent = map[string]bool{}
+	}
+	if c.users == nil {
+		c.users = map[string]cachedUser{}
+	}
+	if c.meta == nil {
+		c.meta = map[string]cachedMeta{}
+	}
+	for _, id := range want.Users {
+		u, found := got.Users[id]
+		c.users[id] = cachedUser{u, found}
+	}
+	for _, k := range want.Meta {
+		v, found := got.Meta[k]
+		c.meta[k] = cachedMeta{v, found}
+	}
+	for _, id := range want.Cases {
+		r, ok := got.Cases[id]
+		if !ok {
+			c.absent[id] = true
+			continue
+		}
+		c.cases[id] = r
+		add(&keys, r.PartyKey)
+		add(&keys, r.Case.Content.Party.Key())
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	return p.LockParties(keys)
 }
 
 func (c *caseCache) Case(id string) (CaseRecord, bool, error) {
 	if r, ok := c.cases[id]; ok {
 		return r, true, nil
+	}
+	if c.absent[id] {
+		return CaseRecord{}, false, nil
 	}
 	r, found, err := c.Tx.Case(id)
 	if found && err == nil {
@@ -616,8 +786,8 @@ func sentDigest(raw json.RawMessage) string {
 // signature added to an event first pushed unsigned (the device had no
 // key yet, and signed its own events when it got one), and only if that
 // signature is the device's.
-func replayDiffers(op proto.Op, rec OpRecord, device string, pub ed25519.PublicKey) string {
-	e, err := proto.ParseEvent(op.Event)
+func replayDiffers(st *stagedOp, op proto.Op, rec OpRecord, device, signKey string, pub ed25519.PublicKey) string {
+	e, err := st.e, st.perr
 	switch {
 	case err != nil:
 		return "记录不完整或被改动（" + err.Error() + "）"
@@ -625,12 +795,78 @@ func replayDiffers(op proto.Op, rec OpRecord, device string, pub ed25519.PublicK
 		return "哈希不同"
 	case e.Seq != op.Seq || e.Device != device:
 		return "设备或序号不符"
-	case rec.Sent == "" || sentDigest(op.Event) == rec.Sent:
+	case rec.Sent == "" || st.sent == rec.Sent:
 		return "" // op records from before the digest: hash and content agree
-	case !rec.Signed && e.Sig != "" && pub != nil && e.VerifySig(pub) == nil:
+	case !rec.Signed && e.Sig != "" && pub != nil && st.verify(signKey, pub) == nil:
 		return ""
 	}
 	return "记录的字节与 HQ 收到的不同（签名或其他字段被改动）"
+}
+
+// stagedOp is what can be known of a pushed event before the write
+// transaction: whether it is intact (ParseEvent) and acceptable
+// (CheckEvent), the digest of its bytes, and its signature checked with
+// the key the device was believed to have.
+type stagedOp struct {
+	e          cases.Event
+	perr, cerr error
+	sent       string
+	sigKey     string // the key serr was checked with; "" if not checked
+	serr       error
+	pre        *cases.Prepared // the payload decoded, for an event that passed CheckEvent
+}
+
+// verify checks the event's signature with the device's registered key,
+// reusing the check made before the transaction if it used that key.
+func (st *stagedOp) verify(signKey string, pub ed25519.PublicKey) error {
+	if st.sigKey != "" && st.sigKey == signKey {
+		return st.serr
+	}
+	return st.e.VerifySig(pub)
+}
+
+// stageOps parses, checks and verifies a push's events over every core.
+func stageOps(ops []proto.Op, signKey string) []stagedOp {
+	out := make([]stagedOp, len(ops))
+	pub, kerr := proto.DecodeSignKey(signKey)
+	if signKey == "" || kerr != nil {
+		signKey = ""
+	}
+	one := func(i int) {
+		st := &out[i]
+		st.sent = sentDigest(ops[i].Event)
+		if st.e, st.perr = proto.ParseEvent(ops[i].Event); st.perr != nil {
+			return
+		}
+		st.cerr = proto.CheckEvent(st.e)
+		if st.cerr == nil {
+			if p, err := cases.Prepare(st.e); err == nil {
+				st.pre = &p
+			}
+		}
+		if signKey != "" {
+			st.sigKey, st.serr = signKey, st.e.VerifySig(pub)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(ops))
+	if workers <= 1 {
+		for i := range ops {
+			one(i)
+		}
+		return out
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(ops); i += workers {
+				one(i)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 func reject(caseID, reason, msg string) proto.Result {
@@ -710,6 +946,20 @@ func locked(s cases.Status) bool { return cases.Decided(s) }
 const MetaReviewPolicy = "review_policy"
 
 func policyFrom(tx Tx) (cases.ReviewPolicy, error) {
+	if c, ok := tx.(*caseCache); ok {
+		if c.policy == nil {
+			p, err := readPolicy(tx)
+			if err != nil {
+				return p, err
+			}
+			c.policy = &p
+		}
+		return *c.policy, nil
+	}
+	return readPolicy(tx)
+}
+
+func readPolicy(tx Tx) (cases.ReviewPolicy, error) {
 	p := cases.DefaultReviewPolicy()
 	v, found, err := tx.Meta(MetaReviewPolicy)
 	if err != nil || !found {
@@ -765,7 +1015,7 @@ func actorProblem(tx Tx, d *Device, e cases.Event) (string, error) {
 // Before an event is applied or rebased, the statutory procedure is checked
 // as the device checks it (procedure.go): a refusal is a rejection, or a
 // stale conflict for a rebased event.
-func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now time.Time) (proto.Result, error) {
+func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, pre *cases.Prepared, raw json.RawMessage, now time.Time) (proto.Result, error) {
 	if msg, err := actorProblem(tx, d, e); err != nil || msg != "" {
 		return reject(e.CaseID, proto.ReasonUnauthorized, msg), err
 	}
@@ -782,7 +1032,7 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 			return reject(e.CaseID, proto.ReasonUnknownCase, "HQ 没有该案件的前序记录，无法接续"), nil
 		}
 		var c cases.Case
-		if err := cases.Apply(&c, e); err != nil {
+		if err := applyEvent(&c, e, pre); err != nil {
 			return reject(e.CaseID, proto.ReasonInvalid, err.Error()), nil
 		}
 		rec = CaseRecord{Case: c, Creator: d.ID, Received: now}
@@ -798,7 +1048,7 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 			return procedureRefused(e, refused), err
 		}
 		c := rec.Case
-		if err := cases.Apply(&c, e); err != nil {
+		if err := applyEvent(&c, e, pre); err != nil {
 			return reject(e.CaseID, proto.ReasonInvalid, err.Error()), nil
 		}
 		rec.Case = c
@@ -829,7 +1079,7 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 		}
 	}
 	if lerr == nil {
-		lerr = cases.Apply(&c, moved)
+		lerr = applyEvent(&c, moved, pre)
 	}
 	if lerr != nil {
 		if locked(head.Status) && (editKinds[e.Kind] || e.Kind == cases.EventSubmitted) {
@@ -883,6 +1133,17 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, raw json.RawMessage, now ti
 		r.Status, r.Reason, r.ConflictID, r.Message = proto.Conflict, proto.ReasonConcurrentEdit, id, msg
 	}
 	return r, nil
+}
+
+// applyEvent applies e (the event as pushed, or HQ's rebased copy of it)
+// with the payload decoded before the transaction, when there is one.
+func applyEvent(c *cases.Case, e cases.Event, pre *cases.Prepared) error {
+	if pre == nil {
+		return cases.Apply(c, e)
+	}
+	p := *pre
+	p.Event = e
+	return cases.ApplyPrepared(c, p)
 }
 
 // overwritten lists the content fields that others changed after base and

@@ -239,7 +239,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, d Device) {
 		s.fail(w, r, err)
 		return
 	}
-	resp, err := s.hq.Push(r.Context(), d.ID, req)
+	resp, err := s.hq.push(r.Context(), d.ID, d.SignKey, req)
 	if err != nil {
 		s.fail(w, r, err)
 		return

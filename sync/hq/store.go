@@ -55,6 +55,29 @@ type Store interface {
 	Close() error
 }
 
+// Prefetcher is a Tx that can lock and read at once what a push is about
+// to touch, instead of one record at a time as the push reaches it
+// (PostgreSQL: a round trip each): its cases, users and settings, then
+// its cases' party keys. Records not returned do not exist; parties
+// prefetched are locked and read as PartyCases would, and PartyCases
+// answers them from memory thereafter.
+type Prefetcher interface {
+	Prefetch(p Prefetch) (Prefetched, error)
+	LockParties(keys []string) error
+}
+
+// Prefetch names what a push will read.
+type Prefetch struct {
+	Cases, Users, Meta []string
+}
+
+// Prefetched is what of it exists.
+type Prefetched struct {
+	Cases map[string]CaseRecord
+	Users map[string]User
+	Meta  map[string]string
+}
+
 // Tx is one transaction of a Store. Records are returned by value; changes
 // are written back with the Put methods.
 type Tx interface {

@@ -40,6 +40,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -71,6 +73,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL 连接串无效：%w", err)
 	}
+	return OpenConfig(ctx, cfg)
+}
+
+// OpenConfig is Open with a parsed pool configuration (a benchmark sets a
+// tracer on it to count round trips).
+func OpenConfig(ctx context.Context, cfg *pgxpool.Config) (*Store, error) {
 	if cfg.MaxConns < 8 {
 		cfg.MaxConns = 8
 	}
@@ -149,18 +157,25 @@ func (s *Store) update(ctx context.Context, fn func(hq.Tx) error) error {
 	if err := fn(t); err != nil {
 		return err
 	}
+	// The queued writes and the change log go in one batch; the change
+	// log's lock is taken in it, after the writes, as late as it can be.
 	if len(t.pending) > 0 {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, 0)`, lockChangeLog); err != nil {
-			return err
+		t.writes.Queue(`SELECT pg_advisory_xact_lock($1, 0)`, lockChangeLog)
+		n := len(t.pending)
+		kinds, audiences, caseIDs, data, at := make([]string, n), make([]string, n), make([]string, n), make([][]byte, n), make([]time.Time, n)
+		for i, c := range t.pending {
+			kinds[i], audiences[i], caseIDs[i], data[i], at[i] = string(c.Kind), c.Audience, c.CaseID, c.Data, c.At
 		}
-		b := &pgx.Batch{}
-		for _, c := range t.pending {
-			b.Queue(`INSERT INTO changelog (seq, kind, audience, case_id, data, at) VALUES (nextval('changelog_seq'), $1, $2, $3, $4, $5)`,
-				string(c.Kind), c.Audience, c.CaseID, []byte(c.Data), c.At)
-		}
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
-			return err
-		}
+		// ORDER BY makes nextval run in the rows' order (PostgreSQL
+		// evaluates volatile output after the sort): the log keeps the
+		// order of Append.
+		t.writes.Queue(`INSERT INTO changelog (seq, kind, audience, case_id, data, at)
+			SELECT nextval('changelog_seq'), k, a, c, d, t
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::timestamptz[]) WITH ORDINALITY AS u(k, a, c, d, t, n)
+			ORDER BY n`, kinds, audiences, caseIDs, data, at)
+	}
+	if err := t.flush(); err != nil {
+		return err
 	}
 	return tx.Commit(ctx)
 }
@@ -323,6 +338,196 @@ type ptx struct {
 	tx      pgx.Tx
 	write   bool
 	pending []hq.Change
+	// writes are the transaction's statements whose results it does not
+	// read, sent as one pipelined batch before its next read or commit:
+	// a push's rows cost a round trip per read, not one per row.
+	writes pgx.Batch
+	checks []int // queued writes that must change a row (execWrites)
+	// rows are the event, op and origin rows of a push, written with one
+	// statement per table when the writes are sent.
+	rows rowBuffer
+	// parties are party keys locked and read by LockParties, kept current
+	// with the transaction's own writes.
+	parties map[string][]hq.PartyCase
+}
+
+var _ hq.Prefetcher = (*ptx)(nil)
+
+// Prefetch implements hq.Prefetcher: one pipelined batch locks every case
+// of a push (one statement, in id order) and reads its users and settings.
+func (t *ptx) Prefetch(p hq.Prefetch) (hq.Prefetched, error) {
+	out := hq.Prefetched{Cases: map[string]hq.CaseRecord{}, Users: map[string]hq.User{}, Meta: map[string]string{}}
+	meta := make([]string, len(p.Meta))
+	for i, k := range p.Meta {
+		meta[i] = "x/" + k
+	}
+	b, checks := t.takeWrites()
+	n := b.Len()
+	b.Queue(`SELECT id, data FROM cases WHERE id = ANY($1) ORDER BY id`+t.forUpdate(), p.Cases)
+	b.Queue(`SELECT id, data FROM users WHERE id = ANY($1)`, p.Users)
+	b.Queue(`SELECT key, convert_to(value, 'UTF8') FROM hq_meta WHERE key = ANY($1)`, meta)
+	res := t.tx.SendBatch(t.ctx, &b)
+	defer res.Close()
+	if err := execWrites(res, n, checks); err != nil {
+		return out, err
+	}
+	err := scanPairs(res, func(k string, data []byte) error {
+		var c hq.CaseRecord
+		if err := json.Unmarshal(data, &c); err != nil {
+			return fmt.Errorf("HQ 数据损坏：%w", err)
+		}
+		out.Cases[k] = c
+		return nil
+	})
+	if err == nil {
+		err = scanPairs(res, func(k string, data []byte) error {
+			var u hq.User
+			if err := json.Unmarshal(data, &u); err != nil {
+				return fmt.Errorf("HQ 数据损坏：%w", err)
+			}
+			out.Users[k] = u
+			return nil
+		})
+	}
+	if err == nil {
+		err = scanPairs(res, func(k string, data []byte) error {
+			out.Meta[strings.TrimPrefix(k, "x/")] = string(data)
+			return nil
+		})
+	}
+	if err != nil {
+		return out, err
+	}
+	return out, res.Close()
+}
+
+// execWrites reads the results of the first n queued writes of a batch;
+// checks are those that must change a row (PutDevice's key guard).
+func execWrites(res pgx.BatchResults, n int, checks []int) error {
+	for i := range n {
+		tag, err := res.Exec()
+		if err != nil {
+			return err
+		}
+		if slices.Contains(checks, i) && tag.RowsAffected() == 0 {
+			return hq.ErrSignKeyFixed
+		}
+	}
+	return nil
+}
+
+// scanPairs reads the next result of a batch as (key, data) rows.
+func scanPairs(res pgx.BatchResults, fn func(string, []byte) error) error {
+	rows, err := res.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var data []byte
+		if err := rows.Scan(&k, &data); err != nil {
+			return err
+		}
+		if err := fn(k, data); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// LockParties implements hq.Prefetcher: the party keys' advisory locks (in
+// the order of their lock numbers) and their rows, in one round trip.
+func (t *ptx) LockParties(keys []string) error {
+	if !t.write {
+		return nil
+	}
+	t.writes.Queue(`SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY h) AS l`, lockParty, keys)
+	b, checks := t.takeWrites()
+	b.Queue(`SELECT key, data FROM party_cases WHERE key = ANY($1) ORDER BY key, case_id`, keys)
+	res := t.tx.SendBatch(t.ctx, &b)
+	defer res.Close()
+	if err := execWrites(res, b.Len()-1, checks); err != nil {
+		return err
+	}
+	rows, err := res.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if t.parties == nil {
+		t.parties = map[string][]hq.PartyCase{}
+	}
+	for _, k := range keys {
+		if _, ok := t.parties[k]; !ok {
+			t.parties[k] = nil
+		}
+	}
+	for rows.Next() {
+		var key string
+		var data []byte
+		if err := rows.Scan(&key, &data); err != nil {
+			return err
+		}
+		var p hq.PartyCase
+		if err := json.Unmarshal(data, &p); err != nil {
+			return fmt.Errorf("HQ 数据损坏：%w", err)
+		}
+		t.parties[key] = append(t.parties[key], p)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	return res.Close()
+}
+
+// rowBuffer gathers the rows a push writes one per event.
+type rowBuffer struct {
+	evCase   []string
+	evIdx    []int64
+	evRaw    [][]byte
+	opDevice []string
+	opSeq    []int64
+	opHash   []string
+	opData   [][]byte
+	orHash   []string
+	orData   [][]byte
+	orAt     map[string]int // an origin written twice keeps the last
+}
+
+// takeWrites queues the gathered rows and hands over the queued writes.
+func (t *ptx) takeWrites() (pgx.Batch, []int) {
+	r := &t.rows
+	if len(r.evCase) > 0 {
+		t.writes.Queue(`INSERT INTO events (case_id, idx, raw) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])`, r.evCase, r.evIdx, r.evRaw)
+	}
+	if len(r.opDevice) > 0 {
+		t.writes.Queue(`INSERT INTO ops (device, seq, hash, data) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[])`, r.opDevice, r.opSeq, r.opHash, r.opData)
+	}
+	if len(r.orHash) > 0 {
+		t.writes.Queue(`INSERT INTO origins (hash, data) SELECT * FROM unnest($1::text[], $2::bytea[])
+			ON CONFLICT (hash) DO UPDATE SET data = excluded.data`, r.orHash, r.orData)
+	}
+	t.rows = rowBuffer{}
+	b, checks := t.writes, t.checks
+	t.writes, t.checks = pgx.Batch{}, nil
+	return b, checks
+}
+
+// flush sends the queued writes. Every read calls it first, so the
+// transaction reads what it wrote.
+func (t *ptx) flush() error {
+	b, checks := t.takeWrites()
+	if b.Len() == 0 {
+		return nil
+	}
+	res := t.tx.SendBatch(t.ctx, &b)
+	defer res.Close()
+	if err := execWrites(res, b.Len(), checks); err != nil {
+		return err
+	}
+	return res.Close()
 }
 
 func (t *ptx) forUpdate() string {
@@ -334,6 +539,9 @@ func (t *ptx) forUpdate() string {
 
 // getJSON runs a one-row, one-column query and decodes the column.
 func (t *ptx) getJSON(v any, sql string, args ...any) (bool, error) {
+	if err := t.flush(); err != nil {
+		return false, err
+	}
 	var data []byte
 	err := t.tx.QueryRow(t.ctx, sql, args...).Scan(&data)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -349,11 +557,18 @@ func (t *ptx) getJSON(v any, sql string, args ...any) (bool, error) {
 }
 
 func (t *ptx) exec(sql string, args ...any) error {
+	if t.write {
+		t.writes.Queue(sql, args...)
+		return nil
+	}
 	_, err := t.tx.Exec(t.ctx, sql, args...)
 	return err
 }
 
 func listJSON[T any](t *ptx, sql string, args ...any) ([]T, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.Query(t.ctx, sql, args...)
 	if err != nil {
 		return nil, err
@@ -406,10 +621,16 @@ func (t *ptx) PutDevice(d hq.Device) error {
 	}
 	// The WHERE keeps a key once set: an update that would replace or drop
 	// it changes no row.
-	tag, err := t.tx.Exec(t.ctx, `INSERT INTO devices (name, id, code_hash, sign_key, data) VALUES ($1, $2, $3, $4, $5)
+	const put = `INSERT INTO devices (name, id, code_hash, sign_key, data) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (name) DO UPDATE SET id = excluded.id, code_hash = excluded.code_hash, sign_key = excluded.sign_key, data = excluded.data
-		WHERE devices.sign_key IS NULL OR devices.sign_key = excluded.sign_key`,
-		d.Name, nullable(d.ID), nullable(d.CodeHash), nullable(d.SignKey), data)
+		WHERE devices.sign_key IS NULL OR devices.sign_key = excluded.sign_key`
+	args := []any{d.Name, nullable(d.ID), nullable(d.CodeHash), nullable(d.SignKey), data}
+	if t.write {
+		t.checks = append(t.checks, t.writes.Len())
+		t.writes.Queue(put, args...)
+		return nil
+	}
+	tag, err := t.tx.Exec(t.ctx, put, args...)
 	if err != nil {
 		return err
 	}
@@ -448,6 +669,11 @@ func (t *ptx) PutOp(o hq.OpRecord) error {
 	if err != nil {
 		return err
 	}
+	if t.write {
+		r := &t.rows
+		r.opDevice, r.opSeq, r.opHash, r.opData = append(r.opDevice, o.Device), append(r.opSeq, int64(o.Seq)), append(r.opHash, o.Hash), append(r.opData, data)
+		return nil
+	}
 	return t.exec(`INSERT INTO ops (device, seq, hash, data) VALUES ($1, $2, $3, $4)`, o.Device, int64(o.Seq), o.Hash, data)
 }
 
@@ -470,6 +696,9 @@ func (t *ptx) Cases() ([]hq.CaseRecord, error) {
 }
 
 func (t *ptx) Event(caseID string, index uint64) (json.RawMessage, bool, error) {
+	if err := t.flush(); err != nil {
+		return nil, false, err
+	}
 	var raw []byte
 	err := t.tx.QueryRow(t.ctx, `SELECT raw FROM events WHERE case_id = $1 AND idx = $2`, caseID, int64(index)).Scan(&raw)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -479,6 +708,9 @@ func (t *ptx) Event(caseID string, index uint64) (json.RawMessage, bool, error) 
 }
 
 func (t *ptx) Events(caseID string) ([]json.RawMessage, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.Query(t.ctx, `SELECT raw FROM events WHERE case_id = $1 ORDER BY idx`, caseID)
 	if err != nil {
 		return nil, err
@@ -496,6 +728,11 @@ func (t *ptx) Events(caseID string) ([]json.RawMessage, error) {
 }
 
 func (t *ptx) PutEvent(caseID string, index uint64, raw json.RawMessage) error {
+	if t.write {
+		r := &t.rows
+		r.evCase, r.evIdx, r.evRaw = append(r.evCase, caseID), append(r.evIdx, int64(index)), append(r.evRaw, raw)
+		return nil
+	}
 	return t.exec(`INSERT INTO events (case_id, idx, raw) VALUES ($1, $2, $3)`, caseID, int64(index), []byte(raw))
 }
 
@@ -510,10 +747,26 @@ func (t *ptx) PutOrigin(o hq.Origin) error {
 	if err != nil {
 		return err
 	}
+	if t.write {
+		r := &t.rows
+		if i, ok := r.orAt[o.Hash]; ok {
+			r.orData[i] = data
+			return nil
+		}
+		if r.orAt == nil {
+			r.orAt = map[string]int{}
+		}
+		r.orAt[o.Hash] = len(r.orHash)
+		r.orHash, r.orData = append(r.orHash, o.Hash), append(r.orData, data)
+		return nil
+	}
 	return t.exec(`INSERT INTO origins (hash, data) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET data = excluded.data`, o.Hash, data)
 }
 
 func (t *ptx) PartyCases(key string) ([]hq.PartyCase, error) {
+	if rows, ok := t.parties[key]; ok {
+		return slices.Clone(rows), nil
+	}
 	if t.write {
 		if err := t.exec(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockParty, key); err != nil {
 			return nil, err
@@ -527,11 +780,23 @@ func (t *ptx) PutPartyCase(p hq.PartyCase) error {
 	if err != nil {
 		return err
 	}
+	if rows, ok := t.parties[p.Key]; ok {
+		i, found := slices.BinarySearchFunc(rows, p.CaseID, func(r hq.PartyCase, id string) int { return strings.Compare(r.CaseID, id) })
+		if found {
+			rows[i] = p
+		} else {
+			rows = slices.Insert(rows, i, p)
+		}
+		t.parties[p.Key] = rows
+	}
 	return t.exec(`INSERT INTO party_cases (key, case_id, data) VALUES ($1, $2, $3)
 		ON CONFLICT (key, case_id) DO UPDATE SET data = excluded.data`, p.Key, p.CaseID, data)
 }
 
 func (t *ptx) DeletePartyCase(key, caseID string) error {
+	if rows, ok := t.parties[key]; ok {
+		t.parties[key] = slices.DeleteFunc(slices.Clone(rows), func(r hq.PartyCase) bool { return r.CaseID == caseID })
+	}
 	return t.exec(`DELETE FROM party_cases WHERE key = $1 AND case_id = $2`, key, caseID)
 }
 
@@ -563,6 +828,9 @@ func (t *ptx) Append(c hq.Change) error {
 }
 
 func (t *ptx) RuleSets() (map[string][]byte, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.Query(t.ctx, `SELECT version, data FROM rulesets`)
 	if err != nil {
 		return nil, err
@@ -585,6 +853,9 @@ func (t *ptx) PutRuleSet(version string, data []byte) error {
 }
 
 func (t *ptx) Holidays() (map[int][]byte, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.Query(t.ctx, `SELECT year, data FROM holidays`)
 	if err != nil {
 		return nil, err
@@ -607,6 +878,9 @@ func (t *ptx) PutHolidays(year int, data []byte) error {
 }
 
 func (t *ptx) Meta(key string) (string, bool, error) {
+	if err := t.flush(); err != nil {
+		return "", false, err
+	}
 	var v string
 	err := t.tx.QueryRow(t.ctx, `SELECT value FROM hq_meta WHERE key = $1`, "x/"+key).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -620,6 +894,9 @@ func (t *ptx) PutMeta(key, value string) error {
 }
 
 func (t *ptx) BlobComplete(sha string) (bool, error) {
+	if err := t.flush(); err != nil {
+		return false, err
+	}
 	var complete bool
 	err := t.tx.QueryRow(t.ctx, `SELECT complete FROM blobs WHERE sha = $1`, sha).Scan(&complete)
 	if errors.Is(err, pgx.ErrNoRows) {
