@@ -152,8 +152,18 @@ func Precheck(path string) (exists bool, err error) {
 	// itself turns a page's offsets into pointers unchecked, and a wrong
 	// one can point into the Go heap, which no recover can undo (the
 	// garbage collector stops the program).
-	v := &validator{f: f, m: best, seen: map[uint64]bool{}}
-	if err := v.check(); err != nil {
+	v := &validator{f: f, m: best}
+	if data, unmap, ok := mapFile(f, size); ok {
+		defer unmap()
+		v.data = data
+	}
+	// The map is read under the guard: a page the disk cannot give back is
+	// a fault, which is damage too.
+	if err := Guard(path, v.check); err != nil {
+		var de *DamagedError
+		if errors.As(err, &de) {
+			return true, err
+		}
 		return true, &DamagedError{Path: path, Reason: err.Error()}
 	}
 	return true, nil

@@ -21,11 +21,14 @@ const (
 // page naming itself, element offsets and sizes inside their page.
 type validator struct {
 	f    io.ReaderAt
+	data []byte // the file mapped read-only, or nil: then f is read
 	m    meta
-	seen map[uint64]bool
+	seen []uint64 // a bit per page id
+	head [16]byte
 }
 
 func (v *validator) check() error {
+	v.seen = make([]uint64, v.m.pgid/64+1)
 	if v.m.freelist != noFreelist {
 		if err := v.checkFreelist(v.m.freelist); err != nil {
 			return err
@@ -40,8 +43,13 @@ func (v *validator) page(id uint64) ([]byte, error) {
 	if id < 2 || id >= v.m.pgid {
 		return nil, fmt.Errorf("引用了文件范围之外的第 %d 页", id)
 	}
-	head := make([]byte, 16)
-	if _, err := v.f.ReadAt(head, int64(id*ps)); err != nil {
+	head := v.head[:]
+	if v.data != nil {
+		if (id+1)*ps > uint64(len(v.data)) {
+			return nil, fmt.Errorf("第 %d 页无法读取", id)
+		}
+		head = v.data[id*ps : id*ps+16]
+	} else if _, err := v.f.ReadAt(head, int64(id*ps)); err != nil {
 		return nil, fmt.Errorf("第 %d 页无法读取", id)
 	}
 	le := binary.LittleEndian
@@ -51,6 +59,12 @@ func (v *validator) page(id uint64) ([]byte, error) {
 	}
 	if id+over >= v.m.pgid {
 		return nil, fmt.Errorf("第 %d 页的溢出页超出文件范围", id)
+	}
+	if v.data != nil {
+		if (id+over+1)*ps > uint64(len(v.data)) {
+			return nil, fmt.Errorf("第 %d 页的溢出页超出文件范围", id)
+		}
+		return v.data[id*ps : (id+over+1)*ps], nil
 	}
 	p := make([]byte, (over+1)*ps)
 	if _, err := v.f.ReadAt(p, int64(id*ps)); err != nil {
@@ -91,10 +105,12 @@ func (v *validator) tree(id uint64, depth int) error {
 	if depth > maxDepth {
 		return fmt.Errorf("第 %d 页：树的层数异常", id)
 	}
-	if v.seen[id] {
-		return fmt.Errorf("第 %d 页被引用了两次", id)
+	if id/64 < uint64(len(v.seen)) {
+		if v.seen[id/64]&(1<<(id%64)) != 0 {
+			return fmt.Errorf("第 %d 页被引用了两次", id)
+		}
+		v.seen[id/64] |= 1 << (id % 64)
 	}
-	v.seen[id] = true
 	p, err := v.page(id)
 	if err != nil {
 		return err
