@@ -1,7 +1,6 @@
 package browse
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -320,60 +319,7 @@ func (d caseDetail) decisionLines() ([]string, int) {
 
 // logLines render the case's log: when, who, what, and what changed.
 func (d caseDetail) logLines() []string {
-	st := d.sh.Styles
-	w := d.width
-	rs := d.sh.Rules()
-	ok, broken := present.ChainIntact(d.events)
-	var lines []string
-	if ok {
-		lines = append(lines, st.OK.Render(widgets.Truncate(" 共 "+strconv.Itoa(len(d.events))+" 条记录，哈希链完整（未被改动）", w)))
-	} else {
-		lines = append(lines, st.Error.Render(widgets.Truncate(" ! 第 "+strconv.Itoa(broken)+" 条记录与哈希链不符：记录可能被改动，请报告", w)))
-	}
-	lines = append(lines, "")
-	var prev cases.Content
-	for _, e := range d.events {
-		who := present.Clean(e.Actor.Name)
-		if e.Actor.Role != "" {
-			who += "（" + e.Actor.Role.Label() + "）"
-		}
-		head := " #" + strconv.Itoa(int(e.Index)) + "  " + present.Time(e.At) + "  " + who + "  "
-		lines = append(lines, widgets.Truncate(st.Label.Render(head)+st.Strong.Render(e.Kind.Label()), w))
-		var detail []string
-		switch e.Kind {
-		case cases.EventCreated, cases.EventContentSet:
-			var p cases.ContentPayload
-			if json.Unmarshal(e.Payload, &p) == nil {
-				if e.Kind == cases.EventCreated {
-					detail = append(detail, "违法事项 "+present.ViolationLabel(rs, p.Content.Violation))
-				} else if ch := cases.ChangedFields(prev, p.Content); len(ch) > 0 {
-					detail = append(detail, "修改了："+strings.Join(ch, "、"))
-				}
-				prev = p.Content
-			}
-		case cases.EventEvidence:
-			var p cases.EvidencePayload
-			if json.Unmarshal(e.Payload, &p) == nil {
-				detail = append(detail, present.EvidenceText(p.Evidence))
-			}
-		case cases.EventDecisionMade:
-			var p cases.DecisionPayload
-			if json.Unmarshal(e.Payload, &p) == nil {
-				detail = append(detail, "系统建议："+present.OutcomeShort(p.Suggestion.Decision.Outcome)+"；承办人："+present.ChoiceText(&p.Choice))
-				if !p.Choice.Follow && p.Choice.Reason != "" {
-					detail = append(detail, "理由："+present.Clean(p.Choice.Reason))
-				}
-			}
-		default:
-			detail = append(detail, present.PayloadRemarks(e.Payload)...)
-		}
-		for _, t := range detail {
-			for _, l := range widgets.Wrap(t, w-8) {
-				lines = append(lines, "      "+st.Value.Render(l))
-			}
-		}
-	}
-	return lines
+	return present.LogLines(d.sh.Styles, d.sh.Rules(), d.events, d.width)
 }
 
 // tabs are the detail's tabs; the log's counts its records.

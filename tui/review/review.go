@@ -3,7 +3,6 @@ package review
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io"
 	"slices"
@@ -1239,57 +1238,7 @@ func sideBySide(left, right []string, w int) []string {
 // logLines is the last tab: the case log, review events in the words of
 // the review record, and whether the hash chain holds.
 func (r reviewScreen) logLines() []string {
-	st := r.sh.Styles
-	lw := &lineWriter{st: st, w: r.width}
-	if ok, broken := present.ChainIntact(r.events); ok {
-		lw.lines = append(lw.lines, st.OK.Render(widgets.Truncate(" 共 "+strconv.Itoa(len(r.events))+" 条记录，哈希链完整（未被改动）", r.width)))
-	} else {
-		lw.lines = append(lw.lines, st.Error.Render(widgets.Truncate(" ! 第 "+strconv.Itoa(broken)+" 条记录与哈希链不符：记录可能被改动，请报告", r.width)))
-	}
-	var replay cases.Case
-	var prev cases.Content
-	for _, e := range r.events {
-		who := present.Clean(e.Actor.Name)
-		if e.Actor.Role != "" {
-			who += "（" + e.Actor.Role.Label() + "）"
-		}
-		lw.lines = append(lw.lines, widgets.Truncate(st.Label.Render(" #"+strconv.Itoa(int(e.Index))+"  "+present.Time(e.At)+"  "+who+"  ")+st.Strong.Render(e.Kind.Label()), r.width))
-		applied := cases.Apply(&replay, e) == nil
-		var detail []string
-		if applied {
-			detail = cases.ReviewNotes(replay, e)
-		}
-		if detail == nil {
-			switch e.Kind {
-			case cases.EventCreated, cases.EventContentSet:
-				var p cases.ContentPayload
-				if json.Unmarshal(e.Payload, &p) == nil {
-					if e.Kind == cases.EventContentSet {
-						if ch := cases.ChangedFields(prev, p.Content); len(ch) > 0 {
-							detail = append(detail, "修改了："+strings.Join(ch, "、"))
-						}
-					}
-					prev = p.Content
-				}
-			case cases.EventEvidence:
-				var p cases.EvidencePayload
-				if json.Unmarshal(e.Payload, &p) == nil {
-					detail = append(detail, present.EvidenceText(p.Evidence))
-				}
-			case cases.EventDecisionMade:
-				var p cases.DecisionPayload
-				if json.Unmarshal(e.Payload, &p) == nil {
-					detail = append(detail, "系统建议："+present.OutcomeShort(p.Suggestion.Decision.Outcome)+"；承办人："+present.ChoiceText(&p.Choice))
-				}
-			default:
-				detail = present.PayloadRemarks(e.Payload)
-			}
-		}
-		for _, t := range detail {
-			lw.para("      ", present.Clean(t), st.Value.Render)
-		}
-	}
-	return lw.lines
+	return present.LogLines(r.sh.Styles, r.sh.Rules(), r.events, r.width)
 }
 
 // View draws the header and the tabs with their content, or the act's form.
