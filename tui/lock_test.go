@@ -239,10 +239,7 @@ func TestLegacyStoreSetsAPassphrase(t *testing.T) {
 // F1 on the lock screen lists the lock's keys (and nothing of the case
 // underneath); Esc returns to the passphrase.
 func TestHelpOnTheLockScreen(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	_, d := tuitest.OfficerSignedIn(t)
 	tuitest.ToPlace(d)
 	d.Press("ctrl+l")
 	d.Contains("屏幕已锁定")

@@ -45,10 +45,7 @@ func TestQTypedIntoAFieldDoesNotQuit(t *testing.T) {
 }
 
 func TestSignOutReturnsToThePicker(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	st, d := tuitest.OfficerSignedIn(t)
 	d.Contains("王五（执法队员）")
 	d.Press("ctrl+o")
 	d.Contains("请选择您的身份")

@@ -334,3 +334,14 @@ func FillCases(t testing.TB, st *store.Store, n, parties int) {
 		}
 	}
 }
+
+// OfficerSignedIn is a new store with the two officers of a case, and the
+// program signed in as 王五 on the home screen.
+func OfficerSignedIn(t testing.TB) (*store.Store, *Driver) {
+	t.Helper()
+	st := OpenStore(t, t.TempDir())
+	AddUsers(t, st, OfficerWang, OfficerZhao)
+	d := New(t, st, "wangwu")
+	d.SignIn()
+	return st, d
+}

@@ -12,10 +12,7 @@ import (
 // 第十八条第一款 lists as items (五) and (六): the officer chooses the act
 // on step 1, and the case cites item (六) alone, with no act_unspecified flag.
 func TestWizardChoosesTheActOfAnItem(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	st, d := tuitest.OfficerSignedIn(t)
 	d.Press("f2")
 	d.Type("CG05")
 	d.Press("enter")
@@ -83,10 +80,7 @@ func TestWizardChoosesTheActOfAnItem(t *testing.T) {
 // Choosing another item drops the act that belonged to the first; an
 // item without acts leaves none.
 func TestChangingTheViolationClearsTheAct(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	st, d := tuitest.OfficerSignedIn(t)
 	d.Press("f2")
 	d.Type("CG39")
 	d.Press("enter", "down", "enter") // 超标排放施工噪声: over_standard
@@ -122,10 +116,7 @@ func TestChangingTheViolationClearsTheAct(t *testing.T) {
 
 // F8 on an item with acts asks for the act instead of moving on.
 func TestNextStepAsksForTheAct(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	st, d := tuitest.OfficerSignedIn(t)
 	d.Press("f2")
 	d.Type("CG05")
 	d.Press("f8")
@@ -145,10 +136,7 @@ func TestNextStepAsksForTheAct(t *testing.T) {
 // The picker is part of step 1's autosaved state: quit while it is open,
 // start again, and it reopens on the act that was highlighted.
 func TestActPickerReopensAfterQuit(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	st, d := tuitest.OfficerSignedIn(t)
 	d.Press("f2")
 	d.Type("CG09")
 	d.Press("enter", "down", "down")

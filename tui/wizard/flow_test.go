@@ -110,10 +110,7 @@ func TestQuitAndRestartReopensTheStep(t *testing.T) {
 // A kill leaves no chance to save: the step the officer had reached still
 // reopens, because the position is saved as each step is entered.
 func TestKilledWizardReopensWhereItWas(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	st, d := tuitest.OfficerSignedIn(t)
 	tuitest.ToFacts(d)
 	d.Type("这一句尚未保存")
 	// No key more: the process dies here.
@@ -129,10 +126,7 @@ func TestKilledWizardReopensWhereItWas(t *testing.T) {
 
 // Autosave keeps typing that never left the step.
 func TestAutosaveKeepsTyping(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	st, d := tuitest.OfficerSignedIn(t)
 	tuitest.ToFacts(d)
 	d.Type("自动保存的违法事实")
 	// The timer fired: deliver its message as the runtime would.
@@ -159,10 +153,7 @@ func TestQInWizardSearchIsText(t *testing.T) {
 // Changing what the rules weigh after the decision sends the officer back
 // to the suggestion before the case can be submitted.
 func TestChangedFactsNeedANewDecision(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	st, d := tuitest.OfficerSignedIn(t)
 	tuitest.ToReview(d)
 	// Back to the circumstances through the review's step list.
 	for i := 0; i < 4; i++ {
@@ -288,10 +279,7 @@ func TestPathCompletion(t *testing.T) {
 // Departing from the suggestion needs a written reason and is flagged
 // for the supervisor.
 func TestDepartureIsRecordedAndFlagged(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	st, d := tuitest.OfficerSignedIn(t)
 	// Not corrected, slight Harm: a penalty is due, so the officer may depart
 	// (from 轻微不罚, which the law makes mandatory, no departure to punish is allowed).
 	tuitest.ToSuggestion(d, false, 1, false)
@@ -357,10 +345,7 @@ func TestReturnedCaseF9BackToReview(t *testing.T) {
 // first and refuses what does not validate; on an incomplete new case it
 // is not offered.
 func TestF9ToReviewFromTheDecision(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	_, d := tuitest.OfficerSignedIn(t)
 	tuitest.ToPlace(d)
 	if strings.Contains(d.View(), "到核对提交") {
 		t.Fatal("F9 offered on an incomplete new case")

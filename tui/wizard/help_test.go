@@ -9,10 +9,7 @@ import (
 
 // F1 lists each live key once on every step of the wizard.
 func TestFullHelpListsEachKeyOnce(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	_, d := tuitest.OfficerSignedIn(t)
 	check := func(where string) { t.Helper(); tuitest.CheckFullHelpOnce(t, d, where) }
 	tuitest.ToViolation(d)
 	check("事项")

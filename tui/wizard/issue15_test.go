@@ -17,10 +17,7 @@ import (
 // Typing past 违法地点's 200 characters says so at once under the field,
 // instead of cutting the text without a word.
 func TestPlaceLimitSaysSoAtOnce(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	_, d := tuitest.OfficerSignedIn(t)
 	tuitest.ToPlace(d)
 	d.Type(strings.Repeat("南坪西路", 50)) // 200: just fits
 	if strings.Contains(d.View(), "已达上限") {
@@ -33,10 +30,7 @@ func TestPlaceLimitSaysSoAtOnce(t *testing.T) {
 // F9 on step 9 asks before filing the case; Esc goes back with nothing
 // submitted.
 func TestSubmitAsksFirst(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	st, d := tuitest.OfficerSignedIn(t)
 	tuitest.ToReview(d)
 	d.Press("f9")
 	d.Contains("提交后即为立案")
@@ -63,10 +57,7 @@ func TestSubmitAsksFirst(t *testing.T) {
 
 // A draft made by mistake is voided with a reason, kept in the log.
 func TestVoidDraftWithReason(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	st, d := tuitest.OfficerSignedIn(t)
 	tuitest.ToPlace(d)
 	id := wizard.CaseID(d)
 	d.Press("f5")
@@ -180,10 +171,7 @@ func TestReviewerSeesTheReply(t *testing.T) {
 // On a 轻微不罚 case the law allows no penalty instead: 不采纳 is not
 // offered, and the step says why in Chinese (no internal field names).
 func TestNotPunishableOffersNoDeparture(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	_, d := tuitest.OfficerSignedIn(t)
 	tuitest.ToDecision(d) // corrected, no harm, minor: 轻微不罚
 	d.Contains("第 7 步 处理决定")
 	d.Contains("不能改为警告或罚款")
@@ -200,10 +188,7 @@ func TestNotPunishableOffersNoDeparture(t *testing.T) {
 // Resumed at step 7, the wizard computes the suggestion again instead of
 // saying there is none.
 func TestResumeAtDecisionRecomputesTheSuggestion(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	st, d := tuitest.OfficerSignedIn(t)
 	tuitest.ToDecision(d)
 	d.Contains("第 7 步 处理决定")
 	d.Press("f10")
@@ -274,10 +259,7 @@ func TestAutosaveAfterAShortPause(t *testing.T) {
 // Step 9 does not call a case without evidence complete, and shows the 轻微
 // answer.
 func TestReviewSummaryChecksEvidenceAndMinor(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	_, d := tuitest.OfficerSignedIn(t)
 	tuitest.ToReview(d) // no evidence attached on the way
 	if strings.Contains(d.View(), "各项已填写完整") {
 		t.Fatalf("complete with no evidence:\n%s", d.View())
@@ -288,10 +270,7 @@ func TestReviewSummaryChecksEvidenceAndMinor(t *testing.T) {
 
 // Party search by pinyin does not offer to register the pinyin as a name.
 func TestPartySearchPinyinIsNoNewName(t *testing.T) {
-	st := tuitest.OpenStore(t, t.TempDir())
-	tuitest.AddUsers(t, st, tuitest.OfficerWang, tuitest.OfficerZhao)
-	d := tuitest.New(t, st, "wangwu")
-	d.SignIn()
+	_, d := tuitest.OfficerSignedIn(t)
 	tuitest.ToParty(d)
 	d.Type("zxm")
 	if strings.Contains(d.View(), "新登记公民：zxm") {
