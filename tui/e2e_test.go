@@ -265,17 +265,7 @@ func TestEndToEndInTmux(t *testing.T) {
 	tm.keys("F10")
 	tm.waitGone()
 
-	var list []cases.Case
-	if err := json.Unmarshal([]byte(cli(t, bin, "case", "list", "--json", "--data", data, "--as", "wangwu")), &list); err != nil {
-		t.Fatal(err)
-	}
-	if len(list) != 1 {
-		t.Fatalf("%d cases stored, want 1 (the kill must not have made a second)", len(list))
-	}
-	var c cases.Case
-	if err := json.Unmarshal([]byte(cli(t, bin, "case", "show", list[0].ID, "--json", "--data", data, "--as", "wangwu")), &c); err != nil {
-		t.Fatal(err)
-	}
+	c := onlyCase(t, bin, data, "%d cases stored, want 1 (the kill must not have made a second)")
 	want := map[string][2]string{
 		"status":    {string(c.Status), string(cases.StatusSubmitted)},
 		"violation": {c.Content.Violation, "CG01"},
@@ -303,4 +293,22 @@ func officerName(c cases.Case, i int) string {
 		return c.Content.Officers[i].Name
 	}
 	return ""
+}
+
+// onlyCase is the one case the officer's device holds, as the command line
+// shows it; more or fewer is a failure, said with why (a %d for the count).
+func onlyCase(t *testing.T, bin, data, why string) cases.Case {
+	t.Helper()
+	var list []cases.Case
+	if err := json.Unmarshal([]byte(cli(t, bin, "case", "list", "--json", "--data", data, "--as", "wangwu")), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 {
+		t.Fatalf(why, len(list))
+	}
+	var c cases.Case
+	if err := json.Unmarshal([]byte(cli(t, bin, "case", "show", list[0].ID, "--json", "--data", data, "--as", "wangwu")), &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -1,7 +1,6 @@
 package tui_test
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"fieldcase/cases"
 	"fieldcase/tui/tuitest"
 )
 
@@ -69,17 +67,7 @@ func TestLongChineseTypedInOneWrite(t *testing.T) {
 	tm.keys("F10")
 	tm.waitGone()
 
-	var list []cases.Case
-	if err := json.Unmarshal([]byte(cli(t, bin, "case", "list", "--json", "--data", data, "--as", "wangwu")), &list); err != nil {
-		t.Fatal(err)
-	}
-	if len(list) != 1 {
-		t.Fatalf("%d cases stored, want 1", len(list))
-	}
-	var c cases.Case
-	if err := json.Unmarshal([]byte(cli(t, bin, "case", "show", list[0].ID, "--json", "--data", data, "--as", "wangwu")), &c); err != nil {
-		t.Fatal(err)
-	}
+	c := onlyCase(t, bin, data, "%d cases stored, want 1")
 	if got := c.Content.Place.Text; got != place {
 		t.Fatalf("stored %d characters, want 150; first difference at %d:\n%s", len([]rune(got)), firstDiff(got, place), got)
 	}
