@@ -1065,6 +1065,9 @@ func (c Case) checkPayment(p Payment, now time.Time, pr ProcedureRules) error {
 	if c.Revoked() {
 		return &ProcedureError{Kind: EventPayment, Reason: "处罚决定已被复议机关或人民法院撤销，不再缴纳"}
 	}
+	if c.Paid() > 0 && c.Outstanding(now) <= 0.005 {
+		return &ProcedureError{Kind: EventPayment, Reason: "罚款（含加处罚款）已全部缴清", Article: "行政处罚法第六十七条"}
+	}
 	var es FieldErrors
 	switch {
 	case p.PaidAt.IsZero():

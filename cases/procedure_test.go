@@ -328,6 +328,13 @@ func TestOnTheSpotCollectionArt68(t *testing.T) {
 	if err := pay(Payment{Amount: 300, PaidAt: at(2026, 11, 2, 11), Receipt: "工行转账0001"}); err != nil {
 		t.Errorf("bank payment: %v", err)
 	}
+	// Paid in full (Art. 67): a further payment is refused as a step, not
+	// as a wrong amount.
+	c.Proceedings.Payments = []Payment{{Amount: 300, PaidAt: at(2026, 11, 2, 11), Receipt: "工行转账0001"}}
+	var pe *ProcedureError
+	if err := pay(Payment{Amount: 1, PaidAt: at(2026, 11, 3, 8), Receipt: "工行转账0002"}); !errors.As(err, &pe) || !strings.Contains(err.Error(), "已全部缴清") {
+		t.Errorf("a payment after the fine was paid in full: %v", err)
+	}
 }
 
 // TestLegacyNoticeArt63: a notice recorded before notices fixed their

@@ -176,11 +176,6 @@ func refusal(a act, c cases.Case, pr cases.ProcedureRules, actor cases.Actor, no
 	if err := cases.Authorize(pr.Policy, actor, c, a.kind); err != nil {
 		return forScreen(err.Error())
 	}
-	if a.code == "payment" && c.Outstanding(now) <= 0.005 {
-		if _, served := c.DecisionServed(); served {
-			return "罚款（含加处罚款）已全部缴清（行政处罚法第六十七条）"
-		}
-	}
 	return checkPayload(a.kind, probe(a, c, pr, now), c, pr, now, true)
 }
 
