@@ -80,9 +80,18 @@ func startBrowser(t testing.TB) *browser {
 	fromBrowser.Close()
 	b := &browser{t: t, cmd: cmd, w: browserIn, msgs: make(chan cdpMessage, 256)}
 	t.Cleanup(func() {
+		// Closing the pipe asks Chromium to quit; it then ends its helper
+		// processes itself, which a kill would leave writing into the
+		// profile while the test removes it.
 		browserIn.Close()
-		cmd.Process.Kill()
-		cmd.Wait()
+		exited := make(chan struct{})
+		go func() { cmd.Wait(); close(exited) }()
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
 		browserOut.Close()
 	})
 	go func() {
