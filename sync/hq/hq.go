@@ -383,7 +383,27 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 			return err
 		}
 		resp.UserErrors = registerUsers(tx, &d, req.Users, now)
-		resp.AckedThrough = req.Ops[0].Seq - 1
+		// A loss declaration is settled first, as its own step (loss.go).
+		if req.Loss != nil {
+			lr, lq, err := h.settleLoss(tx, &d, pub, *req.Loss, now)
+			if lq != nil {
+				q = lq
+				*q = cleanQuarantine(*q)
+				code := proto.CodeChain
+				if errors.Is(req.Loss.Verify(pub), proto.ErrLossSignature) {
+					code = proto.CodeSignature
+				}
+				return quarantineErr(code, *q)
+			}
+			if err != nil {
+				return err
+			}
+			resp.Loss = lr
+		}
+		resp.AckedThrough = d.LastSeq
+		if len(req.Ops) > 0 {
+			resp.AckedThrough = req.Ops[0].Seq - 1
+		}
 		for i, op := range req.Ops {
 			st := &staged[i]
 			if op.Seq <= d.LastSeq {
@@ -476,6 +496,10 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 	})
 	if q != nil {
 		h.quarantine(ctx, deviceID, *q)
+	}
+	if err == nil && resp.Loss != nil && !resp.Loss.Duplicate {
+		l := req.Loss
+		h.log.Warn("device declared its own events lost", "device", deviceID, "from", l.From, "through", l.Through, "cases", strings.Join(l.Cases, ","))
 	}
 	return resp, err
 }

@@ -142,6 +142,13 @@ type Tx interface {
 	Publication(caseID string) (Publication, bool, error)
 	PutPublication(p Publication) error
 	Publications() ([]Publication, error)
+
+	// Loss, PutLoss and Losses keep the devices' loss declarations
+	// (loss.go), keyed by device and first seq; Losses("") lists every
+	// device's, by device and seq.
+	Loss(device string, from uint64) (LossRecord, bool, error)
+	PutLoss(l LossRecord) error
+	Losses(device string) ([]LossRecord, error)
 }
 
 // Scope is what a device may pull: the changes addressed to everyone, to

@@ -129,7 +129,12 @@ type PushRequest struct {
 	// on trust only when it has none for the device (enrolled before keys
 	// existed) and refuses a push that brings another one.
 	SignKey string `json:"sign_key,omitempty"`
-	Ops     []Op   `json:"ops"`
+	// Loss, when set, declares the device's events Loss.From..Loss.Through
+	// lost (docs/sync.md §3.1). HQ settles it before the events; a push
+	// that carries one may carry no events, and its events, if any, start
+	// at Loss.Through+1.
+	Loss *LossDeclaration `json:"loss,omitempty"`
+	Ops  []Op             `json:"ops"`
 }
 
 // ResultStatus is how HQ settled one event. Every status but a transient error
@@ -187,6 +192,7 @@ type PushResponse struct {
 	MissingBlobs []string    `json:"missing_blobs,omitempty"`
 	UserErrors   []UserError `json:"user_errors,omitempty"`
 	Receipt      *Receipt    `json:"receipt,omitempty"` // HQ's signed word of what it holds of the device
+	Loss         *LossResult `json:"loss,omitempty"`    // how HQ settled the push's loss declaration
 }
 
 // EntryKind names what a pulled change is.
@@ -311,6 +317,9 @@ const (
 	CodeQuarantined = "quarantined"
 	CodeSignature   = "bad_signature" // the push that put the device in quarantine
 	CodeSignKey     = "sign_key"      // no usable device key, or another key than the one HQ holds
+	// CodeLossHeld: a loss declaration names seqs HQ holds events for (or
+	// declared otherwise before); HQ changes nothing.
+	CodeLossHeld = "loss_held"
 )
 
 // DecodeErrorResponse reads HQ's error body (what the device and the admin
@@ -532,8 +541,16 @@ func DecodePush(r io.Reader) (PushRequest, error) {
 	if err := checkVersion(req.V); err != nil {
 		return req, err
 	}
-	if len(req.Ops) == 0 {
+	if len(req.Ops) == 0 && req.Loss == nil {
 		return req, NewDecodeError("推送中没有事件")
+	}
+	if req.Loss != nil {
+		if err := checkLoss(req.Loss); err != nil {
+			return req, err
+		}
+		if len(req.Ops) > 0 && req.Ops[0].Seq != req.Loss.Through+1 {
+			return req, NewDecodeError("丢失申报之后的事件须从第 %d 条开始", req.Loss.Through+1)
+		}
 	}
 	if len(req.Ops) > MaxOpsPerPush {
 		return req, NewDecodeError("一次最多推送 %d 条事件", MaxOpsPerPush)
@@ -801,6 +818,9 @@ func DecodePushResponse(r io.Reader, sent []Op) (PushResponse, error) {
 		}
 		r.Message, r.Reason = cases.CleanText(r.Message), cases.CleanLine(r.Reason)
 		r.CaseID, r.ConflictID = cases.CleanLine(r.CaseID), cases.CleanLine(r.ConflictID)
+	}
+	if l := resp.Loss; l != nil && (l.From == 0 || l.Through < l.From || !IsSHA256(l.Digest) || resp.AckedThrough < l.Through) {
+		return resp, NewDecodeError("HQ 对丢失申报的回答格式不对")
 	}
 	if len(resp.Results) > 0 && resp.AckedThrough != resp.Results[len(resp.Results)-1].Seq {
 		return resp, NewDecodeError("HQ 返回的确认序号与结果不符")

@@ -33,6 +33,7 @@ var migrations = []migration{
 	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
 	{3, "公示记录", migratePublications},
 	{4, "HQ 发布的法定节假日安排", migrateHolidays},
+	{5, "设备丢失申报", migrateLosses},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -120,6 +121,13 @@ func migratePublications(tx *bolt.Tx) error {
 // (year → schedule file, as published).
 func migrateHolidays(tx *bolt.Tx) error {
 	_, err := tx.Bucket(bRoot).CreateBucket(bHolidays)
+	return err
+}
+
+// migrateLosses makes the bucket of the devices' loss declarations
+// (device id ‖ 0 ‖ first seq → hq.LossRecord).
+func migrateLosses(tx *bolt.Tx) error {
+	_, err := tx.Bucket(bRoot).CreateBucket(bLosses)
 	return err
 }
 

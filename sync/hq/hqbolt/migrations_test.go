@@ -300,3 +300,66 @@ func TestMigration4Holidays(t *testing.T) {
 		return nil
 	})
 }
+
+// TestMigration5Losses: a schema-4 file with a device opens under schema 5
+// with the device intact and an empty losses bucket, in which a device's
+// declarations are kept by device and first seq and survive a reopen.
+func TestMigration5Losses(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	fileAt(t, dir, 4)
+	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bRoot).Bucket(bLosses) != nil {
+			t.Error("the losses bucket exists before migration 5")
+		}
+		return tx.Bucket(bRoot).Bucket(bDevices).Put([]byte("一中队-01"), []byte(`{"name":"一中队-01","id":"d1","status":"active","last_seq":7}`))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Open(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.Schema(ctx); st.Version != 5 || SchemaVersion() != 5 {
+		t.Fatalf("schema %d after migration", st.Version)
+	}
+	if err := s.Update(ctx, func(tx hq.Tx) error {
+		if d, ok, err := tx.Device("一中队-01"); err != nil || !ok || d.LastSeq != 7 {
+			t.Errorf("device after migration: %+v %v %v", d, ok, err)
+		}
+		if ls, err := tx.Losses(""); err != nil || len(ls) != 0 {
+			t.Errorf("losses after migration: %v %v", ls, err)
+		}
+		for _, l := range []hq.LossRecord{{Device: "d1", From: 8, Through: 9}, {Device: "d1", From: 3, Through: 4}, {Device: "d0", From: 1, Through: 1}} {
+			if err := tx.PutLoss(l); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = Open(dir, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.View(ctx, func(tx hq.Tx) error {
+		ls, err := tx.Losses("d1")
+		if err != nil || len(ls) != 2 || ls[0].From != 3 || ls[1].From != 8 {
+			t.Errorf("d1's losses after reopen: %+v %v", ls, err)
+		}
+		if l, ok, err := tx.Loss("d1", 8); err != nil || !ok || l.Through != 9 {
+			t.Errorf("loss d1/8: %+v %v %v", l, ok, err)
+		}
+		if all, err := tx.Losses(""); err != nil || len(all) != 3 || all[0].Device != "d0" {
+			t.Errorf("every loss: %+v %v", all, err)
+		}
+		return nil
+	})
+}

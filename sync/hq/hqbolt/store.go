@@ -3,7 +3,7 @@
 // HQ package that imports bbolt.
 //
 // The bucket tree as the migrations (migrations.go) leave it at schema
-// version 3; numbers in keys are big-endian u64, so ranges are cursor
+// version 5; numbers in keys are big-endian u64, so ranges are cursor
 // seeks (docs/sync.md §11):
 //
 //	hq.db
@@ -25,7 +25,8 @@
 //	    ├── blobs                  sha256 → hq.Blob JSON
 //	    ├── chunks                 sha256 ‖ offset → bytes
 //	    ├── publications           case id → hq.Publication JSON (what HQ published, migration 3)
-//	    └── holidays               year (u64) → holiday schedule file as published (migration 4)
+//	    ├── holidays               year (u64) → holiday schedule file as published (migration 4)
+//	    └── losses                 device id ‖ 0 ‖ first seq → hq.LossRecord JSON (loss declarations, migration 5)
 //
 // bbolt has one writer at a time, so a push is applied in one Update with
 // nothing else interleaved, and change-log numbers (NextSequence inside
@@ -82,6 +83,7 @@ var (
 	bChunks        = []byte("chunks")
 	bPublications  = []byte("publications")
 	bHolidays      = []byte("holidays") // migration 4
+	bLosses        = []byte("losses")   // migration 5
 
 	kSchema = []byte("schema")
 	kEpoch  = []byte("epoch")
@@ -144,7 +146,7 @@ func damaged(err error) error {
 
 // layoutBuckets are the buckets of the current schema: those of schema 1
 // and those later migrations add. checkLayout and Repair use them.
-var layoutBuckets = append(append([][]byte(nil), allBuckets...), bPublications, bHolidays)
+var layoutBuckets = append(append([][]byte(nil), allBuckets...), bPublications, bHolidays, bLosses)
 
 // checkLayout makes sure every bucket is there, so no later read meets a
 // missing one.
@@ -676,4 +678,31 @@ func (s *Store) Backup(ctx context.Context, open func(size int64) (io.Writer, er
 		return err
 	})
 	return n, err
+}
+
+func (t *btx) Loss(device string, from uint64) (hq.LossRecord, bool, error) {
+	var l hq.LossRecord
+	found, err := getJSON(t.b(bLosses), join(device, from), &l)
+	return l, found, err
+}
+
+func (t *btx) PutLoss(l hq.LossRecord) error {
+	return putJSON(t.b(bLosses), join(l.Device, l.From), l)
+}
+
+func (t *btx) Losses(device string) ([]hq.LossRecord, error) {
+	var out []hq.LossRecord
+	c := t.b(bLosses).Cursor()
+	prefix := []byte(nil)
+	if device != "" {
+		prefix = append([]byte(device), 0)
+	}
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var l hq.LossRecord
+		if err := json.Unmarshal(v, &l); err != nil {
+			return nil, fmt.Errorf("HQ 数据损坏（丢失申报）：%w", err)
+		}
+		out = append(out, l)
+	}
+	return out, nil
 }

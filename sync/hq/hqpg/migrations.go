@@ -27,6 +27,7 @@ var migrations = []migration{
 	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
 	{3, "公示记录", migratePublications},
 	{4, "HQ 发布的法定节假日安排", migrateHolidays},
+	{5, "设备丢失申报", migrateLosses},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -146,6 +147,14 @@ func migratePublications(ctx context.Context, tx pgx.Tx) error {
 // one row a year, the file as published.
 func migrateHolidays(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `CREATE TABLE holidays (year integer PRIMARY KEY, data bytea NOT NULL)`)
+	return err
+}
+
+// migrateLosses makes the table of the devices' loss declarations, one
+// row per declaration, keyed by device and first seq.
+func migrateLosses(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `CREATE TABLE device_losses (device text NOT NULL, from_seq bigint NOT NULL, through_seq bigint NOT NULL,
+		data bytea NOT NULL, PRIMARY KEY (device, from_seq))`)
 	return err
 }
 

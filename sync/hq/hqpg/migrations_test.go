@@ -318,3 +318,75 @@ func TestMigration4Holidays(t *testing.T) {
 		return nil
 	})
 }
+
+// TestMigration5Losses: a schema-4 database with a device migrates to
+// schema 5 with the device intact and an empty device_losses table, which
+// keeps declarations by device and first seq.
+func TestMigration5Losses(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`CREATE TABLE hq_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+		`INSERT INTO hq_schema (version, name) VALUES (1, 'initial'), (2, 'keys'), (3, 'publications'), (4, 'holidays')`} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range migrations[:4] {
+		if err := m.run(ctx, tx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO devices (name, id, data) VALUES ('一中队-01', 'd1', '{"name":"一中队-01","id":"d1","status":"active","last_seq":7}')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var exists bool
+	if err := pool.QueryRow(ctx, `SELECT to_regclass('device_losses') IS NOT NULL`).Scan(&exists); err != nil || exists {
+		t.Fatalf("device_losses before migration 5 (%v)", err)
+	}
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if st, _ := s.Schema(ctx); st.Version != 5 || SchemaVersion() != 5 {
+		t.Fatalf("schema %d after migration", st.Version)
+	}
+	if err := s.Update(ctx, func(tx hq.Tx) error {
+		if d, ok, err := tx.Device("一中队-01"); err != nil || !ok || d.LastSeq != 7 {
+			t.Errorf("device after migration: %+v %v %v", d, ok, err)
+		}
+		for _, l := range []hq.LossRecord{{Device: "d1", From: 8, Through: 9}, {Device: "d1", From: 3, Through: 4}, {Device: "d0", From: 1, Through: 1}} {
+			if err := tx.PutLoss(l); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.View(ctx, func(tx hq.Tx) error {
+		ls, err := tx.Losses("d1")
+		if err != nil || len(ls) != 2 || ls[0].From != 3 || ls[1].From != 8 {
+			t.Errorf("d1's losses: %+v %v", ls, err)
+		}
+		if l, ok, err := tx.Loss("d1", 8); err != nil || !ok || l.Through != 9 {
+			t.Errorf("loss d1/8: %+v %v %v", l, ok, err)
+		}
+		if all, err := tx.Losses(""); err != nil || len(all) != 3 || all[0].Device != "d0" {
+			t.Errorf("every loss: %+v %v", all, err)
+		}
+		return nil
+	})
+}

@@ -922,3 +922,24 @@ func (t *ptx) PutPublication(p hq.Publication) error {
 func (t *ptx) Publications() ([]hq.Publication, error) {
 	return listJSON[hq.Publication](t, `SELECT data FROM publications ORDER BY case_id`)
 }
+
+func (t *ptx) Loss(device string, from uint64) (hq.LossRecord, bool, error) {
+	var l hq.LossRecord
+	found, err := t.getJSON(&l, `SELECT data FROM device_losses WHERE device = $1 AND from_seq = $2`, device, int64(from))
+	return l, found, err
+}
+
+func (t *ptx) PutLoss(l hq.LossRecord) error {
+	data, err := json.Marshal(l)
+	if err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO device_losses (device, from_seq, through_seq, data) VALUES ($1, $2, $3, $4)`, l.Device, int64(l.From), int64(l.Through), data)
+}
+
+func (t *ptx) Losses(device string) ([]hq.LossRecord, error) {
+	if device == "" {
+		return listJSON[hq.LossRecord](t, `SELECT data FROM device_losses ORDER BY device, from_seq`)
+	}
+	return listJSON[hq.LossRecord](t, `SELECT data FROM device_losses WHERE device = $1 ORDER BY from_seq`, device)
+}

@@ -78,6 +78,7 @@ func Run(t *testing.T, open Open) {
 		{"PublicationRecords", testPublicationRecords},
 		{"ProcedureAtHQ", testProcedureAtHQ},         // procedure.go
 		{"HolidaysPublished", testHolidaysPublished}, // procedure.go
+		{"LossDeclaration", testLossDeclaration},     // loss.go
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

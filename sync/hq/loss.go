@@ -1,0 +1,170 @@
+package hq
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"fieldcase/cases"
+	"fieldcase/sync/proto"
+)
+
+// Loss declarations (docs/sync.md §3.1). A device whose own events are
+// gone from its store, before HQ received them, declares the range lost,
+// signed with its key. HQ keeps the declaration in the device's history,
+// logs it for the administrator (fieldcase hq losses), and settles the
+// range: the device's last seq moves to the end of it while its chain head
+// stays the hash before the gap, so the next event continues from there.
+// HQ's records are never changed by a declaration: it is accepted only for
+// seqs HQ never received.
+
+// LossRecord is a declaration as HQ settled it.
+type LossRecord struct {
+	Device     string    `json:"device"`
+	DeviceName string    `json:"device_name"`
+	From       uint64    `json:"from"`
+	Through    uint64    `json:"through"`
+	Cases      []string  `json:"cases,omitempty"`
+	PrevHash   string    `json:"prev_hash,omitempty"`
+	Sig        string    `json:"sig"`
+	Digest     string    `json:"digest"` // proto.LossDeclaration.Digest: a retry is the same declaration
+	At         time.Time `json:"at"`     // when HQ settled it
+}
+
+// Declaration is the record as the device signed it.
+func (l LossRecord) Declaration() proto.LossDeclaration {
+	return proto.LossDeclaration{Device: l.Device, From: l.From, Through: l.Through, Cases: l.Cases, PrevHash: l.PrevHash, Sig: l.Sig}
+}
+
+// Message is the record in Chinese, for the administrator.
+func (l LossRecord) Message() string {
+	seqs := fmt.Sprintf("第 %d 条", l.From)
+	if l.Through > l.From {
+		seqs = fmt.Sprintf("第 %d–%d 条", l.From, l.Through)
+	}
+	what := "所属案件无法确定"
+	if len(l.Cases) > 0 {
+		short := make([]string, len(l.Cases))
+		for i, c := range l.Cases {
+			short[i] = proto.ShortID(c)
+		}
+		what = "涉及案件 " + strings.Join(short, "、")
+	}
+	return fmt.Sprintf("设备「%s」申报本设备%s记录在设备上丢失、从未同步到 HQ（%s），%s 记录", l.DeviceName, seqs, what, l.At.In(cases.ChinaTime()).Format("2006-01-02 15:04:05"))
+}
+
+// settleLoss settles a push's declaration in the push's transaction,
+// before its events. A declaration HQ settled before, sent again exactly,
+// is a duplicate. One that names seqs HQ settled otherwise — events it
+// holds, or another declaration — is refused with loss_held and changes
+// nothing: HQ keeps what it received, and an honest device can get here
+// (its push was received but the answer lost before the case was
+// deleted), so this is no quarantine. A declaration that is not signed by
+// the device's key, or does not continue the device's chain, fails its
+// integrity like an event and quarantines the device (q set).
+func (h *HQ) settleLoss(tx Tx, d *Device, pub ed25519.PublicKey, l proto.LossDeclaration, now time.Time) (res *proto.LossResult, q *Quarantine, err error) {
+	where := fmt.Sprintf("丢失申报（第 %d–%d 条）", l.From, l.Through)
+	if l.Device != d.ID {
+		return nil, nil, apiErr(http.StatusBadRequest, proto.CodeBadRequest, "%s不是本设备的", where)
+	}
+	if pub == nil {
+		return nil, nil, apiErr(http.StatusForbidden, proto.CodeSignKey, "HQ 没有本设备的签名公钥，无法核验丢失申报。请将 fieldcase 升级到最新版本、设置登录口令后再同步")
+	}
+	if l.Verify(pub) != nil {
+		return nil, &Quarantine{Seq: l.From, Reason: where + "的签名与本设备在 HQ 登记的签名公钥不符"}, nil
+	}
+	digest := l.Digest()
+	out := &proto.LossResult{From: l.From, Through: l.Through, Digest: digest}
+	if l.From <= d.LastSeq {
+		rec, found, err := tx.Loss(d.ID, l.From)
+		if err != nil {
+			return nil, nil, err
+		}
+		if found && rec.Digest == digest {
+			out.Duplicate = true
+			return out, nil, nil
+		}
+		held, err := heldSeqs(tx, d, l)
+		if err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, &APIError{Status: http.StatusConflict, Code: proto.CodeLossHeld, Expected: d.LastSeq + 1,
+			Msg: fmt.Sprintf("%s不能接受：%s。HQ 未作任何更改", where, held)}
+	}
+	if l.From != d.LastSeq+1 {
+		return nil, nil, &APIError{Status: http.StatusConflict, Code: proto.CodeSeqGap, Expected: d.LastSeq + 1,
+			Msg: fmt.Sprintf("丢失申报序号不连续：HQ 期待第 %d 条，申报从第 %d 条开始", d.LastSeq+1, l.From)}
+	}
+	if l.PrevHash != d.ChainHead {
+		return nil, &Quarantine{Seq: l.From, Reason: where + "未接在本设备上一条记录之后（设备链断开）"}, nil
+	}
+	rec := LossRecord{Device: d.ID, DeviceName: d.Name, From: l.From, Through: l.Through, Cases: l.Cases,
+		PrevHash: l.PrevHash, Sig: l.Sig, Digest: digest, At: now}
+	if err := tx.PutLoss(rec); err != nil {
+		return nil, nil, err
+	}
+	d.LastSeq = l.Through // the chain head stays the hash before the gap
+	return out, nil, nil
+}
+
+// heldSeqs says which of a declaration's seqs HQ has settled, and how:
+// HQ's seqs 1..LastSeq are each an event or part of a declaration.
+func heldSeqs(tx Tx, d *Device, l proto.LossDeclaration) (string, error) {
+	losses, err := tx.Losses(d.ID)
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	add := func(from, to uint64, declared bool) {
+		what := "HQ 已收到本设备第 %d–%d 条记录"
+		if declared {
+			what = "第 %d–%d 条已另行申报丢失"
+		}
+		parts = append(parts, fmt.Sprintf(what, from, to))
+	}
+	top := min(l.Through, d.LastSeq)
+	for seq := l.From; seq <= top; {
+		declared := false
+		end := top
+		for _, r := range losses {
+			switch {
+			case seq >= r.From && seq <= r.Through:
+				declared, end = true, min(top, r.Through)
+			case r.From > seq && r.From-1 < end:
+				end = r.From - 1
+			}
+		}
+		add(seq, end, declared)
+		seq = end + 1
+	}
+	if l.Through > d.LastSeq {
+		parts = append(parts, fmt.Sprintf("HQ 只到第 %d 条", d.LastSeq))
+	}
+	return strings.Join(parts, "；"), nil
+}
+
+// Losses lists the loss declarations HQ holds, every device's or one
+// device's (by name or id), oldest first.
+func (h *HQ) Losses(ctx context.Context, who string) ([]LossRecord, error) {
+	var out []LossRecord
+	err := h.store.View(ctx, func(tx Tx) error {
+		id := ""
+		if who != "" {
+			d, found, err := deviceByNameOrID(tx, who)
+			if err != nil {
+				return err
+			}
+			if !found {
+				return apiErr(http.StatusNotFound, proto.CodeNotFound, "HQ 没有名为或编号为「%s」的设备", who)
+			}
+			id = d.ID
+		}
+		var err error
+		out, err = tx.Losses(id)
+		return err
+	})
+	return out, err
+}

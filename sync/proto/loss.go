@@ -1,0 +1,132 @@
+package proto
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"math"
+)
+
+// LossDeclaration is a device's signed word that its own events
+// From..Through are gone from its store (a deleted case, a cut tail) and
+// that HQ never received them (docs/sync.md §3.1). It names the cases the
+// device's outbox still points to and the hash of the device's event just
+// before the gap, which the next event after the gap continues. HQ records
+// it, tells an administrator, and settles the range so the device can go
+// on; it is settled exactly once, like an event, and a retry gets the same
+// answer.
+type LossDeclaration struct {
+	Device   string   `json:"device"`
+	From     uint64   `json:"from"`
+	Through  uint64   `json:"through"`
+	Cases    []string `json:"cases,omitempty"` // sorted, distinct
+	PrevHash string   `json:"prev_hash"`       // "" when From is 1
+	Sig      string   `json:"sig"`             // the device's ed25519 signature over Message
+}
+
+// Limits of a declaration: a device declares at most this many seqs and
+// cases at once (a longer loss is declared in parts).
+const (
+	MaxLossSeqs  = 1 << 20
+	MaxLossCases = 1000
+)
+
+// LossTag is the domain tag of a declaration's signed message.
+const LossTag = "fieldcase-loss-declaration-v1"
+
+// Message is what the device signs: the tag and every field but the
+// signature, length-prefixed. The device store builds the same bytes
+// (cases/store, chain.go); the sync tests push what it signs.
+func (l LossDeclaration) Message() []byte {
+	out := []byte(LossTag)
+	put := func(b []byte) {
+		out = binary.BigEndian.AppendUint64(out, uint64(len(b)))
+		out = append(out, b...)
+	}
+	put([]byte(l.Device))
+	out = binary.BigEndian.AppendUint64(out, l.From)
+	out = binary.BigEndian.AppendUint64(out, l.Through)
+	out = binary.BigEndian.AppendUint64(out, uint64(len(l.Cases)))
+	for _, c := range l.Cases {
+		put([]byte(c))
+	}
+	put([]byte(l.PrevHash))
+	return out
+}
+
+// Digest identifies a declaration with its signature, for telling a
+// retry from another declaration.
+func (l LossDeclaration) Digest() string {
+	sum := sha256.Sum256(append(l.Message(), l.Sig...))
+	return hex.EncodeToString(sum[:])
+}
+
+// ErrLossSignature is a declaration the device's key did not sign.
+var ErrLossSignature = errors.New("丢失申报的签名与本设备的签名公钥不符")
+
+// Verify checks the declaration's signature with the device's key.
+func (l LossDeclaration) Verify(pub ed25519.PublicKey) error {
+	sig, err := base64.StdEncoding.Strict().DecodeString(l.Sig)
+	if err != nil || len(sig) != ed25519.SignatureSize || len(pub) != ed25519.PublicKeySize || !ed25519.Verify(pub, l.Message(), sig) {
+		return ErrLossSignature
+	}
+	return nil
+}
+
+// Sign signs the declaration with a device key (tests; the device store
+// signs its own).
+func (l *LossDeclaration) Sign(key ed25519.PrivateKey) {
+	l.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(key, l.Message()))
+}
+
+// Seqs is how many seqs the declaration covers.
+func (l LossDeclaration) Seqs() uint64 { return l.Through - l.From + 1 }
+
+// checkLoss checks the shape of a declaration as pushed.
+func checkLoss(l *LossDeclaration) error {
+	switch {
+	case !uuidRe.MatchString(l.Device):
+		return NewDecodeError("丢失申报的设备编号格式不对")
+	case l.From == 0 || l.Through < l.From || l.Through > math.MaxInt64:
+		return NewDecodeError("丢失申报的序号范围无效")
+	case l.Through-l.From >= MaxLossSeqs:
+		return NewDecodeError("一次丢失申报最多 %d 条记录", MaxLossSeqs)
+	case len(l.Cases) > MaxLossCases:
+		return NewDecodeError("一次丢失申报最多 %d 个案件", MaxLossCases)
+	case l.From == 1 && l.PrevHash != "", l.From > 1 && !IsSHA256(l.PrevHash):
+		return NewDecodeError("丢失申报的前序哈希格式不对")
+	case l.Sig == "":
+		return NewDecodeError("丢失申报没有签名")
+	case len(l.Sig) > 128:
+		return NewDecodeError("丢失申报的签名格式不对")
+	}
+	for i, c := range l.Cases {
+		if !uuidRe.MatchString(c) {
+			return NewDecodeError("丢失申报的案件编号格式不对")
+		}
+		if i > 0 && c <= l.Cases[i-1] {
+			return NewDecodeError("丢失申报的案件编号须按顺序排列且不重复")
+		}
+	}
+	return nil
+}
+
+// LossResult is HQ's answer to a declaration: the range HQ recorded as
+// lost, when (HQ's time), and Duplicate on a retry.
+type LossResult struct {
+	From      uint64 `json:"from"`
+	Through   uint64 `json:"through"`
+	Digest    string `json:"digest"` // the declaration's Digest, so the device knows which one HQ settled
+	Duplicate bool   `json:"duplicate,omitempty"`
+}
+
+// CheckLossResult checks HQ's answer against the declaration sent.
+func CheckLossResult(r *LossResult, sent *LossDeclaration) error {
+	if r == nil || sent == nil || r.From != sent.From || r.Through != sent.Through || r.Digest != sent.Digest() {
+		return NewDecodeError("HQ 对丢失申报的回答与申报不符")
+	}
+	return nil
+}
