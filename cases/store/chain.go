@@ -68,16 +68,17 @@ func (s *Store) advanceChain(tx *bolt.Tx, evs []cases.Event) error {
 
 // chainBefore builds the chain over the device's events 1..next-1 as
 // they are, or an empty one starting at next when some are missing.
+// Lost events declared to HQ count as their declaration (loss.go).
 func (s *Store) chainBefore(tx *bolt.Tx, next uint64) deviceChain {
-	ch := deviceChain{From: 1}
-	for seq := uint64(1); seq < next; seq++ {
-		_, e, err := s.outboxEvent(tx, seq)
-		if err != nil {
-			return deviceChain{From: next, Seq: next - 1}
-		}
-		ch.Head, ch.Seq = chainNext(ch.Head, e.Hash), seq
+	declared, err := s.declaredLosses(tx)
+	if err != nil {
+		return deviceChain{From: next, Seq: next - 1}
 	}
-	return ch
+	head, ok := s.chainOver(tx, 1, next-1, declared)
+	if !ok {
+		return deviceChain{From: next, Seq: next - 1}
+	}
+	return deviceChain{From: 1, Seq: next - 1, Head: head}
 }
 
 // startChain writes the chain of a store that has events but no chain yet
@@ -182,6 +183,17 @@ func (s *Store) verifyDevice(tx *bolt.Tx) []Problem {
 	if held.Through > 0 {
 		problems = append(problems, Problem{Warning: true, Detail: fmt.Sprintf("本设备从备份恢复：第 %d–%d 条事件由原设备推送到 HQ，保存在 HQ，本设备没有", held.From, held.Through)})
 	}
+	declared, lerr := s.declaredLosses(tx) // lost here, declared to HQ (loss.go)
+	if lerr != nil {
+		fail("", "本设备的丢失申报记录无法解密：被改动或损坏")
+	}
+	for _, l := range declared {
+		detail := fmt.Sprintf("本设备%s事件已丢失（从未同步到 HQ），已于 %s 向 HQ 申报丢失", l.Range(), l.DeclaredAt.In(cases.ChinaTime()).Format("2006-01-02 15:04"))
+		if len(l.Cases) > 0 {
+			detail += "，涉及案件 " + strings.Join(l.Cases, "、")
+		}
+		problems = append(problems, Problem{Warning: true, Detail: detail})
+	}
 	for seq := uint64(1); seq <= top; seq++ {
 		_, e, err := s.outboxEvent(tx, seq)
 		if err == nil {
@@ -189,6 +201,9 @@ func (s *Store) verifyDevice(tx *bolt.Tx) []Problem {
 			continue
 		}
 		if seq >= held.From && seq <= held.Through {
+			continue
+		}
+		if _, ok := declaredAt(declared, seq); ok {
 			continue
 		}
 		missing = addToRanges(missing, seq)
@@ -222,6 +237,10 @@ func (s *Store) verifyDevice(tx *bolt.Tx) []Problem {
 	case chainFound && len(missing) == 0:
 		head := ""
 		for seq := max(ch.From, 1); seq <= ch.Seq; seq++ {
+			if l, ok := declaredAt(declared, seq); ok {
+				head, seq = chainNext(head, l.mark()), l.Through
+				continue
+			}
 			head = chainNext(head, hashes[seq])
 		}
 		if head != ch.Head {
@@ -234,6 +253,11 @@ func (s *Store) verifyDevice(tx *bolt.Tx) []Problem {
 	seen := map[string]bool{}
 	for id := range lostCases {
 		seen[id] = true
+	}
+	for _, l := range declared {
+		for _, id := range l.Cases {
+			seen[id] = true // named above, as declared
+		}
 	}
 	note := func(ck []byte, where string) {
 		if len(ck) != 16 || casesB.Get(ck) != nil {

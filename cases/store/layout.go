@@ -140,6 +140,7 @@ var (
 	kRestored     = []byte("restored")   // set by Restore on an enrolled store: sync before recording
 	kHQAdopted    = []byte("hq_adopted") // the device's seqs HQ holds and this store never had (restore.go)
 	kDistrictKey  = []byte("district_key")
+	kLost         = []byte("lost") // the device's lost events declared to HQ (loss.go)
 )
 
 func root(tx *bolt.Tx) *bolt.Bucket                { return tx.Bucket(bRoot) }

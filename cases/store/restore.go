@@ -55,6 +55,15 @@ func (s *Store) AfterHQState(hqLast uint64, chainHead string) (from, through uin
 	err = s.update(func(tx *bolt.Tx) error {
 		m := meta(tx)
 		local := getU64(m, kNextSeq) - 1
+		var ch deviceChain
+		if _, err := s.getJSON(tx, bMeta, kDeviceChain, &ch); err == nil && hqLast > local && hqLast <= ch.Seq {
+			// A cut tail (the sealed chain goes further than next_seq)
+			// whose seqs HQ settled, as events or as declared lost: this
+			// store's own history, not a later one to adopt. Its seqs are
+			// not numbered again; the outbox goes on from acked_through
+			// (a lost answer to a declaration is retried, loss.go).
+			return errors.Join(m.Put(kNextSeq, u64(hqLast+1)), m.Delete(kRestored))
+		}
 		if hqLast > local {
 			from, through = local+1, hqLast
 			data, err := json.Marshal(hqAdopted{From: from, Through: through, ChainHead: chainHead})

@@ -21,7 +21,7 @@ var sealedBuckets = map[string]bool{
 
 func isSealed(name, key []byte) bool {
 	if string(name) == string(bMeta) {
-		return string(key) == string(kEnrolment) || string(key) == string(kSignKey) || string(key) == string(kDeviceChain) || string(key) == string(kDistrictKey)
+		return string(key) == string(kEnrolment) || string(key) == string(kSignKey) || string(key) == string(kDeviceChain) || string(key) == string(kDistrictKey) || string(key) == string(kLost)
 	}
 	return sealedBuckets[string(name)]
 }

@@ -181,20 +181,9 @@ func (s *Store) Outbox(after uint64, limit int) ([]OutboxEntry, error) {
 		}
 		m := meta(tx)
 		last := getU64(m, kNextSeq) - 1
-		prev := ""
-		if after > 0 {
-			_, e, err := s.outboxEvent(tx, after)
-			var rc receiptClaim
-			switch {
-			case err == nil:
-				prev = e.Hash
-			case json.Unmarshal(m.Get(kHQReceipt), &rc) == nil && rc.Through == after && rc.ChainHead != "":
-				prev = rc.ChainHead // HQ holds the lost event: its hash is in HQ's receipt (chain.go)
-			case adopted(tx).Through == after && after > 0:
-				prev = adopted(tx).ChainHead // HQ's history adopted after a restore (restore.go)
-			default:
-				return err
-			}
+		prev, err := s.prevHashAt(tx, after) // loss.go
+		if err != nil {
+			return err
 		}
 		for seq := after + 1; seq <= last && len(out) < limit; seq++ {
 			raw, e, err := s.outboxEvent(tx, seq)
@@ -303,6 +292,9 @@ type Ack struct {
 	Epoch   string   // the HQ incarnation that settled them
 	Notices []Notice // what the officer must be told (conflicts, rejections)
 	Stale   []string // cases whose local log no longer matches HQ's
+	// Loss is the device's declaration of lost events that HQ accepted
+	// (or had accepted: a retry) with this answer.
+	Loss *Loss
 	// Receipt is HQ's signed receipt (proto.Receipt of sync/proto, as JSON) for what it
 	// holds of this device; kept as sent, the newest replacing the last.
 	Receipt []byte
@@ -324,6 +316,7 @@ var noticeKindLabels = map[string]string{
 	"ruleset":     "规则未启用",
 	"policy":      "审核设置未启用",
 	"encryption":  "数据加密",
+	"loss":        "记录丢失申报",
 	"evidence":    "证据",
 }
 
@@ -343,10 +336,16 @@ func (s *Store) HQReceipt() ([]byte, error) {
 	return out, err
 }
 
-// Acknowledge records a push's results in one transaction.
+// Acknowledge records a push's results in one transaction: with them, a
+// loss declaration HQ accepted (loss.go).
 func (s *Store) Acknowledge(a Ack) error {
 	return s.update(func(tx *bolt.Tx) error {
 		m := meta(tx)
+		if a.Loss != nil {
+			if err := s.recordLoss(tx, *a.Loss); err != nil {
+				return err
+			}
+		}
 		if a.Through > getU64(m, kAckedThrough) {
 			if err := m.Put(kAckedThrough, u64(a.Through)); err != nil {
 				return err
@@ -794,8 +793,8 @@ func (s *Store) SupersededCount() (int, error) {
 	return n, err
 }
 
-// DeviceEvents returns the device's own events 1..LastSeq as recorded, for
-// checks that compare them with HQ's.
+// DeviceEvents returns the device's own events 1..LastSeq as recorded
+// (but those declared lost), for checks that compare them with HQ's.
 func (s *Store) DeviceEvents() ([]cases.Event, error) {
 	var out []cases.Event
 	err := s.view(func(tx *bolt.Tx) error {
@@ -803,7 +802,15 @@ func (s *Store) DeviceEvents() ([]cases.Event, error) {
 			return err
 		}
 		last := getU64(meta(tx), kNextSeq) - 1
+		declared, err := s.declaredLosses(tx)
+		if err != nil {
+			return err
+		}
 		for seq := uint64(1); seq <= last; seq++ {
+			if l, ok := declaredAt(declared, seq); ok {
+				seq = l.Through // declared lost to HQ: not held anywhere
+				continue
+			}
 			_, e, err := s.outboxEvent(tx, seq)
 			if err != nil {
 				return err

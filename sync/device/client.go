@@ -105,6 +105,9 @@ type Report struct {
 	Notices    []store.Notice    `json:"notices,omitempty"`
 	UserErrors []proto.UserError `json:"user_errors,omitempty"`
 	Pending    uint64            `json:"pending"` // events still to push
+	// Lost says which of the device's events, lost from this store, were
+	// declared to HQ in this round (in Chinese).
+	Lost []string `json:"lost,omitempty"`
 }
 
 // Status is what a UI shows about sync.
@@ -585,6 +588,20 @@ func (c *Client) push(ctx context.Context, k *conn, state proto.StateResponse, r
 			return err
 		}
 		entries, err := c.st.Outbox(st.AckedThrough, c.opt.Batch)
+		if errors.Is(err, store.ErrOutboxGap) || err == nil && len(entries) == 0 {
+			// Events lost from this store right after what HQ settled (a
+			// deleted case, a cut tail): declare them, then go on.
+			loss, lerr := c.st.LostAfter(st.AckedThrough)
+			if lerr != nil {
+				return lerr
+			}
+			if loss != nil {
+				if err := c.declareLoss(ctx, k, state, loss, r); err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		if err != nil {
 			return err
 		}
@@ -712,6 +729,55 @@ func (c *Client) push(ctx context.Context, k *conn, state proto.StateResponse, r
 			}
 		}
 	}
+}
+
+// declareLoss tells HQ that the device's events loss.From..loss.Through
+// are lost from this store and were never synced (docs/sync.md §3.1), and
+// records HQ's acceptance with its receipt in one transaction. A retry
+// after a lost answer sends the same declaration, which HQ answers as a
+// duplicate.
+func (c *Client) declareLoss(ctx context.Context, k *conn, state proto.StateResponse, loss *store.Loss, r *Report) error {
+	decl := proto.LossDeclaration{Device: loss.Device, From: loss.From, Through: loss.Through, Cases: loss.Cases, PrevHash: loss.PrevHash, Sig: loss.Sig}
+	req := proto.PushRequest{V: proto.ProtocolVersion, Epoch: state.Epoch, SignKey: proto.EncodeSignKey(c.st.SigningPublicKey()), Loss: &decl}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	c.phase("申报丢失的记录", 0, 0)
+	var resp proto.PushResponse
+	if err := k.pushOnce(ctx, body, nil, &resp); err != nil {
+		var he *HTTPError
+		if errors.As(err, &he) && he.Code == proto.CodeSeqGap && he.Expected > 0 && he.Expected-1 < loss.From-1 {
+			return c.st.ResetAcked(he.Expected - 1) // HQ holds less than the device thought: push that first
+		}
+		if errors.As(err, &he) && he.Code == proto.CodeLossHeld {
+			return fmt.Errorf("本设备%s记录在本机丢失，但 HQ 不接受丢失申报（%s）。请联系 HQ 管理员核对", loss.Range(), he.Msg)
+		}
+		return err
+	}
+	if err := proto.CheckLossResult(resp.Loss, &decl); err != nil {
+		return err
+	}
+	what := "所属案件无法确定（待同步记录也已被删除）"
+	if len(loss.Cases) > 0 {
+		short := make([]string, len(loss.Cases))
+		for i, id := range loss.Cases {
+			short[i] = proto.ShortID(id)
+		}
+		what = "涉及案件 " + strings.Join(short, "、")
+	}
+	n := store.Notice{ID: fmt.Sprintf("loss/%d", loss.From), Kind: proto.NoticeLoss, At: c.opt.Now(),
+		Message: fmt.Sprintf("本设备%s记录在本机丢失（%s），从未同步到 HQ。已向 HQ 申报丢失，HQ 已记录，其后的记录照常同步。请向 HQ 管理员说明情况", loss.Range(), what)}
+	ack := store.Ack{Through: resp.AckedThrough, Epoch: resp.Epoch, Loss: loss, Notices: []store.Notice{n}}
+	if rc := resp.Receipt; rc != nil {
+		ack.Receipt, ack.Notices = c.keepReceipt(*rc, ack.Notices)
+	}
+	if err := c.st.Acknowledge(ack); err != nil {
+		return err
+	}
+	r.Notices = append(r.Notices, n)
+	r.Lost = append(r.Lost, n.Message)
+	return nil
 }
 
 func (k *conn) pushOnce(ctx context.Context, body []byte, ops []proto.Op, resp *proto.PushResponse) error {

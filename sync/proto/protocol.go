@@ -245,6 +245,8 @@ const (
 	NoticeQuarantined = "quarantined"
 	// NoticeReceipt: HQ's receipt for a push did not check out and was not kept.
 	NoticeReceipt = "receipt"
+	// NoticeLoss: the device declared its own events lost to HQ.
+	NoticeLoss = "loss"
 )
 
 // Notice is a message for the people on a device (or every reviewer).

@@ -1,0 +1,369 @@
+package store
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Declaring lost events to HQ (docs/store.md §3.1). When some of the
+// device's own events are gone from the file before HQ received them (a
+// deleted case, a cut tail), the outbox cannot push past them. LostAfter
+// names the run of lost seqs after what HQ has settled and signs a
+// declaration of it with the device key; once HQ has accepted it, the
+// answer is acknowledged with the declaration (Ack.Loss), which records it
+// here in the same transaction: meta/lost (sealed) keeps it, the device
+// chain steps over it, the cases it names leave the indexes, and Verify
+// names the range as declared lost to HQ instead of failing on it.
+
+// Loss is a run of the device's own events lost from this store that HQ
+// never received, as the device declares it. Its signed message is
+// proto.LossDeclaration's (sync/proto); the sync tests push what this
+// package signs, so the two cannot drift apart unnoticed.
+type Loss struct {
+	Device   string   `json:"device"`
+	From     uint64   `json:"from"`
+	Through  uint64   `json:"through"`
+	Cases    []string `json:"cases,omitempty"` // the cases the outbox still names, sorted
+	PrevHash string   `json:"prev_hash,omitempty"`
+	Sig      string   `json:"sig,omitempty"`
+	// DeclaredAt is when HQ's acceptance was recorded here.
+	DeclaredAt time.Time `json:"declared_at,omitzero"`
+}
+
+// Bounds of one declaration (proto.MaxLossSeqs, proto.MaxLossCases): a
+// longer loss is declared in parts.
+const (
+	maxLossSeqs  = 1 << 20
+	maxLossCases = 1000
+)
+
+func (l Loss) message() []byte {
+	out := []byte("fieldcase-loss-declaration-v1")
+	put := func(b []byte) {
+		out = binary.BigEndian.AppendUint64(out, uint64(len(b)))
+		out = append(out, b...)
+	}
+	put([]byte(l.Device))
+	out = binary.BigEndian.AppendUint64(out, l.From)
+	out = binary.BigEndian.AppendUint64(out, l.Through)
+	out = binary.BigEndian.AppendUint64(out, uint64(len(l.Cases)))
+	for _, c := range l.Cases {
+		put([]byte(c))
+	}
+	put([]byte(l.PrevHash))
+	return out
+}
+
+// Digest is proto.LossDeclaration.Digest of the declaration.
+func (l Loss) Digest() string {
+	sum := sha256.Sum256(append(l.message(), l.Sig...))
+	return hex.EncodeToString(sum[:])
+}
+
+// Range is the declared seqs, for messages ("第 4–6 条").
+func (l Loss) Range() string { return seqRange{l.From, l.Through}.String() }
+
+// mark is what the device chain takes in place of the lost events.
+func (l Loss) mark() string { return fmt.Sprintf("lost:%d-%d", l.From, l.Through) }
+
+// declaredLosses reads meta/lost.
+func (s *Store) declaredLosses(tx *bolt.Tx) ([]Loss, error) {
+	var out []Loss
+	if _, err := s.getJSON(tx, bMeta, kLost, &out); err != nil {
+		return nil, fmt.Errorf("本设备的丢失申报记录无法读取：%w", err)
+	}
+	return out, nil
+}
+
+// declaredAt returns the declaration covering seq, if any.
+func declaredAt(ls []Loss, seq uint64) (Loss, bool) {
+	for _, l := range ls {
+		if seq >= l.From && seq <= l.Through {
+			return l, true
+		}
+	}
+	return Loss{}, false
+}
+
+// DeclaredLosses lists the losses this device has declared to HQ.
+func (s *Store) DeclaredLosses() ([]Loss, error) {
+	var out []Loss
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.declaredLosses(tx)
+		return err
+	})
+	return out, err
+}
+
+// prevHashAt is the device chain hash an event after seq continues: the
+// hash of the device's event seq; HQ's receipt's, when HQ holds that event
+// and the store lost it; the adopted head after a restore; or, after a
+// declared loss ending at seq, the hash before the loss.
+func (s *Store) prevHashAt(tx *bolt.Tx, seq uint64) (string, error) {
+	if seq == 0 {
+		return "", nil
+	}
+	_, e, err := s.outboxEvent(tx, seq)
+	if err == nil {
+		return e.Hash, nil
+	}
+	var rc receiptClaim
+	if json.Unmarshal(meta(tx).Get(kHQReceipt), &rc) == nil && rc.Through == seq && rc.ChainHead != "" {
+		return rc.ChainHead, nil // HQ holds the lost event: its hash is in HQ's receipt (chain.go)
+	}
+	if a := adopted(tx); a.Through == seq {
+		return a.ChainHead, nil // HQ's history adopted after a restore (restore.go)
+	}
+	if ls, lerr := s.declaredLosses(tx); lerr == nil {
+		for _, l := range ls {
+			if l.Through == seq {
+				return l.PrevHash, nil
+			}
+		}
+	}
+	return "", err
+}
+
+// lostRun finds the run of lost seqs starting at from: each missing from
+// the store (not merely unreadable), recorded once (below next_seq, or
+// covered by the sealed chain: a cut tail), not declared yet. It stops at
+// the first seq held, at the bounds of one declaration, and at
+// maxLossCases cases.
+func (s *Store) lostRun(tx *bolt.Tx, from uint64) (*Loss, error) {
+	m := meta(tx)
+	top := getU64(m, kNextSeq) - 1
+	var ch deviceChain
+	if _, err := s.getJSON(tx, bMeta, kDeviceChain, &ch); err == nil {
+		top = max(top, ch.Seq)
+	}
+	declared, err := s.declaredLosses(tx)
+	if err != nil {
+		return nil, err
+	}
+	outbox := bucket(tx, bOutbox)
+	var l *Loss
+	seen := map[string]bool{}
+	for seq := from; seq <= top && seq-from < maxLossSeqs; seq++ {
+		if _, ok := declaredAt(declared, seq); ok {
+			break
+		}
+		_, _, err := s.outboxEvent(tx, seq)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, ErrOutboxGap) {
+			return nil, err // unreadable, not lost: Verify names it
+		}
+		if ptr := outbox.Get(u64(seq)); len(ptr) == 24 {
+			if id := caseIDFromKey(ptr[:16]); !seen[id] {
+				if len(seen) == maxLossCases {
+					break
+				}
+				seen[id] = true
+			}
+		}
+		if l == nil {
+			l = &Loss{Device: s.device, From: seq}
+		}
+		l.Through = seq
+	}
+	if l == nil {
+		return nil, nil
+	}
+	for id := range seen {
+		l.Cases = append(l.Cases, id)
+	}
+	slices.Sort(l.Cases)
+	return l, nil
+}
+
+// LostAfter returns, signed with the device key, the declaration of the
+// device's lost events right after seq after (what HQ has settled), or
+// nil when the event after it is held or was never recorded.
+func (s *Store) LostAfter(after uint64) (*Loss, error) {
+	var out *Loss
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
+		l, err := s.lostRun(tx, after+1)
+		if err != nil || l == nil {
+			return err
+		}
+		if l.PrevHash, err = s.prevHashAt(tx, after); err != nil {
+			return fmt.Errorf("第 %d 条之前的记录也无法找到，无法申报丢失：%w", l.From, err)
+		}
+		ring, err := s.ring()
+		if err != nil {
+			return err
+		}
+		if ring == nil || len(ring.sign) != ed25519.PrivateKeySize {
+			return errors.New("本设备没有签名密钥，无法向 HQ 申报丢失的记录。请先设置登录口令")
+		}
+		l.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(ring.sign, l.message()))
+		out = l
+		return nil
+	})
+	return out, err
+}
+
+// recordLoss keeps a declaration HQ accepted, in the acknowledging
+// transaction: the range must still be lost here. A declaration kept
+// before (a retried answer) changes nothing.
+func (s *Store) recordLoss(tx *bolt.Tx, l Loss) error {
+	declared, err := s.declaredLosses(tx)
+	if err != nil {
+		return err
+	}
+	for _, d := range declared {
+		if d.From == l.From && d.Through == l.Through {
+			return nil
+		}
+		if l.From <= d.Through && d.From <= l.Through {
+			return fmt.Errorf("丢失申报（%s）与已申报的（%s）重叠", l.Range(), d.Range())
+		}
+	}
+	for seq := l.From; seq <= l.Through; seq++ {
+		if _, _, err := s.outboxEvent(tx, seq); !errors.Is(err, ErrOutboxGap) {
+			return fmt.Errorf("第 %d 条记录在本设备上并未丢失，不能记为已申报丢失", seq)
+		}
+	}
+	l.DeclaredAt = s.now()
+	declared = append(declared, l)
+	slices.SortFunc(declared, func(a, b Loss) int { return cmp.Compare(a.From, b.From) })
+	if err := s.putJSON(tx, bMeta, kLost, declared); err != nil {
+		return err
+	}
+	m := meta(tx)
+	if getU64(m, kNextSeq) <= l.Through {
+		// A cut tail: its seqs are not numbered again.
+		if err := m.Put(kNextSeq, u64(l.Through+1)); err != nil {
+			return err
+		}
+	}
+	for _, id := range l.Cases {
+		if err := dropLostCase(tx, id); err != nil {
+			return err
+		}
+	}
+	if err := recountStatuses(tx); err != nil {
+		return err
+	}
+	return s.reanchorChain(tx, declared)
+}
+
+// recountStatuses sets the count/<status> counters to the cases held in
+// each status: a lost case the outbox no longer names (its entries went
+// with it) is still counted otherwise.
+func recountStatuses(tx *bolt.Tx) error {
+	counts := map[string]uint64{}
+	casesB := bucket(tx, bCases)
+	bucket(tx, bIdxStatus).ForEach(func(k, _ []byte) error {
+		if len(k) > 17 && casesB.Get(k[len(k)-16:]) != nil {
+			counts[string(k[:len(k)-17])]++
+		}
+		return nil
+	})
+	m := meta(tx)
+	var keys [][]byte
+	m.ForEach(func(k, _ []byte) error {
+		if bytes.HasPrefix(k, []byte("count/")) {
+			keys = append(keys, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	for _, k := range keys {
+		if err := m.Put(k, u64(counts[string(k[len("count/"):])])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropLostCase takes a case whose record is gone out of the indexes. A
+// case whose record is still here keeps everything.
+func dropLostCase(tx *bolt.Tx, id string) error {
+	ck, err := caseKey(id)
+	if err != nil {
+		return err
+	}
+	if bucket(tx, bCases).Get(ck) != nil {
+		return nil
+	}
+	for _, name := range [][]byte{bIdxStatus, bIdxDate, bIdxParty, bIdxDecided, bIdxPending} {
+		b := bucket(tx, name)
+		var keys [][]byte
+		b.ForEach(func(k, _ []byte) error {
+			if len(k) >= 16 && bytes.Equal(k[len(k)-16:], ck) {
+				keys = append(keys, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		for _, k := range keys {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// chainOver is the running hash over seqs from..to as the store holds
+// them, each declared loss standing in for its seqs; ok is false when a
+// seq is neither held nor declared.
+func (s *Store) chainOver(tx *bolt.Tx, from, to uint64, declared []Loss) (head string, ok bool) {
+	for seq := from; seq <= to; seq++ {
+		if l, found := declaredAt(declared, seq); found {
+			head = chainNext(head, l.mark())
+			seq = l.Through
+			continue
+		}
+		_, e, err := s.outboxEvent(tx, seq)
+		if err != nil {
+			return "", false
+		}
+		head = chainNext(head, e.Hash)
+	}
+	return head, true
+}
+
+// reanchorChain rebuilds the device chain over what the store holds once
+// every lost seq is declared. It trusts the events held at that moment,
+// as building the chain for a store that had none does; Verify could not
+// check them against the old head anyway while events were missing.
+func (s *Store) reanchorChain(tx *bolt.Tx, declared []Loss) error {
+	if s.plain {
+		return nil
+	}
+	var ch deviceChain
+	found, err := s.getJSON(tx, bMeta, kDeviceChain, &ch)
+	if err != nil {
+		return err
+	}
+	from := uint64(1)
+	if found {
+		from = max(ch.From, 1)
+	}
+	top := max(getU64(meta(tx), kNextSeq)-1, ch.Seq)
+	head, ok := s.chainOver(tx, from, top, declared)
+	if !ok {
+		return nil // another loss is still undeclared: the chain waits for it
+	}
+	return s.putJSON(tx, bMeta, kDeviceChain, deviceChain{From: from, Seq: top, Head: head})
+}

@@ -1,0 +1,142 @@
+package store
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+func eventHash(t *testing.T, st *Store, seq uint64) string {
+	t.Helper()
+	var h string
+	if err := st.view(func(tx *bolt.Tx) error {
+		_, e, err := st.outboxEvent(tx, seq)
+		h = e.Hash
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func wantWarning(t *testing.T, problems []Problem, says ...string) {
+	t.Helper()
+	for _, p := range problems {
+		all := p.Warning
+		for _, s := range says {
+			all = all && strings.Contains(p.String(), s)
+		}
+		if all {
+			return
+		}
+	}
+	t.Fatalf("no warning saying %q among %v", says, problems)
+}
+
+// A deleted case HQ never received: the store names its seqs and case in a
+// declaration signed with the device key; once HQ's acceptance is
+// acknowledged, the outbox goes on after the gap from the hash before it,
+// the case leaves the indexes and counters, and Verify names the range as
+// declared instead of failing — also after the next event is recorded.
+func TestDeclaredLossOfADeletedCase(t *testing.T) {
+	dir, ids := threeCases(t)
+	removeCase(t, dir, ids[1], false)
+	st := openTest(t, dir)
+	if l, err := st.LostAfter(0); err != nil || l != nil {
+		t.Fatalf("lost after 0: %+v %v", l, err)
+	}
+	l, err := st.LostAfter(2)
+	if err != nil || l == nil {
+		t.Fatalf("lost after 2: %+v %v", l, err)
+	}
+	if l.Device != st.DeviceID() || l.From != 3 || l.Through != 4 || len(l.Cases) != 1 || l.Cases[0] != ids[1] || l.PrevHash != eventHash(t, st, 2) {
+		t.Fatalf("declaration %+v", l)
+	}
+	sig, _ := base64.StdEncoding.DecodeString(l.Sig)
+	if !ed25519.Verify(st.SigningPublicKey(), l.message(), sig) {
+		t.Fatal("the declaration is not signed by the device key")
+	}
+	again, _ := st.LostAfter(2)
+	if again.Digest() != l.Digest() {
+		t.Fatal("a second declaration of the same loss differs: a retry would not be a duplicate")
+	}
+	if err := st.Acknowledge(Ack{Through: 4, Loss: l}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Acknowledge(Ack{Through: 4, Loss: l}); err != nil {
+		t.Fatalf("the same acceptance again: %v", err)
+	}
+	if ls, err := st.DeclaredLosses(); err != nil || len(ls) != 1 || ls[0].DeclaredAt.IsZero() {
+		t.Fatalf("declared: %+v %v", ls, err)
+	}
+	out, err := st.Outbox(4, 10)
+	if err != nil || len(out) != 2 || out[0].Seq != 5 || out[0].PrevHash != eventHash(t, st, 2) {
+		t.Fatalf("outbox after the gap: %+v %v", out, err)
+	}
+	if l, err := st.LostAfter(4); err != nil || l != nil {
+		t.Fatalf("a declared loss is lost again: %+v %v", l, err)
+	}
+	problems, _, err := st.Verify()
+	if err != nil || len(Failures(problems)) != 0 {
+		t.Fatalf("verify after the declaration: %v %v", problems, err)
+	}
+	wantWarning(t, problems, "第 3–4 条", "向 HQ 申报丢失", ids[1])
+	if cs, err := st.List(Filter{}); err != nil || len(cs) != 2 {
+		t.Fatalf("cases listed: %d %v", len(cs), err)
+	}
+	create(t, st, sampleContent("赵六", "11010519491231002X", time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)))
+	if problems, _, err := st.Verify(); err != nil || len(Failures(problems)) != 0 {
+		t.Fatalf("verify after the next event: %v %v", problems, err)
+	}
+	if evs, err := st.DeviceEvents(); err != nil || len(evs) != 5 {
+		t.Fatalf("device events: %d %v", len(evs), err)
+	}
+	if err := st.Acknowledge(Ack{Loss: &Loss{Device: st.DeviceID(), From: 1, Through: 1}}); err == nil {
+		t.Fatal("a held event recorded as declared lost")
+	}
+}
+
+// A cut tail — the newest case removed with its outbox entries and
+// next_seq put back — is declared from the sealed chain, and its seqs are
+// never numbered again.
+func TestDeclaredLossOfACutTail(t *testing.T) {
+	dir, ids := threeCases(t)
+	removeCase(t, dir, ids[2], true)
+	tamperRaw(t, dir, func(events, _ *bolt.Bucket) error {
+		return events.Tx().Bucket(bRoot).Bucket(bMeta).Put(kNextSeq, u64(5))
+	})
+	st := openTest(t, dir)
+	if out, err := st.Outbox(4, 10); err != nil || len(out) != 0 {
+		t.Fatalf("outbox: %v %v", out, err)
+	}
+	l, err := st.LostAfter(4)
+	if err != nil || l == nil || l.From != 5 || l.Through != 6 || len(l.Cases) != 0 || l.PrevHash != eventHash(t, st, 4) {
+		t.Fatalf("declaration %+v %v", l, err)
+	}
+	if err := st.Acknowledge(Ack{Through: 6, Loss: l}); err != nil {
+		t.Fatal(err)
+	}
+	problems, _, err := st.Verify()
+	if err != nil || len(Failures(problems)) != 0 {
+		t.Fatalf("verify: %v %v", problems, err)
+	}
+	wantWarning(t, problems, "第 5–6 条", "向 HQ 申报丢失")
+	c := create(t, st, sampleContent("赵六", "11010519491231002X", time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)))
+	var seq uint64
+	st.view(func(tx *bolt.Tx) error {
+		var e struct{ Seq uint64 }
+		_, err := st.getJSON(tx, bEvents, eventKey(mustCaseKey(c.ID), 1), &e)
+		seq = e.Seq
+		return err
+	})
+	if seq != 7 {
+		t.Fatalf("the next event is numbered %d, want 7", seq)
+	}
+	if problems, _, err := st.Verify(); err != nil || len(Failures(problems)) != 0 {
+		t.Fatalf("verify after the next event: %v %v", problems, err)
+	}
+}

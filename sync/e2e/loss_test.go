@@ -1,0 +1,147 @@
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"fieldcase/cases/store"
+	"fieldcase/cases/store/storefix"
+	"fieldcase/sync/device"
+	"fieldcase/sync/hq"
+	"fieldcase/sync/hq/storetest"
+	"fieldcase/sync/proto"
+)
+
+// loseFirstLossAnswer delivers the first push that carries a loss
+// declaration to HQ and loses HQ's answer on the way back, so the client
+// sends the declaration again.
+type loseFirstLossAnswer struct {
+	lost atomic.Bool
+}
+
+func (l *loseFirstLossAnswer) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		body, _ = io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil && req.URL.Path == proto.PathPush && bytes.Contains(body, []byte(`"loss":{`)) && l.lost.CompareAndSwap(false, true) {
+		resp.Body.Close()
+		return nil, errors.New("connection reset (test)")
+	}
+	return resp, err
+}
+
+// TestDeletedCaseIsDeclaredLost: a whole case (record and events) is
+// deleted from a laptop's file before it was ever pushed. Before loss
+// declarations the laptop stopped at the first lost event for good. Now it
+// tells HQ which of its events are lost (the answer to the first try is
+// lost, so it is sent twice), and goes on: HQ lists the loss once and
+// accepts the events after the gap, a second round has nothing to do,
+// HQ's receipt verifies on the laptop, and its verify names the range as
+// declared lost to HQ.
+func TestDeletedCaseIsDeclaredLost(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
+		ctx := context.Background()
+		hs := serveHQ(t, st, fastServer)
+		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{})
+		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
+		o.mustRound()
+		lost := o.record(content(wang, "李四", "440524198001010013", 4), nil)
+		after := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
+		o.st.Close()
+		storefix.DeleteCase(t, o.dir, lost.ID)
+		rs, err := openDeviceStore(o.dir, wang, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rs.Close() })
+		drop := &loseFirstLossAnswer{}
+		o.st, o.c = rs, device.NewClient(rs, device.ClientOptions{Transport: drop})
+		if problems, _, err := rs.Verify(); err != nil || len(store.Failures(problems)) == 0 {
+			t.Fatalf("verify before the round names no loss: %v %v", problems, err)
+		}
+
+		from, through := first.Events+1, first.Events+lost.Events
+		r := o.mustRound()
+		if r.Pushed != int(after.Events) || len(r.Lost) != 1 || !strings.Contains(r.Lost[0], "HQ 已记录") || !strings.Contains(r.Lost[0], proto.ShortID(lost.ID)) {
+			t.Fatalf("round after the loss: %+v", r)
+		}
+		if !drop.lost.Load() {
+			t.Fatal("no declaration was sent")
+		}
+		if !hasNotice(r.Notices, proto.NoticeLoss) {
+			t.Fatalf("the officer is not told: %+v", r.Notices)
+		}
+		losses, err := hs.hq.Losses(ctx, "一中队-01")
+		if err != nil || len(losses) != 1 {
+			t.Fatalf("HQ's losses: %+v %v", losses, err)
+		}
+		if l := losses[0]; l.From != from || l.Through != through || len(l.Cases) != 1 || l.Cases[0] != lost.ID || l.Device != rs.DeviceID() {
+			t.Fatalf("HQ's loss record %+v, want %d–%d of %s", l, from, through, lost.ID)
+		}
+		if len(hqLog(t, st, lost.ID)) != 0 || len(hqLog(t, st, after.ID)) != int(after.Events) {
+			t.Fatal("HQ's logs after the loss")
+		}
+
+		// A second round has nothing to push or declare.
+		r = o.mustRound()
+		if r.Pushed != 0 || len(r.Lost) != 0 || r.Pending != 0 {
+			t.Fatalf("second round: %+v", r)
+		}
+		if losses, _ := hs.hq.Losses(ctx, ""); len(losses) != 1 {
+			t.Fatalf("HQ's losses after the second round: %+v", losses)
+		}
+
+		// HQ's receipt covers the device's last event and verifies.
+		data, err := rs.HQReceipt()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := proto.ParseReceipt(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss, _ := rs.SyncState()
+		_, hqPub := storetest.SignKeys(t, st)
+		if rc.Verify(hqPub) != nil || rc.Through != ss.LastSeq || ss.AckedThrough != ss.LastSeq {
+			t.Fatalf("receipt %+v, state %+v", rc, ss)
+		}
+		problems, _, err := rs.Verify()
+		if err != nil || len(store.Failures(problems)) != 0 {
+			t.Fatalf("verify after the declaration: %v %v", problems, err)
+		}
+		named := false
+		for _, p := range problems {
+			named = named || p.Warning && strings.Contains(p.Detail, "向 HQ 申报丢失") && strings.Contains(p.Detail, lost.ID) &&
+				strings.Contains(p.Detail, seqs(from, through))
+		}
+		if !named {
+			t.Fatalf("verify does not name the declared range: %v", problems)
+		}
+
+		// Recording goes on after the gap.
+		o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
+		if r := o.mustRound(); r.Pushed == 0 || len(r.Lost) != 0 {
+			t.Fatalf("round after recording again: %+v", r)
+		}
+		if problems, _, err := rs.Verify(); err != nil || len(store.Failures(problems)) != 0 {
+			t.Fatalf("verify after recording again: %v %v", problems, err)
+		}
+	})
+}
+
+func seqs(from, through uint64) string {
+	if from == through {
+		return fmt.Sprintf("第 %d 条", from)
+	}
+	return fmt.Sprintf("第 %d–%d 条", from, through)
+}
