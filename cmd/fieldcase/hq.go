@@ -21,17 +21,17 @@ import (
 )
 
 func init() {
-	register("hq", "区局 HQ：serve 启动服务、enroll 生成设备注册码、revoke 吊销设备、devices 设备（含隔离报告）、release 解除隔离、cases 案件、rules 发布规则、policy 审核设置、epoch 备份恢复后换代、holidays 发布节假日安排、migrate status 数据结构版本、report 全区统计、export disclosure 全区公示、repair 修复损坏的数据文件、backup 备份", cmdHQ)
+	register("hq", "区局 HQ：serve 启动服务、enroll 生成设备注册码、revoke 吊销设备、devices 设备（含隔离报告）、losses 设备申报丢失的记录、release 解除隔离、cases 案件、rules 发布规则、policy 审核设置、epoch 备份恢复后换代、holidays 发布节假日安排、migrate status 数据结构版本、report 全区统计、export disclosure 全区公示、repair 修复损坏的数据文件、backup 备份", cmdHQ)
 }
 
 func cmdHQ(e *env, args []string) int {
 	sub := map[string]func(*env, []string) int{
-		"serve": hqServe, "enroll": hqEnroll, "revoke": hqRevoke, "devices": hqDevices, "release": hqRelease, "cases": hqCases,
+		"serve": hqServe, "enroll": hqEnroll, "revoke": hqRevoke, "devices": hqDevices, "losses": hqLosses, "release": hqRelease, "cases": hqCases,
 		"rules": hqRules, "holidays": hqHolidays, "policy": hqPolicy, "epoch": hqEpoch, "migrate": hqMigrate, "report": hqReport, "export": hqExport,
 		"repair": hqRepair, "backup": hqBackup,
 	}
 	if len(args) == 0 || sub[args[0]] == nil {
-		fmt.Fprintln(e.stderr, "用法：fieldcase hq serve|enroll|revoke|devices|release|cases|rules|holidays|policy|epoch|migrate|report|export|repair|backup …（加 -h 查看各子命令的参数）")
+		fmt.Fprintln(e.stderr, "用法：fieldcase hq serve|enroll|revoke|devices|losses|release|cases|rules|holidays|policy|epoch|migrate|report|export|repair|backup …（加 -h 查看各子命令的参数）")
 		if len(args) > 0 {
 			fmt.Fprintf(e.stderr, "未知子命令 %q\n", args[0])
 		}

@@ -26,6 +26,9 @@ type Admin interface {
 	// Release lifts a device's quarantine.
 	Release(ctx context.Context, device string) (Device, error)
 	Devices(ctx context.Context) ([]Device, error)
+	// Losses lists the loss declarations of every device or of one (by
+	// name or id), oldest first (loss.go).
+	Losses(ctx context.Context, device string) ([]LossRecord, error)
 	Cases(ctx context.Context) ([]CaseSummary, error)
 	PublishRules(ctx context.Context, data []byte) (string, error)
 	// PublishHolidays publishes a year's holiday schedule (holidays.go).

@@ -3,10 +3,13 @@ package hq
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fieldcase/cases"
 	"fieldcase/sync/proto"
@@ -167,4 +170,53 @@ func (h *HQ) Losses(ctx context.Context, who string) ([]LossRecord, error) {
 		return err
 	})
 	return out, err
+}
+
+// PathAdminLosses lists loss declarations (?device=名称或编号 for one device's).
+const PathAdminLosses = "/v1/admin/losses"
+
+// adminLosses adds the losses route to the admin API.
+func (s *Server) adminLosses(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+PathAdminLosses, func(w http.ResponseWriter, r *http.Request) {
+		who := cases.CleanLine(r.URL.Query().Get("device"))
+		if utf8.RuneCountInString(who) > 64 {
+			s.fail(w, r, proto.NewDecodeError("设备名称或编号不超过 64 个字"))
+			return
+		}
+		out, err := s.hq.Losses(r.Context(), who)
+		if out == nil {
+			out = []LossRecord{}
+		}
+		s.reply(w, r, out, err)
+	})
+}
+
+// Losses implements Admin.
+func (a *RemoteAdmin) Losses(ctx context.Context, device string) ([]LossRecord, error) {
+	var raw json.RawMessage
+	if err := a.call(ctx, http.MethodGet, PathAdminLosses+"?device="+url.QueryEscape(device), nil, &raw); err != nil {
+		return nil, err
+	}
+	return DecodeLosses(raw)
+}
+
+// DecodeLosses reads the admin API's list of loss declarations and cleans
+// what `fieldcase hq losses` prints.
+func DecodeLosses(data []byte) ([]LossRecord, error) {
+	var ls []LossRecord
+	if err := proto.DecodeBytes(data, &ls); err != nil {
+		return nil, err
+	}
+	for i := range ls {
+		l := &ls[i]
+		l.DeviceName, l.Device = cases.CleanLine(l.DeviceName), cases.CleanLine(l.Device)
+		kept := l.Cases[:0]
+		for _, c := range l.Cases {
+			if proto.IsUUID(c) {
+				kept = append(kept, c)
+			}
+		}
+		l.Cases = kept
+	}
+	return ls, nil
 }

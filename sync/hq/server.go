@@ -509,6 +509,7 @@ func (s *Server) AdminHandler(token string) http.Handler {
 		s.reply(w, r, p, err)
 	})
 	s.adminReports(mux) // admin_report.go
+	s.adminLosses(mux)  // loss.go
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, apiErr(http.StatusNotFound, proto.CodeNotFound, "没有这个管理接口：%s %s", r.Method, r.URL.Path))
 	})
