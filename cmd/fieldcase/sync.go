@@ -272,6 +272,11 @@ func syncStatus(e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "HQ 回执：%s HQ 确认收到本设备第 1–%d 条记录（最后一条哈希 %s…）；%s\n",
 			receipt.At.In(cases.ChinaTime()).Format("2006-01-02 15:04"), receipt.Through, shortHash(receipt.ChainHead), check)
 	}
+	if ls, err := st.DeclaredLosses(); err == nil {
+		for _, l := range ls {
+			fmt.Fprintf(e.stdout, "已向 HQ 申报丢失：本设备%s记录（%s 申报，涉及案件 %d 件）\n", l.Range(), l.DeclaredAt.In(cases.ChinaTime()).Format("2006-01-02 15:04"), len(l.Cases))
+		}
+	}
 	return exitOK
 }
 
@@ -299,7 +304,15 @@ func receiptCheck(st *store.Store) (*proto.Receipt, string) {
 	}
 	if rc.Through > 0 {
 		out, err := st.Outbox(rc.Through-1, 1)
+		declared := false
+		if ls, lerr := st.DeclaredLosses(); lerr == nil {
+			for _, l := range ls {
+				declared = declared || l.Through == rc.Through && l.PrevHash == rc.ChainHead
+			}
+		}
 		switch {
+		case declared:
+			parts = append(parts, "止于本设备申报丢失的记录，与申报一致")
 		case err != nil || len(out) == 0 || out[0].Seq != rc.Through:
 			parts = append(parts, "本机已无该条记录可比对")
 		default:
