@@ -195,12 +195,25 @@ func (s *Store) lostRun(tx *bolt.Tx, from uint64) (*Loss, error) {
 
 // LostAfter returns, signed with the device key, the declaration of the
 // device's lost events right after seq after (what HQ has settled), or
-// nil when the event after it is held or was never recorded.
+// nil when the event after it is held or was never recorded. A loss
+// declared before that HQ no longer holds (HQ restored from a backup) is
+// returned as it was declared, to be sent again.
 func (s *Store) LostAfter(after uint64) (*Loss, error) {
 	var out *Loss
 	err := s.view(func(tx *bolt.Tx) error {
 		if err := s.needKeys(); err != nil {
 			return err
+		}
+		declared, err := s.declaredLosses(tx)
+		if err != nil {
+			return err
+		}
+		for _, d := range declared {
+			if d.From == after+1 {
+				d.DeclaredAt = time.Time{}
+				out = &d
+				return nil
+			}
 		}
 		l, err := s.lostRun(tx, after+1)
 		if err != nil || l == nil {

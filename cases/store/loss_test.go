@@ -80,6 +80,17 @@ func TestDeclaredLossOfADeletedCase(t *testing.T) {
 	if l, err := st.LostAfter(4); err != nil || l != nil {
 		t.Fatalf("a declared loss is lost again: %+v %v", l, err)
 	}
+	// HQ restored from a backup that predates the declaration: the same
+	// declaration is sent again.
+	if err := st.ResetAcked(2); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := st.LostAfter(2); err != nil || again == nil || again.Digest() != l.Digest() {
+		t.Fatalf("declaration for an HQ that lost it: %+v %v", again, err)
+	}
+	if err := st.Acknowledge(Ack{Through: 4, Loss: l}); err != nil {
+		t.Fatalf("acceptance by the restored HQ: %v", err)
+	}
 	problems, _, err := st.Verify()
 	if err != nil || len(Failures(problems)) != 0 {
 		t.Fatalf("verify after the declaration: %v %v", problems, err)
