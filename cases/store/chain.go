@@ -181,7 +181,7 @@ func (s *Store) verifyDevice(tx *bolt.Tx) []Problem {
 	outbox := bucket(tx, bOutbox)
 	held := adopted(tx) // seqs HQ holds that this store, restored from a backup, never had
 	if held.Through > 0 {
-		problems = append(problems, Problem{Warning: true, Detail: fmt.Sprintf("本设备从备份恢复：第 %d–%d 条事件由原设备推送到 HQ，保存在 HQ，本设备没有", held.From, held.Through)})
+		problems = append(problems, Problem{Warning: true, Detail: s.adoptedDetail(tx, held)})
 	}
 	declared, lerr := s.declaredLosses(tx) // lost here, declared to HQ (loss.go)
 	if lerr != nil {
@@ -318,4 +318,34 @@ func mustCaseKey(id string) []byte {
 		return nil
 	}
 	return k
+}
+
+// adoptedDetail says what became of the seqs adopted after a restore: the
+// pull brings back every event of the device's own cases (HQ addresses
+// them to the device that created the case), so they are normally here
+// again, in their case logs; one HQ kept as a conflict stays at HQ.
+func (s *Store) adoptedDetail(tx *bolt.Tx, held hqAdopted) string {
+	fetched := map[uint64]bool{}
+	bucket(tx, bEvents).ForEach(func(k, v []byte) error {
+		data, err := s.openValue(bEvents, k, v)
+		if err != nil {
+			return nil // named by the case's own check
+		}
+		var e struct {
+			Device string `json:"device"`
+			Seq    uint64 `json:"seq"`
+		}
+		if json.Unmarshal(data, &e) == nil && e.Device == s.device && e.Seq >= held.From && e.Seq <= held.Through {
+			fetched[e.Seq] = true
+		}
+		return nil
+	})
+	base := fmt.Sprintf("本设备从备份恢复：第 %d–%d 条事件由原设备在备份之后推送到 HQ", held.From, held.Through)
+	switch n := uint64(len(fetched)); {
+	case n == held.Through-held.From+1:
+		return base + "，已随同步从 HQ 取回"
+	case n > 0:
+		return base + fmt.Sprintf("，其中 %d 条已从 HQ 取回，其余保存在 HQ（冲突记录或修改申请）", n)
+	}
+	return base + "，保存在 HQ，本设备尚未取回（同步后取回）"
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fieldcase/cases/store"
@@ -25,7 +26,7 @@ func TestRestoreFromAnOlderBackup(t *testing.T) {
 	if _, err := o.st.Backup(&backup, testPass); err != nil {
 		t.Fatal(err)
 	}
-	o.record(content(wang, "李四", "440524198001010013", 4), nil)
+	later := o.record(content(wang, "李四", "440524198001010013", 4), nil)
 	o.mustRound() // HQ now holds more than the backup
 	o.st.Close()  // the laptop dies
 
@@ -46,13 +47,28 @@ func TestRestoreFromAnOlderBackup(t *testing.T) {
 	if _, err := rs.AddCases(wang.Actor(), book, []store.NewCase{{Content: content(wang, "王二", "11010519491231002X", 1)}}, false); !errors.Is(err, store.ErrSyncAfterRestore) {
 		t.Fatalf("recording before the first sync: %v", err)
 	}
-	n.mustRound()
+	// The first sync brings back the case the dead laptop pushed after the
+	// backup: HQ addresses its events to the device that created it.
+	if r := n.mustRound(); r.Pulled != int(later.Events) {
+		t.Fatalf("pulled %d events after the restore, want the later case's %d: %+v", r.Pulled, later.Events, r)
+	}
+	if got, err := rs.Get(later.ID); err != nil || got.Events != later.Events || got.Head != later.Head {
+		t.Fatalf("the case pushed after the backup, on the restored laptop: %+v %v", got, err)
+	}
 	c := n.record(content(wang, "王二", "11010519491231002X", 1), nil)
 	// A replay that differs would be refused here with a quarantine.
 	if r := n.mustRound(); r.Pushed != int(c.Events) {
 		t.Fatalf("pushed %d events after the restore, want the new case's %d: %+v", r.Pushed, c.Events, r)
 	}
-	if problems, _, err := rs.Verify(); err != nil || len(store.Failures(problems)) != 0 {
+	problems, _, err := rs.Verify()
+	if err != nil || len(store.Failures(problems)) != 0 {
 		t.Fatalf("verify the restored device: %v %v", problems, err)
+	}
+	named := false
+	for _, p := range problems {
+		named = named || p.Warning && strings.Contains(p.Detail, "从备份恢复") && strings.Contains(p.Detail, "已随同步从 HQ 取回")
+	}
+	if !named {
+		t.Fatalf("verify does not say the adopted range came back: %v", problems)
 	}
 }
