@@ -285,6 +285,20 @@ func hqDevices(e *env, args []string) int {
 			orDash(q.CaseID), orDash(q.EventID), q.Seq, q.Reason, q.At.In(cases.ChinaTime()).Format("2006-01-02 15:04:05"))
 		fmt.Fprintf(e.stdout, "  核查后解除：fieldcase hq release %s\n", d.Name)
 	}
+	// Records lost on a laptop before they reached HQ: named, and where to read more.
+	if ls, err := admin.Losses(context.Background(), ""); err == nil && len(ls) > 0 {
+		perDevice := map[string]int{}
+		var names []string
+		for _, l := range ls {
+			if perDevice[l.DeviceName] == 0 {
+				names = append(names, l.DeviceName)
+			}
+			perDevice[l.DeviceName] += int(l.Through - l.From + 1)
+		}
+		for _, n := range names {
+			fmt.Fprintf(e.stdout, "\n设备「%s」申报有 %d 条记录在设备上丢失、从未同步到 HQ。详见：fieldcase hq losses --device %s\n", n, perDevice[n], n)
+		}
+	}
 	return exitOK
 }
 

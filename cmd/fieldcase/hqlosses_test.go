@@ -43,6 +43,9 @@ func TestHQLosses(t *testing.T) {
 		if code != 0 || json.Unmarshal([]byte(out), &ls) != nil || len(ls) != 1 || ls[0].Cases[0] != lostCase {
 			t.Fatalf("hq losses --json %s: %d %s", when, code, out)
 		}
+		if code, out, _ := runCLI(t, "", "hq", "devices", "--data", dir); code != 0 || !strings.Contains(out, "申报有 3 条记录在设备上丢失") || !strings.Contains(out, "fieldcase hq losses --device 南岸一中队-01") {
+			t.Fatalf("hq devices %s does not point to the losses: %d %s", when, code, out)
+		}
 		if code, _, errOut := runCLI(t, "", "hq", "losses", "--device", "没有这台设备", "--data", dir); code != exitInvalid || !strings.Contains(errOut, "没有名为") {
 			t.Fatalf("hq losses of an unknown device %s: %d %s", when, code, errOut)
 		}
