@@ -151,3 +151,37 @@ func TestDeclaredLossOfACutTail(t *testing.T) {
 		t.Fatalf("verify after the next event: %v %v", problems, err)
 	}
 }
+
+// A cut tail, then a new case recorded before any sync: the new events
+// are numbered after the chain's last seq, never over the lost ones, so
+// the gap stays visible and is declared like any other.
+func TestRecordingAfterACutTailKeepsTheGap(t *testing.T) {
+	dir, ids := threeCases(t)
+	removeCase(t, dir, ids[2], true)
+	tamperRaw(t, dir, func(events, _ *bolt.Bucket) error {
+		return events.Tx().Bucket(bRoot).Bucket(bMeta).Put(kNextSeq, u64(5))
+	})
+	st := openTest(t, dir)
+	create(t, st, sampleContent("赵六", "11010519491231002X", time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)))
+	if ss, err := st.SyncState(); err != nil || ss.LastSeq != 7 {
+		t.Fatalf("after recording: %+v %v", ss, err)
+	}
+	problems, _, err := st.Verify()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantProblem(t, problems, "", "第 5–6 条", "无法确定所属案件")
+	l, err := st.LostAfter(4)
+	if err != nil || l == nil || l.From != 5 || l.Through != 6 {
+		t.Fatalf("declaration %+v %v", l, err)
+	}
+	if err := st.Acknowledge(Ack{Through: 6, Loss: l}); err != nil {
+		t.Fatal(err)
+	}
+	if problems, _, err := st.Verify(); err != nil || len(Failures(problems)) != 0 {
+		t.Fatalf("verify after the declaration: %v %v", problems, err)
+	}
+	if out, err := st.Outbox(6, 10); err != nil || len(out) != 1 || out[0].Seq != 7 || out[0].PrevHash != eventHash(t, st, 4) {
+		t.Fatalf("outbox after the gap: %+v %v", out, err)
+	}
+}

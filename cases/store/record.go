@@ -113,6 +113,13 @@ func (s *Store) apply(tx *bolt.Tx, actor cases.Actor, b Batch, now time.Time) (c
 	if seq == 0 {
 		return c, errors.New("设备事件序号（meta/next_seq）无效：数据文件被改动或损坏，请运行 fieldcase repair")
 	}
+	// A cut tail: the sealed chain covers seqs past next_seq. They are not
+	// numbered again (HQ may hold them); the gap stays for Verify and the
+	// loss declaration (loss.go).
+	var ch deviceChain
+	if found, err := s.getJSON(tx, bMeta, kDeviceChain, &ch); err == nil && found && ch.Seq >= seq {
+		seq = ch.Seq + 1
+	}
 	outbox := bucket(tx, bOutbox)
 	var recorded []cases.Event
 	for _, ch := range b.Changes {
