@@ -388,12 +388,6 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 			lr, lq, err := h.settleLoss(tx, &d, pub, *req.Loss, now)
 			if lq != nil {
 				q = lq
-				*q = cleanQuarantine(*q)
-				code := proto.CodeChain
-				if errors.Is(req.Loss.Verify(pub), proto.ErrLossSignature) {
-					code = proto.CodeSignature
-				}
-				return quarantineErr(code, *q)
 			}
 			if err != nil {
 				return err

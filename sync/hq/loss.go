@@ -67,7 +67,8 @@ func (l LossRecord) Message() string {
 // (its push was received but the answer lost before the case was
 // deleted), so this is no quarantine. A declaration that is not signed by
 // the device's key, or does not continue the device's chain, fails its
-// integrity like an event and quarantines the device (q set).
+// integrity like an event: q is the quarantine report, and err the 422
+// that refuses the push.
 func (h *HQ) settleLoss(tx Tx, d *Device, pub ed25519.PublicKey, l proto.LossDeclaration, now time.Time) (res *proto.LossResult, q *Quarantine, err error) {
 	where := fmt.Sprintf("丢失申报（第 %d–%d 条）", l.From, l.Through)
 	if l.Device != d.ID {
@@ -77,7 +78,8 @@ func (h *HQ) settleLoss(tx Tx, d *Device, pub ed25519.PublicKey, l proto.LossDec
 		return nil, nil, apiErr(http.StatusForbidden, proto.CodeSignKey, "HQ 没有本设备的签名公钥，无法核验丢失申报。请将 fieldcase 升级到最新版本、设置登录口令后再同步")
 	}
 	if l.Verify(pub) != nil {
-		return nil, &Quarantine{Seq: l.From, Reason: where + "的签名与本设备在 HQ 登记的签名公钥不符"}, nil
+		q := cleanQuarantine(Quarantine{Seq: l.From, Reason: where + "的签名与本设备在 HQ 登记的签名公钥不符"})
+		return nil, &q, quarantineErr(proto.CodeSignature, q)
 	}
 	digest := l.Digest()
 	out := &proto.LossResult{From: l.From, Through: l.Through, Digest: digest}
@@ -102,7 +104,8 @@ func (h *HQ) settleLoss(tx Tx, d *Device, pub ed25519.PublicKey, l proto.LossDec
 			Msg: fmt.Sprintf("丢失申报序号不连续：HQ 期待第 %d 条，申报从第 %d 条开始", d.LastSeq+1, l.From)}
 	}
 	if l.PrevHash != d.ChainHead {
-		return nil, &Quarantine{Seq: l.From, Reason: where + "未接在本设备上一条记录之后（设备链断开）"}, nil
+		q := cleanQuarantine(Quarantine{Seq: l.From, Reason: where + "未接在本设备上一条记录之后（设备链断开）"})
+		return nil, &q, quarantineErr(proto.CodeChain, q)
 	}
 	rec := LossRecord{Device: d.ID, DeviceName: d.Name, From: l.From, Through: l.Through, Cases: l.Cases,
 		PrevHash: l.PrevHash, Sig: l.Sig, Digest: digest, At: now}
