@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"fieldcase/cases/store/storefix"
 	"fieldcase/sync/hq"
 	"fieldcase/sync/hq/hqbolt"
 )
@@ -67,4 +69,55 @@ func TestHQLosses(t *testing.T) {
 	check("through the admin API")
 	cancel()
 	<-done
+}
+
+// TestSyncDeclaresADeletedCase: a case deleted from the laptop's file
+// before it was synced. `sync` tells the officer in Chinese which records
+// and case were declared lost and that HQ recorded it, and succeeds;
+// `case verify` names the range as declared; `hq losses` lists it.
+func TestSyncDeclaresADeletedCase(t *testing.T) {
+	hqDir := t.TempDir()
+	st, err := hqbolt.Open(hqDir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready, done := make(chan string, 1), make(chan error, 1)
+	go func() {
+		done <- hq.Serve(ctx, hq.NewHQ(st, nil, nil), hq.ServeConfig{Addr: "127.0.0.1:0", AdminDir: hqDir, Ready: func(u string) { ready <- u }})
+	}()
+	url := <-ready
+	defer func() { cancel(); <-done; st.Close() }()
+	code, out, errOut := runCLI(t, "", "hq", "enroll", "--device", "南岸一中队-01", "--data", hqDir)
+	m := regexp.MustCompile(`一次性注册码：(\S+)`).FindStringSubmatch(out)
+	if code != 0 || m == nil {
+		t.Fatalf("hq enroll: %d %s %s", code, out, errOut)
+	}
+	dev := initDevice(t)
+	if code, _, errOut := runCLI(t, "", "sync", "enroll", url, m[1], "--data", dev); code != 0 {
+		t.Fatalf("sync enroll: %s", errOut)
+	}
+	for range 2 {
+		if code, _, errOut := runCLI(t, exampleCase, "case", "add", "--json", "-", "--data", dev); code != 0 {
+			t.Fatalf("case add: %s", errOut)
+		}
+	}
+	lost := listCases(t, dev)[0].ID
+	storefix.DeleteCase(t, dev, lost)
+	code, out, errOut = runCLI(t, "", "sync", "--data", dev)
+	rm := regexp.MustCompile(`本设备(第 \d+–\d+ 条)记录在本机丢失`).FindStringSubmatch(out)
+	if code != 0 || rm == nil || !strings.Contains(out, "记录丢失申报") || !strings.Contains(out, lost[:13]) ||
+		!strings.Contains(out, "HQ 已记录") || !strings.Contains(out, "推送：3 条记录") || !strings.Contains(out, "待同步：0 条") {
+		t.Fatalf("sync after the deletion: %d %s %s", code, out, errOut)
+	}
+	seqs := rm[1]
+	if code, out, errOut := runCLI(t, "", "case", "verify", "--data", dev); code != 0 || !strings.Contains(out, seqs+"事件已丢失") || !strings.Contains(out, "向 HQ 申报丢失") {
+		t.Fatalf("case verify: %d %s %s", code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, "", "sync", "status", "--data", dev); code != 0 || !strings.Contains(out, "已向 HQ 申报丢失：本设备"+seqs+"记录") {
+		t.Fatalf("sync status: %d %s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "hq", "losses", "--data", hqDir); code != 0 || !strings.Contains(out, seqs) || !strings.Contains(out, lost[:13]) {
+		t.Fatalf("hq losses: %d %s", code, out)
+	}
 }
