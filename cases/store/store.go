@@ -86,7 +86,8 @@ func Open(dir string, opt Options) (*Store, error) {
 	path := filepath.Join(dir, FileName)
 	// A damaged file is named, never replaced: boltguard refuses an empty or
 	// truncated file (bbolt would start a new store in an empty one) and
-	// reads every page once, so a broken page shows now, not mid-command.
+	// checks every page once, unless the file is as this program left it
+	// (docs/store.md §2), so a broken page shows now, not mid-command.
 	db, err := boltguard.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, ErrLocked
@@ -160,7 +161,9 @@ func (s *Store) Close() error {
 	s.Lock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.db.Close()
+	err := s.db.Close()
+	boltguard.Closed(s.Path()) // stamped, if nothing but this program wrote it
+	return err
 }
 
 // Dir is the data directory.
@@ -185,7 +188,11 @@ func (s *Store) view(fn func(*bolt.Tx) error) error {
 func (s *Store) update(fn func(*bolt.Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return damaged(boltguard.Guard(s.Path(), func() error { return diskFull(s.db.Update(fn)) }))
+	err := damaged(boltguard.Guard(s.Path(), func() error { return diskFull(s.db.Update(fn)) }))
+	if err == nil {
+		boltguard.Committed(s.db) // the next Open need not walk the pages again
+	}
+	return err
 }
 
 // DeviceID identifies this device's store; it is made once, at creation.
