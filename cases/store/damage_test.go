@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -226,4 +227,65 @@ func TestLayoutBucketsAreEveryBucket(t *testing.T) {
 	if strings.Join(made, ",") != strings.Join(known, ",") {
 		t.Fatalf("migrations make %v; layoutBuckets lists %v", made, known)
 	}
+}
+
+// A store file that is gone while the vault still holds evidence is a
+// loss: the officer's cases were in it. Open must say so and leave the
+// directory as it is, never start a new empty store there; only an
+// explicit NewStore starts anew, keeping the old vault aside.
+func TestMissingStoreBesideTheVaultIsALoss(t *testing.T) {
+	dir := t.TempDir()
+	st := openTest(t, dir)
+	src := t.TempDir()
+	if _, _, err := st.ImportEvidence(writeFile(t, src, "p.jpg", evidenceBytes()), nil); err != nil {
+		t.Fatal(err)
+	}
+	create(t, st, sampleContent("张三丰", "11010519491231002X", time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)))
+	st.Close()
+	path := filepath.Join(dir, FileName)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err := Open(dir, Options{})
+	m, ok := IsMissing(err)
+	if !ok {
+		t.Fatalf("Open: %v; want the store named as missing", err)
+	}
+	if m.VaultFiles != 1 {
+		t.Fatalf("the error counts %d vault files, want 1", m.VaultFiles)
+	}
+	for _, want := range []string{path, "不存在", "1 个证据文件", "fieldcase restore", "--new-store"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("%q does not say %q", err, want)
+		}
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a store file was made: %v", err)
+	}
+
+	st, err = Open(dir, Options{NewStore: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if users, _ := st.Users(); len(users) != 0 {
+		t.Fatalf("the new store has users: %v", users)
+	}
+	kept, _ := filepath.Glob(filepath.Join(dir, EvidenceDir+".before-new-store.*", "*"))
+	if len(kept) != 1 {
+		t.Fatalf("the old vault's file was not kept aside: %v", kept)
+	}
+}
+
+// A new device (no vault, or an empty one) still gets a new store.
+func TestMissingStoreWithEmptyVaultIsNew(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, EvidenceDir), 0o700)
+	os.WriteFile(filepath.Join(dir, EvidenceDir, ".import-123"), []byte("half"), 0o600) // a killed import
+	st, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
 }
