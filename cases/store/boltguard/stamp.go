@@ -16,9 +16,10 @@ package boltguard
 // the file — another program, a copy or restore (a new inode), a power
 // loss or kill after a commit (no stamp at close) — changes its change
 // time, which no program can set back, and the next open walks every page.
-// A file system's clock has ticks of up to 10 ms, and a write within the
-// tick of the time a stamp records would not show, so a stamp is written
-// only when the file has been still for stampMargin. What the stamp cannot
+// A file system's clock has ticks (a few milliseconds; two seconds on
+// FAT), and a write within the tick of the time a stamp records would not
+// show, so a stamp is written only when the file has been still for
+// stampMargin. What the stamp cannot
 // see: a disk that silently returns other bytes than it was given, and a
 // write into the file while the program holds it, within one tick of its
 // own commit. `case verify` walks every page whatever the stamp says. The
@@ -41,8 +42,9 @@ import (
 const StampSuffix = ".checked"
 
 // stampMargin is how long a file must have been unchanged before a stamp
-// vouches for it: more than a tick of any file system's clock.
-const stampMargin = 50 * time.Millisecond
+// vouches for it: more than a tick of any file system's clock (FAT keeps
+// modification times to two seconds). A variable for the tests only.
+var stampMargin = 2 * time.Second
 
 // stamp is what the stamp file holds: the file's identity and times (as
 // the stat calls give them) and its newest meta.
