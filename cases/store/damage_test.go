@@ -183,10 +183,31 @@ func FuzzDamagedStore(f *testing.F) {
 }
 
 // BenchmarkOpenChecked is the cost of opening a store of 2,000 cases with
-// every page validated and walked (boltguard) and the migrations checked.
+// every page validated and walked (boltguard) and the migrations checked:
+// the open of a file this program has not stamped (docs/store.md §2.1).
 func BenchmarkOpenChecked(b *testing.B) {
 	dir, data := realStore(b, 2000)
 	b.Logf("store file: %.1f MiB", float64(len(data))/(1<<20))
+	for b.Loop() {
+		os.Remove(filepath.Join(dir, FileName+boltguard.StampSuffix))
+		st, err := Open(dir, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		st.Close()
+	}
+}
+
+// BenchmarkOpenStamped is the same open of a file the stamp vouches for:
+// no page walk.
+func BenchmarkOpenStamped(b *testing.B) {
+	dir, _ := realStore(b, 2000)
+	time.Sleep(2100 * time.Millisecond) // a stamp is written only for a file still for 2 s
+	st, err := Open(dir, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st.Close()
 	for b.Loop() {
 		st, err := Open(dir, Options{})
 		if err != nil {
