@@ -109,6 +109,7 @@ func precheck(path string, useStamp bool) (exists bool, err error) {
 		return true, fmt.Errorf("无法读取数据文件 %s：%w", path, err)
 	}
 	defer f.Close()
+	statAt := time.Now() // before the stat: a write after it shows as a later tick
 	info, err := f.Stat()
 	if err != nil {
 		return true, fmt.Errorf("无法读取数据文件 %s：%w", path, err)
@@ -135,7 +136,6 @@ func precheck(path string, useStamp bool) (exists bool, err error) {
 		remember(path, st)
 		return true, nil // unchanged since this program last checked or wrote it
 	}
-	checkedAt := time.Now()
 	// Every page bbolt will follow, checked with bounds-checked reads: bbolt
 	// itself turns a page's offsets into pointers unchecked, and a wrong
 	// one can point into the Go heap, which no recover can undo (the
@@ -145,7 +145,7 @@ func precheck(path string, useStamp bool) (exists bool, err error) {
 	}
 	if useStamp && stampable {
 		remember(path, st)
-		if st.still(checkedAt) {
+		if st.still(statAt) {
 			writeStamp(path, st)
 		}
 	}

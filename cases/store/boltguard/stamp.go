@@ -118,6 +118,13 @@ func remember(path string, s stamp) {
 // statPath is the stamp of the file at path as it is now, meta included
 // when withMeta.
 func statPath(path string, withMeta bool) (stamp, bool) {
+	if !withMeta {
+		info, err := os.Stat(path)
+		if err != nil {
+			return stamp{}, false
+		}
+		return stampOf(info, meta{})
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return stamp{}, false
@@ -158,8 +165,9 @@ func Closed(path string) {
 	if !ok {
 		return
 	}
+	at := time.Now() // before the stat: a write after it shows as a later tick
 	now, ok := statPath(path, true)
-	if !ok || !now.sameFile(last) || !now.still(time.Now()) || readStamp(path) == now {
+	if !ok || !now.sameFile(last) || !now.still(at) || readStamp(path) == now {
 		return
 	}
 	writeStamp(path, now)
