@@ -310,3 +310,38 @@ func TestMissingStoreWithEmptyVaultIsNew(t *testing.T) {
 	}
 	st.Close()
 }
+
+// A store the program stamped (docs/store.md §2.1), then damaged by
+// something else: the next open sees the change and walks every page, so
+// the damage is named as in a store never stamped.
+func TestStampedStoreDamagedLaterIsNamed(t *testing.T) {
+	dir, _ := realStore(t, 40)
+	path := filepath.Join(dir, FileName)
+	time.Sleep(2100 * time.Millisecond) // a stamp vouches only for a file still for 2 s
+	st, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := os.Stat(path + boltguard.StampSuffix); err != nil {
+		t.Fatalf("no stamp after a clean open: %v", err)
+	}
+	good, _ := os.ReadFile(path)
+	pageSize := int(binary.LittleEndian.Uint32(good[16+8:]))
+	root := int(binary.LittleEndian.Uint64(good[16+16:])) // meta 0's root bucket page
+	if m1 := good[pageSize+16:]; binary.LittleEndian.Uint64(m1[48:]) > binary.LittleEndian.Uint64(good[16+48:]) {
+		root = int(binary.LittleEndian.Uint64(m1[16:])) // meta 1 is newer
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt([]byte{0xff, 0xff}, int64(root*pageSize+10)) // the root page's element count
+	f.Close()
+	err = useStore(dir)
+	wantDamaged(t, err, path)
+	// Named by the page walk, not by bbolt tripping over the page later.
+	if d, _ := boltguard.IsDamaged(err); !strings.Contains(d.Reason, fmt.Sprintf("第 %d 页", root)) {
+		t.Fatalf("the damage was not found by the walk: %s", d.Reason)
+	}
+}
