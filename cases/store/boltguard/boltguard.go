@@ -5,7 +5,8 @@
 // assertions (a panic), and a page that lies past the end of a truncated
 // file is a SIGBUS inside the memory map. Both end the process with a stack
 // trace, which tells an officer whose laptop lost power nothing. Here the
-// file is checked before it is mapped (size, meta pages), every read runs
+// file is checked before it is mapped (size, meta pages, and every page
+// unless its stamp shows it unchanged since: stamp.go), every read runs
 // with faults turned into panics (debug.SetPanicOnFault) and bbolt's panics
 // are recovered into a *DamagedError that names the file. Callers add what
 // the person should do (which repair command to run).
