@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -182,10 +183,31 @@ func FuzzDamagedStore(f *testing.F) {
 }
 
 // BenchmarkOpenChecked is the cost of opening a store of 2,000 cases with
-// every page validated and walked (boltguard) and the migrations checked.
+// every page validated and walked (boltguard) and the migrations checked:
+// the open of a file this program has not stamped (docs/store.md §2.1).
 func BenchmarkOpenChecked(b *testing.B) {
 	dir, data := realStore(b, 2000)
 	b.Logf("store file: %.1f MiB", float64(len(data))/(1<<20))
+	for b.Loop() {
+		os.Remove(filepath.Join(dir, FileName+boltguard.StampSuffix))
+		st, err := Open(dir, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		st.Close()
+	}
+}
+
+// BenchmarkOpenStamped is the same open of a file the stamp vouches for:
+// no page walk.
+func BenchmarkOpenStamped(b *testing.B) {
+	dir, _ := realStore(b, 2000)
+	time.Sleep(2100 * time.Millisecond) // a stamp is written only for a file still for 2 s
+	st, err := Open(dir, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st.Close()
 	for b.Loop() {
 		st, err := Open(dir, Options{})
 		if err != nil {
@@ -225,5 +247,101 @@ func TestLayoutBucketsAreEveryBucket(t *testing.T) {
 	sort.Strings(known)
 	if strings.Join(made, ",") != strings.Join(known, ",") {
 		t.Fatalf("migrations make %v; layoutBuckets lists %v", made, known)
+	}
+}
+
+// A store file that is gone while the vault still holds evidence is a
+// loss: the officer's cases were in it. Open must say so and leave the
+// directory as it is, never start a new empty store there; only an
+// explicit NewStore starts anew, keeping the old vault aside.
+func TestMissingStoreBesideTheVaultIsALoss(t *testing.T) {
+	dir := t.TempDir()
+	st := openTest(t, dir)
+	src := t.TempDir()
+	if _, _, err := st.ImportEvidence(writeFile(t, src, "p.jpg", evidenceBytes()), nil); err != nil {
+		t.Fatal(err)
+	}
+	create(t, st, sampleContent("张三丰", "11010519491231002X", time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)))
+	st.Close()
+	path := filepath.Join(dir, FileName)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err := Open(dir, Options{})
+	m, ok := IsMissing(err)
+	if !ok {
+		t.Fatalf("Open: %v; want the store named as missing", err)
+	}
+	if m.VaultFiles != 1 {
+		t.Fatalf("the error counts %d vault files, want 1", m.VaultFiles)
+	}
+	for _, want := range []string{path, "不存在", "1 个证据文件", "fieldcase restore", "--new-store"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("%q does not say %q", err, want)
+		}
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a store file was made: %v", err)
+	}
+
+	st, err = Open(dir, Options{NewStore: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if users, _ := st.Users(); len(users) != 0 {
+		t.Fatalf("the new store has users: %v", users)
+	}
+	kept, _ := filepath.Glob(filepath.Join(dir, EvidenceDir+".before-new-store.*", "*"))
+	if len(kept) != 1 {
+		t.Fatalf("the old vault's file was not kept aside: %v", kept)
+	}
+}
+
+// A new device (no vault, or an empty one) still gets a new store.
+func TestMissingStoreWithEmptyVaultIsNew(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, EvidenceDir), 0o700)
+	os.WriteFile(filepath.Join(dir, EvidenceDir, ".import-123"), []byte("half"), 0o600) // a killed import
+	st, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+}
+
+// A store the program stamped (docs/store.md §2.1), then damaged by
+// something else: the next open sees the change and walks every page, so
+// the damage is named as in a store never stamped.
+func TestStampedStoreDamagedLaterIsNamed(t *testing.T) {
+	dir, _ := realStore(t, 40)
+	path := filepath.Join(dir, FileName)
+	time.Sleep(2100 * time.Millisecond) // a stamp vouches only for a file still for 2 s
+	st, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := os.Stat(path + boltguard.StampSuffix); err != nil {
+		t.Fatalf("no stamp after a clean open: %v", err)
+	}
+	good, _ := os.ReadFile(path)
+	pageSize := int(binary.LittleEndian.Uint32(good[16+8:]))
+	root := int(binary.LittleEndian.Uint64(good[16+16:])) // meta 0's root bucket page
+	if m1 := good[pageSize+16:]; binary.LittleEndian.Uint64(m1[48:]) > binary.LittleEndian.Uint64(good[16+48:]) {
+		root = int(binary.LittleEndian.Uint64(m1[16:])) // meta 1 is newer
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt([]byte{0xff, 0xff}, int64(root*pageSize+10)) // the root page's element count
+	f.Close()
+	err = useStore(dir)
+	wantDamaged(t, err, path)
+	// Named by the page walk, not by bbolt tripping over the page later.
+	if d, _ := boltguard.IsDamaged(err); !strings.Contains(d.Reason, fmt.Sprintf("第 %d 页", root)) {
+		t.Fatalf("the damage was not found by the walk: %s", d.Reason)
 	}
 }

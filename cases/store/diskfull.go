@@ -7,6 +7,8 @@ import (
 	"syscall"
 
 	bolt "go.etcd.io/bbolt"
+
+	"fieldcase/cases/store/boltguard"
 )
 
 // ErrDiskFull is a write refused because the disk is full. bbolt rolls the
@@ -35,4 +37,10 @@ func isDiskFull(err error) bool {
 
 // dbUpdate is bbolt's Update with a full disk said plainly, for the few
 // writes that run without the session lock (sign-in, migration).
-func (s *Store) dbUpdate(fn func(*bolt.Tx) error) error { return diskFull(s.db.Update(fn)) }
+func (s *Store) dbUpdate(fn func(*bolt.Tx) error) error {
+	err := s.db.Update(fn)
+	if err == nil {
+		boltguard.Committed(s.db)
+	}
+	return diskFull(err)
+}

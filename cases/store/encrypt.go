@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"fieldcase/cases"
+	"fieldcase/cases/store/boltguard"
 )
 
 // Encrypting a store from before schema 5, which migration 5 (migrate.go)
@@ -246,6 +247,7 @@ func (s *Store) compact(path string) error {
 		return fmt.Errorf("无法重新打开数据文件 %s：%w", path, err)
 	}
 	s.db = db
+	boltguard.Committed(db) // a new file, written by bbolt from checked pages
 	if renameErr != nil {
 		os.Remove(tmp)
 	}

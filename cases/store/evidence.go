@@ -39,6 +39,9 @@ import (
 // EvidenceDir is the vault's folder inside the data directory.
 const EvidenceDir = "evidence"
 
+// importTempPrefix names an import's file until it is sealed and renamed.
+const importTempPrefix = ".import-"
+
 // EvidenceFile is a sealed evidence file opened for reading. ReadAt lets an
 // upload resume at an offset.
 type EvidenceFile interface {
@@ -143,7 +146,7 @@ func (s *Store) sealEvidence(src io.Reader, total int64, name, want string, prog
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", 0, fmt.Errorf("无法创建证据库 %s：%w", dir, err)
 	}
-	tmp, err := os.CreateTemp(dir, ".import-*")
+	tmp, err := os.CreateTemp(dir, importTempPrefix+"*")
 	if err != nil {
 		return "", 0, fmt.Errorf("无法写入证据库：%w", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,12 +64,76 @@ type shared struct {
 	signPub   ed25519.PublicKey
 
 	search partySearch
+
+	vaultAside string // where Options.NewStore moved an old vault
 }
 
 // Options tune Open; the zero value is right for real use.
 type Options struct {
 	Timeout time.Duration    // how long to wait for another process's lock (default 1 s)
 	Now     func() time.Time // clock for event times (tests)
+	// NewStore starts a new store although the store file is missing and
+	// the vault still holds files (a MissingError otherwise); the old
+	// vault is moved aside, kept. Only an explicit request sets it.
+	NewStore bool
+}
+
+// MissingError is a data directory whose store file is gone while its
+// evidence vault still holds files: the device had cases, so a new empty
+// store in their place would hide their loss.
+type MissingError struct {
+	Path       string // the missing store file
+	Vault      string // the evidence folder
+	VaultFiles int
+}
+
+func (e *MissingError) Error() string {
+	return fmt.Sprintf("数据文件 %s 不存在，但证据库 %s 中还有 %d 个证据文件：本设备原有的案件数据已丢失（文件被删除、移走或磁盘故障），未创建新的数据文件。"+
+		"请把数据文件放回原处，或用备份恢复（fieldcase restore 备份文件 --data %s），恢复后同步可取回已交到 HQ 的案件；"+
+		"确认放弃原有数据、在此重新开始时，运行 fieldcase init --new-store 并登记执法人员（原证据文件会移到一旁保留）",
+		e.Path, e.Vault, e.VaultFiles, filepath.Dir(e.Path))
+}
+
+// IsMissing finds a MissingError in what Open returned.
+func IsMissing(err error) (*MissingError, bool) {
+	var m *MissingError
+	ok := errors.As(err, &m)
+	return m, ok
+}
+
+// VaultAsideMark names where NewStore moves an old vault:
+// evidence.before-new-store.<UTC time>.
+const VaultAsideMark = ".before-new-store."
+
+// checkNotLost refuses to start a store where one was lost: the file is
+// missing and the vault holds files (a killed import's temporary file
+// does not count). With newStore the old vault is moved aside instead.
+func checkNotLost(dir, path string, newStore bool) (aside string, err error) {
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		return "", nil // there, or unreadable: Open says which
+	}
+	vault := filepath.Join(dir, EvidenceDir)
+	entries, err := os.ReadDir(vault)
+	if err != nil {
+		return "", nil // no vault: a new device
+	}
+	n := 0
+	for _, e := range entries {
+		if !e.IsDir() && !strings.HasPrefix(e.Name(), importTempPrefix) {
+			n++
+		}
+	}
+	if n == 0 {
+		return "", nil
+	}
+	if !newStore {
+		return "", &MissingError{Path: path, Vault: vault, VaultFiles: n}
+	}
+	aside = vault + VaultAsideMark + time.Now().UTC().Format("20060102T150405")
+	if err := os.Rename(vault, aside); err != nil {
+		return "", fmt.Errorf("无法把原证据库 %s 移到一旁：%w", vault, err)
+	}
+	return aside, nil
 }
 
 // Open opens or creates the store in dir, migrating it to the current schema.
@@ -84,9 +149,14 @@ func Open(dir string, opt Options) (*Store, error) {
 		opt.Now = time.Now
 	}
 	path := filepath.Join(dir, FileName)
+	aside, err := checkNotLost(dir, path, opt.NewStore)
+	if err != nil {
+		return nil, err
+	}
 	// A damaged file is named, never replaced: boltguard refuses an empty or
 	// truncated file (bbolt would start a new store in an empty one) and
-	// reads every page once, so a broken page shows now, not mid-command.
+	// checks every page once, unless the file is as this program left it
+	// (docs/store.md §2), so a broken page shows now, not mid-command.
 	db, err := boltguard.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, ErrLocked
@@ -97,7 +167,7 @@ func Open(dir string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("无法打开数据文件 %s：%w", path, err)
 	}
-	s := &Store{shared: &shared{db: db, dir: dir}, now: opt.Now}
+	s := &Store{shared: &shared{db: db, dir: dir, vaultAside: aside}, now: opt.Now}
 	err = boltguard.Guard(path, func() error {
 		if err := s.migrate(); err != nil {
 			return err
@@ -160,8 +230,14 @@ func (s *Store) Close() error {
 	s.Lock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.db.Close()
+	err := s.db.Close()
+	boltguard.Closed(s.Path()) // stamped, if nothing but this program wrote it
+	return err
 }
+
+// VaultMovedAside is where Open moved the vault of a lost store
+// (Options.NewStore), or "".
+func (s *Store) VaultMovedAside() string { return s.vaultAside }
 
 // Dir is the data directory.
 func (s *Store) Dir() string { return s.dir }
@@ -185,7 +261,11 @@ func (s *Store) view(fn func(*bolt.Tx) error) error {
 func (s *Store) update(fn func(*bolt.Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return damaged(boltguard.Guard(s.Path(), func() error { return diskFull(s.db.Update(fn)) }))
+	err := damaged(boltguard.Guard(s.Path(), func() error { return diskFull(s.db.Update(fn)) }))
+	if err == nil {
+		boltguard.Committed(s.db) // the next Open need not walk the pages again
+	}
+	return err
 }
 
 // DeviceID identifies this device's store; it is made once, at creation.

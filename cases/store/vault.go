@@ -159,7 +159,7 @@ func (s *Store) SweepVault() (VaultSweep, error) {
 	cutoff := s.now().Add(-VaultGrace)
 	for _, de := range entries {
 		name := de.Name()
-		temp := strings.HasPrefix(name, ".import-")
+		temp := strings.HasPrefix(name, importTempPrefix)
 		if !temp && (len(name) != 64 || !isHex(name) || keep[name]) {
 			continue // a referenced file, or not one of the vault's
 		}

@@ -71,18 +71,21 @@ func (p Problem) String() string {
 // keys with the events it pulls) are reported once per case and device as
 // a Warning: not checked, rather than failed.
 //
-// It first reads every page of the file again under the guard. bbolt's own
+// It first checks every page of the file with bounds-checked reads (an Open
+// may have trusted its stamp) and reads every value under the guard. bbolt's own
 // tx.Check is not used: it reads pages on a goroutine of its own, where a
 // fault in a damaged file cannot be caught (fuzzing crashed it).
 func (s *Store) Verify() ([]Problem, int, error) {
-	if err := s.view(boltguard.Walk); err != nil {
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := boltguard.CheckTx(tx); err != nil { // whatever Open's stamp said
+			return err
+		}
+		return boltguard.Walk(tx)
+	})
+	if err != nil {
 		return nil, 0, err // damaged: named by the guard
 	}
 	var problems []Problem
-	var err error
-	if err != nil {
-		return nil, 0, err
-	}
 	checked := 0
 	keys, err := s.DeviceKeys()
 	if err != nil {

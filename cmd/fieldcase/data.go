@@ -49,8 +49,9 @@ func dataDir(e *env, flagValue string) string {
 
 // common holds the flags every store command takes.
 type common struct {
-	data string
-	as   string
+	data     string
+	as       string
+	newStore bool // init --new-store: start anew where the store file was lost
 }
 
 func (c *common) register(fs *flagSet) {
@@ -103,12 +104,17 @@ func signIn(e *env, st *store.Store, as string) int {
 // the TUI, which signs in on its own screen).
 func openStoreLocked(e *env, c *common) (*store.Store, func(), int) {
 	dir := dataDir(e, c.data)
-	st, err := store.Open(dir, store.Options{})
+	st, err := store.Open(dir, store.Options{NewStore: c.newStore})
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
 			fmt.Fprintf(e.stderr, "%v\n数据目录：%s\n", err, dir)
 		} else if _, ok := store.IsDamaged(err); ok {
 			reportDamage(e, dir, err)
+		} else if _, ok := store.IsMissing(err); ok {
+			closeLog := setupLog(dir)
+			slog.Error("数据文件缺失", "err", err)
+			closeLog()
+			fmt.Fprintln(e.stderr, err)
 		} else {
 			fmt.Fprintf(e.stderr, "无法打开数据目录：%v\n", err)
 		}

@@ -67,6 +67,9 @@ func hqRepair(e *env, args []string) int {
 	if rep.BadPages > 0 {
 		fmt.Fprintf(e.stdout, "无法读取的页：%d 个，其中的记录已丢失。\n", rep.BadPages)
 	}
+	if rep.Orphans > 0 {
+		fmt.Fprintf(e.stdout, "不再有索引指向的数据页中：找回事件 %d 条（设备签名、哈希与案件链条均已核对），未能核验而未采用 %d 条；按日志重建案件记录 %d 件。\n", rep.Adopted, rep.Refused, len(rep.Rebuilt))
+	}
 	if len(rep.Missing) > 0 {
 		fmt.Fprintf(e.stdout, "整个丢失、已重建为空的分区：%s。\n", strings.Join(rep.Missing, "、"))
 	}

@@ -153,3 +153,38 @@ func TestHQBackupCommand(t *testing.T) {
 		t.Fatalf("devices of the restored HQ: %d %q, want %q; %s", code, got, want, errOut)
 	}
 }
+
+// fieldcase.db gone, the vault still full: the officer is told the cases
+// are lost and what to do, exit 1, and no new empty store appears; only
+// init --new-store starts anew.
+func TestMissingStoreBesideTheVaultSaysWhatToDo(t *testing.T) {
+	dir := initDevice(t)
+	photo := filepath.Join(t.TempDir(), "现场.jpg")
+	os.WriteFile(photo, []byte("photo bytes of the stall"), 0o600)
+	in := strings.TrimSuffix(exampleCase, "}") + `,"evidence":[{"path":"` + filepath.ToSlash(photo) + `","kind":"audiovisual"}]}`
+	if code, _, errOut := runCLI(t, in, "case", "add", "--json", "-", "--data", dir); code != 0 {
+		t.Fatalf("case add: %d %s", code, errOut)
+	}
+	path := filepath.Join(dir, store.FileName)
+	os.Remove(path)
+	for _, args := range [][]string{{"case", "list"}, {"case", "add", "--json", "-"}, {"init", "--officer-id", "wangwu", "--name", "王五", "--cert", "50010001"}} {
+		code, _, errOut := runCLI(t, exampleCase, append(args, "--data", dir)...)
+		if code != exitFailure {
+			t.Fatalf("%v: exit %d, want 1; %s", args, code, errOut)
+		}
+		for _, want := range []string{path, "不存在", "1 个证据文件", "fieldcase restore", "--new-store"} {
+			if !strings.Contains(errOut, want) {
+				t.Fatalf("%v: %q does not say %q", args, errOut, want)
+			}
+		}
+		if _, err := os.Stat(path); err == nil {
+			t.Fatalf("%v: a new store file was made", args)
+		}
+	}
+	if code, out, errOut := runCLI(t, "", "init", "--new-store", "--data", dir, "--officer-id", "wangwu", "--name", "王五", "--cert", "50010001"); code != 0 || !strings.Contains(out, "evidence.before-new-store.") {
+		t.Fatalf("init --new-store: %d %s %s; want a new store and the old vault's place named", code, out, errOut)
+	}
+	if cs := listCases(t, dir); len(cs) != 0 {
+		t.Fatalf("the new store holds %d cases", len(cs))
+	}
+}

@@ -8,9 +8,9 @@ import (
 	"io"
 	"os"
 	"sort"
-	"strings"
 
 	"fieldcase/cases"
+	"fieldcase/tui/bgprobe"
 )
 
 // Exit statuses shared by every command.
@@ -52,7 +52,7 @@ func main() {
 }
 
 func run(e *env, args []string) int {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") && !isHelpOrVersion(args[0]) {
+	if bgprobe.StartsTUI(args) {
 		// Bare `fieldcase` (optionally with --data/--as) starts the TUI.
 		return runTUI(e, args)
 	}
@@ -69,14 +69,6 @@ func run(e *env, args []string) int {
 		return exitInvalid
 	}
 	return c.run(e, args[1:])
-}
-
-func isHelpOrVersion(a string) bool {
-	switch a {
-	case "--version", "-version", "-h", "--help", "-help":
-		return true
-	}
-	return false
 }
 
 func usage(w io.Writer) {

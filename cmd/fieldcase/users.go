@@ -37,6 +37,9 @@ func addUserCmd(e *env, args []string, name string) int {
 	fs.StringVar(&u.Name, "name", "", "姓名")
 	fs.StringVar(&u.Cert, "cert", "", "执法证号")
 	fs.StringVar(&role, "role", "officer", "角色：officer 执法队员、supervisor 审核人、legal 法制审核员、head 负责人")
+	if name == "init" {
+		fs.BoolVar(&c.newStore, "new-store", false, "数据文件已丢失、证据库仍有文件时，确认放弃原有数据、在此新建（原证据库移到一旁保留）")
+	}
 	if _, err := fs.parse(args, e.stderr); err != nil {
 		return exitForParse(err)
 	}
@@ -98,6 +101,9 @@ func addUserCmd(e *env, args []string, name string) int {
 		return exitFailure
 	}
 	fmt.Fprintf(e.stdout, "已登记：%s %s（%s，执法证号 %s）\n数据目录：%s\n", u.ID, u.Name, u.Role.Label(), u.Cert, st.Dir())
+	if aside := st.VaultMovedAside(); aside != "" {
+		fmt.Fprintf(e.stdout, "已新建数据文件；原数据文件丢失前的证据文件移到了 %s（用原口令加密，新数据无法读取；找回原数据文件或备份时可放回）\n", aside)
+	}
 	if len(users) == 0 {
 		fmt.Fprintln(e.stdout, "口令已设置，本机数据加密保存。请牢记口令：忘记后本机数据无法解密（已同步到市局的案件不受影响）。")
 	}

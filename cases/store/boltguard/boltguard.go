@@ -5,7 +5,8 @@
 // assertions (a panic), and a page that lies past the end of a truncated
 // file is a SIGBUS inside the memory map. Both end the process with a stack
 // trace, which tells an officer whose laptop lost power nothing. Here the
-// file is checked before it is mapped (size, meta pages), every read runs
+// file is checked before it is mapped (size, meta pages, and every page
+// unless its stamp shows it unchanged since: stamp.go), every read runs
 // with faults turned into panics (debug.SetPanicOnFault) and bbolt's panics
 // are recovered into a *DamagedError that names the file. Callers add what
 // the person should do (which repair command to run).
@@ -22,6 +23,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -66,6 +68,7 @@ type meta struct {
 	freelist uint64
 	pgid     uint64 // high water mark: pages 0..pgid-1 are in the file
 	txid     uint64
+	sum      uint64 // the meta's own checksum
 }
 
 func parseMeta(b []byte) (meta, bool) {
@@ -79,7 +82,7 @@ func parseMeta(b []byte) (meta, bool) {
 	if le.Uint32(m[0:]) != boltMagic || le.Uint32(m[4:]) != boltVersion || h.Sum64() != le.Uint64(m[56:]) {
 		return meta{}, false
 	}
-	return meta{pageSize: le.Uint32(m[8:]), root: le.Uint64(m[16:]), freelist: le.Uint64(m[32:]), pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:])}, true
+	return meta{pageSize: le.Uint32(m[8:]), root: le.Uint64(m[16:]), freelist: le.Uint64(m[32:]), pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:]), sum: le.Uint64(m[56:])}, true
 }
 
 // ParseMeta reads a bbolt meta page (at the start of b) whose checksum
@@ -91,8 +94,14 @@ func ParseMeta(b []byte) (pageSize uint32, pgid, txid uint64, ok bool) {
 
 // Precheck looks at a bbolt file before bbolt maps it: a file that is empty,
 // whose meta pages are both broken, or that is shorter than its own meta
-// says is damaged. A missing file is not (exists is false): it is new.
-func Precheck(path string) (exists bool, err error) {
+// says is damaged; then every page bbolt can reach is checked. A missing
+// file is not damaged (exists is false): it is new. Precheck always walks
+// every page; Open skips the walk for a file its stamp vouches for.
+func Precheck(path string) (exists bool, err error) { return precheck(path, false) }
+
+// precheck is Precheck; with useStamp, a file the stamp vouches for (stamp.go)
+// is not walked, and a file that passes the walk is stamped.
+func precheck(path string, useStamp bool) (exists bool, err error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
@@ -101,6 +110,7 @@ func Precheck(path string) (exists bool, err error) {
 		return true, fmt.Errorf("无法读取数据文件 %s：%w", path, err)
 	}
 	defer f.Close()
+	statAt := time.Now() // before the stat: a write after it shows as a later tick
 	info, err := f.Stat()
 	if err != nil {
 		return true, fmt.Errorf("无法读取数据文件 %s：%w", path, err)
@@ -109,10 +119,46 @@ func Precheck(path string) (exists bool, err error) {
 	if size == 0 {
 		return true, &DamagedError{Path: path, Reason: "文件为空（0 字节），原有内容已丢失"}
 	}
-	head := make([]byte, 4096)
-	n, err := io.ReadFull(f, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+	best, found, err := newestMeta(f)
+	if err != nil {
 		return true, fmt.Errorf("无法读取数据文件 %s：%w", path, err)
+	}
+	if !found {
+		return true, &DamagedError{Path: path, Reason: "文件头（两个元数据页）都已损坏，或这不是 fieldcase 的数据文件"}
+	}
+	if best.pageSize < 512 || best.pageSize > 1<<20 {
+		return true, &DamagedError{Path: path, Reason: fmt.Sprintf("元数据中的页大小 %d 无效", best.pageSize)}
+	}
+	if want := int64(best.pgid) * int64(best.pageSize); best.pgid < 2 || size < want {
+		return true, &DamagedError{Path: path, Reason: fmt.Sprintf("文件被截短：应至少有 %d 字节，实际只有 %d 字节", want, size)}
+	}
+	st, stampable := stampOf(info, best)
+	if useStamp && stampable && readStamp(path) == st {
+		remember(path, st)
+		return true, nil // unchanged since this program last checked or wrote it
+	}
+	// Every page bbolt will follow, checked with bounds-checked reads: bbolt
+	// itself turns a page's offsets into pointers unchecked, and a wrong
+	// one can point into the Go heap, which no recover can undo (the
+	// garbage collector stops the program).
+	if err := validate(path, f, size, best); err != nil {
+		return true, err
+	}
+	if useStamp && stampable {
+		remember(path, st)
+		if st.still(statAt) {
+			writeStamp(path, st)
+		}
+	}
+	return true, nil
+}
+
+// newestMeta reads both meta pages and returns the newer whose checksum holds.
+func newestMeta(f io.ReaderAt) (meta, bool, error) {
+	head := make([]byte, 4096)
+	n, err := f.ReadAt(head, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return meta{}, false, err
 	}
 	head = head[:n]
 	var best meta
@@ -139,34 +185,48 @@ func Precheck(path string) (exists bool, err error) {
 			break
 		}
 	}
-	if !found {
-		return true, &DamagedError{Path: path, Reason: "文件头（两个元数据页）都已损坏，或这不是 fieldcase 的数据文件"}
-	}
-	if best.pageSize < 512 || best.pageSize > 1<<20 {
-		return true, &DamagedError{Path: path, Reason: fmt.Sprintf("元数据中的页大小 %d 无效", best.pageSize)}
-	}
-	if want := int64(best.pgid) * int64(best.pageSize); best.pgid < 2 || size < want {
-		return true, &DamagedError{Path: path, Reason: fmt.Sprintf("文件被截短：应至少有 %d 字节，实际只有 %d 字节", want, size)}
-	}
-	// Every page bbolt will follow, checked with bounds-checked reads: bbolt
-	// itself turns a page's offsets into pointers unchecked, and a wrong
-	// one can point into the Go heap, which no recover can undo (the
-	// garbage collector stops the program).
-	v := &validator{f: f, m: best}
+	return best, found, nil
+}
+
+// validate walks the tree of meta m in the file f (size bytes) under the
+// guard, through a read-only map where there is one: a page the disk
+// cannot give back is a fault, which is damage too.
+func validate(path string, f *os.File, size int64, m meta) error {
+	walks.Add(1)
+	v := &validator{f: f, m: m}
 	if data, unmap, ok := mapFile(f, size); ok {
 		defer unmap()
 		v.data = data
 	}
-	// The map is read under the guard: a page the disk cannot give back is
-	// a fault, which is damage too.
 	if err := Guard(path, v.check); err != nil {
 		var de *DamagedError
 		if errors.As(err, &de) {
-			return true, err
+			return err
 		}
-		return true, &DamagedError{Path: path, Reason: err.Error()}
+		return &DamagedError{Path: path, Reason: err.Error()}
 	}
-	return true, nil
+	return nil
+}
+
+// CheckTx walks every page of the snapshot tx reads with bounds-checked
+// reads, as Open does for a file it has not stamped: a full check that a
+// stamp never skips (`case verify` runs it before reading every value).
+// Pages of an open transaction's snapshot are not rewritten while it runs,
+// so writers may commit meanwhile.
+func CheckTx(tx *bolt.Tx) error {
+	path := tx.DB().Path()
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("无法读取数据文件 %s：%w", path, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("无法读取数据文件 %s：%w", path, err)
+	}
+	ps := tx.DB().Info().PageSize
+	m := meta{pageSize: uint32(ps), root: uint64(tx.Cursor().Bucket().Root()), freelist: noFreelist, pgid: uint64(tx.Size()) / uint64(ps), txid: uint64(tx.ID())}
+	return validate(path, f, info.Size(), m)
 }
 
 // Guard runs fn with memory faults turned into panics, and turns a panic
@@ -227,7 +287,7 @@ func panickedInBolt() bool {
 // does. The returned error is a *DamagedError for damage; opts.Timeout's
 // error (bbolt's ErrTimeout) is passed through for the caller to name.
 func Open(path string, mode os.FileMode, opts *bolt.Options) (*bolt.DB, error) {
-	exists, err := Precheck(path)
+	exists, err := precheck(path, true)
 	if err != nil {
 		return nil, err
 	}
@@ -243,11 +303,11 @@ func Open(path string, mode os.FileMode, opts *bolt.Options) (*bolt.DB, error) {
 		}
 		return nil, err
 	}
-	// Precheck has walked every page bbolt can reach; the later reads run
-	// under Guard (the store wraps its transactions), and a full read of
-	// every value (Walk) is left to `case verify`: at every start it cost
-	// more than the rest of opening a large store together.
-	_ = exists
+	// precheck has walked every page bbolt can reach, or the stamp says
+	// the file is as this program left it; the later reads run under Guard
+	// (the store wraps its transactions), and a full check (CheckTx, Walk)
+	// is left to `case verify`: at every start it cost more than the rest
+	// of opening a large store together.
 	return db, nil
 }
 
@@ -258,6 +318,9 @@ func isFormatError(err error) bool {
 
 // sink keeps the compiler from dropping the reads Walk makes.
 var sink atomic.Uint32
+
+// walks counts page walks, for the tests of the stamp.
+var walks atomic.Int64
 
 // Walk reads every bucket, key and value of the transaction, touching the
 // first and last byte of each value so that every page, overflow pages
