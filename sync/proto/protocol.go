@@ -222,6 +222,34 @@ type Entry struct {
 type PartyEntry struct {
 	Key    string            `json:"key"`
 	Priors []cases.PriorCase `json:"priors"`
+	// raw, when set, is sent as the priors instead of Priors: HQ passes the
+	// priors of a stored entry on as stored (RawPartyEntry).
+	raw json.RawMessage
+}
+
+// RawPartyEntry is an entry that is sent with priors, a JSON array, as
+// they are: HQ serves a page of the party index without decoding and
+// encoding every prior case again.
+func RawPartyEntry(key string, priors json.RawMessage) *PartyEntry {
+	return &PartyEntry{Key: key, raw: priors}
+}
+
+// RawPriors are the priors of an entry made by RawPartyEntry, else nil.
+func (p *PartyEntry) RawPriors() json.RawMessage { return p.raw }
+
+// MarshalJSON writes an entry made by RawPartyEntry; any other as usual.
+func (p *PartyEntry) MarshalJSON() ([]byte, error) {
+	type fields PartyEntry // without this method
+	if p.raw == nil {
+		return json.Marshal((*fields)(p))
+	}
+	key, err := json.Marshal(p.Key)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(key)+len(p.raw)+20)
+	out = append(append(append(out, `{"key":`...), key...), `,"priors":`...)
+	return append(append(out, p.raw...), '}'), nil
 }
 
 // Notice kinds.
