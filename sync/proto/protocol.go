@@ -234,6 +234,90 @@ func RawPartyEntry(key string, priors json.RawMessage) *PartyEntry {
 	return &PartyEntry{Key: key, raw: priors}
 }
 
+// UnmarshalJSON reads an entry in the form HQ writes it,
+// {"key":"…","priors":[{"case_id":"…","violation":"…","occurred_at":"…","source":"…"},…]}
+// (no space, no escape), without reflection: a new device reads tens of
+// thousands. Anything else is read by encoding/json as usual, to the same
+// result (FuzzPartyEntryDecode).
+func (p *PartyEntry) UnmarshalJSON(data []byte) error {
+	if key, priors, ok := parsePartyEntry(data); ok {
+		p.Key, p.Priors, p.raw = key, priors, nil
+		return nil
+	}
+	type fields PartyEntry // without this method
+	return json.Unmarshal(data, (*fields)(p))
+}
+
+// parsePartyEntry is UnmarshalJSON's fast path; false where it does not apply.
+func parsePartyEntry(data []byte) (string, []cases.PriorCase, bool) {
+	rest := data
+	lit := func(s string) bool {
+		if !bytes.HasPrefix(rest, []byte(s)) {
+			return false
+		}
+		rest = rest[len(s):]
+		return true
+	}
+	// str reads a string's body up to its closing quote (the opening one
+	// already read): only one with no escape and valid UTF-8 reads as is.
+	str := func() (string, bool) {
+		end := bytes.IndexByte(rest, '"')
+		if end < 0 {
+			return "", false
+		}
+		s := rest[:end]
+		if bytes.IndexByte(s, '\\') >= 0 || !utf8.Valid(s) {
+			return "", false
+		}
+		rest = rest[end+1:]
+		return string(s), true
+	}
+	if !lit(`{"key":"`) {
+		return "", nil, false
+	}
+	key, ok := str()
+	if !ok || !lit(`,"priors":[`) {
+		return "", nil, false
+	}
+	priors := []cases.PriorCase{}
+	for !lit("]}") {
+		if len(priors) > 0 && !lit(",") {
+			return "", nil, false
+		}
+		var pc cases.PriorCase
+		if !lit(`{"`) {
+			return "", nil, false
+		}
+		if lit(`case_id":"`) {
+			if pc.CaseID, ok = str(); !ok || !lit(`,"`) {
+				return "", nil, false
+			}
+		}
+		if !lit(`violation":"`) {
+			return "", nil, false
+		}
+		if pc.Violation, ok = str(); !ok || !lit(`,"occurred_at":"`) {
+			return "", nil, false
+		}
+		end := bytes.IndexByte(rest, '"')
+		if end < 0 || pc.OccurredAt.UnmarshalJSON(data[len(data)-len(rest)-1:len(data)-len(rest)+end+1]) != nil {
+			return "", nil, false
+		}
+		rest = rest[end+1:]
+		if !lit(`,"source":"`) {
+			return "", nil, false
+		}
+		if pc.Source, ok = str(); !ok || !lit("}") {
+			return "", nil, false
+		}
+		priors = append(priors, pc)
+	}
+	if len(rest) != 0 {
+		return "", nil, false
+	}
+	return key, priors, true
+}
+
 // RawPriors are the priors of an entry made by RawPartyEntry, else nil.
 func (p *PartyEntry) RawPriors() json.RawMessage { return p.raw }
 
