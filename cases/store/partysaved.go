@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -265,19 +266,23 @@ func (s *Store) loadPartySearch(tx *bolt.Tx) *savedSearch {
 	if chunks <= 0 || size > uint64(chunks)*savedChunk || size <= uint64(chunks-1)*savedChunk {
 		return nil
 	}
+	// The sealed chunks are found here (a transaction is not for
+	// concurrent use), then opened on every core, each into its place.
+	sealed := make([][]byte, chunks)
+	for i := range sealed {
+		sealed[i] = b.Get(chunkKey(i))
+	}
 	blob := make([]byte, size)
 	defer clear(blob)
-	// The chunks open on every core, each into its place.
 	var wg sync.WaitGroup
 	bad := make([]bool, chunks)
-	workers := min(chunks, 2)
+	workers := min(chunks, runtime.GOMAXPROCS(0))
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := w; i < chunks; i += workers {
-				k := chunkKey(i)
-				plain, err := s.openValue(bPartySearch, k, b.Get(k))
+				plain, err := s.openValue(bPartySearch, chunkKey(i), sealed[i])
 				lo := i * savedChunk
 				hi := min(len(blob), lo+savedChunk)
 				if err != nil || len(plain) != savedGenLen+hi-lo || !bytes.Equal(plain[:savedGenLen], gen) {
