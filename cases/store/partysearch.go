@@ -394,7 +394,9 @@ func (s *Store) buildPartySearch() error {
 		ps.clear()
 		return err
 	}
+	s.mu.RLock()
 	ring, err := s.ring()
+	s.mu.RUnlock()
 	if err != nil {
 		return fail(err)
 	}
