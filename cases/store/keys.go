@@ -211,6 +211,23 @@ func (k *keyring) blind(domain, key string) []byte {
 	return m.Sum(nil)[:blindLen]
 }
 
+// blinder blinds many keys of one domain as blind does, appending each to
+// dst, with one HMAC state reset between keys: a pull installs tens of
+// thousands. Not for concurrent use.
+func (k *keyring) blinder(domain string) func(dst []byte, key string) []byte {
+	m := hmac.New(sha256.New, k.index)
+	prefix := append([]byte(domain), 0)
+	var buf []byte
+	var sum [sha256.Size]byte
+	return func(dst []byte, key string) []byte {
+		m.Reset()
+		m.Write(prefix)
+		buf = append(buf[:0], key...)
+		m.Write(buf)
+		return append(dst, m.Sum(sum[:0])[:blindLen]...)
+	}
+}
+
 // sealVersion prefixes every sealed value, so the format can change later
 // and a reader can tell a sealed value from legacy plaintext JSON ('{', '[').
 const sealVersion = 1

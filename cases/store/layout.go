@@ -12,7 +12,7 @@ import (
 	"fieldcase/cases/store/boltguard"
 )
 
-// The layout of fieldcase.db at schema version 5, in one place: every
+// The layout of fieldcase.db at schema version 6, in one place: every
 // bucket and meta key the store uses is named below, and every key scheme
 // is built by a function here; the rest of the package uses these only.
 //
@@ -59,35 +59,40 @@ import (
 //	    ├── superseded              device seq (u64) → cases.Event JSON [sealed] (own events
 //	    │                           whose case log was rebuilt from HQ's: still pushed from here)
 //	    ├── stale_cases             case id (16) → ∅ (local log to rebuild from HQ's)
-//	    └── device_keys             device id → ed25519 public key (learnt from HQ; verify.go)
+//	    ├── device_keys             device id → ed25519 public key (learnt from HQ; verify.go)
+//	    └── party_search            head → the saved index's generation and size [sealed];
+//	                                chunk (u32) → a part of the party search index [sealed]
+//	                                (kept between sign-ins, checked against parties; partysaved.go)
 //
 // Schema 4's idx_party_search (name and ID number prefixes in the clear) is
 // dropped by migration 5: the party search runs over an in-memory index
-// built from the sealed parties after sign-in (partysearch.go).
+// built from the sealed parties after sign-in (partysearch.go), which
+// schema 6 keeps sealed in party_search.
 
 // Buckets, in the order of the tree above.
 var (
-	bRoot       = []byte("v1")
-	bMeta       = []byte("meta")
-	bUsers      = []byte("users")
-	bCases      = []byte("cases")
-	bEvents     = []byte("events")
-	bOutbox     = []byte("outbox")
-	bParties    = []byte("parties")
-	bPartyIndex = []byte("party_index")
-	bRulesets   = []byte("rulesets")
-	bDrafts     = []byte("drafts")
-	bIdxStatus  = []byte("idx_status")
-	bIdxParty   = []byte("idx_party")
-	bIdxDate    = []byte("idx_date")
-	bDocNumbers = []byte("doc_numbers")
-	bStats      = []byte("stats")
-	bIdxDecided = []byte("idx_decided")
-	bIdxPending = []byte("idx_pending")
-	bNotices    = []byte("sync_notices")
-	bSuperseded = []byte("superseded")
-	bStale      = []byte("stale_cases")
-	bDeviceKeys = []byte("device_keys")
+	bRoot        = []byte("v1")
+	bMeta        = []byte("meta")
+	bUsers       = []byte("users")
+	bCases       = []byte("cases")
+	bEvents      = []byte("events")
+	bOutbox      = []byte("outbox")
+	bParties     = []byte("parties")
+	bPartyIndex  = []byte("party_index")
+	bRulesets    = []byte("rulesets")
+	bDrafts      = []byte("drafts")
+	bIdxStatus   = []byte("idx_status")
+	bIdxParty    = []byte("idx_party")
+	bIdxDate     = []byte("idx_date")
+	bDocNumbers  = []byte("doc_numbers")
+	bStats       = []byte("stats")
+	bIdxDecided  = []byte("idx_decided")
+	bIdxPending  = []byte("idx_pending")
+	bNotices     = []byte("sync_notices")
+	bSuperseded  = []byte("superseded")
+	bStale       = []byte("stale_cases")
+	bDeviceKeys  = []byte("device_keys")
+	bPartySearch = []byte("party_search")
 
 	// bSalvaged holds, between Repair and the first sign-in after it, the
 	// entries found on orphaned leaf pages (repair.go); it is then dropped.
@@ -99,7 +104,7 @@ var (
 
 // layoutBuckets are the buckets of the current schema, all under bRoot.
 var layoutBuckets = [][]byte{bMeta, bUsers, bCases, bEvents, bOutbox, bParties, bPartyIndex, bRulesets, bDrafts,
-	bIdxStatus, bIdxParty, bIdxDate, bDocNumbers, bStats, bIdxDecided, bIdxPending, bNotices, bSuperseded, bStale, bDeviceKeys}
+	bIdxStatus, bIdxParty, bIdxDate, bDocNumbers, bStats, bIdxDecided, bIdxPending, bNotices, bSuperseded, bStale, bDeviceKeys, bPartySearch}
 
 // checkLayout makes sure every bucket is there after the migrations: a
 // file that lost one (damage, or an edit of its structure) is refused at

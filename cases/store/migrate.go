@@ -18,7 +18,7 @@ import (
 
 // SchemaVersion is the schema this build writes: the version of the last
 // migration below. Stores keep it in meta/schema.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // migration brings the schema from version-1 to version.
 type migration struct {
@@ -43,6 +43,7 @@ var migrations = []migration{
 	{3, "案件记录加入审核流程", migrateReview},
 	{4, "同步状态与通知", migrateSync},
 	{5, "加密存储与设备签名", migrateSecure},
+	{6, "当事人检索索引密封保存", migrateSearchIndex},
 }
 
 func (s *Store) migrate() error {
@@ -241,4 +242,14 @@ func migrateSecure(tx *bolt.Tx) error {
 		return err
 	}
 	return nil
+}
+
+// migrateSearchIndex adds party_search, where the party search index is
+// kept sealed between sign-ins. Making the index needs the keys, so the
+// first sign-in after this migration builds it from the parties and saves
+// it there (partysaved.go); until then, and whenever it is missing or
+// unusable, the search builds it as before.
+func migrateSearchIndex(tx *bolt.Tx) error {
+	_, err := root(tx).CreateBucketIfNotExists(bPartySearch)
+	return err
 }

@@ -294,3 +294,43 @@ func TestMigration5DropsTheClearSearchIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Migration 6 adds party_search to a sealed schema-5 store; the first
+// sign-in after it builds the party search index from the parties and
+// saves it there.
+func TestMigration6KeepsThePartyIndex(t *testing.T) {
+	dir := t.TempDir()
+	st := openTest(t, dir)
+	addParties(t, st, 0, 200)
+	st.Close()
+	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As schema 5 left it: no party_search.
+	if err := db.Update(func(tx *bolt.Tx) error {
+		if err := root(tx).DeleteBucket(bPartySearch); err != nil {
+			return err
+		}
+		return meta(tx).Put(kSchema, u64(5))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	parties := dump(db, bParties)
+	migrateOne(t, db, 6)
+	if got := dump(db, bPartySearch); got == nil || len(got) != 0 {
+		t.Fatalf("party_search %d keys, want an empty bucket", len(got))
+	}
+	if !maps.Equal(dump(db, bParties), parties) {
+		t.Fatal("the migration changed the parties")
+	}
+	db.Close()
+	st = openTest(t, dir)
+	got, err := st.SearchParties(benchParty(123).IDNumber, 5)
+	if err != nil || len(got) != 1 || got[0] != benchParty(123) {
+		t.Fatalf("search after the migration: %v %v", got, err)
+	}
+	if savedGeneration(t, st) == "" {
+		t.Fatal("the first sign-in saved no index")
+	}
+}

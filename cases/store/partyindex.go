@@ -70,3 +70,46 @@ func (s *Store) SetDistrictKey(key []byte) (bool, error) {
 	})
 	return changed, err
 }
+
+// appendPriorsJSON appends priors as json.Marshal writes them, for the
+// tens of thousands a pull installs; false when a text needs escaping or
+// a time is out of range, and then the caller marshals them instead.
+func appendPriorsJSON(dst []byte, priors []cases.PriorCase) ([]byte, bool) {
+	if priors == nil {
+		return dst, false
+	}
+	ok := true
+	text := func(s string) {
+		dst = append(dst, '"')
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				ok = false
+				return
+			}
+		}
+		dst = append(append(dst, s...), '"')
+	}
+	dst = append(dst, '[')
+	for i, p := range priors {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '{')
+		if p.CaseID != "" {
+			dst = append(dst, `"case_id":`...)
+			text(p.CaseID)
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `"violation":`...)
+		text(p.Violation)
+		dst = append(dst, `,"occurred_at":"`...)
+		var err error
+		if dst, err = p.OccurredAt.AppendText(dst); err != nil {
+			return dst, false
+		}
+		dst = append(dst, `","source":`...)
+		text(p.Source)
+		dst = append(dst, '}')
+	}
+	return append(dst, ']'), ok
+}

@@ -20,8 +20,9 @@ import (
 // Party search runs in memory. The schema-4 index kept every search term
 // (name, its suffixes, pinyin, ID number, credit code, phone) as a clear
 // bbolt key, which is exactly what encryption at rest must not leave on
-// disk. So the terms exist only in memory: built from the sealed parties on
-// the first search after sign-in, kept current by the transactions that
+// disk. So the terms are in the clear only in memory: built after sign-in
+// from the sealed parties, or loaded from the sealed copy of the index kept
+// in party_search (partysaved.go), kept current by the transactions that
 // record parties, and dropped by Lock.
 //
 // The index is a sorted slice of (term, party) searched by binary search
@@ -65,15 +66,18 @@ type searchEntry struct {
 }
 
 type searchSlot struct {
-	key    string
+	bkey   string // the party's key in the parties bucket
+	sealed sealID // which sealing of its stored value the party was read from
 	party  cases.Party
 	gen    uint32
+	gone   bool  // no longer the party's current slot: its entries are dead
 	tx     int   // the bbolt transaction that last wrote the party
 	recent int64 // Unix ms of the party's latest case (or of its last write here)
 }
 
 type searchUpdate struct {
 	party cases.Party
+	bkey  string
 	tx    int
 	at    int64 // Unix ms of the commit
 }
@@ -90,8 +94,8 @@ type partySearch struct {
 	stop  atomic.Bool
 	built bool
 	slots []searchSlot
-	byKey map[string]int32
-	text  []byte // the bytes of every term
+	byKey map[string]int32 // bkey → slot, made on the first update
+	text  []byte           // the bytes of every term
 	base  []searchEntry
 	extra []searchEntry
 
@@ -109,11 +113,11 @@ type partySearch struct {
 	pending  []searchUpdate
 }
 
-// note is called after a transaction that wrote party p committed.
-func (ps *partySearch) note(p cases.Party, tx int, at int64) {
+// note is called after a transaction that wrote party p under bkey committed.
+func (ps *partySearch) note(p cases.Party, bkey string, tx int, at int64) {
 	ps.pmu.Lock()
 	if ps.tracking {
-		ps.pending = append(ps.pending, searchUpdate{p, tx, at})
+		ps.pending = append(ps.pending, searchUpdate{p, bkey, tx, at})
 	}
 	ps.pmu.Unlock()
 }
@@ -173,6 +177,19 @@ func prefix8(s []byte) uint64 {
 
 // entryFor is the entry of the term text[off:off+n] (pre and pre2 set).
 func entryFor(text []byte, off uint32, n int) searchEntry {
+	if n >= 1 && int(off)+16 <= len(text) {
+		// Two loads and masks, where the text goes on far enough.
+		e := searchEntry{pre: binary.BigEndian.Uint64(text[off:]), off: off, n: uint16(n)}
+		if n < 8 {
+			e.pre &= ^uint64(0) << (8 * (8 - n))
+		} else if n > 8 {
+			e.pre2 = binary.BigEndian.Uint64(text[off+8:])
+			if n < 16 {
+				e.pre2 &= ^uint64(0) << (8 * (16 - n))
+			}
+		}
+		return e
+	}
 	t := text[off : off+uint32(n)]
 	e := searchEntry{pre: prefix8(t), off: off, n: uint16(n)}
 	if len(t) > 8 {
@@ -250,10 +267,23 @@ func (w *termWriter) add(p cases.Party, slot int32, gen uint32) {
 	}
 }
 
+// keyIndex makes byKey, which only updates need (ps.mu held).
+func (ps *partySearch) keyIndex() {
+	if ps.byKey != nil {
+		return
+	}
+	ps.byKey = make(map[string]int32, len(ps.slots))
+	for i := range ps.slots {
+		if !ps.slots[i].gone {
+			ps.byKey[ps.slots[i].bkey] = int32(i)
+		}
+	}
+}
+
 // apply records one party as written by transaction tx (ps.mu held).
-func (ps *partySearch) apply(p cases.Party, tx int, at int64) {
-	key := p.Key()
-	slot, ok := ps.byKey[key]
+func (ps *partySearch) apply(p cases.Party, bkey string, tx int, at int64) {
+	ps.keyIndex()
+	slot, ok := ps.byKey[bkey]
 	if ok {
 		s := &ps.slots[slot]
 		if s.tx > tx {
@@ -264,13 +294,13 @@ func (ps *partySearch) apply(p cases.Party, tx int, at int64) {
 			s.tx = tx
 			return
 		}
-		s.party, s.tx = p, tx
+		s.party, s.tx, s.sealed = p, tx, sealID{}
 		s.gen++
 	} else {
 		slot = int32(len(ps.slots))
-		ps.slots = append(ps.slots, searchSlot{key: key, party: p, tx: tx, recent: at})
+		ps.slots = append(ps.slots, searchSlot{bkey: bkey, party: p, tx: tx, recent: at})
 		ps.seen, ps.best = append(ps.seen, 0), append(ps.best, 0)
-		ps.byKey[key] = slot
+		ps.byKey[bkey] = slot
 	}
 	w := termWriter{text: ps.text}
 	w.add(p, slot, ps.slots[slot].gen)
@@ -310,18 +340,27 @@ func (ps *partySearch) drain() {
 	ps.pending = nil
 	ps.pmu.Unlock()
 	for _, u := range pending {
-		ps.apply(u.party, u.tx, u.at)
+		ps.apply(u.party, u.bkey, u.tx, u.at)
 	}
 }
 
-// latestCases maps each party (by its bbolt key) to the time of its latest
-// case: idx_party holds ⟨party⟩ ‖ 0 ‖ case id, and case ids are UUIDv7,
-// whose first 48 bits are the Unix milliseconds of their making.
-func latestCases(tx *bolt.Tx) map[string]int64 {
-	out := map[string]int64{}
+// latestCases gives, for each key of the parties bucket (keys, in bucket
+// order), the time of the party's latest case: idx_party holds ⟨party⟩ ‖
+// 0 ‖ case id in the same order, and case ids are UUIDv7, whose first 48
+// bits are the Unix milliseconds of their making. One walk of each.
+func latestCases(tx *bolt.Tx, keys [][]byte) []int64 {
+	out := make([]int64, len(keys))
+	pos := 0
 	c := bucket(tx, bIdxParty).Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+	for k, _ := c.First(); k != nil && pos < len(keys); k, _ = c.Next() {
 		if len(k) < 17 || k[len(k)-17] != 0 {
+			continue
+		}
+		party := k[:len(k)-17]
+		for pos < len(keys) && bytes.Compare(keys[pos], party) < 0 {
+			pos++
+		}
+		if pos == len(keys) || !bytes.Equal(keys[pos], party) {
 			continue
 		}
 		id := k[len(k)-16:]
@@ -329,16 +368,19 @@ func latestCases(tx *bolt.Tx) map[string]int64 {
 			continue // not a UUIDv7: no time in it
 		}
 		ms := int64(binary.BigEndian.Uint16(id[:2]))<<32 | int64(binary.BigEndian.Uint32(id[2:6]))
-		party := k[:len(k)-17]
-		if ms > out[string(party)] {
-			out[string(party)] = ms
-		}
+		out[pos] = max(out[pos], ms)
 	}
 	return out
 }
 
-// build reads every party once, in one read transaction, decrypting and
-// indexing them on every core (ps.mu held).
+// buildPartySearch makes the index in one read transaction (ps.mu held).
+// A sealed store keeps the index it built, sealed, in party_search
+// (partysaved.go): the parties whose stored value is still the very
+// sealing the saved index was made from are taken from it as they are,
+// and only the others (recorded, changed or gone since) are read,
+// decrypted and indexed, on every core. Without a usable saved index,
+// that is every party, and the index is saved again once built; so it is
+// when too many parties changed since it was saved.
 func (s *Store) buildPartySearch() error {
 	ps := &s.search
 	ps.pmu.Lock()
@@ -352,22 +394,87 @@ func (s *Store) buildPartySearch() error {
 		ps.clear()
 		return err
 	}
+	s.mu.RLock()
+	ring, err := s.ring()
+	s.mu.RUnlock()
+	if err != nil {
+		return fail(err)
+	}
+	keep := ring != nil // the plaintext test format keeps nothing
+	type kv struct {
+		k, v []byte
+		pos  int // among the bucket's keys
+	}
 	type part struct {
 		slots []searchSlot
 		w     termWriter
 		err   error
 	}
-	var parts []part
-	err := s.view(func(tx *bolt.Tx) error {
+	var (
+		parts []part
+		saved *savedSearch
+		stale int // parties new, changed or gone since the index was saved
+	)
+	err = s.view(func(tx *bolt.Tx) error {
 		snapshot := tx.ID()
-		recent := latestCases(tx)
-		type kv struct{ k, v []byte }
-		var raw []kv
+		if keep {
+			saved = s.loadPartySearch(tx)
+		} else {
+			saved = nil
+		}
+		var old []searchSlot
+		if saved != nil {
+			old = saved.slots
+		}
+		// The saved slots are in key order, as the bucket is: one walk of
+		// both tells which saved parties stand.
+		var (
+			keys [][]byte
+			at   []int32 // per key: its saved slot, or -1 when read below
+			raw  []kv
+		)
+		gone := func(i int) {
+			old[i].gone, old[i].gen = true, 1
+			stale++
+		}
+		i := 0
 		if err := bucket(tx, bParties).ForEach(func(k, v []byte) error {
-			raw = append(raw, kv{k, v})
+			for i < len(old) && old[i].bkey < string(k) {
+				gone(i)
+				i++
+			}
+			pos := len(keys)
+			keys = append(keys, k)
+			if i < len(old) && old[i].bkey == string(k) {
+				i++
+				if old[i-1].sealed == sealOf(v) {
+					at = append(at, int32(i-1))
+					return nil
+				}
+				gone(i - 1)
+				stale-- // counted once, below
+			}
+			at = append(at, -1)
+			raw = append(raw, kv{k, v, pos})
 			return nil
 		}); err != nil {
 			return err
+		}
+		for ; i < len(old); i++ {
+			gone(i)
+		}
+		stale += len(raw)
+		if ps.stop.Load() {
+			return errSearchStopped
+		}
+		recent := latestCases(tx, keys)
+		for pos, sl := range at {
+			if sl >= 0 {
+				old[sl].recent, old[sl].tx = recent[pos], snapshot
+			}
+		}
+		if len(raw) == 0 {
+			return nil
 		}
 		// The values are read in place (valid while tx is open), by as
 		// many workers as there are cores, each on a contiguous share.
@@ -400,7 +507,7 @@ func (s *Store) buildPartySearch() error {
 						continue
 					}
 					slot := int32(len(pt.slots)) // renumbered when the parts are joined
-					pt.slots = append(pt.slots, searchSlot{key: p.Key(), party: p, tx: snapshot, recent: recent[string(r.k)]})
+					pt.slots = append(pt.slots, searchSlot{bkey: string(r.k), sealed: sealOf(r.v), party: p, tx: snapshot, recent: recent[r.pos]})
 					pt.w.add(p, slot, 0)
 				}
 				sortEntries(pt.w.entries, pt.w.text)
@@ -417,34 +524,29 @@ func (s *Store) buildPartySearch() error {
 	if err != nil {
 		return fail(err)
 	}
-	n, terms, entries := 0, 0, 0
-	for _, pt := range parts {
-		n, terms, entries = n+len(pt.slots), terms+len(pt.w.text), entries+len(pt.w.entries)
+	var old []searchSlot
+	var oldEntries []searchEntry
+	var oldText []byte
+	if saved != nil {
+		old, oldEntries, oldText = saved.slots, saved.entries, saved.text
 	}
-	ps.slots = make([]searchSlot, 0, n)
-	ps.byKey = make(map[string]int32, n)
-	ps.text = make([]byte, 0, terms)
-	// Join the parts: slots and text one after another, and the sorted
+	n, terms, fresh := len(old), len(oldText), 0
+	for _, pt := range parts {
+		n, terms, fresh = n+len(pt.slots), terms+len(pt.w.text), fresh+len(pt.w.entries)
+	}
+	ps.slots = append(make([]searchSlot, 0, n), old...)
+	ps.text = append(make([]byte, 0, terms), oldText...)
+	// Join the parts: slots and text after the saved ones, and the sorted
 	// runs of entries, renumbered (which keeps each run's order), merged.
 	var runs [][]searchEntry
 	for _, pt := range parts {
 		first, off := int32(len(ps.slots)), uint32(len(ps.text))
-		for _, sl := range pt.slots {
-			if _, dup := ps.byKey[sl.key]; dup {
-				sl.gen = 1 // blind keys do not collide; should two, the first stands
-			} else {
-				ps.byKey[sl.key] = int32(len(ps.slots))
-			}
-			ps.slots = append(ps.slots, sl)
-		}
+		ps.slots = append(ps.slots, pt.slots...)
 		ps.text = append(ps.text, pt.w.text...)
-		run := pt.w.entries[:0]
-		for _, e := range pt.w.entries {
-			e.slot += first
-			e.off += off
-			if ps.slots[e.slot].gen == 0 {
-				run = append(run, e)
-			}
+		run := pt.w.entries
+		for i := range run {
+			run[i].slot += first
+			run[i].off += off
 		}
 		if len(run) > 0 {
 			runs = append(runs, run)
@@ -455,22 +557,49 @@ func (s *Store) buildPartySearch() error {
 	if ps.stop.Load() {
 		return fail(errSearchStopped)
 	}
-	ps.base = make([]searchEntry, 0, entries)
+	if saved != nil && fresh < mergeAt {
+		// A few parties changed: they stay in the overlay, and the saved
+		// entries (the gone parties' among them, skipped as dead) are the base.
+		ps.base, ps.extra = oldEntries, ps.mergeRuns(runs)
+	} else {
+		if len(oldEntries) > 0 {
+			runs = append(runs, oldEntries)
+		}
+		ps.base = ps.mergeRuns(runs)
+	}
+	ps.seen, ps.best = make([]uint32, len(ps.slots)), make([]uint8, len(ps.slots))
+	ps.built = true
+	if keep && (saved == nil || stale > max(512, len(ps.slots)/32)) && !ps.stop.Load() {
+		// Saved as built, before any later update is applied: the sealing
+		// of each party's value says whether it still holds. A failure
+		// costs only speed: the next sign-in builds it again.
+		s.savePartySearch(ps.encode())
+	}
+	return nil
+}
+
+// mergeRuns merges sorted runs of entries into one, leaving out the dead.
+func (ps *partySearch) mergeRuns(runs [][]searchEntry) []searchEntry {
+	total := 0
+	for _, r := range runs {
+		total += len(r)
+	}
+	out := make([]searchEntry, 0, total)
 	for len(runs) > 0 {
-		best := -1
-		for i, r := range runs {
-			if best < 0 || ps.compare(r[0], runs[best][0]) < 0 {
+		best := 0
+		for i := 1; i < len(runs); i++ {
+			if ps.compare(runs[i][0], runs[best][0]) < 0 {
 				best = i
 			}
 		}
-		ps.base = append(ps.base, runs[best][0])
+		if e := runs[best][0]; ps.live(e) {
+			out = append(out, e)
+		}
 		if runs[best] = runs[best][1:]; len(runs[best]) == 0 {
 			runs = slices.Delete(runs, best, best+1)
 		}
 	}
-	ps.seen, ps.best = make([]uint32, len(ps.slots)), make([]uint8, len(ps.slots))
-	ps.built = true
-	return nil
+	return out
 }
 
 // sortEntries sorts entries made in slot order as compareIn does: a
@@ -624,7 +753,7 @@ func (s *Store) SearchParties(q string, limit int) ([]cases.Party, error) {
 		if ps.slots[a].recent != ps.slots[b].recent {
 			return ps.slots[a].recent > ps.slots[b].recent
 		}
-		return ps.slots[a].key < ps.slots[b].key
+		return ps.slots[a].bkey < ps.slots[b].bkey
 	}
 	// The best limit, kept in order: a query as short as one letter
 	// matches tens of thousands, of which a few are shown.

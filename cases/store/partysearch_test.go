@@ -85,3 +85,22 @@ func TestSortEntries(t *testing.T) {
 		t.Fatal("radix order differs from compareIn's")
 	}
 }
+
+// TestEntryForMasks: the fast path of entryFor (terms far from the end of
+// the text) gives the numbers the padded copy gives.
+func TestEntryForMasks(t *testing.T) {
+	text := []byte("重庆市王伟商贸有限公司0123456789abcdefghijklmnopqrstuvwxyz")
+	for off := 0; off < 20; off++ {
+		for n := 1; off+n <= len(text); n++ {
+			got := entryFor(text, uint32(off), n)
+			term := text[off : off+n]
+			want := searchEntry{pre: prefix8(term), off: uint32(off), n: uint16(n)}
+			if n > 8 {
+				want.pre2 = prefix8(term[8:])
+			}
+			if got != want {
+				t.Fatalf("entryFor(%d, %d) = %+v, want %+v", off, n, got, want)
+			}
+		}
+	}
+}

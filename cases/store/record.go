@@ -257,7 +257,7 @@ func (s *Store) putParty(tx *bolt.Tx, p cases.Party) error {
 	}
 	id := tx.ID()
 	at := s.now().UnixMilli()
-	tx.OnCommit(func() { s.search.note(p, id, at) })
+	tx.OnCommit(func() { s.search.note(p, string(pk), id, at) })
 	return nil
 }
 

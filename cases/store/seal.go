@@ -16,7 +16,7 @@ import (
 
 var sealedBuckets = map[string]bool{
 	string(bCases): true, string(bEvents): true, string(bParties): true, string(bPartyIndex): true,
-	string(bDrafts): true, string(bNotices): true, string(bSuperseded): true,
+	string(bDrafts): true, string(bNotices): true, string(bSuperseded): true, string(bPartySearch): true,
 }
 
 func isSealed(name, key []byte) bool {

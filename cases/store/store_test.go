@@ -306,7 +306,7 @@ func TestMigrationCreatesDocumentedBuckets(t *testing.T) {
 	dir := t.TempDir()
 	st := openTest(t, dir)
 	want := []string{"meta", "users", "cases", "events", "outbox", "parties", "party_index", "rulesets", "drafts", "idx_status", "idx_party", "idx_date",
-		"doc_numbers", "stats", "idx_decided", "idx_pending", "sync_notices", "superseded", "stale_cases", "device_keys"}
+		"doc_numbers", "stats", "idx_decided", "idx_pending", "sync_notices", "superseded", "stale_cases", "device_keys", "party_search"}
 	err := st.db.View(func(tx *bolt.Tx) error {
 		var top []string
 		tx.ForEach(func(name []byte, _ *bolt.Bucket) error { top = append(top, string(name)); return nil })

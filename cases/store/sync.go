@@ -478,29 +478,50 @@ func (s *Store) ApplyPull(p Pull) (PullResult, error) {
 		type blindEntry struct {
 			pk     []byte
 			priors []cases.PriorCase
+			order  int // in the pull: of two entries for one party, the later stands
 		}
 		entries := make([]blindEntry, 0, len(p.Parties))
 		dk, err := s.districtKey(tx)
 		if err != nil {
 			return err
 		}
-		for _, pe := range p.Parties {
-			pk, err := s.partyKey(pe.Key)
-			if dk != nil {
-				pk, err = s.wireKeyIn(pe.Key) // keyed by the district's blind key (partyindex.go)
-			}
-			if err != nil {
-				return err
-			}
-			entries = append(entries, blindEntry{pk, pe.Priors})
+		// Keyed by the district's blind key (partyindex.go: wireKeyIn),
+		// or before there is one as the party buckets are (partyKey).
+		ring, err := s.ring()
+		if err != nil {
+			return err
 		}
-		slices.SortStableFunc(entries, func(a, b blindEntry) int { return bytes.Compare(a.pk, b.pk) })
+		blindKey := func(dst []byte, key string) []byte { return append(dst, key...) } // plaintext test format
+		if ring != nil && dk != nil {
+			blindKey = ring.blinder("party-hq")
+		} else if ring != nil {
+			blindKey = ring.blinder("party")
+		}
+		keys := make([]byte, 0, len(p.Parties)*blindLen)
+		for _, pe := range p.Parties {
+			start := len(keys)
+			keys = blindKey(keys, pe.Key)
+			entries = append(entries, blindEntry{keys[start:len(keys):len(keys)], pe.Priors, len(entries)})
+		}
+		slices.SortFunc(entries, func(a, b blindEntry) int {
+			if c := bytes.Compare(a.pk, b.pk); c != 0 {
+				return c
+			}
+			return a.order - b.order
+		})
+		var data []byte
 		for _, pe := range entries {
 			var err error
 			if len(pe.priors) == 0 {
 				err = pi.Delete(pe.pk)
 			} else {
-				err = s.putJSON(tx, bPartyIndex, pe.pk, pe.priors)
+				var plain bool
+				if data, plain = appendPriorsJSON(data[:0], pe.priors); !plain {
+					data, err = json.Marshal(pe.priors)
+				}
+				if err == nil {
+					err = s.putRaw(tx, bPartyIndex, pe.pk, data)
+				}
 			}
 			if err != nil {
 				return err

@@ -1537,6 +1537,12 @@ func bookFrom(tx Tx) (*rules.Book, error) {
 
 // Pull returns the changes after cursor in the device's scope.
 func (h *HQ) Pull(ctx context.Context, d Device, cursor uint64, limit int) (proto.PullResponse, error) {
+	return h.pull(ctx, d, cursor, limit, false)
+}
+
+// pull is Pull; with raw, party entries keep their priors as stored
+// (proto.RawPartyEntry), for an answer written without decoding them.
+func (h *HQ) pull(ctx context.Context, d Device, cursor uint64, limit int, raw bool) (proto.PullResponse, error) {
 	epoch, err := h.store.Epoch(ctx)
 	if err != nil {
 		return proto.PullResponse{}, err
@@ -1553,6 +1559,7 @@ func (h *HQ) Pull(ctx context.Context, d Device, cursor uint64, limit int) (prot
 		return proto.PullResponse{}, err
 	}
 	resp := proto.PullResponse{V: proto.ProtocolVersion, Epoch: epoch, Entries: make([]proto.Entry, 0, len(changes)), Next: next, More: more}
+	var blinder *cases.PartyBlinder
 	for _, c := range changes {
 		en := proto.Entry{Seq: c.Seq, Kind: c.Kind, CaseID: c.CaseID}
 		switch c.Kind {
@@ -1563,13 +1570,20 @@ func (h *HQ) Pull(ctx context.Context, d Device, cursor uint64, limit int) (prot
 		case proto.EntryHolidays:
 			en.Holidays = c.Data
 		case proto.EntryParty:
+			// The whole district's index goes to every device: keyed by
+			// the blind key, never by an ID number or name.
+			if blinder == nil {
+				blinder = cases.NewPartyBlinder(dk)
+			}
+			if key, priors, ok := splitPartyEntry(c.Data); ok && raw {
+				en.Party = proto.RawPartyEntry(blinder.Blind(key), priors)
+				break
+			}
 			var p proto.PartyEntry
 			if err := json.Unmarshal(c.Data, &p); err != nil {
 				return resp, fmt.Errorf("HQ 变更 %d 已损坏：%w", c.Seq, err)
 			}
-			// The whole district's index goes to every device: keyed by
-			// the blind key, never by an ID number or name.
-			p.Key = cases.BlindPartyKey(dk, p.Key)
+			p.Key = blinder.Blind(p.Key)
 			en.Party = &p
 		case proto.EntryNotice:
 			var n proto.Notice
@@ -1592,6 +1606,32 @@ func (h *HQ) Pull(ctx context.Context, d Device, cursor uint64, limit int) (prot
 	}
 	resp.DeviceKeys = keys
 	return resp, nil
+}
+
+// splitPartyEntry reads a stored party entry in the form publishParty
+// writes, {"key":"…","priors":[…]}, leaving the priors as they are; false
+// for anything else, which is then decoded whole.
+func splitPartyEntry(data []byte) (key string, priors json.RawMessage, ok bool) {
+	const head, mid = `{"key":"`, `","priors":`
+	if !bytes.HasPrefix(data, []byte(head)) || !bytes.HasSuffix(data, []byte("}")) {
+		return "", nil, false
+	}
+	rest := data[len(head) : len(data)-1]
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 || !bytes.HasPrefix(rest[end:], []byte(mid)) {
+		return "", nil, false
+	}
+	k := rest[:end]
+	for _, b := range k {
+		if b < 0x20 || b == '\\' || b >= 0x80 {
+			return "", nil, false // escaped or not ASCII: decoded whole
+		}
+	}
+	priors = rest[end+len(mid):]
+	if len(priors) == 0 || priors[0] != '[' || !json.Valid(priors) {
+		return "", nil, false
+	}
+	return string(k), priors, true
 }
 
 // deviceKeys are the public keys of the devices whose events are in a pull

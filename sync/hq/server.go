@@ -1,6 +1,7 @@
 package hq
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -264,12 +265,73 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, d Device) {
 			return
 		}
 	}
-	resp, err := s.hq.Pull(r.Context(), d, cursor, limit)
+	resp, err := s.hq.pull(r.Context(), d, cursor, limit, true)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, resp)
+	body, err := appendPull(make([]byte, 0, 256*len(resp.Entries)+256), resp)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+}
+
+// appendPull writes a pull page as writeJSON would, except that a party
+// entry's stored priors (checked as JSON when read, splitPartyEntry) go
+// out as they are: encoding/json would scan them once more, and a page of
+// the party index is mostly priors.
+func appendPull(out []byte, resp proto.PullResponse) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	value := func(v any) error {
+		buf.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		out = append(out, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+		return nil
+	}
+	out = strconv.AppendInt(append(out, `{"v":`...), int64(resp.V), 10)
+	out = append(out, `,"epoch":`...)
+	if err := value(resp.Epoch); err != nil {
+		return nil, err
+	}
+	out = append(out, `,"entries":[`...)
+	for i, en := range resp.Entries {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		if en.Kind != proto.EntryParty || en.Party == nil || en.Party.RawPriors() == nil || en.CaseID != "" {
+			if err := value(en); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		out = strconv.AppendUint(append(out, `{"seq":`...), en.Seq, 10)
+		out = append(out, `,"kind":`...)
+		if err := value(en.Kind); err != nil {
+			return nil, err
+		}
+		out = append(out, `,"party":{"key":`...)
+		if err := value(en.Party.Key); err != nil {
+			return nil, err
+		}
+		out = append(append(append(out, `,"priors":`...), en.Party.RawPriors()...), "}}"...)
+	}
+	out = strconv.AppendUint(append(out, `],"next":`...), resp.Next, 10)
+	out = strconv.AppendBool(append(out, `,"more":`...), resp.More)
+	if len(resp.DeviceKeys) > 0 {
+		out = append(out, `,"device_keys":`...)
+		if err := value(resp.DeviceKeys); err != nil {
+			return nil, err
+		}
+	}
+	return append(out, "}\n"...), nil
 }
 
 func (s *Server) caseLog(w http.ResponseWriter, r *http.Request, d Device) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -273,4 +274,37 @@ func TestLossDeclarationSignature(t *testing.T) {
 			t.Errorf("a declaration with its %s changed still verifies", name)
 		}
 	}
+}
+
+// FuzzPartyEntryDecode: a party entry reads the same through
+// PartyEntry's own reader (its fast path or encoding/json) as through
+// encoding/json alone.
+func FuzzPartyEntryDecode(f *testing.F) {
+	at := time.Date(2026, 10, 1, 9, 30, 0, 120, time.FixedZone("CST", 8*3600))
+	for _, e := range []proto.PartyEntry{
+		{Key: "3f2a", Priors: []cases.PriorCase{}},
+		{Key: "3f2a", Priors: []cases.PriorCase{{CaseID: "01a24b2a-0000-7000-8000-000000000001", Violation: "CG01", OccurredAt: at, Source: "hq"}, {Violation: "占道<经营>", OccurredAt: at.UTC(), Source: "hq"}}},
+	} {
+		data, _ := json.Marshal(e)
+		f.Add(data)
+	}
+	f.Add([]byte(`{"key":"a","priors":[{"violation":"x","occurred_at":"2026-13-01T00:00:00Z","source":"hq"}]}`))
+	f.Add([]byte(`{"key":"a\u0041","priors":[{"violation":"x","occurred_at":"2026-01-01T00:00:00Z","source":"hq","extra":1}]}`))
+	f.Add([]byte(`{"KEY":"a","priors":null}`))
+	type plain struct {
+		Key    string            `json:"key"`
+		Priors []cases.PriorCase `json:"priors"`
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got proto.PartyEntry
+		gerr := json.Unmarshal(data, &got)
+		var want plain
+		werr := json.Unmarshal(data, &want)
+		if (gerr == nil) != (werr == nil) {
+			t.Fatalf("%s: error %v, encoding/json's %v", data, gerr, werr)
+		}
+		if gerr == nil && (got.Key != want.Key || !reflect.DeepEqual(got.Priors, want.Priors)) {
+			t.Fatalf("%s:\n%+v\nencoding/json:\n%+v", data, got, want)
+		}
+	})
 }

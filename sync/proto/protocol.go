@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -228,6 +229,209 @@ type Entry struct {
 type PartyEntry struct {
 	Key    string            `json:"key"`
 	Priors []cases.PriorCase `json:"priors"`
+	// raw, when set, is sent as the priors instead of Priors: HQ passes the
+	// priors of a stored entry on as stored (RawPartyEntry).
+	raw json.RawMessage
+}
+
+// RawPartyEntry is an entry that is sent with priors, a JSON array, as
+// they are: HQ serves a page of the party index without decoding and
+// encoding every prior case again.
+func RawPartyEntry(key string, priors json.RawMessage) *PartyEntry {
+	return &PartyEntry{Key: key, raw: priors}
+}
+
+// UnmarshalJSON reads an entry in the form HQ writes it,
+// {"key":"…","priors":[{"case_id":"…","violation":"…","occurred_at":"…","source":"…"},…]}
+// (no space, no escape), without reflection: a new device reads tens of
+// thousands. Anything else is read by encoding/json as usual, to the same
+// result (FuzzPartyEntryDecode).
+func (p *PartyEntry) UnmarshalJSON(data []byte) error {
+	if key, priors, ok := parsePartyEntry(data); ok {
+		p.Key, p.Priors, p.raw = key, priors, nil
+		return nil
+	}
+	type fields PartyEntry // without this method
+	return json.Unmarshal(data, (*fields)(p))
+}
+
+// parsePartyEntry is UnmarshalJSON's fast path; false where it does not apply.
+func parsePartyEntry(data []byte) (string, []cases.PriorCase, bool) {
+	r := fastReader{data: data}
+	key, priors, ok := r.partyEntry()
+	return key, priors, ok && r.pos == len(data)
+}
+
+// fastReader reads JSON in the one form HQ writes a page of the party
+// index in, for the fast paths of PartyEntry.UnmarshalJSON and
+// DecodePullResponse; any other form gives false, and the caller leaves
+// the bytes to encoding/json.
+type fastReader struct {
+	data []byte
+	pos  int
+}
+
+func (r *fastReader) lit(s string) bool {
+	if !bytes.HasPrefix(r.data[r.pos:], []byte(s)) {
+		return false
+	}
+	r.pos += len(s)
+	return true
+}
+
+// str reads a string's body up to its closing quote (the opening one
+// already read): only one with no escape and valid UTF-8 reads as is.
+func (r *fastReader) str() (string, bool) {
+	end := bytes.IndexByte(r.data[r.pos:], '"')
+	if end < 0 {
+		return "", false
+	}
+	s := r.data[r.pos : r.pos+end]
+	if bytes.IndexByte(s, '\\') >= 0 || !utf8.Valid(s) {
+		return "", false
+	}
+	r.pos += end + 1
+	return string(s), true
+}
+
+// uint reads a non-negative integer literal.
+func (r *fastReader) uint() (uint64, bool) {
+	i := r.pos
+	for i < len(r.data) && r.data[i] >= '0' && r.data[i] <= '9' {
+		i++
+	}
+	digits := r.data[r.pos:i]
+	if len(digits) == 0 || len(digits) > 1 && digits[0] == '0' || i < len(r.data) && (r.data[i] == '.' || r.data[i] == 'e' || r.data[i] == 'E') {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(digits), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	r.pos = i
+	return v, true
+}
+
+// partyEntry reads {"key":"…","priors":[{"case_id":"…","violation":"…",
+// "occurred_at":"…","source":"…"},…]}, case_id optional.
+func (r *fastReader) partyEntry() (string, []cases.PriorCase, bool) {
+	if !r.lit(`{"key":"`) {
+		return "", nil, false
+	}
+	key, ok := r.str()
+	if !ok || !r.lit(`,"priors":[`) {
+		return "", nil, false
+	}
+	priors := []cases.PriorCase{}
+	for !r.lit("]}") {
+		if len(priors) > 0 && !r.lit(",") {
+			return "", nil, false
+		}
+		var pc cases.PriorCase
+		if !r.lit(`{"`) {
+			return "", nil, false
+		}
+		if r.lit(`case_id":"`) {
+			if pc.CaseID, ok = r.str(); !ok || !r.lit(`,"`) {
+				return "", nil, false
+			}
+		}
+		if !r.lit(`violation":"`) {
+			return "", nil, false
+		}
+		if pc.Violation, ok = r.str(); !ok || !r.lit(`,"occurred_at":"`) {
+			return "", nil, false
+		}
+		// The quoted time goes to time.Time's own UnmarshalJSON, as
+		// encoding/json would hand it.
+		end := bytes.IndexByte(r.data[r.pos:], '"')
+		if end < 0 || pc.OccurredAt.UnmarshalJSON(r.data[r.pos-1:r.pos+end+1]) != nil {
+			return "", nil, false
+		}
+		r.pos += end + 1
+		if !r.lit(`,"source":"`) {
+			return "", nil, false
+		}
+		if pc.Source, ok = r.str(); !ok || !r.lit("}") {
+			return "", nil, false
+		}
+		priors = append(priors, pc)
+	}
+	return key, priors, true
+}
+
+// decodePullFast reads a page made only of party entries, as HQ writes
+// it, {"v":…,"epoch":"…","entries":[{"seq":…,"kind":"party","party":{…}},…],
+// "next":…,"more":…}: the pages a new device pulls the district's party
+// index in. False for any other page, which encoding/json then reads.
+func decodePullFast(data []byte) (PullResponse, bool) {
+	var resp PullResponse
+	r := fastReader{data: data}
+	if !r.lit(`{"v":`) {
+		return resp, false
+	}
+	v, ok := r.uint()
+	if !ok || v > math.MaxInt32 || !r.lit(`,"epoch":"`) {
+		return resp, false
+	}
+	resp.V = int(v)
+	if resp.Epoch, ok = r.str(); !ok || !r.lit(`,"entries":[`) {
+		return resp, false
+	}
+	resp.Entries = []Entry{}
+	for !r.lit("]") {
+		if len(resp.Entries) > 0 && !r.lit(",") {
+			return resp, false
+		}
+		en := Entry{Kind: EntryParty}
+		if !r.lit(`{"seq":`) {
+			return resp, false
+		}
+		if en.Seq, ok = r.uint(); !ok || !r.lit(`,"kind":"party","party":`) {
+			return resp, false
+		}
+		key, priors, ok := r.partyEntry()
+		if !ok || !r.lit("}") {
+			return resp, false
+		}
+		en.Party = &PartyEntry{Key: key, Priors: priors}
+		resp.Entries = append(resp.Entries, en)
+	}
+	if !r.lit(`,"next":`) {
+		return resp, false
+	}
+	if resp.Next, ok = r.uint(); !ok || !r.lit(`,"more":`) {
+		return resp, false
+	}
+	switch {
+	case r.lit("true"):
+		resp.More = true
+	case r.lit("false"):
+	default:
+		return resp, false
+	}
+	if !r.lit("}") || len(bytes.Trim(r.data[r.pos:], " \t\r\n")) != 0 {
+		return resp, false
+	}
+	return resp, true
+}
+
+// RawPriors are the priors of an entry made by RawPartyEntry, else nil.
+func (p *PartyEntry) RawPriors() json.RawMessage { return p.raw }
+
+// MarshalJSON writes an entry made by RawPartyEntry; any other as usual.
+func (p *PartyEntry) MarshalJSON() ([]byte, error) {
+	type fields PartyEntry // without this method
+	if p.raw == nil {
+		return json.Marshal((*fields)(p))
+	}
+	key, err := json.Marshal(p.Key)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(key)+len(p.raw)+20)
+	out = append(append(append(out, `{"key":`...), key...), `,"priors":`...)
+	return append(append(out, p.raw...), '}'), nil
 }
 
 // Notice kinds.
@@ -353,14 +557,23 @@ func NewDecodeError(format string, args ...any) error {
 
 // DecodeJSON reads one JSON value of at most limit bytes and nothing after it.
 func DecodeJSON(r io.Reader, limit int64, v any) error {
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	data, err := readBody(r, limit)
 	if err != nil {
-		return ReadError(err)
-	}
-	if int64(len(data)) > limit {
-		return NewDecodeError("内容超过 %d 字节的上限", limit)
+		return err
 	}
 	return DecodeBytes(data, v)
+}
+
+// readBody reads a whole body of at most limit bytes.
+func readBody(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, ReadError(err)
+	}
+	if int64(len(data)) > limit {
+		return nil, NewDecodeError("内容超过 %d 字节的上限", limit)
+	}
+	return data, nil
 }
 
 // ReadError classifies a failed read of a body: over the server's size
@@ -726,7 +939,14 @@ func safeStrings(b []byte) bool {
 // and every text meant for people is cleaned.
 func DecodePullResponse(r io.Reader, limit int64) (PullResponse, error) {
 	var resp PullResponse
-	if err := DecodeJSON(r, limit, &resp); err != nil {
+	data, err := readBody(r, limit)
+	if err != nil {
+		return resp, err
+	}
+	// A page of the party index is read by hand; any other by encoding/json.
+	if fast, ok := decodePullFast(data); ok {
+		resp = fast
+	} else if err := DecodeBytes(data, &resp); err != nil {
 		return resp, err
 	}
 	if err := checkVersion(resp.V); err != nil {
