@@ -835,10 +835,11 @@ func stageOps(ops []proto.Op, signKey string) []stagedOp {
 	one := func(i int) {
 		st := &out[i]
 		st.sent = sentDigest(ops[i].Event)
-		if st.e, st.perr = proto.ParseEvent(ops[i].Event); st.perr != nil {
+		p, perr := proto.ReadEvent(ops[i].Event)
+		if st.e, st.perr = p.Event, perr; perr != nil {
 			return
 		}
-		st.cerr = proto.CheckEvent(st.e)
+		st.cerr = p.Check()
 		if st.cerr == nil {
 			if p, err := cases.Prepare(st.e); err == nil {
 				st.pre = &p

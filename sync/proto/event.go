@@ -1,0 +1,299 @@
+package proto
+
+import (
+	"encoding/json"
+	"math"
+
+	"fieldcase/cases"
+)
+
+// ParsedEvent is an event read in one pass over its bytes (ReadEvent): the
+// event, whose Payload shares the bytes it was read from (they are kept as
+// received, for storage and hashing, and must not be changed), and what
+// the pass learnt of the payload, so that Check need not read it again.
+type ParsedEvent struct {
+	cases.Event
+	facts payloadFacts
+}
+
+// Field names of an event and of its actor, as encoding/json knows them.
+var (
+	eventFields = []string{"id", "case_id", "index", "device", "seq", "actor", "at", "kind", "payload", "prev", "hash", "sig"}
+	actorFields = []string{"id", "name", "cert", "role"}
+)
+
+// ReadEvent reads one event and checks that it is intact, as ParseEvent
+// does, in one pass over raw.
+func ReadEvent(raw []byte) (ParsedEvent, error) {
+	var p ParsedEvent
+	if err := p.read(raw); err != nil {
+		return p, err
+	}
+	e := &p.Event
+	switch {
+	case !uuidRe.MatchString(e.ID):
+		return p, NewDecodeError("事件编号格式不对")
+	case !uuidRe.MatchString(e.CaseID):
+		return p, NewDecodeError("案件编号格式不对")
+	case !uuidRe.MatchString(e.Device):
+		return p, NewDecodeError("设备编号格式不对")
+	case e.Index == 0 || e.Seq == 0:
+		return p, NewDecodeError("事件序号缺失")
+	case e.Index > math.MaxInt64 || e.Seq > math.MaxInt64:
+		return p, NewDecodeError("事件序号过大")
+	case e.Prev != "" && !IsSHA256(e.Prev), !IsSHA256(e.Hash):
+		return p, NewDecodeError("事件哈希格式不对")
+	}
+	if e.ComputeHash() != e.Hash {
+		return p, NewDecodeError("事件内容与其哈希不符")
+	}
+	return p, nil
+}
+
+// read decodes raw into p as encoding/json would decode it into a
+// cases.Event (see scan.go). A syntax error leaves p empty, as
+// encoding/json left it; a type error keeps what was read.
+func (p *ParsedEvent) read(raw []byte) error {
+	s := &scanner{b: raw}
+	err := s.event(p)
+	if err == errStop {
+		return s.err
+	}
+	if err == nil {
+		err = s.end()
+	}
+	if err != nil {
+		*p = ParsedEvent{}
+		return err
+	}
+	return s.err
+}
+
+func (s *scanner) event(p *ParsedEvent) error {
+	e := &p.Event
+	switch s.next(nil) {
+	case 'n':
+		_, err := s.literal()
+		return err
+	case '{':
+	default:
+		s.typeErr("event")
+		return s.value(nil)
+	}
+	return s.object(nil, func(lit []byte, esc, special bool) error {
+		switch fieldOf(lit, esc, special, eventFields) {
+		case 0:
+			return s.stringField(&e.ID, "id")
+		case 1:
+			return s.stringField(&e.CaseID, "case_id")
+		case 2:
+			return s.uintField(&e.Index, "index")
+		case 3:
+			return s.stringField(&e.Device, "device")
+		case 4:
+			return s.uintField(&e.Seq, "seq")
+		case 5:
+			return s.actor(&e.Actor)
+		case 6:
+			v, err := s.valueLit(nil)
+			if err != nil {
+				return err
+			}
+			// time.Time decodes itself from the value's bytes, whatever
+			// they are; its refusal ends the decode, as in encoding/json.
+			if err := e.At.UnmarshalJSON(v); err != nil {
+				s.err = NewDecodeError("JSON 格式错误：字段 at：%v", err)
+				return errStop
+			}
+			return nil
+		case 7:
+			k := string(e.Kind)
+			err := s.stringField(&k, "kind")
+			e.Kind = cases.EventKind(k)
+			return err
+		case 8:
+			// json.RawMessage takes the value's bytes, null included.
+			f := payloadFacts{compact: true, safe: true}
+			v, err := s.valueLit(&f)
+			e.Payload, p.facts = v, f
+			return err
+		case 9:
+			return s.stringField(&e.Prev, "prev")
+		case 10:
+			return s.stringField(&e.Hash, "hash")
+		case 11:
+			return s.stringField(&e.Sig, "sig")
+		}
+		return s.value(nil)
+	})
+}
+
+func (s *scanner) actor(a *cases.Actor) error {
+	switch s.next(nil) {
+	case 'n':
+		_, err := s.literal()
+		return err
+	case '{':
+	default:
+		s.typeErr("actor")
+		return s.value(nil)
+	}
+	return s.object(nil, func(lit []byte, esc, special bool) error {
+		switch fieldOf(lit, esc, special, actorFields) {
+		case 0:
+			return s.stringField(&a.ID, "actor.id")
+		case 1:
+			return s.stringField(&a.Name, "actor.name")
+		case 2:
+			return s.stringField(&a.Cert, "actor.cert")
+		case 3:
+			r := string(a.Role)
+			err := s.stringField(&r, "actor.role")
+			a.Role = cases.Role(r)
+			return err
+		}
+		return s.value(nil)
+	})
+}
+
+// Check checks what an intact event says, as CheckEvent does, with what
+// ReadEvent learnt of the payload instead of reading it again.
+func (p *ParsedEvent) Check() error {
+	e := &p.Event
+	switch {
+	case e.Kind == "" || len(e.Kind) > 64:
+		return NewDecodeError("事件类型缺失")
+	case e.At.IsZero():
+		return NewDecodeError("事件时间缺失")
+	case len(e.Payload) == 0:
+		return NewDecodeError("事件内容缺失")
+	case !p.facts.compact:
+		return NewDecodeError("事件内容不是规范的 JSON")
+	}
+	if err := checkActorText(*e); err != nil {
+		return err
+	}
+	if !p.facts.safe {
+		return errUnsafePayload
+	}
+	return nil
+}
+
+// Field names of a push and of its ops, as encoding/json knows them.
+var (
+	pushFields = []string{"v", "epoch", "users", "sign_key", "ops"}
+	opFields   = []string{"seq", "prev_op", "event"}
+)
+
+// readPush decodes a push body as encoding/json would decode it into a
+// PushRequest, in one pass: each event's bytes are checked for grammar
+// and kept as they are, to be read by ReadEvent, in parallel, at HQ.
+func readPush(body []byte) (PushRequest, error) {
+	var req PushRequest
+	s := &scanner{b: body}
+	err := s.push(&req)
+	if err == nil {
+		err = s.end()
+	}
+	if err != nil {
+		return PushRequest{}, err
+	}
+	return req, s.err
+}
+
+func (s *scanner) push(req *PushRequest) error {
+	switch s.next(nil) {
+	case 'n':
+		_, err := s.literal()
+		return err
+	case '{':
+	default:
+		s.typeErr("push")
+		return s.value(nil)
+	}
+	return s.object(nil, func(lit []byte, esc, special bool) error {
+		switch fieldOf(lit, esc, special, pushFields) {
+		case 0:
+			return s.intField(&req.V, "v")
+		case 1:
+			return s.stringField(&req.Epoch, "epoch")
+		case 2:
+			// Users are few and small: encoding/json decodes them into
+			// the slice as it stands (a repeated key merges, as it did).
+			v, err := s.valueLit(nil)
+			if err == nil && json.Unmarshal(v, &req.Users) != nil {
+				s.typeErr("users")
+			}
+			return err
+		case 3:
+			return s.stringField(&req.SignKey, "sign_key")
+		case 4:
+			return s.ops(&req.Ops)
+		}
+		return s.value(nil)
+	})
+}
+
+// ops reads the ops array into the slice as it stands, the way
+// encoding/json decodes into a slice: element by element over what is
+// there, growing it, and cut to the array's length.
+func (s *scanner) ops(dst *[]Op) error {
+	switch s.next(nil) {
+	case 'n':
+		*dst = nil
+		_, err := s.literal()
+		return err
+	case '[':
+	default:
+		s.typeErr("ops")
+		return s.value(nil)
+	}
+	ops := *dst
+	n := 0
+	err := s.array(nil, func(i int) error {
+		if i >= cap(ops) {
+			ops = append(ops[:len(ops):len(ops)], Op{})
+		}
+		if i >= len(ops) {
+			ops = ops[:i+1]
+		}
+		n = i + 1
+		return s.op(&ops[i])
+	})
+	if err != nil {
+		return err
+	}
+	if n < len(ops) {
+		ops = ops[:n]
+	}
+	if n == 0 {
+		ops = []Op{}
+	}
+	*dst = ops
+	return nil
+}
+
+func (s *scanner) op(op *Op) error {
+	switch s.next(nil) {
+	case 'n':
+		_, err := s.literal()
+		return err
+	case '{':
+	default:
+		s.typeErr("ops")
+		return s.value(nil)
+	}
+	return s.object(nil, func(lit []byte, esc, special bool) error {
+		switch fieldOf(lit, esc, special, opFields) {
+		case 0:
+			return s.uintField(&op.Seq, "seq")
+		case 1:
+			return s.stringField(&op.PrevOp, "prev_op")
+		case 2:
+			v, err := s.valueLit(nil)
+			op.Event = v
+			return err
+		}
+		return s.value(nil)
+	})
+}
