@@ -326,10 +326,22 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 }
 
 // push is Push for a device whose registered key may already be known
-// (the server has just read the device to authenticate it). The events are
-// parsed, checked and their signatures verified before the write
-// transaction, over every core; inside it a verification is trusted only
-// if it was made with the key the transaction reads.
+// (the server has just read the device to authenticate it). It runs in
+// three stages:
+//
+//  1. decode (the server, proto.DecodePush): the body in one pass, each
+//     event's bytes kept as received;
+//  2. stage (stageOps), with no store access, over every core: each event
+//     read once (proto.ReadEvent), checked, its payload decoded, its bytes
+//     digested and its signature verified;
+//  3. settle, in one write transaction: the device read and locked, what
+//     the push touches prefetched, then each op in sequence order.
+//
+// Work that needs nothing from the store belongs in stage 2; a step that
+// needs the device's state (what it has settled, its chain head) goes at
+// the top of stage 3, before the op loop. Inside the transaction a
+// verification is trusted only if it was made with the key the
+// transaction reads.
 func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushRequest) (proto.PushResponse, error) {
 	if req.SignKey != "" {
 		signKey = req.SignKey
@@ -1248,7 +1260,7 @@ func (h *HQ) place(tx Tx, rec *CaseRecord, e cases.Event, raw json.RawMessage, o
 	if err := tx.PutCase(*rec); err != nil {
 		return proto.Result{}, err
 	}
-	if err := tx.Append(Change{Kind: proto.EntryEvent, Audience: rec.Creator, CaseID: e.CaseID, Data: raw, At: now}); err != nil {
+	if err := tx.Append(Change{Kind: proto.EntryEvent, Audience: rec.Creator, CaseID: e.CaseID, Index: e.Index, At: now}); err != nil {
 		return proto.Result{}, err
 	}
 	return proto.Result{Status: proto.Applied, CaseID: e.CaseID, Index: e.Index, Hash: e.Hash}, nil

@@ -1,8 +1,10 @@
 package hqbolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +16,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"fieldcase/sync/hq"
+	"fieldcase/sync/proto"
 )
 
 // migration brings the file from version-1 to version. Open runs the
@@ -33,6 +36,7 @@ var migrations = []migration{
 	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
 	{3, "公示记录", migratePublications},
 	{4, "HQ 发布的法定节假日安排", migrateHolidays},
+	{5, "变更记录引用案件事件，不再另存一份", migrateChangeRefs},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -121,6 +125,47 @@ func migratePublications(tx *bolt.Tx) error {
 func migrateHolidays(tx *bolt.Tx) error {
 	_, err := tx.Bucket(bRoot).CreateBucket(bHolidays)
 	return err
+}
+
+// migrateChangeRefs turns the change log's copies of events into
+// references to the case log: an event entry whose body is, byte for byte,
+// the event its case id and the body's index name in the events bucket
+// loses its body and gains the index (Changes reads the event from there).
+// An entry that does not match exactly keeps its copy, which Changes still
+// serves: pull returns the same bytes before and after.
+func migrateChangeRefs(tx *bolt.Tx) error {
+	r := tx.Bucket(bRoot)
+	changes, events := r.Bucket(bChanges), r.Bucket(bEvents)
+	type rewrite struct{ key, value []byte }
+	var todo []rewrite
+	err := changes.ForEach(func(k, v []byte) error {
+		ch, err := decodeChange(v)
+		if err != nil || ch.Kind != proto.EntryEvent || len(ch.Data) == 0 {
+			return nil // not an event copy; a damaged entry is Changes' to report
+		}
+		var e struct {
+			Index uint64 `json:"index"`
+		}
+		if json.Unmarshal(ch.Data, &e) != nil || e.Index == 0 || !bytes.Equal(events.Get(join(ch.CaseID, e.Index)), ch.Data) {
+			return nil
+		}
+		ch.Index, ch.Data = e.Index, nil
+		nv, err := encodeChange(ch)
+		if err != nil {
+			return err
+		}
+		todo = append(todo, rewrite{append([]byte(nil), k...), nv})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, w := range todo {
+		if err := changes.Put(w.key, w.value); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ReadSchema tells where the store in dir stands without changing it: no

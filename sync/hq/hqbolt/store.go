@@ -3,7 +3,7 @@
 // HQ package that imports bbolt.
 //
 // The bucket tree as the migrations (migrations.go) leave it at schema
-// version 3; numbers in keys are big-endian u64, so ranges are cursor
+// version 5; numbers in keys are big-endian u64, so ranges are cursor
 // seeks (docs/sync.md §11):
 //
 //	hq.db
@@ -20,7 +20,8 @@
 //	    ├── parties                party key ‖ 0 ‖ case id → hq.PartyCase JSON
 //	    ├── conflicts              conflict id → hq.ConflictRecord JSON
 //	    ├── case_conflicts         case id ‖ 0 ‖ conflict id → ∅
-//	    ├── changes                seq → hq.Change header JSON ‖ \n ‖ body bytes (the change log devices pull)
+//	    ├── changes                seq → hq.Change header JSON ‖ \n ‖ body bytes (the change log devices pull;
+//	    │                          an event's entry has case id and index in its header and no body, migration 5)
 //	    ├── rulesets               version → rule-set file
 //	    ├── blobs                  sha256 → hq.Blob JSON
 //	    ├── chunks                 sha256 ‖ offset → bytes
@@ -234,6 +235,7 @@ func (s *Store) Changes(ctx context.Context, after uint64, scope hq.Scope, limit
 	next, more := after, false
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bRoot).Bucket(bChanges).Cursor()
+		events := tx.Bucket(bRoot).Bucket(bEvents)
 		scanned := 0
 		for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
 			if len(out) >= limit || scanned >= scanBudget {
@@ -246,9 +248,21 @@ func (s *Store) Changes(ctx context.Context, after uint64, scope hq.Scope, limit
 				return fmt.Errorf("HQ 变更记录 %d 已损坏：%w", binary.BigEndian.Uint64(k), err)
 			}
 			next = ch.Seq
-			if scope.Visible(ch) {
-				out = append(out, ch)
+			if !scope.Visible(ch) {
+				continue
 			}
+			if ch.Ref() {
+				// Written in one transaction with its event, so the event
+				// is missing only from a repaired file (Repair): the
+				// entry is passed over, and the devices push again what
+				// HQ lost.
+				raw := events.Get(join(ch.CaseID, ch.Index))
+				if raw == nil {
+					continue
+				}
+				ch.Data = append(json.RawMessage(nil), raw...)
+			}
+			out = append(out, ch)
 		}
 		return nil
 	})
@@ -569,7 +583,9 @@ func (t *btx) Append(c hq.Change) error {
 }
 
 // A change is stored as its header in JSON, a newline, and its body as it
-// came (an event's exact bytes), so the body is never re-encoded.
+// came, so the body is never re-encoded. An event's change has no body: its
+// header's case id and index name the event in the events bucket
+// (migration 5 turned the copies older files kept into such references).
 func encodeChange(c hq.Change) ([]byte, error) {
 	data := c.Data
 	c.Data = nil

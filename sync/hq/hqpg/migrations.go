@@ -27,6 +27,7 @@ var migrations = []migration{
 	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
 	{3, "公示记录", migratePublications},
 	{4, "HQ 发布的法定节假日安排", migrateHolidays},
+	{5, "变更记录引用案件事件，不再另存一份", migrateChangeRefs},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -147,6 +148,27 @@ func migratePublications(ctx context.Context, tx pgx.Tx) error {
 func migrateHolidays(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `CREATE TABLE holidays (year integer PRIMARY KEY, data bytea NOT NULL)`)
 	return err
+}
+
+// migrateChangeRefs lets a change-log row refer to its event in events
+// (idx, data NULL) instead of keeping a second copy, and turns every
+// event row whose data is, byte for byte, an event of its case into such
+// a reference. A row that matches no event keeps its copy, which Changes
+// still serves: pull returns the same bytes before and after.
+func migrateChangeRefs(ctx context.Context, tx pgx.Tx) error {
+	stmts := []string{
+		`ALTER TABLE changelog ADD COLUMN idx bigint`,
+		`ALTER TABLE changelog ALTER COLUMN data DROP NOT NULL`,
+		`UPDATE changelog l SET idx = e.idx, data = NULL FROM events e
+			WHERE l.kind = 'event' AND e.case_id = l.case_id AND e.raw = l.data`,
+		`ALTER TABLE changelog ADD CONSTRAINT changelog_body CHECK (data IS NOT NULL OR idx IS NOT NULL)`,
+	}
+	for _, q := range stmts {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Kind names this store in status reports.
