@@ -853,8 +853,12 @@ func stageOps(ops []proto.Op, signKey string) []stagedOp {
 		}
 		st.cerr = p.Check()
 		if st.cerr == nil {
-			if p, err := cases.Prepare(st.e); err == nil {
-				st.pre = &p
+			// The rule trace is stored with the event, never decoded.
+			lean := st.e
+			lean.Payload = p.WithoutTrace()
+			if pre, err := cases.Prepare(lean); err == nil {
+				pre.Event = st.e
+				st.pre = &pre
 			}
 		}
 		if signKey != "" {

@@ -14,6 +14,68 @@ import (
 type ParsedEvent struct {
 	cases.Event
 	facts payloadFacts
+	// traces are where the payload holds a decision's rule trace
+	// (suggestion.decision.trace, keys matched as encoding/json matches
+	// them), as [start, end) offsets in Payload.
+	traces [][2]int
+}
+
+// WithoutTrace is the payload with every rule trace of a decision
+// (suggestion.decision.trace) replaced by null: what HQ decodes to apply
+// the event. The trace explains a suggestion to people and is never
+// decoded at HQ (cases.Prepare keeps it as raw JSON and drops it), so the
+// decode gives the same result without reading it. The event's own bytes
+// keep the trace.
+func (p *ParsedEvent) WithoutTrace() []byte {
+	if len(p.traces) == 0 {
+		return p.Payload
+	}
+	out := make([]byte, 0, len(p.Payload))
+	at := 0
+	for _, t := range p.traces {
+		out = append(append(out, p.Payload[at:t[0]]...), "null"...)
+		at = t[1]
+	}
+	return append(out, p.Payload[at:]...)
+}
+
+// Keys on the way from a decision's payload to its rule trace.
+var (
+	suggestionField = []string{"suggestion"}
+	decisionField   = []string{"decision"}
+	traceField      = []string{"trace"}
+)
+
+// payload reads the payload value, noting where its rule traces are.
+func (s *scanner) payload(p *ParsedEvent, f *payloadFacts) error {
+	start := s.i
+	p.traces = p.traces[:0]
+	// into reads an object whose members under key go to then, the rest
+	// read plainly.
+	var into func(key []string, then func() error) func(lit []byte, esc, special bool) error
+	into = func(key []string, then func() error) func(lit []byte, esc, special bool) error {
+		return func(lit []byte, esc, special bool) error {
+			if s.i < len(s.b) && s.b[s.i] == '{' && fieldOf(lit, esc, special, key) == 0 {
+				return then()
+			}
+			return s.value(f)
+		}
+	}
+	trace := func(lit []byte, esc, special bool) error {
+		if fieldOf(lit, esc, special, traceField) != 0 {
+			return s.value(f)
+		}
+		from := s.i
+		err := s.value(f)
+		p.traces = append(p.traces, [2]int{from - start, s.i - start})
+		return err
+	}
+	decision := func() error { return s.object(f, trace) }
+	suggestion := func() error { return s.object(f, into(decisionField, decision)) }
+	if s.i < len(s.b) && s.b[s.i] == '{' {
+		return s.object(f, into(suggestionField, suggestion))
+	}
+	return s.value(f)
 }
 
 // Field names of an event and of its actor, as encoding/json knows them.
@@ -114,8 +176,9 @@ func (s *scanner) event(p *ParsedEvent) error {
 		case 8:
 			// json.RawMessage takes the value's bytes, null included.
 			f := payloadFacts{compact: true, safe: true}
-			v, err := s.valueLit(&f)
-			e.Payload, p.facts = v, f
+			start := s.i
+			err := s.payload(p, &f)
+			e.Payload, p.facts = s.b[start:s.i], f
 			return err
 		case 9:
 			return s.stringField(&e.Prev, "prev")

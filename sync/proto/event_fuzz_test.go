@@ -113,7 +113,7 @@ func oldSafeStrings(b []byte) bool {
 // objects, Chinese text, escapes, numbers.
 func eventSeed() []byte {
 	payload, _ := json.Marshal(map[string]any{
-		"suggestion": map[string]any{"decision": map[string]any{"fine": 200.5, "trace": []any{map[string]any{"rule": "CG01", "ok": true, "why": "当事人 \"张三\" 初次违法 a\\b"}, nil, -1e-3}}},
+		"suggestion": map[string]any{"made_at": "2026-05-01T08:00:00Z", "decision": map[string]any{"reasons": []string{"首次违法", "x<y"}, "rules_version": "v1", "trace": []any{map[string]any{"rule": "CG01", "ok": true, "why": "当事人 \"张三\" 初次违法 a\\b"}, nil, -1e-3}}},
 		"choice":     map[string]any{"note": "x<y & z", "n": 0},
 	})
 	e := cases.Event{ID: "0190a0b0-0000-7000-8000-000000000001", CaseID: "0190a0b0-0000-7000-8000-000000000002", Index: 2,
@@ -178,6 +178,18 @@ func FuzzReadEvent(f *testing.F) {
 		}
 		if cw, cg := oldCheckEvent(want), CheckEvent(want); (cw == nil) != (cg == nil) {
 			t.Fatalf("CheckEvent(%q) = %v, old checks: %v", raw, cg, cw)
+		}
+		// Decoding the payload without its rule traces gives what
+		// decoding it whole gives.
+		dec := got.Event
+		dec.Kind = cases.EventDecisionMade
+		whole, werr := cases.Prepare(dec)
+		lean := dec
+		lean.Payload = got.WithoutTrace()
+		part, gerr := cases.Prepare(lean)
+		part.Event = dec
+		if (werr == nil) != (gerr == nil) || werr == nil && !reflect.DeepEqual(whole, part) {
+			t.Fatalf("Prepare without the trace of %q (%s): %v, whole: %v", raw, lean.Payload, gerr, werr)
 		}
 		_, werr = oldParseEvent(raw)
 		_, gerr = ReadEvent(raw)

@@ -197,6 +197,9 @@ func (f *payloadFacts) checkString(lit []byte, esc, special bool) {
 		return
 	}
 	body := lit[1 : len(lit)-1]
+	if !esc && f.commonText(body) {
+		return
+	}
 	if special && f.compact && (bytes.ContainsAny(body, "<>&") || bytes.Contains(body, lineSep) || bytes.Contains(body, paraSep)) {
 		f.compact = false
 	}
@@ -211,6 +214,32 @@ func (f *payloadFacts) checkString(lit []byte, esc, special bool) {
 	if json.Unmarshal(lit, &v) != nil || cases.HasUnsafeRunes(v) {
 		f.safe = false
 	}
+}
+
+// commonText checks, in one pass, a string of ASCII and the common
+// Chinese ranges (CJK ideographs, CJK punctuation, fullwidth forms: none
+// of them a rune the shared filter drops), and reports false for any other
+// string, which checkString then looks at closely.
+func (f *payloadFacts) commonText(body []byte) bool {
+	for i := 0; i < len(body); {
+		c := body[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case '<', '>', '&':
+				f.compact = false
+			case 0x7f:
+				f.safe = false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(body[i:])
+		if !(0x4E00 <= r && r <= 0x9FFF || 0x3000 <= r && r <= 0x303F || 0xFF01 <= r && r <= 0xFF5E) {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 // value reads any JSON value, checking its grammar; with f set, it also
