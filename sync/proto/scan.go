@@ -243,31 +243,96 @@ func (f *payloadFacts) commonText(body []byte) bool {
 }
 
 // value reads any JSON value, checking its grammar; with f set, it also
-// learns what CheckEvent needs of it.
+// learns what CheckEvent needs of it. It keeps its own stack of open
+// containers rather than recursing: most of an event is small values
+// nested in the rule trace.
 func (s *scanner) value(f *payloadFacts) error {
-	switch c := s.next(f); c {
-	case '{', '[':
-		return s.nested(f)
-	case '"':
-		lit, esc, special, err := s.str()
-		if err == nil && f != nil {
-			f.checkString(lit, esc, special)
+	var stackBuf [32]bool // true: an object is open
+	stack := stackBuf[:0]
+	for {
+		// A value is expected.
+		switch c := s.next(f); c {
+		case '{', '[':
+			if s.depth++; s.depth > maxDepth {
+				return s.syntax("嵌套过深")
+			}
+			s.i++
+			obj := c == '{'
+			stack = append(stack, obj)
+			if d := s.next(f); d == '}' && obj || d == ']' && !obj {
+				s.i++
+				s.depth--
+				stack = stack[:len(stack)-1]
+				break
+			}
+			if obj {
+				if err := s.key(f); err != nil {
+					return err
+				}
+			}
+			continue
+		case '"':
+			lit, esc, special, err := s.str()
+			if err != nil {
+				return err
+			}
+			if f != nil {
+				f.checkString(lit, esc, special)
+			}
+		case 0:
+			return s.syntax("内容意外结束")
+		default:
+			if _, err := s.literal(); err != nil {
+				return err
+			}
 		}
-		return err
-	case 0:
-		return s.syntax("内容意外结束")
-	default:
-		_, err := s.literal()
-		return err
+		// A value ended: close what it ends, or go on to the next.
+		for {
+			if len(stack) == 0 {
+				return nil
+			}
+			obj := stack[len(stack)-1]
+			c := s.next(f)
+			if c == ',' {
+				s.i++
+				if obj {
+					if err := s.key(f); err != nil {
+						return err
+					}
+				}
+				break
+			}
+			if c == '}' && obj || c == ']' && !obj {
+				s.i++
+				s.depth--
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			if obj {
+				return s.syntax("对象中应为逗号或右花括号")
+			}
+			return s.syntax("数组中应为逗号或右方括号")
+		}
 	}
 }
 
-// nested reads the object or array at i without decoding it.
-func (s *scanner) nested(f *payloadFacts) error {
-	if s.b[s.i] == '[' {
-		return s.array(f, func(int) error { return s.value(f) })
+// key reads an object's key and the colon after it.
+func (s *scanner) key(f *payloadFacts) error {
+	if s.next(f) != '"' {
+		return s.syntax("应为字段名")
 	}
-	return s.object(f, func([]byte, bool, bool) error { return s.value(f) })
+	lit, esc, special, err := s.str()
+	if err != nil {
+		return err
+	}
+	if f != nil {
+		f.checkString(lit, esc, special)
+	}
+	if s.next(f) != ':' {
+		return s.syntax("字段名后应为冒号")
+	}
+	s.i++
+	return nil
 }
 
 // object reads an object at i, calling member for each value after its
