@@ -1071,7 +1071,7 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, pre *cases.Prepared, raw js
 		rec.Case = c
 		return h.place(tx, &rec, e, raw, Origin{Base: e.Index}, now)
 	}
-	prev, ok, err := tx.Origin(e.Prev)
+	prev, ok, err := tx.Origin(e.CaseID, e.Prev)
 	if err != nil {
 		return proto.Result{}, err
 	}

@@ -105,7 +105,9 @@ type Tx interface {
 	Events(caseID string) ([]json.RawMessage, error)
 	PutEvent(caseID string, index uint64, raw json.RawMessage) error
 
-	Origin(hash string) (Origin, bool, error)
+	// Origin is where the event with the given hash came from, in its
+	// case (an event's hash covers its case id, so it belongs to one).
+	Origin(caseID, hash string) (Origin, bool, error)
 	PutOrigin(o Origin) error
 
 	// PartyCases lists the cases recorded for a party key; in an Update it

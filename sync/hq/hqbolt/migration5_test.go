@@ -15,7 +15,8 @@ import (
 // TestMigration5ChangeRefs: a schema-4 file whose change log keeps copies
 // of events opens under schema 5 with each copy that matches its event
 // turned into a reference, one that matches none kept, and pull serving
-// the same bytes as before; new event entries are references too.
+// the same bytes as before; new event entries are references too. Origins
+// are keyed by case and hash.
 func TestMigration5ChangeRefs(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
@@ -41,6 +42,9 @@ func TestMigration5ChangeRefs(t *testing.T) {
 			if err := r.Bucket(bEvents).Put(join("c1", uint64(i+1)), raw); err != nil {
 				return err
 			}
+		}
+		if err := r.Bucket(bOrigins).Put([]byte("h1"), []byte(`{"hash":"h1","case_id":"c1","index":1,"base":1}`)); err != nil {
+			return err
 		}
 		b := r.Bucket(bChanges)
 		for _, c := range old {
@@ -82,6 +86,15 @@ func TestMigration5ChangeRefs(t *testing.T) {
 			if body := v[bytes.IndexByte(v, '\n')+1:]; (len(body) > 0) != copied {
 				t.Errorf("change %d stored as %q: copy kept %v, want %v", seq, v, len(body) > 0, copied)
 			}
+		}
+		return nil
+	})
+	s.View(ctx, func(tx hq.Tx) error {
+		if o, ok, err := tx.Origin("c1", "h1"); err != nil || !ok || o.Index != 1 || o.Base != 1 {
+			t.Errorf("origin after migration: %+v %v %v", o, ok, err)
+		}
+		if _, ok, _ := tx.Origin("c2", "h1"); ok {
+			t.Error("an origin is found under another case")
 		}
 		return nil
 	})

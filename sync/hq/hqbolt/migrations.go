@@ -36,7 +36,7 @@ var migrations = []migration{
 	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
 	{3, "公示记录", migratePublications},
 	{4, "HQ 发布的法定节假日安排", migrateHolidays},
-	{5, "变更记录引用案件事件，不再另存一份", migrateChangeRefs},
+	{5, "变更记录引用案件事件，不再另存一份；事件来源按案件存放", migrateChangeRefs},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -132,9 +132,14 @@ func migrateHolidays(tx *bolt.Tx) error {
 // the event its case id and the body's index name in the events bucket
 // loses its body and gains the index (Changes reads the event from there).
 // An entry that does not match exactly keeps its copy, which Changes still
-// serves: pull returns the same bytes before and after.
+// serves: pull returns the same bytes before and after. It also keys the
+// origins by case id and hash, as PutOrigin now writes them, so that a
+// push's origins share its cases' pages.
 func migrateChangeRefs(tx *bolt.Tx) error {
 	r := tx.Bucket(bRoot)
+	if err := rekeyOrigins(r); err != nil {
+		return err
+	}
 	changes, events := r.Bucket(bChanges), r.Bucket(bEvents)
 	type rewrite struct{ key, value []byte }
 	var todo []rewrite
@@ -162,6 +167,36 @@ func migrateChangeRefs(tx *bolt.Tx) error {
 	}
 	for _, w := range todo {
 		if err := changes.Put(w.key, w.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rekeyOrigins rebuilds the origins bucket with keys case id ‖ 0 ‖ hash.
+func rekeyOrigins(r *bolt.Bucket) error {
+	type entry struct{ key, value []byte }
+	var all []entry
+	err := r.Bucket(bOrigins).ForEach(func(k, v []byte) error {
+		var o hq.Origin
+		if err := json.Unmarshal(v, &o); err != nil {
+			return fmt.Errorf("事件来源 %q 已损坏：%w", k, err)
+		}
+		all = append(all, entry{join2(o.CaseID, string(k)), append([]byte(nil), v...)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := r.DeleteBucket(bOrigins); err != nil {
+		return err
+	}
+	b, err := r.CreateBucket(bOrigins)
+	if err != nil {
+		return err
+	}
+	for _, e := range all {
+		if err := b.Put(e.key, e.value); err != nil {
 			return err
 		}
 	}

@@ -16,7 +16,7 @@
 //	    ├── ops                    device id ‖ 0 ‖ seq → hq.OpRecord JSON (the stored result)
 //	    ├── cases                  case id → hq.CaseRecord JSON
 //	    ├── events                 case id ‖ 0 ‖ index → event bytes as received (HQ's canonical log)
-//	    ├── origins                event hash → hq.Origin JSON
+//	    ├── origins                case id ‖ 0 ‖ event hash → hq.Origin JSON (keyed by hash alone before migration 5)
 //	    ├── parties                party key ‖ 0 ‖ case id → hq.PartyCase JSON
 //	    ├── conflicts              conflict id → hq.ConflictRecord JSON
 //	    ├── case_conflicts         case id ‖ 0 ‖ conflict id → ∅
@@ -509,13 +509,16 @@ func (t *btx) PutEvent(caseID string, index uint64, raw json.RawMessage) error {
 	return t.b(bEvents).Put(k, raw)
 }
 
-func (t *btx) Origin(hash string) (hq.Origin, bool, error) {
+// Origins are keyed by case id first, so that a push's origins, like its
+// events, land on the few pages of its cases (case ids are time-ordered)
+// instead of one random page each.
+func (t *btx) Origin(caseID, hash string) (hq.Origin, bool, error) {
 	var o hq.Origin
-	found, err := getJSON(t.b(bOrigins), []byte(hash), &o)
+	found, err := getJSON(t.b(bOrigins), join2(caseID, hash), &o)
 	return o, found, err
 }
 
-func (t *btx) PutOrigin(o hq.Origin) error { return putJSON(t.b(bOrigins), []byte(o.Hash), o) }
+func (t *btx) PutOrigin(o hq.Origin) error { return putJSON(t.b(bOrigins), join2(o.CaseID, o.Hash), o) }
 
 func (t *btx) PartyCases(key string) ([]hq.PartyCase, error) {
 	var out []hq.PartyCase

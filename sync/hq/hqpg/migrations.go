@@ -27,7 +27,7 @@ var migrations = []migration{
 	{2, "设备签名公钥与隔离，HQ 签名密钥", migrateSignKeys},
 	{3, "公示记录", migratePublications},
 	{4, "HQ 发布的法定节假日安排", migrateHolidays},
-	{5, "变更记录引用案件事件，不再另存一份", migrateChangeRefs},
+	{5, "变更记录引用案件事件，不再另存一份；事件来源按案件存放", migrateChangeRefs},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -154,7 +154,9 @@ func migrateHolidays(ctx context.Context, tx pgx.Tx) error {
 // (idx, data NULL) instead of keeping a second copy, and turns every
 // event row whose data is, byte for byte, an event of its case into such
 // a reference. A row that matches no event keeps its copy, which Changes
-// still serves: pull returns the same bytes before and after.
+// still serves: pull returns the same bytes before and after. (Origins
+// need nothing here: their primary key finds a hash directly, and Origin
+// checks the case.)
 func migrateChangeRefs(ctx context.Context, tx pgx.Tx) error {
 	stmts := []string{
 		`ALTER TABLE changelog ADD COLUMN idx bigint`,

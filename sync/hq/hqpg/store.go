@@ -745,9 +745,12 @@ func (t *ptx) PutEvent(caseID string, index uint64, raw json.RawMessage) error {
 	return t.exec(`INSERT INTO events (case_id, idx, raw) VALUES ($1, $2, $3)`, caseID, int64(index), []byte(raw))
 }
 
-func (t *ptx) Origin(hash string) (hq.Origin, bool, error) {
+func (t *ptx) Origin(caseID, hash string) (hq.Origin, bool, error) {
 	var o hq.Origin
 	found, err := t.getJSON(&o, `SELECT data FROM origins WHERE hash = $1`, hash)
+	if found && o.CaseID != caseID {
+		return hq.Origin{}, false, err
+	}
 	return o, found, err
 }
 
