@@ -52,8 +52,7 @@ func (s *scanner) payload(p *ParsedEvent, f *payloadFacts) error {
 	p.traces = p.traces[:0]
 	// into reads an object whose members under key go to then, the rest
 	// read plainly.
-	var into func(key []string, then func() error) func(lit []byte, esc, special bool) error
-	into = func(key []string, then func() error) func(lit []byte, esc, special bool) error {
+	into := func(key []string, then func() error) func(lit []byte, esc, special bool) error {
 		return func(lit []byte, esc, special bool) error {
 			if s.i < len(s.b) && s.b[s.i] == '{' && fieldOf(lit, esc, special, key) == 0 {
 				return then()
