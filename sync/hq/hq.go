@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -865,23 +866,20 @@ func stageOps(ops []proto.Op, signKey string) []stagedOp {
 			st.sigKey, st.serr = signKey, st.e.VerifySig(pub)
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(ops))
-	if workers <= 1 {
-		for i := range ops {
+	// Each worker, the caller among them, takes the next event not yet
+	// taken: a decision costs several times a plain event, and a worker
+	// the machine holds back leaves its share to the others.
+	var next atomic.Int64
+	work := func() {
+		for i := int(next.Add(1)) - 1; i < len(ops); i = int(next.Add(1)) - 1 {
 			one(i)
 		}
-		return out
 	}
 	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(ops); i += workers {
-				one(i)
-			}
-		}()
+	for range min(runtime.GOMAXPROCS(0), len(ops)) - 1 {
+		wg.Go(work)
 	}
+	work()
 	wg.Wait()
 	return out
 }
