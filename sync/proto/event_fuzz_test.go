@@ -252,7 +252,7 @@ func FuzzCompactEscaped(f *testing.F) {
 // FuzzSafeStrings: what a scan learns of a payload's text agrees with
 // decoding every string.
 func FuzzSafeStrings(f *testing.F) {
-	for _, s := range []string{`{"a":"b"}`, `{"a":"\u001b[2J"}`, `{"\u202e":1}`, `["ok","\\","x\"y"]`, "{\"a\":\"\u200b\"}"} {
+	for _, s := range []string{`{"a":"b"}`, `{"a":"\u001b[2J"}`, `{"\u202e":1}`, `["ok","\\","x\"y"]`, "{\"a\":\"\u200b\"}", "{\"甲\":\"乙，。（）ｘ\u3000\"}", "[\"\u3164\",\"\uffa0\"]", "[\"\xe4\xb8\"]"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

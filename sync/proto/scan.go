@@ -233,11 +233,16 @@ func (f *payloadFacts) commonText(body []byte) bool {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRune(body[i:])
+		// Every rune of these ranges is three bytes, with a lead byte
+		// that admits no overlong or surrogate form: decoded here.
+		if i+2 >= len(body) || c < 0xE3 || c > 0xEF || body[i+1]&0xC0 != 0x80 || body[i+2]&0xC0 != 0x80 {
+			return false
+		}
+		r := rune(c&0x0F)<<12 | rune(body[i+1]&0x3F)<<6 | rune(body[i+2]&0x3F)
 		if !(0x4E00 <= r && r <= 0x9FFF || 0x3000 <= r && r <= 0x303F || 0xFF01 <= r && r <= 0xFF5E) {
 			return false
 		}
-		i += n
+		i += 3
 	}
 	return true
 }
