@@ -333,8 +333,9 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 //  1. decode (the server, proto.DecodePush): the body in one pass, each
 //     event's bytes kept as received;
 //  2. stage (stageOps), with no store access, over every core: each event
-//     read once (proto.ReadEvent), checked, its payload decoded, its bytes
-//     digested and its signature verified;
+//     read once (proto.ReadEvent), checked, its payload decoded and the
+//     evidence it names listed, its bytes digested and its signature
+//     verified;
 //  3. settle, in one write transaction: the device read and locked, what
 //     the push touches prefetched, then each op in sequence order.
 //
@@ -452,7 +453,7 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 			if cerr := st.cerr; cerr != nil {
 				r = reject(e.CaseID, proto.ReasonInvalid, cerr.Error())
 			} else {
-				missing, berr := missingBlobs(tx, e)
+				missing, berr := missingBlobs(tx, st.refs, st.rerr)
 				if berr != nil {
 					r = reject(e.CaseID, proto.ReasonInvalid, berr.Error())
 				} else if len(missing) > 0 {
@@ -827,6 +828,8 @@ type stagedOp struct {
 	sigKey     string // the key serr was checked with; "" if not checked
 	serr       error
 	pre        *cases.Prepared // the payload decoded, for an event that passed CheckEvent
+	refs       []string        // the evidence files it names (EvidenceRefs), and why not if rerr
+	rerr       error
 }
 
 // verify checks the event's signature with the device's registered key,
@@ -861,6 +864,7 @@ func stageOps(ops []proto.Op, signKey string) []stagedOp {
 				pre.Event = st.e
 				st.pre = &pre
 			}
+			st.refs, st.rerr = EvidenceRefs(st.e)
 		}
 		if signKey != "" {
 			st.sigKey, st.serr = signKey, st.e.VerifySig(pub)
@@ -927,8 +931,9 @@ func EvidenceRefs(e cases.Event) ([]string, error) {
 	return out, nil
 }
 
-func missingBlobs(tx Tx, e cases.Event) ([]string, error) {
-	refs, err := EvidenceRefs(e)
+// missingBlobs lists the evidence files of refs (EvidenceRefs, found
+// before the transaction) that HQ does not have whole.
+func missingBlobs(tx Tx, refs []string, err error) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
