@@ -273,7 +273,13 @@ func (s *scanner) push(req *PushRequest) error {
 		s.typeErr("push")
 		return s.value(nil)
 	}
-	return s.object(nil, func(lit []byte, esc, special bool) error {
+	// Members it does not read itself — a field added to PushRequest
+	// without a case here, or one no version knows — are gathered and
+	// handed to encoding/json at the end, so that they decode (or are
+	// ignored) as they always did; the keys are not those above, so the
+	// order does not matter.
+	var rest []byte
+	err := s.object(nil, func(lit []byte, esc, special bool) error {
 		switch fieldOf(lit, esc, special, pushFields) {
 		case 0:
 			return s.intField(&req.V, "v")
@@ -292,8 +298,19 @@ func (s *scanner) push(req *PushRequest) error {
 		case 4:
 			return s.ops(&req.Ops)
 		}
-		return s.value(nil)
+		v, err := s.valueLit(nil)
+		if err == nil {
+			rest = append(append(append(append(rest, ','), lit...), ':'), v...)
+		}
+		return err
 	})
+	if err == nil && len(rest) > 0 {
+		rest[0] = '{'
+		if json.Unmarshal(append(rest, '}'), req) != nil {
+			s.typeErr("push")
+		}
+	}
+	return err
 }
 
 // ops reads the ops array into the slice as it stands, the way
