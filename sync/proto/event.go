@@ -92,11 +92,11 @@ func ReadEvent(raw []byte) (ParsedEvent, error) {
 	}
 	e := &p.Event
 	switch {
-	case !uuidRe.MatchString(e.ID):
+	case !IsUUID(e.ID):
 		return p, NewDecodeError("事件编号格式不对")
-	case !uuidRe.MatchString(e.CaseID):
+	case !IsUUID(e.CaseID):
 		return p, NewDecodeError("案件编号格式不对")
-	case !uuidRe.MatchString(e.Device):
+	case !IsUUID(e.Device):
 		return p, NewDecodeError("设备编号格式不对")
 	case e.Index == 0 || e.Seq == 0:
 		return p, NewDecodeError("事件序号缺失")

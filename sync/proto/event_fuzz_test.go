@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -22,7 +24,7 @@ func oldParseEvent(raw []byte) (cases.Event, error) {
 		return e, err
 	}
 	switch {
-	case !uuidRe.MatchString(e.ID), !uuidRe.MatchString(e.CaseID), !uuidRe.MatchString(e.Device):
+	case !IsUUID(e.ID), !IsUUID(e.CaseID), !IsUUID(e.Device):
 		return e, NewDecodeError("id")
 	case e.Index == 0 || e.Seq == 0, e.Index > math.MaxInt64 || e.Seq > math.MaxInt64:
 		return e, NewDecodeError("seq")
@@ -302,4 +304,20 @@ func safeAny(v any) bool {
 		}
 	}
 	return true
+}
+
+// FuzzIDChecks: the hand-written id and hash checks agree with the
+// patterns they stand for.
+func FuzzIDChecks(f *testing.F) {
+	uuidRe := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	hexHash := regexp.MustCompile(`^[0-9a-f]{64}$`)
+	for _, s := range []string{"0190a0b0-0000-7000-8000-000000000001", "0190A0B0-0000-7000-8000-000000000001", "0190a0b0-0000-7000-8000-00000000000", "0190a0b000000-7000-8000-000000000001",
+		strings.Repeat("ab", 32), strings.Repeat("ab", 32) + "\n", strings.Repeat("g", 64), ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if IsUUID(s) != uuidRe.MatchString(s) || IsSHA256(s) != hexHash.MatchString(s) {
+			t.Fatalf("%q: IsUUID %v, IsSHA256 %v", s, IsUUID(s), IsSHA256(s))
+		}
+	})
 }

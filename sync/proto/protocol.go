@@ -392,20 +392,48 @@ func checkVersion(v int) error {
 }
 
 var (
-	hexHash   = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	userIDRe  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 	tokenRe   = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 	codeRe    = regexp.MustCompile(`^[a-z_]{1,32}$`)
-	uuidRe    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 	codeChars = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 )
 
-// IsSHA256 reports whether s is a lower-case hex SHA-256.
-func IsSHA256(s string) bool { return hexHash.MatchString(s) }
+// IsSHA256 reports whether s is a lower-case hex SHA-256. (Every pushed
+// event is checked for several ids and hashes: by hand, not by regexp.)
+func IsSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := range len(s) {
+		if !lowerHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' }
 
 // IsUUID reports whether s is a lower-case UUID, the form of every device,
 // case and event id.
-func IsUUID(s string) bool { return uuidRe.MatchString(s) }
+func IsUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := range len(s) {
+		switch i {
+		case 8, 13, 18, 23:
+			if s[i] != '-' {
+				return false
+			}
+		default:
+			if !lowerHex(s[i]) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // ShortID is how a message for people names a case: the first 13
 // characters of its id, enough to find it in a list.
@@ -439,7 +467,7 @@ func DecodeEnroll(r io.Reader) (EnrollRequest, error) {
 	if len(req.Code) != codeSecretLen {
 		return req, NewDecodeError("注册码格式不对")
 	}
-	if !uuidRe.MatchString(req.Device) {
+	if !IsUUID(req.Device) {
 		return req, NewDecodeError("设备编号格式不对")
 	}
 	if !tokenRe.MatchString(req.Token) {
@@ -489,7 +517,7 @@ func DecodeDeviceKeys(m map[string]string, entries int) (map[string]ed25519.Publ
 	}
 	out := make(map[string]ed25519.PublicKey, len(m))
 	for id, s := range m {
-		if id != HQKeyID && !uuidRe.MatchString(id) {
+		if id != HQKeyID && !IsUUID(id) {
 			return nil, NewDecodeError("HQ 返回的设备编号格式不对")
 		}
 		k, err := DecodeSignKey(s)
@@ -551,7 +579,7 @@ func DecodePush(r io.Reader) (PushRequest, error) {
 	if len(req.Ops) > MaxOpsPerPush {
 		return req, NewDecodeError("一次最多推送 %d 条事件", MaxOpsPerPush)
 	}
-	if req.Epoch != "" && !uuidRe.MatchString(req.Epoch) {
+	if req.Epoch != "" && !IsUUID(req.Epoch) {
 		return req, NewDecodeError("epoch 格式不对")
 	}
 	if err := checkUsers(req.Users); err != nil {
@@ -642,7 +670,7 @@ func DecodePullResponse(r io.Reader, limit int64) (PullResponse, error) {
 	if err := checkVersion(resp.V); err != nil {
 		return resp, err
 	}
-	if !uuidRe.MatchString(resp.Epoch) {
+	if !IsUUID(resp.Epoch) {
 		return resp, NewDecodeError("HQ 返回的 epoch 格式不对")
 	}
 	if _, err := DecodeDeviceKeys(resp.DeviceKeys, len(resp.Entries)); err != nil {
@@ -712,7 +740,7 @@ func DecodePushResponse(r io.Reader, sent []Op) (PushResponse, error) {
 	if err := checkVersion(resp.V); err != nil {
 		return resp, err
 	}
-	if !uuidRe.MatchString(resp.Epoch) {
+	if !IsUUID(resp.Epoch) {
 		return resp, NewDecodeError("HQ 返回的 epoch 格式不对")
 	}
 	if len(resp.Results) > len(sent) {
@@ -745,7 +773,7 @@ func DecodePushResponse(r io.Reader, sent []Op) (PushResponse, error) {
 	}
 	if rc := resp.Receipt; rc != nil {
 		// Checked against HQ's key by the client; here only its shape.
-		if !uuidRe.MatchString(rc.Device) || rc.Epoch != resp.Epoch || (rc.ChainHead != "" && !IsSHA256(rc.ChainHead)) || rc.Through < resp.AckedThrough {
+		if !IsUUID(rc.Device) || rc.Epoch != resp.Epoch || (rc.ChainHead != "" && !IsSHA256(rc.ChainHead)) || rc.Through < resp.AckedThrough {
 			return resp, NewDecodeError("HQ 回执与本次推送的回答不符")
 		}
 	}
