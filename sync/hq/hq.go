@@ -330,10 +330,11 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 // (the server has just read the device to authenticate it). It runs in
 // three stages:
 //
-//  1. decode (the server, proto.DecodePush): the body in one pass, each
-//     event's bytes kept as received;
+//  1. decode (the server, proto.DecodePush): the push in one pass, then
+//     each event read once (proto.ReadEvent), over every core, its bytes
+//     kept as received;
 //  2. stage (stageOps), with no store access, over every core: each event
-//     read once (proto.ReadEvent), checked, its payload decoded and the
+//     checked, its payload decoded and the
 //     evidence it names listed, its bytes digested and its signature
 //     verified;
 //  3. settle, in one write transaction: the device read and locked, what
@@ -357,7 +358,7 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 			return proto.PushResponse{}, err
 		}
 	}
-	staged := stageOps(req.Ops, signKey)
+	staged := stageOps(&req, signKey)
 	epoch, err := h.store.Epoch(ctx)
 	if err != nil {
 		return proto.PushResponse{}, err
@@ -841,8 +842,10 @@ func (st *stagedOp) verify(signKey string, pub ed25519.PublicKey) error {
 	return st.e.VerifySig(pub)
 }
 
-// stageOps parses, checks and verifies a push's events over every core.
-func stageOps(ops []proto.Op, signKey string) []stagedOp {
+// stageOps parses, checks and verifies a push's events over every core,
+// each read once: by DecodePush when it read the push, else here.
+func stageOps(req *proto.PushRequest, signKey string) []stagedOp {
+	ops := req.Ops
 	out := make([]stagedOp, len(ops))
 	pub, kerr := proto.DecodeSignKey(signKey)
 	if signKey == "" || kerr != nil {
@@ -851,7 +854,13 @@ func stageOps(ops []proto.Op, signKey string) []stagedOp {
 	one := func(i int) {
 		st := &out[i]
 		st.sent = sentDigest(ops[i].Event)
-		p, perr := proto.ReadEvent(ops[i].Event)
+		var p proto.ParsedEvent
+		var perr error
+		if r := req.Read(i); r != nil {
+			p, perr = r.Event, r.Err
+		} else {
+			p, perr = proto.ReadEvent(ops[i].Event)
+		}
 		if st.e, st.perr = p.Event, perr; perr != nil {
 			return
 		}

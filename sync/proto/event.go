@@ -3,6 +3,9 @@ package proto
 import (
 	"encoding/json"
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"fieldcase/cases"
 )
@@ -85,9 +88,13 @@ var (
 
 // ReadEvent reads one event and checks that it is intact, as ParseEvent
 // does, in one pass over raw.
-func ReadEvent(raw []byte) (ParsedEvent, error) {
+func ReadEvent(raw []byte) (ParsedEvent, error) { return readEventAt(raw, 0) }
+
+// readEventAt is ReadEvent for an event nested depth deep in a body, so
+// that the nesting limit counts from the body's root.
+func readEventAt(raw []byte, depth int) (ParsedEvent, error) {
 	var p ParsedEvent
-	if err := p.read(raw); err != nil {
+	if err := p.read(raw, depth); err != nil {
 		return p, err
 	}
 	e := &p.Event
@@ -114,8 +121,8 @@ func ReadEvent(raw []byte) (ParsedEvent, error) {
 // read decodes raw into p as encoding/json would decode it into a
 // cases.Event (see scan.go). A syntax error leaves p empty, as
 // encoding/json left it; a type error keeps what was read.
-func (p *ParsedEvent) read(raw []byte) error {
-	s := &scanner{b: raw}
+func (p *ParsedEvent) read(raw []byte, depth int) error {
+	s := &scanner{b: raw, depth: depth}
 	err := s.event(p)
 	if err == errStop {
 		return s.err
@@ -247,22 +254,6 @@ var (
 	opFields   = []string{"seq", "prev_op", "event"}
 )
 
-// readPush decodes a push body as encoding/json would decode it into a
-// PushRequest, in one pass: each event's bytes are checked for grammar
-// and kept as they are, to be read by ReadEvent, in parallel, at HQ.
-func readPush(body []byte) (PushRequest, error) {
-	var req PushRequest
-	s := &scanner{b: body}
-	err := s.push(&req)
-	if err == nil {
-		err = s.end()
-	}
-	if err != nil {
-		return PushRequest{}, err
-	}
-	return req, s.err
-}
-
 func (s *scanner) push(req *PushRequest) error {
 	switch s.next(nil) {
 	case 'n':
@@ -369,10 +360,108 @@ func (s *scanner) op(op *Op) error {
 		case 1:
 			return s.stringField(&op.PrevOp, "prev_op")
 		case 2:
-			v, err := s.valueLit(nil)
-			op.Event = v
+			if s.next(nil) != '{' {
+				v, err := s.valueLit(nil)
+				op.Event = v
+				return err
+			}
+			span := rawSpan{start: s.i, depth: s.depth}
+			err := s.skipRaw()
+			span.end = s.i
+			op.Event = s.b[span.start:span.end]
+			s.spans = append(s.spans, span)
 			return err
 		}
 		return s.value(nil)
 	})
+}
+
+// rawSpan is where the scanner passed over an event unchecked.
+type rawSpan struct{ start, end, depth int }
+
+// ReadOp is an op's event as DecodePush read it (ReadEvent).
+type ReadOp struct {
+	Event ParsedEvent
+	Err   error
+}
+
+// Read is the i-th op's event as DecodePush read it, or nil if it did not
+// (a PushRequest made otherwise).
+func (r *PushRequest) Read(i int) *ReadOp {
+	if i >= len(r.read) {
+		return nil
+	}
+	return &r.read[i]
+}
+
+// decodePush reads a push body in one pass over the push itself, finding
+// where each event ends without checking it, and then checks the events:
+// each op's is read whole by ReadEvent, over every core, and kept for HQ
+// (Read). The body is refused as not JSON exactly where encoding/json
+// refused it: an event that is not JSON refuses the push, an event that is
+// JSON but not a good event is the push's to settle.
+func decodePush(body []byte) (PushRequest, error) {
+	var req PushRequest
+	s := &scanner{b: body}
+	err := s.push(&req)
+	if err == nil {
+		err = s.end()
+	}
+	if err == nil {
+		err = req.readEvents(s)
+	}
+	if err != nil {
+		return PushRequest{}, err
+	}
+	return req, s.err
+}
+
+// readEvents checks the events the scanner passed over. When they are
+// exactly the ops' events (no repeated keys left one behind) each is read
+// in parallel; otherwise each is only checked, here.
+func (r *PushRequest) readEvents(s *scanner) error {
+	own := len(s.spans) == len(r.Ops)
+	for i := 0; own && i < len(s.spans); i++ {
+		sp, ev := s.spans[i], r.Ops[i].Event
+		own = len(ev) > 0 && len(ev) == sp.end-sp.start && &ev[0] == &s.b[sp.start]
+	}
+	if !own {
+		for _, sp := range s.spans {
+			c := &scanner{b: s.b[:sp.end], i: sp.start, depth: sp.depth}
+			if err := c.value(nil); err != nil {
+				return err
+			}
+			if c.i != sp.end {
+				return c.syntax("内容不完整")
+			}
+		}
+		return nil
+	}
+	r.read = make([]ReadOp, len(r.Ops))
+	eachParallel(len(r.Ops), func(i int) {
+		r.read[i].Event, r.read[i].Err = readEventAt(r.Ops[i].Event, s.spans[i].depth)
+	})
+	for i := range r.read {
+		if isSyntax(r.read[i].Err) {
+			return r.read[i].Err
+		}
+	}
+	return nil
+}
+
+// eachParallel calls fn(0..n-1) over every core, each worker (the caller
+// among them) taking the next index not yet taken.
+func eachParallel(n int, fn func(i int)) {
+	var next atomic.Int64
+	work := func() {
+		for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+			fn(i)
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
 }

@@ -165,7 +165,7 @@ func FuzzReadEvent(f *testing.F) {
 		var want cases.Event
 		werr := DecodeBytes(raw, &want)
 		var got ParsedEvent
-		gerr := got.read(raw)
+		gerr := got.read(raw, 0)
 		if (werr == nil) != (gerr == nil) {
 			t.Fatalf("read(%q): error %v, encoding/json: %v", raw, gerr, werr)
 		}
@@ -202,11 +202,14 @@ func FuzzReadEvent(f *testing.F) {
 }
 
 // FuzzReadPush: the push body reads as encoding/json read it into a
-// PushRequest, and is refused where it was.
+// PushRequest, and is refused where it was; the events it reads are read
+// as ReadEvent reads them.
 func FuzzReadPush(f *testing.F) {
 	ev := eventSeed()
 	good, _ := json.Marshal(PushRequest{V: 1, Users: []cases.User{{ID: "wang", Name: "王五", Role: "officer"}}, Ops: []Op{{Seq: 1, Event: ev}, {Seq: 2, PrevOp: "ab", Event: json.RawMessage(`null`)}}})
 	f.Add(good)
+	two, _ := json.Marshal(PushRequest{V: 1, Ops: []Op{{Seq: 1, Event: ev}, {Seq: 2, Event: bytes.Replace(ev, []byte(`"seq":7`), []byte(`"seq":"7"`), 1)}}})
+	f.Add(two)
 	for _, s := range []string{
 		`{"v":1,"ops":[{"seq":1,"event":{}},{"seq":3,"event":{}}],"ops":[{"prev_op":"x"}]}`,
 		`{"v":1,"ops":[{"seq":1},{"seq":2},{"seq":3}],"ops":[{"seq":4}],"OPS":[null,{},{"event":[]}]}`,
@@ -214,18 +217,31 @@ func FuzzReadPush(f *testing.F) {
 		`{"v":1,"users":[{"id":"a"}],"users":[{"name":"b"}],"ops":[]}`,
 		`{"v":9223372036854775808}`, `{"v":-9223372036854775808}`, `null`, `[]`, `{"ops":[1]}`, `{"ops":{"seq":1}}`,
 		`{"v":1,"ops":[{"seq":1,"event":{"a":[1,2,3]} }]} `, `{"v":1,"ops":[{"seq":1,"event":{"a":[1,2,3}}]}`,
+		`{"v":1,"ops":[{"seq":1,"event":{"a":"x\"}"}},{"seq":2,"event":{"b":tru}}]}`, `{"ops":[{"event":{"a":1},"event":{"b":2}},{"seq":2}]}`,
+		`{"ops":[{"event":{]}]}`, `{"ops":[{"event":{"x":"}`, `{"ops":[{"event":[{}]},{"event":"s"}]}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var want PushRequest
 		werr := DecodeBytes(body, &want)
-		got, gerr := readPush(body)
+		got, gerr := decodePush(body)
 		if (werr == nil) != (gerr == nil) {
-			t.Fatalf("readPush(%q): error %v, encoding/json: %v", body, gerr, werr)
+			t.Fatalf("decodePush(%q): error %v, encoding/json: %v", body, gerr, werr)
 		}
-		if werr == nil && !reflect.DeepEqual(got, want) {
-			t.Fatalf("readPush(%q) = %+v, encoding/json %+v", body, got, want)
+		if werr != nil {
+			return
+		}
+		// Each event it read is read as ReadEvent reads it alone.
+		for i := range got.read {
+			p, err := ReadEvent(got.Ops[i].Event)
+			if r := got.Read(i); (r.Err == nil) != (err == nil) || !reflect.DeepEqual(r.Event, p) {
+				t.Fatalf("decodePush(%q) read op %d as %+v %v, ReadEvent: %+v %v", body, i, r.Event, r.Err, p, err)
+			}
+		}
+		got.read = nil
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("decodePush(%q) = %+v, encoding/json %+v", body, got, want)
 		}
 	})
 }

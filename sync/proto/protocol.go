@@ -130,6 +130,8 @@ type PushRequest struct {
 	// existed) and refuses a push that brings another one.
 	SignKey string `json:"sign_key,omitempty"`
 	Ops     []Op   `json:"ops"`
+
+	read []ReadOp // the ops' events as DecodePush read them (Read)
 }
 
 // ResultStatus is how HQ settled one event. Every status but a transient error
@@ -331,7 +333,10 @@ func DecodeErrorResponse(data []byte) (e ErrorResponse, ok bool) {
 }
 
 // DecodeError is a request or response body that is not what the protocol says.
-type DecodeError struct{ Msg string }
+type DecodeError struct {
+	Msg    string
+	syntax bool // the bytes are not JSON (as against JSON that does not fit)
+}
 
 func (e *DecodeError) Error() string { return e.Msg }
 
@@ -566,7 +571,7 @@ func DecodePush(r io.Reader) (PushRequest, error) {
 	if err != nil {
 		return PushRequest{}, err
 	}
-	req, err := readPush(body)
+	req, err := decodePush(body)
 	if err != nil {
 		return req, err
 	}

@@ -3,6 +3,7 @@ package proto
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"unicode/utf8"
@@ -52,6 +53,7 @@ type scanner struct {
 	i     int
 	depth int
 	err   error
+	spans []rawSpan // events passed over unchecked (decodePush)
 }
 
 // payloadFacts is what a scan learns of a value for CheckEvent: whether
@@ -62,7 +64,39 @@ type payloadFacts struct {
 }
 
 func (s *scanner) syntax(what string) error {
-	return NewDecodeError("JSON 格式错误：%s（第 %d 字节）", what, s.i+1)
+	return &DecodeError{Msg: fmt.Sprintf("JSON 格式错误：%s（第 %d 字节）", what, s.i+1), syntax: true}
+}
+
+// isSyntax reports whether err says that bytes are not JSON.
+func isSyntax(err error) bool {
+	de, ok := err.(*DecodeError)
+	return ok && de.syntax
+}
+
+// skipRaw passes over the object or array at i, finding where it ends
+// without checking it: a push's events are checked whole by ReadEvent, in
+// parallel, after the push around them is read (DecodePush).
+func (s *scanner) skipRaw() error {
+	b, depth := s.b, 0
+	for i := s.i; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				s.i = i + 1
+				return nil
+			}
+		}
+	}
+	s.i = len(b)
+	return s.syntax("内容意外结束")
 }
 
 // typeErr notes that a value does not fit the field it is read into.
@@ -470,7 +504,7 @@ func (s *scanner) literal() ([]byte, error) {
 // end checks that nothing but whitespace follows the value.
 func (s *scanner) end() error {
 	if s.space(nil); s.i < len(s.b) {
-		return NewDecodeError("JSON 之后还有多余内容")
+		return &DecodeError{Msg: "JSON 之后还有多余内容", syntax: true}
 	}
 	return nil
 }
