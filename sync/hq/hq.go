@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -326,10 +327,24 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 }
 
 // push is Push for a device whose registered key may already be known
-// (the server has just read the device to authenticate it). The events are
-// parsed, checked and their signatures verified before the write
-// transaction, over every core; inside it a verification is trusted only
-// if it was made with the key the transaction reads.
+// (the server has just read the device to authenticate it). It runs in
+// three stages:
+//
+//  1. decode (the server, proto.DecodePush): the push in one pass, then
+//     each event read once (proto.ReadEvent), over every core, its bytes
+//     kept as received;
+//  2. stage (stageOps), with no store access, over every core: each event
+//     checked, its payload decoded and the
+//     evidence it names listed, its bytes digested and its signature
+//     verified;
+//  3. settle, in one write transaction: the device read and locked, what
+//     the push touches prefetched, then each op in sequence order.
+//
+// Work that needs nothing from the store belongs in stage 2; a step that
+// needs the device's state (what it has settled, its chain head) goes at
+// the top of stage 3, before the op loop. Inside the transaction a
+// verification is trusted only if it was made with the key the
+// transaction reads.
 func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushRequest) (proto.PushResponse, error) {
 	if req.SignKey != "" {
 		signKey = req.SignKey
@@ -343,7 +358,7 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 			return proto.PushResponse{}, err
 		}
 	}
-	staged := stageOps(req.Ops, signKey)
+	staged := stageOps(&req, signKey)
 	epoch, err := h.store.Epoch(ctx)
 	if err != nil {
 		return proto.PushResponse{}, err
@@ -453,7 +468,7 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 			if cerr := st.cerr; cerr != nil {
 				r = reject(e.CaseID, proto.ReasonInvalid, cerr.Error())
 			} else {
-				missing, berr := missingBlobs(tx, e)
+				missing, berr := missingBlobs(tx, st.refs, st.rerr)
 				if berr != nil {
 					r = reject(e.CaseID, proto.ReasonInvalid, berr.Error())
 				} else if len(missing) > 0 {
@@ -832,6 +847,8 @@ type stagedOp struct {
 	sigKey     string // the key serr was checked with; "" if not checked
 	serr       error
 	pre        *cases.Prepared // the payload decoded, for an event that passed CheckEvent
+	refs       []string        // the evidence files it names (EvidenceRefs), and why not if rerr
+	rerr       error
 }
 
 // verify checks the event's signature with the device's registered key,
@@ -843,8 +860,10 @@ func (st *stagedOp) verify(signKey string, pub ed25519.PublicKey) error {
 	return st.e.VerifySig(pub)
 }
 
-// stageOps parses, checks and verifies a push's events over every core.
-func stageOps(ops []proto.Op, signKey string) []stagedOp {
+// stageOps parses, checks and verifies a push's events over every core,
+// each read once: by DecodePush when it read the push, else here.
+func stageOps(req *proto.PushRequest, signKey string) []stagedOp {
+	ops := req.Ops
 	out := make([]stagedOp, len(ops))
 	pub, kerr := proto.DecodeSignKey(signKey)
 	if signKey == "" || kerr != nil {
@@ -853,36 +872,45 @@ func stageOps(ops []proto.Op, signKey string) []stagedOp {
 	one := func(i int) {
 		st := &out[i]
 		st.sent = sentDigest(ops[i].Event)
-		if st.e, st.perr = proto.ParseEvent(ops[i].Event); st.perr != nil {
+		var p proto.ParsedEvent
+		var perr error
+		if r := req.Read(i); r != nil {
+			p, perr = r.Event, r.Err
+		} else {
+			p, perr = proto.ReadEvent(ops[i].Event)
+		}
+		if st.e, st.perr = p.Event, perr; perr != nil {
 			return
 		}
-		st.cerr = proto.CheckEvent(st.e)
+		st.cerr = p.Check()
 		if st.cerr == nil {
-			if p, err := cases.Prepare(st.e); err == nil {
-				st.pre = &p
+			// The rule trace is stored with the event, never decoded.
+			lean := st.e
+			lean.Payload = p.WithoutTrace()
+			if pre, err := cases.Prepare(lean); err == nil {
+				pre.Event = st.e
+				st.pre = &pre
 			}
+			st.refs, st.rerr = EvidenceRefs(st.e)
 		}
 		if signKey != "" {
 			st.sigKey, st.serr = signKey, st.e.VerifySig(pub)
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(ops))
-	if workers <= 1 {
-		for i := range ops {
+	// Each worker, the caller among them, takes the next event not yet
+	// taken: a decision costs several times a plain event, and a worker
+	// the machine holds back leaves its share to the others.
+	var next atomic.Int64
+	work := func() {
+		for i := int(next.Add(1)) - 1; i < len(ops); i = int(next.Add(1)) - 1 {
 			one(i)
 		}
-		return out
 	}
 	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(ops); i += workers {
-				one(i)
-			}
-		}()
+	for range min(runtime.GOMAXPROCS(0), len(ops)) - 1 {
+		wg.Go(work)
 	}
+	work()
 	wg.Wait()
 	return out
 }
@@ -930,8 +958,9 @@ func EvidenceRefs(e cases.Event) ([]string, error) {
 	return out, nil
 }
 
-func missingBlobs(tx Tx, e cases.Event) ([]string, error) {
-	refs, err := EvidenceRefs(e)
+// missingBlobs lists the evidence files of refs (EvidenceRefs, found
+// before the transaction) that HQ does not have whole.
+func missingBlobs(tx Tx, refs []string, err error) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -1072,7 +1101,7 @@ func (h *HQ) ingest(tx Tx, d *Device, e cases.Event, pre *cases.Prepared, raw js
 		rec.Case = c
 		return h.place(tx, &rec, e, raw, Origin{Base: e.Index}, now)
 	}
-	prev, ok, err := tx.Origin(e.Prev)
+	prev, ok, err := tx.Origin(e.CaseID, e.Prev)
 	if err != nil {
 		return proto.Result{}, err
 	}
@@ -1265,7 +1294,7 @@ func (h *HQ) place(tx Tx, rec *CaseRecord, e cases.Event, raw json.RawMessage, o
 	if err := tx.PutCase(*rec); err != nil {
 		return proto.Result{}, err
 	}
-	if err := tx.Append(Change{Kind: proto.EntryEvent, Audience: rec.Creator, CaseID: e.CaseID, Data: raw, At: now}); err != nil {
+	if err := tx.Append(Change{Kind: proto.EntryEvent, Audience: rec.Creator, CaseID: e.CaseID, Index: e.Index, At: now}); err != nil {
 		return proto.Result{}, err
 	}
 	return proto.Result{Status: proto.Applied, CaseID: e.CaseID, Index: e.Index, Hash: e.Hash}, nil

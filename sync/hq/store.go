@@ -105,7 +105,9 @@ type Tx interface {
 	Events(caseID string) ([]json.RawMessage, error)
 	PutEvent(caseID string, index uint64, raw json.RawMessage) error
 
-	Origin(hash string) (Origin, bool, error)
+	// Origin is where the event with the given hash came from, in its
+	// case (an event's hash covers its case id, so it belongs to one).
+	Origin(caseID, hash string) (Origin, bool, error)
 	PutOrigin(o Origin) error
 
 	// PartyCases lists the cases recorded for a party key; in an Update it
@@ -176,16 +178,24 @@ func (s Scope) Visible(c Change) bool {
 	return s.Reviewer && c.Kind == proto.EntryEvent
 }
 
-// Change is one entry of HQ's change log as stored. Data is the entry's
-// body (an event's bytes, a PartyEntry, a rule set, a Notice).
+// Change is one entry of HQ's change log. Data is the entry's body (an
+// event's bytes, a PartyEntry, a rule set, a Notice). An event's entry is
+// appended with Index set and no Data: the log refers to the event in the
+// case log (CaseID, Index) instead of keeping a second copy of it, and
+// Changes returns it with Data read from there, the same bytes.
 type Change struct {
 	Seq      uint64          `json:"seq"`
 	Kind     proto.EntryKind `json:"kind"`
 	Audience string          `json:"audience"`
 	CaseID   string          `json:"case_id,omitempty"`
+	Index    uint64          `json:"index,omitempty"`
 	Data     json.RawMessage `json:"data"`
 	At       time.Time       `json:"at"`
 }
+
+// Ref reports whether the change refers to an event of the case log
+// rather than carrying its body.
+func (c Change) Ref() bool { return c.Kind == proto.EntryEvent && c.Index > 0 && len(c.Data) == 0 }
 
 // DeviceStatus is where a device stands with HQ.
 type DeviceStatus string

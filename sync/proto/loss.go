@@ -88,7 +88,7 @@ func (l LossDeclaration) Seqs() uint64 { return l.Through - l.From + 1 }
 // checkLoss checks the shape of a declaration as pushed.
 func checkLoss(l *LossDeclaration) error {
 	switch {
-	case !uuidRe.MatchString(l.Device):
+	case !IsUUID(l.Device):
 		return NewDecodeError("丢失申报的设备编号格式不对")
 	case l.From == 0 || l.Through < l.From || l.Through > math.MaxInt64:
 		return NewDecodeError("丢失申报的序号范围无效")
@@ -104,7 +104,7 @@ func checkLoss(l *LossDeclaration) error {
 		return NewDecodeError("丢失申报的签名格式不对")
 	}
 	for i, c := range l.Cases {
-		if !uuidRe.MatchString(c) {
+		if !IsUUID(c) {
 			return NewDecodeError("丢失申报的案件编号格式不对")
 		}
 		if i > 0 && c <= l.Cases[i-1] {

@@ -136,6 +136,8 @@ type PushRequest struct {
 	// at Loss.Through+1.
 	Loss *LossDeclaration `json:"loss,omitempty"`
 	Ops  []Op             `json:"ops"`
+
+	read []ReadOp // the ops' events as DecodePush read them (Read)
 }
 
 // ResultStatus is how HQ settled one event. Every status but a transient error
@@ -546,7 +548,10 @@ func DecodeErrorResponse(data []byte) (e ErrorResponse, ok bool) {
 }
 
 // DecodeError is a request or response body that is not what the protocol says.
-type DecodeError struct{ Msg string }
+type DecodeError struct {
+	Msg    string
+	syntax bool // the bytes are not JSON (as against JSON that does not fit)
+}
 
 func (e *DecodeError) Error() string { return e.Msg }
 
@@ -607,20 +612,48 @@ func checkVersion(v int) error {
 }
 
 var (
-	hexHash   = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	userIDRe  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 	tokenRe   = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 	codeRe    = regexp.MustCompile(`^[a-z_]{1,32}$`)
-	uuidRe    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 	codeChars = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 )
 
-// IsSHA256 reports whether s is a lower-case hex SHA-256.
-func IsSHA256(s string) bool { return hexHash.MatchString(s) }
+// IsSHA256 reports whether s is a lower-case hex SHA-256. (Every pushed
+// event is checked for several ids and hashes: by hand, not by regexp.)
+func IsSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := range len(s) {
+		if !lowerHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' }
 
 // IsUUID reports whether s is a lower-case UUID, the form of every device,
 // case and event id.
-func IsUUID(s string) bool { return uuidRe.MatchString(s) }
+func IsUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := range len(s) {
+		switch i {
+		case 8, 13, 18, 23:
+			if s[i] != '-' {
+				return false
+			}
+		default:
+			if !lowerHex(s[i]) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // ShortID is how a message for people names a case: the first 13
 // characters of its id, enough to find it in a list.
@@ -654,7 +687,7 @@ func DecodeEnroll(r io.Reader) (EnrollRequest, error) {
 	if len(req.Code) != codeSecretLen {
 		return req, NewDecodeError("注册码格式不对")
 	}
-	if !uuidRe.MatchString(req.Device) {
+	if !IsUUID(req.Device) {
 		return req, NewDecodeError("设备编号格式不对")
 	}
 	if !tokenRe.MatchString(req.Token) {
@@ -704,7 +737,7 @@ func DecodeDeviceKeys(m map[string]string, entries int) (map[string]ed25519.Publ
 	}
 	out := make(map[string]ed25519.PublicKey, len(m))
 	for id, s := range m {
-		if id != HQKeyID && !uuidRe.MatchString(id) {
+		if id != HQKeyID && !IsUUID(id) {
 			return nil, NewDecodeError("HQ 返回的设备编号格式不对")
 		}
 		k, err := DecodeSignKey(s)
@@ -749,8 +782,12 @@ func validRole(r cases.Role) bool {
 // checked later, one by one, so that one bad event is a rejected result and
 // not a failed request.
 func DecodePush(r io.Reader) (PushRequest, error) {
-	var req PushRequest
-	if err := DecodeJSON(r, MaxPushBytes, &req); err != nil {
+	body, err := readBody(r, MaxPushBytes)
+	if err != nil {
+		return PushRequest{}, err
+	}
+	req, err := decodePush(body)
+	if err != nil {
 		return req, err
 	}
 	if err := checkVersion(req.V); err != nil {
@@ -770,7 +807,7 @@ func DecodePush(r io.Reader) (PushRequest, error) {
 	if len(req.Ops) > MaxOpsPerPush {
 		return req, NewDecodeError("一次最多推送 %d 条事件", MaxOpsPerPush)
 	}
-	if req.Epoch != "" && !uuidRe.MatchString(req.Epoch) {
+	if req.Epoch != "" && !IsUUID(req.Epoch) {
 		return req, NewDecodeError("epoch 格式不对")
 	}
 	if err := checkUsers(req.Users); err != nil {
@@ -801,137 +838,53 @@ func DecodePush(r io.Reader) (PushRequest, error) {
 // DecodeEvent parses one event as pushed or pulled and checks both that it
 // is intact (ParseEvent) and that its content is acceptable (CheckEvent).
 func DecodeEvent(raw []byte) (cases.Event, error) {
-	e, err := ParseEvent(raw)
+	p, err := ReadEvent(raw)
 	if err != nil {
-		return e, err
+		return p.Event, err
 	}
-	return e, CheckEvent(e)
+	return p.Event, p.Check()
 }
 
 // ParseEvent parses one event and checks that it is intact: well formed,
 // with ids where ids belong, and a hash that matches what it says. An event
-// that fails here cannot be linked into any chain.
+// that fails here cannot be linked into any chain. The event's Payload
+// shares raw.
 func ParseEvent(raw []byte) (cases.Event, error) {
-	var e cases.Event
-	if err := DecodeBytes(raw, &e); err != nil {
-		return e, err
-	}
-	switch {
-	case !uuidRe.MatchString(e.ID):
-		return e, NewDecodeError("事件编号格式不对")
-	case !uuidRe.MatchString(e.CaseID):
-		return e, NewDecodeError("案件编号格式不对")
-	case !uuidRe.MatchString(e.Device):
-		return e, NewDecodeError("设备编号格式不对")
-	case e.Index == 0 || e.Seq == 0:
-		return e, NewDecodeError("事件序号缺失")
-	case e.Index > math.MaxInt64 || e.Seq > math.MaxInt64:
-		return e, NewDecodeError("事件序号过大")
-	case e.Prev != "" && !IsSHA256(e.Prev), !IsSHA256(e.Hash):
-		return e, NewDecodeError("事件哈希格式不对")
-	}
-	if e.ComputeHash() != e.Hash {
-		return e, NewDecodeError("事件内容与其哈希不符")
-	}
-	return e, nil
+	p, err := ReadEvent(raw)
+	return p.Event, err
 }
 
 // CheckEvent checks what an intact event says: a kind, a time, a payload in
 // the form json.Marshal writes (so every store that re-encodes the event
 // keeps the bytes the hash covers), and text that is safe to show. Text is
-// checked, not repaired: cleaning would change what the hash covers.
+// checked, not repaired: cleaning would change what the hash covers. An
+// event read by ReadEvent is checked by its Check, without reading the
+// payload again.
 func CheckEvent(e cases.Event) error {
-	switch {
-	case e.Kind == "" || len(e.Kind) > 64:
-		return NewDecodeError("事件类型缺失")
-	case e.At.IsZero():
-		return NewDecodeError("事件时间缺失")
-	case len(e.Payload) == 0:
-		return NewDecodeError("事件内容缺失")
+	var p ParsedEvent
+	p.Event = e
+	p.facts = payloadFacts{compact: true, safe: true}
+	s := &scanner{b: e.Payload}
+	if len(e.Payload) > 0 && (s.value(&p.facts) != nil || s.end() != nil) {
+		return NewDecodeError("事件内容不是有效的 JSON")
 	}
-	if !compactEscaped(e.Payload) {
-		return NewDecodeError("事件内容不是规范的 JSON")
-	}
-	return checkText(e)
+	return p.Check()
 }
 
-// compactEscaped reports whether valid JSON is already in the form
-// json.Marshal writes a json.RawMessage in: no whitespace between tokens,
-// and <, >, &, U+2028 and U+2029 escaped. (Marshal copies other escapes as
-// they are.) It is what json.Marshal(raw) == raw checks, in one pass
-// without allocating.
-func compactEscaped(b []byte) bool {
-	in, esc := false, false
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		switch {
-		case c == '<' || c == '>' || c == '&':
-			return false
-		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0xA8 || b[i+2] == 0xA9):
-			return false
-		case in:
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == '"':
-				in = false
-			}
-		case c == '"':
-			in = true
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			return false
-		}
-	}
-	return true
-}
+// errStop ends a scan whose error is already in the scanner.
+var errStop = &DecodeError{Msg: "stop"}
 
-// checkText refuses any string in the event that the shared rune filter
+var errUnsafePayload = NewDecodeError("事件内容含有控制字符或不可见的方向控制字符")
+
+// checkActorText refuses an actor or kind that the shared rune filter
 // would change: control characters, bidi overrides, invalid UTF-8.
-func checkText(e cases.Event) error {
+func checkActorText(e cases.Event) error {
 	for _, s := range []string{e.Actor.ID, e.Actor.Name, e.Actor.Cert, string(e.Actor.Role), string(e.Kind)} {
 		if cases.HasUnsafeRunes(s) {
 			return NewDecodeError("事件含有控制字符或不可见的方向控制字符")
 		}
 	}
-	if !safeStrings(e.Payload) {
-		return NewDecodeError("事件内容含有控制字符或不可见的方向控制字符")
-	}
 	return nil
-}
-
-// safeStrings reports whether no string in valid JSON (keys included)
-// holds a rune the shared filter would drop. It scans the bytes once and
-// decodes only the strings that carry escapes.
-func safeStrings(b []byte) bool {
-	for i := 0; i < len(b); i++ {
-		if b[i] != '"' {
-			continue
-		}
-		start, escaped := i, false
-		for i++; i < len(b) && b[i] != '"'; i++ {
-			if b[i] == '\\' {
-				escaped = true
-				i++
-			}
-		}
-		if i >= len(b) {
-			return false
-		}
-		lit := b[start : i+1]
-		if !escaped {
-			if cases.HasUnsafeRunes(string(lit[1 : len(lit)-1])) {
-				return false
-			}
-			continue
-		}
-		var s string
-		if json.Unmarshal(lit, &s) != nil || cases.HasUnsafeRunes(s) {
-			return false
-		}
-	}
-	return true
 }
 
 // DecodePullResponse reads and checks a pull page as the device receives it.
@@ -952,7 +905,7 @@ func DecodePullResponse(r io.Reader, limit int64) (PullResponse, error) {
 	if err := checkVersion(resp.V); err != nil {
 		return resp, err
 	}
-	if !uuidRe.MatchString(resp.Epoch) {
+	if !IsUUID(resp.Epoch) {
 		return resp, NewDecodeError("HQ 返回的 epoch 格式不对")
 	}
 	if _, err := DecodeDeviceKeys(resp.DeviceKeys, len(resp.Entries)); err != nil {
@@ -1022,7 +975,7 @@ func DecodePushResponse(r io.Reader, sent []Op) (PushResponse, error) {
 	if err := checkVersion(resp.V); err != nil {
 		return resp, err
 	}
-	if !uuidRe.MatchString(resp.Epoch) {
+	if !IsUUID(resp.Epoch) {
 		return resp, NewDecodeError("HQ 返回的 epoch 格式不对")
 	}
 	if len(resp.Results) > len(sent) {
@@ -1058,7 +1011,7 @@ func DecodePushResponse(r io.Reader, sent []Op) (PushResponse, error) {
 	}
 	if rc := resp.Receipt; rc != nil {
 		// Checked against HQ's key by the client; here only its shape.
-		if !uuidRe.MatchString(rc.Device) || rc.Epoch != resp.Epoch || (rc.ChainHead != "" && !IsSHA256(rc.ChainHead)) || rc.Through < resp.AckedThrough {
+		if !IsUUID(rc.Device) || rc.Epoch != resp.Epoch || (rc.ChainHead != "" && !IsSHA256(rc.ChainHead)) || rc.Through < resp.AckedThrough {
 			return resp, NewDecodeError("HQ 回执与本次推送的回答不符")
 		}
 	}

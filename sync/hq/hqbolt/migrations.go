@@ -1,8 +1,10 @@
 package hqbolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +16,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"fieldcase/sync/hq"
+	"fieldcase/sync/proto"
 )
 
 // migration brings the file from version-1 to version. Open runs the
@@ -34,6 +37,7 @@ var migrations = []migration{
 	{3, "公示记录", migratePublications},
 	{4, "HQ 发布的法定节假日安排", migrateHolidays},
 	{5, "设备丢失申报", migrateLosses},
+	{6, "变更记录引用案件事件，不再另存一份；事件来源按案件存放", migrateChangeRefs},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -129,6 +133,82 @@ func migrateHolidays(tx *bolt.Tx) error {
 func migrateLosses(tx *bolt.Tx) error {
 	_, err := tx.Bucket(bRoot).CreateBucket(bLosses)
 	return err
+}
+
+// migrateChangeRefs turns the change log's copies of events into
+// references to the case log: an event entry whose body is, byte for byte,
+// the event its case id and the body's index name in the events bucket
+// loses its body and gains the index (Changes reads the event from there).
+// An entry that does not match exactly keeps its copy, which Changes still
+// serves: pull returns the same bytes before and after. It also keys the
+// origins by case id and hash, as PutOrigin now writes them, so that a
+// push's origins share its cases' pages.
+func migrateChangeRefs(tx *bolt.Tx) error {
+	r := tx.Bucket(bRoot)
+	if err := rekeyOrigins(r); err != nil {
+		return err
+	}
+	changes, events := r.Bucket(bChanges), r.Bucket(bEvents)
+	type rewrite struct{ key, value []byte }
+	var todo []rewrite
+	err := changes.ForEach(func(k, v []byte) error {
+		ch, err := decodeChange(v)
+		if err != nil || ch.Kind != proto.EntryEvent || len(ch.Data) == 0 {
+			return nil // not an event copy; a damaged entry is Changes' to report
+		}
+		var e struct {
+			Index uint64 `json:"index"`
+		}
+		if json.Unmarshal(ch.Data, &e) != nil || e.Index == 0 || !bytes.Equal(events.Get(join(ch.CaseID, e.Index)), ch.Data) {
+			return nil
+		}
+		ch.Index, ch.Data = e.Index, nil
+		nv, err := encodeChange(ch)
+		if err != nil {
+			return err
+		}
+		todo = append(todo, rewrite{append([]byte(nil), k...), nv})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, w := range todo {
+		if err := changes.Put(w.key, w.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rekeyOrigins rebuilds the origins bucket with keys case id ‖ 0 ‖ hash.
+func rekeyOrigins(r *bolt.Bucket) error {
+	type entry struct{ key, value []byte }
+	var all []entry
+	err := r.Bucket(bOrigins).ForEach(func(k, v []byte) error {
+		var o hq.Origin
+		if err := json.Unmarshal(v, &o); err != nil {
+			return fmt.Errorf("事件来源 %q 已损坏：%w", k, err)
+		}
+		all = append(all, entry{join2(o.CaseID, string(k)), append([]byte(nil), v...)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := r.DeleteBucket(bOrigins); err != nil {
+		return err
+	}
+	b, err := r.CreateBucket(bOrigins)
+	if err != nil {
+		return err
+	}
+	for _, e := range all {
+		if err := b.Put(e.key, e.value); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ReadSchema tells where the store in dir stands without changing it: no

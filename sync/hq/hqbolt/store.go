@@ -16,11 +16,12 @@
 //	    ├── ops                    device id ‖ 0 ‖ seq → hq.OpRecord JSON (the stored result)
 //	    ├── cases                  case id → hq.CaseRecord JSON
 //	    ├── events                 case id ‖ 0 ‖ index → event bytes as received (HQ's canonical log)
-//	    ├── origins                event hash → hq.Origin JSON
+//	    ├── origins                case id ‖ 0 ‖ event hash → hq.Origin JSON (keyed by hash alone before migration 6)
 //	    ├── parties                party key ‖ 0 ‖ case id → hq.PartyCase JSON
 //	    ├── conflicts              conflict id → hq.ConflictRecord JSON
 //	    ├── case_conflicts         case id ‖ 0 ‖ conflict id → ∅
-//	    ├── changes                seq → hq.Change header JSON ‖ \n ‖ body bytes (the change log devices pull)
+//	    ├── changes                seq → hq.Change header JSON ‖ \n ‖ body bytes (the change log devices pull;
+//	    │                          an event's entry has case id and index in its header and no body, migration 6)
 //	    ├── rulesets               version → rule-set file
 //	    ├── blobs                  sha256 → hq.Blob JSON
 //	    ├── chunks                 sha256 ‖ offset → bytes
@@ -236,6 +237,7 @@ func (s *Store) Changes(ctx context.Context, after uint64, scope hq.Scope, limit
 	next, more := after, false
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bRoot).Bucket(bChanges).Cursor()
+		events := tx.Bucket(bRoot).Bucket(bEvents)
 		scanned := 0
 		for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
 			if len(out) >= limit || scanned >= scanBudget {
@@ -248,9 +250,21 @@ func (s *Store) Changes(ctx context.Context, after uint64, scope hq.Scope, limit
 				return fmt.Errorf("HQ 变更记录 %d 已损坏：%w", binary.BigEndian.Uint64(k), err)
 			}
 			next = ch.Seq
-			if scope.Visible(ch) {
-				out = append(out, ch)
+			if !scope.Visible(ch) {
+				continue
 			}
+			if ch.Ref() {
+				// Written in one transaction with its event, so the event
+				// is missing only from a repaired file (Repair): the
+				// entry is passed over, and the devices push again what
+				// HQ lost.
+				raw := events.Get(join(ch.CaseID, ch.Index))
+				if raw == nil {
+					continue
+				}
+				ch.Data = append(json.RawMessage(nil), raw...)
+			}
+			out = append(out, ch)
 		}
 		return nil
 	})
@@ -497,13 +511,16 @@ func (t *btx) PutEvent(caseID string, index uint64, raw json.RawMessage) error {
 	return t.b(bEvents).Put(k, raw)
 }
 
-func (t *btx) Origin(hash string) (hq.Origin, bool, error) {
+// Origins are keyed by case id first, so that a push's origins, like its
+// events, land on the few pages of its cases (case ids are time-ordered)
+// instead of one random page each.
+func (t *btx) Origin(caseID, hash string) (hq.Origin, bool, error) {
 	var o hq.Origin
-	found, err := getJSON(t.b(bOrigins), []byte(hash), &o)
+	found, err := getJSON(t.b(bOrigins), join2(caseID, hash), &o)
 	return o, found, err
 }
 
-func (t *btx) PutOrigin(o hq.Origin) error { return putJSON(t.b(bOrigins), []byte(o.Hash), o) }
+func (t *btx) PutOrigin(o hq.Origin) error { return putJSON(t.b(bOrigins), join2(o.CaseID, o.Hash), o) }
 
 func (t *btx) PartyCases(key string) ([]hq.PartyCase, error) {
 	var out []hq.PartyCase
@@ -571,7 +588,9 @@ func (t *btx) Append(c hq.Change) error {
 }
 
 // A change is stored as its header in JSON, a newline, and its body as it
-// came (an event's exact bytes), so the body is never re-encoded.
+// came, so the body is never re-encoded. An event's change has no body: its
+// header's case id and index name the event in the events bucket
+// (migration 6 turned the copies older files kept into such references).
 func encodeChange(c hq.Change) ([]byte, error) {
 	data := c.Data
 	c.Data = nil

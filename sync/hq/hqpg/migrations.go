@@ -28,6 +28,7 @@ var migrations = []migration{
 	{3, "公示记录", migratePublications},
 	{4, "HQ 发布的法定节假日安排", migrateHolidays},
 	{5, "设备丢失申报", migrateLosses},
+	{6, "变更记录引用案件事件，不再另存一份；事件来源按案件存放", migrateChangeRefs},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -156,6 +157,29 @@ func migrateLosses(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `CREATE TABLE device_losses (device text NOT NULL, from_seq bigint NOT NULL, through_seq bigint NOT NULL,
 		data bytea NOT NULL, PRIMARY KEY (device, from_seq))`)
 	return err
+}
+
+// migrateChangeRefs lets a change-log row refer to its event in events
+// (idx, data NULL) instead of keeping a second copy, and turns every
+// event row whose data is, byte for byte, an event of its case into such
+// a reference. A row that matches no event keeps its copy, which Changes
+// still serves: pull returns the same bytes before and after. (Origins
+// need nothing here: their primary key finds a hash directly, and Origin
+// checks the case.)
+func migrateChangeRefs(ctx context.Context, tx pgx.Tx) error {
+	stmts := []string{
+		`ALTER TABLE changelog ADD COLUMN idx bigint`,
+		`ALTER TABLE changelog ALTER COLUMN data DROP NOT NULL`,
+		`UPDATE changelog l SET idx = e.idx, data = NULL FROM events e
+			WHERE l.kind = 'event' AND e.case_id = l.case_id AND e.raw = l.data`,
+		`ALTER TABLE changelog ADD CONSTRAINT changelog_body CHECK (data IS NOT NULL OR idx IS NOT NULL)`,
+	}
+	for _, q := range stmts {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Kind names this store in status reports.

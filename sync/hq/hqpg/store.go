@@ -163,16 +163,22 @@ func (s *Store) update(ctx context.Context, fn func(hq.Tx) error) error {
 		t.writes.Queue(`SELECT pg_advisory_xact_lock($1, 0)`, lockChangeLog)
 		n := len(t.pending)
 		kinds, audiences, caseIDs, data, at := make([]string, n), make([]string, n), make([]string, n), make([][]byte, n), make([]time.Time, n)
+		idx := make([]int64, n)
 		for i, c := range t.pending {
 			kinds[i], audiences[i], caseIDs[i], data[i], at[i] = string(c.Kind), c.Audience, c.CaseID, c.Data, c.At
+			if c.Ref() {
+				// An event's entry refers to its row in events (a nil
+				// []byte is NULL): no second copy of the event.
+				idx[i], data[i] = int64(c.Index), nil
+			}
 		}
 		// ORDER BY makes nextval run in the rows' order (PostgreSQL
 		// evaluates volatile output after the sort): the log keeps the
 		// order of Append.
-		t.writes.Queue(`INSERT INTO changelog (seq, kind, audience, case_id, data, at)
-			SELECT nextval('changelog_seq'), k, a, c, d, t
-			FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::timestamptz[]) WITH ORDINALITY AS u(k, a, c, d, t, n)
-			ORDER BY n`, kinds, audiences, caseIDs, data, at)
+		t.writes.Queue(`INSERT INTO changelog (seq, kind, audience, case_id, data, at, idx)
+			SELECT nextval('changelog_seq'), k, a, c, d, t, nullif(i, 0)
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::timestamptz[], $6::bigint[]) WITH ORDINALITY AS u(k, a, c, d, t, i, n)
+			ORDER BY n`, kinds, audiences, caseIDs, data, at, idx)
 	}
 	if err := t.flush(); err != nil {
 		return err
@@ -204,9 +210,12 @@ func (s *Store) Changes(ctx context.Context, after uint64, scope hq.Scope, limit
 		return nil, after, false, err
 	}
 	defer tx.Rollback(context.Background())
-	rows, err := tx.Query(ctx, `SELECT seq, kind, audience, case_id, data, at FROM changelog
-		WHERE seq > $1 AND (audience = '' OR audience = $2 OR ($3 AND (audience = 'reviewers' OR kind = 'event')))
-		ORDER BY seq LIMIT $4`, int64(after), scope.Device, scope.Reviewer, limit)
+	// An event's entry refers to its row in events (idx, migration 6);
+	// older entries and every other kind carry their body in data.
+	rows, err := tx.Query(ctx, `SELECT l.seq, l.kind, l.audience, l.case_id, coalesce(l.data, e.raw), l.at
+		FROM changelog l LEFT JOIN events e ON l.idx IS NOT NULL AND e.case_id = l.case_id AND e.idx = l.idx
+		WHERE l.seq > $1 AND (l.audience = '' OR l.audience = $2 OR ($3 AND (l.audience = 'reviewers' OR l.kind = 'event')))
+		ORDER BY l.seq LIMIT $4`, int64(after), scope.Device, scope.Reviewer, limit)
 	if err != nil {
 		return nil, after, false, err
 	}
@@ -736,9 +745,12 @@ func (t *ptx) PutEvent(caseID string, index uint64, raw json.RawMessage) error {
 	return t.exec(`INSERT INTO events (case_id, idx, raw) VALUES ($1, $2, $3)`, caseID, int64(index), []byte(raw))
 }
 
-func (t *ptx) Origin(hash string) (hq.Origin, bool, error) {
+func (t *ptx) Origin(caseID, hash string) (hq.Origin, bool, error) {
 	var o hq.Origin
 	found, err := t.getJSON(&o, `SELECT data FROM origins WHERE hash = $1`, hash)
+	if found && o.CaseID != caseID {
+		return hq.Origin{}, false, err
+	}
 	return o, found, err
 }
 

@@ -55,7 +55,7 @@ func TestBatchedWritesReadBackAndKeepOrder(t *testing.T) {
 		if len(raws) != n || string(raws[n-1]) != fmt.Sprintf(`{"i":%d}`, n-1) {
 			t.Errorf("the transaction reads %d of its %d events", len(raws), n)
 		}
-		o, found, err := tx.Origin("h1")
+		o, found, err := tx.Origin("second", "h1")
 		if err != nil || !found || o.CaseID != "second" {
 			t.Errorf("origin written twice reads %+v %v %v, want the last", o, found, err)
 		}
