@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -190,5 +191,47 @@ func TestLayoutBucketsAreEveryBucket(t *testing.T) {
 	sort.Strings(known)
 	if strings.Join(made, ",") != strings.Join(known, ",") {
 		t.Fatalf("migrations make %v; layoutBuckets lists %v", made, known)
+	}
+}
+
+// TestCloseStampsWhatHQWrote: after HQ's own commits, closing hq.db
+// stamps it (once it has been still for a moment), so the next `hq serve`
+// need not walk every page; a stamp never vouches for a file changed since.
+func TestCloseStampsWhatHQWrote(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(t.Context(), func(tx hq.Tx) error {
+		return tx.PutDevice(hq.Device{Name: "一中队-01", ID: "0190a0b0-0000-7000-8000-000000000001", Status: hq.DeviceActive})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, FileName)
+	os.Remove(path + boltguard.StampSuffix)
+	time.Sleep(2100 * time.Millisecond) // a stamp vouches only for a file still for 2 s
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	first, err := os.ReadFile(path + boltguard.StampSuffix)
+	if err != nil {
+		t.Fatalf("no stamp after HQ's own commit and a clean close: %v", err)
+	}
+	// Another program writes the file: no stamp is written for it at close.
+	s, err = Open(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.WriteAt([]byte{0}, 4096*3+100) // a byte inside a data page
+	other.Close()
+	time.Sleep(2100 * time.Millisecond)
+	s.Close()
+	if now, _ := os.ReadFile(path + boltguard.StampSuffix); !bytes.Equal(now, first) {
+		t.Fatal("a file written by another program was stamped at close")
 	}
 }

@@ -171,14 +171,24 @@ func (s *Store) view(fn func(*bolt.Tx) error) error {
 }
 
 func (s *Store) update(fn func(*bolt.Tx) error) error {
-	return damaged(boltguard.Guard(s.db.Path(), func() error { return s.db.Update(fn) }))
+	err := damaged(boltguard.Guard(s.db.Path(), func() error { return s.db.Update(fn) }))
+	if err == nil {
+		boltguard.Committed(s.db) // the next Open need not walk the pages again
+	}
+	return err
 }
 
 // Dir is the data directory.
 func (s *Store) Dir() string { return s.dir }
 
-// Close releases the file and its lock.
-func (s *Store) Close() error { return s.db.Close() }
+// Close releases the file and its lock, and stamps the file as checked
+// when nothing but this program wrote it since it was checked.
+func (s *Store) Close() error {
+	path := s.db.Path() // bbolt forgets it at Close
+	err := s.db.Close()
+	boltguard.Closed(path)
+	return err
+}
 
 func u64(v uint64) []byte {
 	var b [8]byte
