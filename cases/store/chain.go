@@ -188,11 +188,7 @@ func (s *Store) verifyDevice(tx *bolt.Tx) []Problem {
 		fail("", "本设备的丢失申报记录无法解密：被改动或损坏")
 	}
 	for _, l := range declared {
-		detail := fmt.Sprintf("本设备%s事件已丢失（从未同步到 HQ），已于 %s 向 HQ 申报丢失", l.Range(), l.DeclaredAt.In(cases.ChinaTime()).Format("2006-01-02 15:04"))
-		if len(l.Cases) > 0 {
-			detail += "，涉及案件 " + strings.Join(l.Cases, "、")
-		}
-		problems = append(problems, Problem{Warning: true, Detail: detail})
+		problems = append(problems, Problem{Warning: true, Detail: s.lossDetail(tx, l)})
 	}
 	for seq := uint64(1); seq <= top; seq++ {
 		_, e, err := s.outboxEvent(tx, seq)
@@ -310,6 +306,34 @@ func (s *Store) verifyDevice(tx *bolt.Tx) []Problem {
 		}
 	}
 	return problems
+}
+
+// lossDetail names a run of seqs lost here: declared lost to HQ, or held
+// at HQ (pushed, the answer lost), and then whether they are back from HQ.
+func (s *Store) lossDetail(tx *bolt.Tx, l Loss) string {
+	at := l.DeclaredAt.In(cases.ChinaTime()).Format("2006-01-02 15:04")
+	detail := fmt.Sprintf("本设备%s事件已丢失（从未同步到 HQ），已于 %s 向 HQ 申报丢失", l.Range(), at)
+	if l.Held {
+		detail = fmt.Sprintf("本设备%s事件在本机丢失，但此前已推送到 HQ（HQ 的回答未收到），HQ 已保存，已于 %s 按 HQ 已收到处理", l.Range(), at)
+		back := uint64(0)
+		for seq := l.From; seq <= l.Through; seq++ {
+			if _, _, err := s.outboxEvent(tx, seq); err == nil {
+				back++
+			}
+		}
+		switch {
+		case back == l.Through-l.From+1:
+			detail += "，已从 HQ 取回"
+		case back > 0:
+			detail += fmt.Sprintf("，其中 %d 条已从 HQ 取回", back)
+		case len(l.Cases) > 0:
+			detail += "，同步时从 HQ 取回"
+		}
+	}
+	if len(l.Cases) > 0 {
+		detail += "，涉及案件 " + strings.Join(l.Cases, "、")
+	}
+	return detail
 }
 
 func mustCaseKey(id string) []byte {
