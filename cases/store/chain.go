@@ -315,18 +315,12 @@ func (s *Store) lossDetail(tx *bolt.Tx, l Loss) string {
 	detail := fmt.Sprintf("本设备%s事件已丢失（从未同步到 HQ），已于 %s 向 HQ 申报丢失", l.Range(), at)
 	if l.Held {
 		detail = fmt.Sprintf("本设备%s事件在本机丢失，但此前已推送到 HQ（HQ 的回答未收到），HQ 已保存，已于 %s 按 HQ 已收到处理", l.Range(), at)
-		back := uint64(0)
-		for seq := l.From; seq <= l.Through; seq++ {
-			if _, _, err := s.outboxEvent(tx, seq); err == nil {
-				back++
-			}
-		}
-		switch {
+		switch back := s.fetchedBack(tx, l.From, l.Through); {
 		case back == l.Through-l.From+1:
 			detail += "，已从 HQ 取回"
 		case back > 0:
 			detail += fmt.Sprintf("，其中 %d 条已从 HQ 取回", back)
-		case len(l.Cases) > 0:
+		default:
 			detail += "，同步时从 HQ 取回"
 		}
 	}
@@ -334,6 +328,28 @@ func (s *Store) lossDetail(tx *bolt.Tx, l Loss) string {
 		detail += "，涉及案件 " + strings.Join(l.Cases, "、")
 	}
 	return detail
+}
+
+// fetchedBack counts the device's own events from..through that are in
+// a case log here: brought back from HQ after the store never had them or
+// lost them.
+func (s *Store) fetchedBack(tx *bolt.Tx, from, through uint64) uint64 {
+	fetched := map[uint64]bool{}
+	bucket(tx, bEvents).ForEach(func(k, v []byte) error {
+		data, err := s.openValue(bEvents, k, v)
+		if err != nil {
+			return nil // named by the case's own check
+		}
+		var e struct {
+			Device string `json:"device"`
+			Seq    uint64 `json:"seq"`
+		}
+		if json.Unmarshal(data, &e) == nil && e.Device == s.device && e.Seq >= from && e.Seq <= through {
+			fetched[e.Seq] = true
+		}
+		return nil
+	})
+	return uint64(len(fetched))
 }
 
 func mustCaseKey(id string) []byte {
@@ -349,23 +365,8 @@ func mustCaseKey(id string) []byte {
 // them to the device that created the case), so they are normally here
 // again, in their case logs; one HQ kept as a conflict stays at HQ.
 func (s *Store) adoptedDetail(tx *bolt.Tx, held hqAdopted) string {
-	fetched := map[uint64]bool{}
-	bucket(tx, bEvents).ForEach(func(k, v []byte) error {
-		data, err := s.openValue(bEvents, k, v)
-		if err != nil {
-			return nil // named by the case's own check
-		}
-		var e struct {
-			Device string `json:"device"`
-			Seq    uint64 `json:"seq"`
-		}
-		if json.Unmarshal(data, &e) == nil && e.Device == s.device && e.Seq >= held.From && e.Seq <= held.Through {
-			fetched[e.Seq] = true
-		}
-		return nil
-	})
 	base := fmt.Sprintf("本设备从备份恢复：第 %d–%d 条事件由原设备在备份之后推送到 HQ", held.From, held.Through)
-	switch n := uint64(len(fetched)); {
+	switch n := s.fetchedBack(tx, held.From, held.Through); {
 	case n == held.Through-held.From+1:
 		return base + "，已随同步从 HQ 取回"
 	case n > 0:

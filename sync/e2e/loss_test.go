@@ -275,3 +275,73 @@ func TestDeletedCaseHeldAtHQIsSettled(t *testing.T) {
 		}
 	})
 }
+
+// TestCutTailHeldAtHQIsSettled: the newest case is pushed, the answer is
+// lost, then the file's tail is cut (the case gone with its outbox
+// entries). The seqs HQ holds are settled as held at HQ, though no case
+// can be named, the case comes back from HQ with its figures counted
+// once, and recording goes on after HQ's last seq.
+func TestCutTailHeldAtHQIsSettled(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
+		hs := serveHQ(t, st, fastServer)
+		drop := &losePushAnswers{}
+		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
+		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
+		o.mustRound()
+		held := o.record(content(wang, "李四", "440524198001010013", 4), nil)
+		drop.on.Store(true)
+		if _, err := o.round(); err == nil {
+			t.Fatal("the round whose answer was lost succeeded")
+		}
+		today := store.DayOf(time.Now())
+		figures, err := o.st.DailyCounts(today-30, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.st.Close()
+		storefix.CutTail(t, o.dir, held.ID)
+		rs, err := openDeviceStore(o.dir, wang, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rs.Close() })
+		o.st, o.c = rs, device.NewClient(rs, device.ClientOptions{})
+
+		from, through := first.Events+1, first.Events+held.Events
+		r := o.mustRound()
+		if len(r.Lost) != 0 || len(r.Held) != 1 || !strings.Contains(r.Held[0], seqs(from, through)) || !strings.Contains(r.Held[0], "HQ 已保存") {
+			t.Fatalf("round after the cut: %+v", r)
+		}
+		if c, err := rs.Get(held.ID); err != nil || c.Events != held.Events {
+			t.Fatalf("the held case after the round: %+v %v", c, err)
+		}
+		if again, err := rs.DailyCounts(today-30, today); err != nil || fmt.Sprint(again) != fmt.Sprint(figures) {
+			t.Fatalf("daily figures before the cut %v, after the case came back %v (%v)", figures, again, err)
+		}
+		problems, _, err := rs.Verify()
+		if err != nil || len(store.Failures(problems)) != 0 {
+			t.Fatalf("verify after the settlement: %v %v", problems, err)
+		}
+		named := false
+		for _, p := range problems {
+			named = named || p.Warning && strings.Contains(p.Detail, "HQ 已保存") && strings.Contains(p.Detail, seqs(from, through)) &&
+				strings.Contains(p.Detail, "已从 HQ 取回")
+		}
+		if !named {
+			t.Fatalf("verify does not name the range held at HQ: %v", problems)
+		}
+		if r := o.mustRound(); r.Pushed != 0 || len(r.Held) != 0 || r.Pending != 0 {
+			t.Fatalf("second round: %+v", r)
+		}
+		next := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
+		if r := o.mustRound(); r.Pushed != int(next.Events) {
+			t.Fatalf("round after recording again: %+v", r)
+		}
+		if n := len(hqLog(t, st, next.ID)); n != int(next.Events) {
+			t.Fatalf("HQ holds %d events of the next case", n)
+		}
+		if problems, _, err := rs.Verify(); err != nil || len(store.Failures(problems)) != 0 {
+			t.Fatalf("verify after recording again: %v %v", problems, err)
+		}
+	})
+}
