@@ -345,3 +345,57 @@ func TestCutTailHeldAtHQIsSettled(t *testing.T) {
 		}
 	})
 }
+
+// TestLostRunPartlyHeldAtHQ: one case pushed with its answer lost, the
+// next never pushed, then both deleted: one run of lost seqs, of which HQ
+// holds the first part. That part is settled as held at HQ and the rest
+// declared lost after it, continuing HQ's chain head; HQ lists only the
+// declared part, and later events are pushed.
+func TestLostRunPartlyHeldAtHQ(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
+		ctx := context.Background()
+		hs := serveHQ(t, st, fastServer)
+		drop := &losePushAnswers{}
+		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
+		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
+		o.mustRound()
+		held := o.record(content(wang, "李四", "440524198001010013", 4), nil)
+		drop.on.Store(true)
+		if _, err := o.round(); err == nil {
+			t.Fatal("the round whose answer was lost succeeded")
+		}
+		lost := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
+		after := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
+		o.st.Close()
+		storefix.DeleteCase(t, o.dir, held.ID)
+		storefix.DeleteCase(t, o.dir, lost.ID)
+		rs, err := openDeviceStore(o.dir, wang, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rs.Close() })
+		o.st, o.c = rs, device.NewClient(rs, device.ClientOptions{})
+
+		heldFrom := first.Events + 1
+		lostFrom := heldFrom + held.Events
+		r := o.mustRound()
+		if r.Pushed != int(after.Events) || len(r.Held) != 1 || !strings.Contains(r.Held[0], seqs(heldFrom, lostFrom-1)) ||
+			len(r.Lost) != 1 || !strings.Contains(r.Lost[0], seqs(lostFrom, lostFrom+lost.Events-1)) || !strings.Contains(r.Lost[0], proto.ShortID(lost.ID)) {
+			t.Fatalf("round after the deletions: %+v", r)
+		}
+		losses, err := hs.hq.Losses(ctx, "")
+		if err != nil || len(losses) != 1 || losses[0].From != lostFrom || len(losses[0].Cases) != 1 || losses[0].Cases[0] != lost.ID {
+			t.Fatalf("HQ's losses: %+v %v", losses, err)
+		}
+		if c, err := rs.Get(held.ID); err != nil || c.Events != held.Events {
+			t.Fatalf("the held case after the round: %+v %v", c, err)
+		}
+		problems, _, err := rs.Verify()
+		if err != nil || len(store.Failures(problems)) != 0 {
+			t.Fatalf("verify: %v %v", problems, err)
+		}
+		if r := o.mustRound(); r.Pushed != 0 || len(r.Held) != 0 || len(r.Lost) != 0 || r.Pending != 0 {
+			t.Fatalf("second round: %+v", r)
+		}
+	})
+}
