@@ -399,3 +399,49 @@ func TestLostRunPartlyHeldAtHQ(t *testing.T) {
 		}
 	})
 }
+
+// TestHeldRunBeforeHeldEvents: two cases pushed in one push whose answer
+// was lost, then only the first deleted. The held run ends before HQ's
+// last seq, so HQ's hash of its last event is not known here; the second
+// case's events, which HQ holds too, are pushed again and settled as
+// duplicates, and the device ends where HQ is.
+func TestHeldRunBeforeHeldEvents(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
+		hs := serveHQ(t, st, fastServer)
+		drop := &losePushAnswers{}
+		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
+		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
+		o.mustRound()
+		held := o.record(content(wang, "李四", "440524198001010013", 4), nil)
+		kept := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
+		drop.on.Store(true)
+		if _, err := o.round(); err == nil {
+			t.Fatal("the round whose answer was lost succeeded")
+		}
+		o.st.Close()
+		storefix.DeleteCase(t, o.dir, held.ID)
+		rs, err := openDeviceStore(o.dir, wang, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rs.Close() })
+		o.st, o.c = rs, device.NewClient(rs, device.ClientOptions{})
+
+		r := o.mustRound()
+		if len(r.Held) != 1 || !strings.Contains(r.Held[0], seqs(first.Events+1, first.Events+held.Events)) ||
+			r.Pushed != int(kept.Events) || r.Duplicates != int(kept.Events) || len(r.Lost) != 0 {
+			t.Fatalf("round after the deletion: %+v", r)
+		}
+		ss, _ := rs.SyncState()
+		if ss.AckedThrough != ss.LastSeq || ss.LastSeq != first.Events+held.Events+kept.Events {
+			t.Fatalf("sync state %+v", ss)
+		}
+		if problems, _, err := rs.Verify(); err != nil || len(store.Failures(problems)) != 0 {
+			t.Fatalf("verify: %v %v", problems, err)
+		}
+		next := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
+		if r := o.mustRound(); r.Pushed != int(next.Events) || r.Duplicates != 0 {
+			t.Fatalf("round after recording again: %+v", r)
+		}
+	})
+}
