@@ -188,11 +188,7 @@ func (s *Store) verifyDevice(tx *bolt.Tx) []Problem {
 		fail("", "本设备的丢失申报记录无法解密：被改动或损坏")
 	}
 	for _, l := range declared {
-		detail := fmt.Sprintf("本设备%s事件已丢失（从未同步到 HQ），已于 %s 向 HQ 申报丢失", l.Range(), l.DeclaredAt.In(cases.ChinaTime()).Format("2006-01-02 15:04"))
-		if len(l.Cases) > 0 {
-			detail += "，涉及案件 " + strings.Join(l.Cases, "、")
-		}
-		problems = append(problems, Problem{Warning: true, Detail: detail})
+		problems = append(problems, Problem{Warning: true, Detail: s.lossDetail(tx, l)})
 	}
 	for seq := uint64(1); seq <= top; seq++ {
 		_, e, err := s.outboxEvent(tx, seq)
@@ -312,6 +308,50 @@ func (s *Store) verifyDevice(tx *bolt.Tx) []Problem {
 	return problems
 }
 
+// lossDetail names a run of seqs lost here: declared lost to HQ, or held
+// at HQ (pushed, the answer lost), and then whether they are back from HQ.
+func (s *Store) lossDetail(tx *bolt.Tx, l Loss) string {
+	at := l.DeclaredAt.In(cases.ChinaTime()).Format("2006-01-02 15:04")
+	detail := fmt.Sprintf("本设备%s事件已丢失（从未同步到 HQ），已于 %s 向 HQ 申报丢失", l.Range(), at)
+	if l.Held {
+		detail = fmt.Sprintf("本设备%s事件在本机丢失，但此前已推送到 HQ（HQ 的回答未收到），HQ 已保存，已于 %s 按 HQ 已收到处理", l.Range(), at)
+		switch back := s.fetchedBack(tx, l.From, l.Through); {
+		case back == l.Through-l.From+1:
+			detail += "，已从 HQ 取回"
+		case back > 0:
+			detail += fmt.Sprintf("，其中 %d 条已从 HQ 取回", back)
+		default:
+			detail += "，同步时从 HQ 取回"
+		}
+	}
+	if len(l.Cases) > 0 {
+		detail += "，涉及案件 " + strings.Join(l.Cases, "、")
+	}
+	return detail
+}
+
+// fetchedBack counts the device's own events from..through that are in
+// a case log here: brought back from HQ after the store never had them or
+// lost them.
+func (s *Store) fetchedBack(tx *bolt.Tx, from, through uint64) uint64 {
+	fetched := map[uint64]bool{}
+	bucket(tx, bEvents).ForEach(func(k, v []byte) error {
+		data, err := s.openValue(bEvents, k, v)
+		if err != nil {
+			return nil // named by the case's own check
+		}
+		var e struct {
+			Device string `json:"device"`
+			Seq    uint64 `json:"seq"`
+		}
+		if json.Unmarshal(data, &e) == nil && e.Device == s.device && e.Seq >= from && e.Seq <= through {
+			fetched[e.Seq] = true
+		}
+		return nil
+	})
+	return uint64(len(fetched))
+}
+
 func mustCaseKey(id string) []byte {
 	k, err := caseKey(id)
 	if err != nil {
@@ -325,23 +365,8 @@ func mustCaseKey(id string) []byte {
 // them to the device that created the case), so they are normally here
 // again, in their case logs; one HQ kept as a conflict stays at HQ.
 func (s *Store) adoptedDetail(tx *bolt.Tx, held hqAdopted) string {
-	fetched := map[uint64]bool{}
-	bucket(tx, bEvents).ForEach(func(k, v []byte) error {
-		data, err := s.openValue(bEvents, k, v)
-		if err != nil {
-			return nil // named by the case's own check
-		}
-		var e struct {
-			Device string `json:"device"`
-			Seq    uint64 `json:"seq"`
-		}
-		if json.Unmarshal(data, &e) == nil && e.Device == s.device && e.Seq >= held.From && e.Seq <= held.Through {
-			fetched[e.Seq] = true
-		}
-		return nil
-	})
 	base := fmt.Sprintf("本设备从备份恢复：第 %d–%d 条事件由原设备在备份之后推送到 HQ", held.From, held.Through)
-	switch n := uint64(len(fetched)); {
+	switch n := s.fetchedBack(tx, held.From, held.Through); {
 	case n == held.Through-held.From+1:
 		return base + "，已随同步从 HQ 取回"
 	case n > 0:

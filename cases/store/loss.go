@@ -11,10 +11,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"fieldcase/cases"
 )
 
 // Declaring lost events to HQ (docs/store.md §3.1). When some of the
@@ -26,6 +29,14 @@ import (
 // here in the same transaction: meta/lost (sealed) keeps it, the device
 // chain steps over it, the cases it names leave the indexes, and Verify
 // names the range as declared lost to HQ instead of failing on it.
+//
+// A loss HQ refuses as held (loss_held) is the device's own push whose
+// answer was lost: HQ stored the events before the case was deleted here.
+// HeldAfter names that part of the run (up to HQ's last seq) and the
+// acknowledgement records it in meta/lost too, marked Held with HQ's chain
+// head: it stands in for its seqs the same way, the outbox carries on
+// after it, its cases are rebuilt from HQ's copy, and Verify names it as
+// held at HQ.
 
 // Loss is a run of the device's own events lost from this store that HQ
 // never received, as the device declares it. Its signed message is
@@ -38,6 +49,12 @@ type Loss struct {
 	Cases    []string `json:"cases,omitempty"` // the cases the outbox still names, sorted
 	PrevHash string   `json:"prev_hash,omitempty"`
 	Sig      string   `json:"sig,omitempty"`
+	// Held marks seqs HQ holds events for (pushed, the answer lost): not
+	// declared to HQ, settled as received. ChainHead is HQ's hash of the
+	// event Through, when HQ said it (its last seq); the next event pushed
+	// continues it.
+	Held      bool   `json:"held,omitempty"`
+	ChainHead string `json:"chain_head,omitempty"`
 	// DeclaredAt is when HQ's acceptance was recorded here.
 	DeclaredAt time.Time `json:"declared_at,omitzero"`
 }
@@ -76,7 +93,12 @@ func (l Loss) Digest() string {
 func (l Loss) Range() string { return seqRange{l.From, l.Through}.String() }
 
 // mark is what the device chain takes in place of the lost events.
-func (l Loss) mark() string { return fmt.Sprintf("lost:%d-%d", l.From, l.Through) }
+func (l Loss) mark() string {
+	if l.Held {
+		return fmt.Sprintf("held:%d-%d:%s", l.From, l.Through, l.ChainHead)
+	}
+	return fmt.Sprintf("lost:%d-%d", l.From, l.Through)
+}
 
 // declaredLosses reads meta/lost.
 func (s *Store) declaredLosses(tx *bolt.Tx) ([]Loss, error) {
@@ -85,6 +107,29 @@ func (s *Store) declaredLosses(tx *bolt.Tx) ([]Loss, error) {
 		return nil, fmt.Errorf("本设备的丢失申报记录无法读取：%w", err)
 	}
 	return out, nil
+}
+
+// heldHere says whether seq is in a run held at HQ after it was lost here.
+func heldHere(ls []Loss, seq uint64) bool {
+	l, ok := declaredAt(ls, seq)
+	return ok && l.Held
+}
+
+// tallyFetched is tally for an event brought from HQ, but for the
+// device's own event held at HQ after it was lost here: its figures were
+// counted when it was recorded and stayed when it was lost, so only the
+// indexes follow.
+func (s *Store) tallyFetched(tx *bolt.Tx, ck []byte, before, after cases.Case, e cases.Event) error {
+	if e.Device == s.device {
+		declared, err := s.declaredLosses(tx)
+		if err != nil {
+			return err
+		}
+		if heldHere(declared, e.Seq) {
+			return reindexEvent(tx, ck, before, after, e)
+		}
+	}
+	return tally(tx, ck, before, after, e)
 }
 
 // declaredAt returns the declaration covering seq, if any.
@@ -113,8 +158,10 @@ func (s *Store) DeclaredLosses() ([]Loss, error) {
 
 // prevHashAt is the device chain hash an event after seq continues: the
 // hash of the device's event seq; HQ's receipt's, when HQ holds that event
-// and the store lost it; the adopted head after a restore; or, after a
-// declared loss ending at seq, the hash before the loss.
+// and the store lost it; the adopted head after a restore; after a
+// declared loss ending at seq, the hash before the loss; after a run held
+// at HQ, HQ's hash of its last event ("" when HQ did not say: the next
+// event is then one HQ holds, whose chain link HQ does not check again).
 func (s *Store) prevHashAt(tx *bolt.Tx, seq uint64) (string, error) {
 	if seq == 0 {
 		return "", nil
@@ -132,6 +179,9 @@ func (s *Store) prevHashAt(tx *bolt.Tx, seq uint64) (string, error) {
 	}
 	if ls, lerr := s.declaredLosses(tx); lerr == nil {
 		for _, l := range ls {
+			if l.Through == seq && l.Held {
+				return l.ChainHead, nil
+			}
 			if l.Through == seq {
 				return l.PrevHash, nil
 			}
@@ -143,15 +193,16 @@ func (s *Store) prevHashAt(tx *bolt.Tx, seq uint64) (string, error) {
 // lostRun finds the run of lost seqs starting at from: each missing from
 // the store (not merely unreadable), recorded once (below next_seq, or
 // covered by the sealed chain: a cut tail), not declared yet. It stops at
-// the first seq held, at the bounds of one declaration, and at
+// the first seq held, at through, at the bounds of one declaration, and at
 // maxLossCases cases.
-func (s *Store) lostRun(tx *bolt.Tx, from uint64) (*Loss, error) {
+func (s *Store) lostRun(tx *bolt.Tx, from, through uint64) (*Loss, error) {
 	m := meta(tx)
 	top := getU64(m, kNextSeq) - 1
 	var ch deviceChain
 	if _, err := s.getJSON(tx, bMeta, kDeviceChain, &ch); err == nil {
 		top = max(top, ch.Seq)
 	}
+	top = min(top, through)
 	declared, err := s.declaredLosses(tx)
 	if err != nil {
 		return nil, err
@@ -209,13 +260,13 @@ func (s *Store) LostAfter(after uint64) (*Loss, error) {
 			return err
 		}
 		for _, d := range declared {
-			if d.From == after+1 {
+			if d.From == after+1 && !d.Held {
 				d.DeclaredAt = time.Time{}
 				out = &d
 				return nil
 			}
 		}
-		l, err := s.lostRun(tx, after+1)
+		l, err := s.lostRun(tx, after+1, math.MaxUint64)
 		if err != nil || l == nil {
 			return err
 		}
@@ -236,8 +287,33 @@ func (s *Store) LostAfter(after uint64) (*Loss, error) {
 	return out, err
 }
 
-// recordLoss keeps a declaration HQ accepted, in the acknowledging
-// transaction: the range must still be lost here. A declaration kept
+// HeldAfter returns the part of the run of lost seqs right after seq after
+// that HQ holds (through hqLast, HQ's last seq for the device, whose hash
+// is chainHead), to be acknowledged as held at HQ (Ack.Loss); nil when the
+// seq after it is not lost or lies beyond HQ's last. The rest of the run,
+// if any, is declared lost as usual once this is acknowledged.
+func (s *Store) HeldAfter(after, hqLast uint64, chainHead string) (*Loss, error) {
+	var out *Loss
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
+		l, err := s.lostRun(tx, after+1, hqLast)
+		if err != nil || l == nil {
+			return err
+		}
+		l.Held = true
+		if l.Through == hqLast {
+			l.ChainHead = chainHead
+		}
+		out = l
+		return nil
+	})
+	return out, err
+}
+
+// recordLoss keeps a declaration HQ accepted, or a run held at HQ, in the
+// acknowledging transaction: the range must still be lost here. A declaration kept
 // before (a retried answer) changes nothing.
 func (s *Store) recordLoss(tx *bolt.Tx, l Loss) error {
 	declared, err := s.declaredLosses(tx)

@@ -3,11 +3,14 @@ package store
 import (
 	"crypto/ed25519"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"fieldcase/cases"
 )
 
 func eventHash(t *testing.T, st *Store, seq uint64) string {
@@ -184,4 +187,128 @@ func TestRecordingAfterACutTailKeepsTheGap(t *testing.T) {
 	if out, err := st.Outbox(6, 10); err != nil || len(out) != 1 || out[0].Seq != 7 || out[0].PrevHash != eventHash(t, st, 4) {
 		t.Fatalf("outbox after the gap: %+v %v", out, err)
 	}
+}
+
+// A case pushed, its answer lost, then deleted here: HQ holds seqs 3–4.
+// The part of the run HQ holds is settled as held (acked_through moves to
+// its end, its case is marked to be rebuilt), the outbox goes on from HQ's
+// hash, Verify names the range as held at HQ, and bringing the case back
+// from HQ's copy restores it without counting its figures twice. When HQ
+// holds only part of the run, the rest is declared lost after it.
+func TestHeldAtHQAfterALostAnswer(t *testing.T) {
+	setUp := func(t *testing.T) (*Store, []string, map[uint64]string, []cases.Event, []DayCounts) {
+		dir, ids := threeCases(t)
+		st := openTest(t, dir)
+		if err := st.Acknowledge(Ack{Through: 2}); err != nil {
+			t.Fatal(err)
+		}
+		hashes := map[uint64]string{}
+		for seq := uint64(1); seq <= 6; seq++ {
+			hashes[seq] = eventHash(t, st, seq)
+		}
+		log, err := st.Events(ids[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		figures, err := st.DailyCounts(0, 1<<31)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		removeCase(t, dir, ids[1], false)
+		return openTest(t, dir), ids, hashes, log, figures
+	}
+
+	t.Run("all held", func(t *testing.T) {
+		st, ids, hashes, log, figures := setUp(t)
+		for _, c := range []struct {
+			after, hqLast uint64
+		}{{4, 4}, {2, 2}} {
+			if l, err := st.HeldAfter(c.after, c.hqLast, hashes[c.hqLast]); err != nil || l != nil {
+				t.Fatalf("held after %d with HQ at %d: %+v %v", c.after, c.hqLast, l, err)
+			}
+		}
+		held, err := st.HeldAfter(2, 4, hashes[4])
+		if err != nil || held == nil || !held.Held || held.From != 3 || held.Through != 4 || held.ChainHead != hashes[4] ||
+			len(held.Cases) != 1 || held.Cases[0] != ids[1] || held.Sig != "" {
+			t.Fatalf("held part %+v %v", held, err)
+		}
+		for range 2 { // a retried acknowledgement changes nothing
+			if err := st.Acknowledge(Ack{Through: held.Through, Loss: held, Stale: held.Cases}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ss, err := st.SyncState(); err != nil || ss.AckedThrough != 4 || ss.Stale != 1 {
+			t.Fatalf("sync state %+v %v", ss, err)
+		}
+		out, err := st.Outbox(4, 10)
+		if err != nil || len(out) != 2 || out[0].Seq != 5 || out[0].PrevHash != hashes[4] {
+			t.Fatalf("outbox after the held run: %+v %v", out, err)
+		}
+		if l, err := st.LostAfter(4); err != nil || l != nil {
+			t.Fatalf("the held run is declared lost: %+v %v", l, err)
+		}
+		if l, err := st.LostAfter(2); err != nil || l != nil {
+			t.Fatalf("the held run is declared lost from before it: %+v %v", l, err)
+		}
+		problems, _, err := st.Verify()
+		if err != nil || len(Failures(problems)) != 0 {
+			t.Fatalf("verify after the settlement: %v %v", problems, err)
+		}
+		wantWarning(t, problems, "第 3–4 条", "HQ 已保存", "同步时从 HQ 取回", ids[1])
+		if cs, err := st.List(Filter{}); err != nil || len(cs) != 2 {
+			t.Fatalf("cases listed: %d %v", len(cs), err)
+		}
+
+		// Brought back from HQ's copy: the figures stay as they were.
+		if err := st.RebuildCase(ids[1], log); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := st.DailyCounts(0, 1<<31); err != nil || fmt.Sprint(again) != fmt.Sprint(figures) {
+			t.Fatalf("figures before the loss %v, after the case came back %v (%v)", figures, again, err)
+		}
+		problems, _, err = st.Verify()
+		if err != nil || len(Failures(problems)) != 0 {
+			t.Fatalf("verify after the case came back: %v %v", problems, err)
+		}
+		wantWarning(t, problems, "第 3–4 条", "HQ 已保存", "已从 HQ 取回")
+		if cs, err := st.List(Filter{}); err != nil || len(cs) != 3 {
+			t.Fatalf("cases listed after the rebuild: %d %v", len(cs), err)
+		}
+		if evs, err := st.DeviceEvents(); err != nil || len(evs) != 6 {
+			t.Fatalf("device events: %d %v", len(evs), err)
+		}
+		create(t, st, sampleContent("赵六", "11010519491231002X", time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)))
+		if problems, _, err := st.Verify(); err != nil || len(Failures(problems)) != 0 {
+			t.Fatalf("verify after the next event: %v %v", problems, err)
+		}
+	})
+
+	t.Run("part held", func(t *testing.T) {
+		st, ids, hashes, _, _ := setUp(t)
+		held, err := st.HeldAfter(2, 3, hashes[3])
+		if err != nil || held == nil || held.From != 3 || held.Through != 3 || held.ChainHead != hashes[3] {
+			t.Fatalf("held part %+v %v", held, err)
+		}
+		if err := st.Acknowledge(Ack{Through: 3, Loss: held, Stale: held.Cases}); err != nil {
+			t.Fatal(err)
+		}
+		l, err := st.LostAfter(3)
+		if err != nil || l == nil || l.Held || l.From != 4 || l.Through != 4 || l.PrevHash != hashes[3] || l.Sig == "" {
+			t.Fatalf("declaration after the held part: %+v %v", l, err)
+		}
+		if err := st.Acknowledge(Ack{Through: 4, Loss: l}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := st.Outbox(4, 10)
+		if err != nil || len(out) != 2 || out[0].Seq != 5 || out[0].PrevHash != hashes[3] {
+			t.Fatalf("outbox after the loss: %+v %v", out, err)
+		}
+		problems, _, err := st.Verify()
+		if err != nil || len(Failures(problems)) != 0 {
+			t.Fatalf("verify: %v %v", problems, err)
+		}
+		wantWarning(t, problems, "第 3 条", "HQ 已保存", ids[1])
+		wantWarning(t, problems, "第 4 条", "向 HQ 申报丢失", ids[1])
+	})
 }

@@ -80,6 +80,12 @@ func tally(tx *bolt.Tx, ck []byte, before, after cases.Case, ev cases.Event) err
 			return err
 		}
 	}
+	return reindexEvent(tx, ck, before, after, ev)
+}
+
+// reindexEvent is tally without the figures: the decided and pending
+// indexes an event moves the case in.
+func reindexEvent(tx *bolt.Tx, ck []byte, before, after cases.Case, ev cases.Event) error {
 	if !cases.Decided(before.Status) && cases.Decided(after.Status) {
 		if err := bucket(tx, bIdxDecided).Put(append(dayKey(DayOf(ev.At)), ck...), nil); err != nil {
 			return err

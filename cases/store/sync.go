@@ -317,6 +317,7 @@ var noticeKindLabels = map[string]string{
 	"policy":      "审核设置未启用",
 	"encryption":  "数据加密",
 	"loss":        "记录丢失申报",
+	"held":        "丢失记录 HQ 已保存",
 	"evidence":    "证据",
 }
 
@@ -636,7 +637,7 @@ func (s *Store) applyRemote(tx *bolt.Tx, e cases.Event) (applied, stale bool, er
 	if err := cases.Apply(&c, e); err != nil {
 		return false, true, nil
 	}
-	if err := tally(tx, ck, before, c, e); err != nil {
+	if err := s.tallyFetched(tx, ck, before, c, e); err != nil {
 		return false, false, err
 	}
 	if err := s.putJSON(tx, bEvents, eventKey(ck, e.Index), e); err != nil {
@@ -678,7 +679,7 @@ var ErrPendingOnCase = errors.New("该案件还有未同步的记录，推送后
 // device's own events in the old log are kept in superseded, so those HQ
 // has not settled can still be pushed and every one stays on record. The
 // projection, indexes and figures follow; events the device did not have
-// are counted in the figures as if pulled one by one.
+// are counted in the figures as if pulled one by one (tallyFetched).
 func (s *Store) RebuildCase(id string, log []cases.Event) error {
 	ck, err := caseKey(id)
 	if err != nil {
@@ -770,7 +771,7 @@ func (s *Store) RebuildCase(id string, log []cases.Event) error {
 				return err
 			}
 			if _, ok := have[e.ID]; !ok {
-				if err := tally(tx, ck, states[i], states[i+1], e); err != nil {
+				if err := s.tallyFetched(tx, ck, states[i], states[i+1], e); err != nil {
 					return err
 				}
 			}
@@ -815,7 +816,8 @@ func (s *Store) SupersededCount() (int, error) {
 }
 
 // DeviceEvents returns the device's own events 1..LastSeq as recorded
-// (but those declared lost), for checks that compare them with HQ's.
+// (but those declared lost, and those held at HQ not brought back), for
+// checks that compare them with HQ's.
 func (s *Store) DeviceEvents() ([]cases.Event, error) {
 	var out []cases.Event
 	err := s.view(func(tx *bolt.Tx) error {
@@ -828,11 +830,14 @@ func (s *Store) DeviceEvents() ([]cases.Event, error) {
 			return err
 		}
 		for seq := uint64(1); seq <= last; seq++ {
-			if l, ok := declaredAt(declared, seq); ok {
+			if l, ok := declaredAt(declared, seq); ok && !l.Held {
 				seq = l.Through // declared lost to HQ: not held anywhere
 				continue
 			}
 			_, e, err := s.outboxEvent(tx, seq)
+			if errors.Is(err, ErrOutboxGap) && heldHere(declared, seq) {
+				continue // held at HQ, not brought back (yet)
+			}
 			if err != nil {
 				return err
 			}

@@ -121,3 +121,63 @@ func TestSyncDeclaresADeletedCase(t *testing.T) {
 		t.Fatalf("hq losses: %d %s", code, out)
 	}
 }
+
+// TestSyncSettlesACaseHeldAtHQ: the laptop's push of a case reached HQ but
+// the answer was lost, and then the case was deleted from the file. `sync`
+// no longer stops at HQ's refusal: it tells the officer which records HQ
+// holds, brings the case back and succeeds; `case verify` names the range
+// as held at HQ; `sync status` shows it; HQ lists no loss.
+func TestSyncSettlesACaseHeldAtHQ(t *testing.T) {
+	hqDir := t.TempDir()
+	st, err := hqbolt.Open(hqDir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready, done := make(chan string, 1), make(chan error, 1)
+	go func() {
+		done <- hq.Serve(ctx, hq.NewHQ(st, nil, nil), hq.ServeConfig{Addr: "127.0.0.1:0", AdminDir: hqDir, Ready: func(u string) { ready <- u }})
+	}()
+	url := <-ready
+	defer func() { cancel(); <-done; st.Close() }()
+	code, out, errOut := runCLI(t, "", "hq", "enroll", "--device", "南岸一中队-01", "--data", hqDir)
+	m := regexp.MustCompile(`一次性注册码：(\S+)`).FindStringSubmatch(out)
+	if code != 0 || m == nil {
+		t.Fatalf("hq enroll: %d %s %s", code, out, errOut)
+	}
+	dev := initDevice(t)
+	if code, _, errOut := runCLI(t, "", "sync", "enroll", url, m[1], "--data", dev); code != 0 {
+		t.Fatalf("sync enroll: %s", errOut)
+	}
+	for range 2 {
+		if code, _, errOut := runCLI(t, exampleCase, "case", "add", "--json", "-", "--data", dev); code != 0 {
+			t.Fatalf("case add: %s", errOut)
+		}
+	}
+	if code, _, errOut := runCLI(t, "", "sync", "--data", dev); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	cs := listCases(t, dev)
+	held := max(cs[0].ID, cs[1].ID) // the newer: its events are the last pushed
+	storefix.LoseAnswer(t, dev, held)
+	storefix.DeleteCase(t, dev, held)
+	code, out, errOut = runCLI(t, "", "sync", "--data", dev)
+	rm := regexp.MustCompile(`本设备(第 \d+–\d+ 条)记录在本机丢失`).FindStringSubmatch(out)
+	if code != 0 || rm == nil || !strings.Contains(out, "丢失记录 HQ 已保存") || !strings.Contains(out, held[:13]) ||
+		!strings.Contains(out, "HQ 已保存") || !strings.Contains(out, "待同步：0 条") {
+		t.Fatalf("sync after the deletion: %d %s %s", code, out, errOut)
+	}
+	seqs := rm[1]
+	if len(listCases(t, dev)) != 2 {
+		t.Fatal("the held case is not back from HQ")
+	}
+	if code, out, errOut := runCLI(t, "", "case", "verify", "--data", dev); code != 0 || !strings.Contains(out, seqs+"事件在本机丢失") || !strings.Contains(out, "HQ 已保存") {
+		t.Fatalf("case verify: %d %s %s", code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, "", "sync", "status", "--data", dev); code != 0 || !strings.Contains(out, "本机丢失、HQ 已保存：本设备"+seqs+"记录") {
+		t.Fatalf("sync status: %d %s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "hq", "losses", "--data", hqDir); code != 0 || strings.Contains(out, seqs) {
+		t.Fatalf("hq losses: %d %s", code, out)
+	}
+}

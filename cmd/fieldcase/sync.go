@@ -274,7 +274,12 @@ func syncStatus(e *env, args []string) int {
 	}
 	if ls, err := st.DeclaredLosses(); err == nil {
 		for _, l := range ls {
-			fmt.Fprintf(e.stdout, "已向 HQ 申报丢失：本设备%s记录（%s 申报，涉及案件 %d 件）\n", l.Range(), l.DeclaredAt.In(cases.ChinaTime()).Format("2006-01-02 15:04"), len(l.Cases))
+			at := l.DeclaredAt.In(cases.ChinaTime()).Format("2006-01-02 15:04")
+			if l.Held {
+				fmt.Fprintf(e.stdout, "本机丢失、HQ 已保存：本设备%s记录（%s 按 HQ 已收到处理，涉及案件 %d 件）\n", l.Range(), at, len(l.Cases))
+				continue
+			}
+			fmt.Fprintf(e.stdout, "已向 HQ 申报丢失：本设备%s记录（%s 申报，涉及案件 %d 件）\n", l.Range(), at, len(l.Cases))
 		}
 	}
 	return exitOK
@@ -304,15 +309,18 @@ func receiptCheck(st *store.Store) (*proto.Receipt, string) {
 	}
 	if rc.Through > 0 {
 		out, err := st.Outbox(rc.Through-1, 1)
-		declared := false
+		declared, held := false, false
 		if ls, lerr := st.DeclaredLosses(); lerr == nil {
 			for _, l := range ls {
-				declared = declared || l.Through == rc.Through && l.PrevHash == rc.ChainHead
+				declared = declared || !l.Held && l.Through == rc.Through && l.PrevHash == rc.ChainHead
+				held = held || l.Held && l.Through == rc.Through && l.ChainHead == rc.ChainHead
 			}
 		}
 		switch {
 		case declared:
 			parts = append(parts, "止于本设备申报丢失的记录，与申报一致")
+		case held && (err != nil || len(out) == 0 || out[0].Seq != rc.Through):
+			parts = append(parts, "止于本机丢失、HQ 已保存的记录，与同步时 HQ 所述一致")
 		case err != nil || len(out) == 0 || out[0].Seq != rc.Through:
 			parts = append(parts, "本机已无该条记录可比对")
 		default:

@@ -108,6 +108,9 @@ type Report struct {
 	// Lost says which of the device's events, lost from this store, were
 	// declared to HQ in this round (in Chinese).
 	Lost []string `json:"lost,omitempty"`
+	// Held says which of them HQ turned out to hold (pushed before, the
+	// answer lost) and were settled as received in this round (in Chinese).
+	Held []string `json:"held,omitempty"`
 }
 
 // Status is what a UI shows about sync.
@@ -750,6 +753,12 @@ func (c *Client) declareLoss(ctx context.Context, k *conn, state proto.StateResp
 		if errors.As(err, &he) && he.Code == proto.CodeSeqGap && he.Expected > 0 && he.Expected-1 < loss.From-1 {
 			return c.st.ResetAcked(he.Expected - 1) // HQ holds less than the device thought: push that first
 		}
+		if errors.As(err, &he) && he.Code == proto.CodeLossHeld && loss.From <= state.LastSeq && he.Expected == state.LastSeq+1 {
+			// HQ holds events at the gap: the device pushed them and lost
+			// the answer before they were lost here. Settled as received
+			// up to HQ's last seq; the rest, if any, is declared next.
+			return c.settleHeld(loss.From-1, state, r, he)
+		}
 		if errors.As(err, &he) && he.Code == proto.CodeLossHeld {
 			return fmt.Errorf("本设备%s记录在本机丢失，但 HQ 不接受丢失申报（%s）。请联系 HQ 管理员核对", loss.Range(), he.Msg)
 		}
@@ -758,14 +767,7 @@ func (c *Client) declareLoss(ctx context.Context, k *conn, state proto.StateResp
 	if err := proto.CheckLossResult(resp.Loss, &decl); err != nil {
 		return err
 	}
-	what := "所属案件无法确定（待同步记录也已被删除）"
-	if len(loss.Cases) > 0 {
-		short := make([]string, len(loss.Cases))
-		for i, id := range loss.Cases {
-			short[i] = proto.ShortID(id)
-		}
-		what = "涉及案件 " + strings.Join(short, "、")
-	}
+	what := lossCases(loss)
 	n := store.Notice{ID: fmt.Sprintf("loss/%d", loss.From), Kind: proto.NoticeLoss, At: c.opt.Now(),
 		Message: fmt.Sprintf("本设备%s记录在本机丢失（%s），从未同步到 HQ。已向 HQ 申报丢失，HQ 已记录，其后的记录照常同步。请向 HQ 管理员说明情况", loss.Range(), what)}
 	ack := store.Ack{Through: resp.AckedThrough, Epoch: resp.Epoch, Loss: loss, Notices: []store.Notice{n}}
@@ -777,6 +779,44 @@ func (c *Client) declareLoss(ctx context.Context, k *conn, state proto.StateResp
 	}
 	r.Notices = append(r.Notices, n)
 	r.Lost = append(r.Lost, n.Message)
+	return nil
+}
+
+// lossCases names a lost run's cases for the officer.
+func lossCases(loss *store.Loss) string {
+	if len(loss.Cases) == 0 {
+		return "所属案件无法确定（待同步记录也已被删除）"
+	}
+	short := make([]string, len(loss.Cases))
+	for i, id := range loss.Cases {
+		short[i] = proto.ShortID(id)
+	}
+	return "涉及案件 " + strings.Join(short, "、")
+}
+
+// settleHeld acknowledges the lost events after seq after that HQ holds
+// (through state.LastSeq, HQ's at the start of the round) as received, in
+// one transaction with the notice, and marks their cases to be rebuilt
+// from HQ's copy (docs/sync.md §3.1). refused is HQ's loss_held, returned
+// when nothing here is held after all.
+func (c *Client) settleHeld(after uint64, state proto.StateResponse, r *Report, refused error) error {
+	held, err := c.st.HeldAfter(after, state.LastSeq, state.ChainHead)
+	if err != nil {
+		return err
+	}
+	if held == nil {
+		return refused
+	}
+	msg := fmt.Sprintf("本设备%s记录在本机丢失（%s），但此前已推送到 HQ，HQ 已保存（当时未收到 HQ 的回答）。已按 HQ 已收到处理，其后的记录照常同步", held.Range(), lossCases(held))
+	if len(held.Cases) > 0 {
+		msg += "；涉及的案件将从 HQ 取回"
+	}
+	n := store.Notice{ID: fmt.Sprintf("held/%d", held.From), Kind: proto.NoticeHeld, At: c.opt.Now(), Message: msg}
+	if err := c.st.Acknowledge(store.Ack{Through: held.Through, Loss: held, Stale: held.Cases, Notices: []store.Notice{n}}); err != nil {
+		return err
+	}
+	r.Notices = append(r.Notices, n)
+	r.Held = append(r.Held, msg)
 	return nil
 }
 

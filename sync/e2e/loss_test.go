@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"fieldcase/cases/store"
 	"fieldcase/cases/store/storefix"
@@ -144,4 +145,303 @@ func seqs(from, through uint64) string {
 		return fmt.Sprintf("第 %d 条", from)
 	}
 	return fmt.Sprintf("第 %d–%d 条", from, through)
+}
+
+// losePushAnswers delivers every push to HQ and loses HQ's answer on the
+// way back while on: HQ stores the events, the device never hears it.
+type losePushAnswers struct {
+	on atomic.Bool
+}
+
+func (l *losePushAnswers) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil && req.URL.Path == proto.PathPush && l.on.Load() {
+		resp.Body.Close()
+		return nil, errors.New("connection reset (test)")
+	}
+	return resp, err
+}
+
+// TestDeletedCaseHeldAtHQIsSettled: a case is pushed, HQ stores it but the
+// answer is lost, then the case is deleted from the laptop's file. Before,
+// the laptop declared the gap lost, HQ rightly refused (loss_held: it
+// holds those events), and sync stopped there for good. Now the laptop
+// takes HQ's state at the start of the round: the gap lies within what HQ
+// holds, so it is settled as held at HQ, the officer is told, later events
+// are pushed, the case is brought back from HQ's copy without counting its
+// figures twice, verify names the range as held at HQ, a second round has
+// nothing to do, and HQ's receipt verifies.
+func TestDeletedCaseHeldAtHQIsSettled(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
+		ctx := context.Background()
+		hs := serveHQ(t, st, fastServer)
+		drop := &losePushAnswers{}
+		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
+		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
+		o.mustRound()
+		held := o.record(content(wang, "李四", "440524198001010013", 4), nil)
+		drop.on.Store(true)
+		if _, err := o.round(); err == nil {
+			t.Fatal("the round whose answer was lost succeeded")
+		}
+		drop.on.Store(false)
+		if n := len(hqLog(t, st, held.ID)); n != int(held.Events) {
+			t.Fatalf("HQ holds %d events of the case, want %d", n, held.Events)
+		}
+		after := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
+		today := store.DayOf(time.Now())
+		figures, err := o.st.DailyCounts(today-30, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.st.Close()
+		storefix.DeleteCase(t, o.dir, held.ID)
+		rs, err := openDeviceStore(o.dir, wang, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rs.Close() })
+		o.st, o.c = rs, device.NewClient(rs, device.ClientOptions{})
+
+		from, through := first.Events+1, first.Events+held.Events
+		r := o.mustRound()
+		if r.Pushed != int(after.Events) || len(r.Lost) != 0 || len(r.Held) != 1 || !strings.Contains(r.Held[0], seqs(from, through)) ||
+			!strings.Contains(r.Held[0], proto.ShortID(held.ID)) || !strings.Contains(r.Held[0], "HQ 已保存") {
+			t.Fatalf("round after the deletion: %+v", r)
+		}
+		if !hasNotice(r.Notices, proto.NoticeHeld) {
+			t.Fatalf("the officer is not told: %+v", r.Notices)
+		}
+		if losses, err := hs.hq.Losses(ctx, ""); err != nil || len(losses) != 0 {
+			t.Fatalf("HQ's losses: %+v %v", losses, err)
+		}
+		if len(hqLog(t, st, after.ID)) != int(after.Events) {
+			t.Fatal("the events after the gap are not at HQ")
+		}
+
+		// The case is back from HQ's copy, its figures counted once.
+		if r.Rebuilt != 1 {
+			t.Fatalf("rebuilt %d cases, want the held one", r.Rebuilt)
+		}
+		if c, err := rs.Get(held.ID); err != nil || c.Events != held.Events {
+			t.Fatalf("the held case after the round: %+v %v", c, err)
+		}
+		again, err := rs.DailyCounts(today-30, today)
+		if err != nil || fmt.Sprint(again) != fmt.Sprint(figures) {
+			t.Fatalf("daily figures before the deletion %v, after the case came back %v (%v)", figures, again, err)
+		}
+
+		problems, _, err := rs.Verify()
+		if err != nil || len(store.Failures(problems)) != 0 {
+			t.Fatalf("verify after the settlement: %v %v", problems, err)
+		}
+		named := false
+		for _, p := range problems {
+			named = named || p.Warning && strings.Contains(p.Detail, "HQ 已保存") && strings.Contains(p.Detail, held.ID) &&
+				strings.Contains(p.Detail, seqs(from, through))
+		}
+		if !named {
+			t.Fatalf("verify does not name the range held at HQ: %v", problems)
+		}
+
+		// A second round has nothing to do.
+		r = o.mustRound()
+		if r.Pushed != 0 || len(r.Lost) != 0 || len(r.Held) != 0 || r.Pending != 0 || r.Rebuilt != 0 {
+			t.Fatalf("second round: %+v", r)
+		}
+
+		// HQ's receipt covers the device's last event and verifies.
+		data, err := rs.HQReceipt()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := proto.ParseReceipt(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss, _ := rs.SyncState()
+		_, hqPub := storetest.SignKeys(t, st)
+		if rc.Verify(hqPub) != nil || rc.Through != ss.LastSeq || ss.AckedThrough != ss.LastSeq {
+			t.Fatalf("receipt %+v, state %+v", rc, ss)
+		}
+
+		// Recording goes on.
+		o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
+		if r := o.mustRound(); r.Pushed == 0 || len(r.Held) != 0 {
+			t.Fatalf("round after recording again: %+v", r)
+		}
+		if problems, _, err := rs.Verify(); err != nil || len(store.Failures(problems)) != 0 {
+			t.Fatalf("verify after recording again: %v %v", problems, err)
+		}
+	})
+}
+
+// TestCutTailHeldAtHQIsSettled: the newest case is pushed, the answer is
+// lost, then the file's tail is cut (the case gone with its outbox
+// entries). The seqs HQ holds are settled as held at HQ, though no case
+// can be named, the case comes back from HQ with its figures counted
+// once, and recording goes on after HQ's last seq.
+func TestCutTailHeldAtHQIsSettled(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
+		hs := serveHQ(t, st, fastServer)
+		drop := &losePushAnswers{}
+		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
+		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
+		o.mustRound()
+		held := o.record(content(wang, "李四", "440524198001010013", 4), nil)
+		drop.on.Store(true)
+		if _, err := o.round(); err == nil {
+			t.Fatal("the round whose answer was lost succeeded")
+		}
+		today := store.DayOf(time.Now())
+		figures, err := o.st.DailyCounts(today-30, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.st.Close()
+		storefix.CutTail(t, o.dir, held.ID)
+		rs, err := openDeviceStore(o.dir, wang, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rs.Close() })
+		o.st, o.c = rs, device.NewClient(rs, device.ClientOptions{})
+
+		from, through := first.Events+1, first.Events+held.Events
+		r := o.mustRound()
+		if len(r.Lost) != 0 || len(r.Held) != 1 || !strings.Contains(r.Held[0], seqs(from, through)) || !strings.Contains(r.Held[0], "HQ 已保存") {
+			t.Fatalf("round after the cut: %+v", r)
+		}
+		if c, err := rs.Get(held.ID); err != nil || c.Events != held.Events {
+			t.Fatalf("the held case after the round: %+v %v", c, err)
+		}
+		if again, err := rs.DailyCounts(today-30, today); err != nil || fmt.Sprint(again) != fmt.Sprint(figures) {
+			t.Fatalf("daily figures before the cut %v, after the case came back %v (%v)", figures, again, err)
+		}
+		problems, _, err := rs.Verify()
+		if err != nil || len(store.Failures(problems)) != 0 {
+			t.Fatalf("verify after the settlement: %v %v", problems, err)
+		}
+		named := false
+		for _, p := range problems {
+			named = named || p.Warning && strings.Contains(p.Detail, "HQ 已保存") && strings.Contains(p.Detail, seqs(from, through)) &&
+				strings.Contains(p.Detail, "已从 HQ 取回")
+		}
+		if !named {
+			t.Fatalf("verify does not name the range held at HQ: %v", problems)
+		}
+		if r := o.mustRound(); r.Pushed != 0 || len(r.Held) != 0 || r.Pending != 0 {
+			t.Fatalf("second round: %+v", r)
+		}
+		next := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
+		if r := o.mustRound(); r.Pushed != int(next.Events) {
+			t.Fatalf("round after recording again: %+v", r)
+		}
+		if n := len(hqLog(t, st, next.ID)); n != int(next.Events) {
+			t.Fatalf("HQ holds %d events of the next case", n)
+		}
+		if problems, _, err := rs.Verify(); err != nil || len(store.Failures(problems)) != 0 {
+			t.Fatalf("verify after recording again: %v %v", problems, err)
+		}
+	})
+}
+
+// TestLostRunPartlyHeldAtHQ: one case pushed with its answer lost, the
+// next never pushed, then both deleted: one run of lost seqs, of which HQ
+// holds the first part. That part is settled as held at HQ and the rest
+// declared lost after it, continuing HQ's chain head; HQ lists only the
+// declared part, and later events are pushed.
+func TestLostRunPartlyHeldAtHQ(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
+		ctx := context.Background()
+		hs := serveHQ(t, st, fastServer)
+		drop := &losePushAnswers{}
+		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
+		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
+		o.mustRound()
+		held := o.record(content(wang, "李四", "440524198001010013", 4), nil)
+		drop.on.Store(true)
+		if _, err := o.round(); err == nil {
+			t.Fatal("the round whose answer was lost succeeded")
+		}
+		lost := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
+		after := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
+		o.st.Close()
+		storefix.DeleteCase(t, o.dir, held.ID)
+		storefix.DeleteCase(t, o.dir, lost.ID)
+		rs, err := openDeviceStore(o.dir, wang, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rs.Close() })
+		o.st, o.c = rs, device.NewClient(rs, device.ClientOptions{})
+
+		heldFrom := first.Events + 1
+		lostFrom := heldFrom + held.Events
+		r := o.mustRound()
+		if r.Pushed != int(after.Events) || len(r.Held) != 1 || !strings.Contains(r.Held[0], seqs(heldFrom, lostFrom-1)) ||
+			len(r.Lost) != 1 || !strings.Contains(r.Lost[0], seqs(lostFrom, lostFrom+lost.Events-1)) || !strings.Contains(r.Lost[0], proto.ShortID(lost.ID)) {
+			t.Fatalf("round after the deletions: %+v", r)
+		}
+		losses, err := hs.hq.Losses(ctx, "")
+		if err != nil || len(losses) != 1 || losses[0].From != lostFrom || len(losses[0].Cases) != 1 || losses[0].Cases[0] != lost.ID {
+			t.Fatalf("HQ's losses: %+v %v", losses, err)
+		}
+		if c, err := rs.Get(held.ID); err != nil || c.Events != held.Events {
+			t.Fatalf("the held case after the round: %+v %v", c, err)
+		}
+		problems, _, err := rs.Verify()
+		if err != nil || len(store.Failures(problems)) != 0 {
+			t.Fatalf("verify: %v %v", problems, err)
+		}
+		if r := o.mustRound(); r.Pushed != 0 || len(r.Held) != 0 || len(r.Lost) != 0 || r.Pending != 0 {
+			t.Fatalf("second round: %+v", r)
+		}
+	})
+}
+
+// TestHeldRunBeforeHeldEvents: two cases pushed in one push whose answer
+// was lost, then only the first deleted. The held run ends before HQ's
+// last seq, so HQ's hash of its last event is not known here; the second
+// case's events, which HQ holds too, are pushed again and settled as
+// duplicates, and the device ends where HQ is.
+func TestHeldRunBeforeHeldEvents(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
+		hs := serveHQ(t, st, fastServer)
+		drop := &losePushAnswers{}
+		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
+		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
+		o.mustRound()
+		held := o.record(content(wang, "李四", "440524198001010013", 4), nil)
+		kept := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
+		drop.on.Store(true)
+		if _, err := o.round(); err == nil {
+			t.Fatal("the round whose answer was lost succeeded")
+		}
+		o.st.Close()
+		storefix.DeleteCase(t, o.dir, held.ID)
+		rs, err := openDeviceStore(o.dir, wang, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rs.Close() })
+		o.st, o.c = rs, device.NewClient(rs, device.ClientOptions{})
+
+		r := o.mustRound()
+		if len(r.Held) != 1 || !strings.Contains(r.Held[0], seqs(first.Events+1, first.Events+held.Events)) ||
+			r.Pushed != int(kept.Events) || r.Duplicates != int(kept.Events) || len(r.Lost) != 0 {
+			t.Fatalf("round after the deletion: %+v", r)
+		}
+		ss, _ := rs.SyncState()
+		if ss.AckedThrough != ss.LastSeq || ss.LastSeq != first.Events+held.Events+kept.Events {
+			t.Fatalf("sync state %+v", ss)
+		}
+		if problems, _, err := rs.Verify(); err != nil || len(store.Failures(problems)) != 0 {
+			t.Fatalf("verify: %v %v", problems, err)
+		}
+		next := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
+		if r := o.mustRound(); r.Pushed != int(next.Events) || r.Duplicates != 0 {
+			t.Fatalf("round after recording again: %+v", r)
+		}
+	})
 }

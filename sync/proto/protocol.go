@@ -453,6 +453,9 @@ const (
 	NoticeReceipt = "receipt"
 	// NoticeLoss: the device declared its own events lost to HQ.
 	NoticeLoss = "loss"
+	// NoticeHeld: the device's own events, lost from its store after HQ
+	// received them (the answer lost), were settled as held at HQ.
+	NoticeHeld = "held"
 )
 
 // Notice is a message for the people on a device (or every reviewer).
