@@ -139,14 +139,8 @@ func (p *ParsedEvent) read(raw []byte, depth int) error {
 
 func (s *scanner) event(p *ParsedEvent) error {
 	e := &p.Event
-	switch s.next(nil) {
-	case 'n':
-		_, err := s.literal()
+	if open, err := s.opens('{', "event"); !open {
 		return err
-	case '{':
-	default:
-		s.typeErr("event")
-		return s.value(nil)
 	}
 	return s.object(nil, func(lit []byte, esc, special bool) error {
 		switch fieldOf(lit, esc, special, eventFields) {
@@ -198,14 +192,8 @@ func (s *scanner) event(p *ParsedEvent) error {
 }
 
 func (s *scanner) actor(a *cases.Actor) error {
-	switch s.next(nil) {
-	case 'n':
-		_, err := s.literal()
+	if open, err := s.opens('{', "actor"); !open {
 		return err
-	case '{':
-	default:
-		s.typeErr("actor")
-		return s.value(nil)
 	}
 	return s.object(nil, func(lit []byte, esc, special bool) error {
 		switch fieldOf(lit, esc, special, actorFields) {
@@ -255,14 +243,8 @@ var (
 )
 
 func (s *scanner) push(req *PushRequest) error {
-	switch s.next(nil) {
-	case 'n':
-		_, err := s.literal()
+	if open, err := s.opens('{', "push"); !open {
 		return err
-	case '{':
-	default:
-		s.typeErr("push")
-		return s.value(nil)
 	}
 	// Members it does not read itself — a field added to PushRequest
 	// without a case here, or one no version knows — are gathered and
@@ -344,14 +326,8 @@ func (s *scanner) ops(dst *[]Op) error {
 }
 
 func (s *scanner) op(op *Op) error {
-	switch s.next(nil) {
-	case 'n':
-		_, err := s.literal()
+	if open, err := s.opens('{', "ops"); !open {
 		return err
-	case '{':
-	default:
-		s.typeErr("ops")
-		return s.value(nil)
 	}
 	return s.object(nil, func(lit []byte, esc, special bool) error {
 		switch fieldOf(lit, esc, special, opFields) {

@@ -517,6 +517,22 @@ func (s *scanner) valueLit(f *payloadFacts) ([]byte, error) {
 	return s.b[start:s.i], err
 }
 
+// opens looks at the next value, to be decoded into a struct (open '{')
+// or a slice ('['): true when it is that container, to be read on; null
+// is read and leaves the field, as in encoding/json, and anything else is a
+// type error, the value skipped.
+func (s *scanner) opens(open byte, what string) (bool, error) {
+	switch s.next(nil) {
+	case open:
+		return true, nil
+	case 'n':
+		_, err := s.literal()
+		return false, err
+	}
+	s.typeErr(what)
+	return false, s.value(nil)
+}
+
 // stringField reads a value into a string field: a string is decoded, null
 // leaves the field, anything else is a type error.
 func (s *scanner) stringField(dst *string, name string) error {
