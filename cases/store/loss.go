@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"crypto/ed25519"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,35 +56,12 @@ type Loss struct {
 	DeclaredAt time.Time `json:"declared_at,omitzero"`
 }
 
-// Bounds of one declaration (proto.MaxLossSeqs, proto.MaxLossCases): a
-// longer loss is declared in parts.
-const (
-	maxLossSeqs  = 1 << 20
-	maxLossCases = 1000
-)
-
 func (l Loss) message() []byte {
-	out := []byte("fieldcase-loss-declaration-v1")
-	put := func(b []byte) {
-		out = binary.BigEndian.AppendUint64(out, uint64(len(b)))
-		out = append(out, b...)
-	}
-	put([]byte(l.Device))
-	out = binary.BigEndian.AppendUint64(out, l.From)
-	out = binary.BigEndian.AppendUint64(out, l.Through)
-	out = binary.BigEndian.AppendUint64(out, uint64(len(l.Cases)))
-	for _, c := range l.Cases {
-		put([]byte(c))
-	}
-	put([]byte(l.PrevHash))
-	return out
+	return cases.LossMessage(l.Device, l.From, l.Through, l.Cases, l.PrevHash)
 }
 
 // Digest is proto.LossDeclaration.Digest of the declaration.
-func (l Loss) Digest() string {
-	sum := sha256.Sum256(append(l.message(), l.Sig...))
-	return hex.EncodeToString(sum[:])
-}
+func (l Loss) Digest() string { return cases.LossDigest(l.message(), l.Sig) }
 
 // Range is the declared seqs, for messages ("第 4–6 条").
 func (l Loss) Range() string { return seqRange{l.From, l.Through}.String() }
@@ -194,7 +168,7 @@ func (s *Store) prevHashAt(tx *bolt.Tx, seq uint64) (string, error) {
 // the store (not merely unreadable), recorded once (below next_seq, or
 // covered by the sealed chain: a cut tail), not declared yet. It stops at
 // the first seq held, at through, at the bounds of one declaration, and at
-// maxLossCases cases.
+// cases.MaxLossCases cases.
 func (s *Store) lostRun(tx *bolt.Tx, from, through uint64) (*Loss, error) {
 	m := meta(tx)
 	top := getU64(m, kNextSeq) - 1
@@ -210,7 +184,7 @@ func (s *Store) lostRun(tx *bolt.Tx, from, through uint64) (*Loss, error) {
 	outbox := bucket(tx, bOutbox)
 	var l *Loss
 	seen := map[string]bool{}
-	for seq := from; seq <= top && seq-from < maxLossSeqs; seq++ {
+	for seq := from; seq <= top && seq-from < cases.MaxLossSeqs; seq++ {
 		if _, ok := declaredAt(declared, seq); ok {
 			break
 		}
@@ -223,7 +197,7 @@ func (s *Store) lostRun(tx *bolt.Tx, from, through uint64) (*Loss, error) {
 		}
 		if ptr := outbox.Get(u64(seq)); len(ptr) == 24 {
 			if id := caseIDFromKey(ptr[:16]); !seen[id] {
-				if len(seen) == maxLossCases {
+				if len(seen) == cases.MaxLossCases {
 					break
 				}
 				seen[id] = true

@@ -2,11 +2,9 @@ package proto
 
 import (
 	"crypto/ed25519"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/binary"
-	"encoding/hex"
 	"errors"
+	"fieldcase/cases"
 	"math"
 )
 
@@ -27,42 +25,24 @@ type LossDeclaration struct {
 	Sig      string   `json:"sig"`             // the device's ed25519 signature over Message
 }
 
-// Limits of a declaration: a device declares at most this many seqs and
-// cases at once (a longer loss is declared in parts).
+// Limits of a declaration (cases.MaxLossSeqs, cases.MaxLossCases).
 const (
-	MaxLossSeqs  = 1 << 20
-	MaxLossCases = 1000
+	MaxLossSeqs  = cases.MaxLossSeqs
+	MaxLossCases = cases.MaxLossCases
 )
 
 // LossTag is the domain tag of a declaration's signed message.
-const LossTag = "fieldcase-loss-declaration-v1"
+const LossTag = cases.LossTag
 
-// Message is what the device signs: the tag and every field but the
-// signature, length-prefixed. The device store builds the same bytes
-// (cases/store, chain.go); the sync tests push what it signs.
+// Message is what the device signs (cases.LossMessage), built the same way
+// by the device store.
 func (l LossDeclaration) Message() []byte {
-	out := []byte(LossTag)
-	put := func(b []byte) {
-		out = binary.BigEndian.AppendUint64(out, uint64(len(b)))
-		out = append(out, b...)
-	}
-	put([]byte(l.Device))
-	out = binary.BigEndian.AppendUint64(out, l.From)
-	out = binary.BigEndian.AppendUint64(out, l.Through)
-	out = binary.BigEndian.AppendUint64(out, uint64(len(l.Cases)))
-	for _, c := range l.Cases {
-		put([]byte(c))
-	}
-	put([]byte(l.PrevHash))
-	return out
+	return cases.LossMessage(l.Device, l.From, l.Through, l.Cases, l.PrevHash)
 }
 
 // Digest identifies a declaration with its signature, for telling a
 // retry from another declaration.
-func (l LossDeclaration) Digest() string {
-	sum := sha256.Sum256(append(l.Message(), l.Sig...))
-	return hex.EncodeToString(sum[:])
-}
+func (l LossDeclaration) Digest() string { return cases.LossDigest(l.Message(), l.Sig) }
 
 // ErrLossSignature is a declaration the device's key did not sign.
 var ErrLossSignature = errors.New("丢失申报的签名与本设备的签名公钥不符")
