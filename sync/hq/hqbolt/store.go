@@ -386,7 +386,28 @@ type btx struct {
 	r  *bolt.Bucket
 }
 
-func (t *btx) b(name []byte) *bolt.Bucket { return t.r.Bucket(name) }
+func (t *btx) b(name []byte) *bolt.Bucket {
+	b := t.r.Bucket(name)
+	if f, ok := fill[string(name)]; ok {
+		b.FillPercent = f
+	}
+	return b
+}
+
+// fill is how full bbolt packs a page it splits, for the buckets written
+// mostly at the end of a key range: the change log (seq), ops (device ‖
+// seq), the case logs and origins (case id ‖ …, case ids are UUIDv7 and
+// so time-ordered) and case records. bbolt's default, half full, suits
+// inserts anywhere; appended keys never come back to fill the other half,
+// so a push wrote twice the pages it needed and rewrote half-empty ones
+// the next time. Party keys come in any order and keep the default.
+var fill = map[string]float64{
+	string(bChanges): 1.0,
+	string(bOps):     1.0,
+	string(bEvents):  1.0,
+	string(bOrigins): 1.0,
+	string(bCases):   0.9,
+}
 
 func (t *btx) Device(name string) (hq.Device, bool, error) {
 	var d hq.Device
