@@ -1288,6 +1288,9 @@ func (h *HQ) place(tx Tx, rec *CaseRecord, e cases.Event, raw json.RawMessage, o
 	if err := tx.PutOrigin(o); err != nil {
 		return proto.Result{}, err
 	}
+	if e.Kind == cases.EventDecisionMade { // the only kind that sets the suggestion
+		rec.SuggestionFrom = e.Index
+	}
 	if err := h.indexParty(tx, rec, now); err != nil {
 		return proto.Result{}, err
 	}

@@ -318,6 +318,11 @@ type CaseRecord struct {
 	PartyKey string     `json:"party_key,omitempty"`
 	Flags    []string   `json:"flags,omitempty"`
 	Received time.Time  `json:"received"`
+	// SuggestionFrom is the index in HQ's case log of the decision event
+	// whose payload Case.Suggestion is, so that a store may keep the
+	// record without it and read it from there (hqbolt: the suggestion
+	// is most of the record, and the event holds it already).
+	SuggestionFrom uint64 `json:"suggestion_from,omitempty"`
 }
 
 func (c *CaseRecord) flag(f string) {
