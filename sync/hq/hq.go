@@ -17,7 +17,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -340,6 +339,12 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 //  3. settle, in one write transaction: the device read and locked, what
 //     the push touches prefetched, then each op in sequence order.
 //
+// On a store with one writer (StagingOverlap) stage 3 begins while stage 2
+// runs and settles each op as soon as it is staged: the transaction's own
+// work, one core's, then costs the push no time of its own. Elsewhere
+// (PostgreSQL, whose transaction holds locks and prefetches the whole
+// push) stage 2 ends first.
+//
 // Work that needs nothing from the store belongs in stage 2; a step that
 // needs the device's state (what it has settled, its chain head) goes at
 // the top of stage 3, before the op loop. Inside the transaction a
@@ -358,7 +363,11 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 			return proto.PushResponse{}, err
 		}
 	}
-	staged := stageOps(&req, signKey)
+	stg := startStaging(&req, signKey)
+	staged := stg.ops
+	if o, ok := h.store.(StagingOverlap); !ok || !o.OverlapStaging() {
+		stg.waitAll()
+	}
 	epoch, err := h.store.Epoch(ctx)
 	if err != nil {
 		return proto.PushResponse{}, err
@@ -394,6 +403,9 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 			}
 		}
 		now := h.now()
+		if _, ok := stx.(Prefetcher); ok {
+			stg.waitAll()
+		}
 		if err := tx.prefetch(d.LastSeq, req, staged); err != nil {
 			return err
 		}
@@ -414,7 +426,7 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 			resp.AckedThrough = req.Ops[0].Seq - 1
 		}
 		for i, op := range req.Ops {
-			st := &staged[i]
+			st := stg.wait(i)
 			if op.Seq <= d.LastSeq {
 				rec, found, err := tx.Op(d.ID, op.Seq)
 				if err != nil {
@@ -860,11 +872,35 @@ func (st *stagedOp) verify(signKey string, pub ed25519.PublicKey) error {
 	return st.e.VerifySig(pub)
 }
 
-// stageOps parses, checks and verifies a push's events over every core,
-// each read once: by DecodePush when it read the push, else here.
-func stageOps(req *proto.PushRequest, signKey string) []stagedOp {
+// staging is a push's events being staged (startStaging): op i may be
+// used once wait(i) returns.
+type staging struct {
+	ops  []stagedOp
+	done []chan struct{} // closed when its op is staged
+}
+
+func (s *staging) wait(i int) *stagedOp {
+	<-s.done[i]
+	return &s.ops[i]
+}
+
+func (s *staging) waitAll() {
+	for i := range s.done {
+		<-s.done[i]
+	}
+}
+
+// startStaging parses, checks and verifies a push's events over every
+// core, each read once: by DecodePush when it read the push, else here.
+// It returns at once; the events are staged in the background, in about
+// the order of the push.
+func startStaging(req *proto.PushRequest, signKey string) *staging {
 	ops := req.Ops
 	out := make([]stagedOp, len(ops))
+	stg := &staging{ops: out, done: make([]chan struct{}, len(ops))}
+	for i := range stg.done {
+		stg.done[i] = make(chan struct{})
+	}
 	pub, kerr := proto.DecodeSignKey(signKey)
 	if signKey == "" || kerr != nil {
 		signKey = ""
@@ -897,22 +933,20 @@ func stageOps(req *proto.PushRequest, signKey string) []stagedOp {
 			st.sigKey, st.serr = signKey, st.e.VerifySig(pub)
 		}
 	}
-	// Each worker, the caller among them, takes the next event not yet
-	// taken: a decision costs several times a plain event, and a worker
-	// the machine holds back leaves its share to the others.
+	// Each worker takes the next event not yet taken: a decision costs
+	// several times a plain event, and a worker the machine holds back
+	// leaves its share to the others.
 	var next atomic.Int64
 	work := func() {
 		for i := int(next.Add(1)) - 1; i < len(ops); i = int(next.Add(1)) - 1 {
 			one(i)
+			close(stg.done[i])
 		}
 	}
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(ops)) - 1 {
-		wg.Go(work)
+	for range min(runtime.GOMAXPROCS(0), len(ops)) {
+		go work()
 	}
-	work()
-	wg.Wait()
-	return out
+	return stg
 }
 
 func reject(caseID, reason, msg string) proto.Result {

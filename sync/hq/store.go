@@ -66,6 +66,14 @@ type Prefetcher interface {
 	LockParties(keys []string) error
 }
 
+// StagingOverlap is a Store that lets a push's write transaction begin
+// while its events are still being staged (HQ.push), when
+// OverlapStaging says so: a store with one writer, whose transaction holds
+// no lock another process waits on and reads in memory (hqbolt).
+type StagingOverlap interface {
+	OverlapStaging() bool
+}
+
 // Prefetch names what a push will read.
 type Prefetch struct {
 	Cases, Users, Meta []string

@@ -221,6 +221,10 @@ func (s *Store) RotateEpoch(ctx context.Context) (string, error) {
 	return e, s.update(func(tx *bolt.Tx) error { return tx.Bucket(bRoot).Bucket(bMeta).Put(kEpoch, []byte(e)) })
 }
 
+// OverlapStaging implements hq.StagingOverlap: bbolt's one writer waits
+// on a push being staged only while the machine's cores are staging.
+func (s *Store) OverlapStaging() bool { return true }
+
 // Update implements hq.Store.
 func (s *Store) Update(ctx context.Context, fn func(hq.Tx) error) error {
 	if err := ctx.Err(); err != nil {
