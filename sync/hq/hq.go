@@ -332,7 +332,7 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 //  1. decode (the server, proto.DecodePush): the push in one pass, then
 //     each event read once (proto.ReadEvent), over every core, its bytes
 //     kept as received;
-//  2. stage (stageOps), with no store access, over every core: each event
+//  2. stage (startStaging), with no store access, over every core: each event
 //     checked, its payload decoded and the
 //     evidence it names listed, its bytes digested and its signature
 //     verified;
