@@ -163,9 +163,9 @@ func adoptEvents(r *bolt.Bucket, orphans []boltguard.Orphan) (adopted, refused i
 		adopted++
 		refused += len(slots[k]) - 1
 		touched[caseID] = true
-		if r.Bucket(bOrigins).Get([]byte(pick.e.Hash)) == nil {
+		if okey := join2(caseID, pick.e.Hash); r.Bucket(bOrigins).Get(okey) == nil { // keyed as migration 6 keys them
 			o := hq.Origin{Hash: pick.e.Hash, CaseID: caseID, Device: pick.e.Device, Index: index, Canonical: pick.e.Hash}
-			if err := putJSON(r.Bucket(bOrigins), []byte(o.Hash), o); err != nil {
+			if err := putJSON(r.Bucket(bOrigins), okey, o); err != nil {
 				return 0, 0, nil, err
 			}
 		}
