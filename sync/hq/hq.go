@@ -872,28 +872,56 @@ func (st *stagedOp) verify(signKey string, pub ed25519.PublicKey) error {
 	return st.e.VerifySig(pub)
 }
 
-// staging is a push's events being staged (startStaging): op i may be
-// used once wait(i) returns.
+// staging is a push's events being staged (startStaging) by workers
+// that each take the next op not yet taken; op i may be used once wait(i)
+// returns. A caller that waits stages ops itself meanwhile: it is one of
+// the workers, so the push's goroutines are as many as the cores, and the
+// transaction settles each op as soon as it may instead of queueing for
+// a core behind the staging.
 type staging struct {
 	ops  []stagedOp
 	done []chan struct{} // closed when its op is staged
+	next atomic.Int64
+	one  func(i int)
+}
+
+// take stages the next op not yet taken, and reports false if none is
+// left.
+func (s *staging) take() bool {
+	i := int(s.next.Add(1)) - 1
+	if i >= len(s.ops) {
+		return false
+	}
+	s.one(i)
+	close(s.done[i])
+	return true
 }
 
 func (s *staging) wait(i int) *stagedOp {
-	<-s.done[i]
-	return &s.ops[i]
+	for {
+		select {
+		case <-s.done[i]:
+			return &s.ops[i]
+		default:
+		}
+		if !s.take() {
+			<-s.done[i]
+			return &s.ops[i]
+		}
+	}
 }
 
 func (s *staging) waitAll() {
 	for i := range s.done {
-		<-s.done[i]
+		s.wait(i)
 	}
 }
 
 // startStaging parses, checks and verifies a push's events over every
 // core, each read once: by DecodePush when it read the push, else here.
-// It returns at once; the events are staged in the background, in about
-// the order of the push.
+// It returns at once, the events being staged in the background, in about
+// the order of the push, by one worker fewer than the cores: the caller,
+// waiting, is the last.
 func startStaging(req *proto.PushRequest, signKey string) *staging {
 	ops := req.Ops
 	out := make([]stagedOp, len(ops))
@@ -936,15 +964,12 @@ func startStaging(req *proto.PushRequest, signKey string) *staging {
 	// Each worker takes the next event not yet taken: a decision costs
 	// several times a plain event, and a worker the machine holds back
 	// leaves its share to the others.
-	var next atomic.Int64
-	work := func() {
-		for i := int(next.Add(1)) - 1; i < len(ops); i = int(next.Add(1)) - 1 {
-			one(i)
-			close(stg.done[i])
-		}
-	}
-	for range min(runtime.GOMAXPROCS(0), len(ops)) {
-		go work()
+	stg.one = one
+	for range min(runtime.GOMAXPROCS(0), len(ops)) - 1 {
+		go func() {
+			for stg.take() {
+			}
+		}()
 	}
 	return stg
 }
