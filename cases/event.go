@@ -267,6 +267,9 @@ func (p *Prepared) Content() *Content {
 	return &p.content.Content
 }
 
+// Decision is the payload a prepared decision event applies, or nil.
+func (p *Prepared) Decision() *DecisionPayload { return p.decision }
+
 // ApplyPrepared is Apply with the payload Prepare decoded; it may be used
 // once per Prepared (the decoded payload becomes the case's).
 func ApplyPrepared(c *Case, p Prepared) error { return apply(c, p.Event, &p) }

@@ -70,6 +70,9 @@ func hqRepair(e *env, args []string) int {
 	if rep.Orphans > 0 {
 		fmt.Fprintf(e.stdout, "不再有索引指向的数据页中：找回事件 %d 条（设备签名、哈希与案件链条均已核对），未能核验而未采用 %d 条；按日志重建案件记录 %d 件。\n", rep.Adopted, rep.Refused, len(rep.Rebuilt))
 	}
+	if len(rep.Unlinked) > 0 {
+		fmt.Fprintf(e.stdout, "处理决定所在的事件已丢失的案件 %d 件：记录已保留但不含处理建议，已标记待复核：%s。\n", len(rep.Unlinked), strings.Join(rep.Unlinked, "、"))
+	}
 	if len(rep.Missing) > 0 {
 		fmt.Fprintf(e.stdout, "整个丢失、已重建为空的分区：%s。\n", strings.Join(rep.Missing, "、"))
 	}

@@ -17,7 +17,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -333,12 +332,18 @@ func (h *HQ) Push(ctx context.Context, deviceID string, req proto.PushRequest) (
 //  1. decode (the server, proto.DecodePush): the push in one pass, then
 //     each event read once (proto.ReadEvent), over every core, its bytes
 //     kept as received;
-//  2. stage (stageOps), with no store access, over every core: each event
+//  2. stage (startStaging), with no store access, over every core: each event
 //     checked, its payload decoded and the
 //     evidence it names listed, its bytes digested and its signature
 //     verified;
 //  3. settle, in one write transaction: the device read and locked, what
 //     the push touches prefetched, then each op in sequence order.
+//
+// On a store with one writer (StagingOverlap) stage 3 begins while stage 2
+// runs and settles each op as soon as it is staged: the transaction's own
+// work, one core's, then costs the push no time of its own. Elsewhere
+// (PostgreSQL, whose transaction holds locks and prefetches the whole
+// push) stage 2 ends first.
 //
 // Work that needs nothing from the store belongs in stage 2; a step that
 // needs the device's state (what it has settled, its chain head) goes at
@@ -358,7 +363,11 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 			return proto.PushResponse{}, err
 		}
 	}
-	staged := stageOps(&req, signKey)
+	stg := startStaging(&req, signKey)
+	staged := stg.ops
+	if o, ok := h.store.(StagingOverlap); !ok || !o.OverlapStaging() {
+		stg.waitAll()
+	}
 	epoch, err := h.store.Epoch(ctx)
 	if err != nil {
 		return proto.PushResponse{}, err
@@ -394,6 +403,9 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 			}
 		}
 		now := h.now()
+		if _, ok := stx.(Prefetcher); ok {
+			stg.waitAll()
+		}
 		if err := tx.prefetch(d.LastSeq, req, staged); err != nil {
 			return err
 		}
@@ -414,7 +426,7 @@ func (h *HQ) push(ctx context.Context, deviceID, signKey string, req proto.PushR
 			resp.AckedThrough = req.Ops[0].Seq - 1
 		}
 		for i, op := range req.Ops {
-			st := &staged[i]
+			st := stg.wait(i)
 			if op.Seq <= d.LastSeq {
 				rec, found, err := tx.Op(d.ID, op.Seq)
 				if err != nil {
@@ -860,11 +872,63 @@ func (st *stagedOp) verify(signKey string, pub ed25519.PublicKey) error {
 	return st.e.VerifySig(pub)
 }
 
-// stageOps parses, checks and verifies a push's events over every core,
-// each read once: by DecodePush when it read the push, else here.
-func stageOps(req *proto.PushRequest, signKey string) []stagedOp {
+// staging is a push's events being staged (startStaging) by workers
+// that each take the next op not yet taken; op i may be used once wait(i)
+// returns. A caller that waits stages ops itself meanwhile: it is one of
+// the workers, so the push's goroutines are as many as the cores, and the
+// transaction settles each op as soon as it may instead of queueing for
+// a core behind the staging.
+type staging struct {
+	ops  []stagedOp
+	done []chan struct{} // closed when its op is staged
+	next atomic.Int64
+	one  func(i int)
+}
+
+// take stages the next op not yet taken, and reports false if none is
+// left.
+func (s *staging) take() bool {
+	i := int(s.next.Add(1)) - 1
+	if i >= len(s.ops) {
+		return false
+	}
+	s.one(i)
+	close(s.done[i])
+	return true
+}
+
+func (s *staging) wait(i int) *stagedOp {
+	for {
+		select {
+		case <-s.done[i]:
+			return &s.ops[i]
+		default:
+		}
+		if !s.take() {
+			<-s.done[i]
+			return &s.ops[i]
+		}
+	}
+}
+
+func (s *staging) waitAll() {
+	for i := range s.done {
+		s.wait(i)
+	}
+}
+
+// startStaging parses, checks and verifies a push's events over every
+// core, each read once: by DecodePush when it read the push, else here.
+// It returns at once, the events being staged in the background, in about
+// the order of the push, by one worker fewer than the cores: the caller,
+// waiting, is the last.
+func startStaging(req *proto.PushRequest, signKey string) *staging {
 	ops := req.Ops
 	out := make([]stagedOp, len(ops))
+	stg := &staging{ops: out, done: make([]chan struct{}, len(ops))}
+	for i := range stg.done {
+		stg.done[i] = make(chan struct{})
+	}
 	pub, kerr := proto.DecodeSignKey(signKey)
 	if signKey == "" || kerr != nil {
 		signKey = ""
@@ -897,22 +961,17 @@ func stageOps(req *proto.PushRequest, signKey string) []stagedOp {
 			st.sigKey, st.serr = signKey, st.e.VerifySig(pub)
 		}
 	}
-	// Each worker, the caller among them, takes the next event not yet
-	// taken: a decision costs several times a plain event, and a worker
-	// the machine holds back leaves its share to the others.
-	var next atomic.Int64
-	work := func() {
-		for i := int(next.Add(1)) - 1; i < len(ops); i = int(next.Add(1)) - 1 {
-			one(i)
-		}
-	}
-	var wg sync.WaitGroup
+	// Each worker takes the next event not yet taken: a decision costs
+	// several times a plain event, and a worker the machine holds back
+	// leaves its share to the others.
+	stg.one = one
 	for range min(runtime.GOMAXPROCS(0), len(ops)) - 1 {
-		wg.Go(work)
+		go func() {
+			for stg.take() {
+			}
+		}()
 	}
-	work()
-	wg.Wait()
-	return out
+	return stg
 }
 
 func reject(caseID, reason, msg string) proto.Result {
@@ -1287,6 +1346,9 @@ func (h *HQ) place(tx Tx, rec *CaseRecord, e cases.Event, raw json.RawMessage, o
 	o.Hash, o.CaseID, o.Device, o.Index, o.Canonical = e.Hash, e.CaseID, e.Device, e.Index, e.Hash
 	if err := tx.PutOrigin(o); err != nil {
 		return proto.Result{}, err
+	}
+	if e.Kind == cases.EventDecisionMade { // the only kind that sets the suggestion
+		rec.SuggestionFrom = e.Index
 	}
 	if err := h.indexParty(tx, rec, now); err != nil {
 		return proto.Result{}, err

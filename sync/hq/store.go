@@ -66,6 +66,14 @@ type Prefetcher interface {
 	LockParties(keys []string) error
 }
 
+// StagingOverlap is a Store that lets a push's write transaction begin
+// while its events are still being staged (HQ.push), when
+// OverlapStaging says so: a store with one writer, whose transaction holds
+// no lock another process waits on and reads in memory (hqbolt).
+type StagingOverlap interface {
+	OverlapStaging() bool
+}
+
 // Prefetch names what a push will read.
 type Prefetch struct {
 	Cases, Users, Meta []string
@@ -318,6 +326,11 @@ type CaseRecord struct {
 	PartyKey string     `json:"party_key,omitempty"`
 	Flags    []string   `json:"flags,omitempty"`
 	Received time.Time  `json:"received"`
+	// SuggestionFrom is the index in HQ's case log of the decision event
+	// whose payload Case.Suggestion is, so that a store may keep the
+	// record without it and read it from there (hqbolt: the suggestion
+	// is most of the record, and the event holds it already).
+	SuggestionFrom uint64 `json:"suggestion_from,omitempty"`
 }
 
 func (c *CaseRecord) flag(f string) {

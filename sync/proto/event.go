@@ -125,6 +125,17 @@ func (p *ParsedEvent) read(raw []byte, depth int) error {
 	s := &scanner{b: raw, depth: depth}
 	err := s.event(p)
 	if err == errStop {
+		// encoding/json checks the whole value before it decodes any of
+		// it: a syntax error after the field that stopped the decode is
+		// the error.
+		c := &scanner{b: raw, depth: depth}
+		if serr := c.value(nil); serr != nil {
+			*p = ParsedEvent{}
+			return serr
+		} else if serr := c.end(); serr != nil {
+			*p = ParsedEvent{}
+			return serr
+		}
 		return s.err
 	}
 	if err == nil {

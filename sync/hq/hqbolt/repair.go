@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/google/uuid"
@@ -27,6 +28,10 @@ type RepairReport struct {
 	// they did not verify, or their place in the case's log could not be.
 	Adopted, Refused int
 	Rebuilt          []string // cases whose record was rebuilt from the log
+	// Unlinked are cases whose record kept its decision's suggestion by
+	// reference to an event that was lost: the record is kept without it,
+	// flagged for review.
+	Unlinked []string
 }
 
 // Repair salvages a damaged hq.db into a new file (boltguard.Salvage) and
@@ -58,6 +63,9 @@ func Repair(dir string) (RepairReport, error) {
 			}
 		}
 		if rep.Adopted, rep.Refused, rep.Rebuilt, err = adoptEvents(r, orphans); err != nil {
+			return err
+		}
+		if rep.Unlinked, err = unlinkSuggestions(r); err != nil {
 			return err
 		}
 		return m.Put(kEpoch, []byte(rep.Epoch))
@@ -155,9 +163,9 @@ func adoptEvents(r *bolt.Bucket, orphans []boltguard.Orphan) (adopted, refused i
 		adopted++
 		refused += len(slots[k]) - 1
 		touched[caseID] = true
-		if r.Bucket(bOrigins).Get([]byte(pick.e.Hash)) == nil {
+		if okey := join2(caseID, pick.e.Hash); r.Bucket(bOrigins).Get(okey) == nil { // keyed as migration 6 keys them
 			o := hq.Origin{Hash: pick.e.Hash, CaseID: caseID, Device: pick.e.Device, Index: index, Canonical: pick.e.Hash}
-			if err := putJSON(r.Bucket(bOrigins), []byte(o.Hash), o); err != nil {
+			if err := putJSON(r.Bucket(bOrigins), okey, o); err != nil {
 				return 0, 0, nil, err
 			}
 		}
@@ -241,6 +249,7 @@ func eventPrev(raw []byte) (string, bool) {
 func rebuildCase(r *bolt.Bucket, caseID string) (bool, error) {
 	var c cases.Case
 	var first, last cases.Event
+	var decided uint64 // the last decision event, which holds the suggestion
 	prefix := append([]byte(caseID), 0)
 	cur := r.Bucket(bEvents).Cursor()
 	want, prev := uint64(1), ""
@@ -251,6 +260,9 @@ func rebuildCase(r *bolt.Bucket, caseID string) (bool, error) {
 		}
 		if want == 1 {
 			first = e
+		}
+		if e.Kind == cases.EventDecisionMade {
+			decided = e.Index
 		}
 		last, want, prev = e, want+1, e.Hash
 	}
@@ -268,9 +280,40 @@ func rebuildCase(r *bolt.Bucket, caseID string) (bool, error) {
 	if !found {
 		rec = hq.CaseRecord{Creator: first.Device, Received: last.At}
 	}
-	rec.Case = c
+	rec.Case, rec.SuggestionFrom = c, decided
 	if err := putJSON(r.Bucket(bCases), []byte(caseID), rec); err != nil {
 		return false, fmt.Errorf("重建案件 %s 的记录：%w", caseID, err)
 	}
 	return true, nil
+}
+
+// unlinkSuggestions keeps readable the case records whose decision's
+// suggestion was kept by reference (encodeCase) to an event the salvage
+// lost: each is kept without it, flagged for review, and listed.
+func unlinkSuggestions(r *bolt.Bucket) ([]string, error) {
+	cs, events := r.Bucket(bCases), r.Bucket(bEvents)
+	var lost []string
+	var recs []hq.CaseRecord
+	err := cs.ForEach(func(k, v []byte) error {
+		var rec hq.CaseRecord
+		if json.Unmarshal(v, &rec) != nil || rec.SuggestionFrom == 0 || rec.Case.Suggestion != nil {
+			return nil
+		}
+		if _, err := suggestionOf(events.Get(join(rec.Case.ID, rec.SuggestionFrom))); err == nil {
+			return nil
+		}
+		rec.SuggestionFrom = 0
+		if !slices.Contains(rec.Flags, hq.FlagNeedsReview) {
+			rec.Flags = append(rec.Flags, hq.FlagNeedsReview)
+		}
+		recs = append(recs, rec)
+		return nil
+	})
+	for _, rec := range recs {
+		if err := putJSON(cs, []byte(rec.Case.ID), rec); err != nil {
+			return nil, err
+		}
+		lost = append(lost, rec.Case.ID)
+	}
+	return lost, err
 }

@@ -189,6 +189,7 @@ func TestRepairHQTakesBackOnlyVerifiedEvents(t *testing.T) {
 				r := tx.Bucket(bRoot)
 				for _, i := range tt.remove {
 					r.Bucket(bEvents).Delete(key(i))
+					r.Bucket(bOrigins).Delete(join2(caseID, hashOf(t, log[i-1]))) // lost with it
 				}
 				if tt.lostRecord {
 					r.Bucket(bCases).Delete([]byte(caseID))
@@ -196,6 +197,18 @@ func TestRepairHQTakesBackOnlyVerifiedEvents(t *testing.T) {
 				adopted, _, rebuilt, err := adoptEvents(r, tt.orphans(key))
 				if adopted != tt.adopted {
 					t.Errorf("%d events taken back, want %d", adopted, tt.adopted)
+				}
+				// An event taken back gets its origin where HQ looks for
+				// it: by case and hash (migration 6), not by hash alone.
+				for _, i := range tt.remove {
+					raw := r.Bucket(bEvents).Get(key(i))
+					if raw == nil {
+						continue
+					}
+					h := hashOf(t, raw)
+					if r.Bucket(bOrigins).Get(join2(caseID, h)) == nil || r.Bucket(bOrigins).Get([]byte(h)) != nil {
+						t.Errorf("event %d taken back: its origin is not keyed by case and hash", i)
+					}
 				}
 				var rec hq.CaseRecord
 				found, _ := getJSON(r.Bucket(bCases), []byte(caseID), &rec)

@@ -14,7 +14,7 @@
 //	    ├── codes                  enrolment code hash → device name
 //	    ├── users                  user id → hq.User JSON
 //	    ├── ops                    device id ‖ 0 ‖ seq → hq.OpRecord JSON (the stored result)
-//	    ├── cases                  case id → hq.CaseRecord JSON
+//	    ├── cases                  case id → hq.CaseRecord JSON (the suggestion by reference to its event: encodeCase)
 //	    ├── events                 case id ‖ 0 ‖ index → event bytes as received (HQ's canonical log)
 //	    ├── origins                case id ‖ 0 ‖ event hash → hq.Origin JSON (keyed by hash alone before migration 6)
 //	    ├── parties                party key ‖ 0 ‖ case id → hq.PartyCase JSON
@@ -54,6 +54,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
+	"fieldcase/cases"
 	"fieldcase/cases/store/boltguard"
 	"fieldcase/sync/hq"
 )
@@ -219,6 +220,10 @@ func (s *Store) RotateEpoch(ctx context.Context) (string, error) {
 	e := uuid.NewString()
 	return e, s.update(func(tx *bolt.Tx) error { return tx.Bucket(bRoot).Bucket(bMeta).Put(kEpoch, []byte(e)) })
 }
+
+// OverlapStaging implements hq.StagingOverlap: bbolt's one writer waits
+// on a push being staged only while the machine's cores are staging.
+func (s *Store) OverlapStaging() bool { return true }
 
 // Update implements hq.Store.
 func (s *Store) Update(ctx context.Context, fn func(hq.Tx) error) error {
@@ -386,7 +391,28 @@ type btx struct {
 	r  *bolt.Bucket
 }
 
-func (t *btx) b(name []byte) *bolt.Bucket { return t.r.Bucket(name) }
+func (t *btx) b(name []byte) *bolt.Bucket {
+	b := t.r.Bucket(name)
+	if f, ok := fill[string(name)]; ok {
+		b.FillPercent = f
+	}
+	return b
+}
+
+// fill is how full bbolt packs a page it splits, for the buckets written
+// mostly at the end of a key range: the change log (seq), ops (device ‖
+// seq), the case logs and origins (case id ‖ …, case ids are UUIDv7 and
+// so time-ordered) and case records. bbolt's default, half full, suits
+// inserts anywhere; appended keys never come back to fill the other half,
+// so a push wrote twice the pages it needed and rewrote half-empty ones
+// the next time. Party keys come in any order and keep the default.
+var fill = map[string]float64{
+	string(bChanges): 1.0,
+	string(bOps):     1.0,
+	string(bEvents):  1.0,
+	string(bOrigins): 1.0,
+	string(bCases):   0.9,
+}
 
 func (t *btx) Device(name string) (hq.Device, bool, error) {
 	var d hq.Device
@@ -475,24 +501,84 @@ func (t *btx) PutOp(o hq.OpRecord) error {
 }
 
 func (t *btx) Case(id string) (hq.CaseRecord, bool, error) {
-	var c hq.CaseRecord
-	found, err := getJSON(t.b(bCases), []byte(id), &c)
-	return c, found, err
+	v := t.b(bCases).Get([]byte(id))
+	if v == nil {
+		return hq.CaseRecord{}, false, nil
+	}
+	c, err := decodeCase(t.b(bEvents), []byte(id), v)
+	return c, true, err
 }
 
-func (t *btx) PutCase(c hq.CaseRecord) error { return putJSON(t.b(bCases), []byte(c.Case.ID), c) }
+func (t *btx) PutCase(c hq.CaseRecord) error {
+	v, err := encodeCase(t.b(bEvents), c)
+	if err != nil {
+		return err
+	}
+	return t.b(bCases).Put([]byte(c.Case.ID), v)
+}
 
 func (t *btx) Cases() ([]hq.CaseRecord, error) {
 	var out []hq.CaseRecord
+	events := t.b(bEvents)
 	err := t.b(bCases).ForEach(func(k, v []byte) error {
-		var c hq.CaseRecord
-		if err := json.Unmarshal(v, &c); err != nil {
-			return fmt.Errorf("案件记录 %s 已损坏：%w", k, err)
+		c, err := decodeCase(events, k, v)
+		if err != nil {
+			return err
 		}
 		out = append(out, c)
 		return nil
 	})
 	return out, err
+}
+
+// A case record keeps the decision's suggestion (the rule engine's
+// citations, reasons and steps: three quarters of a record) by reference
+// when HQ names the event of the case log that holds it
+// (hq.CaseRecord.SuggestionFrom) and that event is there: the event keeps
+// it already, and a record rewritten by every push that touches its case
+// stays a quarter of the size. Any other record keeps it inline, as all
+// did before; decodeCase reads both.
+func encodeCase(events *bolt.Bucket, c hq.CaseRecord) ([]byte, error) {
+	switch {
+	case c.Case.Suggestion == nil:
+		c.SuggestionFrom = 0
+	case c.SuggestionFrom > 0 && events.Get(join(c.Case.ID, c.SuggestionFrom)) != nil:
+		c.Case.Suggestion = nil
+	}
+	return json.Marshal(c)
+}
+
+func decodeCase(events *bolt.Bucket, key, v []byte) (hq.CaseRecord, error) {
+	var c hq.CaseRecord
+	if err := json.Unmarshal(v, &c); err != nil {
+		return c, fmt.Errorf("案件记录 %s 已损坏：%w", key, err)
+	}
+	if c.SuggestionFrom == 0 || c.Case.Suggestion != nil {
+		return c, nil
+	}
+	s, err := suggestionOf(events.Get(join(c.Case.ID, c.SuggestionFrom)))
+	if err != nil {
+		return c, fmt.Errorf("HQ 数据损坏：案件 %s 的处理决定（第 %d 条事件）%w", c.Case.ID, c.SuggestionFrom, err)
+	}
+	c.Case.Suggestion = &s
+	return c, nil
+}
+
+// suggestionOf is the suggestion a stored decision event gives the case,
+// decoded as HQ decoded it when it applied the event (cases.Prepare).
+func suggestionOf(raw []byte) (cases.Suggestion, error) {
+	if raw == nil {
+		return cases.Suggestion{}, errors.New("缺失")
+	}
+	var e cases.Event
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return cases.Suggestion{}, fmt.Errorf("已损坏：%w", err)
+	}
+	p, err := cases.Prepare(e)
+	if err != nil || e.Kind != cases.EventDecisionMade || p.Decision() == nil {
+		return cases.Suggestion{}, errors.New("不是可读的处理决定")
+	}
+	return p.Decision().Suggestion, nil
 }
 
 func (t *btx) Event(caseID string, index uint64) (json.RawMessage, bool, error) {
