@@ -750,16 +750,18 @@ func (c *Client) declareLoss(ctx context.Context, k *conn, state proto.StateResp
 	var resp proto.PushResponse
 	if err := k.pushOnce(ctx, body, nil, &resp); err != nil {
 		var he *HTTPError
-		if errors.As(err, &he) && he.Code == proto.CodeSeqGap && he.Expected > 0 && he.Expected-1 < loss.From-1 {
-			return c.st.ResetAcked(he.Expected - 1) // HQ holds less than the device thought: push that first
+		if !errors.As(err, &he) {
+			return err
 		}
-		if errors.As(err, &he) && he.Code == proto.CodeLossHeld && loss.From <= state.LastSeq && he.Expected == state.LastSeq+1 {
+		switch {
+		case he.Code == proto.CodeSeqGap && he.Expected > 0 && he.Expected-1 < loss.From-1:
+			return c.st.ResetAcked(he.Expected - 1) // HQ holds less than the device thought: push that first
+		case he.Code == proto.CodeLossHeld && loss.From <= state.LastSeq && he.Expected == state.LastSeq+1:
 			// HQ holds events at the gap: the device pushed them and lost
 			// the answer before they were lost here. Settled as received
 			// up to HQ's last seq; the rest, if any, is declared next.
 			return c.settleHeld(loss.From-1, state, r, he)
-		}
-		if errors.As(err, &he) && he.Code == proto.CodeLossHeld {
+		case he.Code == proto.CodeLossHeld:
 			return fmt.Errorf("本设备%s记录在本机丢失，但 HQ 不接受丢失申报（%s）。请联系 HQ 管理员核对", loss.Range(), he.Msg)
 		}
 		return err

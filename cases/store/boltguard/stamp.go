@@ -134,12 +134,9 @@ func statPath(path string, withMeta bool) (stamp, bool) {
 	if err != nil {
 		return stamp{}, false
 	}
-	var m meta
-	if withMeta {
-		var ok bool
-		if m, ok, err = newestMeta(f); err != nil || !ok {
-			return stamp{}, false
-		}
+	m, ok, err := newestMeta(f)
+	if err != nil || !ok {
+		return stamp{}, false
 	}
 	return stampOf(info, m)
 }
