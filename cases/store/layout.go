@@ -179,6 +179,15 @@ func eventKey(ck []byte, index uint64) []byte {
 	return append(append(make([]byte, 0, 24), ck...), u64(index)...)
 }
 
+// eventIndex is the index part of an events key (case id ‖ index); false
+// for a key of any other length, which only a damaged or edited file holds.
+func eventIndex(k []byte) (uint64, bool) {
+	if len(k) != 24 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(k[16:]), true
+}
+
 // dateKey orders by time; the sign bit is flipped so negative times sort first.
 func dateKey(t time.Time, ck []byte) []byte {
 	return append(u64(uint64(t.Unix())^(1<<63)), ck...)

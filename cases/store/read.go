@@ -46,13 +46,17 @@ func (s *Store) Events(id string) ([]cases.Event, error) {
 		}
 		c := bucket(tx, bEvents).Cursor()
 		for k, v := c.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, v = c.Next() {
+			index, ok := eventIndex(k)
+			if !ok {
+				return fmt.Errorf("案件 %s 的事件记录键已损坏（%d 字节）：请运行 fieldcase case verify 与 fieldcase repair", id, len(k))
+			}
 			data, err := s.openValue(bEvents, k, v)
 			if err != nil {
 				return err
 			}
 			var e cases.Event
 			if err := json.Unmarshal(data, &e); err != nil {
-				return fmt.Errorf("案件 %s 的事件 %d 已损坏：%w", id, binary.BigEndian.Uint64(k[16:]), err)
+				return fmt.Errorf("案件 %s 的事件 %d 已损坏：%w", id, index, err)
 			}
 			out = append(out, e)
 		}

@@ -105,6 +105,9 @@ func (s *Store) AdoptSalvaged() (events, rebuilt int, err error) {
 		var adopt []found
 		touched := map[string]bool{}
 		err := sb.ForEach(func(k, v []byte) error {
+			if len(k) < 24 {
+				return nil // not a key this repair wrote
+			}
 			ek := k[:24]
 			if evs.Get(ek) != nil {
 				return nil

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"crypto/ed25519"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -174,7 +173,11 @@ func (s *Store) verifyCase(events *bolt.Bucket, ck []byte, id string, stored cas
 	unknown := map[string]bool{} // devices without a known key, warned about once
 	c := events.Cursor()
 	for k, v := c.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, v = c.Next() {
-		pos := binary.BigEndian.Uint64(k[16:])
+		pos, ok := eventIndex(k)
+		if !ok {
+			bad(0, "", "事件记录的键长度不对（%d 字节）：数据文件被改动或损坏", len(k))
+			return problems
+		}
 		data, err := s.openValue(bEvents, k, v)
 		if err != nil {
 			bad(pos, "", "事件无法解密：内容被改动或损坏")

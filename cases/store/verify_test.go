@@ -326,3 +326,30 @@ func TestVerifyWarnsOfUnknownKeys(t *testing.T) {
 		t.Fatal("HQ replaced the device's own key")
 	}
 }
+
+// TestVerifyNamesAShortEventKey: an events key of the case's id and fewer
+// than eight index bytes (only a damaged or edited file has one; fuzzing
+// found it) is named by Verify, and reading the case's log says it is
+// damaged; neither panics.
+func TestVerifyNamesAShortEventKey(t *testing.T) {
+	dir, c := threeEventCase(t)
+	ck, _ := caseKey(c.ID)
+	tamperRaw(t, dir, func(events, _ *bolt.Bucket) error {
+		return events.Put(append(bytes.Clone(ck), 0, 0, 0, 2), bytes.Clone(events.Get(eventKey(ck, 2))))
+	})
+	st := openTest(t, dir)
+	problems, _, err := st.Verify()
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := false
+	for _, p := range problems {
+		named = named || p.CaseID == c.ID && strings.Contains(p.Detail, "键长度不对")
+	}
+	if !named {
+		t.Fatalf("problems = %v", problems)
+	}
+	if _, err := st.Events(c.ID); err == nil || !strings.Contains(err.Error(), "键已损坏") {
+		t.Fatalf("reading the damaged log: %v", err)
+	}
+}
