@@ -873,27 +873,37 @@ func (st *stagedOp) verify(signKey string, pub ed25519.PublicKey) error {
 }
 
 // staging is a push's events being staged (startStaging) by workers
-// that each take the next op not yet taken; op i may be used once wait(i)
-// returns. A caller that waits stages ops itself meanwhile: it is one of
-// the workers, so the push's goroutines are as many as the cores, and the
-// transaction settles each op as soon as it may instead of queueing for
-// a core behind the staging.
+// that each take the next run of ops not yet taken; op i may be used once
+// wait(i) returns. A caller that waits stages ops itself meanwhile: it is
+// one of the workers, so the push's goroutines are as many as the cores,
+// and the transaction settles each op as soon as it may instead of
+// queueing for a core behind the staging.
 type staging struct {
-	ops  []stagedOp
-	done []chan struct{} // closed when its op is staged
-	next atomic.Int64
-	one  func(i int)
+	ops   []stagedOp
+	done  []chan struct{} // closed when its op is staged
+	next  atomic.Int64
+	stage func(from, to int)
 }
 
-// take stages the next op not yet taken, and reports false if none is
-// left.
+// stagingRun is how many consecutive ops a worker takes at a time. Their
+// signatures are checked in one batch (cases.VerifySigs), at about a
+// third of the cost of checking each alone; a longer run saves a little
+// more but holds back the transaction, which waits for a push's first
+// ops, and leaves a core idle at the end.
+const stagingRun = 16
+
+// take stages the next run of ops not yet taken, and reports false if
+// none is left.
 func (s *staging) take() bool {
-	i := int(s.next.Add(1)) - 1
-	if i >= len(s.ops) {
+	from := int(s.next.Add(stagingRun)) - stagingRun
+	if from >= len(s.ops) {
 		return false
 	}
-	s.one(i)
-	close(s.done[i])
+	to := min(from+stagingRun, len(s.ops))
+	s.stage(from, to)
+	for i := from; i < to; i++ {
+		close(s.done[i])
+	}
 	return true
 }
 
@@ -957,15 +967,29 @@ func startStaging(req *proto.PushRequest, signKey string) *staging {
 			}
 			st.refs, st.rerr = EvidenceRefs(st.e)
 		}
-		if signKey != "" {
-			st.sigKey, st.serr = signKey, st.e.VerifySig(pub)
+	}
+	// A decision costs several times a plain event, and a worker the
+	// machine holds back leaves its share to the others: each worker
+	// takes the next run not yet taken.
+	stg.stage = func(from, to int) {
+		signed := make([]*cases.Event, 0, to-from)
+		for i := from; i < to; i++ {
+			if one(i); out[i].perr == nil {
+				signed = append(signed, &out[i].e)
+			}
+		}
+		if signKey == "" {
+			return
+		}
+		errs := cases.VerifySigs(pub, signed)
+		for i, j := from, 0; i < to; i++ {
+			if out[i].perr == nil {
+				out[i].sigKey, out[i].serr = signKey, errs[j]
+				j++
+			}
 		}
 	}
-	// Each worker takes the next event not yet taken: a decision costs
-	// several times a plain event, and a worker the machine holds back
-	// leaves its share to the others.
-	stg.one = one
-	for range min(runtime.GOMAXPROCS(0), len(ops)) - 1 {
+	for range min(runtime.GOMAXPROCS(0), (len(ops)+stagingRun-1)/stagingRun) - 1 {
 		go func() {
 			for stg.take() {
 			}

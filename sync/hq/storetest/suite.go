@@ -588,6 +588,43 @@ func testSignatureQuarantine(t *testing.T, open Open) {
 		t.Fatalf("history %+v alert %q", d.Released, d.Alert)
 	}
 	verifyLog(t, h, id)
+
+	// A long push has its signatures checked in batches. One bad
+	// signature among them (S changed in one bit: the event and its hash
+	// are intact) is found and named, and nothing of the push is applied.
+	var long []proto.Op
+	var ids []string
+	for i := range 15 {
+		cid, more := submitCase(t, o, Wang, Content(fmt.Sprintf("当事人%d", i), "", Start, Wang), nil)
+		long, ids = append(long, more...), append(ids, cid)
+	}
+	for _, bad := range []int{0, 22, len(long) - 1} {
+		var e cases.Event
+		Must(t, json.Unmarshal(long[bad].Event, &e))
+		sig, err := base64.StdEncoding.DecodeString(e.Sig)
+		Must(t, err)
+		sig[40] ^= 1
+		e.Sig = base64.StdEncoding.EncodeToString(sig)
+		raw, err := json.Marshal(e)
+		Must(t, err)
+		tampered := append([]proto.Op(nil), long...)
+		tampered[bad].Event = raw
+		_, err = o.Push(h, tampered...)
+		wantQuarantine(t, h, o, err, proto.CodeSignature, e.CaseID, e.ID, e.Seq)
+		if d := hqDevice(t, h, o.ID); d.LastSeq != 3 {
+			t.Fatalf("bad signature at op %d: the refused push changed HQ (last seq %d)", bad, d.LastSeq)
+		}
+		release(t, h, o)
+	}
+	rs := o.MustPush(t, h, long...)
+	for i, r := range rs {
+		if r.Status != proto.Applied {
+			t.Fatalf("op %d of the long push: %s", i, describe(rs))
+		}
+	}
+	for _, cid := range ids {
+		verifyLog(t, h, cid)
+	}
 }
 
 func testConcurrentDuplicatePush(t *testing.T, open Open) {
