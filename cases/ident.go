@@ -2,6 +2,7 @@ package cases
 
 import (
 	"errors"
+	"fieldcase/rules"
 	"fmt"
 	"strconv"
 	"strings"
@@ -121,7 +122,7 @@ func (w *ChecksumWarning) Is(target error) bool { return target == ErrChecksumWa
 
 // beijingTime is 北京时间. Birth dates and "today" are read in it so that
 // results do not depend on the device's zone; a fixed zone needs no tzdata.
-var beijingTime = time.FixedZone("CST", 8*3600)
+var beijingTime = rules.ChinaZone()
 
 // provinces is the one table of plausible 地址码 prefixes: the province-level
 // codes of GB/T 2260, plus 81/82/83 used on 港澳台居民居住证 (docs/legal.md §9.1,

@@ -96,9 +96,10 @@ func (b *Book) Add(rs *RuleSet) error {
 	return nil
 }
 
-// InForce returns the set in force on the calendar day of t: the latest
-// whose effective date is not after it. Nil when t precedes every set.
-func (b *Book) InForce(t time.Time) *RuleSet { return inForce(*b.sets.Load(), DateOf(t)) }
+// InForce returns the set in force on t's calendar day in China: the
+// latest whose effective date is not after it. Nil when t precedes every
+// set.
+func (b *Book) InForce(t time.Time) *RuleSet { return inForce(*b.sets.Load(), ChinaDate(t)) }
 
 // InForceOn is InForce for a civil date.
 func (b *Book) InForceOn(d Date) *RuleSet { return inForce(*b.sets.Load(), d) }
@@ -123,7 +124,7 @@ func inForce(sets []*RuleSet, d Date) *RuleSet {
 // ParseFacts reads facts strictly, accepting any code an installed set
 // knows.
 func (b *Book) ParseFacts(data []byte, today time.Time) ([]Facts, bool, error) {
-	return parseFacts(data, DateOf(today), bookCodes(*b.sets.Load()), false)
+	return parseFacts(data, ChinaDate(today), bookCodes(*b.sets.Load()), false)
 }
 
 // bookCodes knows every code of every installed set.
@@ -158,7 +159,7 @@ func (b bookCodes) hasCode(code string) bool {
 // the supervisor.
 func (b *Book) Evaluate(f Facts, today time.Time) (Decision, error) {
 	sets := *b.sets.Load()
-	td := DateOf(today)
+	td := ChinaDate(today)
 	act := f.actDate()
 	atAct := inForce(sets, act)
 	covered := atAct != nil

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // newerSet is the default set under another version and effective date,
@@ -104,6 +105,61 @@ func TestBookInForce(t *testing.T) {
 	}
 	if book.Latest().Version != "cq-2025.1" || len(book.Sets()) != 2 {
 		t.Fatal("Latest/Sets wrong")
+	}
+}
+
+// A set takes effect on a day in China (UTC+8), whatever offset the time
+// asked about carries: an event stamped in UTC at 16:30 on the eve falls
+// on the set's first day.
+func TestBookInForceOnChinasDay(t *testing.T) {
+	book := DefaultBook()
+	if _, err := book.Install(newerSet(t, "cq-2026.12", "2026-12-07", 20, 300)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		at   string
+		want string
+	}{
+		{"2026-12-06T15:59:59Z", "cq-2024.2"},
+		{"2026-12-06T16:00:00Z", "cq-2026.12"},
+		{"2026-12-06T16:30:00Z", "cq-2026.12"},
+		{"2026-12-07T00:30:00+08:00", "cq-2026.12"},
+		{"2026-12-06T23:30:00+08:00", "cq-2024.2"},
+		{"2026-12-06T20:00:00-05:00", "cq-2026.12"}, // 09:00 on the 7th in China
+	} {
+		at, err := time.Parse(time.RFC3339, c.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := book.InForce(at).Version; got != c.want {
+			t.Errorf("InForce(%s) = %s, want %s", c.at, got, c.want)
+		}
+	}
+}
+
+// Today is China's day too: at 00:30 in China on a clock kept in UTC, an
+// act recorded as happening today is not in the future, and the decision
+// day is today.
+func TestTodayIsChinasDay(t *testing.T) {
+	now := time.Date(2026, 12, 6, 16, 30, 0, 0, time.UTC) // 2026-12-07 00:30 in China
+	fs, _, err := Default().ParseFacts(factsJSON(t, map[string]any{"occurred_at": "2026-12-07", "discovered_at": "2026-12-07"}), now)
+	if err != nil {
+		t.Fatalf("an act of China's today refused as in the future: %v", err)
+	}
+	d, err := DefaultBook().Evaluate(fs[0], now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ""
+	for _, step := range d.Trace {
+		for _, f := range step.Facts {
+			if f.Name == "decision_date" {
+				got = f.Value()
+			}
+		}
+	}
+	if got != "2026-12-07" {
+		t.Errorf("decision day %q, want 2026-12-07", got)
 	}
 }
 

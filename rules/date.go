@@ -33,6 +33,18 @@ func DateOf(t time.Time) Date {
 	return Date{int32(daysFromCivil(y, int(m), d) + dateBias)}
 }
 
+// chinaZone is 北京时间 (UTC+8, no daylight saving), where the law's days
+// are counted: a fixed zone needs no tzdata.
+var chinaZone = time.FixedZone("CST", 8*3600)
+
+// ChinaZone is the zone the law's calendar days are counted in.
+func ChinaZone() *time.Location { return chinaZone }
+
+// ChinaDate is the calendar day of t in China, whatever zone t carries (a
+// device or server whose clock runs on UTC stamps the hours before 08:00
+// with the day before).
+func ChinaDate(t time.Time) Date { return DateOf(t.In(chinaZone)) }
+
 // ParseDate accepts "YYYY-MM-DD" or an RFC 3339 timestamp; a timestamp gives
 // the calendar date in its own offset, which is the local date of the event
 // as recorded.

@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// Evaluate applies the rule set to the facts as of today (the decision
-// day; also the discovery day when the facts give none). It returns a
+// Evaluate applies the rule set to the facts as of today's calendar day in
+// China (the decision day; also the discovery day when the facts give
+// none). It returns a
 // *FactsError when the facts are incomplete or impossible.
 //
 // The law is applied as a base rule with exceptions (docs/legal.md §4): the
@@ -16,7 +17,7 @@ import (
 // the law's precedence names the ground; then 首违不罚, the mitigations, and
 // the procedure, hearing, review and discussion the outcome requires.
 func (rs *RuleSet) Evaluate(f Facts, today time.Time) (Decision, error) {
-	return rs.evaluate(&f, DateOf(today), false)
+	return rs.evaluate(&f, ChinaDate(today), false)
 }
 
 // evaluation is the state of one run. Trace facts of all steps share one

@@ -151,7 +151,7 @@ func (f *Facts) capacity() Capacity {
 // UnmarshalJSON decodes one facts object with the same strict rules as
 // ParseFacts (default catalog, today's date).
 func (f *Facts) UnmarshalJSON(data []byte) error {
-	v, _, err := parseFacts(bytes.TrimSpace(data), DateOf(time.Now()), Default(), true)
+	v, _, err := parseFacts(bytes.TrimSpace(data), ChinaDate(time.Now()), Default(), true)
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func ParseFacts(data []byte) ([]Facts, bool, error) {
 // ParseFacts reads facts strictly against this rule set's catalog, with
 // today deciding which dates lie in the future.
 func (rs *RuleSet) ParseFacts(data []byte, today time.Time) ([]Facts, bool, error) {
-	return parseFacts(data, DateOf(today), rs, false)
+	return parseFacts(data, ChinaDate(today), rs, false)
 }
 
 // Field bits, to skip semantic checks of a field that already failed to
@@ -812,6 +812,6 @@ func futureDate(errs *errList, idx int, field string, d, today Date) bool {
 // JSON, against rs's catalog and today's date.
 func (f *Facts) Validate(rs *RuleSet, today time.Time) error {
 	var errs errList
-	checkFacts(f, 0, DateOf(today), rs, 0, nil, &errs)
+	checkFacts(f, 0, ChinaDate(today), rs, 0, nil, &errs)
 	return errs.err()
 }
