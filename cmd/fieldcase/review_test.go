@@ -350,7 +350,15 @@ func TestReviewLegalFailureReturns(t *testing.T) {
 func TestReviewNoticeAndSettings(t *testing.T) {
 	dir := reviewDevice(t)
 	id := addCase(t, dir, majorCase)
-	served := time.Now().In(cases.ChinaTime()).Add(-time.Hour).Format("2006-01-02 15:04")
+	// Served today, an hour ago or at midnight: served yesterday, the
+	// hearing request's five working days would leave fewer calendar days.
+	now := time.Now().In(cases.ChinaTime())
+	y, m, d := now.Date()
+	at := now.Add(-time.Hour)
+	if midnight := time.Date(y, m, d, 0, 0, 0, 0, cases.ChinaTime()); at.Before(midnight) {
+		at = midnight
+	}
+	served := at.Format("2006-01-02 15:04")
 	refused(t, dir, id, "只有本案承办人", "review", "notice", id, "--kind", "prior_notice", "--served", served, "--as", "lihua")
 	refused(t, dir, id, "改正期限", "review", "notice", id, "--kind", "correction_order", "--served", served, "--as", "wangwu")
 	ok(t, dir, "review", "notice", id, "--kind", "prior_notice", "--served", served, "--note", "当场送达", "--as", "wangwu")
