@@ -502,26 +502,18 @@ func (r *payloadReader) str() (string, bool) {
 		return "", false
 	}
 	start := r.i + 1
-	ascii := true
 	i := start
-	for ; i < len(r.b); i++ {
-		c := r.b[i]
-		if c == '"' {
-			if !ascii && !utf8.Valid(r.b[start:i]) {
-				return "", false
-			}
-			r.i = i + 1
-			return string(r.b[start:i]), true
-		}
-		if c == '\\' {
-			break
-		}
-		if c < 0x20 {
+	var high byte // the bytes ORed: 0x80 set if any is not ASCII
+	for i < len(r.b) && !stringStop[r.b[i]] {
+		high |= r.b[i]
+		i++
+	}
+	if i < len(r.b) && r.b[i] == '"' {
+		if high >= utf8.RuneSelf && !utf8.Valid(r.b[start:i]) {
 			return "", false
 		}
-		if c >= utf8.RuneSelf {
-			ascii = false
-		}
+		r.i = i + 1
+		return string(r.b[start:i]), true
 	}
 	out := append(make([]byte, 0, 2*(i-start)+8), r.b[start:i]...)
 	for i < len(r.b) {
@@ -583,6 +575,16 @@ func (r *payloadReader) str() (string, bool) {
 	}
 	return "", false
 }
+
+// stringStop marks the bytes that end a plain run of a string: the quote,
+// a backslash, and control characters (invalid in JSON strings).
+var stringStop = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
 
 func hex4(b []byte) (rune, bool) {
 	if len(b) < 4 {

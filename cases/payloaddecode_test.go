@@ -394,3 +394,31 @@ func FuzzDecisionPayloadDecode(f *testing.F) {
 		decodeBoth[leanDecisionPayload](t, data)
 	})
 }
+
+// BenchmarkPrepareDecision is Prepare of a decision payload with its trace
+// cut out, as HQ decodes it for every pushed decision: the old path
+// (json.Unmarshal) beside the fast decoder.
+func BenchmarkPrepareDecision(b *testing.B) {
+	_, cut := payloadBytes(b, engineDecisions(b)[0])
+	e := Event{Index: 2, Kind: EventDecisionMade, Payload: cut}
+	b.Run("json", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(cut)))
+		for b.Loop() {
+			var lean leanDecisionPayload
+			if err := decodePayload(e, &lean, "决定"); err != nil {
+				b.Fatal(err)
+			}
+			_ = lean.payload()
+		}
+	})
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(cut)))
+		for b.Loop() {
+			if p, err := Prepare(e); err != nil || p.Decision() == nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
