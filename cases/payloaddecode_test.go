@@ -323,6 +323,21 @@ type (
 	}
 )
 
+// Structs the table does not resolve: every payload gives up.
+type (
+	fdOddTag struct {
+		A int `json:"a-b"`
+	}
+	fdEmbeddedPointer struct {
+		*fdInner
+	}
+	fdTwice  struct{ fdInner }
+	fdTwice2 struct {
+		fdInner
+		fdTwice
+	}
+)
+
 func (t *fdText) UnmarshalText(b []byte) error { t.s = string(b); return nil }
 
 func TestFastDecodeTable(t *testing.T) {
@@ -353,6 +368,15 @@ func TestFastDecodeTable(t *testing.T) {
 	} {
 		if got := decodeBoth[fdOuter](t, []byte(c.data)); got != c.fast {
 			t.Errorf("%s: fast path %v, want %v", c.data, got, c.fast)
+		}
+	}
+	for name, fast := range map[string]bool{
+		"tag other than letters, digits, _": decodeBoth[fdOddTag](t, []byte(`{}`)),
+		"embedded pointer":                  decodeBoth[fdEmbeddedPointer](t, []byte(`{}`)),
+		"struct embedded twice":             decodeBoth[fdTwice2](t, []byte(`{}`)),
+	} {
+		if fast {
+			t.Errorf("%s: fast path taken", name)
 		}
 	}
 }
