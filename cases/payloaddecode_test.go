@@ -303,23 +303,22 @@ type (
 		fdInner
 		fdLeft
 		fdRight
-		B          string         `json:"b"` // hides fdInner.B
-		U          uint8          `json:"u"`
-		F32        float32        `json:"f32"`
-		P          *fdInner       `json:"p"`
-		PP         **fdInner      `json:"pp"`
-		L          []*fdInner     `json:"l"`
-		Q          int            `json:"q,string"`
-		O          int            `json:"o,omitempty"`
-		Raw        []byte         `json:"raw"`
-		M          map[string]int `json:"m"`
-		T          fdText         `json:"t"`
-		N          json.Number    `json:"n"`
-		Any        any            `json:"any"`
-		Arr        [2]int         `json:"arr"`
-		Def        int
-		Skip       int `json:"-"`
-		unexported int
+		B    string         `json:"b"` // hides fdInner.B
+		U    uint8          `json:"u"`
+		F32  float32        `json:"f32"`
+		P    *fdInner       `json:"p"`
+		PP   **fdInner      `json:"pp"`
+		L    []*fdInner     `json:"l"`
+		Q    int            `json:"q,string"`
+		O    int            `json:"o,omitempty"`
+		Raw  []byte         `json:"raw"`
+		M    map[string]int `json:"m"`
+		T    fdText         `json:"t"`
+		N    json.Number    `json:"n"`
+		Any  any            `json:"any"`
+		Arr  [2]int         `json:"arr"`
+		Def  int
+		Skip int `json:"-"`
 	}
 )
 
@@ -363,7 +362,6 @@ func TestFastDecodeTable(t *testing.T) {
 		{`{"arr":[1,2]}`, false},
 		{`{"def":7}`, false},
 		{`{"Skip":1}`, false},
-		{`{"unexported":1}`, false},
 		{`{"fdInner":{}}`, false},
 	} {
 		if got := decodeBoth[fdOuter](t, []byte(c.data)); got != c.fast {
