@@ -102,7 +102,7 @@ func buildDecoder(t reflect.Type, seen map[reflect.Type]*typeDecoder) *typeDecod
 				return d
 			}
 		}
-		if t.Elem().Kind() == reflect.Pointer {
+		if t.Elem().Kind() == reflect.Pointer || t.Name() != "" { // a named pointer has no methods of its own
 			return d
 		}
 		d.op, d.elem = opPointer, buildDecoder(t.Elem(), seen)
@@ -159,8 +159,9 @@ type fieldCandidate struct {
 // it handles: a field at a shallower depth hides one of the same name
 // deeper down. Two fields of one name at the same depth are both left out
 // (encoding/json may pick one; this decoder gives up on the key). Embedded
-// pointers, a struct type embedded twice and names encoding/json would
-// replace are not handled (false).
+// pointers, unexported embedded structs, a struct type embedded twice and
+// tag names other than letters, digits and underscores are not handled
+// (false).
 func structFields(t reflect.Type, seen map[reflect.Type]*typeDecoder) ([]structField, bool) {
 	var found []fieldCandidate
 	embedded := map[reflect.Type]bool{}
@@ -168,14 +169,10 @@ func structFields(t reflect.Type, seen map[reflect.Type]*typeDecoder) ([]structF
 	walk = func(t reflect.Type, index []int, depth int) bool {
 		for i := range t.NumField() {
 			sf := t.Field(i)
-			if sf.Anonymous {
-				if sf.Type.Kind() == reflect.Pointer {
-					return false
-				}
-				if !sf.IsExported() && sf.Type.Kind() != reflect.Struct {
-					continue
-				}
-			} else if !sf.IsExported() {
+			if sf.Anonymous && (sf.Type.Kind() == reflect.Pointer || !sf.IsExported() && sf.Type.Kind() == reflect.Struct) {
+				return false // encoding/json reads these too; not handled here
+			}
+			if !sf.IsExported() {
 				continue
 			}
 			tag := sf.Tag.Get("json")

@@ -288,27 +288,30 @@ func TestFastDecodeGivesUp(t *testing.T) {
 }
 
 // Types for the generic table: embedding, hiding, and kinds the decision
-// payload does not use.
+// payload does not use. Embedded types are exported, as the decoder only
+// follows those.
 type (
-	fdInner struct {
+	Inner struct {
 		A int    `json:"a"`
 		B string `json:"b"`
 	}
-	fdLeft  struct{ X int }
-	fdRight struct {
+	Left  struct{ X int }
+	Right struct {
 		X int `json:"X"`
 	}
-	fdText  struct{ s string }
-	fdOuter struct {
-		fdInner
-		fdLeft
-		fdRight
-		B    string         `json:"b"` // hides fdInner.B
+	fdText       struct{ s string }
+	innerPointer *Inner
+	fdOuter      struct {
+		Inner
+		Left
+		Right
+		B    string         `json:"b"` // hides Inner.B
 		U    uint8          `json:"u"`
 		F32  float32        `json:"f32"`
-		P    *fdInner       `json:"p"`
-		PP   **fdInner      `json:"pp"`
-		L    []*fdInner     `json:"l"`
+		P    *Inner         `json:"p"`
+		PP   **Inner        `json:"pp"`
+		NP   innerPointer   `json:"np"`
+		L    []*Inner       `json:"l"`
 		Q    int            `json:"q,string"`
 		O    int            `json:"o,omitempty"`
 		Raw  []byte         `json:"raw"`
@@ -328,12 +331,15 @@ type (
 		A int `json:"a-b"`
 	}
 	fdEmbeddedPointer struct {
-		*fdInner
+		*Inner
 	}
-	fdTwice  struct{ fdInner }
-	fdTwice2 struct {
-		fdInner
-		fdTwice
+	fdUnexportedEmbedded struct {
+		fdOddTag
+	}
+	Twice   struct{ Inner }
+	fdTwice struct {
+		Inner
+		Twice
 	}
 )
 
@@ -353,6 +359,7 @@ func TestFastDecodeTable(t *testing.T) {
 		{`{"f32":1e39}`, false},
 		{`{"X":1}`, false}, // two at one depth: encoding/json picks the tagged one
 		{`{"pp":null}`, false},
+		{`{"np":{}}`, false},
 		{`{"q":"5"}`, false},
 		{`{"raw":"AAAA"}`, false},
 		{`{"m":{}}`, false},
@@ -362,7 +369,7 @@ func TestFastDecodeTable(t *testing.T) {
 		{`{"arr":[1,2]}`, false},
 		{`{"def":7}`, false},
 		{`{"Skip":1}`, false},
-		{`{"fdInner":{}}`, false},
+		{`{"Inner":{}}`, false},
 	} {
 		if got := decodeBoth[fdOuter](t, []byte(c.data)); got != c.fast {
 			t.Errorf("%s: fast path %v, want %v", c.data, got, c.fast)
@@ -371,7 +378,8 @@ func TestFastDecodeTable(t *testing.T) {
 	for name, fast := range map[string]bool{
 		"tag other than letters, digits, _": decodeBoth[fdOddTag](t, []byte(`{}`)),
 		"embedded pointer":                  decodeBoth[fdEmbeddedPointer](t, []byte(`{}`)),
-		"struct embedded twice":             decodeBoth[fdTwice2](t, []byte(`{}`)),
+		"struct embedded twice":             decodeBoth[fdTwice](t, []byte(`{}`)),
+		"unexported embedded struct":        decodeBoth[fdUnexportedEmbedded](t, []byte(`{}`)),
 	} {
 		if fast {
 			t.Errorf("%s: fast path taken", name)
