@@ -228,7 +228,10 @@ func (l *leanDecisionPayload) payload() *DecisionPayload {
 
 // Prepare decodes the payload of a content or decision event; a decision's
 // rule trace is not decoded (the case ApplyPrepared projects has none). An error is
-// the one Apply would return for that payload.
+// the one Apply would return for that payload. A decision payload of the
+// common shape is read by a decoder made for its type (payloaddecode.go),
+// which gives exactly what json.Unmarshal gives or gives up on the payload,
+// leaving it to json.Unmarshal.
 func Prepare(e Event) (Prepared, error) {
 	p := Prepared{Event: e}
 	var err error
@@ -238,6 +241,11 @@ func Prepare(e Event) (Prepared, error) {
 		err = decodePayload(e, p.content, "内容")
 	case EventDecisionMade:
 		var lean leanDecisionPayload
+		if decodeLeanDecision(e.Payload, &lean) {
+			p.decision = lean.payload()
+			break
+		}
+		lean = leanDecisionPayload{}
 		if err = decodePayload(e, &lean, "决定"); err == nil {
 			p.decision = lean.payload()
 		}
