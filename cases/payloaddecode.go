@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf16"
@@ -214,7 +215,7 @@ func structFields(t reflect.Type, seen map[reflect.Type]*typeDecoder) ([]structF
 	for _, f := range found {
 		shown := true
 		for _, g := range found {
-			if g.name == f.name && (g.depth < f.depth || g.depth == f.depth && !sameIndex(g.index, f.index)) {
+			if g.name == f.name && (g.depth < f.depth || g.depth == f.depth && !slices.Equal(g.index, f.index)) {
 				shown = false
 			}
 		}
@@ -245,18 +246,6 @@ func plainKey(name string) bool {
 	for i := range len(name) {
 		c := name[i]
 		if !(c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
-			return false
-		}
-	}
-	return true
-}
-
-func sameIndex(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
 			return false
 		}
 	}
@@ -379,14 +368,8 @@ func (r *payloadReader) value(v reflect.Value, d *typeDecoder) bool {
 
 // object reads an object into the struct v: each key once, spelt exactly.
 func (r *payloadReader) object(v reflect.Value, d *typeDecoder) bool {
-	if r.b[r.i] != '{' {
-		return false
-	}
-	r.i++
-	r.space()
-	if r.i < len(r.b) && r.b[r.i] == '}' {
-		r.i++
-		return true
+	if empty, ok := r.open('{', '}'); empty || !ok {
+		return ok
 	}
 	var seen uint64
 	next := 0 // keys mostly come in field order
@@ -420,33 +403,52 @@ func (r *payloadReader) object(v reflect.Value, d *typeDecoder) bool {
 		if !r.value(fv, f.dec) {
 			return false
 		}
-		r.space()
-		if r.i >= len(r.b) {
-			return false
-		}
-		switch r.b[r.i] {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			return true
-		default:
-			return false
+		if more, ok := r.after('}'); !more {
+			return ok
 		}
 	}
 }
 
-// array reads an array into the slice v; [] gives an empty slice, not nil.
-func (r *payloadReader) array(v reflect.Value, elem *typeDecoder) bool {
-	if r.b[r.i] != '[' {
-		return false
+// open reads past an array's or object's opening bracket, and past its
+// closing one too when nothing is between them (empty).
+func (r *payloadReader) open(opening, closing byte) (empty, ok bool) {
+	if r.b[r.i] != opening {
+		return false, false
 	}
 	r.i++
 	r.space()
-	if r.i < len(r.b) && r.b[r.i] == ']' {
+	if r.i < len(r.b) && r.b[r.i] == closing {
 		r.i++
-		v.Set(reflect.MakeSlice(v.Type(), 0, 0))
-		return true
+		return true, true
+	}
+	return false, true
+}
+
+// after reads what follows a member: a comma (more to come) or the
+// closing bracket.
+func (r *payloadReader) after(closing byte) (more, ok bool) {
+	r.space()
+	if r.i >= len(r.b) {
+		return false, false
+	}
+	switch r.b[r.i] {
+	case ',':
+		r.i++
+		return true, true
+	case closing:
+		r.i++
+		return false, true
+	}
+	return false, false
+}
+
+// array reads an array into the slice v; [] gives an empty slice, not nil.
+func (r *payloadReader) array(v reflect.Value, elem *typeDecoder) bool {
+	if empty, ok := r.open('[', ']'); empty || !ok {
+		if empty {
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+		}
+		return ok
 	}
 	for n := 0; ; n++ {
 		if n >= v.Cap() {
@@ -456,18 +458,8 @@ func (r *payloadReader) array(v reflect.Value, elem *typeDecoder) bool {
 		if !r.value(v.Index(n), elem) {
 			return false
 		}
-		r.space()
-		if r.i >= len(r.b) {
-			return false
-		}
-		switch r.b[r.i] {
-		case ',':
-			r.i++
-		case ']':
-			r.i++
-			return true
-		default:
-			return false
+		if more, ok := r.after(']'); !more {
+			return ok
 		}
 	}
 }
@@ -689,11 +681,8 @@ func (r *payloadReader) skip(depth int) bool {
 		if r.b[r.i] == '[' {
 			end = ']'
 		}
-		r.i++
-		r.space()
-		if r.i < len(r.b) && r.b[r.i] == end {
-			r.i++
-			return true
+		if empty, ok := r.open(r.b[r.i], end); empty || !ok {
+			return ok
 		}
 		for {
 			if end == '}' {
@@ -710,18 +699,8 @@ func (r *payloadReader) skip(depth int) bool {
 			if !r.skip(depth + 1) {
 				return false
 			}
-			r.space()
-			if r.i >= len(r.b) {
-				return false
-			}
-			switch r.b[r.i] {
-			case ',':
-				r.i++
-			case end:
-				r.i++
-				return true
-			default:
-				return false
+			if more, ok := r.after(end); !more {
+				return ok
 			}
 		}
 	case '"':
