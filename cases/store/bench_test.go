@@ -306,3 +306,33 @@ func snapshotKV(b *testing.B, db *bolt.DB) map[string]string {
 	}
 	return out
 }
+
+// BenchmarkVerify: `case verify` over 2,000 cases of three events, the
+// signatures checked beside the walk one at a time (one-at-a-time) and in
+// batches of sigBatch per device (batched); us/case is the figure.
+func BenchmarkVerify(b *testing.B) {
+	const n = 2000
+	st := openTest(b, b.TempDir())
+	for i := range n {
+		c := sampleContent(benchParty(i).Name, "11010519491231002X", time.Now().Add(-time.Hour))
+		c2 := c
+		c2.Facts = "在人行道摆摊销售水果，经劝导后自行收摊"
+		create(b, st, c, Change{cases.EventContentSet, cases.ContentPayload{Content: c2}}, Change{cases.EventSubmitted, cases.CommentPayload{}})
+	}
+	for _, mode := range []struct {
+		name  string
+		batch int
+	}{{"one-at-a-time", 1}, {"batched", sigBatch}} {
+		b.Run(mode.name, func(b *testing.B) {
+			defer func(old int) { sigBatch = old }(sigBatch)
+			sigBatch = mode.batch
+			for range b.N {
+				problems, checked, err := st.Verify()
+				if err != nil || len(problems) != 0 || checked != n {
+					b.Fatalf("verify: %v %d %v", problems, checked, err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "us/case")
+		})
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -85,11 +84,15 @@ func (s *Store) Verify() ([]Problem, int, error) {
 		return nil, 0, err // damaged: named by the guard
 	}
 	var problems []Problem
+	var seqs []int // the case place of each problem of the walk
 	checked := 0
 	keys, err := s.DeviceKeys()
 	if err != nil {
 		return nil, 0, err
 	}
+	// Signatures are checked in batches per device, on the other cores,
+	// while the walk reads on; their problems join the walk's after it.
+	sigs := newSigChecks(keys)
 	err = s.view(func(tx *bolt.Tx) error {
 		if _, err := s.ring(); err != nil {
 			return err
@@ -98,23 +101,26 @@ func (s *Store) Verify() ([]Problem, int, error) {
 		return bucket(tx, bCases).ForEach(func(ck, v []byte) error {
 			checked++
 			id := caseIDFromKey(ck)
-			data, err := s.openValue(bCases, ck, v)
-			if err != nil {
-				problems = append(problems, Problem{CaseID: id, Detail: "案件记录无法解密：内容被改动或损坏"})
-				return nil
-			}
+			before := len(problems)
 			var stored cases.Case
-			if err := json.Unmarshal(data, &stored); err != nil {
+			if data, err := s.openValue(bCases, ck, v); err != nil {
+				problems = append(problems, Problem{CaseID: id, Detail: "案件记录无法解密：内容被改动或损坏"})
+			} else if err := json.Unmarshal(data, &stored); err != nil {
 				problems = append(problems, Problem{CaseID: id, Detail: "案件记录无法解析：" + err.Error()})
-				return nil
+			} else {
+				problems = append(problems, s.verifyCase(events, ck, id, stored, keys, sigs, checked)...)
 			}
-			problems = append(problems, s.verifyCase(events, ck, id, stored, keys)...)
+			for range len(problems) - before {
+				seqs = append(seqs, checked)
+			}
 			return nil
 		})
 	})
+	bad := sigs.finish()
 	if err != nil {
 		return nil, checked, err
 	}
+	problems = mergeSigProblems(problems, seqs, bad)
 	// Events whose case record is gone.
 	err = s.view(func(tx *bolt.Tx) error {
 		casesB := bucket(tx, bCases)
@@ -161,7 +167,9 @@ func (s *Store) Verify() ([]Problem, int, error) {
 	return problems, checked, err
 }
 
-func (s *Store) verifyCase(events *bolt.Bucket, ck []byte, id string, stored cases.Case, keys map[string]ed25519.PublicKey) []Problem {
+// verifyCase checks one case's log; the signatures of events whose device
+// key is known go to sigs, with seq, the case's place in the walk.
+func (s *Store) verifyCase(events *bolt.Bucket, ck []byte, id string, stored cases.Case, keys map[string]ed25519.PublicKey, sigs *sigChecks, seq int) []Problem {
 	var problems []Problem
 	bad := func(index uint64, eventID, format string, args ...any) {
 		// The event id comes from the (maybe tampered) file: clean it before it reaches a terminal.
@@ -211,16 +219,11 @@ func (s *Store) verifyCase(events *bolt.Bucket, ck []byte, id string, stored cas
 		// signature falls back to it: an unsigned event stays a failure.
 		hq, hqKnown := keys[HQKeyID]
 		byHQ := func() bool { return hqKnown && e.VerifySig(hq) == nil }
-		if pub, ok := keys[e.Device]; ok {
-			err := e.VerifySig(pub)
-			if errors.Is(err, cases.ErrBadSignature) && byHQ() {
-				err = nil
-			}
-			switch {
-			case errors.Is(err, cases.ErrUnsigned):
+		if _, ok := keys[e.Device]; ok {
+			if e.Sig == "" {
 				bad(pos, e.ID, "事件没有设备签名：签名被删除，或事件不是本设备或已知设备记录的")
-			case err != nil:
-				bad(pos, e.ID, "设备签名不符：事件被改动或伪造")
+			} else {
+				sigs.add(sigJob{caseSeq: seq, caseID: id, index: pos, eventID: e.ID, event: cases.Event{Device: e.Device, Hash: e.Hash, Sig: e.Sig}})
 			}
 		} else if byHQ() {
 			// placed by HQ: vouched for without the device's key

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -351,5 +353,65 @@ func TestVerifyNamesAShortEventKey(t *testing.T) {
 	}
 	if _, err := st.Events(c.ID); err == nil || !strings.Contains(err.Error(), "键已损坏") {
 		t.Fatalf("reading the damaged log: %v", err)
+	}
+}
+
+// TestVerifyNamesBadSignaturesAcrossBatches: Verify checks signatures in
+// batches per device while it walks on; the bad ones are still named, each
+// at its case and event, and in the order of the walk among the problems
+// found while reading (a changed event after two badly signed ones in one
+// case comes after them), whatever the batch size.
+func TestVerifyNamesBadSignaturesAcrossBatches(t *testing.T) {
+	dir := t.TempDir()
+	st := openTest(t, dir)
+	var keys [][]byte
+	for i := range 150 {
+		c := sampleContent(fmt.Sprintf("当事人%d", i), "11010519491231002X", time.Now().Add(-time.Hour))
+		c2 := c
+		c2.Facts = "在人行道摆摊销售水果，经劝导后自行收摊"
+		got := create(t, st, c, Change{cases.EventContentSet, cases.ContentPayload{Content: c2}}, Change{cases.EventSubmitted, cases.CommentPayload{}})
+		ck, _ := caseKey(got.ID)
+		keys = append(keys, ck)
+	}
+	st.Close()
+	slices.SortFunc(keys, bytes.Compare) // the walk's order
+	type want struct {
+		ck    []byte
+		index uint64
+		text  string
+	}
+	var wants []want
+	tamper(t, dir, func(events, _ plainBucket, _ []byte) error {
+		resign := func(ck []byte, i uint64) {
+			e := getEvent(t, events, eventKey(ck, i))
+			e.Sign(otherPriv)
+			putEvent(t, events, eventKey(ck, i), e)
+			wants = append(wants, want{ck, i, "签名不符"})
+		}
+		resign(keys[2], 2)
+		resign(keys[69], 2)
+		resign(keys[70], 1)
+		resign(keys[70], 2)
+		k := eventKey(keys[70], 3) // changed: named while reading, after the two above
+		events.Put(k, bytes.Replace(events.Get(k), []byte(`"submitted"`), []byte(`"approved"`), 1))
+		wants = append(wants, want{keys[70], 3, "被改动"})
+		resign(keys[149], 3)
+		return nil
+	})
+	for _, batch := range []int{1, 7, 64} {
+		t.Run(fmt.Sprint(batch), func(t *testing.T) {
+			defer func(old int) { sigBatch = old }(sigBatch)
+			sigBatch = batch
+			problems := verifyOne(t, dir)
+			if len(problems) != len(wants) {
+				t.Fatalf("problems %v, want %d", problems, len(wants))
+			}
+			for i, w := range wants {
+				p := problems[i]
+				if p.CaseID != caseIDFromKey(w.ck) || p.Index != w.index || p.Warning || !strings.Contains(p.Detail, w.text) {
+					t.Errorf("problem %d: %s, want case %s event %d %q", i, p, caseIDFromKey(w.ck), w.index, w.text)
+				}
+			}
+		})
 	}
 }
