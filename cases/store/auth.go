@@ -191,7 +191,11 @@ func (s *Store) Unlock(userID, passphrase string) (cases.User, error) {
 	}
 	s.keys, s.user = ring, userID
 	s.mu.Unlock()
-	go s.warmPartySearch()
+	s.background.Add(1)
+	go func() {
+		defer s.background.Done()
+		s.warmPartySearch()
+	}()
 	if !s.plain {
 		s.sweepDaily() // vault.go
 	}

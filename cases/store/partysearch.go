@@ -677,6 +677,12 @@ func (s *Store) warmPartySearch() {
 	s.view(func(tx *bolt.Tx) error { dropFilePages(tx); return nil })
 }
 
+// WaitBackground returns when the work the last sign-in left running has
+// ended: the party index is built and the memory its build used, and the
+// file pages it read, are handed back. What the process holds then is what
+// it keeps while the officer works; a measurement of it waits here.
+func (s *Store) WaitBackground() { s.background.Wait() }
+
 // SearchParties finds known parties whose name, pinyin, pinyin initials,
 // ID number, credit code or phone starts with q, or whose name contains q
 // from a character on. The best limit are returned, ranked: the name is

@@ -64,6 +64,9 @@ type shared struct {
 	signPub   ed25519.PublicKey
 
 	search partySearch
+	// background is the work sign-in leaves running: the party index
+	// warm-up and its handing back of memory (WaitBackground).
+	background sync.WaitGroup
 
 	vaultAside string // where Options.NewStore moved an old vault
 }
@@ -225,9 +228,11 @@ func (s *Store) loadState() error {
 	})
 }
 
-// Close forgets the keys and releases the file and its lock.
+// Close forgets the keys and releases the file and its lock, once the
+// work sign-in left running has stopped.
 func (s *Store) Close() error {
 	s.Lock()
+	s.background.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	err := s.db.Close()
