@@ -305,7 +305,7 @@ func (s *scanner) value(f *payloadFacts) error {
 				break
 			}
 			if obj {
-				if err := s.key(f); err != nil {
+				if _, _, _, err := s.key(f); err != nil {
 					return err
 				}
 			}
@@ -335,7 +335,7 @@ func (s *scanner) value(f *payloadFacts) error {
 			if c == ',' {
 				s.i++
 				if obj {
-					if err := s.key(f); err != nil {
+					if _, _, _, err := s.key(f); err != nil {
 						return err
 					}
 				}
@@ -355,23 +355,23 @@ func (s *scanner) value(f *payloadFacts) error {
 	}
 }
 
-// key reads an object's key and the colon after it.
-func (s *scanner) key(f *payloadFacts) error {
+// key reads an object's key and the colon after it, and returns the key
+// as str does.
+func (s *scanner) key(f *payloadFacts) (lit []byte, esc, special bool, err error) {
 	if s.next(f) != '"' {
-		return s.syntax("应为字段名")
+		return nil, false, false, s.syntax("应为字段名")
 	}
-	lit, esc, special, err := s.str()
-	if err != nil {
-		return err
+	if lit, esc, special, err = s.str(); err != nil {
+		return nil, false, false, err
 	}
 	if f != nil {
 		f.checkString(lit, esc, special)
 	}
 	if s.next(f) != ':' {
-		return s.syntax("字段名后应为冒号")
+		return nil, false, false, s.syntax("字段名后应为冒号")
 	}
 	s.i++
-	return nil
+	return lit, esc, special, nil
 }
 
 // object reads an object at i, calling member for each value after its
@@ -387,20 +387,10 @@ func (s *scanner) object(f *payloadFacts, member func(lit []byte, esc, special b
 		return nil
 	}
 	for {
-		if s.next(f) != '"' {
-			return s.syntax("应为字段名")
-		}
-		lit, esc, special, err := s.str()
+		lit, esc, special, err := s.key(f)
 		if err != nil {
 			return err
 		}
-		if f != nil {
-			f.checkString(lit, esc, special)
-		}
-		if s.next(f) != ':' {
-			return s.syntax("字段名后应为冒号")
-		}
-		s.i++
 		s.space(f)
 		if err := member(lit, esc, special); err != nil {
 			return err
