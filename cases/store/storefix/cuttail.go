@@ -3,11 +3,8 @@ package storefix
 import (
 	"bytes"
 	"encoding/binary"
-	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -31,22 +28,10 @@ func firstSeq(t testing.TB, tx *bolt.Tx, ck []byte) []byte {
 // answer was lost leaves it: HQ holds the case, the device does not know.
 func LoseAnswer(t testing.TB, dir, caseID string) {
 	t.Helper()
-	id, err := uuid.Parse(caseID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := bolt.Open(filepath.Join(dir, "fieldcase.db"), 0o600, &bolt.Options{Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.Update(func(tx *bolt.Tx) error {
-		acked := binary.BigEndian.Uint64(firstSeq(t, tx, id[:])) - 1
+	editCase(t, dir, caseID, func(tx *bolt.Tx, ck []byte) error {
+		acked := binary.BigEndian.Uint64(firstSeq(t, tx, ck)) - 1
 		return tx.Bucket([]byte("v1")).Bucket([]byte("meta")).Put([]byte("acked_through"), binary.BigEndian.AppendUint64(nil, acked))
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // CutTail removes the newest case as a file cut back to an older copy
@@ -55,18 +40,8 @@ func LoseAnswer(t testing.TB, dir, caseID string) {
 // the seqs, so the store can tell its tail is gone.
 func CutTail(t testing.TB, dir, caseID string) {
 	t.Helper()
-	id, err := uuid.Parse(caseID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ck := id[:]
 	DeleteCase(t, dir, caseID)
-	db, err := bolt.Open(filepath.Join(dir, "fieldcase.db"), 0o600, &bolt.Options{Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.Update(func(tx *bolt.Tx) error {
+	editCase(t, dir, caseID, func(tx *bolt.Tx, ck []byte) error {
 		r := tx.Bucket([]byte("v1"))
 		outbox := r.Bucket([]byte("outbox"))
 		next := firstSeq(t, tx, ck)
@@ -84,7 +59,4 @@ func CutTail(t testing.TB, dir, caseID string) {
 		}
 		return r.Bucket([]byte("meta")).Put([]byte("next_seq"), next)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

@@ -17,17 +17,7 @@ import (
 // tell which of its own events are gone.
 func DeleteCase(t testing.TB, dir, caseID string) {
 	t.Helper()
-	id, err := uuid.Parse(caseID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ck := id[:]
-	db, err := bolt.Open(filepath.Join(dir, "fieldcase.db"), 0o600, &bolt.Options{Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.Update(func(tx *bolt.Tx) error {
+	editCase(t, dir, caseID, func(tx *bolt.Tx, ck []byte) error {
 		r := tx.Bucket([]byte("v1"))
 		if err := r.Bucket([]byte("cases")).Delete(ck); err != nil {
 			return err
@@ -45,7 +35,22 @@ func DeleteCase(t testing.TB, dir, caseID string) {
 		}
 		return nil
 	})
+}
+
+// editCase runs edit in one write transaction on the closed store file in
+// dir, with the key of case caseID.
+func editCase(t testing.TB, dir, caseID string, edit func(tx *bolt.Tx, ck []byte) error) {
+	t.Helper()
+	id, err := uuid.Parse(caseID)
 	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := bolt.Open(filepath.Join(dir, "fieldcase.db"), 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(func(tx *bolt.Tx) error { return edit(tx, id[:]) }); err != nil {
 		t.Fatal(err)
 	}
 }
