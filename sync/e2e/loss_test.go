@@ -103,40 +103,16 @@ func TestDeletedCaseIsDeclaredLost(t *testing.T) {
 		}
 
 		// HQ's receipt covers the device's last event and verifies.
-		data, err := rs.HQReceipt()
-		if err != nil {
-			t.Fatal(err)
-		}
-		rc, err := proto.ParseReceipt(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ss, _ := rs.SyncState()
-		_, hqPub := storetest.SignKeys(t, st)
-		if rc.Verify(hqPub) != nil || rc.Through != ss.LastSeq || ss.AckedThrough != ss.LastSeq {
-			t.Fatalf("receipt %+v, state %+v", rc, ss)
-		}
-		problems, _, err := rs.Verify()
-		if err != nil || len(store.Failures(problems)) != 0 {
-			t.Fatalf("verify after the declaration: %v %v", problems, err)
-		}
-		named := false
-		for _, p := range problems {
-			named = named || p.Warning && strings.Contains(p.Detail, "向 HQ 申报丢失") && strings.Contains(p.Detail, lost.ID) &&
-				strings.Contains(p.Detail, seqs(from, through))
-		}
-		if !named {
-			t.Fatalf("verify does not name the declared range: %v", problems)
-		}
+		wantReceiptCoversAll(t, rs, st)
+		problems := verifiedIntact(t, rs, "verify after the declaration")
+		wantWarning(t, problems, "verify does not name the declared range", "向 HQ 申报丢失", lost.ID, seqs(from, through))
 
 		// Recording goes on after the gap.
 		o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
 		if r := o.mustRound(); r.Pushed == 0 || len(r.Lost) != 0 {
 			t.Fatalf("round after recording again: %+v", r)
 		}
-		if problems, _, err := rs.Verify(); err != nil || len(store.Failures(problems)) != 0 {
-			t.Fatalf("verify after recording again: %v %v", problems, err)
-		}
+		verifiedIntact(t, rs, "verify after recording again")
 	})
 }
 
@@ -231,18 +207,8 @@ func TestDeletedCaseHeldAtHQIsSettled(t *testing.T) {
 			t.Fatalf("daily figures before the deletion %v, after the case came back %v (%v)", figures, again, err)
 		}
 
-		problems, _, err := rs.Verify()
-		if err != nil || len(store.Failures(problems)) != 0 {
-			t.Fatalf("verify after the settlement: %v %v", problems, err)
-		}
-		named := false
-		for _, p := range problems {
-			named = named || p.Warning && strings.Contains(p.Detail, "HQ 已保存") && strings.Contains(p.Detail, held.ID) &&
-				strings.Contains(p.Detail, seqs(from, through))
-		}
-		if !named {
-			t.Fatalf("verify does not name the range held at HQ: %v", problems)
-		}
+		problems := verifiedIntact(t, rs, "verify after the settlement")
+		wantWarning(t, problems, "verify does not name the range held at HQ", "HQ 已保存", held.ID, seqs(from, through))
 
 		// A second round has nothing to do.
 		r = o.mustRound()
@@ -251,28 +217,14 @@ func TestDeletedCaseHeldAtHQIsSettled(t *testing.T) {
 		}
 
 		// HQ's receipt covers the device's last event and verifies.
-		data, err := rs.HQReceipt()
-		if err != nil {
-			t.Fatal(err)
-		}
-		rc, err := proto.ParseReceipt(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ss, _ := rs.SyncState()
-		_, hqPub := storetest.SignKeys(t, st)
-		if rc.Verify(hqPub) != nil || rc.Through != ss.LastSeq || ss.AckedThrough != ss.LastSeq {
-			t.Fatalf("receipt %+v, state %+v", rc, ss)
-		}
+		wantReceiptCoversAll(t, rs, st)
 
 		// Recording goes on.
 		o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
 		if r := o.mustRound(); r.Pushed == 0 || len(r.Held) != 0 {
 			t.Fatalf("round after recording again: %+v", r)
 		}
-		if problems, _, err := rs.Verify(); err != nil || len(store.Failures(problems)) != 0 {
-			t.Fatalf("verify after recording again: %v %v", problems, err)
-		}
+		verifiedIntact(t, rs, "verify after recording again")
 	})
 }
 
@@ -318,18 +270,8 @@ func TestCutTailHeldAtHQIsSettled(t *testing.T) {
 		if again, err := rs.DailyCounts(today-30, today); err != nil || fmt.Sprint(again) != fmt.Sprint(figures) {
 			t.Fatalf("daily figures before the cut %v, after the case came back %v (%v)", figures, again, err)
 		}
-		problems, _, err := rs.Verify()
-		if err != nil || len(store.Failures(problems)) != 0 {
-			t.Fatalf("verify after the settlement: %v %v", problems, err)
-		}
-		named := false
-		for _, p := range problems {
-			named = named || p.Warning && strings.Contains(p.Detail, "HQ 已保存") && strings.Contains(p.Detail, seqs(from, through)) &&
-				strings.Contains(p.Detail, "已从 HQ 取回")
-		}
-		if !named {
-			t.Fatalf("verify does not name the range held at HQ: %v", problems)
-		}
+		problems := verifiedIntact(t, rs, "verify after the settlement")
+		wantWarning(t, problems, "verify does not name the range held at HQ", "HQ 已保存", seqs(from, through), "已从 HQ 取回")
 		if r := o.mustRound(); r.Pushed != 0 || len(r.Held) != 0 || r.Pending != 0 {
 			t.Fatalf("second round: %+v", r)
 		}
@@ -340,9 +282,7 @@ func TestCutTailHeldAtHQIsSettled(t *testing.T) {
 		if n := len(hqLog(t, st, next.ID)); n != int(next.Events) {
 			t.Fatalf("HQ holds %d events of the next case", n)
 		}
-		if problems, _, err := rs.Verify(); err != nil || len(store.Failures(problems)) != 0 {
-			t.Fatalf("verify after recording again: %v %v", problems, err)
-		}
+		verifiedIntact(t, rs, "verify after recording again")
 	})
 }
 
@@ -390,10 +330,7 @@ func TestLostRunPartlyHeldAtHQ(t *testing.T) {
 		if c, err := rs.Get(held.ID); err != nil || c.Events != held.Events {
 			t.Fatalf("the held case after the round: %+v %v", c, err)
 		}
-		problems, _, err := rs.Verify()
-		if err != nil || len(store.Failures(problems)) != 0 {
-			t.Fatalf("verify: %v %v", problems, err)
-		}
+		verifiedIntact(t, rs, "verify")
 		if r := o.mustRound(); r.Pushed != 0 || len(r.Held) != 0 || len(r.Lost) != 0 || r.Pending != 0 {
 			t.Fatalf("second round: %+v", r)
 		}
@@ -436,12 +373,55 @@ func TestHeldRunBeforeHeldEvents(t *testing.T) {
 		if ss.AckedThrough != ss.LastSeq || ss.LastSeq != first.Events+held.Events+kept.Events {
 			t.Fatalf("sync state %+v", ss)
 		}
-		if problems, _, err := rs.Verify(); err != nil || len(store.Failures(problems)) != 0 {
-			t.Fatalf("verify: %v %v", problems, err)
-		}
+		verifiedIntact(t, rs, "verify")
 		next := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
 		if r := o.mustRound(); r.Pushed != int(next.Events) || r.Duplicates != 0 {
 			t.Fatalf("round after recording again: %+v", r)
 		}
 	})
+}
+
+// verifiedIntact is the laptop's verify, which must find no failure; the
+// warnings it gives are returned.
+func verifiedIntact(t *testing.T, rs *store.Store, when string) []store.Problem {
+	t.Helper()
+	problems, _, err := rs.Verify()
+	if err != nil || len(store.Failures(problems)) != 0 {
+		t.Fatalf("%s: %v %v", when, problems, err)
+	}
+	return problems
+}
+
+// wantWarning fails unless one warning's detail says every part.
+func wantWarning(t *testing.T, problems []store.Problem, fail string, parts ...string) {
+	t.Helper()
+	for _, p := range problems {
+		all := p.Warning
+		for _, part := range parts {
+			all = all && strings.Contains(p.Detail, part)
+		}
+		if all {
+			return
+		}
+	}
+	t.Fatalf("%s: %v", fail, problems)
+}
+
+// wantReceiptCoversAll: HQ's receipt kept on the laptop verifies with
+// HQ's key and covers the device's last event, which HQ has acknowledged.
+func wantReceiptCoversAll(t *testing.T, rs *store.Store, st hq.Store) {
+	t.Helper()
+	data, err := rs.HQReceipt()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := proto.ParseReceipt(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, _ := rs.SyncState()
+	_, hqPub := storetest.SignKeys(t, st)
+	if rc.Verify(hqPub) != nil || rc.Through != ss.LastSeq || ss.AckedThrough != ss.LastSeq {
+		t.Fatalf("receipt %+v, state %+v", rc, ss)
+	}
 }
