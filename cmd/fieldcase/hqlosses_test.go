@@ -76,35 +76,10 @@ func TestHQLosses(t *testing.T) {
 // and case were declared lost and that HQ recorded it, and succeeds;
 // `case verify` names the range as declared; `hq losses` lists it.
 func TestSyncDeclaresADeletedCase(t *testing.T) {
-	hqDir := t.TempDir()
-	st, err := hqbolt.Open(hqDir, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan string, 1), make(chan error, 1)
-	go func() {
-		done <- hq.Serve(ctx, hq.NewHQ(st, nil, nil), hq.ServeConfig{Addr: "127.0.0.1:0", AdminDir: hqDir, Ready: func(u string) { ready <- u }})
-	}()
-	url := <-ready
-	defer func() { cancel(); <-done; st.Close() }()
-	code, out, errOut := runCLI(t, "", "hq", "enroll", "--device", "南岸一中队-01", "--data", hqDir)
-	m := regexp.MustCompile(`一次性注册码：(\S+)`).FindStringSubmatch(out)
-	if code != 0 || m == nil {
-		t.Fatalf("hq enroll: %d %s %s", code, out, errOut)
-	}
-	dev := initDevice(t)
-	if code, _, errOut := runCLI(t, "", "sync", "enroll", url, m[1], "--data", dev); code != 0 {
-		t.Fatalf("sync enroll: %s", errOut)
-	}
-	for range 2 {
-		if code, _, errOut := runCLI(t, exampleCase, "case", "add", "--json", "-", "--data", dev); code != 0 {
-			t.Fatalf("case add: %s", errOut)
-		}
-	}
+	hqDir, dev := deviceWithTwoCases(t)
 	lost := listCases(t, dev)[0].ID
 	storefix.DeleteCase(t, dev, lost)
-	code, out, errOut = runCLI(t, "", "sync", "--data", dev)
+	code, out, errOut := runCLI(t, "", "sync", "--data", dev)
 	rm := regexp.MustCompile(`本设备(第 \d+–\d+ 条)记录在本机丢失`).FindStringSubmatch(out)
 	if code != 0 || rm == nil || !strings.Contains(out, "记录丢失申报") || !strings.Contains(out, lost[:13]) ||
 		!strings.Contains(out, "HQ 已记录") || !strings.Contains(out, "推送：3 条记录") || !strings.Contains(out, "待同步：0 条") {
@@ -128,32 +103,7 @@ func TestSyncDeclaresADeletedCase(t *testing.T) {
 // holds, brings the case back and succeeds; `case verify` names the range
 // as held at HQ; `sync status` shows it; HQ lists no loss.
 func TestSyncSettlesACaseHeldAtHQ(t *testing.T) {
-	hqDir := t.TempDir()
-	st, err := hqbolt.Open(hqDir, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan string, 1), make(chan error, 1)
-	go func() {
-		done <- hq.Serve(ctx, hq.NewHQ(st, nil, nil), hq.ServeConfig{Addr: "127.0.0.1:0", AdminDir: hqDir, Ready: func(u string) { ready <- u }})
-	}()
-	url := <-ready
-	defer func() { cancel(); <-done; st.Close() }()
-	code, out, errOut := runCLI(t, "", "hq", "enroll", "--device", "南岸一中队-01", "--data", hqDir)
-	m := regexp.MustCompile(`一次性注册码：(\S+)`).FindStringSubmatch(out)
-	if code != 0 || m == nil {
-		t.Fatalf("hq enroll: %d %s %s", code, out, errOut)
-	}
-	dev := initDevice(t)
-	if code, _, errOut := runCLI(t, "", "sync", "enroll", url, m[1], "--data", dev); code != 0 {
-		t.Fatalf("sync enroll: %s", errOut)
-	}
-	for range 2 {
-		if code, _, errOut := runCLI(t, exampleCase, "case", "add", "--json", "-", "--data", dev); code != 0 {
-			t.Fatalf("case add: %s", errOut)
-		}
-	}
+	hqDir, dev := deviceWithTwoCases(t)
 	if code, _, errOut := runCLI(t, "", "sync", "--data", dev); code != 0 {
 		t.Fatalf("sync: %s", errOut)
 	}
@@ -161,7 +111,7 @@ func TestSyncSettlesACaseHeldAtHQ(t *testing.T) {
 	held := max(cs[0].ID, cs[1].ID) // the newer: its events are the last pushed
 	storefix.LoseAnswer(t, dev, held)
 	storefix.DeleteCase(t, dev, held)
-	code, out, errOut = runCLI(t, "", "sync", "--data", dev)
+	code, out, errOut := runCLI(t, "", "sync", "--data", dev)
 	rm := regexp.MustCompile(`本设备(第 \d+–\d+ 条)记录在本机丢失`).FindStringSubmatch(out)
 	if code != 0 || rm == nil || !strings.Contains(out, "丢失记录 HQ 已保存") || !strings.Contains(out, held[:13]) ||
 		!strings.Contains(out, "HQ 已保存") || !strings.Contains(out, "待同步：0 条") {
@@ -180,4 +130,38 @@ func TestSyncSettlesACaseHeldAtHQ(t *testing.T) {
 	if code, out, _ := runCLI(t, "", "hq", "losses", "--data", hqDir); code != 0 || strings.Contains(out, seqs) {
 		t.Fatalf("hq losses: %d %s", code, out)
 	}
+}
+
+// deviceWithTwoCases serves an HQ on a bbolt store in a new directory for
+// the test's length, and enrols a new laptop with two cases recorded, not
+// synced: it returns HQ's directory and the laptop's.
+func deviceWithTwoCases(t *testing.T) (hqDir, dev string) {
+	t.Helper()
+	hqDir = t.TempDir()
+	st, err := hqbolt.Open(hqDir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready, done := make(chan string, 1), make(chan error, 1)
+	go func() {
+		done <- hq.Serve(ctx, hq.NewHQ(st, nil, nil), hq.ServeConfig{Addr: "127.0.0.1:0", AdminDir: hqDir, Ready: func(u string) { ready <- u }})
+	}()
+	url := <-ready
+	t.Cleanup(func() { cancel(); <-done; st.Close() })
+	code, out, errOut := runCLI(t, "", "hq", "enroll", "--device", "南岸一中队-01", "--data", hqDir)
+	m := regexp.MustCompile(`一次性注册码：(\S+)`).FindStringSubmatch(out)
+	if code != 0 || m == nil {
+		t.Fatalf("hq enroll: %d %s %s", code, out, errOut)
+	}
+	dev = initDevice(t)
+	if code, _, errOut := runCLI(t, "", "sync", "enroll", url, m[1], "--data", dev); code != 0 {
+		t.Fatalf("sync enroll: %s", errOut)
+	}
+	for range 2 {
+		if code, _, errOut := runCLI(t, exampleCase, "case", "add", "--json", "-", "--data", dev); code != 0 {
+			t.Fatalf("case add: %s", errOut)
+		}
+	}
+	return hqDir, dev
 }
