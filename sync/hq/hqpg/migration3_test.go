@@ -4,10 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"fieldcase/sync/hq"
-	"fieldcase/sync/internal/pgtest"
 )
 
 // TestMigration3Publications: a schema-2 database with a case opens under
@@ -15,27 +12,7 @@ import (
 // keeps one record per case.
 func TestMigration3Publications(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
-	pool, err := pgxpool.New(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(ctx, `CREATE TABLE hq_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range migrations[:2] {
-		if err := m.run(ctx, tx); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO hq_schema (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dsn, pool, tx := atSchema(t, ctx, 2)
 	if _, err := tx.Exec(ctx, `INSERT INTO cases (id, data) VALUES ('c1', '{"case":{"id":"c1"}}')`); err != nil {
 		t.Fatal(err)
 	}

@@ -6,10 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"fieldcase/sync/hq"
-	"fieldcase/sync/internal/pgtest"
 	"fieldcase/sync/proto"
 )
 
@@ -20,27 +17,7 @@ import (
 // references too.
 func TestMigration6ChangeRefs(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
-	pool, err := pgxpool.New(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(ctx, `CREATE TABLE hq_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range migrations[:5] {
-		if err := m.run(ctx, tx); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO hq_schema (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dsn, pool, tx := atSchema(t, ctx, 5)
 	at := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
 	ev1 := []byte(`{"id":"e1","case_id":"c1","index":1,"payload":{"note":"甲"}}`)
 	ev2 := []byte(`{"id":"e2","case_id":"c1","index":2,"payload":{"note":"乙"}}`)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"fieldcase/sync/hq"
@@ -263,27 +264,7 @@ func TestReadSchema(t *testing.T) {
 // is kept by year, replaced by a later publication of the same year.
 func TestMigration4Holidays(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
-	pool, err := pgxpool.New(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{`CREATE TABLE hq_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-		`INSERT INTO hq_schema (version, name) VALUES (1, 'initial'), (2, 'keys'), (3, 'publications')`} {
-		if _, err := tx.Exec(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, m := range migrations[:3] {
-		if err := m.run(ctx, tx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dsn, pool, tx := atSchema(t, ctx, 3)
 	if _, err := tx.Exec(ctx, `INSERT INTO rulesets (version, data) VALUES ('cq-2025.1', '{}')`); err != nil {
 		t.Fatal(err)
 	}
@@ -324,27 +305,7 @@ func TestMigration4Holidays(t *testing.T) {
 // keeps declarations by device and first seq.
 func TestMigration5Losses(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
-	pool, err := pgxpool.New(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{`CREATE TABLE hq_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-		`INSERT INTO hq_schema (version, name) VALUES (1, 'initial'), (2, 'keys'), (3, 'publications'), (4, 'holidays')`} {
-		if _, err := tx.Exec(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, m := range migrations[:4] {
-		if err := m.run(ctx, tx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dsn, pool, tx := atSchema(t, ctx, 4)
 	if _, err := tx.Exec(ctx, `INSERT INTO devices (name, id, data) VALUES ('一中队-01', 'd1', '{"name":"一中队-01","id":"d1","status":"active","last_seq":7}')`); err != nil {
 		t.Fatal(err)
 	}
@@ -389,4 +350,31 @@ func TestMigration5Losses(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// atSchema makes a new database at schema n: migrations 1..n run and
+// listed, in a transaction the test adds its rows to and commits.
+func atSchema(t *testing.T, ctx context.Context, n int) (dsn string, pool *pgxpool.Pool, tx pgx.Tx) {
+	t.Helper()
+	dsn = pgtest.DSN(t)
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	if tx, err = pool.Begin(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE hq_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range migrations[:n] {
+		if err := m.run(ctx, tx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO hq_schema (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dsn, pool, tx
 }
