@@ -1,7 +1,6 @@
 package hqbolt
 
 import (
-	"path/filepath"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -15,20 +14,12 @@ import (
 func TestMigration3Publications(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
-	fileAt(t, dir, 2)
-	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Update(func(tx *bolt.Tx) error {
+	fileAt(t, dir, 2, func(tx *bolt.Tx) error {
 		if tx.Bucket(bRoot).Bucket(bPublications) != nil {
 			t.Error("schema-2 file already has publications")
 		}
 		return tx.Bucket(bRoot).Bucket(bCases).Put([]byte("c1"), []byte(`{"case":{"id":"c1"}}`))
-	}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	})
 	s, err := Open(dir, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -15,8 +15,9 @@ import (
 )
 
 // fileAt writes an HQ file in dir as a build whose newest migration is v
-// left it: migrations 1..v run by hand, meta/schema set to v.
-func fileAt(t *testing.T, dir string, v int) {
+// left it: migrations 1..v run by hand, then edits (the rows a test adds),
+// and meta/schema set to v, in one transaction.
+func fileAt(t *testing.T, dir string, v int, edits ...func(tx *bolt.Tx) error) {
 	t.Helper()
 	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
 	if err != nil {
@@ -26,6 +27,11 @@ func fileAt(t *testing.T, dir string, v int) {
 	if err := db.Update(func(tx *bolt.Tx) error {
 		for _, m := range migrations[:v] {
 			if err := m.run(tx); err != nil {
+				return err
+			}
+		}
+		for _, edit := range edits {
+			if err := edit(tx); err != nil {
 				return err
 			}
 		}
@@ -252,20 +258,12 @@ func TestReadSchema(t *testing.T) {
 func TestMigration4Holidays(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
-	fileAt(t, dir, 3)
-	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Update(func(tx *bolt.Tx) error {
+	fileAt(t, dir, 3, func(tx *bolt.Tx) error {
 		if tx.Bucket(bRoot).Bucket(bHolidays) != nil {
 			t.Error("the holidays bucket exists before migration 4")
 		}
 		return tx.Bucket(bRoot).Bucket(bRuleSets).Put([]byte("cq-2025.1"), []byte(`{"version":"cq-2025.1"}`))
-	}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	})
 	s, err := Open(dir, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -307,20 +305,12 @@ func TestMigration4Holidays(t *testing.T) {
 func TestMigration5Losses(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
-	fileAt(t, dir, 4)
-	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Update(func(tx *bolt.Tx) error {
+	fileAt(t, dir, 4, func(tx *bolt.Tx) error {
 		if tx.Bucket(bRoot).Bucket(bLosses) != nil {
 			t.Error("the losses bucket exists before migration 5")
 		}
 		return tx.Bucket(bRoot).Bucket(bDevices).Put([]byte("一中队-01"), []byte(`{"name":"一中队-01","id":"d1","status":"active","last_seq":7}`))
-	}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	})
 	s, err := Open(dir, 0)
 	if err != nil {
 		t.Fatal(err)
