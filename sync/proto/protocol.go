@@ -282,14 +282,20 @@ func (r *fastReader) lit(s string) bool {
 }
 
 // str reads a string's body up to its closing quote (the opening one
-// already read): only one with no escape and valid UTF-8 reads as is.
+// already read): only one with no escape, no control character (which
+// JSON forbids raw in a string) and valid UTF-8 reads as is.
 func (r *fastReader) str() (string, bool) {
 	end := bytes.IndexByte(r.data[r.pos:], '"')
 	if end < 0 {
 		return "", false
 	}
 	s := r.data[r.pos : r.pos+end]
-	if bytes.IndexByte(s, '\\') >= 0 || !utf8.Valid(s) {
+	for _, c := range s {
+		if c < 0x20 || c == '\\' {
+			return "", false
+		}
+	}
+	if !utf8.Valid(s) {
 		return "", false
 	}
 	r.pos += end + 1
