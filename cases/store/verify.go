@@ -73,7 +73,13 @@ func (p Problem) String() string {
 // may have trusted its stamp) and reads every value under the guard. bbolt's own
 // tx.Check is not used: it reads pages on a goroutine of its own, where a
 // fault in a damaged file cannot be caught (fuzzing crashed it).
-func (s *Store) Verify() ([]Problem, int, error) {
+func (s *Store) Verify() ([]Problem, int, error) { return s.VerifyProgress(nil) }
+
+// VerifyProgress is Verify, telling progress as it goes: report (when not
+// nil) is called with the cases checked so far and the cases the store's
+// counters hold, at the start of the walk, every progressStep cases and at
+// its end. A damaged counter may make total wrong; done is always true.
+func (s *Store) VerifyProgress(report func(done, total int)) ([]Problem, int, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		if err := boltguard.CheckTx(tx); err != nil { // whatever Open's stamp said
 			return err
@@ -93,6 +99,17 @@ func (s *Store) Verify() ([]Problem, int, error) {
 	// Signatures are checked in batches per device, on the other cores,
 	// while the walk reads on; their problems join the walk's after it.
 	sigs := newSigChecks(keys)
+	total := 0
+	if report != nil {
+		counts, err := s.Counts()
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, n := range counts {
+			total += n
+		}
+		report(0, total)
+	}
 	err = s.view(func(tx *bolt.Tx) error {
 		if _, err := s.ring(); err != nil {
 			return err
@@ -100,6 +117,9 @@ func (s *Store) Verify() ([]Problem, int, error) {
 		events := bucket(tx, bEvents)
 		return bucket(tx, bCases).ForEach(func(ck, v []byte) error {
 			checked++
+			if report != nil && checked%progressStep == 0 {
+				report(checked, max(total, checked))
+			}
 			id := caseIDFromKey(ck)
 			before := len(problems)
 			var stored cases.Case
@@ -119,6 +139,9 @@ func (s *Store) Verify() ([]Problem, int, error) {
 	bad := sigs.finish()
 	if err != nil {
 		return nil, checked, err
+	}
+	if report != nil {
+		report(checked, checked)
 	}
 	problems = mergeSigProblems(problems, seqs, bad)
 	// Events whose case record is gone.
@@ -166,6 +189,10 @@ func (s *Store) Verify() ([]Problem, int, error) {
 	})
 	return problems, checked, err
 }
+
+// progressStep is how many cases VerifyProgress checks between reports (a
+// variable so that a test can see several reports on a small store).
+var progressStep = 1000
 
 // verifyCase checks one case's log; the signatures of events whose device
 // key is known go to sigs, with seq, the case's place in the walk.

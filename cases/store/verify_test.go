@@ -415,3 +415,27 @@ func TestVerifyNamesBadSignaturesAcrossBatches(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyProgressCountsEveryCase: progress starts at 0 of the store's
+// count, rises by progressStep, and ends at every case checked, with the
+// same findings as Verify.
+func TestVerifyProgressCountsEveryCase(t *testing.T) {
+	defer func(old int) { progressStep = old }(progressStep)
+	progressStep = 3
+	dir := t.TempDir()
+	st := openTest(t, dir)
+	for i := range 7 {
+		c := sampleContent(fmt.Sprintf("当事人%d", i), "11010519491231002X", time.Now().Add(-time.Hour))
+		create(t, st, c, Change{cases.EventSubmitted, cases.CommentPayload{}})
+	}
+	type report struct{ done, total int }
+	var got []report
+	problems, n, err := st.VerifyProgress(func(done, total int) { got = append(got, report{done, total}) })
+	if err != nil || len(problems) != 0 || n != 7 {
+		t.Fatalf("VerifyProgress: %v %v %d", err, problems, n)
+	}
+	want := []report{{0, 7}, {3, 7}, {6, 7}, {7, 7}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("reports %v, want %v", got, want)
+	}
+}

@@ -289,7 +289,9 @@ func caseVerify(e *env, args []string) int {
 		return code
 	}
 	defer done()
-	problems, n, err := st.Verify()
+	e.progressNote("正在检查数据文件…")
+	problems, n, err := st.VerifyProgress(e.progressLine("正在校验：%d / %d 件（%d%%）"))
+	e.progressDone()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "校验无法完成：%v\n", err)
 		return exitFailure

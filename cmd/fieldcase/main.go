@@ -9,6 +9,8 @@ import (
 	"os"
 	"sort"
 
+	"github.com/charmbracelet/x/term"
+
 	"fieldcase/cases"
 	"fieldcase/tui/bgprobe"
 )
@@ -29,6 +31,10 @@ type env struct {
 	// askPass reads a passphrase without echo; nil asks on the terminal
 	// that is stdin (passphrase.go). Tests set it.
 	askPass func(prompt string) (string, error)
+	// progress, when not nil, is a terminal for lines that overwrite each
+	// other (\r) while a long command works: stderr when it is a terminal,
+	// nil when it goes to a file or a pipe, where they would only clutter.
+	progress io.Writer
 }
 
 type command struct {
@@ -48,6 +54,9 @@ func main() {
 	// they pass the terminal filter. stdout is filtered by the commands that
 	// print records as text; documents (GB 18030) and exports go out as made.
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: cases.TerminalWriter(os.Stderr), getenv: os.Getenv}
+	if term.IsTerminal(os.Stderr.Fd()) {
+		e.progress = os.Stderr
+	}
 	os.Exit(run(e, os.Args[1:]))
 }
 

@@ -44,6 +44,14 @@ func runCLIEnv(t *testing.T, vars map[string]string, stdin string, args ...strin
 // terminal would; a prompt beyond them fails the test.
 func runCLITerm(t *testing.T, vars map[string]string, typed []string, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	e, out, errOut := testEnv(t, vars, typed, stdin)
+	code := run(e, args)
+	return code, out.String(), errOut.String()
+}
+
+// testEnv is the env runCLITerm runs a command in, and its stdout and
+// stderr.
+func testEnv(t *testing.T, vars map[string]string, typed []string, stdin string) (*env, *bytes.Buffer, *bytes.Buffer) {
 	var out, errOut bytes.Buffer
 	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(k string) string {
 		if v, ok := vars[k]; ok {
@@ -68,8 +76,7 @@ func runCLITerm(t *testing.T, vars map[string]string, typed []string, stdin stri
 			return p, nil
 		}
 	}
-	code := run(e, args)
-	return code, out.String(), errOut.String()
+	return e, &out, &errOut
 }
 
 const exampleCase = `{"violation":"CG01","party":{"kind":"person","name":"张三","id_number":"11010519491231002X"},
@@ -120,6 +127,31 @@ func TestCaseAddExample(t *testing.T) {
 	}
 	if code, out, _ := runCLI(t, "", "case", "log", id, "--data", dir); code != 0 || !strings.Contains(out, "提交审核") {
 		t.Fatalf("log: %d %s", code, out)
+	}
+}
+
+// TestVerifyShowsProgressOnATerminal: on a terminal, case verify shows its
+// progress on one line it rewrites and blanks at the end; the report on
+// stdout is the same as without one.
+func TestVerifyShowsProgressOnATerminal(t *testing.T) {
+	dir := initDevice(t)
+	if code, _, errOut := runCLI(t, exampleCase, "case", "add", "--json", "-", "--data", dir); code != 0 {
+		t.Fatalf("case add: %d %s", code, errOut)
+	}
+	e, out, _ := testEnv(t, nil, nil, "")
+	var progress bytes.Buffer
+	e.progress = &progress
+	if code := run(e, []string{"case", "verify", "--data", dir}); code != 0 {
+		t.Fatalf("verify: %d %s", code, out)
+	}
+	_, plain, _ := runCLI(t, "", "case", "verify", "--data", dir)
+	if out.String() != plain || strings.Contains(plain, "\r") {
+		t.Fatalf("stdout on a terminal %q, without %q", out, plain)
+	}
+	lines := strings.Split(progress.String(), "\r")
+	if len(lines) < 4 || !strings.HasPrefix(lines[1], "正在检查数据文件") || !strings.HasPrefix(lines[2], "正在校验：0 / 1 件（0%）") ||
+		!strings.Contains(progress.String(), "正在校验：1 / 1 件（100%）") || strings.TrimSpace(lines[len(lines)-2]) != "" || lines[len(lines)-1] != "" {
+		t.Fatalf("progress %q", progress.String())
 	}
 }
 
