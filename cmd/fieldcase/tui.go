@@ -78,6 +78,9 @@ func runTUI(e *env, args []string) int {
 			return exitFailure
 		}
 		if n == 0 {
+			// Some seconds on a slow disk (each step is its own
+			// transaction, as in use): say so before the screen fills.
+			fmt.Fprintf(e.stderr, "正在 %s 生成演示数据（仅首次运行），请稍候…\n", st.Dir())
 			if err := demoFill(st, time.Now()); err != nil {
 				fmt.Fprintf(e.stderr, "生成演示数据失败：%v\n", err)
 				return exitFailure
