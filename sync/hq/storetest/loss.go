@@ -65,8 +65,10 @@ func testLossDeclaration(t *testing.T, open Open) {
 	// Seqs HQ holds cannot be declared away, whole or in part.
 	_, err := o.PushLoss(h, o.Declare(2, 3, []string{lostID}, ops[0].PrevOp))
 	wantRefused(err, proto.CodeLossHeld, "HQ 已收到本设备第 2–3 条记录")
+	wantHeld(t, err, 2, 3, nil)
 	_, err = o.PushLoss(h, o.Declare(3, 6, []string{lostID}, before))
 	wantRefused(err, proto.CodeLossHeld, "第 3–3 条", "HQ 只到第 3 条")
+	wantHeld(t, err, 3, 3, nil)
 	// A declaration that starts beyond HQ's next seq is a gap.
 	_, err = o.PushLoss(h, o.Declare(5, 6, nil, before))
 	wantRefused(err, proto.CodeSeqGap)
@@ -135,10 +137,21 @@ func testLossDeclaration(t *testing.T, open Open) {
 		t.Fatalf("replayed declaration alone: %+v %v", resp, err)
 	}
 	// Another declaration over the declared range is refused.
+	// The refusal gives the earlier declaration whole, signature and
+	// all, for the device to know it as its own.
 	_, err = o.PushLoss(h, o.Declare(4, 5, []string{lostID}, before))
 	wantLossHeld(t, err, "第 4–5 条已另行申报丢失")
+	wantHeld(t, err, 4, 5, &good)
+	grown := o.Declare(4, 7, []string{lostID}, before) // more lost before the retry
+	_, err = o.PushLoss(h, grown)
+	wantLossHeld(t, err, "第 4–6 条已另行申报丢失", "HQ 已收到本设备第 7–7 条记录")
+	wantHeld(t, err, 4, 6, &good)
 	_, err = o.PushLoss(h, o.Declare(2, 6, []string{lostID}, ops[0].PrevOp))
 	wantLossHeld(t, err, "HQ 已收到本设备第 2–3 条记录", "第 4–6 条已另行申报丢失")
+	wantHeld(t, err, 2, 3, nil)
+	_, err = o.PushLoss(h, o.Declare(5, 9, nil, before))
+	wantLossHeld(t, err, "第 5–6 条已另行申报丢失", "HQ 已收到本设备第 7–7 条记录", "HQ 只到第 7 条")
+	wantHeld(t, err, 5, 6, &good)
 	if d := o.Device(t, h); d.LastSeq != 7 || d.Quarantine != nil || len(mustLosses(t, h, o.ID)) != 1 {
 		t.Fatalf("after refused re-declarations: %+v", d)
 	}
@@ -164,6 +177,23 @@ func wantLossHeld(t *testing.T, err error, says ...string) {
 		if !strings.Contains(ae.Msg, s) {
 			t.Fatalf("refusal %q does not say %q", ae.Msg, s)
 		}
+	}
+}
+
+// wantHeld: the loss_held refusal err says, for programs, that HQ holds
+// from..through as events (decl nil) or by the declaration decl.
+func wantHeld(t *testing.T, err error, from, through uint64, decl *proto.LossDeclaration) {
+	t.Helper()
+	var ae *hq.APIError
+	if !errors.As(err, &ae) || ae.Held == nil {
+		t.Fatalf("the refusal does not say how HQ holds the seqs: %v", err)
+	}
+	got := ae.Held
+	if got.From != from || got.Through != through || got.Declared() != (decl != nil) {
+		t.Fatalf("held %+v, want %d–%d declared %v", got, from, through, decl != nil)
+	}
+	if decl != nil && (got.Loss.Digest() != decl.Digest() || got.Loss.From != decl.From || got.Loss.Through != decl.Through || got.Loss.PrevHash != decl.PrevHash) {
+		t.Fatalf("held by %+v, want %+v", got.Loss, decl)
 	}
 }
 
