@@ -32,10 +32,12 @@ func (d *laptop) reopen(t *testing.T, opt device.ClientOptions, damage func()) *
 // declaration, the answer is lost. Before the next round the next case,
 // never pushed either, is deleted too, so the laptop's declaration is now
 // a–c. HQ refuses it (loss_held: a–b are settled, by the earlier
-// declaration). The laptop must settle a–b as its own declaration HQ
-// recorded, not as events HQ holds: the officer is told they are declared
-// lost, nothing is fetched back from HQ, b+1–c is declared next, and
-// verify names both ranges as declared lost to HQ.
+// declaration). Before, the laptop settled a–b as events held at HQ: a
+// false notice, the case asked of HQ, which never had it, and verify
+// saying for good that HQ holds a–b. Now a–b is settled as the laptop's
+// own declaration HQ recorded: the officer is told they are declared
+// lost, nothing is fetched back, b+1–c is declared next, and verify names
+// both ranges as declared lost to HQ.
 func TestDeclarationHeldAtHQGrowsBeforeRetry(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
 		ctx := context.Background()
@@ -45,7 +47,7 @@ func TestDeclarationHeldAtHQGrowsBeforeRetry(t *testing.T) {
 		o.mustRound()
 		lost1 := o.record(content(wang, "李四", "440524198001010013", 4), nil)
 		lost2 := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
-		after := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
+		after := o.record(content(wang, "赵六", "11010519491231002X", 2), nil).Events
 		a := first.Events + 1
 		bb := a + lost1.Events - 1
 		c := bb + lost2.Events
@@ -63,22 +65,22 @@ func TestDeclarationHeldAtHQGrowsBeforeRetry(t *testing.T) {
 		rs := o.reopen(t, device.ClientOptions{}, func() { storefix.DeleteCase(t, o.dir, lost2.ID) })
 		r, err := o.round()
 		if err != nil {
-			t.Fatalf("round after the second deletion: %v (%+v)", err, r)
+			t.Fatalf("round after the second loss: %v (%+v)", err, r)
 		}
 		if len(r.Held) != 0 || r.Rebuilt != 0 || hasNotice(r.Notices, proto.NoticeHeld) {
 			t.Fatalf("seqs HQ holds as a declaration were settled as events held at HQ: %+v", r)
 		}
-		if r.Pushed != int(after.Events) || len(r.Lost) != 2 ||
-			!strings.Contains(r.Lost[0], seqs(a, bb)) || !strings.Contains(r.Lost[0], proto.ShortID(lost1.ID)) ||
+		if r.Pushed != int(after) || len(r.Lost) != 2 ||
+			!strings.Contains(r.Lost[0], seqs(a, bb)) || !strings.Contains(r.Lost[0], proto.ShortID(lost1.ID)) || !strings.Contains(r.Lost[0], "此前已向 HQ 申报丢失") ||
 			!strings.Contains(r.Lost[1], seqs(bb+1, c)) || !strings.Contains(r.Lost[1], proto.ShortID(lost2.ID)) {
-			t.Fatalf("round after the second deletion: %+v", r)
+			t.Fatalf("round after the second loss: %+v", r)
+		}
+		if stale, err := rs.StaleCases(); err != nil || len(stale) != 0 {
+			t.Fatalf("cases left to fetch from HQ: %v %v", stale, err)
 		}
 		losses, err = hs.hq.Losses(ctx, "")
 		if err != nil || len(losses) != 2 || losses[1].From != bb+1 || losses[1].Through != c || len(losses[1].Cases) != 1 || losses[1].Cases[0] != lost2.ID {
 			t.Fatalf("HQ's losses: %+v %v", losses, err)
-		}
-		if len(hqLog(t, st, after.ID)) != int(after.Events) {
-			t.Fatal("the events after the gap are not at HQ")
 		}
 
 		problems := verifiedIntact(t, rs, "verify after the settlement")
@@ -88,16 +90,19 @@ func TestDeclarationHeldAtHQGrowsBeforeRetry(t *testing.T) {
 			}
 		}
 		wantWarning(t, problems, "verify does not name the first range as declared lost", "向 HQ 申报丢失", lost1.ID, seqs(a, bb))
-		wantWarning(t, problems, "verify does not name the second range as declared lost", "向 HQ 申报丢失", lost2.ID, seqs(bb+1, c))
+		wantWarning(t, problems, "verify does not name the second range as declared lost", "向 HQ 申报丢失", seqs(bb+1, c))
 
 		r = o.mustRound()
 		if r.Pushed != 0 || len(r.Lost) != 0 || len(r.Held) != 0 || r.Pending != 0 || r.Rebuilt != 0 {
 			t.Fatalf("second round: %+v", r)
 		}
 		wantReceiptCoversAll(t, rs, st)
-		o.record(content(wang, "钱七", "11010519491231002X", 1), nil)
-		if r := o.mustRound(); r.Pushed == 0 || len(r.Lost) != 0 {
+		next := o.record(content(wang, "钱七", "11010519491231002X", 1), nil)
+		if r := o.mustRound(); r.Pushed != int(next.Events) || len(r.Lost) != 0 {
 			t.Fatalf("round after recording again: %+v", r)
+		}
+		if n := len(hqLog(t, st, next.ID)); n != int(next.Events) {
+			t.Fatalf("HQ holds %d events of the next case", n)
 		}
 		verifiedIntact(t, rs, "verify after recording again")
 	})
