@@ -1,8 +1,13 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"fieldcase/cases/store"
@@ -136,6 +141,67 @@ func TestDeclarationRetriedUnchangedIsDuplicate(t *testing.T) {
 			t.Fatalf("HQ's losses: %+v %v", losses, err)
 		}
 		wantWarning(t, verifiedIntact(t, rs, "verify"), "verify does not name the declared range", "向 HQ 申报丢失", lost.ID, seqs(a, bb))
+		wantReceiptCoversAll(t, rs, st)
+	})
+}
+
+// oldHQ strips loss_held's held range from HQ's answers, as an HQ from
+// before it would answer; stripped counts them.
+type oldHQ struct{ stripped atomic.Int32 }
+
+func (o *oldHQ) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusConflict {
+		return resp, err
+	}
+	data, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	var body map[string]json.RawMessage
+	if json.Unmarshal(data, &body) == nil && string(body["code"]) == `"`+proto.CodeLossHeld+`"` {
+		if _, ok := body["held"]; ok {
+			o.stripped.Add(1)
+		}
+		delete(body, "held")
+		data, _ = json.Marshal(body)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	resp.ContentLength = int64(len(data))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}
+
+// TestHeldAtHQThatDoesNotSayHow: an HQ from before loss_held said how it
+// holds the seqs. A run HQ holds as events is settled as held at HQ as
+// before, the rest declared after it.
+func TestHeldAtHQThatDoesNotSayHow(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
+		hs := serveHQ(t, st, fastServer)
+		drop := &losePushAnswers{}
+		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
+		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
+		o.mustRound()
+		held := o.record(content(wang, "李四", "440524198001010013", 4), nil)
+		drop.on.Store(true)
+		if _, err := o.round(); err == nil {
+			t.Fatal("the round whose answer was lost succeeded")
+		}
+		lost := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
+		old := &oldHQ{}
+		rs := o.reopen(t, device.ClientOptions{Transport: old}, func() {
+			storefix.DeleteCase(t, o.dir, held.ID)
+			storefix.DeleteCase(t, o.dir, lost.ID)
+		})
+		heldFrom := first.Events + 1
+		lostFrom := heldFrom + held.Events
+		r := o.mustRound()
+		if len(r.Held) != 1 || !strings.Contains(r.Held[0], seqs(heldFrom, lostFrom-1)) ||
+			len(r.Lost) != 1 || !strings.Contains(r.Lost[0], seqs(lostFrom, lostFrom+lost.Events-1)) || r.Rebuilt != 1 || old.stripped.Load() != 1 {
+			t.Fatalf("round after the deletions: %+v", r)
+		}
+		verifiedIntact(t, rs, "verify")
 		wantReceiptCoversAll(t, rs, st)
 	})
 }
