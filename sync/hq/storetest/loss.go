@@ -3,9 +3,13 @@ package storetest
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 
 	"fieldcase/cases"
 	"fieldcase/sync/hq"
@@ -177,6 +181,45 @@ func wantLossHeld(t *testing.T, err error, says ...string) {
 		if !strings.Contains(ae.Msg, s) {
 			t.Fatalf("refusal %q does not say %q", ae.Msg, s)
 		}
+	}
+}
+
+// testLossHeldBounded: a refusal over many earlier declarations, the
+// first naming the most cases a declaration may, names at most 20 ranges
+// in its message and gives only the first range for programs, so that it
+// fits the error body a device reads, which gives it back whole.
+func testLossHeldBounded(t *testing.T, open Open) {
+	h := NewHQ(t, open)
+	o := NewSim(t, h, "officer", Wang)
+	_, ops := submitCase(t, o, Wang, Content("张三", "11010519491231002X", Start, Wang), nil)
+	o.MustPush(t, h, ops...)
+	many := make([]string, proto.MaxLossCases)
+	for i := range many {
+		many[i] = uuid.Must(uuid.NewV7()).String()
+	}
+	slices.Sort(many)
+	first := o.Declare(4, 4, many, o.Head)
+	if _, err := o.PushLoss(h, first); err != nil {
+		t.Fatal(err)
+	}
+	for seq := uint64(5); seq <= 30; seq++ {
+		if _, err := o.PushLoss(h, o.Declare(seq, seq, nil, o.Head)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := o.PushLoss(h, o.Declare(4, 40, nil, o.Head))
+	wantLossHeld(t, err, "第 23–23 条已另行申报丢失等", "HQ 只到第 30 条")
+	wantHeld(t, err, 4, 4, &first)
+	var ae *hq.APIError
+	errors.As(err, &ae)
+	if strings.Contains(ae.Msg, "第 24–24 条") {
+		t.Fatalf("the refusal names more than 20 ranges: %s", ae.Msg)
+	}
+	body, err := json.Marshal(proto.ErrorResponse{V: proto.ProtocolVersion, Code: ae.Code, Error: ae.Msg, Expected: ae.Expected, Held: ae.Held})
+	Must(t, err)
+	e, ok := proto.DecodeErrorResponse(body)
+	if len(body) > proto.MaxSmallBody || !ok || e.Held == nil || e.Held.Loss == nil || len(e.Held.Loss.Cases) != proto.MaxLossCases {
+		t.Fatalf("the refusal (%d bytes) does not reach the device whole: %+v", len(body), e.Held)
 	}
 }
 
