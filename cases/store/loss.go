@@ -286,6 +286,39 @@ func (s *Store) HeldAfter(after, hqLast uint64, chainHead string) (*Loss, error)
 	return out, err
 }
 
+// DeclaredEarlier checks a declaration HQ says it recorded for the seqs
+// right after seq after (loss_held: the device's answer to it was lost,
+// and more was lost here before the device declared again) and returns it
+// to be acknowledged as declared lost (Ack.Loss). It must be this
+// device's, signed with its key, start right after after and continue
+// the hash before it; the acknowledgement checks that its seqs are still
+// lost here.
+func (s *Store) DeclaredEarlier(after uint64, l Loss) (*Loss, error) {
+	var out *Loss
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
+		sig, err := base64.StdEncoding.Strict().DecodeString(l.Sig)
+		pub := s.SigningPublicKey()
+		switch {
+		case l.Device != s.device || l.Held:
+			return fmt.Errorf("HQ 所述的丢失申报（%s）不是本设备的", l.Range())
+		case l.From != after+1 || l.Through < l.From:
+			return fmt.Errorf("HQ 所述的丢失申报（%s）不接在第 %d 条之后", l.Range(), after)
+		case err != nil || len(pub) != ed25519.PublicKeySize || !ed25519.Verify(pub, l.message(), sig):
+			return fmt.Errorf("HQ 所述的丢失申报（%s）不是本设备签署的", l.Range())
+		}
+		if prev, err := s.prevHashAt(tx, after); err == nil && prev != "" && prev != l.PrevHash {
+			return fmt.Errorf("HQ 所述的丢失申报（%s）未接在本设备第 %d 条记录之后", l.Range(), after)
+		}
+		l.DeclaredAt = time.Time{}
+		out = &l
+		return nil
+	})
+	return out, err
+}
+
 // recordLoss keeps a declaration HQ accepted, or a run held at HQ, in the
 // acknowledging transaction: the range must still be lost here. A declaration kept
 // before (a retried answer) changes nothing.

@@ -312,3 +312,62 @@ func TestHeldAtHQAfterALostAnswer(t *testing.T) {
 		wantWarning(t, problems, "第 4 条", "向 HQ 申报丢失", ids[1])
 	})
 }
+
+// A declaration HQ says it recorded (loss_held, the answer lost) is taken
+// only as this device's own: its id, signed with its key, starting right
+// after what HQ settled and continuing the hash before it. Taken, it is
+// acknowledged as declared lost, not held at HQ.
+func TestDeclaredEarlierIsTheDevicesOwn(t *testing.T) {
+	dir, ids := threeCases(t)
+	removeCase(t, dir, ids[1], false)
+	st := openTest(t, dir)
+	l, err := st.LostAfter(2)
+	if err != nil || l == nil {
+		t.Fatalf("lost after 2: %+v %v", l, err)
+	}
+	_, other, _ := ed25519.GenerateKey(nil)
+	resign := func(l Loss) Loss {
+		l.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(other, l.message()))
+		return l
+	}
+	mutate := func(fn func(*Loss)) Loss { c := *l; fn(&c); return c }
+	refused := []struct {
+		name  string
+		after uint64
+		l     Loss
+	}{
+		{"another key", 2, resign(*l)},
+		{"changed after signing", 2, mutate(func(c *Loss) { c.Cases = nil })},
+		{"another device", 2, resign(mutate(func(c *Loss) { c.Device = ids[0] }))},
+		{"not after what HQ settled", 1, *l},
+		{"held, not declared", 2, mutate(func(c *Loss) { c.Held = true })},
+		{"off the chain", 2, func() Loss {
+			c := mutate(func(c *Loss) { c.PrevHash = strings.Repeat("0", 64) })
+			ring, _ := st.ring()
+			c.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(ring.sign, c.message()))
+			return c
+		}()},
+	}
+	for _, tt := range refused {
+		if got, err := st.DeclaredEarlier(tt.after, tt.l); err == nil {
+			t.Errorf("%s: taken as the device's own: %+v", tt.name, got)
+		}
+	}
+	got, err := st.DeclaredEarlier(2, *l)
+	if err != nil || got.Digest() != l.Digest() || got.Held {
+		t.Fatalf("the device's own declaration: %+v %v", got, err)
+	}
+	if err := st.Acknowledge(Ack{Through: got.Through, Loss: got}); err != nil {
+		t.Fatal(err)
+	}
+	problems, _, err := st.Verify()
+	if err != nil || len(Failures(problems)) != 0 {
+		t.Fatalf("verify: %v %v", problems, err)
+	}
+	wantWarning(t, problems, "第 3–4 条", "向 HQ 申报丢失", ids[1])
+	for _, p := range problems {
+		if strings.Contains(p.String(), "HQ 已保存") {
+			t.Fatalf("a declared range named as held at HQ: %v", p)
+		}
+	}
+}

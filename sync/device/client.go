@@ -425,6 +425,7 @@ type HTTPError struct {
 	Code       string
 	Msg        string
 	Expected   uint64
+	Held       *proto.HeldRange // loss_held: how HQ settled the declaration's first seqs (nil from an HQ that does not say)
 	RetryAfter time.Duration
 }
 
@@ -474,7 +475,7 @@ func (k *conn) once(ctx context.Context, method, path string, body []byte, hdr h
 		he := &HTTPError{Status: resp.StatusCode}
 		if data, _ := io.ReadAll(io.LimitReader(resp.Body, proto.MaxSmallBody)); len(data) > 0 {
 			if e, ok := proto.DecodeErrorResponse(data); ok {
-				he.Code, he.Msg, he.Expected = e.Code, e.Error, e.Expected
+				he.Code, he.Msg, he.Expected, he.Held = e.Code, e.Error, e.Expected, e.Held
 			}
 		}
 		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
@@ -756,11 +757,22 @@ func (c *Client) declareLoss(ctx context.Context, k *conn, state proto.StateResp
 		switch {
 		case he.Code == proto.CodeSeqGap && he.Expected > 0 && he.Expected-1 < loss.From-1:
 			return c.st.ResetAcked(he.Expected - 1) // HQ holds less than the device thought: push that first
-		case he.Code == proto.CodeLossHeld && loss.From <= state.LastSeq && he.Expected == state.LastSeq+1:
+		case he.Code == proto.CodeLossHeld && he.Held != nil && he.Held.From == loss.From && he.Held.Declared():
+			// HQ recorded an earlier declaration of these seqs: the
+			// device's own, whose answer was lost before more was lost
+			// here. Settled as declared; the rest is declared next.
+			return c.settleDeclared(loss.From-1, he.Held.Loss, r, he)
+		case he.Code == proto.CodeLossHeld && loss.From <= state.LastSeq && he.Expected == state.LastSeq+1 &&
+			(he.Held == nil || he.Held.From == loss.From):
 			// HQ holds events at the gap: the device pushed them and lost
 			// the answer before they were lost here. Settled as received
-			// up to HQ's last seq; the rest, if any, is declared next.
-			return c.settleHeld(loss.From-1, state, r, he)
+			// up to HQ's last seq (or the end of the events HQ names);
+			// the rest, if any, is settled or declared next.
+			through := state.LastSeq
+			if he.Held != nil {
+				through = min(through, he.Held.Through)
+			}
+			return c.settleHeld(loss.From-1, through, state, r, he)
 		case he.Code == proto.CodeLossHeld:
 			return fmt.Errorf("本设备%s记录在本机丢失，但 HQ 不接受丢失申报（%s）。请联系 HQ 管理员核对", loss.Range(), he.Msg)
 		}
@@ -797,12 +809,16 @@ func lossCases(loss *store.Loss) string {
 }
 
 // settleHeld acknowledges the lost events after seq after that HQ holds
-// (through state.LastSeq, HQ's at the start of the round) as received, in
-// one transaction with the notice, and marks their cases to be rebuilt
-// from HQ's copy (docs/sync.md §3.1). refused is HQ's loss_held, returned
-// when nothing here is held after all.
-func (c *Client) settleHeld(after uint64, state proto.StateResponse, r *Report, refused error) error {
-	held, err := c.st.HeldAfter(after, state.LastSeq, state.ChainHead)
+// (through seq through, at most state.LastSeq, HQ's at the start of the
+// round) as received, in one transaction with the notice, and marks their
+// cases to be rebuilt from HQ's copy (docs/sync.md §3.1). refused is HQ's
+// loss_held, returned when nothing here is held after all.
+func (c *Client) settleHeld(after, through uint64, state proto.StateResponse, r *Report, refused error) error {
+	head := ""
+	if through == state.LastSeq {
+		head = state.ChainHead
+	}
+	held, err := c.st.HeldAfter(after, through, head)
 	if err != nil {
 		return err
 	}
@@ -819,6 +835,26 @@ func (c *Client) settleHeld(after uint64, state proto.StateResponse, r *Report, 
 	}
 	r.Notices = append(r.Notices, n)
 	r.Held = append(r.Held, msg)
+	return nil
+}
+
+// settleDeclared acknowledges the lost events after seq after as declared
+// lost, by the earlier declaration HQ recorded (loss_held): the store
+// takes it only as this device's own, signed with its key, over seqs lost
+// here. Nothing is fetched from HQ, which holds no events for them.
+func (c *Client) settleDeclared(after uint64, decl *proto.LossDeclaration, r *Report, refused *HTTPError) error {
+	loss, err := c.st.DeclaredEarlier(after, store.Loss{Device: decl.Device, From: decl.From, Through: decl.Through,
+		Cases: decl.Cases, PrevHash: decl.PrevHash, Sig: decl.Sig})
+	if err != nil {
+		return fmt.Errorf("HQ 不接受本设备的丢失申报（%s），且%w。请联系 HQ 管理员核对", refused.Msg, err)
+	}
+	msg := fmt.Sprintf("本设备%s记录在本机丢失（%s），从未同步到 HQ。此前已向 HQ 申报丢失，HQ 已记录（当时未收到 HQ 的回答），其后的记录照常同步。请向 HQ 管理员说明情况", loss.Range(), lossCases(loss))
+	n := store.Notice{ID: fmt.Sprintf("loss/%d", loss.From), Kind: proto.NoticeLoss, At: c.opt.Now(), Message: msg}
+	if err := c.st.Acknowledge(store.Ack{Through: loss.Through, Loss: loss, Notices: []store.Notice{n}}); err != nil {
+		return err
+	}
+	r.Notices = append(r.Notices, n)
+	r.Lost = append(r.Lost, msg)
 	return nil
 }
 

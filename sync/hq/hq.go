@@ -59,6 +59,7 @@ type APIError struct {
 	Code     string
 	Msg      string
 	Expected uint64
+	Held     *proto.HeldRange // loss_held: how HQ settled the refused declaration's first seqs
 }
 
 func (e *APIError) Error() string { return e.Msg }

@@ -92,11 +92,11 @@ func (h *HQ) settleLoss(tx Tx, d *Device, pub ed25519.PublicKey, l proto.LossDec
 			out.Duplicate = true
 			return out, nil, nil
 		}
-		held, err := heldSeqs(tx, d, l)
+		held, first, err := heldSeqs(tx, d, l)
 		if err != nil {
 			return nil, nil, err
 		}
-		return nil, nil, &APIError{Status: http.StatusConflict, Code: proto.CodeLossHeld, Expected: d.LastSeq + 1,
+		return nil, nil, &APIError{Status: http.StatusConflict, Code: proto.CodeLossHeld, Expected: d.LastSeq + 1, Held: first,
 			Msg: fmt.Sprintf("%s不能接受：%s。HQ 未作任何更改", where, held)}
 	}
 	if l.From != d.LastSeq+1 {
@@ -117,40 +117,58 @@ func (h *HQ) settleLoss(tx Tx, d *Device, pub ed25519.PublicKey, l proto.LossDec
 }
 
 // heldSeqs says which of a declaration's seqs HQ has settled, and how:
-// HQ's seqs 1..LastSeq are each an event or part of a declaration.
-func heldSeqs(tx Tx, d *Device, l proto.LossDeclaration) (string, error) {
+// HQ's seqs 1..LastSeq are each an event or part of a declaration. first
+// is the range the declaration starts with, for the device (with the
+// earlier declaration, when HQ holds it as one); the message names at
+// most maxHeldParts ranges, so that the refusal stays a small body.
+func heldSeqs(tx Tx, d *Device, l proto.LossDeclaration) (msg string, first *proto.HeldRange, err error) {
 	losses, err := tx.Losses(d.ID)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	var parts []string
-	add := func(from, to uint64, declared bool) {
+	named := 0
+	add := func(from, to uint64, by *LossRecord) {
+		if first == nil {
+			first = &proto.HeldRange{From: from, Through: to}
+			if by != nil {
+				decl := by.Declaration()
+				first.Loss = &decl
+			}
+		}
 		what := "HQ 已收到本设备第 %d–%d 条记录"
-		if declared {
+		if by != nil {
 			what = "第 %d–%d 条已另行申报丢失"
 		}
-		parts = append(parts, fmt.Sprintf(what, from, to))
+		if named++; named <= maxHeldParts {
+			parts = append(parts, fmt.Sprintf(what, from, to))
+		} else if named == maxHeldParts+1 {
+			parts[len(parts)-1] += "等"
+		}
 	}
 	top := min(l.Through, d.LastSeq)
 	for seq := l.From; seq <= top; {
-		declared := false
+		var by *LossRecord
 		end := top
-		for _, r := range losses {
+		for i, r := range losses {
 			switch {
 			case seq >= r.From && seq <= r.Through:
-				declared, end = true, min(top, r.Through)
+				by, end = &losses[i], min(top, r.Through)
 			case r.From > seq && r.From-1 < end:
 				end = r.From - 1
 			}
 		}
-		add(seq, end, declared)
+		add(seq, end, by)
 		seq = end + 1
 	}
 	if l.Through > d.LastSeq {
 		parts = append(parts, fmt.Sprintf("HQ 只到第 %d 条", d.LastSeq))
 	}
-	return strings.Join(parts, "；"), nil
+	return strings.Join(parts, "；"), first, nil
 }
+
+// maxHeldParts bounds the ranges a loss_held message names.
+const maxHeldParts = 20
 
 // Losses lists the loss declarations HQ holds, every device's or one
 // device's (by name or id), oldest first.

@@ -138,7 +138,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("request failed", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
 		ae = apiErr(http.StatusServiceUnavailable, proto.CodeInternal, "HQ 暂时无法处理，请稍后重试（错误编号 %s，HQ 管理员可据此在服务器日志中查到详情）", ref)
 	}
-	writeJSON(w, ae.Status, proto.ErrorResponse{V: proto.ProtocolVersion, Code: ae.Code, Error: ae.Msg, Expected: ae.Expected})
+	writeJSON(w, ae.Status, proto.ErrorResponse{V: proto.ProtocolVersion, Code: ae.Code, Error: ae.Msg, Expected: ae.Expected, Held: ae.Held})
 }
 
 // device authenticates the request and applies the device's rate limit.

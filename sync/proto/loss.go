@@ -110,3 +110,37 @@ func CheckLossResult(r *LossResult, sent *LossDeclaration) error {
 	}
 	return nil
 }
+
+// HeldRange is loss_held's word, for programs, on how HQ settled the seqs
+// a refused declaration starts with (ErrorResponse.Held): From..Through
+// (the declaration's own seqs, up to HQ's last) are events HQ holds, or,
+// with Loss, part of an earlier declaration of the device HQ recorded,
+// given whole with its signature so that the device can tell it as its
+// own. The seqs after Through are told by the next refusal, once the
+// device has settled these.
+type HeldRange struct {
+	From    uint64           `json:"from"`
+	Through uint64           `json:"through"`
+	Loss    *LossDeclaration `json:"loss,omitempty"`
+}
+
+// Declared says whether HQ holds the range as a declaration (not events).
+func (h HeldRange) Declared() bool { return h.Loss != nil }
+
+// checkHeld checks HQ's held range as the device reads it: untrusted,
+// like any answer.
+func checkHeld(h *HeldRange) error {
+	switch {
+	case h.From == 0 || h.Through < h.From || h.Through > math.MaxInt64:
+		return NewDecodeError("HQ 所述已处理的序号范围无效")
+	case h.Loss == nil:
+		return nil
+	}
+	if err := checkLoss(h.Loss); err != nil {
+		return err
+	}
+	if h.From < h.Loss.From || h.Through > h.Loss.Through {
+		return NewDecodeError("HQ 所述已处理的序号范围不在其丢失申报之内")
+	}
+	return nil
+}

@@ -509,7 +509,11 @@ type ErrorResponse struct {
 	V        int    `json:"v"`
 	Code     string `json:"code"`
 	Error    string `json:"error"`
-	Expected uint64 `json:"expected,omitempty"` // seq_gap: the sequence number HQ expects next
+	Expected uint64 `json:"expected,omitempty"` // seq_gap, loss_held: the sequence number HQ expects next
+	// Held (loss_held): how HQ settled the refused declaration's first
+	// seqs, events or an earlier declaration. Added within v1: a device
+	// that does not know it reads the rest as before.
+	Held *HeldRange `json:"held,omitempty"`
 }
 
 // Error codes.
@@ -543,8 +547,17 @@ const (
 // commands show people): code and message cleaned of control characters
 // and bounded. ok is false when the body is not an error response.
 func DecodeErrorResponse(data []byte) (e ErrorResponse, ok bool) {
-	if len(data) > MaxSmallBody || json.Unmarshal(data, &e) != nil || e.Error == "" {
+	// held is read on its own: a bad one must not hide the rest.
+	var body struct {
+		ErrorResponse
+		Held json.RawMessage `json:"held"`
+	}
+	if len(data) > MaxSmallBody || json.Unmarshal(data, &body) != nil || body.Error == "" {
 		return ErrorResponse{}, false
+	}
+	e = body.ErrorResponse
+	if len(body.Held) > 0 && json.Unmarshal(body.Held, &e.Held) != nil {
+		e.Held = nil
 	}
 	if !codeRe.MatchString(e.Code) {
 		e.Code = ""
@@ -552,6 +565,9 @@ func DecodeErrorResponse(data []byte) (e ErrorResponse, ok bool) {
 	e.Error = cases.CleanText(e.Error)
 	if r := []rune(e.Error); len(r) > 2000 {
 		e.Error = string(r[:2000]) + "…"
+	}
+	if e.Held != nil && (e.Code != CodeLossHeld || checkHeld(e.Held) != nil) {
+		e.Held = nil // not HQ's word on a refused declaration: the rest still reads
 	}
 	return e, true
 }

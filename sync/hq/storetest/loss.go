@@ -3,9 +3,13 @@ package storetest
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 
 	"fieldcase/cases"
 	"fieldcase/sync/hq"
@@ -65,8 +69,10 @@ func testLossDeclaration(t *testing.T, open Open) {
 	// Seqs HQ holds cannot be declared away, whole or in part.
 	_, err := o.PushLoss(h, o.Declare(2, 3, []string{lostID}, ops[0].PrevOp))
 	wantRefused(err, proto.CodeLossHeld, "HQ 已收到本设备第 2–3 条记录")
+	wantHeld(t, err, 2, 3, nil)
 	_, err = o.PushLoss(h, o.Declare(3, 6, []string{lostID}, before))
 	wantRefused(err, proto.CodeLossHeld, "第 3–3 条", "HQ 只到第 3 条")
+	wantHeld(t, err, 3, 3, nil)
 	// A declaration that starts beyond HQ's next seq is a gap.
 	_, err = o.PushLoss(h, o.Declare(5, 6, nil, before))
 	wantRefused(err, proto.CodeSeqGap)
@@ -135,10 +141,21 @@ func testLossDeclaration(t *testing.T, open Open) {
 		t.Fatalf("replayed declaration alone: %+v %v", resp, err)
 	}
 	// Another declaration over the declared range is refused.
+	// The refusal gives the earlier declaration whole, signature and
+	// all, for the device to know it as its own.
 	_, err = o.PushLoss(h, o.Declare(4, 5, []string{lostID}, before))
 	wantLossHeld(t, err, "第 4–5 条已另行申报丢失")
+	wantHeld(t, err, 4, 5, &good)
+	grown := o.Declare(4, 7, []string{lostID}, before) // more lost before the retry
+	_, err = o.PushLoss(h, grown)
+	wantLossHeld(t, err, "第 4–6 条已另行申报丢失", "HQ 已收到本设备第 7–7 条记录")
+	wantHeld(t, err, 4, 6, &good)
 	_, err = o.PushLoss(h, o.Declare(2, 6, []string{lostID}, ops[0].PrevOp))
 	wantLossHeld(t, err, "HQ 已收到本设备第 2–3 条记录", "第 4–6 条已另行申报丢失")
+	wantHeld(t, err, 2, 3, nil)
+	_, err = o.PushLoss(h, o.Declare(5, 9, nil, before))
+	wantLossHeld(t, err, "第 5–6 条已另行申报丢失", "HQ 已收到本设备第 7–7 条记录", "HQ 只到第 7 条")
+	wantHeld(t, err, 5, 6, &good)
 	if d := o.Device(t, h); d.LastSeq != 7 || d.Quarantine != nil || len(mustLosses(t, h, o.ID)) != 1 {
 		t.Fatalf("after refused re-declarations: %+v", d)
 	}
@@ -164,6 +181,62 @@ func wantLossHeld(t *testing.T, err error, says ...string) {
 		if !strings.Contains(ae.Msg, s) {
 			t.Fatalf("refusal %q does not say %q", ae.Msg, s)
 		}
+	}
+}
+
+// testLossHeldBounded: a refusal over many earlier declarations, the
+// first naming the most cases a declaration may, names at most 20 ranges
+// in its message and gives only the first range for programs, so that it
+// fits the error body a device reads, which gives it back whole.
+func testLossHeldBounded(t *testing.T, open Open) {
+	h := NewHQ(t, open)
+	o := NewSim(t, h, "officer", Wang)
+	_, ops := submitCase(t, o, Wang, Content("张三", "11010519491231002X", Start, Wang), nil)
+	o.MustPush(t, h, ops...)
+	many := make([]string, proto.MaxLossCases)
+	for i := range many {
+		many[i] = uuid.Must(uuid.NewV7()).String()
+	}
+	slices.Sort(many)
+	first := o.Declare(4, 4, many, o.Head)
+	if _, err := o.PushLoss(h, first); err != nil {
+		t.Fatal(err)
+	}
+	for seq := uint64(5); seq <= 30; seq++ {
+		if _, err := o.PushLoss(h, o.Declare(seq, seq, nil, o.Head)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := o.PushLoss(h, o.Declare(4, 40, nil, o.Head))
+	wantLossHeld(t, err, "第 23–23 条已另行申报丢失等", "HQ 只到第 30 条")
+	wantHeld(t, err, 4, 4, &first)
+	var ae *hq.APIError
+	errors.As(err, &ae)
+	if strings.Contains(ae.Msg, "第 24–24 条") {
+		t.Fatalf("the refusal names more than 20 ranges: %s", ae.Msg)
+	}
+	body, err := json.Marshal(proto.ErrorResponse{V: proto.ProtocolVersion, Code: ae.Code, Error: ae.Msg, Expected: ae.Expected, Held: ae.Held})
+	Must(t, err)
+	e, ok := proto.DecodeErrorResponse(body)
+	if len(body) > proto.MaxSmallBody || !ok || e.Held == nil || e.Held.Loss == nil || len(e.Held.Loss.Cases) != proto.MaxLossCases {
+		t.Fatalf("the refusal (%d bytes) does not reach the device whole: %+v", len(body), e.Held)
+	}
+}
+
+// wantHeld: the loss_held refusal err says, for programs, that HQ holds
+// from..through as events (decl nil) or by the declaration decl.
+func wantHeld(t *testing.T, err error, from, through uint64, decl *proto.LossDeclaration) {
+	t.Helper()
+	var ae *hq.APIError
+	if !errors.As(err, &ae) || ae.Held == nil {
+		t.Fatalf("the refusal does not say how HQ holds the seqs: %v", err)
+	}
+	got := ae.Held
+	if got.From != from || got.Through != through || got.Declared() != (decl != nil) {
+		t.Fatalf("held %+v, want %d–%d declared %v", got, from, through, decl != nil)
+	}
+	if decl != nil && (got.Loss.Digest() != decl.Digest() || got.Loss.From != decl.From || got.Loss.Through != decl.Through || got.Loss.PrevHash != decl.PrevHash) {
+		t.Fatalf("held by %+v, want %+v", got.Loss, decl)
 	}
 }
 

@@ -79,6 +79,7 @@ func Run(t *testing.T, open Open) {
 		{"ProcedureAtHQ", testProcedureAtHQ},         // procedure.go
 		{"HolidaysPublished", testHolidaysPublished}, // procedure.go
 		{"LossDeclaration", testLossDeclaration},     // loss.go
+		{"LossHeldBounded", testLossHeldBounded},     // loss.go
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
