@@ -58,15 +58,8 @@ func TestDeletedCaseIsDeclaredLost(t *testing.T) {
 		o.mustRound()
 		lost := o.record(content(wang, "李四", "440524198001010013", 4), nil)
 		after := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
-		o.st.Close()
-		storefix.DeleteCase(t, o.dir, lost.ID)
-		rs, err := openDeviceStore(o.dir, wang, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { rs.Close() })
 		drop := &loseFirstLossAnswer{}
-		o.st, o.c = rs, device.NewClient(rs, device.ClientOptions{Transport: drop})
+		rs := o.reopen(t, device.ClientOptions{Transport: drop}, func() { storefix.DeleteCase(t, o.dir, lost.ID) })
 		if problems, _, err := rs.Verify(); err != nil || len(store.Failures(problems)) == 0 {
 			t.Fatalf("verify before the round names no loss: %v %v", problems, err)
 		}
@@ -107,12 +100,7 @@ func TestDeletedCaseIsDeclaredLost(t *testing.T) {
 		problems := verifiedIntact(t, rs, "verify after the declaration")
 		wantWarning(t, problems, "verify does not name the declared range", "向 HQ 申报丢失", lost.ID, seqs(from, through))
 
-		// Recording goes on after the gap.
-		o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
-		if r := o.mustRound(); r.Pushed == 0 || len(r.Lost) != 0 {
-			t.Fatalf("round after recording again: %+v", r)
-		}
-		verifiedIntact(t, rs, "verify after recording again")
+		recordingGoesOn(t, o, st, rs)
 	})
 }
 
@@ -170,14 +158,7 @@ func TestDeletedCaseHeldAtHQIsSettled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o.st.Close()
-		storefix.DeleteCase(t, o.dir, held.ID)
-		rs, err := openDeviceStore(o.dir, wang, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { rs.Close() })
-		o.st, o.c = rs, device.NewClient(rs, device.ClientOptions{})
+		rs := o.reopen(t, device.ClientOptions{}, func() { storefix.DeleteCase(t, o.dir, held.ID) })
 
 		from, through := first.Events+1, first.Events+held.Events
 		r := o.mustRound()
@@ -218,13 +199,7 @@ func TestDeletedCaseHeldAtHQIsSettled(t *testing.T) {
 
 		// HQ's receipt covers the device's last event and verifies.
 		wantReceiptCoversAll(t, rs, st)
-
-		// Recording goes on.
-		o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
-		if r := o.mustRound(); r.Pushed == 0 || len(r.Held) != 0 {
-			t.Fatalf("round after recording again: %+v", r)
-		}
-		verifiedIntact(t, rs, "verify after recording again")
+		recordingGoesOn(t, o, st, rs)
 	})
 }
 
@@ -250,14 +225,7 @@ func TestCutTailHeldAtHQIsSettled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o.st.Close()
-		storefix.CutTail(t, o.dir, held.ID)
-		rs, err := openDeviceStore(o.dir, wang, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { rs.Close() })
-		o.st, o.c = rs, device.NewClient(rs, device.ClientOptions{})
+		rs := o.reopen(t, device.ClientOptions{}, func() { storefix.CutTail(t, o.dir, held.ID) })
 
 		from, through := first.Events+1, first.Events+held.Events
 		r := o.mustRound()
@@ -275,14 +243,7 @@ func TestCutTailHeldAtHQIsSettled(t *testing.T) {
 		if r := o.mustRound(); r.Pushed != 0 || len(r.Held) != 0 || r.Pending != 0 {
 			t.Fatalf("second round: %+v", r)
 		}
-		next := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
-		if r := o.mustRound(); r.Pushed != int(next.Events) {
-			t.Fatalf("round after recording again: %+v", r)
-		}
-		if n := len(hqLog(t, st, next.ID)); n != int(next.Events) {
-			t.Fatalf("HQ holds %d events of the next case", n)
-		}
-		verifiedIntact(t, rs, "verify after recording again")
+		recordingGoesOn(t, o, st, rs)
 	})
 }
 
@@ -306,15 +267,10 @@ func TestLostRunPartlyHeldAtHQ(t *testing.T) {
 		}
 		lost := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
 		after := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
-		o.st.Close()
-		storefix.DeleteCase(t, o.dir, held.ID)
-		storefix.DeleteCase(t, o.dir, lost.ID)
-		rs, err := openDeviceStore(o.dir, wang, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { rs.Close() })
-		o.st, o.c = rs, device.NewClient(rs, device.ClientOptions{})
+		rs := o.reopen(t, device.ClientOptions{}, func() {
+			storefix.DeleteCase(t, o.dir, held.ID)
+			storefix.DeleteCase(t, o.dir, lost.ID)
+		})
 
 		heldFrom := first.Events + 1
 		lostFrom := heldFrom + held.Events
@@ -355,14 +311,7 @@ func TestHeldRunBeforeHeldEvents(t *testing.T) {
 		if _, err := o.round(); err == nil {
 			t.Fatal("the round whose answer was lost succeeded")
 		}
-		o.st.Close()
-		storefix.DeleteCase(t, o.dir, held.ID)
-		rs, err := openDeviceStore(o.dir, wang, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { rs.Close() })
-		o.st, o.c = rs, device.NewClient(rs, device.ClientOptions{})
+		rs := o.reopen(t, device.ClientOptions{}, func() { storefix.DeleteCase(t, o.dir, held.ID) })
 
 		r := o.mustRound()
 		if len(r.Held) != 1 || !strings.Contains(r.Held[0], seqs(first.Events+1, first.Events+held.Events)) ||
@@ -374,11 +323,23 @@ func TestHeldRunBeforeHeldEvents(t *testing.T) {
 			t.Fatalf("sync state %+v", ss)
 		}
 		verifiedIntact(t, rs, "verify")
-		next := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
-		if r := o.mustRound(); r.Pushed != int(next.Events) || r.Duplicates != 0 {
-			t.Fatalf("round after recording again: %+v", r)
-		}
+		recordingGoesOn(t, o, st, rs)
 	})
+}
+
+// recordingGoesOn: after a settlement, a case recorded next is pushed whole
+// in the next round, with nothing lost, held or duplicated; HQ holds it and
+// the laptop's verify finds no failure.
+func recordingGoesOn(t *testing.T, o *laptop, st hq.Store, rs *store.Store) {
+	t.Helper()
+	next := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
+	if r := o.mustRound(); r.Pushed != int(next.Events) || r.Duplicates != 0 || len(r.Lost) != 0 || len(r.Held) != 0 {
+		t.Fatalf("round after recording again: %+v", r)
+	}
+	if n := len(hqLog(t, st, next.ID)); n != int(next.Events) {
+		t.Fatalf("HQ holds %d events of the next case", n)
+	}
+	verifiedIntact(t, rs, "verify after recording again")
 }
 
 // verifiedIntact is the laptop's verify, which must find no failure; the

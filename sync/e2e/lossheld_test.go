@@ -102,14 +102,7 @@ func TestDeclarationHeldAtHQGrowsBeforeRetry(t *testing.T) {
 			t.Fatalf("second round: %+v", r)
 		}
 		wantReceiptCoversAll(t, rs, st)
-		next := o.record(content(wang, "钱七", "11010519491231002X", 1), nil)
-		if r := o.mustRound(); r.Pushed != int(next.Events) || len(r.Lost) != 0 {
-			t.Fatalf("round after recording again: %+v", r)
-		}
-		if n := len(hqLog(t, st, next.ID)); n != int(next.Events) {
-			t.Fatalf("HQ holds %d events of the next case", n)
-		}
-		verifiedIntact(t, rs, "verify after recording again")
+		recordingGoesOn(t, o, st, rs)
 	})
 }
 
