@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -562,7 +563,11 @@ func DecodeErrorResponse(data []byte) (e ErrorResponse, ok bool) {
 	if !codeRe.MatchString(e.Code) {
 		e.Code = ""
 	}
-	e.Error = cases.CleanText(e.Error)
+	// A message that is only control characters or spaces says nothing:
+	// the caller words the refusal from the status instead.
+	if e.Error = cases.CleanText(e.Error); strings.TrimSpace(e.Error) == "" {
+		return ErrorResponse{}, false
+	}
 	if r := []rune(e.Error); len(r) > 2000 {
 		e.Error = string(r[:2000]) + "…"
 	}
