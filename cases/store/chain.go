@@ -313,6 +313,9 @@ func (s *Store) verifyDevice(tx *bolt.Tx) []Problem {
 func (s *Store) lossDetail(tx *bolt.Tx, l Loss) string {
 	at := l.DeclaredAt.In(cases.ChinaTime()).Format("2006-01-02 15:04")
 	detail := fmt.Sprintf("本设备%s事件已丢失（从未同步到 HQ），已于 %s 向 HQ 申报丢失", l.Range(), at)
+	if l.HeldBefore {
+		detail = fmt.Sprintf("本设备%s事件在本机丢失，曾由 HQ 保存，但 HQ 从较早的备份恢复后不再保存，已于 %s 向 HQ 申报丢失", l.Range(), at)
+	}
 	if l.Held {
 		detail = fmt.Sprintf("本设备%s事件在本机丢失，但此前已推送到 HQ（HQ 的回答未收到），HQ 已保存，已于 %s 按 HQ 已收到处理", l.Range(), at)
 		switch back := s.fetchedBack(tx, l.From, l.Through); {

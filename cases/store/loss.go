@@ -52,6 +52,10 @@ type Loss struct {
 	// continues it.
 	Held      bool   `json:"held,omitempty"`
 	ChainHead string `json:"chain_head,omitempty"`
+	// HeldBefore marks a declaration of seqs that had been held at HQ
+	// until HQ was restored from an older backup: gone from both sides.
+	// It replaces the run held at HQ (or its tail) when recorded.
+	HeldBefore bool `json:"held_before,omitempty"`
 	// DeclaredAt is when HQ's acceptance was recorded here.
 	DeclaredAt time.Time `json:"declared_at,omitzero"`
 }
@@ -195,13 +199,11 @@ func (s *Store) lostRun(tx *bolt.Tx, from, through uint64) (*Loss, error) {
 		if !errors.Is(err, ErrOutboxGap) {
 			return nil, err // unreadable, not lost: Verify names it
 		}
-		if ptr := outbox.Get(u64(seq)); len(ptr) == 24 {
-			if id := caseIDFromKey(ptr[:16]); !seen[id] {
-				if len(seen) == cases.MaxLossCases {
-					break
-				}
-				seen[id] = true
+		if id := outboxCase(outbox, seq); id != "" && !seen[id] {
+			if len(seen) == cases.MaxLossCases {
+				break
 			}
+			seen[id] = true
 		}
 		if l == nil {
 			l = &Loss{Device: s.device, From: seq}
@@ -216,6 +218,60 @@ func (s *Store) lostRun(tx *bolt.Tx, from, through uint64) (*Loss, error) {
 	}
 	slices.Sort(l.Cases)
 	return l, nil
+}
+
+// outboxCase is the case the outbox names for seq, "" when none.
+func outboxCase(outbox *bolt.Bucket, seq uint64) string {
+	if ptr := outbox.Get(u64(seq)); len(ptr) == 24 {
+		return caseIDFromKey(ptr[:16])
+	}
+	return ""
+}
+
+// heldCases lists, sorted, the cases of the device's seqs from..through
+// in a run held at HQ: those the outbox names, and those whose log here
+// has the device's events of those seqs (brought back from HQ: a cut
+// tail leaves no outbox entries).
+func (s *Store) heldCases(tx *bolt.Tx, from, through uint64) []string {
+	outbox := bucket(tx, bOutbox)
+	var out []string
+	add := func(id string) {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	for seq := from; seq <= through; seq++ {
+		add(outboxCase(outbox, seq))
+	}
+	bucket(tx, bEvents).ForEach(func(k, v []byte) error {
+		data, err := s.openValue(bEvents, k, v)
+		if err != nil || len(k) < 16 {
+			return nil // named by the case's own check
+		}
+		var e struct {
+			Device string `json:"device"`
+			Seq    uint64 `json:"seq"`
+		}
+		if json.Unmarshal(data, &e) == nil && e.Device == s.device && e.Seq >= from && e.Seq <= through {
+			add(caseIDFromKey(k[:16]))
+		}
+		return nil
+	})
+	slices.Sort(out)
+	return out
+}
+
+// sign signs the declaration l with the device key.
+func (s *Store) sign(l *Loss) error {
+	ring, err := s.ring()
+	if err != nil {
+		return err
+	}
+	if ring == nil || len(ring.sign) != ed25519.PrivateKeySize {
+		return errors.New("本设备没有签名密钥，无法向 HQ 申报丢失的记录。请先设置登录口令")
+	}
+	l.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(ring.sign, l.message()))
+	return nil
 }
 
 // LostAfter returns, signed with the device key, the declaration of the
@@ -247,14 +303,58 @@ func (s *Store) LostAfter(after uint64) (*Loss, error) {
 		if l.PrevHash, err = s.prevHashAt(tx, after); err != nil {
 			return fmt.Errorf("第 %d 条之前的记录也无法找到，无法申报丢失：%w", l.From, err)
 		}
-		ring, err := s.ring()
+		if err := s.sign(l); err != nil {
+			return err
+		}
+		out = l
+		return nil
+	})
+	return out, err
+}
+
+// HeldGoneAfter returns, signed, the declaration of the seqs right after
+// seq after that were settled here as held at HQ but that HQ no longer
+// holds: HQ, restored from an older backup, says its last seq for the
+// device is hqLast == after, with chain head hqHead ("" when not known).
+// The events are then lost to both sides. The run may start after after
+// (HQ lost it whole) or take in after (HQ keeps its first part, which
+// stays held). Nil when no held run continues after after.
+func (s *Store) HeldGoneAfter(after, hqLast uint64, hqHead string) (*Loss, error) {
+	if hqLast != after {
+		return nil, nil // HQ may still hold after+1
+	}
+	var out *Loss
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.needKeys(); err != nil {
+			return err
+		}
+		declared, err := s.declaredLosses(tx)
 		if err != nil {
 			return err
 		}
-		if ring == nil || len(ring.sign) != ed25519.PrivateKeySize {
-			return errors.New("本设备没有签名密钥，无法向 HQ 申报丢失的记录。请先设置登录口令")
+		d, ok := declaredAt(declared, after+1)
+		if !ok || !d.Held || d.From > after+1 {
+			return nil
 		}
-		l.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(ring.sign, l.message()))
+		l := &Loss{Device: s.device, From: after + 1, Through: d.Through, Cases: s.heldCases(tx, after+1, d.Through), HeldBefore: true}
+		switch prev, err := s.prevHashAt(tx, after); {
+		case d.From <= after:
+			// HQ keeps the run's first part: its chain head there is
+			// what the declaration continues.
+			if hqHead == "" {
+				return fmt.Errorf("HQ 未给出本设备第 %d 条记录的哈希，无法申报其后丢失的%s记录", after, seqRange{l.From, l.Through})
+			}
+			l.PrevHash = hqHead
+		case err != nil:
+			return fmt.Errorf("第 %d 条之前的记录也无法找到，无法申报丢失：%w", l.From, err)
+		case hqHead != "" && prev != "" && prev != hqHead:
+			return fmt.Errorf("HQ 所存本设备第 %d 条记录的哈希与本设备不符，无法申报其后丢失的记录。请联系 HQ 管理员核对", after)
+		default:
+			l.PrevHash = prev
+		}
+		if err := s.sign(l); err != nil {
+			return err
+		}
 		out = l
 		return nil
 	})
@@ -327,6 +427,11 @@ func (s *Store) recordLoss(tx *bolt.Tx, l Loss) error {
 	if err != nil {
 		return err
 	}
+	if l.HeldBefore {
+		if declared, err = s.unhold(tx, declared, l); err != nil {
+			return err
+		}
+	}
 	for _, d := range declared {
 		if d.From == l.From && d.Through == l.Through {
 			return nil
@@ -362,6 +467,26 @@ func (s *Store) recordLoss(tx *bolt.Tx, l Loss) error {
 		return err
 	}
 	return s.reanchorChain(tx, declared)
+}
+
+// unhold takes out of declared the run held at HQ that the declaration l
+// of its seqs HQ no longer holds replaces: whole, or its tail from l.From
+// (the part HQ kept stays held, ending at the chain head l continues).
+func (s *Store) unhold(tx *bolt.Tx, declared []Loss, l Loss) ([]Loss, error) {
+	var out []Loss
+	for _, d := range declared {
+		switch {
+		case !d.Held || d.Through < l.From || l.Through < d.From:
+			out = append(out, d)
+		case d.Through != l.Through || d.From > l.From:
+			return nil, fmt.Errorf("丢失申报（%s）与 HQ 已保存的（%s）不一致", l.Range(), d.Range())
+		case d.From < l.From:
+			d.Through, d.ChainHead = l.From-1, l.PrevHash
+			d.Cases = s.heldCases(tx, d.From, d.Through)
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // recountStatuses sets the count/<status> counters to the cases held in

@@ -586,16 +586,30 @@ func (c *Client) push(ctx context.Context, k *conn, state proto.StateResponse, r
 	uploaded := map[string]bool{}
 	sentUsers := false
 	stalls := 0
+	// HQ's last seq for the device as far as this round knows it: its
+	// state, then what it acknowledged. Its chain head is known while it
+	// is the state's.
+	hqLast := state.LastSeq
 	for {
 		st, err := c.st.SyncState()
 		if err != nil {
 			return err
 		}
+		hqLast = max(hqLast, st.AckedThrough)
 		entries, err := c.st.Outbox(st.AckedThrough, c.opt.Batch)
 		if errors.Is(err, store.ErrOutboxGap) || err == nil && len(entries) == 0 {
 			// Events lost from this store right after what HQ settled (a
-			// deleted case, a cut tail): declare them, then go on.
+			// deleted case, a cut tail): declare them, then go on. Seqs
+			// settled as held at HQ that HQ no longer holds (restored from
+			// an older backup) are declared the same way.
 			loss, lerr := c.st.LostAfter(st.AckedThrough)
+			if lerr == nil && loss == nil {
+				head := ""
+				if hqLast == state.LastSeq {
+					head = state.ChainHead
+				}
+				loss, lerr = c.st.HeldGoneAfter(st.AckedThrough, hqLast, head)
+			}
 			if lerr != nil {
 				return lerr
 			}
@@ -782,8 +796,11 @@ func (c *Client) declareLoss(ctx context.Context, k *conn, state proto.StateResp
 		return err
 	}
 	what := lossCases(loss)
-	n := store.Notice{ID: fmt.Sprintf("loss/%d", loss.From), Kind: proto.NoticeLoss, At: c.opt.Now(),
-		Message: fmt.Sprintf("本设备%s记录在本机丢失（%s），从未同步到 HQ。已向 HQ 申报丢失，HQ 已记录，其后的记录照常同步。请向 HQ 管理员说明情况", loss.Range(), what)}
+	msg := fmt.Sprintf("本设备%s记录在本机丢失（%s），从未同步到 HQ。已向 HQ 申报丢失，HQ 已记录，其后的记录照常同步。请向 HQ 管理员说明情况", loss.Range(), what)
+	if loss.HeldBefore {
+		msg = fmt.Sprintf("本设备%s记录在本机丢失（%s），此前按 HQ 已保存处理，但 HQ 已从较早的备份恢复，不再保存这些记录，双方均已无存。已向 HQ 申报丢失，HQ 已记录，其后的记录照常同步。请向 HQ 管理员说明情况", loss.Range(), what)
+	}
+	n := store.Notice{ID: fmt.Sprintf("loss/%d", loss.From), Kind: proto.NoticeLoss, At: c.opt.Now(), Message: msg}
 	ack := store.Ack{Through: resp.AckedThrough, Epoch: resp.Epoch, Loss: loss, Notices: []store.Notice{n}}
 	if rc := resp.Receipt; rc != nil {
 		ack.Receipt, ack.Notices = c.keepReceipt(*rc, ack.Notices)
