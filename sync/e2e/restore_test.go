@@ -257,3 +257,89 @@ func TestHeldCaseBackFromHQIsPushedAfterHQRestore(t *testing.T) {
 		})
 	}
 }
+
+// TestHeldRangePartlyLostByHQRestore: two cases pushed one after the
+// other, each push's answer lost, HQ backed up between the two pushes;
+// both are cut from the laptop's file and settled as one run held at HQ.
+// HQ, restored, holds the first case's seqs but not the second's: HQ's
+// last seq lies inside the held run. The laptop keeps the first part as
+// held at HQ (ending at HQ's chain head), declares the second lost,
+// continuing that head, and pushes what came after.
+func TestHeldRangePartlyLostByHQRestore(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			target := b.target(t)
+			st := b.open(t, target)
+			hs := serveHQ(t, st, fastServer)
+			addr := strings.TrimPrefix(hs.url, "http://")
+			drop := &losePushAnswers{}
+			o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
+			first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
+			o.mustRound()
+
+			kept := o.record(content(wang, "李四", "440524198001010013", 4), nil)
+			drop.on.Store(true)
+			if _, err := o.round(); err == nil {
+				t.Fatal("the round whose answer was lost succeeded")
+			}
+			hs.srv.Close()
+			st.Close()
+			restoreHQ := hqSnapshot(t, b, target)
+			st = b.open(t, target)
+			hs = serveHQAt(t, st, addr)
+			gone := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
+			if _, err := o.round(); err == nil {
+				t.Fatal("the round whose answer was lost succeeded")
+			}
+			drop.on.Store(false)
+			rs := o.reopen(t, device.ClientOptions{}, func() {
+				storefix.CutTail(t, o.dir, gone.ID)
+				storefix.CutTail(t, o.dir, kept.ID)
+			})
+			from := first.Events + 1
+			split := first.Events + kept.Events
+			through := split + gone.Events
+			if r := o.mustRound(); len(r.Held) != 1 || !strings.Contains(r.Held[0], seqs(from, through)) {
+				t.Fatalf("round after the cut: %+v", r)
+			}
+			after := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
+			if r := o.mustRound(); r.Pushed != int(after.Events) {
+				t.Fatalf("round after the settlement: %+v", r)
+			}
+
+			hs.srv.Close()
+			st.Close()
+			st, hs = restoreHQ(addr)
+			r, err := o.round()
+			if err != nil {
+				t.Fatalf("round after HQ's restore: %v (%+v)", err, r)
+			}
+			if r.Pushed != int(after.Events) || len(r.Held) != 0 || len(r.Lost) != 1 ||
+				!strings.Contains(r.Lost[0], seqs(split+1, through)) || !strings.Contains(r.Lost[0], proto.ShortID(gone.ID)) ||
+				strings.Contains(r.Lost[0], proto.ShortID(kept.ID)) {
+				t.Fatalf("round after HQ's restore: %+v", r)
+			}
+			losses, err := hs.hq.Losses(context.Background(), "")
+			if err != nil || len(losses) != 1 || losses[0].From != split+1 || losses[0].Through != through ||
+				len(losses[0].Cases) != 1 || losses[0].Cases[0] != gone.ID {
+				t.Fatalf("HQ's losses: %+v %v", losses, err)
+			}
+			if n := len(hqLog(t, st, kept.ID)); n != int(kept.Events) {
+				t.Fatalf("HQ holds %d events of the case it kept", n)
+			}
+			problems := verifiedIntact(t, rs, "verify after the declaration")
+			wantWarning(t, problems, "verify does not name the part HQ kept as held there", "HQ 已保存", seqs(from, split), kept.ID)
+			wantWarning(t, problems, "verify does not name the part HQ lost as declared lost", "HQ 从较早的备份恢复后不再保存", seqs(split+1, through), gone.ID)
+			for _, p := range problems {
+				if strings.Contains(p.Detail, "HQ 已保存") && strings.Contains(p.Detail, gone.ID) {
+					t.Fatalf("verify names the lost part as held at HQ: %v", p.Detail)
+				}
+			}
+			if r := o.mustRound(); r.Pushed != 0 || len(r.Lost) != 0 || len(r.Held) != 0 || r.Pending != 0 {
+				t.Fatalf("second round: %+v", r)
+			}
+			wantReceiptCoversAll(t, rs, st)
+			recordingGoesOn(t, o, st, rs)
+		})
+	}
+}
