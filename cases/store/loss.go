@@ -313,16 +313,16 @@ func (s *Store) LostAfter(after uint64) (*Loss, error) {
 }
 
 // HeldGoneAfter returns, signed, the declaration of the seqs right after
-// seq after that were settled here as held at HQ but that HQ no longer
-// holds: HQ, restored from an older backup, says its last seq for the
-// device is hqLast == after, with chain head hqHead ("" when not known).
-// The events are then lost to both sides. The run may start after after
-// (HQ lost it whole) or take in after (HQ keeps its first part, which
-// stays held). Nil when no held run continues after after.
-func (s *Store) HeldGoneAfter(after, hqLast uint64, hqHead string) (*Loss, error) {
-	if hqLast != after {
-		return nil, nil // HQ may still hold after+1
-	}
+// seq after (what HQ has settled) that were settled here as held at HQ.
+// acked_through sits below or inside such a run only once HQ has said it
+// holds less (restored from an older backup): the events are then lost to
+// both sides. The run may start after after (HQ lost it whole) or take in
+// after (HQ kept its first part, which stays held; the declaration
+// continues hqHead, HQ's chain head at after, "" when not known). HQ
+// checks the declaration as any other: it refuses one for seqs it holds
+// (loss_held), and answers a retry as a duplicate. Nil when no held run
+// continues after after.
+func (s *Store) HeldGoneAfter(after uint64, hqHead string) (*Loss, error) {
 	var out *Loss
 	err := s.view(func(tx *bolt.Tx) error {
 		if err := s.needKeys(); err != nil {
@@ -411,6 +411,15 @@ func (s *Store) DeclaredEarlier(after uint64, l Loss) (*Loss, error) {
 		}
 		if prev, err := s.prevHashAt(tx, after); err == nil && prev != "" && prev != l.PrevHash {
 			return fmt.Errorf("HQ 所述的丢失申报（%s）未接在本设备第 %d 条记录之后", l.Range(), after)
+		}
+		// Seqs settled here as held at HQ, which HQ's restore lost: the
+		// declaration replaces that record (HeldGoneAfter).
+		declared, err := s.declaredLosses(tx)
+		if err != nil {
+			return err
+		}
+		if d, ok := declaredAt(declared, l.From); ok && d.Held {
+			l.HeldBefore = true
 		}
 		l.DeclaredAt = time.Time{}
 		out = &l

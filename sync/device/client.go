@@ -604,11 +604,11 @@ func (c *Client) push(ctx context.Context, k *conn, state proto.StateResponse, r
 			// an older backup) are declared the same way.
 			loss, lerr := c.st.LostAfter(st.AckedThrough)
 			if lerr == nil && loss == nil {
-				head := ""
+				head := "" // HQ's chain head, where the part of a held run HQ kept ends
 				if hqLast == state.LastSeq {
 					head = state.ChainHead
 				}
-				loss, lerr = c.st.HeldGoneAfter(st.AckedThrough, hqLast, head)
+				loss, lerr = c.st.HeldGoneAfter(st.AckedThrough, head)
 			}
 			if lerr != nil {
 				return lerr

@@ -343,3 +343,37 @@ func TestHeldRangePartlyLostByHQRestore(t *testing.T) {
 		})
 	}
 }
+
+// TestHeldRangeLostByHQRestoreAnswerLost: the answer to the declaration
+// of the held range HQ's restore lost is itself lost. HQ has recorded it
+// and its last seq is now the range's end, as when it held the events;
+// the laptop, its acked seq still before the range, sends the same
+// declaration again, HQ answers it as a duplicate, and sync goes on.
+func TestHeldRangeLostByHQRestoreAnswerLost(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			o, st, hs, held, after, from, through := heldThenHQRestored(t, b, func(dir, id string) { storefix.CutTail(t, dir, id) })
+			drop := &loseFirstLossAnswer{}
+			o.reopen(t, device.ClientOptions{Transport: drop, Attempts: 1}, func() {})
+			if _, err := o.round(); err == nil || !drop.lost.Load() {
+				t.Fatalf("the round whose declaration answer was lost: %v", err)
+			}
+			rs := o.reopen(t, device.ClientOptions{}, func() {})
+			r, err := o.round()
+			if err != nil {
+				t.Fatalf("round after the lost answer: %v (%+v)", err, r)
+			}
+			if r.Pushed != int(after.Events) || len(r.Held) != 0 || len(r.Lost) != 1 ||
+				!strings.Contains(r.Lost[0], seqs(from, through)) || !strings.Contains(r.Lost[0], proto.ShortID(held.ID)) {
+				t.Fatalf("round after the lost answer: %+v", r)
+			}
+			if losses, err := hs.hq.Losses(context.Background(), ""); err != nil || len(losses) != 1 {
+				t.Fatalf("HQ's losses: %+v %v", losses, err)
+			}
+			wantWarning(t, verifiedIntact(t, rs, "verify"), "verify does not name the range as declared lost after HQ's restore",
+				"HQ 从较早的备份恢复后不再保存", seqs(from, through))
+			wantReceiptCoversAll(t, rs, st)
+			recordingGoesOn(t, o, st, rs)
+		})
+	}
+}
