@@ -371,3 +371,119 @@ func TestDeclaredEarlierIsTheDevicesOwn(t *testing.T) {
 		}
 	}
 }
+
+// A run settled as held at HQ (seqs 3–4, its case deleted here) that HQ
+// no longer holds once it is restored from an older backup: acked_through
+// goes back below it, and the run is declared lost with the device key,
+// continuing the hash before it. When HQ kept the run's first part
+// (acked_through inside it), only the rest is declared, continuing HQ's
+// chain head there, and the part HQ kept stays held. A declaration that
+// does not end where the held run does is refused.
+func TestHeldRunHQNoLongerHolds(t *testing.T) {
+	setUp := func(t *testing.T) (*Store, []string, map[uint64]string) {
+		dir, ids := threeCases(t)
+		st := openTest(t, dir)
+		if err := st.Acknowledge(Ack{Through: 2}); err != nil {
+			t.Fatal(err)
+		}
+		hashes := map[uint64]string{}
+		for seq := uint64(1); seq <= 6; seq++ {
+			hashes[seq] = eventHash(t, st, seq)
+		}
+		st.Close()
+		removeCase(t, dir, ids[1], false)
+		st = openTest(t, dir)
+		held, err := st.HeldAfter(2, 4, hashes[4])
+		if err != nil || held == nil {
+			t.Fatalf("held part %+v %v", held, err)
+		}
+		if err := st.Acknowledge(Ack{Through: 4, Loss: held}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Acknowledge(Ack{Through: 6}); err != nil {
+			t.Fatal(err)
+		}
+		if l, err := st.HeldGoneAfter(6, hashes[6]); err != nil || l != nil {
+			t.Fatalf("a declaration after the last seq: %+v %v", l, err)
+		}
+		return st, ids, hashes
+	}
+
+	t.Run("all gone", func(t *testing.T) {
+		st, ids, hashes := setUp(t)
+		if err := st.ResetAcked(2); err != nil {
+			t.Fatal(err)
+		}
+		if l, err := st.LostAfter(2); err != nil || l != nil {
+			t.Fatalf("LostAfter over the held run: %+v %v", l, err)
+		}
+		if _, err := st.HeldGoneAfter(2, hashes[1]); err == nil {
+			t.Fatal("a declaration continuing another hash than HQ's")
+		}
+		l, err := st.HeldGoneAfter(2, hashes[2])
+		if err != nil || l == nil || l.Held || !l.HeldBefore || l.From != 3 || l.Through != 4 || l.PrevHash != hashes[2] ||
+			l.Sig == "" || len(l.Cases) != 1 || l.Cases[0] != ids[1] {
+			t.Fatalf("declaration of the held run: %+v %v", l, err)
+		}
+		short := *l
+		short.Through = 3
+		if err := st.Acknowledge(Ack{Through: 3, Loss: &short}); err == nil {
+			t.Fatal("a declaration of part of the held run's tail was recorded")
+		}
+		for range 2 { // a retried acknowledgement changes nothing
+			if err := st.Acknowledge(Ack{Through: 4, Loss: l}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		declared, err := st.DeclaredLosses()
+		if err != nil || len(declared) != 1 || declared[0].Held || !declared[0].HeldBefore {
+			t.Fatalf("declared losses: %+v %v", declared, err)
+		}
+		out, err := st.Outbox(4, 10)
+		if err != nil || len(out) != 2 || out[0].Seq != 5 || out[0].PrevHash != hashes[2] {
+			t.Fatalf("outbox after the declaration: %+v %v", out, err)
+		}
+		problems, _, err := st.Verify()
+		if err != nil || len(Failures(problems)) != 0 {
+			t.Fatalf("verify: %v %v", problems, err)
+		}
+		wantWarning(t, problems, "第 3–4 条", "HQ 从较早的备份恢复后不再保存", "向 HQ 申报丢失", ids[1])
+		for _, p := range problems {
+			if strings.Contains(p.Detail, "HQ 已保存") {
+				t.Fatalf("verify still names the run as held at HQ: %v", p.Detail)
+			}
+		}
+	})
+
+	t.Run("part kept", func(t *testing.T) {
+		st, ids, hashes := setUp(t)
+		if err := st.ResetAcked(3); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.HeldGoneAfter(3, ""); err == nil {
+			t.Fatal("a declaration after the part HQ kept, without HQ's chain head")
+		}
+		l, err := st.HeldGoneAfter(3, hashes[3])
+		if err != nil || l == nil || !l.HeldBefore || l.From != 4 || l.Through != 4 || l.PrevHash != hashes[3] || l.Sig == "" {
+			t.Fatalf("declaration of the part HQ lost: %+v %v", l, err)
+		}
+		if err := st.Acknowledge(Ack{Through: 4, Loss: l}); err != nil {
+			t.Fatal(err)
+		}
+		declared, err := st.DeclaredLosses()
+		if err != nil || len(declared) != 2 || !declared[0].Held || declared[0].Through != 3 || declared[0].ChainHead != hashes[3] ||
+			declared[1].Held || declared[1].From != 4 {
+			t.Fatalf("declared losses: %+v %v", declared, err)
+		}
+		out, err := st.Outbox(4, 10)
+		if err != nil || len(out) != 2 || out[0].Seq != 5 || out[0].PrevHash != hashes[3] {
+			t.Fatalf("outbox after the declaration: %+v %v", out, err)
+		}
+		problems, _, err := st.Verify()
+		if err != nil || len(Failures(problems)) != 0 {
+			t.Fatalf("verify: %v %v", problems, err)
+		}
+		wantWarning(t, problems, "第 3 条", "HQ 已保存", ids[1])
+		wantWarning(t, problems, "第 4 条", "HQ 从较早的备份恢复后不再保存", ids[1])
+	})
+}
