@@ -258,7 +258,9 @@ func (s *Store) heldCases(tx *bolt.Tx, from, through uint64) []string {
 		return nil
 	})
 	slices.Sort(out)
-	return out
+	// A declaration names at most so many: the list informs the
+	// administrator (a cut tail names none), the range is what counts.
+	return out[:min(len(out), cases.MaxLossCases)]
 }
 
 // sign signs the declaration l with the device key.

@@ -866,6 +866,9 @@ func (c *Client) settleDeclared(after uint64, decl *proto.LossDeclaration, r *Re
 		return fmt.Errorf("HQ 不接受本设备的丢失申报（%s），且%w。请联系 HQ 管理员核对", refused.Msg, err)
 	}
 	msg := fmt.Sprintf("本设备%s记录在本机丢失（%s），从未同步到 HQ。此前已向 HQ 申报丢失，HQ 已记录（当时未收到 HQ 的回答），其后的记录照常同步。请向 HQ 管理员说明情况", loss.Range(), lossCases(loss))
+	if loss.HeldBefore {
+		msg = fmt.Sprintf("本设备%s记录在本机丢失（%s），此前按 HQ 已保存处理，但 HQ 已从较早的备份恢复，不再保存这些记录。此前已向 HQ 申报丢失，HQ 已记录（当时未收到 HQ 的回答），其后的记录照常同步。请向 HQ 管理员说明情况", loss.Range(), lossCases(loss))
+	}
 	n := store.Notice{ID: fmt.Sprintf("loss/%d", loss.From), Kind: proto.NoticeLoss, At: c.opt.Now(), Message: msg}
 	if err := c.st.Acknowledge(store.Ack{Through: loss.Through, Loss: loss, Notices: []store.Notice{n}}); err != nil {
 		return err
