@@ -113,11 +113,10 @@ func hqSnapshot(t *testing.T, b backend, target string) func(addr string) (hq.St
 	backup := pgtest.DSN(t)
 	bu, _ := url.Parse(backup)
 	backupName := strings.TrimPrefix(bu.Path, "/")
-	admin := *u
-	admin.Path = "/postgres"
+	admin := pgtest.DSN(t) // a database of its own to run the copies from: a template takes no connections
 	pgExec := func(sqls ...string) {
 		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, admin.String())
+		conn, err := pgx.Connect(ctx, admin)
 		if err != nil {
 			t.Fatal(err)
 		}
