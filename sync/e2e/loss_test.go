@@ -191,15 +191,7 @@ func TestDeletedCaseHeldAtHQIsSettled(t *testing.T) {
 		problems := verifiedIntact(t, rs, "verify after the settlement")
 		wantWarning(t, problems, "verify does not name the range held at HQ", "HQ 已保存", held.ID, seqs(from, through))
 
-		// A second round has nothing to do.
-		r = o.mustRound()
-		if r.Pushed != 0 || len(r.Lost) != 0 || len(r.Held) != 0 || r.Pending != 0 || r.Rebuilt != 0 {
-			t.Fatalf("second round: %+v", r)
-		}
-
-		// HQ's receipt covers the device's last event and verifies.
-		wantReceiptCoversAll(t, rs, st)
-		recordingGoesOn(t, o, st, rs)
+		settledForGood(t, o, st, rs)
 	})
 }
 
@@ -356,16 +348,45 @@ func verifiedIntact(t *testing.T, rs *store.Store, when string) []store.Problem 
 // wantWarning fails unless one warning's detail says every part.
 func wantWarning(t *testing.T, problems []store.Problem, fail string, parts ...string) {
 	t.Helper()
+	if p, ok := problemSaying(problems, parts); !ok || !p.Warning {
+		t.Fatalf("%s: %v", fail, problems)
+	}
+}
+
+// wantNoProblemSaying fails if any problem's detail says every part.
+func wantNoProblemSaying(t *testing.T, problems []store.Problem, fail string, parts ...string) {
+	t.Helper()
+	if p, ok := problemSaying(problems, parts); ok {
+		t.Fatalf("%s: %v", fail, p.Detail)
+	}
+}
+
+// problemSaying is the first problem whose detail says every part,
+// preferring a warning.
+func problemSaying(problems []store.Problem, parts []string) (store.Problem, bool) {
+	var found store.Problem
+	ok := false
 	for _, p := range problems {
-		all := p.Warning
+		all := true
 		for _, part := range parts {
 			all = all && strings.Contains(p.Detail, part)
 		}
-		if all {
-			return
+		if all && (!ok || p.Warning && !found.Warning) {
+			found, ok = p, true
 		}
 	}
-	t.Fatalf("%s: %v", fail, problems)
+	return found, ok
+}
+
+// settledForGood: after a settlement, a second round has nothing to push,
+// declare, settle or fetch; HQ's receipt covers all; recording goes on.
+func settledForGood(t *testing.T, o *laptop, st hq.Store, rs *store.Store) {
+	t.Helper()
+	if r := o.mustRound(); r.Pushed != 0 || len(r.Lost) != 0 || len(r.Held) != 0 || r.Pending != 0 || r.Rebuilt != 0 {
+		t.Fatalf("second round: %+v", r)
+	}
+	wantReceiptCoversAll(t, rs, st)
+	recordingGoesOn(t, o, st, rs)
 }
 
 // wantReceiptCoversAll: HQ's receipt kept on the laptop verifies with
