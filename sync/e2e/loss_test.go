@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"fieldcase/cases"
 	"fieldcase/cases/store"
 	"fieldcase/cases/store/storefix"
 	"fieldcase/sync/device"
@@ -126,6 +127,27 @@ func (l *losePushAnswers) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
+// enrolLosingAnswers enrols a laptop at hs whose push answers drop can
+// lose, and records and syncs a first case.
+func enrolLosingAnswers(t *testing.T, hs *hqServer) (o *laptop, drop *losePushAnswers, first cases.Case) {
+	t.Helper()
+	drop = &losePushAnswers{}
+	o = enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
+	first = o.record(content(wang, "张三", "11010519491231002X", 5), nil)
+	o.mustRound()
+	return o, drop, first
+}
+
+// answerLost runs a round whose push HQ stores and whose answer is lost.
+func (d *laptop) answerLost(t *testing.T, drop *losePushAnswers) {
+	t.Helper()
+	drop.on.Store(true)
+	defer drop.on.Store(false)
+	if _, err := d.round(); err == nil {
+		t.Fatal("the round whose answer was lost succeeded")
+	}
+}
+
 // TestDeletedCaseHeldAtHQIsSettled: a case is pushed, HQ stores it but the
 // answer is lost, then the case is deleted from the laptop's file. Before,
 // the laptop declared the gap lost, HQ rightly refused (loss_held: it
@@ -139,16 +161,9 @@ func TestDeletedCaseHeldAtHQIsSettled(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
 		ctx := context.Background()
 		hs := serveHQ(t, st, fastServer)
-		drop := &losePushAnswers{}
-		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
-		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
-		o.mustRound()
+		o, drop, first := enrolLosingAnswers(t, hs)
 		held := o.record(content(wang, "李四", "440524198001010013", 4), nil)
-		drop.on.Store(true)
-		if _, err := o.round(); err == nil {
-			t.Fatal("the round whose answer was lost succeeded")
-		}
-		drop.on.Store(false)
+		o.answerLost(t, drop)
 		if n := len(hqLog(t, st, held.ID)); n != int(held.Events) {
 			t.Fatalf("HQ holds %d events of the case, want %d", n, held.Events)
 		}
@@ -203,15 +218,9 @@ func TestDeletedCaseHeldAtHQIsSettled(t *testing.T) {
 func TestCutTailHeldAtHQIsSettled(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
 		hs := serveHQ(t, st, fastServer)
-		drop := &losePushAnswers{}
-		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
-		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
-		o.mustRound()
+		o, drop, first := enrolLosingAnswers(t, hs)
 		held := o.record(content(wang, "李四", "440524198001010013", 4), nil)
-		drop.on.Store(true)
-		if _, err := o.round(); err == nil {
-			t.Fatal("the round whose answer was lost succeeded")
-		}
+		o.answerLost(t, drop)
 		today := store.DayOf(time.Now())
 		figures, err := o.st.DailyCounts(today-30, today)
 		if err != nil {
@@ -248,15 +257,9 @@ func TestLostRunPartlyHeldAtHQ(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
 		ctx := context.Background()
 		hs := serveHQ(t, st, fastServer)
-		drop := &losePushAnswers{}
-		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
-		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
-		o.mustRound()
+		o, drop, first := enrolLosingAnswers(t, hs)
 		held := o.record(content(wang, "李四", "440524198001010013", 4), nil)
-		drop.on.Store(true)
-		if _, err := o.round(); err == nil {
-			t.Fatal("the round whose answer was lost succeeded")
-		}
+		o.answerLost(t, drop)
 		lost := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
 		after := o.record(content(wang, "赵六", "11010519491231002X", 2), nil)
 		rs := o.reopen(t, device.ClientOptions{}, func() {
@@ -293,16 +296,10 @@ func TestLostRunPartlyHeldAtHQ(t *testing.T) {
 func TestHeldRunBeforeHeldEvents(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
 		hs := serveHQ(t, st, fastServer)
-		drop := &losePushAnswers{}
-		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
-		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
-		o.mustRound()
+		o, drop, first := enrolLosingAnswers(t, hs)
 		held := o.record(content(wang, "李四", "440524198001010013", 4), nil)
 		kept := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
-		drop.on.Store(true)
-		if _, err := o.round(); err == nil {
-			t.Fatal("the round whose answer was lost succeeded")
-		}
+		o.answerLost(t, drop)
 		rs := o.reopen(t, device.ClientOptions{}, func() { storefix.DeleteCase(t, o.dir, held.ID) })
 
 		r := o.mustRound()

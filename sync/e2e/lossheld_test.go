@@ -163,15 +163,9 @@ func (o *oldHQ) RoundTrip(req *http.Request) (*http.Response, error) {
 func TestHeldAtHQThatDoesNotSayHow(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend, st hq.Store) {
 		hs := serveHQ(t, st, fastServer)
-		drop := &losePushAnswers{}
-		o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
-		first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
-		o.mustRound()
+		o, drop, first := enrolLosingAnswers(t, hs)
 		held := o.record(content(wang, "李四", "440524198001010013", 4), nil)
-		drop.on.Store(true)
-		if _, err := o.round(); err == nil {
-			t.Fatal("the round whose answer was lost succeeded")
-		}
+		o.answerLost(t, drop)
 		lost := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
 		old := &oldHQ{}
 		rs := o.reopen(t, device.ClientOptions{Transport: old}, func() {

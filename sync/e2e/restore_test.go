@@ -146,10 +146,7 @@ func heldThenHQRestored(t *testing.T, b backend, damage func(dir, id string)) (o
 	st = b.open(t, target)
 	hs = serveHQ(t, st, fastServer)
 	addr := strings.TrimPrefix(hs.url, "http://")
-	drop := &losePushAnswers{}
-	o = enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
-	first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
-	o.mustRound()
+	o, drop, first := enrolLosingAnswers(t, hs)
 
 	hs.srv.Close()
 	st.Close()
@@ -158,10 +155,7 @@ func heldThenHQRestored(t *testing.T, b backend, damage func(dir, id string)) (o
 	hs = serveHQAt(t, st, addr)
 
 	held = o.record(content(wang, "李四", "440524198001010013", 4), nil)
-	drop.on.Store(true)
-	if _, err := o.round(); err == nil {
-		t.Fatal("the round whose answer was lost succeeded")
-	}
+	o.answerLost(t, drop)
 	o.reopen(t, device.ClientOptions{}, func() { damage(o.dir, held.ID) })
 	from, through = first.Events+1, first.Events+held.Events
 	if r := o.mustRound(); len(r.Held) != 1 || !strings.Contains(r.Held[0], seqs(from, through)) {
@@ -263,26 +257,17 @@ func TestHeldRangePartlyLostByHQRestore(t *testing.T) {
 			st := b.open(t, target)
 			hs := serveHQ(t, st, fastServer)
 			addr := strings.TrimPrefix(hs.url, "http://")
-			drop := &losePushAnswers{}
-			o := enrol(t, hs.hq, hs.url, "一中队-01", wang, device.ClientOptions{Transport: drop, Attempts: 1})
-			first := o.record(content(wang, "张三", "11010519491231002X", 5), nil)
-			o.mustRound()
+			o, drop, first := enrolLosingAnswers(t, hs)
 
 			kept := o.record(content(wang, "李四", "440524198001010013", 4), nil)
-			drop.on.Store(true)
-			if _, err := o.round(); err == nil {
-				t.Fatal("the round whose answer was lost succeeded")
-			}
+			o.answerLost(t, drop)
 			hs.srv.Close()
 			st.Close()
 			restoreHQ := hqSnapshot(t, b, target)
 			st = b.open(t, target)
 			hs = serveHQAt(t, st, addr)
 			gone := o.record(content(wang, "王二", "11010519491231002X", 3), nil)
-			if _, err := o.round(); err == nil {
-				t.Fatal("the round whose answer was lost succeeded")
-			}
-			drop.on.Store(false)
+			o.answerLost(t, drop)
 			rs := o.reopen(t, device.ClientOptions{}, func() {
 				storefix.CutTail(t, o.dir, gone.ID)
 				storefix.CutTail(t, o.dir, kept.ID)
