@@ -26,6 +26,17 @@ func eventHash(t *testing.T, st *Store, seq uint64) string {
 	return h
 }
 
+// intact is the store's verify, which must find no failure; the warnings
+// it gives are returned.
+func intact(t *testing.T, st *Store, when string) []Problem {
+	t.Helper()
+	problems, _, err := st.Verify()
+	if err != nil || len(Failures(problems)) != 0 {
+		t.Fatalf("%s: %v %v", when, problems, err)
+	}
+	return problems
+}
+
 func wantWarning(t *testing.T, problems []Problem, says ...string) {
 	t.Helper()
 	for _, p := range problems {
@@ -94,18 +105,13 @@ func TestDeclaredLossOfADeletedCase(t *testing.T) {
 	if err := st.Acknowledge(Ack{Through: 4, Loss: l}); err != nil {
 		t.Fatalf("acceptance by the restored HQ: %v", err)
 	}
-	problems, _, err := st.Verify()
-	if err != nil || len(Failures(problems)) != 0 {
-		t.Fatalf("verify after the declaration: %v %v", problems, err)
-	}
+	problems := intact(t, st, "verify after the declaration")
 	wantWarning(t, problems, "第 3–4 条", "向 HQ 申报丢失", ids[1])
 	if cs, err := st.List(Filter{}); err != nil || len(cs) != 2 {
 		t.Fatalf("cases listed: %d %v", len(cs), err)
 	}
 	create(t, st, sampleContent("赵六", "11010519491231002X", time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)))
-	if problems, _, err := st.Verify(); err != nil || len(Failures(problems)) != 0 {
-		t.Fatalf("verify after the next event: %v %v", problems, err)
-	}
+	intact(t, st, "verify after the next event")
 	if evs, err := st.DeviceEvents(); err != nil || len(evs) != 5 {
 		t.Fatalf("device events: %d %v", len(evs), err)
 	}
@@ -134,10 +140,7 @@ func TestDeclaredLossOfACutTail(t *testing.T) {
 	if err := st.Acknowledge(Ack{Through: 6, Loss: l}); err != nil {
 		t.Fatal(err)
 	}
-	problems, _, err := st.Verify()
-	if err != nil || len(Failures(problems)) != 0 {
-		t.Fatalf("verify: %v %v", problems, err)
-	}
+	problems := intact(t, st, "verify")
 	wantWarning(t, problems, "第 5–6 条", "向 HQ 申报丢失")
 	c := create(t, st, sampleContent("赵六", "11010519491231002X", time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)))
 	var seq uint64
@@ -150,9 +153,7 @@ func TestDeclaredLossOfACutTail(t *testing.T) {
 	if seq != 7 {
 		t.Fatalf("the next event is numbered %d, want 7", seq)
 	}
-	if problems, _, err := st.Verify(); err != nil || len(Failures(problems)) != 0 {
-		t.Fatalf("verify after the next event: %v %v", problems, err)
-	}
+	intact(t, st, "verify after the next event")
 }
 
 // A cut tail, then a new case recorded before any sync: the new events
@@ -181,9 +182,7 @@ func TestRecordingAfterACutTailKeepsTheGap(t *testing.T) {
 	if err := st.Acknowledge(Ack{Through: 6, Loss: l}); err != nil {
 		t.Fatal(err)
 	}
-	if problems, _, err := st.Verify(); err != nil || len(Failures(problems)) != 0 {
-		t.Fatalf("verify after the declaration: %v %v", problems, err)
-	}
+	intact(t, st, "verify after the declaration")
 	if out, err := st.Outbox(6, 10); err != nil || len(out) != 1 || out[0].Seq != 7 || out[0].PrevHash != eventHash(t, st, 4) {
 		t.Fatalf("outbox after the gap: %+v %v", out, err)
 	}
@@ -251,10 +250,7 @@ func TestHeldAtHQAfterALostAnswer(t *testing.T) {
 		if l, err := st.LostAfter(2); err != nil || l != nil {
 			t.Fatalf("the held run is declared lost from before it: %+v %v", l, err)
 		}
-		problems, _, err := st.Verify()
-		if err != nil || len(Failures(problems)) != 0 {
-			t.Fatalf("verify after the settlement: %v %v", problems, err)
-		}
+		problems := intact(t, st, "verify after the settlement")
 		wantWarning(t, problems, "第 3–4 条", "HQ 已保存", "同步时从 HQ 取回", ids[1])
 		if cs, err := st.List(Filter{}); err != nil || len(cs) != 2 {
 			t.Fatalf("cases listed: %d %v", len(cs), err)
@@ -279,9 +275,7 @@ func TestHeldAtHQAfterALostAnswer(t *testing.T) {
 			t.Fatalf("device events: %d %v", len(evs), err)
 		}
 		create(t, st, sampleContent("赵六", "11010519491231002X", time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)))
-		if problems, _, err := st.Verify(); err != nil || len(Failures(problems)) != 0 {
-			t.Fatalf("verify after the next event: %v %v", problems, err)
-		}
+		intact(t, st, "verify after the next event")
 	})
 
 	t.Run("part held", func(t *testing.T) {
@@ -304,10 +298,7 @@ func TestHeldAtHQAfterALostAnswer(t *testing.T) {
 		if err != nil || len(out) != 2 || out[0].Seq != 5 || out[0].PrevHash != hashes[3] {
 			t.Fatalf("outbox after the loss: %+v %v", out, err)
 		}
-		problems, _, err := st.Verify()
-		if err != nil || len(Failures(problems)) != 0 {
-			t.Fatalf("verify: %v %v", problems, err)
-		}
+		problems := intact(t, st, "verify")
 		wantWarning(t, problems, "第 3 条", "HQ 已保存", ids[1])
 		wantWarning(t, problems, "第 4 条", "向 HQ 申报丢失", ids[1])
 	})
@@ -360,10 +351,7 @@ func TestDeclaredEarlierIsTheDevicesOwn(t *testing.T) {
 	if err := st.Acknowledge(Ack{Through: got.Through, Loss: got}); err != nil {
 		t.Fatal(err)
 	}
-	problems, _, err := st.Verify()
-	if err != nil || len(Failures(problems)) != 0 {
-		t.Fatalf("verify: %v %v", problems, err)
-	}
+	problems := intact(t, st, "verify")
 	wantWarning(t, problems, "第 3–4 条", "向 HQ 申报丢失", ids[1])
 	for _, p := range problems {
 		if strings.Contains(p.String(), "HQ 已保存") {
@@ -443,10 +431,7 @@ func TestHeldRunHQNoLongerHolds(t *testing.T) {
 		if err != nil || len(out) != 2 || out[0].Seq != 5 || out[0].PrevHash != hashes[2] {
 			t.Fatalf("outbox after the declaration: %+v %v", out, err)
 		}
-		problems, _, err := st.Verify()
-		if err != nil || len(Failures(problems)) != 0 {
-			t.Fatalf("verify: %v %v", problems, err)
-		}
+		problems := intact(t, st, "verify")
 		wantWarning(t, problems, "第 3–4 条", "HQ 从较早的备份恢复后不再保存", "向 HQ 申报丢失", ids[1])
 		for _, p := range problems {
 			if strings.Contains(p.Detail, "HQ 已保存") {
@@ -479,10 +464,7 @@ func TestHeldRunHQNoLongerHolds(t *testing.T) {
 		if err != nil || len(out) != 2 || out[0].Seq != 5 || out[0].PrevHash != hashes[3] {
 			t.Fatalf("outbox after the declaration: %+v %v", out, err)
 		}
-		problems, _, err := st.Verify()
-		if err != nil || len(Failures(problems)) != 0 {
-			t.Fatalf("verify: %v %v", problems, err)
-		}
+		problems := intact(t, st, "verify")
 		wantWarning(t, problems, "第 3 条", "HQ 已保存", ids[1])
 		wantWarning(t, problems, "第 4 条", "HQ 从较早的备份恢复后不再保存", ids[1])
 	})
